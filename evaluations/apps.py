@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationsConfig(AppConfig):
+    """The annual evaluations of the smart-city program, with scores, findings and follow-ups."""
+
+    name = "evaluations"
+    verbose_name = _("Evaluations")

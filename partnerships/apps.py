@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnershipsConfig(AppConfig):
+    """Partners and the MoUs (nota kesepahaman) the city signs with them."""
+
+    name = "partnerships"
+    verbose_name = _("Partnerships")

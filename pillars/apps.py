@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PillarsConfig(AppConfig):
+    """The six smart-city pillars, the city's agencies, and (later) the program portfolio."""
+
+    name = "pillars"
+    verbose_name = _("Pillars and programs")

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SmartcityConfig(AppConfig):
+    """The project package as an app: shared templates tags, management commands and translations."""
+
+    name = "smartcity"
+    verbose_name = _("Kota Cerdas")

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from pillars import demo as pillars_demo
+
+DEMO_LOADERS = [pillars_demo.load]
+
+
+class Command(BaseCommand):
+    help = "Load the demo city's records (idempotent): every app's demo.py, in one transaction."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        for load in DEMO_LOADERS:
+            for name, count in load().items():
+                self.stdout.write(f"{name}: {count}")
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from .health import healthz
+
+admin.site.site_header = _("Kota Cerdas administration")
+admin.site.site_title = _("Kota Cerdas")
+admin.site.index_title = _("Smart city records")
+
+urlpatterns = [
+    path("api/v1/", include("smartcity.api.urls")),
+    path("healthz", healthz, name="healthz"),
+]
+
+# Pages carry the language prefix; Indonesian, the default, is served without one (/ and /en/).
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("", include("pillars.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
