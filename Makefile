@@ -1,0 +1,62 @@
+# Kota Cerdas: every entry point. `make run` for a first look, `make test` for the whole suite.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+ADDR ?= 127.0.0.1:8000
+
+.PHONY: run test install lint migrations-check messages messages-check pytest clean
+
+## Everything installed: a virtualenv with the Python packages, and the front-end packages from npm.
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## First look: SQLite under var/, demo data, an administrator, the portal on http://$(ADDR)
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py ensure_admin
+	@echo "Kota Cerdas is on http://$(ADDR)/ (admin: http://$(ADDR)/admin/). Stop it with Ctrl+C."
+	DJANGO_SECURE_COOKIES=false $(PY) manage.py runserver $(ADDR)
+
+## The whole test suite, on the real PostgreSQL and Redis (override the URLs to point elsewhere).
+test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kotacerdas
+test: export REDIS_URL ?= redis://127.0.0.1:6379/1
+test: export DJANGO_SECRET_KEY ?= test-only-key-$(shell date +%s)-not-for-production-use
+test: export DJANGO_STATICFILES_STORAGE = django.contrib.staticfiles.storage.StaticFilesStorage
+test: install lint migrations-check messages-check pytest
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrations-check:
+	$(PY) manage.py makemigrations --check --dry-run
+
+## Refresh the Indonesian catalog from the source strings, then compile it.
+messages:
+	$(PY) manage.py makemessages --locale id --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*'
+	$(PY) manage.py compilemessages --locale id --ignore '.venv/*' --ignore 'node_modules/*'
+
+## Fails when a user-facing string has no Indonesian translation, or a translation is fuzzy.
+messages-check: messages
+	@for filter in --untranslated --only-fuzzy; do \
+	  if msgattrib $$filter --no-obsolete locale/id/LC_MESSAGES/django.po | grep -q '^msgid "..*"'; then \
+	    echo "locale/id/LC_MESSAGES/django.po has entries that are $$filter:"; \
+	    msgattrib $$filter --no-obsolete locale/id/LC_MESSAGES/django.po; exit 1; fi; done
+
+pytest:
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var

@@ -1,0 +1,65 @@
+"""Settings come from the environment only: check the safe defaults and the refusals."""
+
+import subprocess
+import sys
+
+from django.conf import settings
+
+from tests.live import ROOT, portal_env
+
+PRINT_SETTINGS = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], s.CELERY_TASK_ALWAYS_EAGER)"
+)
+
+
+def python(code: str, **env: str | None) -> subprocess.CompletedProcess:
+    environment = portal_env(DJANGO_SETTINGS_MODULE="smartcity.settings", **env)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True)
+
+
+def test_language_and_time_zone():
+    assert settings.LANGUAGE_CODE == "id"
+    assert [code for code, _ in settings.LANGUAGES] == ["id", "en"]
+    assert settings.TIME_ZONE == "Asia/Jakarta"
+
+
+def test_with_no_variable_the_portal_uses_embedded_defaults(tmp_path):
+    result = python(
+        PRINT_SETTINGS,
+        DATABASE_URL=None,
+        REDIS_URL=None,
+        DJANGO_SECRET_KEY=None,
+        DJANGO_DEBUG=None,
+        DJANGO_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    debug, engine, cache, eager = result.stdout.split()
+    assert (debug, engine, eager) == ("False", "django.db.backends.sqlite3", "True")
+    assert cache.endswith("LocMemCache")
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_database_and_redis_urls_switch_to_postgresql_and_redis():
+    result = python(
+        PRINT_SETTINGS,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/x",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        DJANGO_SECRET_KEY="k" * 50,
+        DJANGO_DEBUG=None,
+    )
+    assert result.returncode == 0, result.stderr
+    debug, engine, cache, eager = result.stdout.split()
+    assert (debug, engine, eager) == ("False", "django.db.backends.postgresql", "False")
+    assert cache.endswith("RedisCache")
+
+
+def test_a_real_secret_key_is_required_when_debug_is_off():
+    for key in (None, "short", "django-insecure-" + "x" * 40):
+        result = python(
+            PRINT_SETTINGS,
+            DATABASE_URL="postgres://postgres@127.0.0.1:5432/x",
+            DJANGO_SECRET_KEY=key,
+            DJANGO_DEBUG=None,
+        )
+        assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
