@@ -1,4 +1,37 @@
+"""Reads of the pillars app: one `with_related()` bundle per model, plus publication and agency scopes."""
+
 from django.db import models
+from django.db.models import OuterRef, Prefetch, Subquery
+
+from smartcity.models import PublishableQuerySet
+
+# Holders of this permission edit every agency's records; OPD editors only their own agencies'.
+MANAGE_ALL_AGENCIES = "pillars.manage_all_agencies"
+
+
+class AgencyScopedMixin:
+    """Rows owned by an agency (`agency_field`): OPD editors reach only their own agencies' rows."""
+
+    agency_field = "lead_agency"
+
+    def editable_by(self, user):
+        if user.is_superuser or user.has_perm(MANAGE_ALL_AGENCIES):
+            return self
+        return self.filter(**{f"{self.agency_field}__members": user})
+
+
+class PublicParentMixin:
+    """Rows of a publishable parent (`parent_field`): holders of this model's view permission see them all,
+    everyone else only those whose parent is published and due."""
+
+    parent_field = "program"
+
+    def visible_to(self, user):
+        opts = self.model._meta
+        if user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            return self
+        parent = opts.get_field(self.parent_field).related_model
+        return self.filter(**{f"{self.parent_field}__in": parent.objects.published().values("pk")})
 
 
 class PillarQuerySet(models.QuerySet):
@@ -15,3 +48,79 @@ class SubDimensionQuerySet(models.QuerySet):
 class AgencyQuerySet(models.QuerySet):
     def with_related(self):
         return self
+
+
+class MasterplanQuerySet(models.QuerySet):
+    def with_related(self):
+        return self
+
+
+class ProgramQuerySet(AgencyScopedMixin, PublishableQuerySet):
+    def with_related(self):
+        """What the program serializer, list and page read, in a fixed number of queries."""
+        return self.select_related("pillar", "lead_agency", "masterplan").prefetch_related(
+            "sub_dimensions", "supporting_agencies"
+        )
+
+
+class MilestoneQuerySet(PublicParentMixin, AgencyScopedMixin, models.QuerySet):
+    agency_field = "program__lead_agency"
+
+    def with_related(self):
+        return self.select_related("program")
+
+
+class BudgetLineQuerySet(PublicParentMixin, AgencyScopedMixin, models.QuerySet):
+    agency_field = "program__lead_agency"
+
+    def with_related(self):
+        return self.select_related("program")
+
+
+class IndicatorQuerySet(AgencyScopedMixin, PublishableQuerySet):
+    agency_field = "owner_agency"
+
+    def with_latest_measurement(self):
+        """Annotate `latest_value` and `latest_measured_on`: the newest measurement, one subquery each."""
+        from pillars.models import Measurement
+
+        newest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-measured_on")
+        return self.annotate(
+            latest_value=Subquery(newest.values("value")[:1]),
+            latest_measured_on=Subquery(newest.values("measured_on")[:1]),
+        )
+
+    def with_related(self):
+        from pillars.models import IndicatorTarget
+
+        return (
+            self.select_related("pillar", "owner_agency")
+            .prefetch_related(Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year")))
+            .with_latest_measurement()
+        )
+
+
+class IndicatorTargetQuerySet(PublicParentMixin, AgencyScopedMixin, models.QuerySet):
+    parent_field, agency_field = "indicator", "indicator__owner_agency"
+
+    def with_related(self):
+        return self.select_related("indicator")
+
+
+class MeasurementQuerySet(PublicParentMixin, AgencyScopedMixin, models.QuerySet):
+    parent_field, agency_field = "indicator", "indicator__owner_agency"
+
+    def with_related(self):
+        return self.select_related("indicator")
+
+
+class DigitalServiceQuerySet(AgencyScopedMixin, PublishableQuerySet):
+    agency_field = "owner_agency"
+
+    def with_related(self):
+        return self.select_related("pillar", "owner_agency")
+
+
+class InfrastructureAssetQuerySet(PublishableQuerySet):
+    def with_related(self):
+        return self.select_related("program")

@@ -1,8 +1,11 @@
 """Abstract bases and field helpers shared by every app (no concrete models live here)."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .choices import Publication
 
 
 class TimeStampedModel(models.Model):
@@ -31,3 +34,45 @@ class Translated:
         language = (get_language() or "id").split("-")[0]
         value = getattr(instance, f"{self.base}_{language}", "")
         return value or getattr(instance, f"{self.base}_id")
+
+
+class PublishableQuerySet(models.QuerySet):
+    """Reads shared by every record citizens may see once staff publish it."""
+
+    def published(self, at=None):
+        """Published rows whose publish-from moment (embargo) has come."""
+        moment = at or timezone.now()
+        return self.filter(
+            models.Q(publish_from__isnull=True) | models.Q(publish_from__lte=moment),
+            publication=Publication.PUBLISHED,
+        )
+
+    def visible_to(self, user):
+        """Holders of the model's view permission see drafts too; everyone else only what is published and due."""
+        opts = self.model._meta
+        if user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            return self
+        return self.published()
+
+
+class PublishableModel(models.Model):
+    """A record that stays a draft until staff publish it, optionally from a given moment (embargo)."""
+
+    publication = models.CharField(
+        verbose_name=_("publication"), max_length=12, choices=Publication, default=Publication.DRAFT
+    )
+    publish_from = models.DateTimeField(
+        verbose_name=_("publish from"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to publish at once; set a moment to keep the record hidden until then."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_public(self) -> bool:
+        return self.publication == Publication.PUBLISHED and (
+            self.publish_from is None or self.publish_from <= timezone.now()
+        )

@@ -1,6 +1,22 @@
+import datetime
+import decimal
+
 import factory
 
-from pillars.models import Agency, Pillar, SubDimension
+from pillars.models import (
+    Agency,
+    BudgetLine,
+    DigitalService,
+    Indicator,
+    IndicatorTarget,
+    InfrastructureAsset,
+    Masterplan,
+    Measurement,
+    Milestone,
+    Pillar,
+    Program,
+    SubDimension,
+)
 
 
 class PillarFactory(factory.django.DjangoModelFactory):
@@ -38,3 +54,109 @@ class AgencyFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Agency
+
+
+class PublishedMixin(factory.django.DjangoModelFactory):
+    """Portfolio records are drafts by default; factories publish them unless a test says otherwise."""
+
+    publication = "published"
+
+    class Meta:
+        abstract = True
+
+
+class MasterplanFactory(factory.django.DjangoModelFactory):
+    title = factory.Sequence(lambda n: f"Masterplan Smart City {n}")
+    first_year = 2019
+    last_year = 2028
+
+    class Meta:
+        model = Masterplan
+
+
+class ProgramFactory(PublishedMixin):
+    slug = factory.Sequence(lambda n: f"program-{n}")
+    title_id = factory.Sequence(lambda n: f"Program uji {n}")
+    title_en = factory.Sequence(lambda n: f"Test program {n}")
+    pillar = factory.LazyFunction(lambda: Pillar.objects.get(slug="governance"))
+    lead_agency = factory.SubFactory(AgencyFactory)
+    first_year = 2023
+    last_year = 2025
+
+    class Meta:
+        model = Program
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    program = factory.SubFactory(ProgramFactory)
+    title_id = factory.Sequence(lambda n: f"Tahap {n}")
+    due_on = datetime.date(2024, 6, 30)
+
+    class Meta:
+        model = Milestone
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    program = factory.SubFactory(ProgramFactory)
+    year = factory.Sequence(lambda n: 2000 + n % 100)
+    source = "apbd"
+    planned_amount = 1_250_000_000
+    realised_amount = 1_000_000_000
+
+    class Meta:
+        model = BudgetLine
+
+
+class IndicatorFactory(PublishedMixin):
+    slug = factory.Sequence(lambda n: f"indicator-{n}")
+    name_id = factory.Sequence(lambda n: f"Indikator uji {n}")
+    name_en = factory.Sequence(lambda n: f"Test indicator {n}")
+    pillar = factory.LazyFunction(lambda: Pillar.objects.get(slug="governance"))
+    unit = "%"
+    owner_agency = factory.SubFactory(AgencyFactory)
+
+    class Meta:
+        model = Indicator
+
+
+class IndicatorTargetFactory(factory.django.DjangoModelFactory):
+    indicator = factory.SubFactory(IndicatorFactory)
+    year = factory.Sequence(lambda n: 2000 + n % 100)
+    value = decimal.Decimal("80.00")
+
+    class Meta:
+        model = IndicatorTarget
+
+
+class MeasurementFactory(factory.django.DjangoModelFactory):
+    indicator = factory.SubFactory(IndicatorFactory)
+    measured_on = factory.Sequence(lambda n: datetime.date(2020, 1, 1) + datetime.timedelta(days=n))
+    value = decimal.Decimal("75.50")
+
+    class Meta:
+        model = Measurement
+
+
+class DigitalServiceFactory(PublishedMixin):
+    slug = factory.Sequence(lambda n: f"service-{n}")
+    name = factory.Sequence(lambda n: f"Aplikasi {n}")
+    pillar = factory.LazyFunction(lambda: Pillar.objects.get(slug="governance"))
+    owner_agency = factory.SubFactory(AgencyFactory)
+    status = "live"
+    launched_year = 2018
+
+    class Meta:
+        model = DigitalService
+
+
+class InfrastructureAssetFactory(PublishedMixin):
+    kind = "wifi"
+    name = factory.Sequence(lambda n: f"Wi-Fi publik {n}")
+    kelurahan = "Air Manis"
+    kecamatan = "Padang Selatan"
+    latitude = decimal.Decimal("-0.992500")
+    longitude = decimal.Decimal("100.364000")
+    status = "active"
+
+    class Meta:
+        model = InfrastructureAsset

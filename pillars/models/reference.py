@@ -1,11 +1,11 @@
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pillars.querysets import AgencyQuerySet, PillarQuerySet, SubDimensionQuerySet
 from smartcity.models import TimeStampedModel, Translated
-
-from .querysets import AgencyQuerySet, PillarQuerySet, SubDimensionQuerySet
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."), code="invalid_colour")
 
@@ -72,6 +72,13 @@ class Agency(TimeStampedModel):
     name = models.CharField(verbose_name=_("name"), max_length=160, unique=True)
     acronym = models.CharField(verbose_name=_("acronym"), max_length=30, help_text=_("For example Diskominfo."))
     slug = models.SlugField(verbose_name=_("slug"), max_length=60, unique=True)
+    members = models.ManyToManyField(
+        to=settings.AUTH_USER_MODEL,
+        related_name="agencies",
+        blank=True,
+        verbose_name=_("members"),
+        help_text=_("Staff of this agency: an OPD editor edits only the records of the agencies they belong to."),
+    )
 
     objects = AgencyQuerySet.as_manager()
     history = HistoricalRecords()
@@ -80,6 +87,7 @@ class Agency(TimeStampedModel):
         ordering = ["name"]
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
+        permissions = [("manage_all_agencies", _("Can edit the records of every agency"))]
 
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name

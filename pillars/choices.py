@@ -1,0 +1,79 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Horizon(models.TextChoices):
+    QUICK_WIN = "quick_win", _("Quick win")
+    SHORT = "short", _("Short term")
+    MEDIUM = "medium", _("Medium term")
+    LONG = "long", _("Long term")
+
+
+class Stage(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    ON_HOLD = "on_hold", _("On hold")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class FundingSource(models.TextChoices):
+    APBD = "apbd", _("APBD (city budget)")
+    APBN = "apbn", _("APBN / ministry")
+    CSR = "csr", _("CSR")
+    KPBU = "kpbu", _("KPBU (public-private partnership)")
+    PARTNER = "partner", _("Partner investment")
+    OTHER = "other", _("Other")
+
+
+class Direction(models.TextChoices):
+    HIGHER_IS_BETTER = "higher", _("Higher is better")
+    LOWER_IS_BETTER = "lower", _("Lower is better")
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    SEMESTER = "semester", _("Every six months")
+    YEARLY = "yearly", _("Yearly")
+
+
+class Audience(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    INTERNAL = "internal", _("Internal")
+
+
+class ServiceStatus(models.TextChoices):
+    DEVELOPMENT = "development", _("In development")
+    LIVE = "live", _("Live")
+    RETIRED = "retired", _("Retired")
+
+
+class Platform(models.TextChoices):
+    WEB = "web", _("Web")
+    MOBILE = "mobile", _("Mobile app")
+    WEB_AND_MOBILE = "web_mobile", _("Web and mobile")
+    DESKTOP = "desktop", _("Desktop")
+    OTHER = "other", _("Other")
+
+
+class ServiceOrigin(models.TextChoices):
+    IN_HOUSE = "in_house", _("Built in-house")
+    VENDOR = "vendor", _("Bought from a vendor")
+    SHARED = "shared", _("Shared by another city")
+
+
+class AssetKind(models.TextChoices):
+    CCTV = "cctv", _("CCTV")
+    WIFI = "wifi", _("Public Wi-Fi")
+    TOWER = "tower", _("Telecommunication tower")
+    FIBER = "fiber", _("Fiber-optic link")
+    COMMAND_CENTER = "command_center", _("Command center")
+    OTHER = "other", _("Other")
+
+
+class AssetStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Active")
+    DOWN = "down", _("Down")
+    RETIRED = "retired", _("Retired")

@@ -1,0 +1,20 @@
+from .asset import InfrastructureAsset
+from .indicator import Indicator, IndicatorTarget, Measurement
+from .program import BudgetLine, Masterplan, Milestone, Program
+from .reference import Agency, Pillar, SubDimension
+from .service import DigitalService
+
+__all__ = [
+    "Agency",
+    "BudgetLine",
+    "DigitalService",
+    "Indicator",
+    "IndicatorTarget",
+    "InfrastructureAsset",
+    "Masterplan",
+    "Measurement",
+    "Milestone",
+    "Pillar",
+    "Program",
+    "SubDimension",
+]

@@ -1,0 +1,57 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from pillars.choices import AssetKind, AssetStatus, FundingSource
+from pillars.querysets import InfrastructureAssetQuerySet
+from smartcity.models import PublishableModel, TimeStampedModel
+
+from .fields import coordinates_constraint, latitude_field, longitude_field
+
+
+class InfrastructureAsset(PublishableModel, TimeStampedModel):
+    """A piece of the city's basic infrastructure on the map: a CCTV, a Wi-Fi point, a tower, a fiber link."""
+
+    kind = models.CharField(verbose_name=_("kind"), max_length=16, choices=AssetKind)
+    name = models.CharField(verbose_name=_("name"), max_length=160)
+    kelurahan = models.CharField(verbose_name=_("kelurahan"), max_length=80, blank=True)
+    kecamatan = models.CharField(verbose_name=_("kecamatan"), max_length=80, blank=True)
+    latitude = latitude_field()
+    longitude = longitude_field()
+    status = models.CharField(verbose_name=_("status"), max_length=10, choices=AssetStatus, default=AssetStatus.PLANNED)
+    installed_on = models.DateField(verbose_name=_("installed on"), null=True, blank=True)
+    operator = models.CharField(verbose_name=_("operator"), max_length=160, blank=True)
+    funding_source = models.CharField(
+        verbose_name=_("funding source"), max_length=10, choices=FundingSource, blank=True
+    )
+    program = models.ForeignKey(
+        to="pillars.Program",
+        on_delete=models.SET_NULL,
+        related_name="assets",
+        null=True,
+        blank=True,
+        verbose_name=_("program"),
+    )
+    public_view_url = models.URLField(
+        verbose_name=_("public viewing address"), blank=True, help_text=_("Where citizens may watch this CCTV feed.")
+    )
+
+    objects = InfrastructureAssetQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("infrastructure asset")
+        verbose_name_plural = _("infrastructure assets")
+        constraints = [coordinates_constraint()]
+        indexes = [models.Index(fields=["kind", "status"], name="pillars_asset_kind_status")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.name}"
+
+    def clean(self):
+        if self.public_view_url and self.kind != AssetKind.CCTV:
+            raise ValidationError({"public_view_url": _("Only a CCTV has a public viewing address.")})
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})

@@ -1,0 +1,37 @@
+"""Groups (roles) and their permissions, granted by each app's data migration for its own models.
+
+The roles: Administrator, Diskominfo editor, OPD editor (own agency only), Evaluator, Viewer.
+"""
+
+ADMINISTRATOR = "Administrator"
+DISKOMINFO_EDITOR = "Diskominfo editor"
+OPD_EDITOR = "OPD editor"
+EVALUATOR = "Evaluator"
+VIEWER = "Viewer"
+
+
+def grant(apps, grants: dict[str, list[str]]) -> None:
+    """Give each group (created if missing) the permissions "app_label.codename" listed for it.
+
+    Runs inside a data migration, before Django's post-migrate step has created the permissions of
+    new models, so it creates them first.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for group_name, perms in grants.items():
+        group, _ = group_model.objects.get_or_create(name=group_name)
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            group.permissions.add(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
+
+
+def model_perms(app_label: str, models: list[str], actions: tuple[str, ...]) -> list[str]:
+    """["pillars.view_program", ...] for every model and action."""
+    return [f"{app_label}.{action}_{model}" for model in models for action in actions]
