@@ -192,6 +192,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"FundingSourceEnum": "pillars.choices.FundingSource"},
 }
 
 # --- Portal ---------------------------------------------------------------------------------------

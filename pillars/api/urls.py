@@ -7,5 +7,14 @@ app_name = "pillars-api"
 router = SimpleRouter()
 router.register("pillars", views.PillarViewSet, basename="pillar")
 router.register("agencies", views.AgencyViewSet, basename="agency")
+router.register("masterplans", views.MasterplanViewSet, basename="masterplan")
+router.register("programs", views.ProgramViewSet, basename="program")
+router.register("milestones", views.MilestoneViewSet, basename="milestone")
+router.register("budget-lines", views.BudgetLineViewSet, basename="budgetline")
+router.register("indicators", views.IndicatorViewSet, basename="indicator")
+router.register("targets", views.IndicatorTargetViewSet, basename="target")
+router.register("measurements", views.MeasurementViewSet, basename="measurement")
+router.register("services", views.DigitalServiceViewSet, basename="service")
+router.register("assets", views.InfrastructureAssetViewSet, basename="asset")
 
 urlpatterns = router.urls

@@ -1,18 +1,36 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
-from pillars.filters import AgencyFilterSet, PillarFilterSet
-from pillars.models import Agency, Pillar
+from pillars import filters, services
+from pillars.geojson import feature_collection
+from pillars.models import (
+    Agency,
+    BudgetLine,
+    DigitalService,
+    Indicator,
+    IndicatorTarget,
+    InfrastructureAsset,
+    Masterplan,
+    Measurement,
+    Milestone,
+    Pillar,
+    Program,
+)
 from smartcity.api.permissions import PublicReadModelPermissions
+from smartcity.api.views import RecordViewSet
 
-from .serializers import AgencySerializer, PillarSerializer
+from . import serializers
 
 
 class PillarViewSet(viewsets.ReadOnlyModelViewSet):
     """The six pillars with their sub-dimensions: public reference data."""
 
     queryset = Pillar.objects.with_related()
-    serializer_class = PillarSerializer
-    filterset_class = PillarFilterSet
+    serializer_class = serializers.PillarSerializer
+    filterset_class = filters.PillarFilterSet
     permission_classes = [PublicReadModelPermissions]
     ordering_fields = ["order", "slug", "name_id", "name_en"]
     lookup_field = "slug"
@@ -22,8 +40,91 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     """The city's agencies (OPD): public reference data."""
 
     queryset = Agency.objects.with_related()
-    serializer_class = AgencySerializer
-    filterset_class = AgencyFilterSet
+    serializer_class = serializers.AgencySerializer
+    filterset_class = filters.AgencyFilterSet
     permission_classes = [PublicReadModelPermissions]
     ordering_fields = ["name", "acronym"]
     lookup_field = "slug"
+
+
+class PortfolioViewSet(RecordViewSet):
+    save_service = services.record_save
+    delete_service = services.record_delete
+
+
+class MasterplanViewSet(PortfolioViewSet):
+    queryset = Masterplan.objects.all()
+    serializer_class = serializers.MasterplanSerializer
+    filterset_class = filters.MasterplanFilterSet
+    ordering_fields = ["first_year", "title"]
+
+    def get_queryset(self):
+        return self.queryset.with_related()  # masterplans are public documents
+
+
+class ProgramViewSet(PortfolioViewSet):
+    queryset = Program.objects.all()
+    serializer_class = serializers.ProgramSerializer
+    filterset_class = filters.ProgramFilterSet
+    ordering_fields = ["title_id", "title_en", "progress", "first_year", "last_year", "updated_at"]
+    lookup_field = "slug"
+
+
+class MilestoneViewSet(PortfolioViewSet):
+    queryset = Milestone.objects.all()
+    serializer_class = serializers.MilestoneSerializer
+    filterset_class = filters.MilestoneFilterSet
+    ordering_fields = ["due_on", "done_on"]
+
+
+class BudgetLineViewSet(PortfolioViewSet):
+    queryset = BudgetLine.objects.all()
+    serializer_class = serializers.BudgetLineSerializer
+    filterset_class = filters.BudgetLineFilterSet
+    ordering_fields = ["year", "planned_amount", "realised_amount"]
+
+
+class IndicatorViewSet(PortfolioViewSet):
+    queryset = Indicator.objects.all()
+    serializer_class = serializers.IndicatorSerializer
+    filterset_class = filters.IndicatorFilterSet
+    ordering_fields = ["name_id", "name_en", "latest_measured_on", "updated_at"]
+    lookup_field = "slug"
+
+
+class IndicatorTargetViewSet(PortfolioViewSet):
+    queryset = IndicatorTarget.objects.all()
+    serializer_class = serializers.IndicatorTargetSerializer
+    filterset_class = filters.IndicatorTargetFilterSet
+    ordering_fields = ["year"]
+
+
+class MeasurementViewSet(PortfolioViewSet):
+    queryset = Measurement.objects.all()
+    serializer_class = serializers.MeasurementSerializer
+    filterset_class = filters.MeasurementFilterSet
+    ordering_fields = ["measured_on", "value"]
+
+
+class DigitalServiceViewSet(PortfolioViewSet):
+    queryset = DigitalService.objects.all()
+    serializer_class = serializers.DigitalServiceSerializer
+    filterset_class = filters.DigitalServiceFilterSet
+    ordering_fields = ["name", "launched_year", "updated_at"]
+    lookup_field = "slug"
+
+
+class InfrastructureAssetViewSet(PortfolioViewSet):
+    queryset = InfrastructureAsset.objects.all()
+    serializer_class = serializers.InfrastructureAssetSerializer
+    filterset_class = filters.InfrastructureAssetFilterSet
+    ordering_fields = ["name", "kind", "installed_on", "updated_at"]
+
+    @extend_schema(
+        description=str(_("The assets with coordinates as a GeoJSON FeatureCollection (same filters, no pages).")),
+        responses={200: OpenApiResponse(description="GeoJSON FeatureCollection")},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def geojson(self, request):
+        assets = self.filter_queryset(self.get_queryset()).exclude(latitude__isnull=True)
+        return Response(feature_collection(assets), content_type="application/geo+json")

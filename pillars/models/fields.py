@@ -1,13 +1,15 @@
 """Field builders shared by the portfolio models: years and coordinates inside Indonesia."""
 
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 # Indonesia's bounding box: a point outside it is a typo (often latitude and longitude swapped).
-LATITUDE_RANGE = (-11.5, 6.5)
-LONGITUDE_RANGE = (94.5, 141.5)
+LATITUDE_RANGE = (Decimal("-11.5"), Decimal("6.5"))
+LONGITUDE_RANGE = (Decimal("94.5"), Decimal("141.5"))
 
 
 class YearField(models.PositiveSmallIntegerField):

@@ -1,0 +1,92 @@
+"""Reads that span several models or return figures rather than one model's rows."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Q, Sum, Window
+from django.db.models.functions import ExtractYear, RowNumber
+
+from .achievement import achievement_percent
+from .choices import ServiceStatus
+from .models import BudgetLine, DigitalService, Indicator, Measurement
+
+
+@dataclass(frozen=True)
+class YearPoint:
+    year: int
+    target: Decimal | None
+    actual: Decimal | None
+    achievement: Decimal | None
+
+
+def indicator_yearly_actuals(indicator_ids) -> dict[int, dict[int, Decimal]]:
+    """{indicator id: {year: the year's last measured value}} in one query, however many measurements."""
+    year = ExtractYear("measured_on")
+    rows = (
+        Measurement.objects.filter(indicator_id__in=list(indicator_ids))
+        .annotate(
+            year=year,
+            rank=Window(RowNumber(), partition_by=[F("indicator_id"), year], order_by=F("measured_on").desc()),
+        )
+        .filter(rank=1)
+        .values_list("indicator_id", "year", "value")
+    )
+    series: dict[int, dict[int, Decimal]] = {}
+    for indicator_id, year_value, value in rows:
+        series.setdefault(indicator_id, {})[year_value] = value
+    return series
+
+
+def indicator_series(indicators) -> dict[int, list[YearPoint]]:
+    """Target against actual per year for each indicator (targets prefetched by `with_related()`)."""
+    indicators = list(indicators)
+    actuals = indicator_yearly_actuals(i.pk for i in indicators)
+    series = {}
+    for indicator in indicators:
+        targets = {t.year: t.value for t in indicator.targets.all()}
+        by_year = actuals.get(indicator.pk, {})
+        series[indicator.pk] = [
+            YearPoint(
+                y,
+                targets.get(y),
+                by_year.get(y),
+                achievement_percent(target=targets.get(y), actual=by_year.get(y), direction=indicator.direction),
+            )
+            for y in sorted(set(targets) | set(by_year))
+        ]
+    return series
+
+
+def headline_indicator():
+    """The city's overall smart-city achievement indicator (capaian smart city), if staff marked one."""
+    return Indicator.objects.published().with_related().filter(is_headline=True).first()
+
+
+def budget_totals(programs=None, *, group_by=("year", "source")) -> list[dict]:
+    """Planned and realised rupiah summed per `group_by` (any of pillar, year, source), one query."""
+    lines = BudgetLine.objects.all() if programs is None else BudgetLine.objects.filter(program__in=programs)
+    fields = [{"pillar": "program__pillar__slug"}.get(name, name) for name in group_by]
+    return list(
+        lines.values(*fields).annotate(planned=Sum("planned_amount"), realised=Sum("realised_amount")).order_by(*fields)
+    )
+
+
+def services_per_year(services=None) -> list[dict]:
+    """How many services were launched each year, and how many of them are public or still live."""
+    services = DigitalService.objects.published() if services is None else services
+    return list(
+        services.exclude(launched_year__isnull=True)
+        .values("launched_year")
+        .annotate(
+            launched=Count("pk"),
+            public=Count("pk", filter=Q(audience="public")),
+            live=Count("pk", filter=Q(status=ServiceStatus.LIVE)),
+        )
+        .order_by("launched_year")
+    )
+
+
+def last_updated(*querysets):
+    """The latest `updated_at` across the given querysets: the "last updated" shown beside figures."""
+    moments = [qs.aggregate(moment=Max("updated_at"))["moment"] for qs in querysets]
+    return max((m for m in moments if m), default=None)
