@@ -28,38 +28,47 @@ pytestmark = pytest.mark.django_db
 
 class TestMasterplanApi(StandardApiTests):
     url_name, factory, public = "pillars-api:masterplan", MasterplanFactory, True
+    view_perms = ("pillars.view_masterplan",)
 
 
 class TestProgramApi(StandardApiTests):
     url_name, factory, public, lookup_field = "pillars-api:program", ProgramFactory, True, "slug"
+    view_perms = ("pillars.view_program",)
 
 
 class TestMilestoneApi(StandardApiTests):
     url_name, factory, public = "pillars-api:milestone", MilestoneFactory, True
+    view_perms = ("pillars.view_milestone",)
 
 
 class TestBudgetLineApi(StandardApiTests):
     url_name, factory, public = "pillars-api:budgetline", BudgetLineFactory, True
+    view_perms = ("pillars.view_budgetline",)
 
 
 class TestIndicatorApi(StandardApiTests):
     url_name, factory, public, lookup_field = "pillars-api:indicator", IndicatorFactory, True, "slug"
+    view_perms = ("pillars.view_indicator",)
 
 
 class TestTargetApi(StandardApiTests):
     url_name, factory, public = "pillars-api:target", IndicatorTargetFactory, True
+    view_perms = ("pillars.view_indicatortarget",)
 
 
 class TestMeasurementApi(StandardApiTests):
     url_name, factory, public = "pillars-api:measurement", MeasurementFactory, True
+    view_perms = ("pillars.view_measurement",)
 
 
 class TestServiceApi(StandardApiTests):
     url_name, factory, public, lookup_field = "pillars-api:service", DigitalServiceFactory, True, "slug"
+    view_perms = ("pillars.view_digitalservice",)
 
 
 class TestAssetApi(StandardApiTests):
     url_name, factory, public = "pillars-api:asset", InfrastructureAssetFactory, True
+    view_perms = ("pillars.view_infrastructureasset",)
 
 
 # --- publication and embargo ---------------------------------------------------------------------------
