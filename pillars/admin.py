@@ -1,9 +1,27 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Agency, Pillar, SubDimension
+from . import resources, rules, services
+from .models import (
+    Agency,
+    BudgetLine,
+    DigitalService,
+    Indicator,
+    IndicatorTarget,
+    InfrastructureAsset,
+    Masterplan,
+    Measurement,
+    Milestone,
+    Pillar,
+    Program,
+    SubDimension,
+)
 
 
+# --- reference data -------------------------------------------------------------------------------------
 class ReferenceDataMixin:
     """The six pillars and eighteen sub-dimensions are fixed by the national framework: staff may
     reword them, never add or remove them."""
@@ -46,4 +64,157 @@ class AgencyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "acronym", "slug", "updated_at"]
     search_fields = ["name", "acronym", "slug"]
     prepopulated_fields = {"slug": ["acronym"]}
-    fields = ["name", "acronym", "slug"]
+    fields = ["name", "acronym", "slug", "members"]
+    filter_horizontal = ["members"]
+
+
+# --- the portfolio: every form runs the same rules as the API ---------------------------------------------
+def rules_form(form_class, model, actor):
+    """`form_class` that also runs the model's write rules (services.CHECKS) for `actor`, as form errors."""
+
+    class RulesForm(form_class):
+        def _post_clean(self):
+            super()._post_clean()
+            if self.errors:  # the rules need a complete row; field errors come first
+                return
+            many = {name: value for name, value in self.cleaned_data.items() if hasattr(value, "model")}
+            try:
+                for check in services.CHECKS[model]:
+                    check(self.instance, many, actor)
+            except PermissionDenied as denied:
+                self.add_error(None, str(denied))
+            except ValidationError as error:
+                self.add_error(None, error)
+
+    return RulesForm
+
+
+class RulesInlineMixin:
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = rules_form(formset.form, self.model, request.user)
+        return formset
+
+
+class PortfolioAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    """Admin of a portfolio model: import/export, history, and OPD editors limited to their own agencies."""
+
+    agency_field = None  # the FK naming the owning agency, whose choices an OPD editor sees narrowed
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.editable_by(request.user) if hasattr(queryset, "editable_by") else queryset
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return rules_form(form, self.model, request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == self.agency_field and not rules.can_edit_for(request.user, None):
+            kwargs["queryset"] = Agency.objects.filter(members=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MilestoneInline(RulesInlineMixin, admin.TabularInline):
+    model = Milestone
+    fields = ["title_id", "title_en", "due_on", "done_on", "evidence"]
+    extra = 0
+
+
+class BudgetLineInline(RulesInlineMixin, admin.TabularInline):
+    model = BudgetLine
+    fields = ["year", "source", "planned_amount", "realised_amount", "note"]
+    extra = 0
+
+
+@admin.register(Masterplan)
+class MasterplanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "first_year", "last_year", "regulation", "rpjmd_period"]
+    search_fields = ["title", "regulation"]
+
+
+@admin.register(Program)
+class ProgramAdmin(PortfolioAdmin):
+    resource_classes = [resources.ProgramResource]
+    agency_field = "lead_agency"
+    list_display = ["title_id", "pillar", "lead_agency", "horizon", "stage", "progress", "publication", "updated_at"]
+    list_filter = ["pillar", "lead_agency", "stage", "horizon", "first_year", "publication"]
+    list_select_related = ["pillar", "lead_agency"]
+    search_fields = ["title_id", "title_en", "slug", "location"]
+    prepopulated_fields = {"slug": ["title_id"]}
+    autocomplete_fields = ["supporting_agencies"]
+    filter_horizontal = ["sub_dimensions"]
+    inlines = [MilestoneInline, BudgetLineInline]
+    fieldsets = [
+        (None, {"fields": ["slug", "title_id", "title_en", "description_id", "description_en"]}),
+        (
+            _("Where it belongs"),
+            {"fields": ["pillar", "sub_dimensions", "lead_agency", "supporting_agencies", "masterplan"]},
+        ),
+        (_("Progress"), {"fields": ["horizon", "stage", "progress", "completed_on", "first_year", "last_year"]}),
+        (_("Location"), {"fields": ["location", "latitude", "longitude"]}),
+        (_("Publication"), {"fields": ["publication", "publish_from"]}),
+    ]
+
+
+class TargetInline(RulesInlineMixin, admin.TabularInline):
+    model = IndicatorTarget
+    fields = ["year", "value"]
+    extra = 0
+
+
+class MeasurementInline(RulesInlineMixin, admin.TabularInline):
+    model = Measurement
+    fields = ["measured_on", "value", "source_note", "evidence"]
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(PortfolioAdmin):
+    resource_classes = [resources.IndicatorResource]
+    agency_field = "owner_agency"
+    list_display = ["name_id", "pillar", "unit", "direction", "owner_agency", "is_headline", "publication"]
+    list_filter = ["pillar", "owner_agency", "direction", "frequency", "is_headline", "publication"]
+    list_select_related = ["pillar", "owner_agency"]
+    search_fields = ["name_id", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_id"]}
+    inlines = [TargetInline, MeasurementInline]
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(PortfolioAdmin):
+    resource_classes = [resources.MeasurementResource]
+    list_display = ["indicator", "measured_on", "value", "source_note"]
+    list_filter = ["indicator__pillar", "measured_on"]
+    list_select_related = ["indicator"]
+    search_fields = ["indicator__name_id", "source_note"]
+    date_hierarchy = "measured_on"
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(PortfolioAdmin):
+    resource_classes = [resources.BudgetLineResource]
+    list_display = ["program", "year", "source", "planned_amount", "realised_amount"]
+    list_filter = ["year", "source", "program__pillar"]
+    list_select_related = ["program"]
+    search_fields = ["program__title_id", "note"]
+
+
+@admin.register(DigitalService)
+class DigitalServiceAdmin(PortfolioAdmin):
+    resource_classes = [resources.DigitalServiceResource]
+    agency_field = "owner_agency"
+    list_display = ["name", "pillar", "owner_agency", "audience", "status", "launched_year", "origin", "publication"]
+    list_filter = ["pillar", "owner_agency", "audience", "status", "launched_year", "origin", "platform"]
+    list_select_related = ["pillar", "owner_agency"]
+    search_fields = ["name", "slug", "origin_city"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(InfrastructureAsset)
+class InfrastructureAssetAdmin(PortfolioAdmin):
+    resource_classes = [resources.InfrastructureAssetResource]
+    list_display = ["name", "kind", "kecamatan", "kelurahan", "status", "installed_on", "operator", "publication"]
+    list_filter = ["kind", "status", "kecamatan", "funding_source", "publication"]
+    search_fields = ["name", "kelurahan", "kecamatan", "operator"]
+    autocomplete_fields = ["program"]

@@ -1,31 +1,228 @@
-"""Demo records of the pillars app: the agencies (OPD) of the demo city, Kota Padang.
+"""Demo records of the pillars app: a demo city built on the facts in ../shared/seeds/.
 
+Padang's facts (the 92.30 % achievement target for 2024, Wi-Fi in every kelurahan by 2021, the
+Pantai Air Manis visit, 80 towers) come with figures of other seed cities told as the demo city's
+(Pariaman's 12 applications of 2018, Pematang Siantar's CCTV and Telkom CSR Wi-Fi). Yearly figures
+other than those are invented to fill the charts, and marked "(demo)" where they are shown.
 Idempotent: running it again updates the same rows instead of adding new ones.
 """
 
+import datetime
+import random
+from decimal import Decimal
+
 from django.db import transaction
 
-from .models import Agency
+from .demo_data import AGENCIES, ASSETS, INDICATORS, KECAMATAN, PROGRAMS, SERVICES, SHARED_SERVICE, TOWER_COUNT
+from .models import (
+    Agency,
+    BudgetLine,
+    DigitalService,
+    Indicator,
+    IndicatorTarget,
+    InfrastructureAsset,
+    Masterplan,
+    Measurement,
+    Milestone,
+    Pillar,
+    Program,
+)
 
-AGENCIES = [
-    ("diskominfo", "Dinas Komunikasi dan Informatika", "Diskominfo"),
-    ("bappeda", "Badan Perencanaan Pembangunan Daerah", "Bappeda"),
-    ("dishub", "Dinas Perhubungan", "Dishub"),
-    ("disdukcapil", "Dinas Kependudukan dan Pencatatan Sipil", "Disdukcapil"),
-    ("dispar", "Dinas Pariwisata", "Dispar"),
-    ("dinkes", "Dinas Kesehatan", "Dinkes"),
-    ("disdik", "Dinas Pendidikan", "Disdik"),
-    ("dlh", "Dinas Lingkungan Hidup", "DLH"),
-    ("bpkad", "Badan Pengelolaan Keuangan dan Aset Daerah", "BPKAD"),
-    ("dpmptsp", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "DPMPTSP"),
-    ("diskopukm", "Dinas Koperasi dan UMKM", "Diskop UKM"),
-    ("satpolpp", "Satuan Polisi Pamong Praja", "Satpol PP"),
-]
+
+def _load_agencies():
+    for slug, name, acronym in AGENCIES:
+        Agency.objects.update_or_create(slug=slug, defaults={"name": name, "acronym": acronym})
+    return {a.slug: a for a in Agency.objects.all()}
+
+
+def _load_programs(agencies, pillars, masterplan):
+    for slug, pillar, subs, lead, horizon, stage, progress, (first, last), title_id, title_en, text in PROGRAMS:
+        program, _ = Program.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "pillar": pillars[pillar],
+                "lead_agency": agencies[lead],
+                "horizon": horizon,
+                "stage": stage,
+                "progress": progress,
+                "first_year": first,
+                "last_year": last,
+                "title_id": title_id,
+                "title_en": title_en,
+                "description_id": text,
+                "masterplan": masterplan,
+                "publication": "published",
+                "completed_on": datetime.date(last, 12, 15) if stage == "completed" else None,
+            },
+        )
+        program.sub_dimensions.set(pillars[pillar].sub_dimensions.filter(slug__in=subs))
+        for year in range(first, min(last, 2026) + 1):
+            BudgetLine.objects.update_or_create(
+                program=program,
+                year=year,
+                source="apbd",
+                defaults={
+                    "planned_amount": 250_000_000 * (1 + len(slug) % 4),
+                    "note": "demo",
+                    "realised_amount": 0 if year >= 2026 else 200_000_000 * (1 + len(slug) % 4),
+                },
+            )
+        Milestone.objects.update_or_create(
+            program=program,
+            title_id="Kajian dan perencanaan",
+            defaults={
+                "title_en": "Study and planning",
+                "due_on": datetime.date(first, 6, 30),
+                "done_on": datetime.date(first, 6, 20),
+            },
+        )
+        Milestone.objects.update_or_create(
+            program=program,
+            title_id="Operasional penuh",
+            defaults={
+                "title_en": "Fully operational",
+                "due_on": datetime.date(last, 12, 31),
+                "done_on": datetime.date(last, 12, 15) if stage == "completed" else None,
+            },
+        )
+    BudgetLine.objects.update_or_create(
+        program=Program.objects.get(slug="wifi-kelurahan"),
+        year=2020,
+        source="csr",
+        defaults={"planned_amount": 750_000_000, "realised_amount": 750_000_000, "note": "CSR PT Telkom Indonesia"},
+    )
+    BudgetLine.objects.update_or_create(
+        program=Program.objects.get(slug="masterplan-smart-city"),
+        year=2019,
+        source="apbn",
+        defaults={"planned_amount": 500_000_000, "realised_amount": 480_000_000, "note": "Kemenkominfo"},
+    )
+
+
+def _load_indicators(agencies, pillars):
+    for slug, pillar, name_id, name_en, unit, direction, agency, targets, actuals in INDICATORS:
+        indicator, _ = Indicator.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "pillar": pillars.get(pillar),
+                "name_id": name_id,
+                "name_en": name_en,
+                "unit": unit,
+                "direction": direction,
+                "owner_agency": agencies[agency],
+                "is_headline": pillar is None,
+                "frequency": "yearly",
+                "data_source": "Diskominfo (demo)",
+                "publication": "published",
+            },
+        )
+        for year, value in targets.items():
+            IndicatorTarget.objects.update_or_create(indicator=indicator, year=year, defaults={"value": Decimal(value)})
+        for year, value in actuals.items():
+            Measurement.objects.update_or_create(
+                indicator=indicator,
+                measured_on=datetime.date(year, 12, 31),
+                defaults={
+                    "value": Decimal(value),
+                    "source_note": "demo figure"
+                    if slug != "capaian-smart-city" or year != 2024
+                    else "demo figure; the 2024 target of 92.30 % is Padang's own",
+                },
+            )
+
+
+def _load_services(agencies, pillars):
+    for slug, name, pillar, agency, year in SERVICES:
+        DigitalService.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "pillar": pillars[pillar],
+                "owner_agency": agencies[agency],
+                "launched_year": year,
+                "status": "live",
+                "audience": "internal" if slug in ("simpeg", "e-kinerja", "e-budgeting") else "public",
+                "origin": "in_house",
+                "origin_city": "",
+                "publication": "published",
+            },
+        )
+    slug, name, pillar, agency, year, city = SHARED_SERVICE
+    DigitalService.objects.update_or_create(
+        slug=slug,
+        defaults={
+            "name": name,
+            "pillar": pillars[pillar],
+            "owner_agency": agencies[agency],
+            "launched_year": year,
+            "status": "live",
+            "origin": "shared",
+            "origin_city": city,
+            "publication": "published",
+        },
+    )
+
+
+def _load_assets():
+    programs = {p.slug: p for p in Program.objects.all()}
+    for kind, name, kecamatan, status, installed, operator, funding, program, view in ASSETS:
+        kelurahan, lat, lon = KECAMATAN[kecamatan]
+        InfrastructureAsset.objects.update_or_create(
+            name=name,
+            defaults={
+                "kind": kind,
+                "kecamatan": kecamatan,
+                "kelurahan": kelurahan,
+                "latitude": Decimal(lat),
+                "longitude": Decimal(lon),
+                "status": status,
+                "operator": operator,
+                "funding_source": funding,
+                "installed_on": datetime.date.fromisoformat(installed) if installed else None,
+                "program": programs.get(program),
+                "public_view_url": view,
+                "publication": "published",
+            },
+        )
+    spread = random.Random(2021)  # noqa: S311 - the same "random" tower sites on every run, not a secret
+    for number in range(1, TOWER_COUNT + 1):
+        kecamatan = spread.choice(sorted(KECAMATAN))
+        kelurahan, lat, lon = KECAMATAN[kecamatan]
+        InfrastructureAsset.objects.update_or_create(
+            name=f"Menara TBG {number:02d}",
+            defaults={
+                "kind": "tower",
+                "kecamatan": kecamatan,
+                "kelurahan": kelurahan,
+                "status": "active",
+                "latitude": (Decimal(lat) + Decimal(spread.uniform(-0.02, 0.02))).quantize(Decimal("0.000001")),
+                "longitude": (Decimal(lon) + Decimal(spread.uniform(-0.02, 0.02))).quantize(Decimal("0.000001")),
+                "operator": "Tower Bersama Grup",
+                "funding_source": "partner",
+                "installed_on": datetime.date(2021, 7, 1),
+                "publication": "published",
+            },
+        )
 
 
 @transaction.atomic
 def load() -> dict[str, int]:
-    """Create or update the demo agencies; returns how many rows each model has afterwards."""
-    for slug, name, acronym in AGENCIES:
-        Agency.objects.update_or_create(slug=slug, defaults={"name": name, "acronym": acronym})
-    return {"agencies": Agency.objects.count()}
+    """Create or update the demo city's portfolio; returns how many rows each model has afterwards."""
+    agencies = _load_agencies()
+    pillars = {p.slug: p for p in Pillar.objects.all()}
+    masterplan, _ = Masterplan.objects.update_or_create(
+        title="Masterplan Smart City Kota Padang",
+        defaults={"first_year": 2019, "last_year": 2028, "regulation": "Perwako (demo)", "rpjmd_period": "2019–2024"},
+    )
+    _load_programs(agencies, pillars, masterplan)
+    _load_indicators(agencies, pillars)
+    _load_services(agencies, pillars)
+    _load_assets()
+    return {
+        "agencies": Agency.objects.count(),
+        "programs": Program.objects.count(),
+        "indicators": Indicator.objects.count(),
+        "measurements": Measurement.objects.count(),
+        "services": DigitalService.objects.count(),
+        "assets": InfrastructureAsset.objects.count(),
+    }

@@ -1,18 +1,80 @@
+"""Public pages of the pillars app: the dashboard, pillars, programs, indicators, services and the map."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from .models import Pillar
+from smartcity.downloads import download_response, wants_download
+
+from . import charts, resources, selectors
+from .choices import AssetKind, AssetStatus, ServiceStatus, Stage
+from .filters import DigitalServiceFilterSet, IndicatorFilterSet, InfrastructureAssetFilterSet, ProgramFilterSet
+from .models import BudgetLine, DigitalService, Indicator, InfrastructureAsset, Milestone, Pillar, Program
+
+PAGE_SIZE = 20
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _public_list(request, *, filterset_class, queryset, resource_class, name):
+    """A filtered public list: the FilterSet, its page of rows, or the whole filtered list as a download."""
+    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    fmt = wants_download(request)
+    if fmt:
+        return None, download_response(resource_class, rows, fmt=fmt, name=name)
+    return {"filter": filterset, "page": _page(request, rows)}, None
 
 
 def home(request):
-    """The public dashboard: the six pillars and their sub-dimensions."""
-    return render(request, "pillars/pillar_list.html", {"pillars": Pillar.objects.with_related()})
+    """The public dashboard: the city-wide achievement, headline counts and the six pillars."""
+    programs = Program.objects.published()
+    headline = selectors.headline_indicator()
+    context = {
+        "pillars": Pillar.objects.with_related().annotate(
+            program_count=Count("programs", filter=Q(programs__in=programs), distinct=True)
+        ),
+        "headline": headline,
+        "headline_series": selectors.indicator_series([headline])[headline.pk] if headline else [],
+        "counts": {
+            "programs": programs.count(),
+            "completed": programs.filter(stage=Stage.COMPLETED).count(),
+            "services": DigitalService.objects.published().filter(status=ServiceStatus.LIVE).count(),
+            "assets": InfrastructureAsset.objects.published().filter(status=AssetStatus.ACTIVE).count(),
+        },
+        "last_updated": selectors.last_updated(programs, Indicator.objects.published()),
+    }
+    if headline:
+        context["headline_chart"] = charts.target_vs_actual(context["headline_series"])
+    return render(request, "pillars/pillar_list.html", context)
 
 
 def pillar_detail(request, slug: str):
-    """One pillar's page: what it covers and its sub-dimensions."""
+    """One pillar's page: its programs, its indicators' targets against actuals, its services and assets."""
     pillar = get_object_or_404(Pillar.objects.with_related(), slug=slug)
-    return render(request, "pillars/pillar_detail.html", {"pillar": pillar, "pillars": Pillar.objects.all()})
+    programs = Program.objects.published().filter(pillar=pillar)
+    indicators = list(Indicator.objects.published().with_related().filter(pillar=pillar))
+    series = selectors.indicator_series(indicators)
+    context = {
+        "pillar": pillar,
+        "pillars": Pillar.objects.all(),
+        "programs": programs.with_related()[:12],
+        "program_count": programs.count(),
+        "indicators": [(i, series[i.pk], charts.target_vs_actual(series[i.pk], pillar.colour)) for i in indicators],
+        "services": DigitalService.objects.published().with_related().filter(pillar=pillar),
+        "assets_by_kind": InfrastructureAsset.objects.published()
+        .filter(program__pillar=pillar)
+        .values("kind")
+        .annotate(count=Count("pk"))
+        .order_by("kind"),
+        "kind_labels": dict(AssetKind.choices),
+        "last_updated": selectors.last_updated(programs, Indicator.objects.filter(pillar=pillar)),
+    }
+    return render(request, "pillars/pillar_detail.html", context)
 
 
 def pillar_colours_css(request):
@@ -20,3 +82,106 @@ def pillar_colours_css(request):
     colours = Pillar.objects.values_list("slug", "colour")
     rules = "".join(f".pillar-{slug}{{--pillar-colour:{colour}}}\n" for slug, colour in colours)
     return HttpResponse(rules, content_type="text/css; charset=utf-8")
+
+
+def program_list(request):
+    """All published programs, filtered and searched, with CSV and JSON downloads."""
+    queryset = Program.objects.published().with_related()
+    context, download = _public_list(
+        request,
+        filterset_class=ProgramFilterSet,
+        queryset=queryset,
+        resource_class=resources.ProgramResource,
+        name="programs",
+    )
+    if download:
+        return download
+    context["last_updated"] = selectors.last_updated(queryset)
+    return render(request, "pillars/program_list.html", context)
+
+
+def program_detail(request, slug: str):
+    """A program's page: milestone timeline, budget by year and source, its assets."""
+    program = get_object_or_404(Program.objects.published().with_related(), slug=slug)
+    budget = selectors.budget_totals(Program.objects.filter(pk=program.pk))
+    context = {
+        "program": program,
+        "milestones": Milestone.objects.filter(program=program).order_by("due_on"),
+        "budget_lines": BudgetLine.objects.filter(program=program).order_by("year", "source"),
+        "budget_chart": charts.budget_by_year(budget) if budget else None,
+        "assets": InfrastructureAsset.objects.published().filter(program=program),
+        "last_updated": program.updated_at,
+    }
+    return render(request, "pillars/program_detail.html", context)
+
+
+def indicator_list(request):
+    queryset = Indicator.objects.published().with_related()
+    context, download = _public_list(
+        request,
+        filterset_class=IndicatorFilterSet,
+        queryset=queryset,
+        resource_class=resources.IndicatorResource,
+        name="indicators",
+    )
+    if download:
+        return download
+    context["last_updated"] = selectors.last_updated(queryset)
+    return render(request, "pillars/indicator_list.html", context)
+
+
+def indicator_detail(request, slug: str):
+    """An indicator's page: target against actual per year, as a chart and a table, and its measurements."""
+    indicator = get_object_or_404(Indicator.objects.published().with_related(), slug=slug)
+    series = selectors.indicator_series([indicator])[indicator.pk]
+    context = {
+        "indicator": indicator,
+        "series": series,
+        "chart": charts.target_vs_actual(series, indicator.pillar.colour if indicator.pillar else charts.ACTUAL_COLOUR),
+        "measurements": indicator.measurements.order_by("-measured_on")[:24],
+        "last_updated": indicator.latest_measured_on,
+    }
+    return render(request, "pillars/indicator_detail.html", context)
+
+
+def service_list(request):
+    """The catalog of digital services, with how many were launched each year."""
+    queryset = DigitalService.objects.published().with_related()
+    context, download = _public_list(
+        request,
+        filterset_class=DigitalServiceFilterSet,
+        queryset=queryset,
+        resource_class=resources.DigitalServiceResource,
+        name="services",
+    )
+    if download:
+        return download
+    per_year = selectors.services_per_year(queryset)
+    context |= {
+        "per_year": per_year,
+        "per_year_chart": charts.services_per_year(per_year),
+        "last_updated": selectors.last_updated(queryset),
+    }
+    return render(request, "pillars/service_list.html", context)
+
+
+def asset_map(request):
+    """The infrastructure map, one layer per kind from the GeoJSON endpoint, and the same assets as a list."""
+    queryset = InfrastructureAsset.objects.published().with_related()
+    context, download = _public_list(
+        request,
+        filterset_class=InfrastructureAssetFilterSet,
+        queryset=queryset,
+        resource_class=resources.InfrastructureAssetResource,
+        name="assets",
+    )
+    if download:
+        return download
+    context |= {
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "kinds": AssetKind.choices,
+        "counts": dict(queryset.values_list("kind").annotate(count=Count("pk")).order_by()),
+        "last_updated": selectors.last_updated(queryset),
+    }
+    return render(request, "pillars/asset_map.html", context)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "import_export",
     "smartcity",
     "pillars",
     "partnerships",
@@ -195,8 +196,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"FundingSourceEnum": "pillars.choices.FundingSource"},
 }
 
+IMPORT_EXPORT_USE_TRANSACTIONS = True  # an import with any bad row imports nothing
+IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = False
+
 # --- Portal ---------------------------------------------------------------------------------------
 PORTAL_CITY_NAME = env("PORTAL_CITY_NAME", default="Kota Padang")
+# Map tiles: none by default, since a closed network reaches no tile server; markers and lists still work.
+MAP_TILE_URL = env("MAP_TILE_URL", default="")  # e.g. https://tiles.example.go.id/{z}/{x}/{y}.png
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
 
 # --- Logging: one line per event on stderr, for the process manager to collect --------------------
 LOGGING = {

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from pillars import filters, services
@@ -23,6 +24,11 @@ from smartcity.api.permissions import PublicReadModelPermissions
 from smartcity.api.views import RecordViewSet
 
 from . import serializers
+
+
+class GeoJSONRenderer(JSONRenderer):
+    media_type = "application/geo+json"
+    format = "geojson"
 
 
 class PillarViewSet(viewsets.ReadOnlyModelViewSet):
@@ -124,7 +130,7 @@ class InfrastructureAssetViewSet(PortfolioViewSet):
         description=str(_("The assets with coordinates as a GeoJSON FeatureCollection (same filters, no pages).")),
         responses={200: OpenApiResponse(description="GeoJSON FeatureCollection")},
     )
-    @action(detail=False, methods=["get"], pagination_class=None)
+    @action(detail=False, methods=["get"], pagination_class=None, renderer_classes=[GeoJSONRenderer, JSONRenderer])
     def geojson(self, request):
         assets = self.filter_queryset(self.get_queryset()).exclude(latitude__isnull=True)
-        return Response(feature_collection(assets), content_type="application/geo+json")
+        return Response(feature_collection(assets))
