@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from import_export.formats import base_formats
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -197,7 +198,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True  # an import with any bad row imports nothing
-IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = False
+IMPORT_EXPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
 
 # --- Portal ---------------------------------------------------------------------------------------
 PORTAL_CITY_NAME = env("PORTAL_CITY_NAME", default="Kota Padang")

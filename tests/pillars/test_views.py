@@ -1,12 +1,26 @@
+import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from pillars.models import Pillar
 
-from .factories import PillarFactory
+from .factories import (
+    AgencyFactory,
+    BudgetLineFactory,
+    DigitalServiceFactory,
+    IndicatorFactory,
+    IndicatorTargetFactory,
+    InfrastructureAssetFactory,
+    MeasurementFactory,
+    MilestoneFactory,
+    PillarFactory,
+    ProgramFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +49,14 @@ def test_language_switch_links_to_the_same_page_in_the_other_language(client):
     assert 'href="/pillars/branding/" lang="id"' in html
 
 
-def test_home_query_count_does_not_grow_with_pillars(client, django_assert_num_queries):
-    with django_assert_num_queries(2):  # the pillars, then their sub-dimensions
+def test_home_query_count_is_fixed_and_does_not_grow(client, django_assert_num_queries):
+    headline = IndicatorFactory(is_headline=True, pillar=None)
+    MeasurementFactory(indicator=headline)
+    with django_assert_num_queries(11):  # pillars, sub-dimensions, headline (+targets, series), 4 counts, 2 dates
         client.get("/")
     PillarFactory.create_batch(3)
-    with django_assert_num_queries(2):
+    grow_portfolio(5)
+    with django_assert_num_queries(11):
         assert client.get("/").status_code == 200
 
 
@@ -67,3 +84,104 @@ def test_pages_load_nothing_from_another_host(client):
     html = client.get("/").content.decode()
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert assets and not [url for url in assets if url.startswith(("http:", "https:", "//"))]
+
+
+def grow_portfolio(n: int, pillar: str = "governance"):
+    """n more published rows of every kind, each with children, all in one pillar."""
+    pillar = Pillar.objects.get(slug=pillar)
+    for _ in range(n):
+        program = ProgramFactory(pillar=pillar)
+        program.supporting_agencies.add(AgencyFactory())
+        program.sub_dimensions.set(pillar.sub_dimensions.all()[:1])
+        MilestoneFactory(program=program)
+        BudgetLineFactory(program=program)
+        indicator = IndicatorFactory(pillar=pillar)
+        IndicatorTargetFactory(indicator=indicator)
+        MeasurementFactory(indicator=indicator)
+        DigitalServiceFactory(pillar=pillar)
+        InfrastructureAssetFactory(program=program)
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context)
+
+
+@pytest.mark.parametrize(
+    "url", ["/pillars/governance/", "/programs/", "/indicators/", "/services/", "/map/", "/en/programs/?stage=planned"]
+)
+def test_page_query_counts_do_not_grow_with_data(client, url):
+    grow_portfolio(1)
+    one = queries(client, url)
+    grow_portfolio(6)
+    assert queries(client, url) == one
+
+
+def test_program_and_indicator_pages_query_counts_do_not_grow_with_children(client):
+    program, indicator = ProgramFactory(slug="p"), IndicatorFactory(slug="i")
+    before = queries(client, "/programs/p/"), queries(client, "/indicators/i/")
+    for year in range(2018, 2024):
+        MilestoneFactory(program=program)
+        BudgetLineFactory(program=program, year=year)
+        program.supporting_agencies.add(AgencyFactory())
+        IndicatorTargetFactory(indicator=indicator, year=year)
+        MeasurementFactory(indicator=indicator, measured_on=datetime.date(year, 12, 31))
+    assert (queries(client, "/programs/p/"), queries(client, "/indicators/i/")) == before
+
+
+def test_drafts_and_embargoed_records_stay_off_every_public_page(client):
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    ProgramFactory(slug="draft-program", title_id="Program rahasia", publication="draft")
+    ProgramFactory(slug="embargoed-program", title_id="Program embargo", publish_from=tomorrow)
+    IndicatorFactory(slug="draft-indicator", name_id="Indikator rahasia", publication="draft")
+    DigitalServiceFactory(name="Aplikasi rahasia", publication="draft")
+    InfrastructureAssetFactory(name="CCTV rahasia", publish_from=tomorrow)
+    pages = "".join(
+        client.get(url).content.decode()
+        for url in ["/", "/pillars/governance/", "/programs/", "/indicators/", "/services/", "/map/"]
+    )
+    downloads = "".join(
+        client.get(url).content.decode()
+        for url in ["/programs/?download=csv", "/services/?download=json", "/map/?download=csv"]
+    )
+    for secret in ("rahasia", "embargo"):
+        assert secret not in pages and secret not in downloads
+    for url in ["/programs/draft-program/", "/programs/embargoed-program/", "/indicators/draft-indicator/"]:
+        assert client.get(url).status_code == 404
+
+
+def test_program_list_filters_and_downloads_the_filtered_rows(client):
+    ProgramFactory(slug="a", title_id="Parkir elektronik", stage="in_progress")
+    ProgramFactory(slug="b", title_id="Bank sampah", stage="planned")
+    html = client.get("/programs/", {"q": "parkir"}).content.decode()
+    assert "Parkir elektronik" in html and "Bank sampah" not in html
+    response = client.get("/programs/", {"stage": "planned", "download": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment;" in response["Content-Disposition"]
+    body = response.content.decode()
+    assert body.splitlines()[0].startswith("slug,") and "Bank sampah" in body and "Parkir" not in body
+    data = client.get("/programs/", {"download": "json"}).json()
+    assert sorted(row["slug"] for row in data) == ["a", "b"]
+
+
+def test_service_catalog_counts_applications_per_year(client):
+    DigitalServiceFactory.create_batch(12, launched_year=2018)
+    html = client.get("/en/services/").content.decode()
+    assert "12 applications in 2018" in html
+
+
+def test_program_page_shows_timeline_and_budget_in_rupiah(client):
+    program = ProgramFactory(slug="wifi", title_id="Wi-Fi publik")
+    MilestoneFactory(program=program, title_id="Kajian", due_on=datetime.date(2021, 6, 30))
+    BudgetLineFactory(program=program, year=2021, source="csr", planned_amount=1_250_000_000, realised_amount=0)
+    html = client.get("/programs/wifi/").content.decode()
+    assert "Kajian" in html and "Rp1.250.000.000" in html and "CSR" in html
+    assert 'data-chart="budget-chart"' in html and "chart.umd.min.js" in html
+
+
+def test_map_page_points_at_the_geojson_with_the_same_filters(client):
+    html = client.get("/map/", {"kind": "cctv"}).content.decode()
+    assert 'data-geojson="/api/v1/assets/geojson/?kind=cctv"' in html
+    assert "leaflet.js" in html and "<script>" not in html  # no inline script
