@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from smartcity import cache as public_cache
+
 from .choices import AssetKind, AssetStatus, Horizon, Stage
 from .models import (
     Agency,
@@ -141,6 +143,7 @@ def portfolio_generate(*, programs: int, measurements_per_indicator: int = 10, s
     _insert(Measurement, _measurements(indicators, measurements_per_indicator, rng), progress)
     _insert(InfrastructureAsset, _assets(programs // 4, rng), progress)
     _insert(DigitalService, _services(programs // 10, pillars, agencies, rng), progress)
+    public_cache.invalidate()  # bulk inserts send no signals
     return {
         "programs": programs,
         "indicators": programs // 2,

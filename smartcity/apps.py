@@ -7,3 +7,8 @@ class SmartcityConfig(AppConfig):
 
     name = "smartcity"
     verbose_name = _("Kota Cerdas")
+
+    def ready(self):
+        from .cache import connect_invalidation
+
+        connect_invalidation()

@@ -1,0 +1,88 @@
+"""The public cache: anonymous GET responses of pages and API lists, kept in Redis.
+
+Entries are keyed by a portal-wide version that every save or delete of a record bumps (signals,
+connected in SmartcityConfig.ready), and expire no later than the next embargo lifts, so a cached
+page never shows a stale record nor hides one whose publish-from moment has come.
+"""
+
+import hashlib
+import logging
+import uuid
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Min
+from django.utils import timezone
+
+from .models import PublishableModel
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "public-cache:version"
+CACHED_APPS = ("pillars", "partnerships", "evaluations")
+
+
+def current_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:  # never set, evicted or flushed: start a fresh generation
+        version = uuid.uuid4().hex
+        cache.set(VERSION_KEY, version, timeout=None)
+    return version
+
+
+def invalidate(**kwargs) -> None:
+    """Start a new generation: every entry cached so far becomes unreachable (and expires on its own)."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def seconds_until_next_embargo(now=None) -> float | None:
+    """Seconds until the earliest future publish-from moment of any publishable record, if there is one."""
+    now = now or timezone.now()
+    moments = [
+        model.objects.filter(publish_from__gt=now).aggregate(next=Min("publish_from"))["next"]
+        for model in apps.get_models()
+        if issubclass(model, PublishableModel)
+    ]
+    upcoming = [m for m in moments if m]
+    return (min(upcoming) - now).total_seconds() if upcoming else None
+
+
+def timeout(version: str) -> int:
+    """How long a fresh entry may live: PUBLIC_CACHE_SECONDS, cut short by the next embargo (looked up once
+    per generation, since only a save can bring an embargo forward, and a save starts a new generation)."""
+    key = f"public-cache:{version}:next-embargo"
+    moment = cache.get(key)
+    if moment is None:
+        embargo = seconds_until_next_embargo()
+        moment = timezone.now().timestamp() + embargo if embargo is not None else float("inf")
+        cache.set(key, moment, timeout=settings.PUBLIC_CACHE_SECONDS)
+    remaining = moment - timezone.now().timestamp()
+    return max(1, int(min(settings.PUBLIC_CACHE_SECONDS, remaining)))
+
+
+def response_key(request, version: str) -> str:
+    parts = "|".join([request.get_full_path(), request.LANGUAGE_CODE, request.META.get("HTTP_ACCEPT", "")])
+    return f"public-cache:{version}:{hashlib.sha256(parts.encode()).hexdigest()}"
+
+
+def is_cacheable_request(request) -> bool:
+    """Anonymous GETs of public paths; never the admin, health checks, or calls carrying credentials."""
+    if not settings.PUBLIC_CACHE_SECONDS:
+        return False
+    if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    if request.user.is_authenticated:
+        return False
+    path = request.path_info
+    return not any(part in path for part in settings.PUBLIC_CACHE_EXCLUDED_PATHS)
+
+
+def connect_invalidation() -> None:
+    """Bump the version whenever a row of our apps is saved, deleted or relinked (the one allowed use of signals)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for signal in (post_save, post_delete, m2m_changed):
+        for app_label in CACHED_APPS:
+            for model in apps.get_app_config(app_label).get_models():
+                signal.connect(invalidate, sender=model, dispatch_uid=f"public-cache-{signal}-{model._meta.label}")

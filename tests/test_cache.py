@@ -1,0 +1,89 @@
+"""The public cache on the real Redis: hits, invalidation on save, embargo, bypass, and Redis down."""
+
+import base64
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from smartcity import cache as public_cache
+from tests.pillars.factories import ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def cache_on(settings):
+    settings.PUBLIC_CACHE_SECONDS = 300
+
+
+def basic(username, password) -> str:
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+def get(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def test_second_anonymous_view_is_a_hit_without_queries(client):
+    first, _ = get(client, "/programs/")
+    second, queries = get(client, "/programs/")
+    assert (first["X-Cache"], second["X-Cache"], queries) == ("miss", "hit", 0)
+    assert second.content == first.content
+
+
+def test_saving_a_record_shows_at_once(client):
+    program = ProgramFactory(title_id="Judul lama")
+    assert "Judul lama" in get(client, "/programs/")[0].content.decode()
+    program.title_id = "Judul baru"
+    program.save()
+    response, _ = get(client, "/programs/")
+    assert response["X-Cache"] == "miss" and "Judul baru" in response.content.decode()
+
+
+def test_entries_expire_before_the_next_embargo_lifts():
+    ProgramFactory(publish_from=timezone.now() + datetime.timedelta(seconds=40))
+    assert public_cache.timeout(public_cache.current_version()) <= 40
+
+
+def test_without_a_coming_embargo_entries_live_the_full_time():
+    ProgramFactory(publish_from=timezone.now() - datetime.timedelta(seconds=40))  # already lifted
+    assert public_cache.timeout(public_cache.current_version()) == 300
+
+
+def test_languages_and_formats_are_cached_apart(client):
+    indonesian, _ = get(client, "/")
+    english, _ = get(client, "/en/")
+    assert english["X-Cache"] == "miss" and indonesian.content != english.content
+    api_json, _ = get(client, "/api/v1/programs/", HTTP_ACCEPT="application/json")
+    api_html, _ = get(client, "/api/v1/programs/", HTTP_ACCEPT="text/html")
+    assert api_html["X-Cache"] == "miss" and api_json["Content-Type"] != api_html["Content-Type"]
+
+
+def test_staff_and_credentialed_calls_bypass_the_cache(client, make_user):
+    get(client, "/api/v1/programs/")
+    user = make_user(password="kata-sandi-rahasia")
+    response, _ = get(client, "/api/v1/programs/", HTTP_AUTHORIZATION=basic(user.username, "kata-sandi-rahasia"))
+    assert "X-Cache" not in response
+    client.force_login(make_user())
+    response, _ = get(client, "/programs/")
+    assert "X-Cache" not in response
+
+
+def test_with_redis_down_pages_are_served_from_the_database(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True},
+        }
+    }
+    ProgramFactory(title_id="Tetap tampil")
+    for _ in range(2):
+        response, queries = get(client, "/programs/")
+        assert response["X-Cache"] == "miss" and queries > 0 and "Tetap tampil" in response.content.decode()
