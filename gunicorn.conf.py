@@ -1,0 +1,22 @@
+"""gunicorn settings for Kota Cerdas (`gunicorn -c gunicorn.conf.py smartcity.wsgi`); each one can be
+overridden by a GUNICORN_* environment variable or on the command line."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 20
+keepalive = 5
+max_requests = 2000  # recycle workers now and then, with jitter so they do not all restart at once
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+# One JSON object per request, like the application's own log lines.
+access_log_format = (
+    '{"time": "%(t)s", "logger": "gunicorn.access", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", '
+    '"query": "%(q)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, "agent": "%(a)s"}'
+)
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
