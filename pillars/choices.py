@@ -38,6 +38,10 @@ class Frequency(models.TextChoices):
     YEARLY = "yearly", _("Yearly")
 
 
+# How old an indicator's latest measurement may be before it counts as stale, per frequency.
+FREQUENCY_DAYS = {Frequency.MONTHLY: 31, Frequency.QUARTERLY: 92, Frequency.SEMESTER: 183, Frequency.YEARLY: 366}
+
+
 class Audience(models.TextChoices):
     PUBLIC = "public", _("Public")
     INTERNAL = "internal", _("Internal")

@@ -1,11 +1,17 @@
 """Writes of the pillars app: every create, update and delete of a portfolio record goes through
 `record_save` and `record_delete`, from the API, the import and the management commands alike."""
 
+import datetime
 from collections.abc import Callable
 
 from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from smartcity import cache as public_cache
 
 from . import rules
+from .choices import FREQUENCY_DAYS
 from .models import (
     BudgetLine,
     DigitalService,
@@ -42,6 +48,8 @@ def record_save(*, instance: models.Model, actor, data: dict) -> models.Model:
     instance.save()
     for name, values in many.items():
         getattr(instance, name).set(values)
+    if isinstance(instance, Measurement):
+        indicators_flag_stale(today=timezone.localdate(), indicators=Indicator.objects.filter(pk=instance.indicator_id))
     return instance
 
 
@@ -91,3 +99,19 @@ CHECKS: dict[type[models.Model], list[Rule]] = {
     DigitalService: [_owner_agency],
     InfrastructureAsset: [_diskominfo_only],
 }
+
+
+def indicators_flag_stale(*, today: datetime.date, indicators=None) -> int:
+    """Mark indicators whose latest measurement is older than their frequency allows as stale since
+    `today`, and clear the mark of those measured in time. Idempotent; returns how many changed."""
+    indicators = (indicators if indicators is not None else Indicator.objects.all()).with_latest_measurement()
+    changed = 0
+    for frequency, days in FREQUENCY_DAYS.items():
+        due = today - datetime.timedelta(days=days)
+        of_frequency = indicators.filter(frequency=frequency)
+        stale = Q(latest_measured_on__isnull=True) | Q(latest_measured_on__lt=due)
+        changed += of_frequency.filter(stale, stale_since__isnull=True).update(stale_since=today)
+        changed += of_frequency.filter(latest_measured_on__gte=due, stale_since__isnull=False).update(stale_since=None)
+    if changed:
+        public_cache.invalidate()  # queryset updates send no signals
+    return changed

@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
@@ -136,12 +137,27 @@ PUBLIC_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/media/")
 
 # --- Celery: Redis as broker when REDIS_URL is set, otherwise tasks run in-process ---------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE = {}
+CELERY_TASK_DEFAULT_RETRY_DELAY = 30
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# How hard a web request tries to hand a job to the broker before giving up (smartcity.tasks.enqueue).
+CELERY_ENQUEUE_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BEAT_SCHEDULE = {
+    "refresh-cache-for-lifted-embargoes": {  # every 5 minutes
+        "task": "smartcity.tasks.refresh_cache_for_lifted_embargoes",
+        "schedule": 300.0,
+    },
+    "flag-stale-indicators": {  # weekly, Monday 06:00 Asia/Jakarta
+        "task": "pillars.tasks.flag_stale_indicators",
+        "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
+    },
+}
 
 # --- Authentication -------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

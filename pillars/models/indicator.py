@@ -46,6 +46,13 @@ class Indicator(PublishableModel, TimeStampedModel):
     owner_agency = models.ForeignKey(
         to="pillars.Agency", on_delete=models.PROTECT, related_name="indicators", verbose_name=_("owner agency")
     )
+    stale_since = models.DateField(
+        verbose_name=_("stale since"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set by the weekly check when the latest measurement is older than the frequency allows."),
+    )
 
     name = Translated("name")
 

@@ -1,0 +1,45 @@
+"""Background jobs of the portal as a whole, and the one way to enqueue a job safely."""
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from . import cache as public_cache
+from .models import PublishableModel
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(task, **kwargs) -> None:
+    """Send `task` once the current transaction commits. A broker that is away does not fail the save:
+    the error is logged and the periodic jobs, which scan the database, catch up when it is back."""
+
+    def send():
+        try:
+            task.apply_async(kwargs=kwargs, retry=True, retry_policy=settings.CELERY_ENQUEUE_RETRY_POLICY)
+        except OperationalError:
+            logger.warning("broker unreachable: %s not queued now; its periodic run will catch up", task.name)
+
+    transaction.on_commit(send)
+
+
+@shared_task
+def refresh_cache_for_lifted_embargoes(*, window_minutes: int = 10) -> int:
+    """Start a new public-cache generation when any record's publish-from moment passed in the last
+    `window_minutes` (runs every five minutes: the window overlaps so a late run misses nothing)."""
+    now = timezone.now()
+    since = now - timedelta(minutes=window_minutes)
+    lifted = sum(
+        model.objects.filter(publish_from__gt=since, publish_from__lte=now).count()
+        for model in apps.get_models()
+        if issubclass(model, PublishableModel)
+    )
+    if lifted:
+        public_cache.invalidate()
+    return lifted
