@@ -216,5 +216,6 @@ class InfrastructureAssetAdmin(PortfolioAdmin):
     resource_classes = [resources.InfrastructureAssetResource]
     list_display = ["name", "kind", "kecamatan", "kelurahan", "status", "installed_on", "operator", "publication"]
     list_filter = ["kind", "status", "kecamatan", "funding_source", "publication"]
-    search_fields = ["name", "kelurahan", "kecamatan", "operator"]
-    autocomplete_fields = ["program"]
+    list_select_related = ["operator"]
+    search_fields = ["name", "kelurahan", "kecamatan", "operator__name"]
+    autocomplete_fields = ["program", "operator"]

@@ -165,7 +165,7 @@ def _load_services(agencies, pillars):
 
 def _load_assets():
     programs = {p.slug: p for p in Program.objects.all()}
-    for kind, name, kecamatan, status, installed, operator, funding, program, view in ASSETS:
+    for kind, name, kecamatan, status, installed, _operator, funding, program, view in ASSETS:  # operator: partnerships
         kelurahan, lat, lon = KECAMATAN[kecamatan]
         InfrastructureAsset.objects.update_or_create(
             name=name,
@@ -176,7 +176,6 @@ def _load_assets():
                 "latitude": Decimal(lat),
                 "longitude": Decimal(lon),
                 "status": status,
-                "operator": operator,
                 "funding_source": funding,
                 "installed_on": datetime.date.fromisoformat(installed) if installed else None,
                 "program": programs.get(program),
@@ -197,7 +196,6 @@ def _load_assets():
                 "status": "active",
                 "latitude": (Decimal(lat) + Decimal(spread.uniform(-0.02, 0.02))).quantize(Decimal("0.000001")),
                 "longitude": (Decimal(lon) + Decimal(spread.uniform(-0.02, 0.02))).quantize(Decimal("0.000001")),
-                "operator": "Tower Bersama Grup",
                 "funding_source": "partner",
                 "installed_on": datetime.date(2021, 7, 1),
                 "publication": "published",

@@ -182,7 +182,8 @@ class InfrastructureAssetFilterSet(django_filters.FilterSet):
     funding_source = django_filters.MultipleChoiceFilter(choices=FundingSource.choices, label=_("Funding source"))
     program = django_filters.CharFilter(field_name="program__slug", label=_("Program (slug)"))
     year = django_filters.NumberFilter(field_name="installed_on__year", label=_("Year installed"))
-    search = search("name", "kelurahan", "kecamatan", "operator")
+    operator = django_filters.CharFilter(field_name="operator__slug", label=_("Operator (partner slug)"))
+    search = search("name", "kelurahan", "kecamatan", "operator__name")
 
     class Meta:
         model = InfrastructureAsset

@@ -14,7 +14,7 @@ def feature(asset) -> dict:
             "status_label": str(asset.get_status_display()),
             "kelurahan": asset.kelurahan,
             "kecamatan": asset.kecamatan,
-            "operator": asset.operator,
+            "operator": asset.operator.name if asset.operator else None,
             "installed_on": asset.installed_on.isoformat() if asset.installed_on else None,
             "public_view_url": asset.public_view_url or None,
         },

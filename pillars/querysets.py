@@ -123,4 +123,4 @@ class DigitalServiceQuerySet(AgencyScopedMixin, PublishableQuerySet):
 
 class InfrastructureAssetQuerySet(PublishableQuerySet):
     def with_related(self):
-        return self.select_related("program")
+        return self.select_related("program", "operator")

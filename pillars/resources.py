@@ -7,6 +7,8 @@ admin runs a dry run first, lists row errors, and imports nothing while any row 
 from django.core.exceptions import PermissionDenied, ValidationError
 from import_export import fields, resources, widgets
 
+from partnerships.models import Partner
+
 from . import rules, services
 from .models import (
     Agency,
@@ -159,6 +161,7 @@ class DigitalServiceResource(PortfolioResource):
 
 class InfrastructureAssetResource(PortfolioResource):
     program = slug_field("program", Program)
+    operator = slug_field("operator", Partner)
 
     class Meta(PortfolioResource.Meta):
         model = InfrastructureAsset

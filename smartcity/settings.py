@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "rest_framework_api_key",
     "smartcity",
     "pillars",
     "partnerships",
@@ -225,10 +226,13 @@ if DEBUG:
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Basic first, so an anonymous call to a protected endpoint gets 401 with WWW-Authenticate.
+        # Partner API keys first, so an anonymous call to a protected endpoint gets 401 with WWW-Authenticate.
+        "smartcity.api.authentication.PartnerAPIKeyAuthentication",
         "rest_framework.authentication.BasicAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["smartcity.api.authentication.PartnerKeyRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"partner_key": "1200/hour"},  # per partner API key; staff and citizens unthrottled
     "DEFAULT_PERMISSION_CLASSES": ["smartcity.api.permissions.ModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -250,7 +254,21 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"FundingSourceEnum": "pillars.choices.FundingSource"},
+    "ENUM_NAME_OVERRIDES": {
+        "FundingSourceEnum": "pillars.choices.FundingSource",
+        "PartnerKindEnum": "partnerships.choices.PartnerKind",
+        "MoUStatusEnum": "partnerships.choices.MoUStatus",
+        "EvaluationStageEnum": "evaluations.choices.EvaluationStage",
+        "EvaluationKindEnum": "evaluations.choices.EvaluationKind",
+        "FindingKindEnum": "evaluations.choices.FindingKind",
+        "AttachmentKindEnum": "evaluations.choices.AttachmentKind",
+        "EvaluationStatusEnum": "evaluations.choices.EvaluationStatus",
+        "FollowUpStatusEnum": "evaluations.choices.FollowUpStatus",
+        "AssetKindEnum": "pillars.choices.AssetKind",
+        "AssetStatusEnum": "pillars.choices.AssetStatus",
+        "ServiceStatusEnum": "pillars.choices.ServiceStatus",
+        "MoUStateEnum": "partnerships.choices.MoUState",
+    },
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True  # an import with any bad row imports nothing

@@ -19,6 +19,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("pillars.urls")),
+    path("partnerships/", include("partnerships.urls")),
+    path("evaluations/", include("evaluations.urls")),
     prefix_default_language=False,
 )
 

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from partnerships.models import Partner
 from pillars.achievement import achievement_percent
 from pillars.models import (
     Agency,
@@ -203,6 +204,7 @@ class DigitalServiceSerializer(serializers.ModelSerializer):
 
 class InfrastructureAssetSerializer(serializers.ModelSerializer):
     program = slug_field(Program.objects.all(), allow_null=True, required=False)
+    operator = slug_field(Partner.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = InfrastructureAsset

@@ -21,7 +21,15 @@ class InfrastructureAsset(PublishableModel, TimeStampedModel):
     longitude = longitude_field()
     status = models.CharField(verbose_name=_("status"), max_length=10, choices=AssetStatus, default=AssetStatus.PLANNED)
     installed_on = models.DateField(verbose_name=_("installed on"), null=True, blank=True)
-    operator = models.CharField(verbose_name=_("operator"), max_length=160, blank=True)
+    operator = models.ForeignKey(
+        to="partnerships.Partner",
+        on_delete=models.PROTECT,
+        related_name="operated_assets",
+        null=True,
+        blank=True,
+        verbose_name=_("operator"),
+        help_text=_("The partner that runs it; empty when the city runs it itself."),
+    )
     funding_source = models.CharField(
         verbose_name=_("funding source"), max_length=10, choices=FundingSource, blank=True
     )

@@ -1,9 +1,12 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from evaluations import demo as evaluations_demo
+from partnerships import demo as partnerships_demo
 from pillars import demo as pillars_demo
 
-DEMO_LOADERS = [pillars_demo.load]
+# partnerships links programs: after pillars; evaluations looks up pillars and agencies: after both
+DEMO_LOADERS = [pillars_demo.load, partnerships_demo.load, evaluations_demo.load]
 
 
 class Command(BaseCommand):

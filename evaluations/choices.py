@@ -1,0 +1,43 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationStage(models.TextChoices):
+    SELF_ASSESSMENT = "self_assessment", _("Self-assessment")
+    STAGE_I = "stage_1", _("Stage I")
+    STAGE_II = "stage_2", _("Stage II")
+    FINAL = "final", _("Final")
+
+
+class EvaluationKind(models.TextChoices):
+    SELF_ASSESSMENT = "self_assessment", _("Self-assessment")
+    FIELD_REVIEW = "field_review", _("Field review")
+    NATIONAL = "national", _("National evaluation")
+
+
+class EvaluationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    FINAL = "final", _("Final")
+
+
+class FindingKind(models.TextChoices):
+    STRENGTH = "strength", _("Strength")
+    WEAKNESS = "weakness", _("Weakness")
+    RECOMMENDATION = "recommendation", _("Recommendation")
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+# A follow-up in one of these states is closed: it can no longer be overdue.
+CLOSED_FOLLOW_UP_STATUSES = (FollowUpStatus.DONE, FollowUpStatus.DROPPED)
+
+
+class AttachmentKind(models.TextChoices):
+    PHOTO = "photo", _("Photo")
+    DOCUMENT = "document", _("Document")

@@ -1,0 +1,230 @@
+"""Demo records of the evaluations app: the demo city's (Kota Padang's) evaluations of 2019–2021.
+
+The 2019 field review with BPPT and its visit to Pantai Air Manis follow the news (ANTARA: "Pemko Padang
+evaluasi program smart city", the third year in the movement). Every score, weight, band, date and letter
+number here is a DEMO FIGURE, shaped like published results but not the city's official ones.
+Idempotent: running it again updates the same rows. Pillars and agencies are looked up and skipped if absent.
+"""
+
+import datetime
+import zoneinfo
+from decimal import Decimal
+
+from django.db import transaction
+
+from pillars.models import Agency, Pillar
+
+from . import services
+from .choices import EvaluationKind, EvaluationStage, EvaluationStatus, FindingKind, FollowUpStatus
+from .models import Evaluation, EvaluationScheme, FieldVisit, Finding, FollowUpAction
+from .services import DEFAULT_DIMENSIONS
+
+MINISTRY = "Kementerian Komunikasi dan Informatika"
+BPPT = "Badan Pengkajian dan Penerapan Teknologi (BPPT)"
+PUBLISHED = "published"
+DEMO_NOTE_ID = "Angka demo: bukan hasil resmi."
+DEMO_NOTE_EN = "Demo figures: not the official results."
+BANDS = [  # demo bands on a 0–4 scale
+    {"label_id": "Rintisan", "label_en": "Starting", "lower": Decimal("0"), "upper": Decimal("1.99")},
+    {"label_id": "Berkembang", "label_en": "Developing", "lower": Decimal("2"), "upper": Decimal("2.99")},
+    {"label_id": "Maju", "label_en": "Advanced", "lower": Decimal("3"), "upper": Decimal("3.49")},
+    {"label_id": "Unggul", "label_en": "Leading", "lower": Decimal("3.5"), "upper": Decimal("4")},
+]
+# year: (weights of baseline, output, outcome, impact, quick win; their scores; pillar scores in pillar order;
+#        the official letter's figure when it differs from the computed one; letter date)
+YEARS = {
+    2019: ("10 20 30 30 10", "3.00 3.10 2.80 2.70 3.00", "2.90 3.05 2.60 2.80 2.85 2.70", None, (2019, 12, 10)),
+    2020: ("10 20 30 30 10", "3.10 3.30 3.00 2.90 3.20", "3.10 3.20 2.85 3.00 3.05 2.90", None, (2020, 12, 8)),
+    2021: ("10 15 30 30 15", "3.30 3.50 3.20 3.20 3.60", "3.30 3.45 3.10 3.25 3.30 3.10", "3.31", (2021, 12, 7)),
+}
+PILLAR_ORDER = ["governance", "branding", "economy", "living", "society", "environment"]
+
+
+def _decimals(text: str) -> list[Decimal]:
+    return [Decimal(value) for value in text.split()]
+
+
+def _scheme(year: int, weights: str) -> EvaluationScheme:
+    dimensions = [
+        {"code": code, "name_id": name_id, "name_en": name_en, "weight": weight}
+        for (code, name_id, name_en), weight in zip(DEFAULT_DIMENSIONS, _decimals(weights), strict=True)
+    ]
+    fields = {
+        "name": f"Evaluasi Gerakan Menuju 100 Smart City {year} (demo)",
+        "scale_min": Decimal(0),
+        "scale_max": Decimal(4),
+        "decimals": 2,
+        "notes": f"{DEMO_NOTE_ID} {DEMO_NOTE_EN}",
+        "publication": PUBLISHED,
+    }
+    scheme = EvaluationScheme.objects.filter(year=year, issuing_body=MINISTRY).first()
+    if scheme:
+        return services.scheme_update(scheme=scheme, actor=None, dimensions=dimensions, bands=BANDS, **fields)
+    return services.scheme_create(
+        actor=None, year=year, issuing_body=MINISTRY, dimensions=dimensions, bands=BANDS, **fields
+    )
+
+
+def _evaluation(*, scheme, stage, kind, scores=None, pillar_scores=None, **fields) -> Evaluation:
+    evaluation = Evaluation.objects.filter(scheme=scheme, stage=stage, kind=kind).first()
+    arguments = {"actor": None, "dimension_scores": scores, "pillar_scores": pillar_scores, "year": scheme.year}
+    if evaluation:
+        return services.evaluation_update(evaluation=evaluation, **arguments, **fields)
+    return services.evaluation_create(scheme=scheme, stage=stage, kind=kind, **arguments, **fields)
+
+
+def _final_result(year: int, pillars: dict[str, Pillar]) -> Evaluation:
+    weights, scores, pillar_scores, official, letter = YEARS[year]
+    letter_date = datetime.date(*letter)
+    return _evaluation(
+        scheme=_scheme(year, weights),
+        stage=EvaluationStage.FINAL,
+        kind=EvaluationKind.NATIONAL,
+        status=EvaluationStatus.FINAL,
+        evaluating_body=MINISTRY,
+        letter_number=f"DEMO-{year}/SC",
+        letter_date=letter_date,
+        official_index=Decimal(official) if official else None,
+        summary_id=DEMO_NOTE_ID,
+        summary_en=DEMO_NOTE_EN,
+        publication=PUBLISHED,
+        publish_from=datetime.datetime.combine(letter_date, datetime.time(9), tzinfo=zoneinfo.ZoneInfo("Asia/Jakarta")),
+        scores=[
+            {"dimension": code, "score": score}
+            for (code, *_), score in zip(DEFAULT_DIMENSIONS, _decimals(scores), strict=True)
+        ],
+        pillar_scores=[
+            {"pillar": pillars[slug], "score": score}
+            for slug, score in zip(PILLAR_ORDER, _decimals(pillar_scores), strict=True)
+            if slug in pillars
+        ],
+    )
+
+
+def _field_review(scheme: EvaluationScheme) -> Evaluation:
+    day = datetime.date(2019, 10, 16)  # a Wednesday ("Rabu"); the exact date is a demo figure
+    return _evaluation(
+        scheme=scheme,
+        stage=EvaluationStage.STAGE_II,
+        kind=EvaluationKind.FIELD_REVIEW,
+        status=EvaluationStatus.FINAL,
+        evaluating_body=BPPT,
+        assessors="Tim asesor BPPT",
+        started_on=day,
+        ended_on=day,
+        summary_id=(
+            "Tinjauan lapangan evaluasi implementasi program smart city di tahun ketiga Kota Padang dalam "
+            "Gerakan Menuju 100 Smart City: tim BPPT mengunjungi lokasi dan OPD dari enam pilar. Tanggal: angka demo."
+        ),
+        summary_en=(
+            "Field review of the smart-city program in Padang's third year in the 100 Smart Cities movement: "
+            "the BPPT team visited sites and agencies of the six pillars. Date: a demo figure."
+        ),
+        publication=PUBLISHED,
+    )
+
+
+def _visit(evaluation, site, *, pillar, agency, notes_id, notes_en) -> FieldVisit:
+    visit = FieldVisit.objects.filter(evaluation=evaluation, site=site).first()
+    fields = {
+        "visited_on": evaluation.started_on,
+        "pillar": pillar,
+        "agency": agency,
+        "notes_id": notes_id,
+        "notes_en": notes_en,
+        "publication": PUBLISHED,
+    }
+    if visit:
+        return services.field_visit_update(field_visit=visit, actor=None, **fields)
+    return services.field_visit_create(actor=None, evaluation=evaluation, site=site, **fields)
+
+
+def _finding(evaluation, kind, pillar, text_id, text_en, follow_up=None) -> Finding:
+    finding = Finding.objects.filter(evaluation=evaluation, text_id=text_id).first()
+    fields = {"kind": kind, "pillar": pillar, "text_en": text_en, "publication": PUBLISHED}
+    if finding:
+        services.finding_update(finding=finding, actor=None, **fields)
+    else:
+        finding = services.finding_create(actor=None, evaluation=evaluation, text_id=text_id, **fields)
+    if follow_up and follow_up.get("owner_agency"):
+        action = FollowUpAction.objects.filter(finding=finding, title_id=follow_up["title_id"]).first()
+        if action:
+            services.follow_up_update(follow_up=action, actor=None, publication=PUBLISHED, **follow_up)
+        else:
+            services.follow_up_create(actor=None, finding=finding, publication=PUBLISHED, **follow_up)
+    return finding
+
+
+@transaction.atomic
+def load() -> dict[str, int]:
+    """Create or update the demo evaluations; returns how many rows each model has afterwards."""
+    pillars = {pillar.slug: pillar for pillar in Pillar.objects.filter(slug__in=PILLAR_ORDER)}
+    agencies = {agency.slug: agency for agency in Agency.objects.filter(slug__in=["diskominfo", "dispar", "dlh"])}
+    results = {year: _final_result(year, pillars) for year in YEARS}
+    review = _field_review(results[2019].scheme)
+    _field_review_records(review, pillars, agencies)
+    _finding(
+        results[2020],
+        FindingKind.WEAKNESS,
+        pillars.get("environment"),
+        "Data timbulan sampah harian belum dibuka untuk warga.",
+        "Daily waste figures are not yet open to citizens.",
+        {
+            "owner_agency": agencies.get("dlh"),
+            "title_id": "Terbitkan data timbulan sampah harian sebagai data terbuka",
+            "title_en": "Publish daily waste figures as open data",
+            "due_on": datetime.date(2021, 6, 30),
+            "status": FollowUpStatus.IN_PROGRESS,
+        },
+    )
+    return {
+        "evaluation schemes": EvaluationScheme.objects.count(),
+        "evaluations": Evaluation.objects.count(),
+        "findings": Finding.objects.count(),
+        "follow-up actions": FollowUpAction.objects.count(),
+        "field visits": FieldVisit.objects.count(),
+    }
+
+
+def _field_review_records(review, pillars, agencies) -> None:
+    _visit(
+        review,
+        "Pantai Air Manis",
+        pillar=pillars.get("branding"),
+        agency=agencies.get("dispar"),
+        notes_id=(
+            "Masuk kawasan wisata dengan kartu Brizzi dan wi-fi gratis bagi pengunjung: "
+            "bukti dukung pilar smart branding."
+        ),
+        notes_en="Entry to the beach by Brizzi card and free Wi-Fi for visitors: evidence for smart branding.",
+    )
+    _visit(
+        review,
+        "Dinas Komunikasi dan Informatika Kota Padang",
+        pillar=pillars.get("governance"),
+        agency=agencies.get("diskominfo"),
+        notes_id="Paparan capaian enam pilar; target: semua kelurahan terhubung pada 2021.",
+        notes_en="Presentation of the six pillars' progress; target: every kelurahan connected by 2021.",
+    )
+    _finding(
+        review,
+        FindingKind.STRENGTH,
+        pillars.get("branding"),
+        "Pantai Air Manis sudah memakai layanan masuk dengan kartu Brizzi dan menyediakan wi-fi gratis.",
+        "Pantai Air Manis already takes entry by Brizzi card and offers free Wi-Fi.",
+    )
+    _finding(
+        review,
+        FindingKind.RECOMMENDATION,
+        pillars.get("governance"),
+        "Hubungkan semua kelurahan dengan jaringan kota.",
+        "Connect every kelurahan to the city network.",
+        {
+            "owner_agency": agencies.get("diskominfo"),
+            "title_id": "Semua kelurahan terhubung jaringan",
+            "title_en": "Every kelurahan connected",
+            "due_on": datetime.date(2021, 12, 31),
+            "status": FollowUpStatus.DONE,
+            "done_on": datetime.date(2021, 11, 30),
+        },
+    )

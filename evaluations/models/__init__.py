@@ -1,0 +1,17 @@
+from .evaluation import DimensionScore, Evaluation, PillarScore
+from .finding import Finding, FollowUpAction
+from .scheme import EvaluationScheme, SchemeBand, SchemeDimension
+from .visit import FieldVisit, FieldVisitAttachment
+
+__all__ = [
+    "DimensionScore",
+    "Evaluation",
+    "EvaluationScheme",
+    "FieldVisit",
+    "FieldVisitAttachment",
+    "Finding",
+    "FollowUpAction",
+    "PillarScore",
+    "SchemeBand",
+    "SchemeDimension",
+]

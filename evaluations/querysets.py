@@ -1,0 +1,187 @@
+"""Reads of the evaluations app: one `with_related()` bundle per model, publication and embargo scopes.
+
+`public()` is what an anonymous citizen may see: a published row whose publish-from moment has come,
+and whose evaluation (and finding) is public too, so nothing of an evaluation leaks before its letter.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from pillars.querysets import AgencyScopedMixin
+from smartcity.models import PublishableQuerySet
+
+from .choices import CLOSED_FOLLOW_UP_STATUSES, EvaluationStage, EvaluationStatus
+
+
+class VisibleMixin:
+    """Holders of the model's view permission see every row; everyone else only `public()` rows."""
+
+    def visible_to(self, user):
+        opts = self.model._meta
+        if user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            return self
+        return self.public()
+
+
+class PublicParentMixin(VisibleMixin):
+    """Rows without a publication of their own: public when their parent (`parent_field`) is."""
+
+    parent_field = "evaluation"
+
+    def public(self):
+        parent = self.model._meta.get_field(self.parent_field).related_model
+        return self.filter(**{f"{self.parent_field}__in": parent.objects.public().values("pk")})
+
+
+class EvaluationSchemeQuerySet(VisibleMixin, PublishableQuerySet):
+    def public(self):
+        return self.published()
+
+    def with_related(self):
+        """The scheme with its dimensions and bands, as the serializer and admin read them."""
+        from .models import SchemeBand, SchemeDimension
+
+        return self.prefetch_related(
+            Prefetch("dimensions", queryset=SchemeDimension.objects.order_by("order", "pk")),
+            Prefetch("bands", queryset=SchemeBand.objects.order_by("lower")),
+        )
+
+
+class SchemeDimensionQuerySet(PublicParentMixin, models.QuerySet):
+    parent_field = "scheme"
+
+    def with_related(self):
+        return self.select_related("scheme")
+
+
+class SchemeBandQuerySet(PublicParentMixin, models.QuerySet):
+    parent_field = "scheme"
+
+    def with_related(self):
+        return self.select_related("scheme")
+
+
+class EvaluationQuerySet(VisibleMixin, PublishableQuerySet):
+    def public(self):
+        return self.published()
+
+    def results(self):
+        """Final results: the final stage, in final status (what the official letter announced)."""
+        return self.filter(stage=EvaluationStage.FINAL, status=EvaluationStatus.FINAL)
+
+    def with_index(self):
+        """Annotate `headline_index`: the official letter's figure when given, else the computed one."""
+        return self.annotate(headline_index=Coalesce("official_index", "computed_index"))
+
+    def with_improvement(self):
+        """Annotate `previous_year`, `previous_index` and `improvement` on the latest public final result of
+        an earlier year; an embargoed result is never the baseline, so the difference cannot reveal it."""
+        previous = (
+            self.model.objects.public()
+            .results()
+            .with_index()
+            .filter(year__lt=OuterRef("year"), headline_index__isnull=False)
+            .order_by("-year")
+        )
+        return self.annotate(
+            previous_year=Subquery(previous.values("year")[:1]),
+            previous_index=Subquery(previous.values("headline_index")[:1]),
+            improvement=F("headline_index") - F("previous_index"),
+        )
+
+    def with_band(self):
+        """Annotate `band_label_id` and `band_label_en`: the scheme's band the headline index falls in."""
+        from .models import SchemeBand
+
+        band = SchemeBand.objects.filter(
+            scheme=OuterRef("scheme"), lower__lte=OuterRef("headline_index"), upper__gte=OuterRef("headline_index")
+        ).order_by("lower")
+        return self.annotate(
+            band_label_id=Subquery(band.values("label_id")[:1]), band_label_en=Subquery(band.values("label_en")[:1])
+        )
+
+    def with_related(self):
+        """Everything the evaluation serializer and pages read, in a fixed number of queries."""
+        from .models import DimensionScore, PillarScore, SchemeBand, SchemeDimension
+
+        return (
+            self.select_related("scheme")
+            .prefetch_related(
+                Prefetch("scheme__dimensions", queryset=SchemeDimension.objects.order_by("order", "pk")),
+                Prefetch("scheme__bands", queryset=SchemeBand.objects.order_by("lower")),
+                Prefetch("dimension_scores", queryset=DimensionScore.objects.select_related("dimension")),
+                Prefetch("pillar_scores", queryset=PillarScore.objects.select_related("pillar")),
+            )
+            .with_index()
+            .with_improvement()
+            .with_band()
+        )
+
+
+class DimensionScoreQuerySet(PublicParentMixin, models.QuerySet):
+    def with_related(self):
+        return self.select_related("evaluation", "dimension")
+
+
+class PillarScoreQuerySet(PublicParentMixin, models.QuerySet):
+    def with_related(self):
+        return self.select_related("evaluation", "pillar")
+
+
+class FindingQuerySet(VisibleMixin, PublishableQuerySet):
+    def public(self):
+        from .models import Evaluation
+
+        return self.published().filter(evaluation__in=Evaluation.objects.public().values("pk"))
+
+    def with_related(self):
+        return self.select_related("evaluation", "pillar")
+
+    def with_follow_ups(self, follow_ups):
+        """Prefetch the given follow-ups (already scoped to the reader) as `listed_follow_ups`."""
+        return self.prefetch_related(
+            Prefetch("follow_ups", queryset=follow_ups.select_related("owner_agency"), to_attr="listed_follow_ups")
+        )
+
+
+class FollowUpActionQuerySet(VisibleMixin, AgencyScopedMixin, PublishableQuerySet):
+    agency_field = "owner_agency"
+
+    def public(self):
+        from .models import Finding
+
+        return self.published().filter(finding__in=Finding.objects.public().values("pk"))
+
+    def open(self):
+        return self.exclude(status__in=CLOSED_FOLLOW_UP_STATUSES)
+
+    def overdue(self, on: datetime.date | None = None):
+        """Open actions whose due date has passed (on `on`, today by default)."""
+        return self.open().filter(due_on__lt=on or timezone.localdate())
+
+    def not_overdue(self, on: datetime.date | None = None):
+        return self.exclude(pk__in=self.model.objects.overdue(on).values("pk"))
+
+    def with_related(self):
+        return self.select_related("finding__evaluation", "finding__pillar", "owner_agency")
+
+
+class FieldVisitQuerySet(VisibleMixin, PublishableQuerySet):
+    def public(self):
+        from .models import Evaluation
+
+        return self.published().filter(evaluation__in=Evaluation.objects.public().values("pk"))
+
+    def with_related(self):
+        return self.select_related("evaluation", "agency", "pillar").prefetch_related("attachments")
+
+
+class FieldVisitAttachmentQuerySet(PublicParentMixin, models.QuerySet):
+    parent_field = "visit"
+
+    def with_related(self):
+        return self.select_related("visit")

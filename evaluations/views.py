@@ -1,0 +1,74 @@
+"""Public pages of the evaluations (Indonesian first, English under /en/), plus the staff readiness page.
+
+Every page reads through `visible_to(request.user)`: citizens see only published evaluations whose
+publish-from moment (the official letter) has come; staff with the view permission also see drafts.
+"""
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from . import selectors
+from .models import Evaluation, FieldVisit, Finding, FollowUpAction
+
+
+def evaluation_list(request):
+    """The evaluation results year by year, with a chart of the overall index and each pillar."""
+    evaluations = Evaluation.objects.visible_to(request.user).with_related().order_by("-year", "stage", "pk")
+    context = {"evaluations": evaluations, "trend": selectors.evaluation_trend(user=request.user)}
+    return render(request, "evaluations/evaluation_list.html", context)
+
+
+def _findings(request, evaluations):
+    """The findings of `evaluations` the reader may see, each with the follow-ups the reader may see."""
+    follow_ups = FollowUpAction.objects.visible_to(request.user).select_related("owner_agency").order_by("due_on")
+    return (
+        Finding.objects.visible_to(request.user)
+        .filter(evaluation__in=evaluations)
+        .with_related()
+        .with_follow_ups(follow_ups)
+    )
+
+
+def evaluation_detail(request, pk: int):
+    """One evaluation: index and band, improvement, dimension and pillar scores, findings, follow-ups, visits."""
+    evaluation = get_object_or_404(Evaluation.objects.visible_to(request.user).with_related(), pk=pk)
+    context = {
+        "evaluation": evaluation,
+        "findings": _findings(request, [evaluation]),
+        "visits": FieldVisit.objects.visible_to(request.user).filter(evaluation=evaluation).with_related(),
+        "chart": selectors.evaluation_pillar_chart(evaluation=evaluation),
+        "today": timezone.localdate(),
+    }
+    return render(request, "evaluations/evaluation_detail.html", context)
+
+
+def evaluation_changes(request, pk: int):
+    """What changed since the previous result: per pillar, the score change and what happened in between."""
+    evaluation = get_object_or_404(Evaluation.objects.visible_to(request.user).with_related(), pk=pk)
+    changes = selectors.evaluation_changes(evaluation=evaluation, user=request.user)
+    return render(request, "evaluations/evaluation_changes.html", {"evaluation": evaluation, "changes": changes})
+
+
+def evaluation_report(request, year: int):
+    """A print-friendly report of one year: every evaluation with its scores, findings and follow-ups."""
+    evaluations = list(Evaluation.objects.visible_to(request.user).with_related().filter(year=year).order_by("stage"))
+    if not evaluations:
+        raise Http404
+    findings = {}
+    for finding in _findings(request, evaluations):
+        findings.setdefault(finding.evaluation_id, []).append(finding)
+    sections = [(evaluation, findings.get(evaluation.pk, [])) for evaluation in evaluations]
+    context = {"year": year, "sections": sections, "today": timezone.localdate()}
+    return render(request, "evaluations/evaluation_report.html", context)
+
+
+@login_required(login_url="admin:login")
+@permission_required("evaluations.view_readiness", raise_exception=True)
+def evaluation_readiness(request, pk: int):
+    """Staff only: pillar by pillar, what still lacks evidence or a recent measurement before submitting."""
+    evaluation = get_object_or_404(Evaluation.objects.with_related(), pk=pk)
+    groups = selectors.evaluation_readiness(evaluation=evaluation)
+    context = {"evaluation": evaluation, "groups": groups, "gaps": sum(group.gaps for group in groups)}
+    return render(request, "evaluations/evaluation_readiness.html", context)

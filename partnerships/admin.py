@@ -1,0 +1,293 @@
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.admin import APIKeyModelAdmin
+from rest_framework_api_key.models import APIKey
+from simple_history.admin import SimpleHistoryAdmin
+
+from .choices import MoUStatus, PartnerKind
+from .models import Commitment, MoU, MoUParty, Partner, PartnerAPIKey, PartnerContact, ProgressReport, ScopeArea
+
+admin.site.unregister(APIKey)  # the library's own key model is unused: every key belongs to a partner
+
+EXPIRING_WITHIN_DAYS = 90
+
+
+# --- Partners and their keys --------------------------------------------------------------------------------------
+class PartnerContactInline(admin.TabularInline):
+    model = PartnerContact
+    fields = ["name", "role", "email", "phone"]
+    extra = 0
+
+
+class PartnerMoUInline(admin.TabularInline):
+    """The partner's MoUs, read here and edited on the MoU."""
+
+    model = MoUParty
+    verbose_name = _("MoU")
+    verbose_name_plural = _("MoUs")
+    fields = ["mou_link", "partner_number", "signatory_name"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("mou")
+
+    @admin.display(description=_("MoU"))
+    def mou_link(self, party):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:partnerships_mou_change", args=[party.mou_id]), party.mou
+        )
+
+
+class PartnerAPIKeyInline(admin.TabularInline):
+    """The partner's keys; a new key is made with "Add partner API key", which shows it once."""
+
+    model = PartnerAPIKey
+    fields = ["key_link", "name", "created", "expiry_date", "revoked", "last_used_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("prefix"))
+    def key_link(self, key):
+        url = reverse("admin:partnerships_partnerapikey_change", args=[key.pk])
+        return format_html('<a href="{}">{}</a>', url, key.prefix)
+
+
+@admin.register(Partner)
+class PartnerAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "kind", "publication", "updated_at"]
+    list_filter = ["kind", "publication"]
+    search_fields = ["name", "short_name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = [
+        "name",
+        "short_name",
+        "slug",
+        "kind",
+        "website",
+        "description_id",
+        "description_en",
+        "publication",
+        "publish_from",
+    ]
+    inlines = [PartnerContactInline, PartnerMoUInline, PartnerAPIKeyInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(PartnerAPIKey)
+class PartnerAPIKeyAdmin(APIKeyModelAdmin):
+    list_display = ["prefix", "name", "partner", "created", "expiry_date", "_has_expired", "revoked", "last_used_at"]
+    list_filter = ["partner", "revoked", "created"]
+    list_select_related = ["partner"]
+    search_fields = ["name", "prefix", "partner__name"]
+    fields = ["partner", "name", "expiry_date", "revoked", "prefix", "created", "last_used_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ("prefix", "created", "last_used_at")
+        if obj is not None:
+            fields += ("partner",)  # a key never moves to another partner
+        if obj is not None and obj.revoked:
+            fields += ("name", "revoked", "expiry_date")
+        return fields
+
+    def save_model(self, request, obj, form=None, change=False):
+        if change:
+            obj.save()
+            return
+        key = PartnerAPIKey.objects.assign_key(obj)
+        obj.save()
+        message = gettext(
+            "The API key for %(partner)s is %(key)s. Copy it now and hand it over safely: it is stored only as a "
+            "hash and will not be shown again."
+        ) % {"partner": obj.partner, "key": key}
+        messages.warning(request, message)
+
+
+# --- Reference data -----------------------------------------------------------------------------------------------
+@admin.register(ScopeArea)
+class ScopeAreaAdmin(SimpleHistoryAdmin):
+    """Scope areas come from a data migration: staff may reword them, never remove one an MoU uses."""
+
+    list_display = ["order", "name_id", "name_en", "slug"]
+    list_display_links = ["name_id"]
+    search_fields = ["name_id", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    fields = ["order", "slug", "name_id", "name_en"]
+
+
+# --- MoUs -----------------------------------------------------------------------------------------------------------
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return MoUStatus.choices
+
+    def queryset(self, request, queryset):
+        return queryset.with_status(self.value()) if self.value() in MoUStatus.values else queryset
+
+
+class PartnerKindFilter(admin.SimpleListFilter):
+    title = _("partner kind")
+    parameter_name = "partner_kind"
+
+    def lookups(self, request, model_admin):
+        return PartnerKind.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in PartnerKind.values:
+            return queryset
+        return queryset.filter(pk__in=MoUParty.objects.filter(partner__kind=self.value()).values("mou_id"))
+
+
+class ExpiringFilter(admin.SimpleListFilter):
+    title = _("expiring")
+    parameter_name = "expiring"
+
+    def lookups(self, request, model_admin):
+        return [("90", _("Within 90 days"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "90":
+            return queryset
+        return queryset.expiring_before(timezone.localdate() + datetime.timedelta(days=EXPIRING_WITHIN_DAYS + 1))
+
+
+class MoUPartyInline(admin.TabularInline):
+    model = MoUParty
+    fields = ["partner", "partner_number", "signatory_name", "signatory_position"]
+    autocomplete_fields = ["partner"]
+    extra = 0
+    min_num = 1
+
+
+class CommitmentFormSet(forms.BaseInlineFormSet):
+    """A commitment's partner must be one of the MoU's parties, as entered in the parties inline of the same form."""
+
+    party_formset = None  # set by MoUAdmin._create_formsets
+
+    def clean(self):
+        super().clean()
+        if self.party_formset is None or not self.party_formset.is_valid():
+            return
+        parties = {
+            form.cleaned_data["partner"]
+            for form in self.party_formset.forms
+            if form.cleaned_data.get("partner") and not form.cleaned_data.get("DELETE")
+        }
+        for form in self.forms:
+            partner = form.cleaned_data.get("partner")
+            if partner and not form.cleaned_data.get("DELETE") and partner not in parties:
+                form.add_error("partner", ValidationError(_("The partner is not a party of this MoU."), "not_a_party"))
+
+
+class CommitmentInline(admin.StackedInline):
+    model = Commitment
+    formset = CommitmentFormSet
+    fields = [
+        ("partner", "pillar"),
+        ("description_id", "description_en"),
+        ("target_quantity", "unit_id", "unit_en"),
+        "due_on",
+    ]
+    autocomplete_fields = ["partner"]
+    extra = 0
+
+
+@admin.register(MoU)
+class MoUAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title_id",
+        "partner_names",
+        "status_display",
+        "signed_on",
+        "valid_from",
+        "valid_until",
+        "publication",
+    ]
+    list_filter = [StatusFilter, PartnerKindFilter, "scope_areas", ExpiringFilter, "publication", "signed_online"]
+    search_fields = ["title_id", "title_en", "city_number", "parties__partner_number", "parties__partner__name"]
+    prepopulated_fields = {"slug": ["title_id"]}
+    filter_horizontal = ["scope_areas", "pillars", "programs"]
+    date_hierarchy = "valid_from"
+    readonly_fields = ["status_display"]
+    fieldsets = [
+        (None, {"fields": ["title_id", "title_en", "slug", "city_number", "summary_id", "summary_en"]}),
+        (
+            _("Signing"),
+            {
+                "fields": [
+                    ("city_signatory_name", "city_signatory_position"),
+                    ("state", "status_display"),
+                    ("signed_on", "signed_place", "signed_online"),
+                    ("valid_from", "valid_until"),
+                    "signed_document",
+                    ("terminated_on", "termination_reason"),
+                ]
+            },
+        ),
+        (_("Scope"), {"fields": ["scope_areas", "pillars", "programs"]}),
+        (_("Publication"), {"fields": ["publication", "publish_from"]}),
+    ]
+    inlines = [MoUPartyInline, CommitmentInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("parties__partner")
+
+    @admin.display(description=_("partners"))
+    def partner_names(self, mou):
+        return ", ".join(party.partner.short_name or party.partner.name for party in mou.parties.all())
+
+    @admin.display(description=_("status"))
+    def status_display(self, mou):
+        return mou.get_status_display() if mou.pk else "—"
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        parties = next((f for f in formsets if f.model is MoUParty), None)
+        for formset in formsets:
+            if isinstance(formset, CommitmentFormSet):
+                formset.party_formset = parties
+        return formsets, inline_instances
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "mou", "partner", "due_on", "pillar"]
+    list_filter = ["partner__kind", "pillar"]
+    list_select_related = ["mou", "partner", "pillar"]
+    search_fields = ["description_id", "description_en", "mou__title_id", "partner__name"]
+    autocomplete_fields = ["mou", "partner"]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin):
+    list_display = ["commitment", "reported_on", "quantity_reached", "reported_by", "reported_by_key"]
+    list_select_related = ["commitment", "reported_by", "reported_by_key"]
+    list_filter = ["reported_on"]
+    search_fields = ["note", "commitment__description_id"]
+    autocomplete_fields = ["commitment"]
+    fields = ["commitment", "reported_on", "quantity_reached", "note", "evidence", "reported_by", "reported_by_key"]
+    readonly_fields = ["reported_by", "reported_by_key"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:  # the staff member entering it is its reporter (partners report through the API)
+            obj.reported_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,54 @@
+"""The one write a partner's key makes outside partnerships: the status of the infrastructure assets it operates
+(InfrastructureAsset.operator)."""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from partnerships import services
+from partnerships.querysets import partner_id_of, published_q
+from pillars.choices import AssetStatus
+from pillars.models import InfrastructureAsset
+
+
+class IsPartnerKey(permissions.BasePermission):
+    """Only a partner's system, calling with its API key."""
+
+    def has_permission(self, request, view):
+        return partner_id_of(request.user) is not None
+
+
+class OperatedAssetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InfrastructureAsset
+        fields = ["id", "kind", "name", "kelurahan", "status", "updated_at"]
+        read_only_fields = ["id", "kind", "name", "kelurahan", "status", "updated_at"]
+
+
+class AssetStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=AssetStatus.choices, label=_("status"))
+
+
+class OperatedAssetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The assets a partner operates (list); `POST <id>/status/` sets one's status. Another partner's
+    published asset is a 403, an unpublished one a 404."""
+
+    serializer_class = OperatedAssetSerializer
+    permission_classes = [IsPartnerKey]
+    filterset_fields = ["kind", "status"]
+
+    def get_queryset(self):
+        partner_id = partner_id_of(self.request.user)
+        visible = InfrastructureAsset.objects.filter(published_q() | Q(operator_id=partner_id))
+        if self.action == "list":
+            visible = visible.filter(operator_id=partner_id)
+        return visible.with_related()
+
+    @action(detail=True, methods=["post"])
+    def status(self, request, pk=None):
+        params = AssetStatusSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        asset = services.asset_status_update(asset=self.get_object(), actor=request.user, **params.validated_data)
+        return Response(self.get_serializer(asset).data)

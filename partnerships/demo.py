@@ -1,0 +1,228 @@
+"""Demo records of the partnerships app, from the news articles in ../shared/seeds/.
+
+Idempotent: running it again updates the same rows. Runs after pillars' demo loader; programs are linked by
+what their titles say and simply left out when the pillars demo has none that match. Where an article gives
+no exact day, number or validity period, the demo says so in the summary rather than invent a fact.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+
+from pillars.demo_data import ASSETS, TOWER_OPERATOR
+from pillars.models import InfrastructureAsset, Pillar, Program
+from smartcity import cache as public_cache
+from smartcity.choices import Publication
+
+from .choices import MoUState, PartnerKind
+from .models import Commitment, MoU, MoUParty, Partner, ProgressReport, ScopeArea
+
+PARTNERS = [
+    ("telkom", "PT Telkom Indonesia (Persero) Tbk", "Telkom", PartnerKind.STATE_OWNED, "https://www.telkom.co.id/"),
+    ("tower-bersama-grup", "Tower Bersama Grup", "TBG", PartnerKind.PRIVATE, "https://www.tower-bersama.com/"),
+    ("kemenkominfo", "Kementerian Komunikasi dan Informatika", "Kemenkominfo", PartnerKind.CENTRAL_GOVERNMENT, ""),
+    ("pemkab-banyuwangi", "Pemerintah Kabupaten Banyuwangi", "Pemkab Banyuwangi", PartnerKind.LOCAL_GOVERNMENT, ""),
+]
+
+D = datetime.date
+MOUS = [
+    {
+        "slug": "telkom-smart-city-2015",
+        "title_id": "Dukungan PT Telkom Indonesia untuk mewujudkan Smart City Padang",
+        "title_en": "PT Telkom Indonesia's support for Smart City Padang",
+        "city_signatory_name": "H. Mahyeldi",
+        "city_signatory_position": "Wali Kota Padang",
+        "state": MoUState.SIGNED,
+        "signed_on": D(2015, 5, 30),
+        "signed_place": "Bandung",
+        "valid_from": D(2015, 5, 30),
+        "valid_until": D(2020, 5, 29),
+        "summary_id": "Pengembangan layanan teknologi informasi agar sistem SKPD (Dishubkominfo, DPKA, Dukcapil) "
+        "terkoneksi dan terintegrasi. Masa berlaku pada data demo diasumsikan lima tahun.",
+        "summary_en": "Information technology services so that the agencies' systems (transport and informatics, "
+        "finance and assets, civil registry) are connected and integrated. The demo assumes a five-year validity.",
+        "parties": [("telkom", "Honesti Basyir", "Direktur Wholesale & International Service")],
+        "scope": ["digital-applications", "data-integration"],
+        "pillars": ["governance"],
+        "programs": Q(title_id__icontains="integrasi"),
+    },
+    {
+        "slug": "tower-bersama-smart-city-2021",
+        "title_id": "Nota kesepahaman pembangunan Padang sebagai smart city bersama Tower Bersama Grup",
+        "title_en": "MoU with Tower Bersama Grup on building Padang as a smart city",
+        "city_signatory_name": "Hendri Septa",
+        "city_signatory_position": "Wali Kota Padang",
+        "state": MoUState.SIGNED,
+        "signed_on": D(2021, 7, 26),
+        "signed_online": True,
+        "valid_from": D(2021, 7, 26),
+        "valid_until": D(2026, 12, 31),
+        "summary_id": "Ditandatangani secara daring. Ruang lingkup: pengembangan aplikasi digital, infrastruktur "
+        "komunikasi dan fiber optik, integrasi CCTV dan command center; ke depan pemanfaatan 5G. Tanggal dan masa "
+        "berlaku pada data demo adalah perkiraan (berita: Senin, Juli 2021).",
+        "summary_en": "Signed online. Scope: digital applications, communication infrastructure and fiber optic, "
+        "CCTV integration and the command center; 5G later on. The day and validity in the demo are estimates "
+        "(news: a Monday, July 2021).",
+        "parties": [("tower-bersama-grup", "Budianto Purwahjo", "Direktur Tower Bersama Grup")],
+        "scope": ["digital-applications", "communication-infrastructure", "cctv-integration", "command-center"],
+        "pillars": ["governance", "living"],
+        "programs": Q(title_id__icontains="cctv") | Q(title_id__icontains="command center"),
+        "commitments": [
+            {
+                "partner": "tower-bersama-grup",
+                "description_id": "Menara telekomunikasi Tower Bersama Grup di Kota Padang",
+                "description_en": "Tower Bersama Grup telecommunication towers in the city",
+                "target_quantity": Decimal(80),
+                "unit_id": "menara",
+                "unit_en": "towers",
+                "pillar": "living",
+                "reports": [(D(2021, 7, 31), Decimal(80), "80 menara di beberapa titik Kota Padang hingga Juli 2021.")],
+            }
+        ],
+    },
+    {
+        "slug": "kemenkominfo-masterplan-2023",
+        "title_id": "Penyusunan masterplan smart city bersama Kementerian Komunikasi dan Informatika",
+        "title_en": "Drafting the smart-city masterplan with the Ministry of Communication and Informatics",
+        "city_signatory_position": "Wali Kota",
+        "state": MoUState.SIGNED,
+        "signed_on": D(2023, 3, 1),
+        "valid_from": D(2023, 3, 1),
+        "valid_until": D(2028, 2, 29),
+        "summary_id": "Kemenkominfo melakukan sinkronisasi dan penyusunan masterplan smart city, dengan anggaran "
+        "kementerian (contoh dari Kota Pematang Siantar, 2023). Tanggal pada data demo adalah perkiraan.",
+        "summary_en": "The ministry synchronises and drafts the smart-city masterplan from its own budget (as in "
+        "Pematang Siantar, 2023). The date in the demo is an estimate.",
+        "parties": [("kemenkominfo", "", "")],
+        "scope": ["masterplan-drafting"],
+        "pillars": [],
+        "programs": Q(title_id__icontains="masterplan"),
+        "commitments": [
+            {
+                "partner": "kemenkominfo",
+                "description_id": "Dokumen masterplan smart city yang selaras dengan pemerintah pusat",
+                "description_en": "A smart-city masterplan aligned with the central government",
+                "target_quantity": Decimal(1),
+                "unit_id": "dokumen",
+                "unit_en": "document",
+                "pillar": None,
+                "reports": [],
+            }
+        ],
+    },
+    {
+        "slug": "telkom-csr-wifi-2023",
+        "title_id": "Wi-Fi publik dari CSR PT Telkom Indonesia",
+        "title_en": "Public Wi-Fi from PT Telkom Indonesia's CSR",
+        "city_signatory_position": "Wali Kota",
+        "state": MoUState.SIGNED,
+        "signed_on": D(2023, 1, 16),
+        "valid_from": D(2023, 1, 16),
+        "valid_until": D(2025, 12, 31),
+        "summary_id": "Wifi station untuk keterbukaan informasi publik, dibiayai CSR Telkom; tahap awal smart city "
+        "bersama CCTV (contoh dari Kota Pematang Siantar, 2023). Tanggal pada data demo adalah perkiraan.",
+        "summary_en": "Wi-Fi stations for open public information, paid for by Telkom's CSR; an early smart-city "
+        "step alongside CCTV (as in Pematang Siantar, 2023). The date in the demo is an estimate.",
+        "parties": [("telkom", "", "")],
+        "scope": ["public-wifi"],
+        "pillars": ["society"],
+        "programs": Q(title_id__icontains="wi-fi") | Q(title_id__icontains="wifi"),
+    },
+    {
+        "slug": "banyuwangi-berbagi-aplikasi",
+        "title_id": "Kerja sama berbagi informasi dan aplikasi dengan Pemerintah Kabupaten Banyuwangi",
+        "title_en": "Sharing information and applications with the Banyuwangi regency government",
+        "city_signatory_position": "Wali Kota",
+        "state": MoUState.DRAFT,
+        "valid_from": D(2018, 10, 1),
+        "valid_until": D(2021, 9, 30),
+        "summary_id": "Sedang dijajaki: berbagi informasi dan aplikasi Banyuwangi untuk segera diterapkan "
+        "(contoh dari Kota Pariaman, 2018).",
+        "summary_en": "Being explored: sharing Banyuwangi's information and applications to put them to use soon "
+        "(as in Pariaman, 2018).",
+        "parties": [("pemkab-banyuwangi", "", "")],
+        "scope": ["application-sharing"],
+        "pillars": ["governance"],
+        "programs": Q(pk__in=[]),
+    },
+]
+
+
+def _partners() -> dict[str, Partner]:
+    partners = {}
+    for slug, name, short_name, kind, website in PARTNERS:
+        partners[slug], _ = Partner.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "short_name": short_name,
+                "kind": kind,
+                "website": website,
+                "publication": Publication.PUBLISHED,
+            },
+        )
+    return partners
+
+
+def _commitments(mou: MoU, items: list[dict], partners: dict[str, Partner]) -> None:
+    for item in items:
+        fields = {k: v for k, v in item.items() if k not in ("partner", "pillar", "reports", "description_id")}
+        fields["pillar"] = Pillar.objects.filter(slug=item["pillar"]).first() if item["pillar"] else None
+        commitment, _ = Commitment.objects.update_or_create(
+            mou=mou, partner=partners[item["partner"]], description_id=item["description_id"], defaults=fields
+        )
+        for reported_on, quantity, note in item["reports"]:
+            ProgressReport.objects.get_or_create(
+                commitment=commitment,
+                reported_on=reported_on,
+                defaults={"quantity_reached": quantity, "note": note, "reported_by": _demo_reporter()},
+            )
+
+
+def _demo_reporter():
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(username="demo-diskominfo", defaults={"is_active": False})
+    return user
+
+
+def _mou(data: dict, partners: dict[str, Partner]) -> MoU:
+    related = ("slug", "parties", "scope", "pillars", "programs", "commitments")
+    fields = {k: v for k, v in data.items() if k not in related} | {"publication": Publication.PUBLISHED}
+    mou, _ = MoU.objects.update_or_create(slug=data["slug"], defaults=fields)
+    for partner_slug, signatory, position in data["parties"]:
+        MoUParty.objects.update_or_create(
+            mou=mou,
+            partner=partners[partner_slug],
+            defaults={"signatory_name": signatory, "signatory_position": position},
+        )
+    mou.scope_areas.set(ScopeArea.objects.filter(slug__in=data["scope"]))
+    mou.pillars.set(Pillar.objects.filter(slug__in=data["pillars"]))
+    mou.programs.set(Program.objects.filter(data["programs"]))  # none yet is fine: the pillars demo grows
+    _commitments(mou, data.get("commitments", []), partners)
+    return mou
+
+
+@transaction.atomic
+def _link_operated_assets(partners) -> None:
+    """The demo assets' operators (named by partner slug in pillars' demo data) become links to partners."""
+    for _kind, name, _kecamatan, _status, _installed, operator, *_ in ASSETS:
+        InfrastructureAsset.objects.filter(name=name).update(operator=partners.get(operator))
+    InfrastructureAsset.objects.filter(name__startswith="Menara TBG ").update(operator=partners[TOWER_OPERATOR])
+
+
+def load() -> dict[str, int]:
+    """Create or update the demo partners, MoUs, commitments and progress; returns the row counts afterwards."""
+    partners = _partners()
+    for data in MOUS:
+        _mou(data, partners)
+    _link_operated_assets(partners)
+    public_cache.invalidate()  # queryset updates send no signals
+    return {
+        "partners": Partner.objects.count(),
+        "mous": MoU.objects.count(),
+        "commitments": Commitment.objects.count(),
+        "progress reports": ProgressReport.objects.count(),
+    }

@@ -1,0 +1,213 @@
+"""FilterSets of the partnerships API and of the public MoU registry."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from pillars.models import Pillar
+
+from .choices import MoUStatus, PartnerKind
+from .models import Commitment, MoU, Partner, ProgressReport, ScopeArea
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
+    """One or more related rows by slug (`?pillar=governance&pillar=living`), documented as strings."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("distinct", True)
+        super().__init__(*args, **kwargs)
+
+
+class PartnerFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    kind = django_filters.MultipleChoiceFilter(choices=PartnerKind.choices, label=_("Kind"))
+    scope_area = SlugsFilter(
+        field_name="mous__scope_areas__slug",
+        queryset=ScopeArea.objects.all(),
+        distinct=True,
+        label=_("Scope area (slug)"),
+    )
+
+    class Meta:
+        model = Partner
+        fields = ["id", "slug"]
+
+    def search(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+
+
+class ScopeAreaFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    class Meta:
+        model = ScopeArea
+        fields = ["id", "slug"]
+
+    def search(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(Q(name_id__icontains=value) | Q(name_en__icontains=value))
+
+
+class MoUConditionsMixin(django_filters.FilterSet):
+    """Filters on an MoU's derived status and dates; `mou_path` leads from the listed model to the MoU."""
+
+    mou_path = ""
+    status = django_filters.MultipleChoiceFilter(
+        choices=MoUStatus.choices, method="filter_status", label=_("Status (today)")
+    )
+    in_force_on = django_filters.DateFilter(method="filter_in_force_on", label=_("In force on"))
+    expiring_before = django_filters.DateFilter(method="filter_expiring_before", label=_("Expiring before"))
+
+    def _mous(self, queryset, mous):
+        if not self.mou_path:
+            return queryset.filter(pk__in=mous.values("pk"))
+        return queryset.filter(**{f"{self.mou_path}__in": mous.values("pk")})
+
+    def filter_status(self, queryset, name, value):
+        return self._mous(queryset, MoU.objects.with_status(*value)) if value else queryset
+
+    def filter_in_force_on(self, queryset, name, value):
+        return self._mous(queryset, MoU.objects.in_force(on=value))
+
+    def filter_expiring_before(self, queryset, name, value):
+        return self._mous(queryset, MoU.objects.expiring_before(value))
+
+
+def partner_filters(path: str) -> type[django_filters.FilterSet]:
+    """A base declaring partner_id, partner (slug) and partner_kind, reaching the partner through `path`."""
+    return type(
+        "PartnerFilters",
+        (django_filters.FilterSet,),
+        {
+            "partner_id": django_filters.ModelMultipleChoiceFilter(
+                field_name=path, queryset=Partner.objects.all(), distinct=True, label=_("Partner (ID)")
+            ),
+            "partner": SlugsFilter(
+                field_name=f"{path}__slug",
+                queryset=Partner.objects.all(),
+                distinct=True,
+                label=_("Partner (slug)"),
+            ),
+            "partner_kind": django_filters.MultipleChoiceFilter(
+                field_name=f"{path}__kind", choices=PartnerKind.choices, distinct=True, label=_("Partner kind")
+            ),
+        },
+    )
+
+
+def scope_and_pillar_filters(mou_path: str, pillar_path: str) -> type[django_filters.FilterSet]:
+    """A base declaring scope_area and pillar (slugs), through the MoU at `mou_path` and the pillar at `pillar_path`."""
+    prefix = f"{mou_path}__" if mou_path else ""
+    return type(
+        "ScopeAndPillarFilters",
+        (django_filters.FilterSet,),
+        {
+            "scope_area": SlugsFilter(
+                field_name=f"{prefix}scope_areas__slug",
+                queryset=ScopeArea.objects.all(),
+                distinct=True,
+                label=_("Scope area (slug)"),
+            ),
+            "pillar": SlugsFilter(
+                field_name=f"{pillar_path}__slug",
+                queryset=Pillar.objects.all(),
+                distinct=True,
+                label=_("Pillar (slug)"),
+            ),
+        },
+    )
+
+
+class MoUFilterSet(MoUConditionsMixin, partner_filters("partners"), scope_and_pillar_filters("", "pillars")):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    year = django_filters.NumberFilter(field_name="signed_on", lookup_expr="year", label=_("Year signed"))
+
+    class Meta:
+        model = MoU
+        fields = ["id", "slug", "state", "signed_online"]
+
+    def search(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        matches = (
+            Q(title_id__icontains=value)
+            | Q(title_en__icontains=value)
+            | Q(city_number__icontains=value)
+            | Q(parties__partner_number__icontains=value)
+            | Q(parties__partner__name__icontains=value)
+            | Q(parties__partner__short_name__icontains=value)
+        )
+        return queryset.filter(pk__in=MoU.objects.filter(matches).values("pk"))
+
+
+class CommitmentFilterSet(MoUConditionsMixin, partner_filters("partner"), scope_and_pillar_filters("mou", "pillar")):
+    mou_path = "mou"
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    mou = SlugsFilter(field_name="mou__slug", queryset=MoU.objects.all(), label=_("MoU (slug)"))
+
+    class Meta:
+        model = Commitment
+        fields = ["id", "mou_id", "due_on"]
+
+    def search(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(
+            Q(description_id__icontains=value) | Q(description_en__icontains=value) | Q(unit_id__icontains=value)
+        )
+
+
+class ProgressReportFilterSet(
+    MoUConditionsMixin,
+    partner_filters("commitment__partner"),
+    scope_and_pillar_filters("commitment__mou", "commitment__pillar"),
+):
+    mou_path = "commitment__mou"
+    q = django_filters.CharFilter(field_name="note", lookup_expr="icontains", label=_("Search"))
+    reported_after = django_filters.DateFilter(
+        field_name="reported_on", lookup_expr="gte", label=_("Reported on or after")
+    )
+    reported_before = django_filters.DateFilter(
+        field_name="reported_on", lookup_expr="lte", label=_("Reported on or before")
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "commitment_id"]
+
+
+class MoURegistryFilterSet(django_filters.FilterSet):
+    """The public MoU registry's form: status, scope area, partner kind and year signed."""
+
+    status = django_filters.ChoiceFilter(
+        choices=MoUStatus.choices, method="filter_status", label=_("Status"), empty_label=_("Any status")
+    )
+    scope_area = django_filters.ModelChoiceFilter(
+        field_name="scope_areas",
+        queryset=ScopeArea.objects.all(),
+        to_field_name="slug",
+        label=_("Scope area"),
+        empty_label=_("Any scope area"),
+    )
+    partner_kind = django_filters.ChoiceFilter(
+        field_name="partners__kind",
+        choices=PartnerKind.choices,
+        distinct=True,
+        label=_("Partner kind"),
+        empty_label=_("Any kind of partner"),
+    )
+    year = django_filters.NumberFilter(field_name="signed_on", lookup_expr="year", label=_("Year signed"))
+
+    class Meta:
+        model = MoU
+        fields = []
+
+    def filter_status(self, queryset, name, value):
+        return queryset.with_status(value) if value else queryset

@@ -1,0 +1,174 @@
+import csv
+import datetime
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from .factories import CommitmentFactory, MoUFactory, MoUPartyFactory, PartnerFactory, ProgressReportFactory
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def page(client, name, *args, query=""):
+    with translation.override("id"):
+        url = reverse(f"partnerships:{name}", args=args)
+    response = client.get(url + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_registry_lists_published_mous_with_partners_and_status(client):
+    telkom = PartnerFactory(name="PT Telkom Indonesia", short_name="Telkom")
+    MoUFactory(
+        title_id="Dukungan Smart City Padang",
+        party__partner=telkom,
+        valid_from=D(2015, 5, 30),
+        valid_until=D(2020, 5, 29),
+    )
+    MoUFactory(title_id="Rahasia", publication="draft")
+    html = page(client, "mou-list")
+    assert "Dukungan Smart City Padang" in html and ">Telkom</a>" in html and "mou-status-expired" in html
+    assert "Rahasia" not in html
+    assert '<html lang="id"' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?status=expired", ["Lama"]),
+        ("?status=active", ["Baru"]),
+        ("?scope_area=cctv-integration", ["Baru"]),
+        ("?partner_kind=state_owned", ["Lama"]),
+        ("?year=2015", ["Lama"]),
+        ("?year=abc", ["Baru", "Lama"]),  # a bad value is ignored, not an error page
+    ],
+)
+def test_registry_filters(client, query, expected):
+    from partnerships.models import ScopeArea
+
+    MoUFactory(
+        title_id="MoU Lama",
+        party__partner=PartnerFactory(kind="state_owned"),
+        signed_on=D(2015, 5, 30),
+        valid_from=D(2015, 5, 30),
+        valid_until=D(2020, 5, 29),
+    )
+    MoUFactory(title_id="MoU Baru", scope_areas=ScopeArea.objects.filter(slug="cctv-integration"))
+    html = page(client, "mou-list", query=query)
+    assert [title for title in ("Baru", "Lama") if f"MoU {title}" in html] == expected
+
+
+def test_mou_page_shows_parties_scope_programs_and_progress(client):
+    from tests.pillars.factories import ProgramFactory
+
+    commitment = CommitmentFactory(target_quantity=Decimal(80), description_id="Menara telekomunikasi di Kota Padang")
+    mou = commitment.mou
+    MoUPartyFactory(mou=mou, partner=PartnerFactory(name="Kementerian Uji"), signatory_name="Ibu Menteri")
+    mou.programs.set([ProgramFactory(title_id="Command center kota")])
+    ProgressReportFactory(commitment=commitment, quantity_reached=Decimal(60))
+    html = page(client, "mou-detail", mou.slug)
+    assert commitment.partner.name in html and "Kementerian Uji" in html and "Ibu Menteri" in html
+    assert "Wi-Fi publik" in html  # the scope area, in Indonesian
+    assert "Command center kota" in html
+    assert '<progress value="75" max="100">' in html and "Menara telekomunikasi di Kota Padang" in html
+    assert 'style="' not in html and "<script>" not in html
+
+
+def test_mou_page_in_english(client):
+    mou = MoUFactory(title_id="Judul", title_en="English title")
+    html = client.get(f"/en/partnerships/mou/{mou.slug}/").content.decode()
+    assert '<html lang="en"' in html and "English title" in html and "Public Wi-Fi" in html
+
+
+def test_unpublished_mou_and_partner_pages_are_404(client):
+    assert client.get(f"/partnerships/mou/{MoUFactory(publication='draft').slug}/").status_code == 404
+    assert client.get(f"/partnerships/partners/{PartnerFactory(publication='draft').slug}/").status_code == 404
+
+
+def test_partner_pages(client):
+    tbg = PartnerFactory(name="Tower Bersama Grup", short_name="TBG")
+    MoUFactory(title_id="Smart city bersama TBG", party__partner=tbg)
+    MoUFactory(title_id="Belum terbit", party__partner=tbg, publication="draft")
+    listing = page(client, "partner-list")
+    assert "Tower Bersama Grup" in listing and "<td>1</td>" in listing  # only the published MoU counts
+    detail = page(client, "partner-detail", tbg.slug)
+    assert "Smart city bersama TBG" in detail and "Belum terbit" not in detail
+
+
+def _grow(n):
+    for _ in range(n):
+        commitment = CommitmentFactory()
+        MoUPartyFactory(mou=commitment.mou)
+        ProgressReportFactory(commitment=commitment)
+
+
+@pytest.mark.parametrize(
+    "name", ["mou-list", "partner-list", "mou-download-csv", "mou-download-json", "partner-download-json"]
+)
+def test_list_pages_and_downloads_run_a_constant_number_of_queries(client, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    target = {
+        "mou-download-csv": "/partnerships/mou.csv",
+        "mou-download-json": "/partnerships/mou.json",
+        "partner-download-json": "/partnerships/partners.json",
+        "mou-list": "/partnerships/",
+        "partner-list": "/partnerships/partners/",
+    }[name]
+    _grow(1)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(target).status_code == 200
+    _grow(5)
+    with CaptureQueriesContext(connection) as six:
+        assert client.get(target).status_code == 200
+    assert len(six) == len(one)
+
+
+def test_mou_page_query_count_does_not_grow_with_commitments(client, django_assert_num_queries):
+    commitment = CommitmentFactory()
+    with django_assert_num_queries(6):  # the MoU, then parties, scope areas, pillars, programs, commitments
+        client.get(f"/partnerships/mou/{commitment.mou.slug}/")
+    for _ in range(4):
+        ProgressReportFactory(commitment=CommitmentFactory(mou=commitment.mou))
+    with django_assert_num_queries(6):
+        client.get(f"/partnerships/mou/{commitment.mou.slug}/")
+
+
+def test_csv_and_json_downloads_follow_the_registry_filters(client):
+    MoUFactory(
+        slug="lama",
+        valid_from=D(2015, 5, 30),
+        valid_until=D(2020, 5, 29),
+        signed_on=D(2015, 5, 30),
+        signed_place="Bandung",
+    )
+    MoUFactory(slug="baru")
+    MoUFactory(slug="draf", publication="draft")
+    response = client.get("/partnerships/mou.csv?status=expired")
+    assert response["Content-Type"] == "text/csv; charset=utf-8" and "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [(r["slug"], r["status"], r["signed_place"]) for r in rows] == [("lama", "expired", "Bandung")]
+    data = json.loads(client.get("/partnerships/mou.json").content)
+    assert data["count"] == 2 and {r["slug"] for r in data["results"]} == {"lama", "baru"}
+    assert data["results"][0]["scope_areas"] == ["public-wifi"]
+
+
+def test_partner_downloads_leave_out_contacts_and_drafts(client):
+    from .factories import PartnerContactFactory
+
+    PartnerContactFactory(partner=PartnerFactory(slug="telkom"), email="rahasia@telkom.example")
+    PartnerFactory(slug="draf", publication="draft")
+    body = client.get("/partnerships/partners.csv").content.decode("utf-8-sig")
+    assert "telkom" in body and "rahasia@" not in body and "draf" not in body
+    assert client.get("/partnerships/partners.xml").status_code == 404
+
+
+def test_nav_links_to_the_registry(client):
+    assert 'href="/partnerships/"' in client.get("/").content.decode()
