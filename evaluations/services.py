@@ -5,14 +5,18 @@ Admin (formset clean, save_related), API and demo loader all call these function
 one transaction, so bad input is refused with a ValidationError and nothing is saved.
 """
 
+import datetime
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from pillars.querysets import MANAGE_ALL_AGENCIES
+from smartcity.notifications import notify
+from smartcity.roles import OPD_EDITOR
 
 from .models import (
     DimensionScore,
@@ -21,6 +25,7 @@ from .models import (
     FieldVisit,
     Finding,
     FollowUpAction,
+    FollowUpDigest,
     PillarScore,
     SchemeBand,
     SchemeDimension,
@@ -299,3 +304,30 @@ def field_visit_create(*, actor, **fields) -> FieldVisit:
 @transaction.atomic
 def field_visit_update(*, field_visit: FieldVisit, actor, **fields) -> FieldVisit:
     return _save(field_visit, actor=actor, fields=fields)
+
+
+def follow_up_digests_send(*, today: datetime.date) -> int:
+    """Mail each agency's editors the list of its overdue follow-up actions, at most once a day."""
+    overdue = FollowUpAction.objects.overdue(on=today).with_related().order_by("due_on")
+    by_agency: dict[int, list[FollowUpAction]] = {}
+    for action in overdue:
+        by_agency.setdefault(action.owner_agency_id, []).append(action)
+    return sum(_follow_up_digest_send(actions=actions, today=today) for actions in by_agency.values())
+
+
+@transaction.atomic
+def _follow_up_digest_send(*, actions: list[FollowUpAction], today: datetime.date) -> int:
+    """Claim the (agency, day) row, then mail; a failed mail rolls the claim back for a retry."""
+    agency = actions[0].owner_agency
+    digest, created = FollowUpDigest.objects.get_or_create(agency=agency, day=today, defaults={"actions": len(actions)})
+    if not created:
+        return 0
+    editors = agency.members.filter(is_active=True, groups__name=OPD_EDITOR).exclude(email="")
+    digest.recipients = notify(
+        recipients=list(editors.values_list("email", flat=True)),
+        subject_template="evaluations/email/follow_up_digest_subject.txt",
+        body_template="evaluations/email/follow_up_digest_body.txt",
+        context={"agency": agency, "actions": actions, "today": today, "site_name": settings.PORTAL_CITY_NAME},
+    )
+    digest.save(update_fields=["recipients"])
+    return 1

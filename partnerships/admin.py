@@ -226,6 +226,7 @@ class MoUAdmin(SimpleHistoryAdmin):
     search_fields = ["title_id", "title_en", "city_number", "parties__partner_number", "parties__partner__name"]
     prepopulated_fields = {"slug": ["title_id"]}
     filter_horizontal = ["scope_areas", "pillars", "programs"]
+    raw_id_fields = ["contact"]
     date_hierarchy = "valid_from"
     readonly_fields = ["status_display"]
     fieldsets = [
@@ -238,6 +239,7 @@ class MoUAdmin(SimpleHistoryAdmin):
                     ("state", "status_display"),
                     ("signed_on", "signed_place", "signed_online"),
                     ("valid_from", "valid_until"),
+                    "contact",
                     "signed_document",
                     ("terminated_on", "termination_reason"),
                 ]

@@ -3,14 +3,17 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smartcity.notifications import diskominfo_staff_emails, notify
+
 from .choices import MoUState
-from .models import Commitment, MoU, MoUParty, Partner, ProgressReport
+from .models import Commitment, MoU, MoUParty, MoUReminder, Partner, ProgressReport
 from .querysets import partner_id_of
 
 
@@ -158,3 +161,36 @@ def asset_status_update(*, asset, actor, status: str):
     asset.full_clean()
     asset.save(update_fields=["status", "updated_at"])
     return asset
+
+
+# Reminders go out this many days before an MoU's validity ends (the smallest one reached, once each).
+REMINDER_DAYS = (90, 30, 7)
+
+
+def mou_expiry_reminders_send(*, today: datetime.date) -> int:
+    """Remind Diskominfo staff and the MoU's contact person of each in-force MoU nearing its end: the
+    90-, 30- and 7-day reminders, each sent once per end date, even when the job runs twice."""
+    sent = 0
+    horizon = today + datetime.timedelta(days=max(REMINDER_DAYS))
+    for mou in MoU.objects.in_force(on=today).filter(valid_until__lte=horizon).select_related("contact"):
+        days_left = (mou.valid_until - today).days
+        threshold = min(days for days in REMINDER_DAYS if days_left <= days)
+        sent += _mou_reminder_send(mou=mou, threshold=threshold, days_left=days_left)
+    return sent
+
+
+@transaction.atomic
+def _mou_reminder_send(*, mou: MoU, threshold: int, days_left: int) -> int:
+    """Claim the (MoU, threshold, end date) row, then mail; a failed mail rolls the claim back for a retry."""
+    reminder, created = MoUReminder.objects.get_or_create(mou=mou, days_before=threshold, valid_until=mou.valid_until)
+    if not created:
+        return 0
+    recipients = diskominfo_staff_emails() + ([mou.contact.email] if mou.contact else [])
+    reminder.recipients = notify(
+        recipients=recipients,
+        subject_template="partnerships/email/mou_expiry_subject.txt",
+        body_template="partnerships/email/mou_expiry_body.txt",
+        context={"mou": mou, "days_left": days_left, "site_name": settings.PORTAL_CITY_NAME},
+    )
+    reminder.save(update_fields=["recipients"])
+    return 1

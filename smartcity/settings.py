@@ -158,6 +158,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "smartcity.tasks.refresh_cache_for_lifted_embargoes",
         "schedule": 300.0,
     },
+    "send-mou-expiry-reminders": {  # daily at 07:00 Asia/Jakarta
+        "task": "partnerships.tasks.send_mou_expiry_reminders",
+        "schedule": crontab(minute=0, hour=7),
+    },
+    "send-overdue-follow-up-digests": {  # daily at 07:15 Asia/Jakarta
+        "task": "evaluations.tasks.send_overdue_follow_up_digests",
+        "schedule": crontab(minute=15, hour=7),
+    },
     "flag-stale-indicators": {  # weekly, Monday 06:00 Asia/Jakarta
         "task": "pillars.tasks.flag_stale_indicators",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),

@@ -1,5 +1,5 @@
 from .evaluation import DimensionScore, Evaluation, PillarScore
-from .finding import Finding, FollowUpAction
+from .finding import Finding, FollowUpAction, FollowUpDigest
 from .scheme import EvaluationScheme, SchemeBand, SchemeDimension
 from .visit import FieldVisit, FieldVisitAttachment
 
@@ -11,6 +11,7 @@ __all__ = [
     "FieldVisitAttachment",
     "Finding",
     "FollowUpAction",
+    "FollowUpDigest",
     "PillarScore",
     "SchemeBand",
     "SchemeDimension",

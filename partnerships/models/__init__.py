@@ -1,12 +1,13 @@
 from .apikey import PartnerAPIKey
 from .commitment import Commitment, ProgressReport
-from .mou import MoU, MoUParty
+from .mou import MoU, MoUParty, MoUReminder
 from .partner import Partner, PartnerContact, ScopeArea
 
 __all__ = [
     "Commitment",
     "MoU",
     "MoUParty",
+    "MoUReminder",
     "Partner",
     "PartnerAPIKey",
     "PartnerContact",

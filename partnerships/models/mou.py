@@ -57,6 +57,15 @@ class MoU(PublishableModel, TimeStampedModel):
         validators=[FileContentValidator(PDF_ONLY, max_bytes=MOU_DOCUMENT_MAX_BYTES)],
         help_text=_("The signed MoU as a PDF."),
     )
+    contact = models.ForeignKey(
+        to="partnerships.PartnerContact",
+        on_delete=models.SET_NULL,
+        related_name="mous",
+        null=True,
+        blank=True,
+        verbose_name=_("contact person"),
+        help_text=_("The partner's contact for this MoU; gets the expiry reminders."),
+    )
     terminated_on = models.DateField(verbose_name=_("terminated on"), null=True, blank=True)
     termination_reason = models.TextField(verbose_name=_("reason for termination"), blank=True)
 
@@ -160,3 +169,28 @@ class MoUParty(TimeStampedModel):
 
     def __str__(self):
         return f"{self.partner_id} · {self.mou_id}"
+
+
+class MoUReminder(models.Model):
+    """A record that the reminder `days_before` the end of an MoU's validity was sent (sent once only)."""
+
+    mou = models.ForeignKey(
+        to="partnerships.MoU", on_delete=models.PROTECT, related_name="reminders", verbose_name=_("MoU")
+    )
+    days_before = models.PositiveSmallIntegerField(verbose_name=_("days before the end"))
+    valid_until = models.DateField(
+        verbose_name=_("valid until"), help_text=_("The end date it was sent for: an extended MoU is reminded again.")
+    )
+    sent_at = models.DateTimeField(verbose_name=_("sent at"), auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(verbose_name=_("recipients"), default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("MoU reminder")
+        verbose_name_plural = _("MoU reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["mou", "days_before", "valid_until"], name="%(app_label)s_%(class)s_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.mou_id} −{self.days_before}"

@@ -1,0 +1,47 @@
+"""The daily digest of overdue follow-up actions, to each owner agency's editors, once a day."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+
+from evaluations.models import FollowUpDigest
+from evaluations.services import follow_up_digests_send
+from smartcity.roles import OPD_EDITOR
+from tests.pillars.factories import AgencyFactory
+
+from .factories import FollowUpActionFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 3, 1)
+
+
+def editor_of(agency, make_user, email):
+    user = make_user(email=email)
+    user.groups.add(Group.objects.get(name=OPD_EDITOR))
+    agency.members.add(user)
+    return user
+
+
+def test_each_agency_gets_its_own_overdue_actions_once_a_day(make_user):
+    dishub, dinkes = AgencyFactory(acronym="Dishub"), AgencyFactory(acronym="Dinkes")
+    editor_of(dishub, make_user, "editor@dishub.example")
+    editor_of(dinkes, make_user, "editor@dinkes.example")
+    FollowUpActionFactory(owner_agency=dishub, title_id="Pasang CCTV", due_on=TODAY - datetime.timedelta(days=3))
+    FollowUpActionFactory(owner_agency=dishub, title_id="Belum jatuh tempo", due_on=TODAY + datetime.timedelta(days=3))
+    FollowUpActionFactory(
+        owner_agency=dinkes,
+        title_id="Sudah selesai",
+        due_on=TODAY - datetime.timedelta(days=3),
+        status="done",
+        done_on=TODAY - datetime.timedelta(days=4),
+    )
+    assert follow_up_digests_send(today=TODAY) == 1
+    assert follow_up_digests_send(today=TODAY) == 0  # a second run the same day sends nothing
+    [message] = mail.outbox
+    assert message.to == ["editor@dishub.example"] and "Pasang CCTV" in message.body
+    assert "Belum jatuh tempo" not in message.body
+    assert follow_up_digests_send(today=TODAY + datetime.timedelta(days=1)) == 1  # the next day, again
+    assert FollowUpDigest.objects.filter(agency=dishub).count() == 2
