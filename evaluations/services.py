@@ -11,13 +11,19 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pillars.querysets import MANAGE_ALL_AGENCIES
 from smartcity.notifications import notify
 from smartcity.roles import OPD_EDITOR
+from smartcity.tasks import enqueue
 
+from . import reports
+from .choices import ExportFormat, ExportStatus
 from .models import (
     DimensionScore,
     Evaluation,
@@ -27,6 +33,7 @@ from .models import (
     FollowUpAction,
     FollowUpDigest,
     PillarScore,
+    ReportExport,
     SchemeBand,
     SchemeDimension,
 )
@@ -331,3 +338,47 @@ def _follow_up_digest_send(*, actions: list[FollowUpAction], today: datetime.dat
     )
     digest.save(update_fields=["recipients"])
     return 1
+
+
+def report_export_request(*, actor, year: int, fmt: str) -> ReportExport:
+    """Queue a yearly report for `actor`; the file is made in the background (build_report_export)."""
+    from .tasks import build_report_export  # lazy: tasks import this module
+
+    export = ReportExport(year=year, format=fmt, requested_by=actor)
+    export.full_clean()
+    export.save()
+    enqueue(build_report_export, export_id=export.pk)
+    return export
+
+
+def report_export_build(*, export: ReportExport) -> ReportExport:
+    """Make the report's file, saving its progress as it goes; a failure is recorded, never lost."""
+    if export.status == ExportStatus.DONE:
+        return export  # a retried or repeated job does the work once
+    export.status, export.progress = ExportStatus.RUNNING, 0
+    export.save(update_fields=["status", "progress", "updated_at"])
+
+    def progress(percent: int) -> None:
+        export.progress = percent
+        export.save(update_fields=["progress", "updated_at"])
+
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            sections = reports.year_report_sections(year=export.year)
+            title = gettext("Smart city report %(year)s · %(city)s") % {
+                "year": export.year,
+                "city": settings.PORTAL_CITY_NAME,
+            }
+            content = (
+                reports.sections_to_xlsx(sections, progress)
+                if export.format == ExportFormat.XLSX
+                else reports.sections_to_pdf(sections, title, progress)
+            )
+    except Exception as error:  # recorded for staff to see; the worker's log has the trace
+        export.status, export.error = ExportStatus.FAILED, str(error)[:500]
+        export.save(update_fields=["status", "error", "updated_at"])
+        raise
+    export.file.save(f"report-{export.year}-{export.pk}.{export.format}", ContentFile(content), save=False)
+    export.status, export.progress = ExportStatus.DONE, 100
+    export.save(update_fields=["file", "status", "progress", "updated_at"])
+    return export

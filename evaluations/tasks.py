@@ -12,3 +12,30 @@ def send_overdue_follow_up_digests() -> int:
     from evaluations.services import follow_up_digests_send  # lazy: imported at Celery start-up
 
     return follow_up_digests_send(today=timezone.localdate())
+
+
+@shared_task(acks_late=True)
+def build_report_export(*, export_id: int) -> str:
+    """Make one requested yearly report file."""
+    from evaluations.models import ReportExport
+    from evaluations.services import report_export_build
+
+    return report_export_build(export=ReportExport.objects.get(pk=export_id)).status
+
+
+@shared_task
+def build_waiting_report_exports(*, older_than_seconds: int = 60) -> int:
+    """Every minute: build reports still queued a minute after they were asked for (their doorbell was lost,
+    e.g. the broker was away when staff pressed the button). The database, not the broker, holds the job."""
+    from datetime import timedelta
+
+    from evaluations.choices import ExportStatus
+    from evaluations.models import ReportExport
+    from evaluations.services import report_export_build
+
+    waiting = ReportExport.objects.filter(
+        status=ExportStatus.QUEUED, created_at__lt=timezone.now() - timedelta(seconds=older_than_seconds)
+    )
+    for export in waiting:
+        report_export_build(export=export)
+    return len(waiting)

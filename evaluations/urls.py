@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "evaluations"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/changes/", views.evaluation_changes, name="changes"),
     path("<int:pk>/readiness/", views.evaluation_readiness, name="readiness"),
     path("report/<int:year>/", views.evaluation_report, name="report"),
+    path("exports/", export_views.report_exports, name="report-exports"),
+    path("exports/<int:pk>/download/", export_views.report_export_download, name="report-export-download"),
 ]

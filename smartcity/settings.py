@@ -166,6 +166,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluations.tasks.send_overdue_follow_up_digests",
         "schedule": crontab(minute=15, hour=7),
     },
+    "build-waiting-report-exports": {  # every minute: reports whose queue message was lost
+        "task": "evaluations.tasks.build_waiting_report_exports",
+        "schedule": 60.0,
+    },
     "flag-stale-indicators": {  # weekly, Monday 06:00 Asia/Jakarta
         "task": "pillars.tasks.flag_stale_indicators",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
@@ -222,6 +226,9 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Generated reports and open-data dumps: never served as media, only through views that check rights.
+PRIVATE_MEDIA_ROOT = Path(env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+OPEN_DATA_ROOT = Path(env("DJANGO_OPEN_DATA_ROOT", default=str(VAR_DIR / "open-data")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

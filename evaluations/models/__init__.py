@@ -1,5 +1,6 @@
 from .evaluation import DimensionScore, Evaluation, PillarScore
 from .finding import Finding, FollowUpAction, FollowUpDigest
+from .report import ReportExport
 from .scheme import EvaluationScheme, SchemeBand, SchemeDimension
 from .visit import FieldVisit, FieldVisitAttachment
 
@@ -13,6 +14,7 @@ __all__ = [
     "FollowUpAction",
     "FollowUpDigest",
     "PillarScore",
+    "ReportExport",
     "SchemeBand",
     "SchemeDimension",
 ]
