@@ -170,6 +170,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluations.tasks.build_waiting_report_exports",
         "schedule": 60.0,
     },
+    "rebuild-open-data": {  # nightly at 01:30 Asia/Jakarta
+        "task": "smartcity.tasks.rebuild_open_data",
+        "schedule": crontab(minute=30, hour=1),
+    },
     "flag-stale-indicators": {  # weekly, Monday 06:00 Asia/Jakarta
         "task": "pillars.tasks.flag_stale_indicators",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),

@@ -43,3 +43,11 @@ def refresh_cache_for_lifted_embargoes(*, window_minutes: int = 10) -> int:
     if lifted:
         public_cache.invalidate()
     return lifted
+
+
+@shared_task
+def rebuild_open_data() -> int:
+    """Nightly: the CSV and JSON dumps of every public list, swapped in whole."""
+    from .opendata import open_data_build
+
+    return len(open_data_build()["datasets"])

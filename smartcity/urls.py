@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from . import views
 from .health import healthz
 
 admin.site.site_header = _("Kota Cerdas administration")
@@ -13,11 +14,13 @@ admin.site.index_title = _("Smart city records")
 urlpatterns = [
     path("api/v1/", include("smartcity.api.urls")),
     path("healthz", healthz, name="healthz"),
+    path("open-data/files/<str:name>", views.open_data_file, name="open-data-file"),
 ]
 
 # Pages carry the language prefix; Indonesian, the default, is served without one (/ and /en/).
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("open-data/", views.open_data, name="open-data"),
     path("", include("pillars.urls")),
     path("partnerships/", include("partnerships.urls")),
     path("evaluations/", include("evaluations.urls")),

@@ -1,0 +1,33 @@
+"""Portal-wide pages: the open-data downloads."""
+
+import json
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+
+from .opendata import open_data_index
+
+FILE_NAME = re.compile(r"^[a-z-]+\.(csv|json)$")
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+def open_data(request):
+    """The datasets of the last nightly dump, with their field dictionaries."""
+    index = open_data_index()
+    fields_path = Path(settings.OPEN_DATA_ROOT) / "fields.json"
+    dictionary = json.loads(fields_path.read_text()) if index and fields_path.exists() else {}
+    datasets = [(name, info, dictionary.get(name, {})) for name, info in (index or {}).get("datasets", {}).items()]
+    return render(request, "open_data.html", {"index": index, "datasets": datasets})
+
+
+def open_data_file(request, name: str):
+    """One file of the dump; only names the dump writes are served."""
+    if not FILE_NAME.match(name) and name != "fields.json":
+        raise Http404
+    path = Path(settings.OPEN_DATA_ROOT) / name
+    if not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), content_type=CONTENT_TYPES[name.rsplit(".", 1)[1]], as_attachment=True)
