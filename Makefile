@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test install lint migrations-check messages messages-check pytest clean
+.PHONY: run test install lint migrations-check messages messages-check pytest clean multinode
 
 ## Everything installed: a virtualenv with the Python packages, and the front-end packages from npm.
 install: $(VENV)/.installed node_modules/.installed
@@ -57,6 +57,10 @@ messages-check: messages
 
 pytest:
 	$(PY) -m pytest
+
+## Two nodes behind nginx on loopback, one killed under load (needs nginx: apt-get install nginx-light).
+multinode: install
+	$(PY) deploy/multinode.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var

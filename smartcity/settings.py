@@ -250,8 +250,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.BasicAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["smartcity.api.authentication.PartnerKeyRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"partner_key": "1200/hour"},  # per partner API key; staff and citizens unthrottled
+    "DEFAULT_THROTTLE_CLASSES": [
+        "smartcity.api.authentication.PartnerKeyRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {  # per partner key, and per address for anonymous callers; staff unthrottled
+        "partner_key": env("API_PARTNER_KEY_RATE", default="1200/hour"),
+        "anon": env("API_ANONYMOUS_RATE", default="300/minute"),
+    },
     "DEFAULT_PERMISSION_CLASSES": ["smartcity.api.permissions.ModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

@@ -1,0 +1,10 @@
+"""The portal's WSGI application with bench/urls.py as its URLconf (gunicorn bench.wsgi)."""
+
+import os
+
+from django.conf import settings
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartcity.settings")
+application = get_wsgi_application()
+settings.ROOT_URLCONF = "bench.urls"
