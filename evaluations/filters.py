@@ -1,22 +1,12 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from pillars.models import Agency, Pillar
+from smartcity.filters import SlugsFilter
 
 from .choices import EvaluationKind, EvaluationStage, EvaluationStatus, FindingKind, FollowUpStatus
 from .models import Evaluation, EvaluationScheme, FieldVisit, Finding, FollowUpAction
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
-    """One or more related rows by slug (`?pillar=governance&pillar=living`), documented as strings."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("to_field_name", "slug")
-        super().__init__(*args, **kwargs)
 
 
 def pillar_filters(field_name: str):

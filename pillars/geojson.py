@@ -1,25 +1,46 @@
-"""Infrastructure assets as GeoJSON (RFC 7946): longitude first, one Feature per asset."""
+"""Infrastructure assets as GeoJSON (RFC 7946): longitude first, one Feature per asset.
 
+Built from plain rows (`values()`), not model instances: a city map holds thousands of points.
+"""
 
-def feature(asset) -> dict:
-    return {
-        "type": "Feature",
-        "id": asset.pk,
-        "geometry": {"type": "Point", "coordinates": [float(asset.longitude), float(asset.latitude)]},
-        "properties": {
-            "name": asset.name,
-            "kind": asset.kind,
-            "kind_label": str(asset.get_kind_display()),
-            "status": asset.status,
-            "status_label": str(asset.get_status_display()),
-            "kelurahan": asset.kelurahan,
-            "kecamatan": asset.kecamatan,
-            "operator": asset.operator.name if asset.operator else None,
-            "installed_on": asset.installed_on.isoformat() if asset.installed_on else None,
-            "public_view_url": asset.public_view_url or None,
-        },
-    }
+from .choices import AssetKind, AssetStatus
+
+COLUMNS = [
+    "pk",
+    "name",
+    "kind",
+    "status",
+    "kelurahan",
+    "kecamatan",
+    "operator__name",
+    "installed_on",
+    "public_view_url",
+    "latitude",
+    "longitude",
+]
 
 
 def feature_collection(assets) -> dict:
-    return {"type": "FeatureCollection", "features": [feature(asset) for asset in assets]}
+    kinds = {value: str(label) for value, label in AssetKind.choices}  # translated once, not per row
+    statuses = {value: str(label) for value, label in AssetStatus.choices}
+    features = [
+        {
+            "type": "Feature",
+            "id": row["pk"],
+            "geometry": {"type": "Point", "coordinates": [float(row["longitude"]), float(row["latitude"])]},
+            "properties": {
+                "name": row["name"],
+                "kind": row["kind"],
+                "kind_label": kinds[row["kind"]],
+                "status": row["status"],
+                "status_label": statuses[row["status"]],
+                "kelurahan": row["kelurahan"],
+                "kecamatan": row["kecamatan"],
+                "operator": row["operator__name"],
+                "installed_on": row["installed_on"].isoformat() if row["installed_on"] else None,
+                "public_view_url": row["public_view_url"] or None,
+            },
+        }
+        for row in assets.values(*COLUMNS)
+    ]
+    return {"type": "FeatureCollection", "features": features}

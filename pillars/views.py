@@ -2,18 +2,19 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from smartcity.downloads import download_response, wants_download
 
 from . import charts, resources, selectors
-from .choices import AssetKind, AssetStatus, ServiceStatus, Stage
+from .choices import AssetKind, AssetStatus, ServiceStatus
 from .filters import DigitalServiceFilterSet, IndicatorFilterSet, InfrastructureAssetFilterSet, ProgramFilterSet
 from .models import BudgetLine, DigitalService, Indicator, InfrastructureAsset, Milestone, Pillar, Program
 
 PAGE_SIZE = 20
+PILLAR_PAGE_INDICATORS, PILLAR_PAGE_SERVICES = 6, 12
 
 
 def _page(request, queryset):
@@ -32,21 +33,24 @@ def _public_list(request, *, filterset_class, queryset, resource_class, name):
 
 def home(request):
     """The public dashboard: the city-wide achievement, headline counts and the six pillars."""
-    programs = Program.objects.published()
+    figures = selectors.program_figures(Program.objects.published())
     headline = selectors.headline_indicator()
+    pillars = list(Pillar.objects.with_related())
+    for pillar in pillars:
+        pillar.program_count = figures.per_pillar.get(pillar.pk, 0)
     context = {
-        "pillars": Pillar.objects.with_related().annotate(
-            program_count=Count("programs", filter=Q(programs__in=programs), distinct=True)
-        ),
+        "pillars": pillars,
         "headline": headline,
         "headline_series": selectors.indicator_series([headline])[headline.pk] if headline else [],
         "counts": {
-            "programs": programs.count(),
-            "completed": programs.filter(stage=Stage.COMPLETED).count(),
+            "programs": figures.total,
+            "completed": figures.completed,
             "services": DigitalService.objects.published().filter(status=ServiceStatus.LIVE).count(),
             "assets": InfrastructureAsset.objects.published().filter(status=AssetStatus.ACTIVE).count(),
         },
-        "last_updated": selectors.last_updated(programs, Indicator.objects.published()),
+        "last_updated": max(
+            filter(None, [figures.last_updated, selectors.last_updated(Indicator.objects.published())]), default=None
+        ),
     }
     if headline:
         context["headline_chart"] = charts.target_vs_actual(context["headline_series"])
@@ -57,7 +61,13 @@ def pillar_detail(request, slug: str):
     """One pillar's page: its programs, its indicators' targets against actuals, its services and assets."""
     pillar = get_object_or_404(Pillar.objects.with_related(), slug=slug)
     programs = Program.objects.published().filter(pillar=pillar)
-    indicators = list(Indicator.objects.published().with_related().filter(pillar=pillar))
+    # A pillar page shows a bounded sample, most recently measured first; the lists link to all of them.
+    indicators = list(
+        Indicator.objects.published()
+        .with_related()
+        .filter(pillar=pillar)
+        .order_by(F("latest_measured_on").desc(nulls_last=True), "name_id")[:PILLAR_PAGE_INDICATORS]
+    )
     series = selectors.indicator_series(indicators)
     context = {
         "pillar": pillar,
@@ -65,7 +75,9 @@ def pillar_detail(request, slug: str):
         "programs": programs.with_related()[:12],
         "program_count": programs.count(),
         "indicators": [(i, series[i.pk], charts.target_vs_actual(series[i.pk], pillar.colour)) for i in indicators],
-        "services": DigitalService.objects.published().with_related().filter(pillar=pillar),
+        "indicator_count": Indicator.objects.published().filter(pillar=pillar).count(),
+        "services": DigitalService.objects.published().with_related().filter(pillar=pillar)[:PILLAR_PAGE_SERVICES],
+        "service_count": DigitalService.objects.published().filter(pillar=pillar).count(),
         "assets_by_kind": InfrastructureAsset.objects.published()
         .filter(program__pillar=pillar)
         .values("kind")

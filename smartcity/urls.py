@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -6,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import views
 from .health import healthz
+from .media import serve_upload
 
 admin.site.site_header = _("Kota Cerdas administration")
 admin.site.site_title = _("Kota Cerdas")
@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include("smartcity.api.urls")),
     path("healthz", healthz, name="healthz"),
     path("open-data/files/<str:name>", views.open_data_file, name="open-data-file"),
+    path("media/<path:name>", serve_upload, name="upload"),  # never served straight from disk: see media.py
 ]
 
 # Pages carry the language prefix; Indonesian, the default, is served without one (/ and /en/).
@@ -26,8 +27,3 @@ urlpatterns += i18n_patterns(
     path("evaluations/", include("evaluations.urls")),
     prefix_default_language=False,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

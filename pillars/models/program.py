@@ -94,7 +94,12 @@ class Program(PublishableModel, TimeStampedModel):
     history = HistoricalRecords(m2m_fields=[sub_dimensions, supporting_agencies])
 
     class Meta:
-        ordering = ["pillar__order", "title_id"]
+        # By title, on an index: sorting by the pillar's order would join and sort every row on each page.
+        ordering = ["title_id", "pk"]
+        indexes = [
+            models.Index(fields=["title_id", "id"], name="pillars_program_title"),
+            models.Index(fields=["pillar", "title_id"], name="pillars_program_pillar_title"),
+        ]
         verbose_name = _("program")
         verbose_name_plural = _("programs")
         constraints = [

@@ -52,11 +52,11 @@ def test_language_switch_links_to_the_same_page_in_the_other_language(client):
 def test_home_query_count_is_fixed_and_does_not_grow(client, django_assert_num_queries):
     headline = IndicatorFactory(is_headline=True, pillar=None)
     MeasurementFactory(indicator=headline)
-    with django_assert_num_queries(11):  # pillars, sub-dimensions, headline (+targets, series), 4 counts, 2 dates
+    with django_assert_num_queries(9):  # headline (+targets, series), program figures, pillars (+subs), 2 counts, 1 date
         client.get("/")
     PillarFactory.create_batch(3)
     grow_portfolio(5)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         assert client.get("/").status_code == 200
 
 
@@ -185,3 +185,14 @@ def test_map_page_points_at_the_geojson_with_the_same_filters(client):
     html = client.get("/map/", {"kind": "cctv"}).content.decode()
     assert 'data-geojson="/api/v1/assets/geojson/?kind=cctv"' in html
     assert "leaflet.js" in html and "<script>" not in html  # no inline script
+
+
+def test_pillar_page_shows_a_bounded_sample_and_links_to_the_rest(client):
+    for n in range(8):
+        indicator = IndicatorFactory(name_en=f"Indicator {n}:")
+        MeasurementFactory(indicator=indicator, measured_on=datetime.date(2020, 1, 1) + datetime.timedelta(days=n))
+    DigitalServiceFactory.create_batch(14)
+    html = client.get("/en/pillars/governance/").content.decode()
+    assert html.count('data-chart="indicator-chart-') == 6
+    assert "Indicator 7:" in html and "Indicator 0:" not in html  # the most recently measured come first
+    assert "See all 8 indicators" in html and "See all 14 services" in html
