@@ -52,7 +52,9 @@ def test_language_switch_links_to_the_same_page_in_the_other_language(client):
 def test_home_query_count_is_fixed_and_does_not_grow(client, django_assert_num_queries):
     headline = IndicatorFactory(is_headline=True, pillar=None)
     MeasurementFactory(indicator=headline)
-    with django_assert_num_queries(9):  # headline (+targets, series), program figures, pillars (+subs), 2 counts, 1 date
+    with django_assert_num_queries(
+        9
+    ):  # headline (+targets, series), program figures, pillars (+subs), 2 counts, 1 date
         client.get("/")
     PillarFactory.create_batch(3)
     grow_portfolio(5)
