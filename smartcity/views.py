@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -20,7 +21,8 @@ def open_data(request):
     fields_path = Path(settings.OPEN_DATA_ROOT) / "fields.json"
     dictionary = json.loads(fields_path.read_text()) if index and fields_path.exists() else {}
     datasets = [(name, info, dictionary.get(name, {})) for name, info in (index or {}).get("datasets", {}).items()]
-    return render(request, "open_data.html", {"index": index, "datasets": datasets})
+    generated_at = datetime.fromisoformat(index["generated_at"]) if index else None
+    return render(request, "open_data.html", {"index": index, "datasets": datasets, "generated_at": generated_at})
 
 
 def open_data_file(request, name: str):
