@@ -87,3 +87,9 @@ def test_with_redis_down_pages_are_served_from_the_database(client, settings):
     for _ in range(2):
         response, queries = get(client, "/programs/")
         assert response["X-Cache"] == "miss" and queries > 0 and "Tetap tampil" in response.content.decode()
+
+
+def test_a_browser_that_has_the_page_gets_a_304(client):
+    first, _ = get(client, "/programs/")
+    again = client.get("/programs/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert first.has_header("ETag") and again.status_code == 304 and not again.content
