@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test install lint migrations-check messages messages-check pytest clean multinode
+.PHONY: run test install lint migrations-check messages messages-check pytest clean multinode fuzz fuzz-install load faults
 
 ## Everything installed: a virtualenv with the Python packages, and the front-end packages from npm.
 install: $(VENV)/.installed node_modules/.installed
@@ -34,7 +34,7 @@ test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kotacerdas
 test: export REDIS_URL ?= redis://127.0.0.1:6379/1
 test: export DJANGO_SECRET_KEY ?= test-only-key-$(shell date +%s)-not-for-production-use
 test: export DJANGO_STATICFILES_STORAGE = django.contrib.staticfiles.storage.StaticFilesStorage
-test: install lint migrations-check messages-check pytest
+test: install fuzz-install lint migrations-check messages-check pytest
 
 lint:
 	$(VENV)/bin/ruff check .
@@ -61,6 +61,25 @@ pytest:
 ## Two nodes behind nginx on loopback, one killed under load (needs nginx: apt-get install nginx-light).
 multinode: install
 	$(PY) deploy/multinode.py
+
+## The outside fuzzer: schemathesis (requirements-fuzz.txt) against /api/v1/schema/ on a live gunicorn, run as
+## anonymous, staff and partner callers; 0 server errors and 0 answers that break the schema. FUZZ_ARGS=--bounded is CI's run.
+fuzz: install fuzz-install
+	$(PY) deploy/fuzz.py $(FUZZ_ARGS)
+
+fuzz-install: $(VENV)/.fuzz-installed
+
+$(VENV)/.fuzz-installed: requirements-fuzz.txt $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet -r requirements-fuzz.txt
+	touch $@
+
+## Load: wrk (apt-get install wrk), 64 connections for 60 s over the public pages and the API; req/s, p50, p99, errors.
+load: install
+	$(PY) deploy/load.py $(LOAD_ARGS)
+
+## Faults on a PostgreSQL cluster and a Redis of its own (ports 5434, 6390): Redis stopped, broker away, database restarted.
+faults: install
+	$(PY) deploy/faults.py $(FAULTS_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pillars.models import Pillar
-from smartcity.filters import SlugsFilter
+from smartcity.filters import SlugsFilter, YearFilter
 
 from .choices import MoUStatus, PartnerKind
 from .models import Commitment, MoU, Partner, ProgressReport, ScopeArea
@@ -116,7 +116,7 @@ def scope_and_pillar_filters(mou_path: str, pillar_path: str) -> type[django_fil
 
 class MoUFilterSet(MoUConditionsMixin, partner_filters("partners"), scope_and_pillar_filters("", "pillars")):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    year = django_filters.NumberFilter(field_name="signed_on", lookup_expr="year", label=_("Year signed"))
+    year = YearFilter(field_name="signed_on", lookup_expr="year", label=_("Year signed"))
 
     class Meta:
         model = MoU
@@ -192,7 +192,7 @@ class MoURegistryFilterSet(django_filters.FilterSet):
         label=_("Partner kind"),
         empty_label=_("Any kind of partner"),
     )
-    year = django_filters.NumberFilter(field_name="signed_on", lookup_expr="year", label=_("Year signed"))
+    year = YearFilter(field_name="signed_on", lookup_expr="year", label=_("Year signed"))
 
     class Meta:
         model = MoU

@@ -102,8 +102,11 @@ class PortfolioAdmin(ImportExportMixin, SimpleHistoryAdmin):
     agency_field = None  # the FK naming the owning agency, whose choices an OPD editor sees narrowed
 
     def get_queryset(self, request):
+        """Editors see the rows they may edit; read-only roles (Viewer, Evaluator) see every row."""
         queryset = super().get_queryset(request)
-        return queryset.editable_by(request.user) if hasattr(queryset, "editable_by") else queryset
+        if not hasattr(queryset, "editable_by") or not self.has_change_permission(request):
+            return queryset
+        return queryset.editable_by(request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from smartcity.filters import SlugFilter, SlugsFilter
+from smartcity.filters import SlugFilter, SlugsFilter, YearFilter
 
 from .choices import AssetKind, AssetStatus, Audience, FundingSource, Horizon, ServiceStatus, Stage
 from .models import (
@@ -71,7 +71,7 @@ class AgencyFilterSet(django_filters.FilterSet):
 
 
 class MasterplanFilterSet(django_filters.FilterSet):
-    year = django_filters.NumberFilter(method="covering", label=_("Year"))
+    year = YearFilter(method="covering", label=_("Year"))
 
     class Meta:
         model = Masterplan
@@ -91,7 +91,7 @@ class ProgramFilterSet(django_filters.FilterSet):
     lead_agency = agency_filter("lead_agency__slug")
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("Stage"))
     horizon = django_filters.MultipleChoiceFilter(choices=Horizon.choices, label=_("Horizon"))
-    year = django_filters.NumberFilter(method="running_in", label=_("Running in year"))
+    year = YearFilter(method="running_in", label=_("Running in year"))
 
     search = search("title_id", "title_en", "description_id", "description_en", "slug", "location")
 
@@ -111,7 +111,7 @@ class MilestoneFilterSet(django_filters.FilterSet):
     program = django_filters.CharFilter(field_name="program__slug", label=_("Program (slug)"))
     done = django_filters.BooleanFilter(field_name="done_on", lookup_expr="isnull", exclude=True, label=_("Done"))
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lt", label=_("Due before"))
-    year = django_filters.NumberFilter(field_name="due_on__year", label=_("Year due"))
+    year = YearFilter(field_name="due_on__year", label=_("Year due"))
 
     class Meta:
         model = Milestone
@@ -152,7 +152,7 @@ class IndicatorTargetFilterSet(django_filters.FilterSet):
 class MeasurementFilterSet(django_filters.FilterSet):
     indicator = django_filters.CharFilter(field_name="indicator__slug", label=_("Indicator (slug)"))
     pillar = pillar_filter("indicator__pillar__slug")
-    year = django_filters.NumberFilter(field_name="measured_on__year", label=_("Year"))
+    year = YearFilter(field_name="measured_on__year", label=_("Year"))
     measured_after = django_filters.DateFilter(field_name="measured_on", lookup_expr="gte", label=_("Measured from"))
     measured_before = django_filters.DateFilter(field_name="measured_on", lookup_expr="lte", label=_("Measured until"))
 
@@ -167,7 +167,7 @@ class DigitalServiceFilterSet(django_filters.FilterSet):
     agency = agency_filter("owner_agency__slug")
     audience = django_filters.MultipleChoiceFilter(choices=Audience.choices, label=_("Audience"))
     status = django_filters.MultipleChoiceFilter(choices=ServiceStatus.choices, label=_("Status"))
-    year = django_filters.NumberFilter(field_name="launched_year", label=_("Year launched"))
+    year = YearFilter(field_name="launched_year", label=_("Year launched"))
     search = search("name", "description_id", "description_en", "origin_city")
 
     class Meta:
@@ -181,7 +181,7 @@ class InfrastructureAssetFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=AssetStatus.choices, label=_("Status"))
     funding_source = django_filters.MultipleChoiceFilter(choices=FundingSource.choices, label=_("Funding source"))
     program = django_filters.CharFilter(field_name="program__slug", label=_("Program (slug)"))
-    year = django_filters.NumberFilter(field_name="installed_on__year", label=_("Year installed"))
+    year = YearFilter(field_name="installed_on__year", label=_("Year installed"))
     operator = django_filters.CharFilter(field_name="operator__slug", label=_("Operator (partner slug)"))
     search = search("name", "kelurahan", "kecamatan", "operator__name")
 

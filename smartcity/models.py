@@ -1,5 +1,6 @@
 """Abstract bases and field helpers shared by every app (no concrete models live here)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -70,6 +71,27 @@ class PublishableModel(models.Model):
 
     class Meta:
         abstract = True
+
+    # Before 1924 the city's time zone had offsets with seconds (+07:07:12), which no RFC 3339 reader takes;
+    # and an embargo that ended before the portal existed means nothing.
+    EARLIEST_PUBLISH_FROM_YEAR = 2000
+
+    def clean_fields(self, exclude=None):
+        super().clean_fields(exclude=exclude)
+        moment = self.publish_from
+        if (
+            moment is not None
+            and moment.year < self.EARLIEST_PUBLISH_FROM_YEAR
+            and "publish_from" not in (exclude or ())
+        ):
+            message = _("Give a moment in the year %(year)s or later, or leave it empty to publish at once.")
+            raise ValidationError(
+                {
+                    "publish_from": ValidationError(
+                        message, code="too_early", params={"year": self.EARLIEST_PUBLISH_FROM_YEAR}
+                    )
+                }
+            )
 
     @property
     def is_public(self) -> bool:

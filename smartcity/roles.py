@@ -32,6 +32,22 @@ def grant(apps, grants: dict[str, list[str]]) -> None:
             group.permissions.add(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
 
 
+def revoke(apps, revocations: dict[str, list[str]]) -> None:
+    """Take the permissions "app_label.codename" listed for each existing group away from it (a grant that
+    turned out too broad); a data migration cannot edit the earlier migration that granted them."""
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for group_name, perms in revocations.items():
+        group = group_model.objects.filter(name=group_name).first()
+        if group is None:
+            continue
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            group.permissions.remove(
+                *permission_model.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
+
+
 def model_perms(app_label: str, models: list[str], actions: tuple[str, ...]) -> list[str]:
     """["pillars.view_program", ...] for every model and action."""
     return [f"{app_label}.{action}_{model}" for model in models for action in actions]

@@ -18,13 +18,21 @@ logger = logging.getLogger(__name__)
 
 def enqueue(task, **kwargs) -> None:
     """Send `task` once the current transaction commits. A broker that is away does not fail the save:
-    the error is logged and the periodic jobs, which scan the database, catch up when it is back."""
+    the error is logged and the periodic jobs, which scan the database, catch up when it is back.
+
+    Nobody waits for the result (the job records its outcome in the database), so the web process never
+    subscribes to the result backend: with Redis down that subscription retried for about 20 s and then
+    raised RuntimeError, turning a committed save into a 500."""
 
     def send():
         try:
-            task.apply_async(kwargs=kwargs, retry=True, retry_policy=settings.CELERY_ENQUEUE_RETRY_POLICY)
+            task.apply_async(
+                kwargs=kwargs, ignore_result=True, retry=True, retry_policy=settings.CELERY_ENQUEUE_RETRY_POLICY
+            )
         except OperationalError:
             logger.warning("broker unreachable: %s not queued now; its periodic run will catch up", task.name)
+        except Exception:  # the save has committed: whatever the broker does, the answer must not be an error
+            logger.exception("could not queue %s; its periodic run will catch up", task.name)
 
     transaction.on_commit(send)
 

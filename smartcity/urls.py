@@ -11,6 +11,9 @@ admin.site.site_header = _("Kota Cerdas administration")
 admin.site.site_title = _("Kota Cerdas")
 admin.site.index_title = _("Smart city records")
 
+handler404 = "smartcity.api.exceptions.page_not_found"
+handler500 = "smartcity.api.exceptions.server_error"
+
 urlpatterns = [
     path("api/v1/", include("smartcity.api.urls")),
     path("healthz", healthz, name="healthz"),

@@ -46,6 +46,10 @@ class Masterplan(TimeStampedModel):
     def __str__(self):
         return f"{self.title} ({self.first_year}–{self.last_year})"
 
+    def clean(self):
+        if self.first_year and self.last_year and self.first_year > self.last_year:
+            raise ValidationError({"last_year": _("The last year cannot come before the first year.")})
+
 
 class Program(PublishableModel, TimeStampedModel):
     """A smart-city program of one pillar, led by one agency, e.g. the public Wi-Fi in every kelurahan."""

@@ -1,23 +1,26 @@
 """One error body for the whole API.
 
 Every error answers `{"code": ..., "detail": ...}`; a 400 adds `"errors": {field: [messages]}`.
-Django's ValidationError raised by a service becomes a 400, ProtectedError a 409, and anything
-unexpected a logged 500 with no stack trace in the body.
+Django's ValidationError raised by a service becomes a 400, ProtectedError a 409, a body over
+DATA_UPLOAD_MAX_MEMORY_SIZE a 413, and anything unexpected a logged 500 with no stack trace in the body.
 """
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
+SERVER_ERROR = _("Something went wrong on our side. Please try again later.")
 
 
 class Conflict(exceptions.APIException):
@@ -26,9 +29,23 @@ class Conflict(exceptions.APIException):
     default_code = "protected"
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request is too large.")
+    default_code = "too_large"
+
+
 def _as_api_exception(exc: Exception) -> Exception:
+    # Django refuses an oversized or malformed request body while DRF parses it: the client's fault, not ours.
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooLarge()
+    if isinstance(exc, SuspiciousOperation):
+        return exceptions.ParseError()
     if isinstance(exc, DjangoValidationError):
-        return exceptions.ValidationError(as_serializer_error(exc))
+        errors = as_serializer_error(exc)
+        if NON_FIELD_ERRORS in errors:  # a model's clean() or constraint: under DRF's key, as serializers report it
+            errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
+        return exceptions.ValidationError(errors)
     if isinstance(exc, ProtectedError):
         return Conflict()
     if isinstance(exc, Http404):
@@ -43,7 +60,7 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("Unhandled API error", exc_info=exc)
-        body = {"code": "server_error", "detail": str(_("Something went wrong on our side. Please try again later."))}
+        body = {"code": "server_error", "detail": str(SERVER_ERROR)}
         return Response(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     if isinstance(exc, exceptions.ValidationError):
         errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
@@ -53,3 +70,17 @@ def exception_handler(exc, context):
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         response.data = {"code": code if isinstance(code, str) else "error", "detail": str(detail)}
     return response
+
+
+# Django's own 404 and 500 (a URL no route matches, an error outside a DRF view) answer the API's error
+# format under /api/, and the translated pages (templates/404.html, 500.html) everywhere else.
+def page_not_found(request, exception):
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "detail": str(exceptions.NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"code": "server_error", "detail": str(SERVER_ERROR)}, status=500)
+    return defaults.server_error(request)

@@ -137,3 +137,14 @@ def test_export_as_xlsx(client, make_user):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response.content[:2] == b"PK"  # a zip container, as every XLSX is
+
+
+def test_read_only_roles_see_every_agencys_programs(client, make_user, agencies):
+    from smartcity.roles import VIEWER
+
+    dishub, dinkes = agencies
+    ProgramFactory(title_id="Parkir Dishub", lead_agency=dishub)
+    ProgramFactory(title_id="Antrean Dinkes", lead_agency=dinkes)
+    client.force_login(staff(make_user, VIEWER))
+    changelist = client.get(reverse("admin:pillars_program_changelist")).content.decode()
+    assert "Parkir Dishub" in changelist and "Antrean Dinkes" in changelist

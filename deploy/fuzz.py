@@ -1,0 +1,148 @@
+#!/usr/bin/env python
+"""schemathesis against the API's own OpenAPI document (/api/v1/schema/) on a live portal, three ways.
+
+Prepares a fresh database with the demo city, a superuser and a partner API key, serves the portal with
+gunicorn under the production settings (DEBUG off, PostgreSQL, Redis), then runs `st run` (schemathesis 4,
+requirements-fuzz.txt) as an anonymous caller, as staff (the superuser's login session) and as a partner
+(its API key). Each response must not be a server error and must match the document: a documented status
+code, content type, headers and body. Exit status 0 only when all three runs pass and gunicorn logged no 5xx.
+
+    .venv/bin/python deploy/fuzz.py                     # make fuzz: every phase, 50 cases per operation, 4 min a run
+    .venv/bin/python deploy/fuzz.py --bounded           # CI: about two minutes in all, a fixed seed
+
+The staff run logs in once and sends the session cookie (plus the CSRF token, as a browser would): HTTP
+Basic would pay a full password hash (about 0.3 s of CPU) on every request. The throttles and the login
+lockout are lifted for the run, since the fuzzer sends thousands of requests, some with wrong credentials,
+from one address.
+"""
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import stack
+
+PORT = 8610
+ST = Path(sys.executable).parent / "st"
+CHECKS = [
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+]
+
+
+def schemathesis(base: str, name: str, headers: dict[str, str], args, run: Path) -> dict:
+    command = [
+        str(ST),
+        "run",
+        f"{base}/api/v1/schema/",
+        "--checks",
+        ",".join(CHECKS),
+        "--workers",
+        "2",
+        "--max-examples",
+        str(args.max_examples),
+        "--phases",
+        args.phases,
+        "--request-timeout",
+        "20",
+        "--generation-database",
+        "none",  # nothing left behind in the work tree; --seed makes a run repeatable
+        "--no-color",
+        "--output-truncate",
+        "true",
+    ]
+    if args.seed is not None:
+        command += ["--seed", str(args.seed)]
+    if args.max_time:
+        command += ["--max-time", str(args.max_time)]
+    for header, value in headers.items():
+        command += ["--header", f"{header}: {value}"]
+    started = time.monotonic()
+    done = subprocess.run(command, cwd=run, capture_output=True, text=True, check=False)
+    (run / f"{name}.txt").write_text(done.stdout + done.stderr)
+    return {"exit_status": done.returncode, "seconds": round(time.monotonic() - started), **summary(done)}
+
+
+def summary(done: subprocess.CompletedProcess) -> dict:
+    """Test cases run and failures found, from schemathesis's closing lines."""
+    text = done.stdout
+    cases = re.search(r"(\d+) generated", text)
+    failures = re.findall(r"❌ (ST\d+ [^:\n]+): (\d+)", text)
+    operations = re.search(r"Tested: (\d+)", text)
+    return {
+        "operations_tested": int(operations.group(1)) if operations else 0,
+        "test_cases": int(cases.group(1)) if cases else 0,
+        "failures": {kind: int(count) for kind, count in failures},
+        "closing_line": text.strip().splitlines()[-1] if text.strip() else done.stderr[-500:],
+    }
+
+
+def server_errors(log: Path) -> list[str]:
+    lines = log.read_text(errors="replace").splitlines()
+    return [line for line in lines if '"logger": "gunicorn.access"' in line and '"status": 5' in line]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bounded", action="store_true", help="CI: fixed seed, fewer cases, a time budget per run")
+    parser.add_argument("--max-examples", type=int, default=50)
+    parser.add_argument("--max-time", type=int, default=240, help="seconds per run, at most (0: no limit)")
+    parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful")
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--only", choices=["anonymous", "staff", "partner"], action="append")
+    parser.add_argument("--database", default="kc_fuzz", help="dropped and created afresh on the server below")
+    parser.add_argument("--pg-host", default="127.0.0.1")
+    parser.add_argument("--pg-port", default="5432")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
+    parser.add_argument("--port", type=int, default=PORT)
+    args = parser.parse_args()
+    if args.bounded:
+        args.max_examples, args.max_time, args.seed = 8, 35, 7
+        args.phases = "coverage,fuzzing"
+    if not ST.exists():
+        sys.exit(f"{ST} is missing: make fuzz-install (pip install -r requirements-fuzz.txt)")
+    run = Path(tempfile.mkdtemp(prefix="kota-fuzz-"))
+    database_url = f"postgres://postgres@{args.pg_host}:{args.pg_port}/{args.database}"
+    env = stack.portal_env(
+        run,
+        database_url,
+        args.redis_url,
+        API_ANONYMOUS_RATE="1000000/minute",
+        API_PARTNER_KEY_RATE="1000000/hour",
+        AXES_FAILURE_LIMIT="1000000",
+        PUBLIC_CACHE_SECONDS="0",  # every case reaches the code; the cache is load.py's and faults.py's subject
+    )
+    portal = stack.Portal(env=env, run=run)
+    server = None
+    try:
+        stack.prepare(portal, pg={"PGHOST": args.pg_host, "PGPORT": args.pg_port, "PGUSER": "postgres"})
+        server = stack.gunicorn(portal, args.port, workers=2)
+        base = f"http://127.0.0.1:{args.port}"
+        callers = {
+            "anonymous": {},
+            "staff": stack.staff_session(base, portal.user, portal.password),
+            "partner": {"Authorization": f"Api-Key {portal.api_key}"},
+        }
+        report = {"seed": args.seed, "max_examples": args.max_examples, "phases": args.phases, "runs": {}}
+        for name, headers in callers.items():
+            if not args.only or name in args.only:
+                report["runs"][name] = schemathesis(base, name, headers, args, run)
+        errors = server_errors(run / "gunicorn.log")
+        report |= {"server_errors_logged": len(errors), "server_error_sample": errors[:5], "logs": str(run)}
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        passed = all(result["exit_status"] == 0 for result in report["runs"].values()) and not errors
+        return 0 if passed else 1
+    finally:
+        stack.stop(server)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

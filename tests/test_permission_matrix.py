@@ -1,0 +1,663 @@
+"""The permission matrix: every write of the API and of the admin, by every kind of caller.
+
+Actors: anonymous, a viewer, an OPD editor of agency A (writing A's and B's records), an evaluator, a Diskominfo
+editor, partner A's API key (on A's and B's objects), an expired key and a revoked key of partner A. Each cell is
+one write by one actor: it asserts the answer, and, when the write is refused, that no row of the three apps (or
+their history) was added, removed or changed; when allowed, that something was written.
+
+The world is built lazily (each cell creates only the rows its write touches), so the whole matrix stays fast.
+The partnerships-only details (the key recorded on a report, hidden rows as 404) stay in
+tests/partnerships/test_permissions.py.
+"""
+
+import datetime
+from dataclasses import dataclass
+from functools import cached_property
+
+import pytest
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from evaluations.models import FieldVisit
+from partnerships.models import PartnerAPIKey, ProgressReport
+from pillars.models import Masterplan, Pillar, Program
+from smartcity.roles import DISKOMINFO_EDITOR, EVALUATOR, OPD_EDITOR, VIEWER
+from tests.evaluations.factories import (
+    EvaluationFactory,
+    EvaluationSchemeFactory,
+    FieldVisitFactory,
+    FindingFactory,
+    FollowUpActionFactory,
+)
+from tests.factories import UserFactory
+from tests.partnerships.factories import CommitmentFactory, MoUFactory, PartnerFactory, make_key
+from tests.pillars.factories import (
+    AgencyFactory,
+    BudgetLineFactory,
+    DigitalServiceFactory,
+    IndicatorFactory,
+    IndicatorTargetFactory,
+    InfrastructureAssetFactory,
+    MasterplanFactory,
+    MeasurementFactory,
+    MilestoneFactory,
+    ProgramFactory,
+)
+from tests.snapshots import changed_tables, snapshot
+
+pytestmark = pytest.mark.django_db
+
+ANON, VIEWER_, OPD, EVAL, DISK, KEY_A, EXPIRED, REVOKED = ACTORS = [
+    "anonymous", "viewer", "opd_editor_of_a", "evaluator", "diskominfo", "key_of_a", "expired_key", "revoked_key",
+]  # fmt: skip
+ROLES = {VIEWER_: VIEWER, OPD: OPD_EDITOR, EVAL: EVALUATOR, DISK: DISKOMINFO_EDITOR}
+TODAY = datetime.date.today().isoformat()
+
+# Admin outcomes, read from the answer: LOGIN = sent to the login page, SAVED = saved and sent on, INVALID = the
+# form shown again with errors, MISSING = "not found" (outside the user's rows), back to the admin's index.
+LOGIN, SAVED, INVALID, MISSING = "login", "saved", "invalid", "missing"
+
+
+# --- the world ------------------------------------------------------------------------------------------------------
+class World:
+    """Agencies A and B, partners A and B, and one record of each kind, each made on first use."""
+
+    @cached_property
+    def agency_a(self):
+        return AgencyFactory(slug="agency-a", name="Dinas A")
+
+    @cached_property
+    def agency_b(self):
+        return AgencyFactory(slug="agency-b", name="Dinas B")
+
+    def agency(self, side):
+        return self.agency_a if side == "a" else self.agency_b
+
+    def program(self, side):
+        return self._once(f"program_{side}", lambda: ProgramFactory(lead_agency=self.agency(side)))
+
+    def indicator(self, side):
+        return self._once(f"indicator_{side}", lambda: IndicatorFactory(owner_agency=self.agency(side)))
+
+    def milestone(self, side):
+        return self._once(f"milestone_{side}", lambda: MilestoneFactory(program=self.program(side)))
+
+    def budget_line(self, side):
+        return self._once(f"budget_{side}", lambda: BudgetLineFactory(program=self.program(side), year=2024))
+
+    def target(self, side):
+        return self._once(f"target_{side}", lambda: IndicatorTargetFactory(indicator=self.indicator(side), year=2024))
+
+    def measurement(self, side):
+        return self._once(f"measurement_{side}", lambda: MeasurementFactory(indicator=self.indicator(side)))
+
+    def service(self, side):
+        return self._once(f"service_{side}", lambda: DigitalServiceFactory(owner_agency=self.agency(side)))
+
+    def asset(self, side):
+        return self._once(f"asset_{side}", lambda: InfrastructureAssetFactory(operator=self.partner(side)))
+
+    @cached_property
+    def masterplan(self):
+        return MasterplanFactory()
+
+    def partner(self, side):
+        return self._once(f"partner_{side}", lambda: PartnerFactory(name=f"Mitra {side.upper()}"))
+
+    def mou(self, side):
+        return self._once(f"mou_{side}", lambda: MoUFactory(party__partner=self.partner(side)))
+
+    @cached_property
+    def draft_mou_a(self):
+        return MoUFactory(state="draft", signed_on=None, signed_place="", party__partner=self.partner("a"))
+
+    @cached_property
+    def hidden_mou_b(self):
+        return MoUFactory(party__partner=self.partner("b"), publication="draft")
+
+    def commitment(self, side):
+        return self._once(f"commitment_{side}", lambda: CommitmentFactory(mou=self.mou(side)))
+
+    @cached_property
+    def hidden_commitment_b(self):
+        return CommitmentFactory(mou=self.hidden_mou_b)
+
+    @cached_property
+    def evaluation(self):
+        return EvaluationFactory(scheme=EvaluationSchemeFactory(year=2023))
+
+    @cached_property
+    def finding(self):
+        return FindingFactory(evaluation=self.evaluation)
+
+    def follow_up(self, side):
+        return self._once(
+            f"follow_up_{side}", lambda: FollowUpActionFactory(finding=self.finding, owner_agency=self.agency(side))
+        )
+
+    @cached_property
+    def field_visit(self):
+        return FieldVisitFactory(evaluation=self.evaluation)
+
+    @cached_property
+    def superuser(self):
+        return UserFactory(is_staff=True, is_superuser=True)
+
+    def _once(self, name, make):
+        if name not in self.__dict__:
+            self.__dict__[name] = make()
+        return self.__dict__[name]
+
+    def client(self, actor: str, *, for_admin: bool):
+        """A client acting as `actor`: a logged-in staff member of the actor's role, or a partner's key."""
+        client = CLIENTS["admin" if for_admin else "api"]
+        client.logout()
+        client.defaults.pop("HTTP_AUTHORIZATION", None)
+        if actor in ROLES:
+            user = UserFactory(is_staff=True)
+            user.groups.add(Group.objects.get(name=ROLES[actor]))
+            if actor == OPD:
+                self.agency_a.members.add(user)
+            client.force_login(user)
+        elif actor != ANON:
+            expired = {"expiry_date": timezone.now() - datetime.timedelta(minutes=1)}
+            fields = {KEY_A: {}, EXPIRED: expired, REVOKED: {"revoked": True}}[actor]
+            _, key = make_key(self.partner("a"), **fields)
+            client.defaults["HTTP_AUTHORIZATION"] = f"Api-Key {key}"
+        return client
+
+
+# One client of each kind for the whole module: a new client loads the middleware again, and WhiteNoise's start-up
+# (a scan of the static files) would cost more than the cell itself.
+CLIENTS = {"admin": Client(), "api": APIClient()}
+
+
+@pytest.fixture
+def world(db):
+    return World()
+
+
+# --- the writes -----------------------------------------------------------------------------------------------------
+@dataclass
+class Request:
+    method: str
+    url: str
+    data: dict
+    target: object = None  # the row an update or delete aims at
+
+
+def api(name, *args):
+    return reverse(name, args=args)
+
+
+def create(url_name, data_of):
+    return lambda w: Request("post", api(f"{url_name}-list"), data_of(w))
+
+
+def update(url_name, target_of, data, lookup="pk"):
+    def build(w):
+        target = target_of(w)
+        values = data(w) if callable(data) else data
+        return Request("patch", api(f"{url_name}-detail", getattr(target, lookup)), values, target)
+
+    return build
+
+
+def delete(url_name, target_of, lookup="pk"):
+    def build(w):
+        target = target_of(w)
+        return Request("delete", api(f"{url_name}-detail", getattr(target, lookup)), {}, target)
+
+    return build
+
+
+def post_to(url_of, data, target_of=None):
+    def build(w):
+        target = target_of(w) if target_of else None
+        return Request("post", url_of(w), data(w) if callable(data) else data, target)
+
+    return build
+
+
+P, PA, EV = "pillars-api:", "partnerships-api:", "evaluations-api:"
+KEYS_401 = {EXPIRED: 401, REVOKED: 401}
+
+
+def api_staff_only(ok: int, **overrides) -> dict:
+    """Only the Diskominfo editor may (answering `ok`); `overrides` name other actors' answers."""
+    expected = {ANON: 401, VIEWER_: 403, OPD: 403, EVAL: 403, DISK: ok, KEY_A: 403} | KEYS_401
+    return expected | {globals()[name]: status for name, status in overrides.items()}
+
+
+def program_data(side):
+    return lambda w: {
+        "slug": "program-baru",
+        "title_id": "Program baru",
+        "pillar": "governance",
+        "lead_agency": w.agency(side).slug,
+        "first_year": 2024,
+        "last_year": 2025,
+    }
+
+
+def milestone_data(side):
+    return lambda w: {"program": w.program(side).slug, "title_id": "Tahap baru", "due_on": "2025-06-30"}
+
+
+def budget_data(side):
+    return lambda w: {"program": w.program(side).slug, "year": 2030, "source": "apbd", "planned_amount": 1000}
+
+
+def indicator_data(side):
+    return lambda w: {
+        "slug": "indikator-baru",
+        "name_id": "Indikator baru",
+        "unit": "%",
+        "owner_agency": w.agency(side).slug,
+    }
+
+
+def target_data(side):
+    return lambda w: {"indicator": w.indicator(side).slug, "year": 2031, "value": "50"}
+
+
+def measurement_data(side):
+    return lambda w: {"indicator": w.indicator(side).slug, "measured_on": "2024-01-15", "value": "10"}
+
+
+def service_data(side):
+    return lambda w: {"slug": "layanan-baru", "name": "Layanan baru", "pillar": "governance",
+                      "owner_agency": w.agency(side).slug}  # fmt: skip
+
+
+def follow_up_data(side):
+    return lambda w: {"finding": w.finding.pk, "owner_agency": w.agency(side).slug, "title_id": "Tindak lanjut",
+                      "due_on": "2099-01-01"}  # fmt: skip
+
+
+def mou_data(w):
+    return {
+        "slug": "mou-baru",
+        "title_id": "MoU baru",
+        "valid_from": "2025-01-01",
+        "valid_until": "2027-12-31",
+        "parties": [{"partner": w.partner("a").pk, "signatory_name": "Direktur"}],
+        "scope_areas": ["cctv-integration"],
+    }
+
+
+def commitment_data(w):
+    return {"mou": w.mou("a").pk, "partner": w.partner("a").pk, "description_id": "Titik Wi-Fi publik",
+            "target_quantity": "50", "unit_id": "titik"}  # fmt: skip
+
+
+def report_on(commitment_of):
+    return post_to(
+        lambda w: api(f"{PA}progress-report-list"),
+        lambda w: {"commitment": commitment_of(w).pk, "reported_on": TODAY, "quantity_reached": "40"},
+    )
+
+
+def asset_status(side):
+    return post_to(lambda w: api(f"{PA}operated-asset-status", w.asset(side).pk), {"status": "down"},
+                   lambda w: w.asset(side))  # fmt: skip
+
+
+SCHEME = {"name": "Skema baru", "year": 2026, "issuing_body": "Kementerian Baru", "scale_max": "4",
+          "dimensions": [{"code": "output", "name_id": "Output", "weight": "100"}]}  # fmt: skip
+CHANGED = {"title_id": "Diubah"}
+
+API_WRITES = {
+    # pillars: the OPD editor writes for agency A only; assets and masterplans are Diskominfo's
+    "program create for A": (create(f"{P}program", program_data("a")), api_staff_only(201, OPD=201)),
+    "program create for B": (create(f"{P}program", program_data("b")), api_staff_only(201)),
+    "program update of A": (
+        update(f"{P}program", lambda w: w.program("a"), CHANGED, "slug"),
+        api_staff_only(200, OPD=200),
+    ),
+    "program update of B": (update(f"{P}program", lambda w: w.program("b"), CHANGED, "slug"), api_staff_only(200)),
+    "program move A to B": (
+        update(f"{P}program", lambda w: w.program("a"), lambda w: {"lead_agency": w.agency_b.slug}, "slug"),
+        api_staff_only(200),
+    ),
+    "program delete of A": (delete(f"{P}program", lambda w: w.program("a"), "slug"), api_staff_only(204)),
+    "milestone create for A": (create(f"{P}milestone", milestone_data("a")), api_staff_only(201, OPD=201)),
+    "milestone create for B": (create(f"{P}milestone", milestone_data("b")), api_staff_only(201)),
+    "milestone update of B": (update(f"{P}milestone", lambda w: w.milestone("b"), CHANGED), api_staff_only(200)),
+    "milestone delete of A": (delete(f"{P}milestone", lambda w: w.milestone("a")), api_staff_only(204, OPD=204)),
+    "milestone delete of B": (delete(f"{P}milestone", lambda w: w.milestone("b")), api_staff_only(204)),
+    "budget line create for B": (create(f"{P}budgetline", budget_data("b")), api_staff_only(201)),
+    "budget line update of A": (
+        update(f"{P}budgetline", lambda w: w.budget_line("a"), {"realised_amount": 5}),
+        api_staff_only(200, OPD=200),
+    ),
+    "budget line delete of B": (delete(f"{P}budgetline", lambda w: w.budget_line("b")), api_staff_only(204)),
+    "indicator create for A": (create(f"{P}indicator", indicator_data("a")), api_staff_only(201, OPD=201)),
+    "indicator update of B": (
+        update(f"{P}indicator", lambda w: w.indicator("b"), {"unit": "poin"}, "slug"),
+        api_staff_only(200),
+    ),
+    "indicator delete of A": (delete(f"{P}indicator", lambda w: w.indicator("a"), "slug"), api_staff_only(204)),
+    "target create for B": (create(f"{P}target", target_data("b")), api_staff_only(201)),
+    "target delete of A": (delete(f"{P}target", lambda w: w.target("a")), api_staff_only(204, OPD=204)),
+    "measurement create for A": (create(f"{P}measurement", measurement_data("a")), api_staff_only(201, OPD=201)),
+    "measurement create for B": (create(f"{P}measurement", measurement_data("b")), api_staff_only(201)),
+    "measurement update of B": (
+        update(f"{P}measurement", lambda w: w.measurement("b"), {"value": "1"}),
+        api_staff_only(200),
+    ),
+    "service create for B": (create(f"{P}service", service_data("b")), api_staff_only(201)),
+    "service update of A": (
+        update(f"{P}service", lambda w: w.service("a"), {"name": "Diubah"}, "slug"),
+        api_staff_only(200, OPD=200),
+    ),
+    "service delete of A": (delete(f"{P}service", lambda w: w.service("a"), "slug"), api_staff_only(204)),
+    "asset create": (create(f"{P}asset", lambda w: {"kind": "wifi", "name": "Wi-Fi baru"}), api_staff_only(201)),
+    "asset update": (update(f"{P}asset", lambda w: w.asset("a"), {"name": "Diubah"}), api_staff_only(200)),
+    "asset delete": (delete(f"{P}asset", lambda w: w.asset("a")), api_staff_only(204)),
+    "masterplan create": (
+        create(f"{P}masterplan", lambda w: {"title": "Masterplan baru", "first_year": 2025, "last_year": 2030}),
+        api_staff_only(201),
+    ),
+    "masterplan update": (
+        update(f"{P}masterplan", lambda w: w.masterplan, {"regulation": "Perwako 1"}),
+        api_staff_only(200),
+    ),
+    "masterplan delete": (delete(f"{P}masterplan", lambda w: w.masterplan), api_staff_only(204)),
+    # partnerships: staff write; a partner's key only reports progress and sets its own assets' status
+    "partner create": (
+        create(f"{PA}partner", lambda w: {"name": "Universitas Andalas", "slug": "unand", "kind": "university"}),
+        api_staff_only(201),
+    ),
+    "partner update of A": (
+        update(f"{PA}partner", lambda w: w.partner("a"), {"website": "https://mitra.example/"}, "slug"),
+        api_staff_only(200),
+    ),
+    "MoU create": (create(f"{PA}mou", mou_data), api_staff_only(201)),
+    "MoU update of A": (update(f"{PA}mou", lambda w: w.mou("a"), {"title_id": "Diubah"}, "slug"), api_staff_only(200)),
+    "MoU sign": (
+        post_to(
+            lambda w: api(f"{PA}mou-sign", w.draft_mou_a.slug),
+            {"signed_on": TODAY, "signed_place": "Padang"},
+            lambda w: w.draft_mou_a,
+        ),  # fmt: skip
+        api_staff_only(200),
+    ),
+    "MoU terminate": (
+        post_to(
+            lambda w: api(f"{PA}mou-terminate", w.mou("a").slug),
+            {"terminated_on": TODAY, "reason": "Selesai"},
+            lambda w: w.mou("a"),
+        ),  # fmt: skip
+        api_staff_only(200),
+    ),
+    "commitment create": (create(f"{PA}commitment", commitment_data), api_staff_only(201)),
+    "commitment update of A": (
+        update(f"{PA}commitment", lambda w: w.commitment("a"), {"target_quantity": "90"}),
+        api_staff_only(200),
+    ),
+    "progress report on A's commitment": (report_on(lambda w: w.commitment("a")), api_staff_only(201, KEY_A=201)),
+    "progress report on B's commitment": (report_on(lambda w: w.commitment("b")), api_staff_only(201)),
+    "progress report on B's hidden commitment": (
+        report_on(lambda w: w.hidden_commitment_b),
+        api_staff_only(201, KEY_A=404),
+    ),
+    "operated asset status of A": (asset_status("a"), api_staff_only(403, KEY_A=200)),
+    "operated asset status of B": (asset_status("b"), api_staff_only(403)),
+    # evaluations: evaluators assess, Diskominfo keeps the schemes, OPD editors report on their agency's follow-ups
+    "scheme create": (create(f"{EV}evaluationscheme", lambda w: SCHEME), api_staff_only(201)),
+    "scheme update": (
+        update(f"{EV}evaluationscheme", lambda w: w.evaluation.scheme, {"notes": "Diubah"}),
+        api_staff_only(200),
+    ),
+    "scheme delete": (
+        delete(f"{EV}evaluationscheme", lambda w: EvaluationSchemeFactory(year=2030)),
+        api_staff_only(403),
+    ),
+    "evaluation create": (
+        create(
+            f"{EV}evaluation",
+            lambda w: {"scheme": w.evaluation.scheme.pk, "year": 2023, "stage": "stage_1", "kind": "field_review"},
+        ),  # fmt: skip
+        api_staff_only(201, EVAL=201),
+    ),
+    "evaluation update": (
+        update(f"{EV}evaluation", lambda w: w.evaluation, {"summary_id": "Diubah"}),
+        api_staff_only(200, EVAL=200),
+    ),
+    "evaluation delete": (delete(f"{EV}evaluation", lambda w: EvaluationFactory()), api_staff_only(403)),
+    "finding create": (
+        create(f"{EV}finding", lambda w: {"evaluation": w.evaluation.pk, "kind": "weakness", "text_id": "Temuan"}),
+        api_staff_only(201, EVAL=201),
+    ),
+    "finding update": (
+        update(f"{EV}finding", lambda w: w.finding, {"text_id": "Diubah"}),
+        api_staff_only(200, EVAL=200),
+    ),
+    "finding delete": (delete(f"{EV}finding", lambda w: w.finding), api_staff_only(204)),
+    "follow-up create for A": (create(f"{EV}followup", follow_up_data("a")), api_staff_only(201)),
+    "follow-up update of A": (
+        update(f"{EV}followup", lambda w: w.follow_up("a"), {"note": "Sedang berjalan"}),
+        api_staff_only(200, OPD=200),
+    ),
+    "follow-up update of B": (
+        update(f"{EV}followup", lambda w: w.follow_up("b"), {"note": "Sedang berjalan"}),
+        api_staff_only(200),
+    ),
+    "follow-up hand A's to B": (
+        update(f"{EV}followup", lambda w: w.follow_up("a"), lambda w: {"owner_agency": w.agency_b.slug}),
+        api_staff_only(200),
+    ),
+    "follow-up delete of A": (delete(f"{EV}followup", lambda w: w.follow_up("a")), api_staff_only(204)),
+    "field visit create": (
+        create(
+            f"{EV}fieldvisit",
+            lambda w: {"evaluation": w.evaluation.pk, "visited_on": "2023-10-01", "site": "Pantai Air Manis"},
+        ),  # fmt: skip
+        api_staff_only(201, EVAL=201),
+    ),
+    "field visit update": (
+        update(f"{EV}fieldvisit", lambda w: w.field_visit, {"site": "Diubah"}),
+        api_staff_only(200, EVAL=200),
+    ),
+    "field visit delete": (delete(f"{EV}fieldvisit", lambda w: w.field_visit), api_staff_only(204)),
+}
+
+
+# --- the admin's forms ----------------------------------------------------------------------------------------------
+def form_fields(form) -> dict:
+    """What a browser sends for `form` as it is shown: every field's current value."""
+    data = {}
+    for name, field in form.fields.items():
+        key, value = form.add_prefix(name), form[name].value()
+        if isinstance(field, forms.FileField):
+            continue
+        if isinstance(field, forms.MultiValueField):
+            parts = field.widget.decompress(value) if value else [None] * len(field.widget.widgets)
+            suffixes = getattr(field.widget, "widgets_names", [f"_{i}" for i in range(len(parts))])
+            data |= {
+                f"{key}{suffix}": "" if part is None else str(part)
+                for suffix, part in zip(suffixes, parts, strict=True)
+            }
+        elif isinstance(field, forms.BooleanField):
+            if value:
+                data[key] = "on"
+        elif isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+            data[key] = [str(item) for item in value or []]
+        else:
+            data[key] = "" if value is None else str(value)
+    return data
+
+
+def admin_form_data(world, model, obj=None, **overrides) -> dict:
+    """The admin's add or change form of `model` (and its inlines) as a browser would post it back."""
+    model_admin = admin.site._registry[model]
+    request = RequestFactory().get("/")
+    request.user = world.superuser
+    data = form_fields(model_admin.get_form(request, obj, change=obj is not None)(instance=obj))
+    for formset_class, inline in model_admin.get_formsets_with_inlines(request, obj):
+        formset = formset_class(instance=obj or model(), queryset=inline.get_queryset(request))
+        initial = formset.initial_form_count()
+        data[f"{formset.prefix}-TOTAL_FORMS"] = data[f"{formset.prefix}-INITIAL_FORMS"] = str(initial)
+        for form in formset.forms[:initial]:
+            data |= form_fields(form)
+    return data | overrides
+
+
+def admin_add(model, **fields):
+    def build(w):
+        values = {name: value(w) if callable(value) else value for name, value in fields.items()}
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+        return Request("post", url, admin_form_data(w, model, **values))
+
+    return build
+
+
+def admin_change(target_of, **fields):
+    def build(w):
+        target = target_of(w)
+        opts = target._meta
+        values = {name: value(w) if callable(value) else value for name, value in fields.items()}
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[target.pk])
+        return Request("post", url, admin_form_data(w, type(target), target, **values), target)
+
+    return build
+
+
+def admin_delete(target_of):
+    def build(w):
+        target = target_of(w)
+        url = reverse(f"admin:{target._meta.app_label}_{target._meta.model_name}_delete", args=[target.pk])
+        return Request("post", url, {"post": "yes"}, target)
+
+    return build
+
+
+def admin_staff_only(ok: str = SAVED, **overrides) -> dict:
+    """Only the Diskominfo editor may; a partner's key opens no admin page (it is no login)."""
+    expected = {ANON: LOGIN, VIEWER_: 403, OPD: 403, EVAL: 403, DISK: ok, KEY_A: LOGIN, EXPIRED: LOGIN, REVOKED: LOGIN}
+    return expected | {globals()[name]: outcome for name, outcome in overrides.items()}
+
+
+PROGRAM_NEW = {"slug": "program-baru", "title_id": "Program baru", "pillar": lambda w: _pillar_pk(),
+               "first_year": "2024", "last_year": "2025"}  # fmt: skip
+
+
+def _pillar_pk():
+    return str(Pillar.objects.get(slug="governance").pk)
+
+
+ADMIN_WRITES = {
+    "admin program add for A": (
+        admin_add(Program, **PROGRAM_NEW, lead_agency=lambda w: str(w.agency_a.pk)),
+        admin_staff_only(OPD=SAVED),
+    ),
+    "admin program add for B": (
+        admin_add(Program, **PROGRAM_NEW, lead_agency=lambda w: str(w.agency_b.pk)),
+        admin_staff_only(OPD=INVALID),  # B is not among the OPD editor's choices
+    ),
+    "admin program change of A": (
+        admin_change(lambda w: w.program("a"), title_id="Diubah"),
+        admin_staff_only(OPD=SAVED),
+    ),
+    "admin program change of B": (
+        admin_change(lambda w: w.program("b"), title_id="Diubah"),
+        admin_staff_only(OPD=MISSING),  # B's programs are outside the OPD editor's rows
+    ),
+    "admin program delete of A": (admin_delete(lambda w: w.program("a")), admin_staff_only()),
+    "admin agency B members": (
+        admin_change(lambda w: w.agency_b, members=lambda w: [str(w.superuser.pk)]),
+        admin_staff_only(),
+    ),
+    "admin asset change": (admin_change(lambda w: w.asset("a"), name="Diubah"), admin_staff_only()),
+    "admin masterplan add": (
+        admin_add(Masterplan, title="Masterplan baru", first_year="2025", last_year="2030"),
+        admin_staff_only(),
+    ),
+    "admin partner change of A": (admin_change(lambda w: w.partner("a"), short_name="Diubah"), admin_staff_only()),
+    "admin MoU change of A": (admin_change(lambda w: w.mou("a"), title_id="Diubah"), admin_staff_only()),
+    "admin MoU delete of A": (admin_delete(lambda w: w.mou("a")), admin_staff_only(403)),
+    "admin commitment change of A": (
+        admin_change(lambda w: w.commitment("a"), target_quantity="90"),
+        admin_staff_only(),
+    ),
+    "admin progress report add": (
+        admin_add(
+            ProgressReport,
+            commitment=lambda w: str(w.commitment("a").pk),
+            reported_on=TODAY,
+            quantity_reached="10",
+        ),  # fmt: skip
+        admin_staff_only(),
+    ),
+    "admin API key add for A": (
+        admin_add(PartnerAPIKey, partner=lambda w: str(w.partner("a").pk), name="Kunci baru"),
+        admin_staff_only(),
+    ),
+    "admin evaluation change": (
+        admin_change(lambda w: w.evaluation, summary_id="Diubah"),
+        admin_staff_only(EVAL=SAVED),
+    ),
+    "admin evaluation delete": (admin_delete(lambda w: EvaluationFactory()), admin_staff_only(403)),
+    "admin finding delete": (admin_delete(lambda w: w.finding), admin_staff_only()),
+    "admin follow-up change of A": (
+        admin_change(lambda w: w.follow_up("a"), note="Sedang berjalan"),
+        admin_staff_only(OPD=SAVED),
+    ),
+    "admin follow-up change of B": (
+        admin_change(lambda w: w.follow_up("b"), note="Sedang berjalan"),
+        admin_staff_only(),
+    ),
+    "admin field visit add": (
+        admin_add(FieldVisit, evaluation=lambda w: str(w.evaluation.pk), visited_on="2023-10-01", site="Pantai"),
+        admin_staff_only(EVAL=SAVED),
+    ),
+}
+
+
+# --- the matrix -----------------------------------------------------------------------------------------------------
+def admin_errors(response) -> str:
+    """The errors an admin form was shown again with, for the failure message."""
+    context = response.context or {}
+    return str(context.get("errors", "")) if response.status_code == 200 else ""
+
+
+def admin_outcome(response):
+    if response.status_code != 302:
+        return INVALID if response.status_code == 200 else response.status_code
+    location = response["Location"]
+    if location.startswith(reverse("admin:login")):
+        return LOGIN
+    return MISSING if location == reverse("admin:index") else SAVED
+
+
+CELLS = [(write, actor, False) for write in API_WRITES for actor in ACTORS]
+CELLS += [(write, actor, True) for write in ADMIN_WRITES for actor in ACTORS]
+
+
+@pytest.mark.parametrize(("write", "actor", "for_admin"), CELLS, ids=[f"{w} · {a}" for w, a, _ in CELLS])
+def test_write(world, write, actor, for_admin):
+    build, expected = (ADMIN_WRITES if for_admin else API_WRITES)[write]
+    client = world.client(actor, for_admin=for_admin)
+    request = build(world)
+    before = snapshot(request.target)
+    kwargs = {} if for_admin else {"format": "json"}
+    response = getattr(client, request.method)(request.url, request.data, **kwargs)
+    outcome = admin_outcome(response) if for_admin else response.status_code
+    detail = admin_errors(response) if for_admin else getattr(response, "data", "")
+    assert outcome == expected[actor], detail
+    if outcome in (SAVED, 200, 201, 204):
+        assert snapshot(request.target) != before, "an allowed write changed nothing"
+        return
+    after = snapshot(request.target)
+    assert after[1] == before[1], "a refused write changed the row"
+    assert not changed_tables(before, after), "a refused write added or removed rows"
+    if not for_admin:
+        assert set(response.data) == {"code", "detail"}
+        if outcome == 401:
+            assert response["WWW-Authenticate"] == "Api-Key"

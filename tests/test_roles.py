@@ -1,0 +1,116 @@
+"""The five roles hold exactly the permissions written here; a grant added or dropped by a migration fails this test.
+
+Each expectation lists, per model, the actions the role has ("add change delete view"), plus the extra verbs.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from smartcity.roles import ADMINISTRATOR, DISKOMINFO_EDITOR, EVALUATOR, OPD_EDITOR, VIEWER
+
+pytestmark = pytest.mark.django_db
+
+ALL = "add change delete view"
+WRITE = "add change view"
+READ = "view"
+
+
+def expand(app_label: str, models: dict[str, str]) -> set[str]:
+    return {f"{app_label}.{action}_{model}" for model, actions in models.items() for action in actions.split()}
+
+
+PILLARS_REFERENCE = {"pillar": READ, "subdimension": READ, "agency": READ}
+PILLARS_PORTFOLIO = ["masterplan", "program", "milestone", "budgetline", "indicator", "indicatortarget",
+                     "measurement", "digitalservice", "infrastructureasset"]  # fmt: skip
+PARTNERSHIP_RECORDS = ["partner", "mou", "mouparty", "commitment", "progressreport", "scopearea"]
+EVALUATION_MODELS = ["evaluationscheme", "schemedimension", "schemeband", "evaluation", "dimensionscore",
+                     "pillarscore", "finding", "followupaction", "fieldvisit", "fieldvisitattachment"]  # fmt: skip
+
+PILLARS_READ = expand("pillars", PILLARS_REFERENCE | dict.fromkeys(PILLARS_PORTFOLIO, READ))
+PARTNERSHIPS_READ = expand("partnerships", dict.fromkeys(PARTNERSHIP_RECORDS, READ))
+EVALUATIONS_READ = expand("evaluations", dict.fromkeys(EVALUATION_MODELS, READ))
+
+STAFF_PILLARS = expand(
+    "pillars",
+    {"pillar": "change view", "subdimension": "change view", "agency": WRITE} | dict.fromkeys(PILLARS_PORTFOLIO, ALL),
+) | {"pillars.manage_all_agencies"}
+REPORTS = {"evaluations.view_reportexport", "evaluations.add_reportexport"}
+MOU_VERBS = {"partnerships.sign_mou", "partnerships.terminate_mou"}
+
+EXPECTED = {
+    ADMINISTRATOR: expand("auth", {"user": ALL, "group": ALL, "permission": READ})
+    | expand("axes", {"accessattempt": "delete view"})
+    | STAFF_PILLARS
+    | {"pillars.delete_agency"}
+    | expand(
+        "partnerships",
+        dict.fromkeys(["partner", "mou", "mouparty", "commitment", "progressreport", "partnercontact"], ALL)
+        | {"partnerapikey": ALL, "scopearea": "change view"},
+    )
+    | MOU_VERBS
+    | expand("evaluations", dict.fromkeys(EVALUATION_MODELS, ALL))
+    | {"evaluations.view_readiness"}
+    | REPORTS,
+    DISKOMINFO_EDITOR: STAFF_PILLARS
+    | expand(
+        "partnerships",
+        dict.fromkeys(["partner", "mou", "commitment", "progressreport", "partnerapikey"], WRITE)
+        | {"mouparty": ALL, "partnercontact": ALL, "scopearea": "change view"},
+    )
+    | MOU_VERBS
+    # Evaluations and their schemes are official records: only the Administrator deletes them.
+    | expand("evaluations", dict.fromkeys(EVALUATION_MODELS, ALL) | {"evaluation": WRITE, "evaluationscheme": WRITE})
+    | {"evaluations.view_readiness"}
+    | REPORTS,
+    EVALUATOR: PILLARS_READ
+    | PARTNERSHIPS_READ
+    | EVALUATIONS_READ
+    | expand("evaluations", {"evaluation": WRITE, "finding": WRITE, "fieldvisit": WRITE})
+    | expand("evaluations", {"dimensionscore": ALL, "pillarscore": ALL, "fieldvisitattachment": ALL})
+    | {"evaluations.view_readiness"}
+    | REPORTS,
+    OPD_EDITOR: PILLARS_READ
+    | expand("pillars", {"program": WRITE, "indicator": WRITE, "digitalservice": WRITE})
+    | expand("pillars", {"milestone": ALL, "budgetline": ALL, "indicatortarget": ALL, "measurement": ALL})
+    | PARTNERSHIPS_READ
+    | EVALUATIONS_READ
+    | {"evaluations.change_followupaction"},
+    VIEWER: PILLARS_READ | PARTNERSHIPS_READ | EVALUATIONS_READ | {"evaluations.view_reportexport"},
+}
+
+
+def group_perms(name: str) -> set[str]:
+    permissions = Group.objects.get(name=name).permissions.select_related("content_type")
+    return {f"{perm.content_type.app_label}.{perm.codename}" for perm in permissions}
+
+
+def test_the_five_roles_exist_and_no_others():
+    assert set(Group.objects.values_list("name", flat=True)) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_role_holds_exactly_its_permissions(role):
+    held = group_perms(role)
+    assert held - EXPECTED[role] == set(), "granted beyond the role"
+    assert EXPECTED[role] - held == set(), "missing from the role"
+
+
+@pytest.mark.parametrize("role", [DISKOMINFO_EDITOR, OPD_EDITOR, EVALUATOR, VIEWER])
+def test_only_the_administrator_manages_accounts(role):
+    assert not {perm for perm in group_perms(role) if perm.split(".")[0] in {"auth", "axes", "admin"}}
+    assert "auth.change_user" in group_perms(ADMINISTRATOR)
+
+
+def test_viewer_only_reads():
+    assert all(perm.split(".")[1].startswith("view_") for perm in group_perms(VIEWER))
+
+
+def test_only_staff_roles_edit_for_every_agency():
+    holders = {role for role in EXPECTED if "pillars.manage_all_agencies" in group_perms(role)}
+    assert holders == {ADMINISTRATOR, DISKOMINFO_EDITOR}
+
+
+def test_evaluator_reads_partnerships_but_not_contacts_or_keys():
+    held = group_perms(EVALUATOR)
+    assert PARTNERSHIPS_READ <= held
+    assert not {"partnerships.view_partnercontact", "partnerships.view_partnerapikey"} & held
