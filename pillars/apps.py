@@ -7,3 +7,8 @@ class PillarsConfig(AppConfig):
 
     name = "pillars"
     verbose_name = _("Pillars and programs")
+
+    def ready(self):
+        from .figures import connect_change_marks
+
+        connect_change_marks()

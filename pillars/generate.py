@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from smartcity import cache as public_cache
 
 from .choices import AssetKind, AssetStatus, Horizon, Stage
+from .figures import figures_mark_changed
 from .models import (
     Agency,
     DigitalService,
@@ -144,6 +145,7 @@ def portfolio_generate(*, programs: int, measurements_per_indicator: int = 10, s
     _insert(InfrastructureAsset, _assets(programs // 4, rng), progress)
     _insert(DigitalService, _services(programs // 10, pillars, agencies, rng), progress)
     public_cache.invalidate()  # bulk inserts send no signals
+    figures_mark_changed()
     _analyze()
     return {
         "programs": programs,

@@ -7,7 +7,7 @@ from django.db.models import Count, F, Max, Q, Sum, Window
 from django.db.models.functions import ExtractYear, RowNumber
 
 from .achievement import achievement_percent
-from .choices import ServiceStatus, Stage
+from .choices import ServiceStatus
 from .models import BudgetLine, DigitalService, Indicator, Measurement
 
 
@@ -84,25 +84,6 @@ def services_per_year(services=None) -> list[dict]:
         )
         .order_by("launched_year")
     )
-
-
-@dataclass(frozen=True)
-class ProgramFigures:
-    per_pillar: dict[int, int]
-    total: int
-    completed: int
-    last_updated: object  # a datetime, or None when there is no program
-
-
-def program_figures(programs) -> ProgramFigures:
-    """Counts per pillar and in all, completed ones, and the latest change, in one grouped query."""
-    rows = programs.order_by().values_list("pillar", "stage").annotate(count=Count("pk"), latest=Max("updated_at"))
-    per_pillar, completed, latest = {}, 0, None
-    for pillar, stage, count, moment in rows:
-        per_pillar[pillar] = per_pillar.get(pillar, 0) + count
-        completed += count if stage == Stage.COMPLETED else 0
-        latest = moment if latest is None or moment > latest else latest
-    return ProgramFigures(per_pillar, sum(per_pillar.values()), completed, latest)
 
 
 def last_updated(*querysets):

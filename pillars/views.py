@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, render
 
 from smartcity.downloads import download_response, wants_download
 
-from . import charts, resources, selectors
-from .choices import AssetKind, AssetStatus, ServiceStatus
+from . import charts, figures, resources, selectors
+from .choices import AssetKind, AssetStatus, ServiceStatus, Stage
 from .filters import DigitalServiceFilterSet, IndicatorFilterSet, InfrastructureAssetFilterSet, ProgramFilterSet
 from .models import BudgetLine, DigitalService, Indicator, InfrastructureAsset, Milestone, Pillar, Program
 
@@ -33,24 +33,22 @@ def _public_list(request, *, filterset_class, queryset, resource_class, name):
 
 def home(request):
     """The public dashboard: the city-wide achievement, headline counts and the six pillars."""
-    figures = selectors.program_figures(Program.objects.published())
+    counts = figures.published_counts()
     headline = selectors.headline_indicator()
     pillars = list(Pillar.objects.with_related())
     for pillar in pillars:
-        pillar.program_count = figures.per_pillar.get(pillar.pk, 0)
+        pillar.program_count = counts.count("program", pillar=pillar.pk)
     context = {
         "pillars": pillars,
         "headline": headline,
         "headline_series": selectors.indicator_series([headline])[headline.pk] if headline else [],
         "counts": {
-            "programs": figures.total,
-            "completed": figures.completed,
-            "services": DigitalService.objects.published().filter(status=ServiceStatus.LIVE).count(),
-            "assets": InfrastructureAsset.objects.published().filter(status=AssetStatus.ACTIVE).count(),
+            "programs": counts.count("program"),
+            "completed": counts.count("program", state=Stage.COMPLETED),
+            "services": counts.count("service", state=ServiceStatus.LIVE),
+            "assets": counts.count("asset", state=AssetStatus.ACTIVE),
         },
-        "last_updated": max(
-            filter(None, [figures.last_updated, selectors.last_updated(Indicator.objects.published())]), default=None
-        ),
+        "last_updated": counts.last_updated("program", "indicator"),
     }
     if headline:
         context["headline_chart"] = charts.target_vs_actual(context["headline_series"])
@@ -69,22 +67,23 @@ def pillar_detail(request, slug: str):
         .order_by(F("latest_measured_on").desc(nulls_last=True), "name_id")[:PILLAR_PAGE_INDICATORS]
     )
     series = selectors.indicator_series(indicators)
+    counts = figures.published_counts()
     context = {
         "pillar": pillar,
         "pillars": Pillar.objects.all(),
         "programs": programs.with_related()[:12],
-        "program_count": programs.count(),
+        "program_count": counts.count("program", pillar=pillar.pk),
         "indicators": [(i, series[i.pk], charts.target_vs_actual(series[i.pk], pillar.colour)) for i in indicators],
-        "indicator_count": Indicator.objects.published().filter(pillar=pillar).count(),
+        "indicator_count": counts.count("indicator", pillar=pillar.pk),
         "services": DigitalService.objects.published().with_related().filter(pillar=pillar)[:PILLAR_PAGE_SERVICES],
-        "service_count": DigitalService.objects.published().filter(pillar=pillar).count(),
+        "service_count": counts.count("service", pillar=pillar.pk),
         "assets_by_kind": InfrastructureAsset.objects.published()
         .filter(program__pillar=pillar)
         .values("kind")
         .annotate(count=Count("pk"))
         .order_by("kind"),
         "kind_labels": dict(AssetKind.choices),
-        "last_updated": selectors.last_updated(programs, Indicator.objects.filter(pillar=pillar)),
+        "last_updated": counts.last_updated("program", "indicator", pillar=pillar.pk),
     }
     return render(request, "pillars/pillar_detail.html", context)
 

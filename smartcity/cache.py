@@ -62,8 +62,29 @@ def timeout(version: str) -> int:
 
 
 def response_key(request, version: str) -> str:
-    parts = "|".join([request.get_full_path(), request.LANGUAGE_CODE, request.META.get("HTTP_ACCEPT", "")])
-    return f"public-cache:{version}:{hashlib.sha256(parts.encode()).hexdigest()}"
+    parts = [request.get_host(), request.get_full_path(), request.LANGUAGE_CODE, request.META.get("HTTP_ACCEPT", "")]
+    return f"public-cache:{version}:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"
+
+
+def audience(user) -> str | None:
+    """Whose view of the records a caller has: "public" for anonymous callers, the partner's for its API key
+    (public rows plus its own), and None for signed-in users, whose permissions may show them drafts."""
+    from .api.authentication import PartnerKeyUser
+
+    if isinstance(user, PartnerKeyUser):
+        return f"partner-{user.partner_id}"
+    return None if user.is_authenticated else "public"
+
+
+def api_list_key(request) -> tuple[str, str] | None:
+    """(key, generation) for an API list answer to this caller once DRF has authenticated it, or None when
+    the answer must not be shared (the cache is off, or the caller is signed in)."""
+    who = audience(request.user)
+    if not settings.PUBLIC_CACHE_SECONDS or who is None:
+        return None
+    version = current_version()
+    parts = [who, request.get_host(), request.get_full_path(), request.LANGUAGE_CODE]
+    return f"public-cache:{version}:api:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}", version
 
 
 def is_cacheable_request(request) -> bool:
@@ -85,4 +106,6 @@ def connect_invalidation() -> None:
     for signal in (post_save, post_delete, m2m_changed):
         for app_label in CACHED_APPS:
             for model in apps.get_app_config(app_label).get_models():
+                if getattr(model, "public_cache_ignores", False):  # bookkeeping rows, not public data
+                    continue
                 signal.connect(invalidate, sender=model, dispatch_uid=f"public-cache-{signal}-{model._meta.label}")

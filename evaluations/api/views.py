@@ -9,6 +9,7 @@ from evaluations.filters import (
     FollowUpActionFilterSet,
 )
 from evaluations.models import Evaluation, EvaluationScheme, FieldVisit, Finding, FollowUpAction
+from smartcity.api.caching import CachedListMixin
 from smartcity.api.permissions import PublicReadModelPermissions
 
 from .serializers import (
@@ -20,7 +21,7 @@ from .serializers import (
 )
 
 
-class ServiceViewSet(viewsets.ModelViewSet):
+class ServiceViewSet(CachedListMixin, viewsets.ModelViewSet):
     """Reads through `visible_to(user).with_related()` (public rows for anonymous callers); writes through
     the app's services, after which the row is read again with its bundle."""
 

@@ -11,6 +11,7 @@ from partnerships import services
 from partnerships.querysets import partner_id_of, published_q
 from pillars.choices import AssetStatus
 from pillars.models import InfrastructureAsset
+from smartcity.api.caching import CachedListMixin
 
 
 class IsPartnerKey(permissions.BasePermission):
@@ -31,7 +32,7 @@ class AssetStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=AssetStatus.choices, label=_("status"))
 
 
-class OperatedAssetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class OperatedAssetViewSet(CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The assets a partner operates (list); `POST <id>/status/` sets one's status. Another partner's
     published asset is a 403, an unpublished one a 404."""
 

@@ -5,12 +5,14 @@ from rest_framework.response import Response
 
 from partnerships import filters, services
 from partnerships.models import Commitment, MoU, Partner, ProgressReport, ScopeArea
+from smartcity.api.caching import CachedListMixin
 from smartcity.api.permissions import HasPerm, PublicReadModelPermissions
 
 from . import serializers
 
 
 class WritableRecordViewSet(
+    CachedListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -59,7 +61,7 @@ class PartnerViewSet(WritableRecordViewSet):
         serializer.instance = self.reread(partner)
 
 
-class ScopeAreaViewSet(viewsets.ReadOnlyModelViewSet):
+class ScopeAreaViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     """The scope areas an MoU can cover: public reference data, changed only in the admin."""
 
     queryset = ScopeArea.objects.with_related()
@@ -133,7 +135,7 @@ class ProgressReportPermissions(PublicReadModelPermissions):
 
 
 class ProgressReportViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     """Progress reports on commitments; partners post theirs with their API key. Reports are not edited."""
 

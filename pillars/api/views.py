@@ -20,6 +20,7 @@ from pillars.models import (
     Pillar,
     Program,
 )
+from smartcity.api.caching import CachedListMixin
 from smartcity.api.permissions import PublicReadModelPermissions
 from smartcity.api.views import RecordViewSet
 
@@ -31,7 +32,7 @@ class GeoJSONRenderer(JSONRenderer):
     format = "geojson"
 
 
-class PillarViewSet(viewsets.ReadOnlyModelViewSet):
+class PillarViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     """The six pillars with their sub-dimensions: public reference data."""
 
     queryset = Pillar.objects.with_related()
@@ -42,7 +43,7 @@ class PillarViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
 
-class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
+class AgencyViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     """The city's agencies (OPD): public reference data."""
 
     queryset = Agency.objects.with_related()

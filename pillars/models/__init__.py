@@ -1,4 +1,5 @@
 from .asset import InfrastructureAsset
+from .figures import PortfolioChange, PortfolioFigures
 from .indicator import Indicator, IndicatorTarget, Measurement
 from .program import BudgetLine, Masterplan, Milestone, Program
 from .reference import Agency, Pillar, SubDimension
@@ -15,6 +16,8 @@ __all__ = [
     "Measurement",
     "Milestone",
     "Pillar",
+    "PortfolioChange",
+    "PortfolioFigures",
     "Program",
     "SubDimension",
 ]

@@ -2,10 +2,11 @@
 
 from rest_framework import viewsets
 
+from .caching import CachedListMixin
 from .permissions import PublicReadModelPermissions
 
 
-class RecordViewSet(viewsets.ModelViewSet):
+class RecordViewSet(CachedListMixin, viewsets.ModelViewSet):
     """CRUD over one model. Reads see `visible_to(user)` rows through `with_related()`; writes need the
     model permission (PublicReadModelPermissions) and go through `save_service` / `delete_service`,
     which enforce the row-level rules (e.g. an OPD editor's own agency) and validate."""

@@ -1,0 +1,26 @@
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+
+class PortfolioChange(models.Model):
+    """A mark that a counted record changed (pillars/figures.py): written in the writer's own transaction, so
+    it becomes visible exactly when the change does, and consumed by the next read of the figures."""
+
+    public_cache_ignores = True  # bookkeeping, not public data: saving it starts no new cache generation
+
+    def __str__(self):
+        return f"change {self.pk}"
+
+
+class PortfolioFigures(models.Model):
+    """The dashboard's counts of published records, grouped so a read never scans the records themselves.
+
+    One row (pk 1). `groups` holds [kind, pillar id, state, publish_from, count, latest updated_at] for every
+    group of published rows; keeping publish_from lets the read apply embargoes at its own moment."""
+
+    public_cache_ignores = True
+    groups = models.JSONField(encoder=DjangoJSONEncoder, default=list)
+    built_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"figures built {self.built_at:%Y-%m-%d %H:%M:%S}"
