@@ -4,12 +4,7 @@ Rows carry slugs or names starting with "gen-", so they are easy to find and rem
 """
 
 import datetime
-import random
 from decimal import Decimal
-
-from django.db import connection, transaction
-
-from smartcity import cache as public_cache
 
 from .choices import AssetKind, AssetStatus, Horizon, Stage
 from .figures import figures_mark_changed
@@ -114,7 +109,8 @@ def _services(count, pillars, agencies, rng):
         )
 
 
-def _insert(model, rows, progress):
+def insert_batches(model, rows, progress):
+    """bulk_create `rows` (an iterable) in batches, telling `progress(n)` of each."""
     batch = []
     for row in rows:
         batch.append(row)
@@ -127,26 +123,21 @@ def _insert(model, rows, progress):
         progress(len(batch))
 
 
-@transaction.atomic
-def portfolio_generate(*, programs: int, measurements_per_indicator: int = 10, seed: int = 1, progress=None) -> dict:
+def portfolio_generate(*, programs: int, measurements_per_indicator: int, rng, progress) -> dict:
     """Add `programs` programs, half as many indicators with targets and measurements, a quarter as many
-    assets and a tenth as many services, replacing earlier generated rows. `progress(n)` hears of each batch."""
-    progress = progress or (lambda n: None)
-    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not a secret
+    assets and a tenth as many services, replacing earlier generated rows (smartcity/generate.py runs it)."""
     pillars, agencies = list(Pillar.objects.all()), list(Agency.objects.all())
     if not agencies:
         raise ValueError("Load the demo data (or create an agency) first: generated programs need agencies.")
     generated_rows_delete()
-    _insert(Program, _programs(programs, pillars, agencies, rng), progress)
-    _insert(Indicator, _indicators(programs // 2, pillars, agencies, rng), progress)
+    insert_batches(Program, _programs(programs, pillars, agencies, rng), progress)
+    insert_batches(Indicator, _indicators(programs // 2, pillars, agencies, rng), progress)
     indicators = Indicator.objects.filter(slug__startswith=PREFIX).only("pk")
-    _insert(IndicatorTarget, _targets(indicators, rng), progress)
-    _insert(Measurement, _measurements(indicators, measurements_per_indicator, rng), progress)
-    _insert(InfrastructureAsset, _assets(programs // 4, rng), progress)
-    _insert(DigitalService, _services(programs // 10, pillars, agencies, rng), progress)
-    public_cache.invalidate()  # bulk inserts send no signals
-    figures_mark_changed()
-    _analyze()
+    insert_batches(IndicatorTarget, _targets(indicators, rng), progress)
+    insert_batches(Measurement, _measurements(indicators, measurements_per_indicator, rng), progress)
+    insert_batches(InfrastructureAsset, _assets(programs // 4, rng), progress)
+    insert_batches(DigitalService, _services(programs // 10, pillars, agencies, rng), progress)
+    figures_mark_changed()  # bulk inserts send no signals
     return {
         "programs": programs,
         "indicators": programs // 2,
@@ -156,15 +147,7 @@ def portfolio_generate(*, programs: int, measurements_per_indicator: int = 10, s
     }
 
 
-def _analyze() -> None:
-    """Refresh the planner's statistics after a bulk load, as autovacuum would later: with stale ones
-    PostgreSQL sorts whole tables where an index would do."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-
 def expected_rows(programs: int, measurements_per_indicator: int = 10) -> int:
-    """How many rows portfolio_generate inserts, for a progress bar's total."""
+    """How many rows portfolio_generate inserts."""
     indicators = programs // 2
     return programs + indicators * (1 + measurements_per_indicator + len(YEARS)) + programs // 4 + programs // 10

@@ -1,13 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from pillars.generate import expected_rows, generated_rows_delete, portfolio_generate
+from smartcity.generate import dataset_delete, dataset_generate, expected_rows
 
 
 class Command(BaseCommand):
     help = (
-        "Generate N published programs with indicators, targets, measurements, assets and services for load tests "
-        "(rows named gen-…; earlier generated rows are replaced). --delete removes them."
+        "Generate N published programs with indicators, targets, measurements, assets and services, N/20 MoUs with "
+        "commitments and N/10 evaluation findings with follow-ups, for load tests and the benchmark (rows named "
+        "gen-…; earlier generated rows are replaced). --delete removes them."
     )
 
     def add_arguments(self, parser):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, programs, measurements_per_indicator, seed, delete, **options):
         if delete:
-            generated_rows_delete()
+            dataset_delete()
             self.stdout.write(self.style.SUCCESS("Generated rows removed."))
             return
         if programs < 1 or measurements_per_indicator < 0:
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         total = expected_rows(programs, measurements_per_indicator)
         with tqdm(total=total, unit="rows", disable=options["verbosity"] == 0, file=self.stderr) as bar:
             try:
-                counts = portfolio_generate(
+                counts = dataset_generate(
                     programs=programs,
                     measurements_per_indicator=measurements_per_indicator,
                     seed=seed,

@@ -1,0 +1,73 @@
+"""Generated MoUs for load tests and benchmarks: one per twenty generated programs, each with one partner as
+its party, two scope areas, a linked program and a commitment. Slugs start with "gen-" like the portfolio's."""
+
+import datetime
+from decimal import Decimal
+
+from pillars.generate import PREFIX, insert_batches
+from pillars.models import Program
+
+from .models import Commitment, MoU, MoUParty, Partner, ScopeArea
+
+
+def generated_mous_delete() -> None:
+    mous = MoU.objects.filter(slug__startswith=PREFIX)
+    Commitment.objects.filter(mou__in=mous).delete()
+    MoUParty.objects.filter(mou__in=mous).delete()
+    mous.delete()
+
+
+def mous_generate(count: int, *, rng, progress) -> int:
+    partners, areas = list(Partner.objects.all()), list(ScopeArea.objects.all())
+    generated_mous_delete()
+    if not partners:
+        return 0  # nothing to sign with: the demo data holds the partners
+    programs = list(Program.objects.filter(slug__startswith=PREFIX).values_list("pk", flat=True)[: count * 20])
+    insert_batches(MoU, _mous(count, rng), progress)
+    mous = list(MoU.objects.filter(slug__startswith=PREFIX).order_by("slug").values_list("pk", flat=True))
+    chosen = {mou: rng.choice(partners) for mou in mous}
+    insert_batches(
+        MoUParty, (MoUParty(mou_id=mou, partner=p, signatory_name="Direktur") for mou, p in chosen.items()), progress
+    )
+    insert_batches(
+        MoU.scope_areas.through,
+        (MoU.scope_areas.through(mou_id=mou, scopearea_id=area.pk) for mou in mous for area in rng.sample(areas, 2)),
+        progress,
+    )
+    if programs:
+        insert_batches(
+            MoU.programs.through,
+            (MoU.programs.through(mou_id=mou, program_id=rng.choice(programs)) for mou in mous),
+            progress,
+        )
+    insert_batches(Commitment, _commitments(chosen, rng), progress)
+    return len(mous)
+
+
+def _mous(count, rng):
+    for n in range(count):
+        start = datetime.date(2015, 1, 1) + datetime.timedelta(days=rng.randint(0, 3650))
+        yield MoU(
+            slug=f"{PREFIX}mou-{n:06d}",
+            title_id=f"Nota kesepahaman generasi {n}",
+            title_en=f"Generated MoU {n}",
+            state="signed",
+            signed_on=start,
+            signed_place="Padang",
+            valid_from=start,
+            valid_until=start + datetime.timedelta(days=365 * rng.randint(1, 5)),
+            publication="published",
+        )
+
+
+def _commitments(chosen, rng):
+    for mou, partner in chosen.items():
+        yield Commitment(
+            mou_id=mou,
+            partner=partner,
+            description_id="Komitmen generasi",
+            description_en="Generated commitment",
+            target_quantity=Decimal(rng.randint(1, 100)),
+            unit_id="unit",
+            unit_en="units",
+        )
