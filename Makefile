@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test install lint migrations-check messages messages-check pytest clean multinode fuzz fuzz-install load faults
+.PHONY: run test install lint migrations-check messages messages-check pytest clean multinode fuzz fuzz-install load faults bench
 
 ## Everything installed: a virtualenv with the Python packages, and the front-end packages from npm.
 install: $(VENV)/.installed node_modules/.installed
@@ -83,3 +83,8 @@ faults: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var
+
+## The performance benchmark: the portal against a bare Django view, cold and warm, at 100 and 10,000
+## programs, on PostgreSQL and Redis (needs wrk; about 20 minutes). Writes bench/results/latest.{md,json}.
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)

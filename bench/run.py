@@ -1,12 +1,14 @@
 #!/usr/bin/env python
-"""The performance benchmark: the portal against bare Django, in one run, at two data scales.
+"""The performance benchmark: the portal against bare Django, in one run, at two data scales side by side.
 
-For each scale it generates the dataset (demo city plus N generated programs, half as many indicators
-with 10 measurements each, assets and services), counts each endpoint's database queries, serves the
-portal with gunicorn under the production settings on PostgreSQL and Redis, and measures with wrk:
-first with the public cache off (cold), then on (warm), each time beside a bare Django view defined
-only here (bench/urls.py), the framework's ceiling on this machine. Medians of repeated runs;
-ratios to the ceiling measured in the same phase. Results: printed, and bench/results/latest.{json,md}.
+It prepares one database per scale: the demo city plus `generate_portfolio N` (N programs, N/2 indicators
+with 10 measurements each, assets, services, MoUs and evaluation findings), and a partner key. It counts
+each endpoint's database queries in-process (bench/queries.py). Then, once with the public cache off
+(cold) and once on (warm), it serves each scale with gunicorn under the production settings on
+PostgreSQL and Redis, and measures with wrk. Each endpoint's repeats are interleaved: a bare Django view
+defined only here (bench/urls.py, the framework's ceiling on this machine), then the endpoint at each
+scale. So every ratio compares runs taken seconds apart, which a shared, noisy machine needs.
+Medians of the repeats. Results: printed, and bench/results/latest.{json,md}.
 
     .venv/bin/python bench/run.py [--scales 100 10000] [--seconds 5] [--repeats 3]
 """
@@ -31,15 +33,16 @@ sys.path.insert(0, str(ROOT))
 from bench.endpoints import CEILING, ENDPOINTS  # noqa: E402
 
 PYTHON = sys.executable
-PORT = 8500
+BASE_PORT = 8500
 DATABASE = "kc_bench"
+REDIS_DB = 6  # and the next ones, one per scale
 
 
 def environment(run: Path) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        "REDIS_URL": "redis://127.0.0.1:6379/6",
+        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_STATIC_ROOT": str(run / "static"),
@@ -47,6 +50,15 @@ def environment(run: Path) -> dict[str, str]:
         "API_ANONYMOUS_RATE": "100000000/minute",  # measure the portal, not its throttle
         "API_PARTNER_KEY_RATE": "100000000/minute",
         "GUNICORN_WORKERS": os.environ.get("GUNICORN_WORKERS", "4"),
+    }
+
+
+def at_scale(env, index: int, programs: int) -> dict[str, str]:
+    """The environment of one scale: its own database and Redis database."""
+    return {
+        **env,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}_{programs}",
+        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB + index}",
     }
 
 
@@ -62,10 +74,15 @@ def manage(env, *args, capture=False) -> str:
     return result.stdout if capture else ""
 
 
-def prepare(env):
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
-    subprocess.run(["redis-cli", "-n", "6", "flushdb"], check=True, stdout=subprocess.DEVNULL)
+def createdb(name: str, template: str | None = None) -> None:
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=True)
+    copy = ["-T", template] if template else []
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", *copy, name], check=True)
+
+
+def prepare(env, scales: list[int]) -> str:
+    """The demo city and a partner key in a template database, copied and grown once per scale."""
+    createdb(DATABASE)
     manage(env, "migrate", "--noinput")
     manage(env, "load_demo")
     manage(env, "collectstatic", "--noinput")
@@ -74,10 +91,17 @@ def prepare(env):
         "_, key = PartnerAPIKey.objects.create_key(name='bench', partner=Partner.objects.get(slug='telkom'));"
         "print(key)"
     )
-    return manage(env, "shell", "--no-imports", "-c", script, capture=True).strip().splitlines()[-1]
+    key = manage(env, "shell", "--no-imports", "-c", script, capture=True).strip().splitlines()[-1]
+    for index, programs in enumerate(scales):
+        print(f"scale {programs} programs: generating…", flush=True)
+        createdb(f"{DATABASE}_{programs}", template=DATABASE)
+        scaled = at_scale(env, index, programs)
+        subprocess.run(["redis-cli", "-n", str(REDIS_DB + index), "flushdb"], check=True, stdout=subprocess.DEVNULL)
+        manage(scaled, "generate_portfolio", str(programs), "--verbosity", "0")
+    return key
 
 
-def serve(env, cache_seconds: int) -> subprocess.Popen:
+def serve(env, port: int, cache_seconds: int) -> subprocess.Popen:
     env = {**env, "PUBLIC_CACHE_SECONDS": str(cache_seconds)}
     command = [
         PYTHON,
@@ -86,7 +110,7 @@ def serve(env, cache_seconds: int) -> subprocess.Popen:
         "-c",
         "gunicorn.conf.py",
         "-b",
-        f"127.0.0.1:{PORT}",
+        f"127.0.0.1:{port}",
         "--access-logfile",
         "/dev/null",
         "bench.wsgi",
@@ -96,7 +120,7 @@ def serve(env, cache_seconds: int) -> subprocess.Popen:
     )
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2).read()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
             return process
         except OSError:
             time.sleep(0.2)
@@ -113,8 +137,8 @@ def to_ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(path: str, key: str | None, seconds: int, connections: int) -> dict:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{PORT}{path}"]
+def wrk(port: int, path: str, key: str | None, seconds: int, connections: int) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}{path}"]
     if key:
         command[1:1] = ["-H", f"Authorization: Api-Key {key}"]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -133,46 +157,75 @@ def median_of(runs: list[dict]) -> dict:
     return {field: statistics.median(run[field] for run in runs) for field in runs[0]}
 
 
-def measure_phase(phase: str, key: str, args) -> dict:
-    results = {}
-    for name, path, with_key in [CEILING, *ENDPOINTS]:
-        wrk(path, key if with_key else None, 1, args.connections)  # warm-up (and, when on, fill the cache)
-        runs = [wrk(path, key if with_key else None, args.seconds, args.connections) for _ in range(args.repeats)]
-        results[name] = median_of(runs)
-        print(
-            f"  {phase:5} {name:26} {results[name]['rps']:9.1f} req/s  p50 {results[name]['p50']:7.2f} ms  "
-            f"p99 {results[name]['p99']:7.2f} ms  errors {results[name]['errors']:.0f}",
-            flush=True,
-        )
-    ceiling = results[CEILING[0]]["rps"]
-    for row in results.values():
-        row["ratio"] = round(row["rps"] / ceiling, 3)
+def measure_phase(phase: str, ports: dict[int, int], key: str, args) -> dict:
+    """{scale: {endpoint: medians and ratio}}, each endpoint's repeats interleaved with the ceiling's."""
+    first = ports[args.scales[0]]
+    results = {scale: {} for scale in args.scales}
+    ceilings = []
+    for name, path, with_key in ENDPOINTS:
+        header = key if with_key else None
+        for port in ports.values():
+            wrk(port, path, header, 2, args.connections)  # warm-up (and, when on, fill the cache)
+        wrk(first, CEILING[1], None, 1, args.connections)
+        runs = {scale: [] for scale in args.scales}
+        for _ in range(args.repeats):
+            ceiling = wrk(first, CEILING[1], None, args.seconds, args.connections)
+            ceilings.append(ceiling)
+            for scale, port in ports.items():
+                run = wrk(port, path, header, args.seconds, args.connections)
+                runs[scale].append({**run, "ratio": run["rps"] / ceiling["rps"]})
+        for scale in args.scales:
+            row = results[scale][name] = median_of(runs[scale])
+            row["ratio"] = round(row["ratio"], 3)
+            print(
+                f"  {phase:5} {name:26} {scale:>6}  {row['rps']:8.1f} req/s  p50 {row['p50']:7.2f} ms  "
+                f"p99 {row['p99']:7.2f} ms  ratio {row['ratio']:.3f}  errors {row['errors']:.0f}",
+                flush=True,
+            )
+        if len(args.scales) > 1:  # time at the largest scale over time at the smallest, pair by pair
+            small, large = runs[args.scales[0]], runs[args.scales[-1]]
+            growth = statistics.median(a["rps"] / b["rps"] for a, b in zip(small, large, strict=True))
+            results[args.scales[-1]][name]["time_vs_smallest"] = round(growth, 2)
+    ceiling = {**median_of(ceilings), "ratio": 1.0}
+    for scale in args.scales:
+        results[scale][CEILING[0]] = ceiling
+    print(f"  {phase:5} {CEILING[0]:26} median of {len(ceilings)} runs: {ceiling['rps']:.1f} req/s", flush=True)
     return results
 
 
-def run_scale(env, key: str, programs: int, args) -> dict:
-    print(f"scale {programs} programs: generating…", flush=True)
-    manage(env, "generate_portfolio", str(programs), "--verbosity", "0")
-    queries = json.loads(
-        subprocess.run([PYTHON, "bench/queries.py", key], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    phases = {}
+def run_phases(env, key: str, args) -> dict:
+    results = {str(scale): {} for scale in args.scales}
+    for index, scale in enumerate(args.scales):
+        counted = subprocess.run(
+            [PYTHON, "bench/queries.py", key],
+            cwd=ROOT,
+            env=at_scale(env, index, scale),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        results[str(scale)]["queries"] = json.loads(counted.stdout.strip().splitlines()[-1])
     for phase, cache_seconds in (("cold", 0), ("warm", 300)):
-        process = serve(env, cache_seconds)
+        ports = {scale: BASE_PORT + index for index, scale in enumerate(args.scales)}
+        servers = [
+            serve(at_scale(env, index, scale), ports[scale], cache_seconds) for index, scale in enumerate(args.scales)
+        ]
         try:
-            phases[phase] = measure_phase(phase, key, args)
+            measured = measure_phase(phase, ports, key, args)
         finally:
-            stop(process)
-    return {"queries": queries, **phases}
+            for server in servers:
+                stop(server)
+        for scale in args.scales:
+            results[str(scale)][phase] = measured[scale]
+    return results
 
 
 def markdown(results: dict, args) -> str:
     scales = sorted(results, key=int)
     lines = [
-        f"Benchmark: {args.repeats} runs of {args.seconds} s each, {args.connections} connections, medians; "
-        "ratio = req/s ÷ the bare Django view's req/s in the same phase.",
+        f"Benchmark: {args.repeats} runs of {args.seconds} s each, {args.connections} connections, medians. "
+        "Each run of an endpoint follows a run of the bare Django view (the ceiling); "
+        "ratio = req/s ÷ that ceiling's req/s.",
         "",
         "| endpoint | scale | queries | cold req/s | cold p50 / p99 ms | cold ratio | warm req/s | warm p50 / p99 ms "
         "| warm ratio |",
@@ -186,6 +239,14 @@ def markdown(results: dict, args) -> str:
                 f"{cold['p50']:.1f} / {cold['p99']:.1f} | {cold['ratio']:.3f} | {warm['rps']:.0f} | "
                 f"{warm['p50']:.1f} / {warm['p99']:.1f} | {warm['ratio']:.3f} |"
             )
+    if len(scales) > 1:
+        large = results[scales[-1]]
+        lines += [
+            "",
+            f"Time per request at {scales[-1]} programs over the time at {scales[0]}, cold, median of adjacent runs: "
+            + ", ".join(f"{name} {large['cold'][name]['time_vs_smallest']:.2f}×" for name, _p, _k in ENDPOINTS)
+            + ".",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -196,12 +257,13 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
+    args.scales = sorted(set(args.scales))
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
     run = Path(tempfile.mkdtemp(prefix="kota-bench-"))
     env = environment(run)
-    key = prepare(env)
-    results = {str(scale): run_scale(env, key, scale, args) for scale in args.scales}
+    key = prepare(env, args.scales)
+    results = run_phases(env, key, args)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=1))

@@ -5,6 +5,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import resources, rules, services
+from .imports import LimitedImportMixin
 from .models import (
     Agency,
     BudgetLine,
@@ -96,7 +97,7 @@ class RulesInlineMixin:
         return formset
 
 
-class PortfolioAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class PortfolioAdmin(LimitedImportMixin, ImportExportMixin, SimpleHistoryAdmin):
     """Admin of a portfolio model: import/export, history, and OPD editors limited to their own agencies."""
 
     agency_field = None  # the FK naming the owning agency, whose choices an OPD editor sees narrowed

@@ -299,6 +299,9 @@ SPECTACULAR_SETTINGS = {
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True  # an import with any bad row imports nothing
 IMPORT_EXPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
+# The admin's import refuses bigger files (pillars/imports.py); manage.py import_records has no limit.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
 
 # --- Content-Security-Policy: no inline script anywhere; charts and maps come from our own static files.
 CONTENT_SECURITY_POLICY = {

@@ -148,3 +148,23 @@ def test_read_only_roles_see_every_agencys_programs(client, make_user, agencies)
     client.force_login(staff(make_user, VIEWER))
     changelist = client.get(reverse("admin:pillars_program_changelist")).content.decode()
     assert "Parkir Dishub" in changelist and "Antrean Dinkes" in changelist
+
+
+def test_import_of_a_file_over_the_size_limit_is_refused_before_reading(client, make_user, agencies, settings):
+    settings.IMPORT_MAX_BYTES = 200
+    client.force_login(staff(make_user, DISKOMINFO_EDITOR))
+    rows = CSV_HEADER + "parkir,Parkir elektronik,living,mobility,dishub,short,planned,0,2024,2025,published\n" * 3
+    response = import_csv(client, rows)
+    assert response.status_code == 200 and "import_records" in response.context["form"].errors["import_file"][0]
+    assert "result" not in response.context and not Program.objects.exists()
+
+
+def test_import_of_more_rows_than_the_limit_is_refused_with_a_form_error(client, make_user, agencies, settings):
+    settings.IMPORT_MAX_ROWS = 2
+    client.force_login(staff(make_user, DISKOMINFO_EDITOR))
+    row = "{0},Program {0},living,mobility,dishub,short,planned,0,2024,2025,published\n"
+    response = import_csv(client, CSV_HEADER + "".join(row.format(f"p{n}") for n in range(3)))
+    assert "3 rows" in response.context["form"].errors["import_file"][0]
+    assert "result" not in response.context and not Program.objects.exists()
+    response = import_csv(client, CSV_HEADER + "".join(row.format(f"p{n}") for n in range(2)))
+    assert not response.context["form"].errors and 'name="import_file_name"' in response.content.decode()
