@@ -159,19 +159,20 @@ def median_of(runs: list[dict]) -> dict:
 
 def measure_phase(phase: str, ports: dict[int, int], key: str, args) -> dict:
     """{scale: {endpoint: medians and ratio}}, each endpoint's repeats interleaved with the ceiling's."""
-    first = ports[args.scales[0]]
+    ceiling_port = ports[CEILING[0]]
     results = {scale: {} for scale in args.scales}
     ceilings = []
     for name, path, with_key in ENDPOINTS:
         header = key if with_key else None
-        for port in ports.values():
-            wrk(port, path, header, 2, args.connections)  # warm-up (and, when on, fill the cache)
-        wrk(first, CEILING[1], None, 1, args.connections)
+        for scale in args.scales:
+            wrk(ports[scale], path, header, 2, args.connections)  # warm-up (and, when on, fill the cache)
+        wrk(ceiling_port, CEILING[1], None, 1, args.connections)
         runs = {scale: [] for scale in args.scales}
         for _ in range(args.repeats):
-            ceiling = wrk(first, CEILING[1], None, args.seconds, args.connections)
+            ceiling = wrk(ceiling_port, CEILING[1], None, args.seconds, args.connections)
             ceilings.append(ceiling)
-            for scale, port in ports.items():
+            for scale in args.scales:
+                port = ports[scale]
                 run = wrk(port, path, header, args.seconds, args.connections)
                 runs[scale].append({**run, "ratio": run["rps"] / ceiling["rps"]})
         for scale in args.scales:
@@ -206,10 +207,13 @@ def run_phases(env, key: str, args) -> dict:
         )
         results[str(scale)]["queries"] = json.loads(counted.stdout.strip().splitlines()[-1])
     for phase, cache_seconds in (("cold", 0), ("warm", 300)):
+        # One server per scale, and one of its own for the ceiling, so that no run inherits another's workers.
         ports = {scale: BASE_PORT + index for index, scale in enumerate(args.scales)}
+        ports[CEILING[0]] = BASE_PORT + len(args.scales)
         servers = [
             serve(at_scale(env, index, scale), ports[scale], cache_seconds) for index, scale in enumerate(args.scales)
         ]
+        servers.append(serve(at_scale(env, 0, args.scales[0]), ports[CEILING[0]], cache_seconds))
         try:
             measured = measure_phase(phase, ports, key, args)
         finally:

@@ -1,8 +1,10 @@
 """The public cache: anonymous GET responses of pages and API lists, kept in Redis.
 
-Entries are keyed by a portal-wide version that every save or delete of a record bumps (signals,
-connected in SmartcityConfig.ready), and expire no later than the next embargo lifts, so a cached
-page never shows a stale record nor hides one whose publish-from moment has come.
+Each entry carries the portal-wide version (generation) it was made in; every save or delete of a record
+starts a new one (signals, connected in SmartcityConfig.ready), and an entry of an older generation is a
+miss. Entries expire no later than the next embargo lifts, so a cached page never shows a stale record
+nor hides one whose publish-from moment has come. A lookup reads the version and the entry in one round
+trip to Redis.
 """
 
 import hashlib
@@ -61,9 +63,21 @@ def timeout(version: str) -> int:
     return max(1, int(min(settings.PUBLIC_CACHE_SECONDS, remaining)))
 
 
-def response_key(request, version: str) -> str:
+def lookup(key: str):
+    """(the current version, the value cached under `key` in that version or None), in one round trip."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or current_version()
+    entry = found.get(key)
+    return version, (entry[1] if entry is not None and entry[0] == version else None)
+
+
+def store(key: str, version: str, value) -> None:
+    cache.set(key, (version, value), timeout(version))
+
+
+def response_key(request) -> str:
     parts = [request.get_host(), request.get_full_path(), request.LANGUAGE_CODE, request.META.get("HTTP_ACCEPT", "")]
-    return f"public-cache:{version}:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"
+    return f"public-cache:page:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"
 
 
 def audience(user) -> str | None:
@@ -76,15 +90,14 @@ def audience(user) -> str | None:
     return None if user.is_authenticated else "public"
 
 
-def api_list_key(request) -> tuple[str, str] | None:
-    """(key, generation) for an API list answer to this caller once DRF has authenticated it, or None when
-    the answer must not be shared (the cache is off, or the caller is signed in)."""
+def api_list_key(request) -> str | None:
+    """The key of an API list answer to this caller once DRF has authenticated it, or None when the answer
+    must not be shared (the cache is off, or the caller is signed in)."""
     who = audience(request.user)
     if not settings.PUBLIC_CACHE_SECONDS or who is None:
         return None
-    version = current_version()
     parts = [who, request.get_host(), request.get_full_path(), request.LANGUAGE_CODE]
-    return f"public-cache:{version}:api:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}", version
+    return f"public-cache:api:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"
 
 
 def is_cacheable_request(request) -> bool:

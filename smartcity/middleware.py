@@ -1,7 +1,5 @@
 """Middleware of the portal."""
 
-from django.core.cache import cache
-
 from . import cache as public_cache
 
 
@@ -16,14 +14,13 @@ class PublicCacheMiddleware:
     def __call__(self, request):
         if not public_cache.is_cacheable_request(request):
             return self.get_response(request)
-        version = public_cache.current_version()
-        key = public_cache.response_key(request, version)
-        cached = cache.get(key)
+        key = public_cache.response_key(request)
+        version, cached = public_cache.lookup(key)
         if cached is not None:
             cached["X-Cache"] = "hit"
             return cached
         response = self.get_response(request)
         if response.status_code == 200 and not response.cookies and not response.streaming:
-            cache.set(key, response, public_cache.timeout(version))
+            public_cache.store(key, version, response)
         response["X-Cache"] = "miss"
         return response

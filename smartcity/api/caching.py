@@ -7,7 +7,6 @@ generation (a save starts a new one; the next embargo ends them) and to the call
 partner's answer, which may include its own unpublished MoUs, is never served to anyone else.
 """
 
-from django.core.cache import cache
 from rest_framework.response import Response
 
 from smartcity import cache as public_cache
@@ -15,15 +14,14 @@ from smartcity import cache as public_cache
 
 class CachedListMixin:
     def list(self, request, *args, **kwargs):
-        cacheable = public_cache.api_list_key(request)
-        if cacheable is None:
+        key = public_cache.api_list_key(request)
+        if key is None:
             return super().list(request, *args, **kwargs)
-        key, version = cacheable
-        data = cache.get(key)
+        version, data = public_cache.lookup(key)
         if data is not None:
             return Response(data, headers={"X-Cache": "hit"})
         response = super().list(request, *args, **kwargs)
         if response.status_code == 200:
-            cache.set(key, response.data, public_cache.timeout(version))
+            public_cache.store(key, version, response.data)
         response["X-Cache"] = "miss"
         return response
