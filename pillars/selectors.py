@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q, Sum, Window
+from django.db.models import Count, F, Max, Prefetch, Q, Sum, Window
 from django.db.models.functions import ExtractYear, RowNumber
 
 from .achievement import achievement_percent
 from .choices import ServiceStatus
-from .models import BudgetLine, DigitalService, Indicator, Measurement
+from .models import BudgetLine, DigitalService, Indicator, IndicatorTarget, Measurement
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,15 @@ def indicator_series(indicators) -> dict[int, list[YearPoint]]:
 
 
 def headline_indicator():
-    """The city's overall smart-city achievement indicator (capaian smart city), if staff marked one."""
-    return Indicator.objects.published().with_related().filter(is_headline=True).first()
+    """The city's overall smart-city achievement indicator (capaian smart city), if staff marked one, with its
+    series; its latest value is the last actual of that series, so no latest-measurement subqueries."""
+    targets = Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year"))
+    headline = Indicator.objects.published().filter(is_headline=True).prefetch_related(targets).first()
+    if headline is None:
+        return None, []
+    series = indicator_series([headline])[headline.pk]
+    headline.latest_value = next((p.actual for p in reversed(series) if p.actual is not None), None)
+    return headline, series
 
 
 def budget_totals(programs=None, *, group_by=("year", "source")) -> list[dict]:

@@ -34,14 +34,14 @@ def _public_list(request, *, filterset_class, queryset, resource_class, name):
 def home(request):
     """The public dashboard: the city-wide achievement, headline counts and the six pillars."""
     counts = figures.published_counts()
-    headline = selectors.headline_indicator()
+    headline, headline_series = selectors.headline_indicator()
     pillars = list(Pillar.objects.with_related())
     for pillar in pillars:
         pillar.program_count = counts.count("program", pillar=pillar.pk)
     context = {
         "pillars": pillars,
         "headline": headline,
-        "headline_series": selectors.indicator_series([headline])[headline.pk] if headline else [],
+        "headline_series": headline_series,
         "counts": {
             "programs": counts.count("program"),
             "completed": counts.count("program", state=Stage.COMPLETED),
