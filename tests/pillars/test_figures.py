@@ -106,7 +106,7 @@ def test_the_last_updated_moment_is_the_latest_published_change():
     assert counts.last_updated("program", "indicator", pillar=economy.pk) == newest.updated_at
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # leaves the reference data for later tests
 def test_an_uncommitted_write_neither_shows_nor_blocks_readers_until_it_commits():
     economy = Pillar.objects.get(slug="economy")
     written, release, done = threading.Event(), threading.Event(), threading.Event()
