@@ -261,6 +261,8 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
+    if min(args.scales) < 1 or min(args.seconds, args.repeats, args.connections) < 1:
+        parser.error("scales, seconds, repeats and connections must be positive")
     args.scales = sorted(set(args.scales))
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")

@@ -15,7 +15,6 @@ from import_export.forms import ImportForm
 
 class TooManyRowsError(ValueError):
     def __init__(self, rows: int):
-        self.rows = rows
         super().__init__(
             _(
                 "This file has %(rows)s rows; the admin imports up to %(limit)s at once. Split the file, "

@@ -57,7 +57,7 @@ def indicator_series(indicators) -> dict[int, list[YearPoint]]:
     return series
 
 
-def headline_indicator():
+def headline_with_series():
     """The city's overall smart-city achievement indicator (capaian smart city), if staff marked one, with its
     series; its latest value is the last actual of that series, so no latest-measurement subqueries."""
     targets = Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year"))

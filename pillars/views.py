@@ -34,7 +34,7 @@ def _public_list(request, *, filterset_class, queryset, resource_class, name):
 def home(request):
     """The public dashboard: the city-wide achievement, headline counts and the six pillars."""
     counts = figures.published_counts()
-    headline, headline_series = selectors.headline_indicator()
+    headline, headline_series = selectors.headline_with_series()
     pillars = list(Pillar.objects.with_related())
     for pillar in pillars:
         pillar.program_count = counts.count("program", pillar=pillar.pk)
