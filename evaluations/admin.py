@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from pillars.models import Agency
-from pillars.querysets import MANAGE_ALL_AGENCIES
+from smartcity.scoping import MANAGE_ALL_AGENCIES
 
 from . import services
 from .models import (

@@ -11,8 +11,8 @@ from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from pillars.querysets import AgencyScopedMixin
 from smartcity.models import PublishableQuerySet
+from smartcity.scoping import AgencyScopedMixin
 
 from .choices import CLOSED_FOLLOW_UP_STATUSES, EvaluationStage, EvaluationStatus
 

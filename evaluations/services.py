@@ -17,9 +17,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from pillars.querysets import MANAGE_ALL_AGENCIES
 from smartcity.notifications import notify
 from smartcity.roles import OPD_EDITOR
+from smartcity.scoping import MANAGE_ALL_AGENCIES
 from smartcity.tasks import enqueue
 
 from . import reports

@@ -1,10 +1,11 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
-from . import resources, rules, services
+from smartcity import scoping
+from smartcity.admin import ServiceAdmin, ServiceInlineMixin
+
+from . import resources
 from .imports import LimitedImportMixin
 from .models import (
     Agency,
@@ -34,7 +35,7 @@ class ReferenceDataMixin:
         return False
 
 
-class SubDimensionInline(ReferenceDataMixin, admin.TabularInline):
+class SubDimensionInline(ReferenceDataMixin, ServiceInlineMixin, admin.TabularInline):
     model = SubDimension
     fields = ["order", "slug", "name_id", "name_en"]
     readonly_fields = ["slug"]
@@ -42,7 +43,7 @@ class SubDimensionInline(ReferenceDataMixin, admin.TabularInline):
 
 
 @admin.register(Pillar)
-class PillarAdmin(ReferenceDataMixin, SimpleHistoryAdmin):
+class PillarAdmin(ReferenceDataMixin, ServiceAdmin):
     list_display = ["order", "name_id", "name_en", "slug", "colour", "updated_at"]
     list_display_links = ["name_id"]
     readonly_fields = ["slug"]
@@ -51,7 +52,7 @@ class PillarAdmin(ReferenceDataMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SubDimension)
-class SubDimensionAdmin(ReferenceDataMixin, SimpleHistoryAdmin):
+class SubDimensionAdmin(ReferenceDataMixin, ServiceAdmin):
     list_display = ["name_id", "name_en", "pillar", "order"]
     list_filter = ["pillar"]
     list_select_related = ["pillar"]
@@ -61,7 +62,7 @@ class SubDimensionAdmin(ReferenceDataMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(ServiceAdmin):
     list_display = ["name", "acronym", "slug", "updated_at"]
     search_fields = ["name", "acronym", "slug"]
     prepopulated_fields = {"slug": ["acronym"]}
@@ -69,35 +70,8 @@ class AgencyAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["members"]
 
 
-# --- the portfolio: every form runs the same rules as the API ---------------------------------------------
-def rules_form(form_class, model, actor):
-    """`form_class` that also runs the model's write rules (services.CHECKS) for `actor`, as form errors."""
-
-    class RulesForm(form_class):
-        def _post_clean(self):
-            super()._post_clean()
-            if self.errors:  # the rules need a complete row; field errors come first
-                return
-            many = {name: value for name, value in self.cleaned_data.items() if hasattr(value, "model")}
-            try:
-                for check in services.CHECKS[model]:
-                    check(self.instance, many, actor)
-            except PermissionDenied as denied:
-                self.add_error(None, str(denied))
-            except ValidationError as error:
-                self.add_error(None, error)
-
-    return RulesForm
-
-
-class RulesInlineMixin:
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form = rules_form(formset.form, self.model, request.user)
-        return formset
-
-
-class PortfolioAdmin(LimitedImportMixin, ImportExportMixin, SimpleHistoryAdmin):
+# --- the portfolio: every form, inline, revert and import writes through the model's writer ----------------------
+class PortfolioAdmin(LimitedImportMixin, ImportExportMixin, ServiceAdmin):
     """Admin of a portfolio model: import/export, history, and OPD editors limited to their own agencies."""
 
     agency_field = None  # the FK naming the owning agency, whose choices an OPD editor sees narrowed
@@ -109,30 +83,26 @@ class PortfolioAdmin(LimitedImportMixin, ImportExportMixin, SimpleHistoryAdmin):
             return queryset
         return queryset.editable_by(request.user)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return rules_form(form, self.model, request.user)
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == self.agency_field and not rules.can_edit_for(request.user, None):
+        if db_field.name == self.agency_field and not scoping.manages_all_agencies(request.user):
             kwargs["queryset"] = Agency.objects.filter(members=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class MilestoneInline(RulesInlineMixin, admin.TabularInline):
+class MilestoneInline(ServiceInlineMixin, admin.TabularInline):
     model = Milestone
     fields = ["title_id", "title_en", "due_on", "done_on", "evidence"]
     extra = 0
 
 
-class BudgetLineInline(RulesInlineMixin, admin.TabularInline):
+class BudgetLineInline(ServiceInlineMixin, admin.TabularInline):
     model = BudgetLine
     fields = ["year", "source", "planned_amount", "realised_amount", "note"]
     extra = 0
 
 
 @admin.register(Masterplan)
-class MasterplanAdmin(SimpleHistoryAdmin):
+class MasterplanAdmin(ServiceAdmin):
     list_display = ["title", "first_year", "last_year", "regulation", "rpjmd_period"]
     search_fields = ["title", "regulation"]
 
@@ -161,13 +131,13 @@ class ProgramAdmin(PortfolioAdmin):
     ]
 
 
-class TargetInline(RulesInlineMixin, admin.TabularInline):
+class TargetInline(ServiceInlineMixin, admin.TabularInline):
     model = IndicatorTarget
     fields = ["year", "value"]
     extra = 0
 
 
-class MeasurementInline(RulesInlineMixin, admin.TabularInline):
+class MeasurementInline(ServiceInlineMixin, admin.TabularInline):
     model = Measurement
     fields = ["measured_on", "value", "source_note", "evidence"]
     extra = 0

@@ -4,20 +4,7 @@ from django.db import models
 from django.db.models import OuterRef, Prefetch, Subquery
 
 from smartcity.models import PublishableQuerySet
-
-# Holders of this permission edit every agency's records; OPD editors only their own agencies'.
-MANAGE_ALL_AGENCIES = "pillars.manage_all_agencies"
-
-
-class AgencyScopedMixin:
-    """Rows owned by an agency (`agency_field`): OPD editors reach only their own agencies' rows."""
-
-    agency_field = "lead_agency"
-
-    def editable_by(self, user):
-        if user.is_superuser or user.has_perm(MANAGE_ALL_AGENCIES):
-            return self
-        return self.filter(**{f"{self.agency_field}__members": user})
+from smartcity.scoping import AgencyScopedMixin
 
 
 class PublicParentMixin:

@@ -1,15 +1,14 @@
 """Import and export of portfolio records as CSV and XLSX (django-import-export).
 
-Every imported row passes the same rules as the API (services.CHECKS) and model validation; the
-admin runs a dry run first, lists row errors, and imports nothing while any row is bad.
+Every imported row is written by the model's writer (smartcity/resources.py), with the same rules as the API;
+the admin runs a dry run first, lists row errors, and imports nothing while any row is bad.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
 from partnerships.models import Partner
+from smartcity.resources import ServiceResource
 
-from . import rules, services
 from .models import (
     Agency,
     BudgetLine,
@@ -32,26 +31,9 @@ def slug_field(attribute: str, model, many: bool = False) -> fields.Field:
     return fields.Field(attribute=attribute, column_name=attribute, widget=widget)
 
 
-class PortfolioResource(resources.ModelResource):
-    """Rows are matched on their natural key, checked against the importing user's rights, and validated."""
-
-    def before_import(self, dataset, **kwargs):
-        self.actor = kwargs.get("user")
-
-    def before_save_instance(self, instance, row, **kwargs):
-        if self.actor is None:
-            raise ValidationError("Imports need a user to check rights against.")
-        try:
-            for check in services.CHECKS[type(instance)]:
-                check(instance, {}, self.actor)
-        except PermissionDenied as denied:
-            raise ValidationError(str(denied)) from denied
-
-    class Meta:
+class PortfolioResource(ServiceResource):
+    class Meta(ServiceResource.Meta):
         abstract = True
-        clean_model_instances = True
-        skip_unchanged = True
-        use_transactions = True
 
 
 class ProgramResource(PortfolioResource):
@@ -59,10 +41,6 @@ class ProgramResource(PortfolioResource):
     lead_agency = slug_field("lead_agency", Agency)
     sub_dimensions = slug_field("sub_dimensions", SubDimension, many=True)
     supporting_agencies = slug_field("supporting_agencies", Agency, many=True)
-
-    def before_save_instance(self, instance, row, **kwargs):
-        super().before_save_instance(instance, row, **kwargs)
-        rules.sub_dimensions_belong_to_pillar(instance.pillar, self.fields["sub_dimensions"].clean(row))
 
     class Meta(PortfolioResource.Meta):
         model = Program

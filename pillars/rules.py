@@ -1,23 +1,8 @@
-"""Business rules of the portfolio that span rows or need the actor; one place, called by the services
-(API, commands) and by the admin forms, so every way in enforces the same rules."""
+"""Business rules of the portfolio that span fields or rows; the writers in services.py call them, once."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from .querysets import MANAGE_ALL_AGENCIES
-
-
-def can_edit_for(actor, agency) -> bool:
-    """Diskominfo staff edit for every agency; an OPD editor only for the agencies they belong to."""
-    if agency is None:
-        return actor.is_superuser or actor.has_perm(MANAGE_ALL_AGENCIES)
-    return actor.is_superuser or actor.has_perm(MANAGE_ALL_AGENCIES) or agency.members.filter(pk=actor.pk).exists()
-
-
-def require_agency(actor, agency) -> None:
-    if not can_edit_for(actor, agency):
-        raise PermissionDenied(_("You may only edit the records of your own agency."))
 
 
 def sub_dimensions_belong_to_pillar(pillar, sub_dimensions) -> None:

@@ -1,18 +1,20 @@
-"""Writes of the pillars app: every create, update and delete of a portfolio record goes through
-`record_save` and `record_delete`, from the API, the import and the management commands alike."""
+"""Writes of the pillars app: one writer per model (smartcity/services.py), holding the model's rules once.
+The API, the admin's forms, inlines, history and bulk actions, the import and the commands all write through them."""
 
 import datetime
-from collections.abc import Callable
 
-from django.db import models, transaction
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
 
 from smartcity import cache as public_cache
+from smartcity import scoping
+from smartcity.services import Rule, Writer, register
 
 from . import rules
 from .choices import FREQUENCY_DAYS
 from .models import (
+    Agency,
     BudgetLine,
     DigitalService,
     Indicator,
@@ -21,84 +23,95 @@ from .models import (
     Masterplan,
     Measurement,
     Milestone,
+    Pillar,
     Program,
+    SubDimension,
 )
 
-Rule = Callable[[models.Model, dict, object], None]
+
+def _related(row, name: str):
+    """`row.<name>`, or None while the row does not name one yet (a form that left it empty)."""
+    try:
+        return getattr(row, name)
+    except ObjectDoesNotExist:
+        return None
 
 
-@transaction.atomic
-def record_save(*, instance: models.Model, actor, data: dict) -> models.Model:
-    """Create or update a portfolio record: apply `data` (fields and many-to-many lists), run the model's
-    rules (CHECKS), validate and save. The rules also run on the row as it stands, so nobody moves
-    another agency's row into their own."""
-    checks = CHECKS[type(instance)]
-    if instance.pk:
-        for check in checks:
-            check(instance, {}, actor)
-    many = {}
-    for name, value in data.items():
-        if instance._meta.get_field(name).many_to_many:
-            many[name] = list(value)
-        else:
-            setattr(instance, name, value)
-    for check in checks:
-        check(instance, many, actor)
-    instance.full_clean()
-    instance.save()
-    for name, values in many.items():
-        getattr(instance, name).set(values)
-    if isinstance(instance, Measurement):
-        indicators_flag_stale(today=timezone.localdate(), indicators=Indicator.objects.filter(pk=instance.indicator_id))
-    return instance
+def _owned_by(owner) -> Rule:
+    """A rule: the actor may edit for the agency that owns the row, as it stands and as it would become."""
+
+    def rule(*, before, after, many, actor):
+        for row in (before, after):
+            if row is not None:
+                scoping.require_agency(actor, owner(row))
+
+    return rule
 
 
-@transaction.atomic
-def record_delete(*, instance: models.Model, actor) -> None:
-    """Delete a portfolio record the actor may edit; one still referenced raises ProtectedError (409)."""
-    for check in CHECKS[type(instance)]:
-        check(instance, {}, actor)
-    instance.delete()
+def _through(parent: str, agency: str):
+    return lambda row: _related(_related(row, parent), agency) if _related(row, parent) is not None else None
 
 
-def _lead_agency(program, many, actor):
-    rules.require_agency(actor, program.lead_agency if program.lead_agency_id else None)
-    if program.pillar_id and "sub_dimensions" in many:
-        rules.sub_dimensions_belong_to_pillar(program.pillar, many["sub_dimensions"])
+_diskominfo_only = _owned_by(lambda row: None)
+_program_owner = _owned_by(_through("program", "lead_agency"))
+_indicator_owner = _owned_by(_through("indicator", "owner_agency"))
+_owner_agency = _owned_by(lambda row: _related(row, "owner_agency"))
+_lead_agency = _owned_by(lambda row: _related(row, "lead_agency"))
 
 
-def _program_agency(row, many, actor):
-    rules.require_agency(actor, row.program.lead_agency if row.program_id else None)
+def program_rules(*, before, after, many, actor) -> None:
+    """An OPD editor writes only their own agency's programs; sub-dimensions belong to the program's pillar."""
+    _lead_agency(before=before, after=after, many=many, actor=actor)
+    if after is not None and "sub_dimensions" in many and _related(after, "pillar") is not None:
+        rules.sub_dimensions_belong_to_pillar(after.pillar, many["sub_dimensions"])
 
 
-def _indicator_agency(row, many, actor):
-    rules.require_agency(actor, row.indicator.owner_agency if row.indicator_id else None)
+def measurement_rules(*, before, after, many, actor) -> None:
+    """Measurements belong to the indicator's agency and are never dated in the future."""
+    _indicator_owner(before=before, after=after, many=many, actor=actor)
+    if after is not None:
+        rules.not_in_the_future(after.measured_on, "measured_on")
 
 
-def _owner_agency(row, many, actor):
-    rules.require_agency(actor, row.owner_agency if row.owner_agency_id else None)
+class MeasurementWriter(Writer):
+    """A measurement also refreshes its indicator's stale mark, whichever door it came through."""
+
+    def create(self, *, data, actor):
+        return self._refreshed(super().create(data=data, actor=actor))
+
+    def update(self, *, instance, data, actor, read_version=None):
+        return self._refreshed(super().update(instance=instance, data=data, actor=actor, read_version=read_version))
+
+    def delete(self, *, instance, actor):
+        indicator_id = instance.indicator_id
+        super().delete(instance=instance, actor=actor)
+        indicators_flag_stale(today=timezone.localdate(), indicators=Indicator.objects.filter(pk=indicator_id))
+
+    def _refreshed(self, measurement):
+        indicators_flag_stale(
+            today=timezone.localdate(), indicators=Indicator.objects.filter(pk=measurement.indicator_id)
+        )
+        return measurement
 
 
-def _measured_in_the_past(row, many, actor):
-    rules.not_in_the_future(row.measured_on, "measured_on")
+# One writer per model staff change; every door (API, admin, import, commands) reaches them by writer_for().
+MASTERPLAN = register(Writer(Masterplan, rules=_diskominfo_only))
+PROGRAM = register(Writer(Program, rules=program_rules))
+MILESTONE = register(Writer(Milestone, rules=_program_owner))
+BUDGET_LINE = register(Writer(BudgetLine, rules=_program_owner))
+INDICATOR = register(Writer(Indicator, rules=_owner_agency))
+INDICATOR_TARGET = register(Writer(IndicatorTarget, rules=_indicator_owner))
+MEASUREMENT = register(MeasurementWriter(Measurement, rules=measurement_rules))
+DIGITAL_SERVICE = register(Writer(DigitalService, rules=_owner_agency))
+INFRASTRUCTURE_ASSET = register(Writer(InfrastructureAsset, rules=_diskominfo_only))
+# Reference data: the pillars and sub-dimensions are reworded, never added or removed (the admin offers no add or
+# delete); agencies are kept by Diskominfo.
+PILLAR = register(Writer(Pillar, rules=_diskominfo_only, deletable=False))
+SUB_DIMENSION = register(Writer(SubDimension, rules=_diskominfo_only, deletable=False))
+AGENCY = register(Writer(Agency, rules=_diskominfo_only))
 
-
-def _diskominfo_only(row, many, actor):
-    rules.require_agency(actor, None)
-
-
-# The rules each portfolio model's writes must pass, beyond its own fields' validation.
-CHECKS: dict[type[models.Model], list[Rule]] = {
-    Masterplan: [_diskominfo_only],
-    Program: [_lead_agency],
-    Milestone: [_program_agency],
-    BudgetLine: [_program_agency],
-    Indicator: [_owner_agency],
-    IndicatorTarget: [_indicator_agency],
-    Measurement: [_indicator_agency, _measured_in_the_past],
-    DigitalService: [_owner_agency],
-    InfrastructureAsset: [_diskominfo_only],
-}
+program_create, program_update, program_delete = PROGRAM.create, PROGRAM.update, PROGRAM.delete
+measurement_create, measurement_update, measurement_delete = MEASUREMENT.create, MEASUREMENT.update, MEASUREMENT.delete
 
 
 def indicators_flag_stale(*, today: datetime.date, indicators=None) -> int:

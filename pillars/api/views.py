@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from pillars import filters, services
+from pillars import filters
 from pillars.geojson import feature_collection
 from pillars.models import (
     Agency,
@@ -54,12 +54,7 @@ class AgencyViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
 
-class PortfolioViewSet(RecordViewSet):
-    save_service = services.record_save
-    delete_service = services.record_delete
-
-
-class MasterplanViewSet(PortfolioViewSet):
+class MasterplanViewSet(RecordViewSet):
     queryset = Masterplan.objects.all()
     serializer_class = serializers.MasterplanSerializer
     filterset_class = filters.MasterplanFilterSet
@@ -69,7 +64,7 @@ class MasterplanViewSet(PortfolioViewSet):
         return self.queryset.with_related()  # masterplans are public documents
 
 
-class ProgramViewSet(PortfolioViewSet):
+class ProgramViewSet(RecordViewSet):
     queryset = Program.objects.all()
     serializer_class = serializers.ProgramSerializer
     filterset_class = filters.ProgramFilterSet
@@ -77,21 +72,21 @@ class ProgramViewSet(PortfolioViewSet):
     lookup_field = "slug"
 
 
-class MilestoneViewSet(PortfolioViewSet):
+class MilestoneViewSet(RecordViewSet):
     queryset = Milestone.objects.all()
     serializer_class = serializers.MilestoneSerializer
     filterset_class = filters.MilestoneFilterSet
     ordering_fields = ["due_on", "done_on"]
 
 
-class BudgetLineViewSet(PortfolioViewSet):
+class BudgetLineViewSet(RecordViewSet):
     queryset = BudgetLine.objects.all()
     serializer_class = serializers.BudgetLineSerializer
     filterset_class = filters.BudgetLineFilterSet
     ordering_fields = ["year", "planned_amount", "realised_amount"]
 
 
-class IndicatorViewSet(PortfolioViewSet):
+class IndicatorViewSet(RecordViewSet):
     queryset = Indicator.objects.all()
     serializer_class = serializers.IndicatorSerializer
     filterset_class = filters.IndicatorFilterSet
@@ -99,21 +94,21 @@ class IndicatorViewSet(PortfolioViewSet):
     lookup_field = "slug"
 
 
-class IndicatorTargetViewSet(PortfolioViewSet):
+class IndicatorTargetViewSet(RecordViewSet):
     queryset = IndicatorTarget.objects.all()
     serializer_class = serializers.IndicatorTargetSerializer
     filterset_class = filters.IndicatorTargetFilterSet
     ordering_fields = ["year"]
 
 
-class MeasurementViewSet(PortfolioViewSet):
+class MeasurementViewSet(RecordViewSet):
     queryset = Measurement.objects.all()
     serializer_class = serializers.MeasurementSerializer
     filterset_class = filters.MeasurementFilterSet
     ordering_fields = ["measured_on", "value"]
 
 
-class DigitalServiceViewSet(PortfolioViewSet):
+class DigitalServiceViewSet(RecordViewSet):
     queryset = DigitalService.objects.all()
     serializer_class = serializers.DigitalServiceSerializer
     filterset_class = filters.DigitalServiceFilterSet
@@ -121,7 +116,7 @@ class DigitalServiceViewSet(PortfolioViewSet):
     lookup_field = "slug"
 
 
-class InfrastructureAssetViewSet(PortfolioViewSet):
+class InfrastructureAssetViewSet(RecordViewSet):
     queryset = InfrastructureAsset.objects.all()
     serializer_class = serializers.InfrastructureAssetSerializer
     filterset_class = filters.InfrastructureAssetFilterSet

@@ -1,33 +1,92 @@
-"""A base viewset for records that citizens read and staff write through a service."""
+"""The one base viewset: records citizens read and staff write through the model's writer."""
 
-from rest_framework import viewsets
+import hashlib
+
+from django.db import transaction
+from django.utils.http import parse_etags
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status, viewsets
+
+from smartcity.services import lock, writer_for
 
 from .caching import CachedListMixin
 from .permissions import PublicReadModelPermissions
 
 
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _("The record changed since you read it: read it again, then repeat your change.")
+    default_code = "stale"
+
+
 class RecordViewSet(CachedListMixin, viewsets.ModelViewSet):
-    """CRUD over one model. Reads see `visible_to(user)` rows through `with_related()`; writes need the
-    model permission (PublicReadModelPermissions) and go through `save_service` / `delete_service`,
-    which enforce the row-level rules (e.g. an OPD editor's own agency) and validate."""
+    """CRUD over one model. Reads see `visible_to(user)` rows through `with_related()`; writes need the model
+    permission and go through `writer_for(model)`, which runs the row-level rules under a row lock.
+
+    An update or delete may carry `If-Match` with the ETag a GET of the record answered: a record changed since
+    is refused with 412, so nothing is overwritten silently. Without it, a PATCH still writes only the fields it
+    names, on the row as it stands, so two clients changing different fields both keep their change."""
 
     permission_classes = [PublicReadModelPermissions]
-    save_service = None  # (*, instance, actor, data) -> instance
-    delete_service = None  # (*, instance, actor) -> None
 
     def get_queryset(self):
         return self.queryset.visible_to(self.request.user).with_related()
 
+    @property
+    def writer(self):
+        return writer_for(self.queryset.model)
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if "data" in kwargs:
+            reject_unknown_fields(serializer, kwargs["data"])
+        return serializer
+
     def perform_create(self, serializer):
-        instance = self.queryset.model()
-        saved = type(self).save_service(instance=instance, actor=self.request.user, data=serializer.validated_data)
+        saved = self.writer.create(data=serializer.validated_data, actor=self.request.user)
         serializer.instance = self.get_queryset().get(pk=saved.pk)  # re-read: the response is prefetched too
 
+    @transaction.atomic
     def perform_update(self, serializer):
-        saved = type(self).save_service(
-            instance=serializer.instance, actor=self.request.user, data=serializer.validated_data
+        self.check_precondition(serializer.instance)
+        saved = self.writer.update(
+            instance=serializer.instance, data=serializer.validated_data, actor=self.request.user
         )
         serializer.instance = self.get_queryset().get(pk=saved.pk)
 
+    @transaction.atomic
     def perform_destroy(self, instance):
-        type(self).delete_service(instance=instance, actor=self.request.user)
+        self.check_precondition(instance)
+        self.writer.delete(instance=instance, actor=self.request.user)
+
+    def check_precondition(self, instance) -> None:
+        """Compare `If-Match` with the ETag of the record as it stands now (locked until the write commits)."""
+        header = self.request.headers.get("If-Match")
+        if not header:
+            return
+        lock(instance)
+        tags = parse_etags(header)
+        if "*" in tags:
+            return
+        current = self.get_serializer(self.get_queryset().get(pk=instance.pk)).data
+        body = self.request.accepted_renderer.render(
+            current, self.request.accepted_media_type, self.get_renderer_context()
+        )
+        if f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"' not in tags:
+            raise PreconditionFailed()
+
+
+def reject_unknown_fields(serializer, data) -> None:
+    """A write naming a field the record does not have, or one it may not set, is a 400 naming the field: a
+    client that believes it set something must not get a 2xx for a value that was dropped."""
+    if not hasattr(data, "keys") or not hasattr(serializer, "fields"):
+        return
+    errors = {}
+    for name in data.keys():
+        field = serializer.fields.get(name)
+        if field is None:
+            errors[name] = [_("This field is unknown.")]
+        elif field.read_only:
+            errors[name] = [_("This field is read-only.")]
+    if errors:
+        raise exceptions.ValidationError(errors)

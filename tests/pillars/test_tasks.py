@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from pillars.models import Indicator
-from pillars.services import indicators_flag_stale, record_save
+from pillars.services import indicators_flag_stale, measurement_create
 from pillars.tasks import flag_stale_indicators
 from smartcity.tasks import refresh_cache_for_lifted_embargoes
 
@@ -31,8 +31,7 @@ def test_a_new_measurement_clears_the_flag_at_once(make_user):
     indicator = IndicatorFactory(frequency="monthly")
     indicators_flag_stale(today=timezone.localdate())
     actor = make_user("pillars.add_measurement", "pillars.manage_all_agencies")
-    record_save(
-        instance=indicator.measurements.model(),
+    measurement_create(
         actor=actor,
         data={"indicator": indicator, "measured_on": timezone.localdate(), "value": 5},
     )

@@ -1,0 +1,205 @@
+"""The admin's doors, all through the model's writer (smartcity/services.py).
+
+`ServiceAdmin` saves change forms, inlines, history reverts and bulk deletes through `writer_for(model)`, so an
+admin page runs exactly the rules the API runs, with the row as it stands and as it would become. Its forms
+carry the version of the row they were read at: a save based on an older read is a form error naming who
+changed the row, never a silent overwrite. History pages see only the rows the change list sees.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.http import Http404, HttpResponseRedirect
+from django.utils.translation import gettext as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .services import check_version, row_version, writer_for
+
+VERSION_FIELD = "row_version"
+
+
+def form_data(form) -> dict:
+    """The model fields a validated form would write: {name: value}, file inputs left empty meaning "keep"."""
+    data = {}
+    for name in form.fields:
+        if name not in form.cleaned_data:
+            continue
+        try:
+            field = form._meta.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        value = form.cleaned_data[name]
+        if field.primary_key or not field.editable and not field.is_relation:
+            continue
+        if isinstance(field, models.FileField):
+            if value is None:
+                continue
+            value = "" if value is False else value
+        data[name] = value
+    return data
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A model form that runs the writer's rules as form errors and refuses a save based on an older read."""
+
+    row_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    actor = None  # set per request by ServiceAdmin / ServiceInlineMixin
+    read_fresh = True  # main forms read the row's version from the database (a history page shows an old one)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance.pk is not None and not self.is_bound:
+            current = type(instance)._base_manager.filter(pk=instance.pk).first() if self.read_fresh else instance
+            self.initial[VERSION_FIELD] = row_version(current) if current is not None else ""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:  # the rules need a complete row; field errors come first
+            return
+        model = type(self.instance)
+        before = model._base_manager.filter(pk=self.instance.pk).first() if self.instance.pk is not None else None
+        many = {name: value for name, value in self.cleaned_data.items() if isinstance(value, models.QuerySet)}
+        try:
+            if before is not None:
+                check_version(before, self.cleaned_data.get(VERSION_FIELD) or None)
+            writer_for(model).check(before=before, after=self.instance, many=many, actor=self.actor)
+        except PermissionDenied as denied:
+            self.add_error(None, str(denied))
+        except ValidationError as error:
+            self.add_error(None, error)
+
+
+def _with_actor(form_class, actor, **attrs):
+    return type(form_class.__name__, (form_class,), {"actor": actor, **attrs})
+
+
+class ParentAwareFormSet(forms.BaseInlineFormSet):
+    """Gives each row its parent object, not only the parent's id, so the rules can read the parent as the
+    form is about to make it (an OPD editor adding milestones to the program they are creating)."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        setattr(form.instance, self.fk.name, self.instance)
+        return form
+
+
+class ServiceInlineMixin:
+    """An inline whose rows are written by their model's writer (see ServiceAdmin.save_formset)."""
+
+    form = VersionedModelForm
+    formset = ParentAwareFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _with_actor(formset.form, request.user, read_fresh=False)
+        return formset
+
+    def get_fields(self, request, obj=None):
+        return [*super().get_fields(request, obj), VERSION_FIELD]
+
+
+class ServiceAdmin(SimpleHistoryAdmin):
+    """A model admin whose every write goes through `writer_for(model)`."""
+
+    form = VersionedModelForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return _with_actor(super().get_form(request, obj, change=change, **kwargs), request.user)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if any(VERSION_FIELD in admin.utils.flatten(options["fields"]) for _name, options in fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], VERSION_FIELD]}), *rest]
+
+    # --- writes ------------------------------------------------------------------------------------------------
+    def save_model(self, request, obj, form, change):
+        writer = writer_for(self.model)
+        if change:
+            read_version = form.cleaned_data.get(VERSION_FIELD) or None
+            saved = writer.update(instance=obj, data=form_data(form), actor=request.user, read_version=read_version)
+        else:
+            saved = writer.create(data=form_data(form), actor=request.user)
+        obj.pk, obj._state.adding = saved.pk, False
+        form.instance = obj
+        form.save_m2m = lambda: None  # the writer set the many-to-many fields with the row
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        formset.instance = form.instance
+        formset.save(commit=False)  # fills new/changed/deleted_objects for the change message; writes nothing
+        writer = writer_for(formset.model)
+        for row in formset.initial_forms:
+            if formset.can_delete and formset._should_delete_form(row):
+                writer.delete(instance=row.instance, actor=request.user)
+            elif row.has_changed():
+                version = row.cleaned_data.get(VERSION_FIELD) or None
+                writer.update(instance=row.instance, data=form_data(row), actor=request.user, read_version=version)
+        for row in formset.extra_forms:
+            if row.has_changed() and not formset._should_delete_form(row):
+                saved = writer.create(data={**form_data(row), formset.fk.name: form.instance}, actor=request.user)
+                row.instance.pk, row.instance._state.adding = saved.pk, False
+
+    def delete_model(self, request, obj):
+        writer_for(self.model).delete(instance=obj, actor=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        writer = writer_for(self.model)
+        for obj in queryset:
+            writer.delete(instance=obj, actor=request.user)
+
+    # --- doors that may meet a rule after the form was valid (a concurrent change) -------------------------------
+    def _refused(self, request, error):
+        message = str(error) if isinstance(error, PermissionDenied) else " ".join(_messages_of(error))
+        self.message_user(request, message or _("This change was refused."), level=messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:  # the transaction rolled back: nothing was saved
+            return self._refused(request, error)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:
+            return self._refused(request, error)
+
+    def response_action(self, request, queryset):
+        try:
+            with transaction.atomic():
+                return super().response_action(request, queryset)
+        except (ValidationError, PermissionDenied) as error:
+            return self._refused(request, error)
+
+    # --- history: the same rows as the change list, reverts through the writer ------------------------------------
+    def _require_in_scope(self, request, object_id):
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        if request.method == "POST" and not self.has_change_permission(request, self.get_object(request, object_id)):
+            raise PermissionDenied
+        try:
+            with transaction.atomic():
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        except ValidationError as error:
+            return self._refused(request, error)
+
+
+def _messages_of(error: ValidationError) -> list[str]:
+    return [str(message) for message in error.messages]
