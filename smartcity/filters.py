@@ -6,8 +6,24 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 
+class VisibleChoicesMixin:
+    """Choices are only the rows the caller may see (`visible_to(request.user)`), so a draft's slug or id answers
+    exactly like one that does not exist: a filter never tells that a hidden row is there."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if hasattr(queryset, "visible_to"):
+            return queryset.visible_to(getattr(request, "user", None))
+        return queryset
+
+
+@extend_schema_field({"type": "array", "items": {"type": "integer"}})
+class IdsFilter(VisibleChoicesMixin, django_filters.ModelMultipleChoiceFilter):
+    """Rows related to any of the given ids (`?partner_id=3&partner_id=4`)."""
+
+
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
-class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
+class SlugsFilter(VisibleChoicesMixin, django_filters.ModelMultipleChoiceFilter):
     """Rows related to any of the given slugs (`?pillar=economy&pillar=living`)."""
 
     def __init__(self, *args, **kwargs):
@@ -17,7 +33,7 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class SlugFilter(django_filters.ModelChoiceFilter):
+class SlugFilter(VisibleChoicesMixin, django_filters.ModelChoiceFilter):
     """Rows related to the given slug."""
 
     def __init__(self, *args, **kwargs):
