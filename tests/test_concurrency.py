@@ -89,8 +89,8 @@ def test_two_concurrent_patches_from_the_same_read_one_wins_one_is_412(portal):
         status, _body, etag = call("GET", url)
         assert status == 200 and etag
         first, second = at_once(
-            lambda r=round_: call("PATCH", url, {"title_en": f"a{r}"}, **{"If-Match": etag}),
-            lambda r=round_: call("PATCH", url, {"title_en": f"b{r}"}, **{"If-Match": etag}),
+            lambda r=round_, tag=etag: call("PATCH", url, {"title_en": f"a{r}"}, **{"If-Match": tag}),
+            lambda r=round_, tag=etag: call("PATCH", url, {"title_en": f"b{r}"}, **{"If-Match": tag}),
         )
         assert sorted([first[0], second[0]]) == [200, 412], (first, second)
         winner = f"a{round_}" if first[0] == 200 else f"b{round_}"
