@@ -1,14 +1,15 @@
-from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.translation import ngettext
 
 from pillars.models import Agency
-from smartcity.scoping import MANAGE_ALL_AGENCIES
+from smartcity import scoping
+from smartcity.admin import ParentAwareFormSet, ServiceAdmin, ServiceInlineMixin
+from smartcity.services import writer_for
 
 from . import services
 from .models import (
@@ -34,25 +35,24 @@ def _kept_forms(formset):
     ]
 
 
-# --- Schemes --------------------------------------------------------------------------------------
-class SchemeDimensionFormSet(BaseInlineFormSet):
+# --- Schemes: each row through its writer; the rules on the whole set (weights, bands) are the services' -----
+class SchemeDimensionFormSet(ParentAwareFormSet):
     def clean(self):
         super().clean()
         if not any(self.errors):
-            services.weights_validate(weights=[form.cleaned_data["weight"] for form in _kept_forms(self)])
+            weights = [form.cleaned_data["weight"] for form in _kept_forms(self)]
+            services.scheme_parts_validate(scheme=self.instance, weights=weights, bands=[])
 
 
-class SchemeBandFormSet(BaseInlineFormSet):
+class SchemeBandFormSet(ParentAwareFormSet):
     def clean(self):
         super().clean()
-        scheme = self.instance
-        if any(self.errors) or scheme.scale_min is None or scheme.scale_max is None:
-            return
-        bands = [(form.cleaned_data["lower"], form.cleaned_data["upper"]) for form in _kept_forms(self)]
-        services.bands_validate(bands=bands, scale_min=scheme.scale_min, scale_max=scheme.scale_max)
+        if not any(self.errors):
+            bands = [(form.cleaned_data["lower"], form.cleaned_data["upper"]) for form in _kept_forms(self)]
+            services.scheme_parts_validate(scheme=self.instance, weights=None, bands=bands)
 
 
-class SchemeDimensionInline(admin.TabularInline):
+class SchemeDimensionInline(ServiceInlineMixin, admin.TabularInline):
     model = SchemeDimension
     formset = SchemeDimensionFormSet
     fields = ["order", "code", "name_id", "name_en", "weight"]
@@ -61,7 +61,7 @@ class SchemeDimensionInline(admin.TabularInline):
         return len(services.DEFAULT_DIMENSIONS) if obj is None else 0
 
 
-class SchemeBandInline(admin.TabularInline):
+class SchemeBandInline(ServiceInlineMixin, admin.TabularInline):
     model = SchemeBand
     formset = SchemeBandFormSet
     fields = ["label_id", "label_en", "lower", "upper"]
@@ -69,7 +69,9 @@ class SchemeBandInline(admin.TabularInline):
 
 
 @admin.register(EvaluationScheme)
-class EvaluationSchemeAdmin(SimpleHistoryAdmin):
+class EvaluationSchemeAdmin(ServiceAdmin):
+    """Schemes, their dimensions and bands; the writers recompute the indices when weights or decimals change."""
+
     list_display = ["name", "year", "issuing_body", "scale_min", "scale_max", "decimals", "publication"]
     list_filter = ["year", "publication"]
     search_fields = ["name", "issuing_body"]
@@ -85,35 +87,10 @@ class EvaluationSchemeAdmin(SimpleHistoryAdmin):
             ]
         return kwargs
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.scheme_recompute_indices(scheme=form.instance)
 
-
-# --- Evaluations ----------------------------------------------------------------------------------
-class ScoreFormSet(BaseInlineFormSet):
-    """Scores must sit inside the evaluation's scheme scale (and belong to its scheme)."""
-
-    def clean(self):
-        super().clean()
-        scheme = getattr(self.instance, "scheme", None) if self.instance.scheme_id else None
-        if any(self.errors) or scheme is None:
-            return
-        for form in _kept_forms(self):
-            dimension = form.cleaned_data.get("dimension")
-            if dimension is not None and dimension.scheme_id != scheme.pk:
-                raise ValidationError(
-                    _("%(dimension)s is not a dimension of %(scheme)s."),
-                    code="foreign_dimension",
-                    params={"dimension": dimension, "scheme": scheme},
-                )
-            label = dimension or form.cleaned_data.get("pillar")
-            services.score_validate(score=form.cleaned_data["score"], scheme=scheme, label=str(label))
-
-
-class DimensionScoreInline(admin.TabularInline):
+# --- Evaluations: scores, findings and visits through their writers; the status only by the workflow steps ------
+class DimensionScoreInline(ServiceInlineMixin, admin.TabularInline):
     model = DimensionScore
-    formset = ScoreFormSet
     fields = ["dimension", "score"]
     extra = 0
 
@@ -124,29 +101,42 @@ class DimensionScoreInline(admin.TabularInline):
         return field
 
 
-class PillarScoreInline(admin.TabularInline):
+class PillarScoreInline(ServiceInlineMixin, admin.TabularInline):
     model = PillarScore
-    formset = ScoreFormSet
     fields = ["pillar", "score"]
     extra = 0
 
 
-class FindingInline(admin.TabularInline):
+class FindingInline(ServiceInlineMixin, admin.TabularInline):
     model = Finding
     fields = ["pillar", "kind", "text_id", "text_en", "publication"]
     extra = 0
     show_change_link = True
 
 
-class FieldVisitInline(admin.TabularInline):
+class FieldVisitInline(ServiceInlineMixin, admin.TabularInline):
     model = FieldVisit
     fields = ["visited_on", "site", "agency", "pillar", "publication"]
     extra = 0
     show_change_link = True
 
 
+def _workflow_action(step, description, done):
+    """An admin action taking the selected evaluations one workflow step, through the step's service (all or
+    none: a refusal rolls every one back and is shown as an error, see ServiceAdmin.response_action)."""
+
+    def run(model_admin, request, queryset):
+        for evaluation in queryset:
+            step(evaluation=evaluation, actor=request.user)
+        count = len(queryset)
+        model_admin.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
+
+    run.__name__ = step.__name__
+    return admin.action(description=description, permissions=[step.__name__.removeprefix("evaluation_")])(run)
+
+
 @admin.register(Evaluation)
-class EvaluationAdmin(SimpleHistoryAdmin):
+class EvaluationAdmin(ServiceAdmin):
     list_display = [
         "year",
         "stage",
@@ -160,7 +150,7 @@ class EvaluationAdmin(SimpleHistoryAdmin):
     list_filter = ["year", "stage", "kind", "status", "publication"]
     search_fields = ["letter_number", "evaluating_body", "assessors"]
     list_select_related = ["scheme"]
-    readonly_fields = ["computed_index", "readiness_link"]
+    readonly_fields = ["status", "computed_index", "readiness_link"]
     fieldsets = [
         (None, {"fields": ["scheme", "year", "stage", "kind", "status"]}),
         (_("Assessment"), {"fields": ["evaluating_body", "assessors", "started_on", "ended_on"]}),
@@ -182,6 +172,24 @@ class EvaluationAdmin(SimpleHistoryAdmin):
         (_("Publication"), {"fields": ["publication", "publish_from", "readiness_link"]}),
     ]
     inlines = [DimensionScoreInline, PillarScoreInline, FindingInline, FieldVisitInline]
+    actions = [
+        _workflow_action(
+            services.evaluation_submit,
+            _("Submit the selected draft evaluations"),
+            lambda count: ngettext("%(count)d evaluation submitted.", "%(count)d evaluations submitted.", count),
+        ),
+        _workflow_action(
+            services.evaluation_finalise,
+            _("Finalise the selected submitted evaluations"),
+            lambda count: ngettext("%(count)d evaluation finalised.", "%(count)d evaluations finalised.", count),
+        ),
+    ]
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("evaluations.submit_evaluation")
+
+    def has_finalise_permission(self, request):
+        return request.user.has_perm("evaluations.finalise_evaluation")
 
     @admin.display(description=_("readiness"))
     def readiness_link(self, obj):
@@ -189,25 +197,9 @@ class EvaluationAdmin(SimpleHistoryAdmin):
             return "—"
         return format_html('<a href="{}">{}</a>', reverse("evaluations:readiness", args=[obj.pk]), _("What is missing"))
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-
-        class EvaluationForm(form):
-            def clean(self):
-                cleaned = super().clean()
-                if cleaned.get("scheme") and cleaned.get("year"):
-                    services.evaluation_scheme_validate(year=cleaned["year"], scheme=cleaned["scheme"])
-                return cleaned
-
-        return EvaluationForm
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.evaluation_recompute_index(evaluation=form.instance)
-
 
 # --- Findings and follow-ups ----------------------------------------------------------------------
-class FollowUpInline(admin.TabularInline):
+class FollowUpInline(ServiceInlineMixin, admin.TabularInline):
     model = FollowUpAction
     fields = ["title_id", "owner_agency", "due_on", "status", "done_on", "publication"]
     extra = 0
@@ -215,7 +207,7 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(ServiceAdmin):
     list_display = ["__str__", "evaluation", "pillar", "kind", "publication"]
     list_filter = ["kind", "pillar", "evaluation__year", "publication"]
     list_select_related = ["evaluation", "pillar"]
@@ -239,8 +231,11 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(FollowUpAction)
-class FollowUpActionAdmin(SimpleHistoryAdmin):
-    """OPD editors see every follow-up but change only their own agency's."""
+class FollowUpActionAdmin(ServiceAdmin):
+    """OPD editors see every follow-up (the change list and history pages list them all) but change only their
+    own agency's: the change permission on a row is the writer's own rule, so the change form, the history
+    page's revert and the delete page refuse another agency's follow-up alike, and the writer checks it again
+    on the row as it stands and as it would become."""
 
     list_display = ["title_id", "owner_agency", "due_on", "status", "done_on", "overdue", "publication"]
     list_filter = ["owner_agency", "status", OverdueFilter, "finding__evaluation__year", "publication"]
@@ -266,30 +261,35 @@ class FollowUpActionAdmin(SimpleHistoryAdmin):
         return obj.is_overdue_on(timezone.localdate())
 
     def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if not allowed or obj is None:
-            return allowed
-        return FollowUpAction.objects.filter(pk=obj.pk).editable_by(request.user).exists()
+        return super().has_change_permission(request, obj) and (obj is None or _writable(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or _writable(request.user, obj))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "owner_agency" and not request.user.has_perm(MANAGE_ALL_AGENCIES):
+        if db_field.name == "owner_agency" and not scoping.manages_all_agencies(request.user):
             kwargs["queryset"] = Agency.objects.filter(members=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
-        services.agency_check(actor=request.user, agency=obj.owner_agency)
-        super().save_model(request, obj, form, change)
+
+def _writable(user, obj) -> bool:
+    """Would the model's writer let `user` write `obj` as it stands? (Its rules, asked before any form is shown.)"""
+    try:
+        writer_for(type(obj)).check(before=obj, after=None, many={}, actor=user)
+    except PermissionDenied:
+        return False
+    return True
 
 
 # --- Field visits ---------------------------------------------------------------------------------
-class FieldVisitAttachmentInline(admin.TabularInline):
+class FieldVisitAttachmentInline(ServiceInlineMixin, admin.TabularInline):
     model = FieldVisitAttachment
     fields = ["kind", "file", "caption_id", "caption_en"]
     extra = 0
 
 
 @admin.register(FieldVisit)
-class FieldVisitAdmin(SimpleHistoryAdmin):
+class FieldVisitAdmin(ServiceAdmin):
     list_display = ["site", "visited_on", "evaluation", "pillar", "agency", "publication"]
     list_filter = ["pillar", "evaluation__year", "publication"]
     list_select_related = ["evaluation", "pillar", "agency"]

@@ -4,6 +4,7 @@ The 2019 field review with BPPT and its visit to Pantai Air Manis follow the new
 evaluasi program smart city", the third year in the movement). Every score, weight, band, date and letter
 number here is a DEMO FIGURE, shaped like published results but not the city's official ones.
 Idempotent: running it again updates the same rows. Pillars and agencies are looked up and skipped if absent.
+Every row is written through the app's writers and workflow services with actor=None (the system).
 """
 
 import datetime
@@ -66,11 +67,18 @@ def _scheme(year: int, weights: str) -> EvaluationScheme:
 
 
 def _evaluation(*, scheme, stage, kind, scores=None, pillar_scores=None, **fields) -> Evaluation:
+    """Write the evaluation through its writer, then take it through the workflow to final, as staff would."""
     evaluation = Evaluation.objects.filter(scheme=scheme, stage=stage, kind=kind).first()
     arguments = {"actor": None, "dimension_scores": scores, "pillar_scores": pillar_scores, "year": scheme.year}
     if evaluation:
-        return services.evaluation_update(evaluation=evaluation, **arguments, **fields)
-    return services.evaluation_create(scheme=scheme, stage=stage, kind=kind, **arguments, **fields)
+        evaluation = services.evaluation_update(evaluation=evaluation, **arguments, **fields)
+    else:
+        evaluation = services.evaluation_create(scheme=scheme, stage=stage, kind=kind, **arguments, **fields)
+    if evaluation.status == EvaluationStatus.DRAFT:
+        evaluation = services.evaluation_submit(evaluation=evaluation, actor=None)
+    if evaluation.status == EvaluationStatus.SUBMITTED:
+        evaluation = services.evaluation_finalise(evaluation=evaluation, actor=None)
+    return evaluation
 
 
 def _final_result(year: int, pillars: dict[str, Pillar]) -> Evaluation:
@@ -80,7 +88,6 @@ def _final_result(year: int, pillars: dict[str, Pillar]) -> Evaluation:
         scheme=_scheme(year, weights),
         stage=EvaluationStage.FINAL,
         kind=EvaluationKind.NATIONAL,
-        status=EvaluationStatus.FINAL,
         evaluating_body=MINISTRY,
         letter_number=f"DEMO-{year}/SC",
         letter_date=letter_date,
@@ -107,7 +114,6 @@ def _field_review(scheme: EvaluationScheme) -> Evaluation:
         scheme=scheme,
         stage=EvaluationStage.STAGE_II,
         kind=EvaluationKind.FIELD_REVIEW,
-        status=EvaluationStatus.FINAL,
         evaluating_body=BPPT,
         assessors="Tim asesor BPPT",
         started_on=day,

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pillars.models import Agency, Pillar
-from smartcity.filters import SlugsFilter
+from smartcity.filters import IdsFilter, SlugsFilter, YearFilter
 
 from .choices import EvaluationKind, EvaluationStage, EvaluationStatus, FindingKind, FollowUpStatus
 from .models import Evaluation, EvaluationScheme, FieldVisit, Finding, FollowUpAction
@@ -12,19 +12,18 @@ from .models import Evaluation, EvaluationScheme, FieldVisit, Finding, FollowUpA
 def pillar_filters(field_name: str):
     """The `pillar_id` and `pillar` (slug) pair of filters on `field_name`."""
     return (
-        django_filters.ModelMultipleChoiceFilter(
-            field_name=field_name, queryset=Pillar.objects.all(), label=_("Pillar (ID)")
-        ),
+        IdsFilter(field_name=field_name, queryset=Pillar.objects.all(), label=_("Pillar (ID)")),
         SlugsFilter(field_name=f"{field_name}__slug", queryset=Pillar.objects.all(), label=_("Pillar (slug)")),
     )
 
 
 class EvaluationSchemeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
+    year = YearFilter(label=_("Year"))
 
     class Meta:
         model = EvaluationScheme
-        fields = ["id", "year", "issuing_body"]
+        fields = ["id", "issuing_body"]
 
     def search(self, queryset, name, value):
         if not value.strip():
@@ -34,17 +33,16 @@ class EvaluationSchemeFilterSet(django_filters.FilterSet):
 
 class EvaluationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    scheme_id = django_filters.ModelMultipleChoiceFilter(
-        field_name="scheme", queryset=EvaluationScheme.objects.all(), label=_("Scheme (ID)")
-    )
+    scheme_id = IdsFilter(field_name="scheme", queryset=EvaluationScheme.objects.all(), label=_("Scheme (ID)"))
     stage = django_filters.MultipleChoiceFilter(choices=EvaluationStage.choices, label=_("Stage"))
     kind = django_filters.MultipleChoiceFilter(choices=EvaluationKind.choices, label=_("Kind"))
     status = django_filters.MultipleChoiceFilter(choices=EvaluationStatus.choices, label=_("Status"))
     pillar_id, pillar = pillar_filters("pillar_scores__pillar")
+    year = YearFilter(label=_("Year"))
 
     class Meta:
         model = Evaluation
-        fields = ["id", "year"]
+        fields = ["id"]
 
     def search(self, queryset, name, value):
         if not value.strip():
@@ -56,10 +54,8 @@ class EvaluationFilterSet(django_filters.FilterSet):
 
 class FindingFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    evaluation_id = django_filters.ModelMultipleChoiceFilter(
-        field_name="evaluation", queryset=Evaluation.objects.all(), label=_("Evaluation (ID)")
-    )
-    year = django_filters.NumberFilter(field_name="evaluation__year", label=_("Year"))
+    evaluation_id = IdsFilter(field_name="evaluation", queryset=Evaluation.objects.all(), label=_("Evaluation (ID)"))
+    year = YearFilter(field_name="evaluation__year", label=_("Year"))
     kind = django_filters.MultipleChoiceFilter(choices=FindingKind.choices, label=_("Kind"))
     pillar_id, pillar = pillar_filters("pillar")
 
@@ -75,18 +71,14 @@ class FindingFilterSet(django_filters.FilterSet):
 
 class FollowUpActionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    finding_id = django_filters.ModelMultipleChoiceFilter(
-        field_name="finding", queryset=Finding.objects.all(), label=_("Finding (ID)")
-    )
-    evaluation_id = django_filters.ModelMultipleChoiceFilter(
+    finding_id = IdsFilter(field_name="finding", queryset=Finding.objects.all(), label=_("Finding (ID)"))
+    evaluation_id = IdsFilter(
         field_name="finding__evaluation", queryset=Evaluation.objects.all(), label=_("Evaluation (ID)")
     )
-    year = django_filters.NumberFilter(field_name="finding__evaluation__year", label=_("Year"))
+    year = YearFilter(field_name="finding__evaluation__year", label=_("Year"))
     status = django_filters.MultipleChoiceFilter(choices=FollowUpStatus.choices, label=_("Status"))
     pillar_id, pillar = pillar_filters("finding__pillar")
-    agency_id = django_filters.ModelMultipleChoiceFilter(
-        field_name="owner_agency", queryset=Agency.objects.all(), label=_("Agency (ID)")
-    )
+    agency_id = IdsFilter(field_name="owner_agency", queryset=Agency.objects.all(), label=_("Agency (ID)"))
     agency = SlugsFilter(field_name="owner_agency__slug", queryset=Agency.objects.all(), label=_("Agency (slug)"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
 
@@ -107,14 +99,10 @@ class FollowUpActionFilterSet(django_filters.FilterSet):
 
 class FieldVisitFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    evaluation_id = django_filters.ModelMultipleChoiceFilter(
-        field_name="evaluation", queryset=Evaluation.objects.all(), label=_("Evaluation (ID)")
-    )
-    year = django_filters.NumberFilter(field_name="evaluation__year", label=_("Year"))
+    evaluation_id = IdsFilter(field_name="evaluation", queryset=Evaluation.objects.all(), label=_("Evaluation (ID)"))
+    year = YearFilter(field_name="evaluation__year", label=_("Year"))
     pillar_id, pillar = pillar_filters("pillar")
-    agency_id = django_filters.ModelMultipleChoiceFilter(
-        field_name="agency", queryset=Agency.objects.all(), label=_("Agency (ID)")
-    )
+    agency_id = IdsFilter(field_name="agency", queryset=Agency.objects.all(), label=_("Agency (ID)"))
     agency = SlugsFilter(field_name="agency__slug", queryset=Agency.objects.all(), label=_("Agency (slug)"))
 
     class Meta:

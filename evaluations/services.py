@@ -1,34 +1,43 @@
-"""Writes of the evaluations app. Every rule that spans rows lives here, once: weights add up to 100,
-bands do not overlap, scores stay inside the scheme's scale, the index is computed from the scores.
+"""Writes of the evaluations app: one writer per model users change (smartcity/services.py), each rule once.
 
-Admin (formset clean, save_related), API and demo loader all call these functions; each service runs in
-one transaction, so bad input is refused with a ValidationError and nothing is saved.
+The rules: a scheme's weights add up to 100 and its bands lie inside its scale without overlapping; a score lies
+inside its scheme's scale with the scheme's decimals; an evaluation uses the scheme of its own year and changes
+status only through `evaluation_submit` and `evaluation_finalise`; an OPD editor writes only their own agency's
+follow-ups, as they stand and as they would become. Whatever changes scores or weights recomputes the index.
+
+Every door reaches these writers: the API (RecordViewSet), the admin's forms, inlines, history reverts and bulk
+actions (ServiceAdmin), and the demo loader (actor=None). Rules that need a whole set of rows (the weights, the
+bands) run on the set where a door writes the set: the scheme writer (API, demo) and the admin's inline formsets,
+which call the same functions.
 """
 
 import datetime
 from collections.abc import Iterable
+from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from smartcity import scoping
 from smartcity.notifications import notify
 from smartcity.roles import OPD_EDITOR
-from smartcity.scoping import MANAGE_ALL_AGENCIES
+from smartcity.services import Writer, model_delete, model_save, register
 from smartcity.tasks import enqueue
 
 from . import reports
-from .choices import ExportFormat, ExportStatus
+from .choices import EvaluationStatus, ExportFormat, ExportStatus
 from .models import (
     DimensionScore,
     Evaluation,
     EvaluationScheme,
     FieldVisit,
+    FieldVisitAttachment,
     Finding,
     FollowUpAction,
     FollowUpDigest,
@@ -47,6 +56,16 @@ DEFAULT_DIMENSIONS = [
     ("quick-win", "Quick Win", "Quick Win"),
 ]
 HUNDRED = Decimal(100)
+
+
+def _related(row, name: str):
+    """`row.<name>`, or None while the row does not name one yet (a form that left it empty)."""
+    if row is None:
+        return None
+    try:
+        return getattr(row, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 # --- Rules ----------------------------------------------------------------------------------------
@@ -123,90 +142,244 @@ def evaluation_scheme_validate(*, year: int, scheme: EvaluationScheme) -> None:
         raise ValidationError({"scheme": ValidationError(message, code="year_mismatch", params=params)})
 
 
-def agency_check(*, actor, agency) -> None:
-    """OPD editors act only for the agencies they belong to; Diskominfo staff for every agency.
-    No actor means the system itself (the demo loader, a data migration)."""
-    if actor is None or actor.is_superuser or actor.has_perm(MANAGE_ALL_AGENCIES):
+def scheme_parts_validate(*, scheme: EvaluationScheme, weights: Iterable[Decimal] | None, bands) -> None:
+    """The set rules of a scheme as it would become: `weights` of all its dimensions (None: unchanged) add up to
+    100; `bands`, (from, to) pairs of all its bands, fit its scale and do not overlap."""
+    if weights is not None:
+        weights_validate(weights=weights)
+    if scheme.scale_min is not None and scheme.scale_max is not None:
+        bands_validate(bands=bands, scale_min=scheme.scale_min, scale_max=scheme.scale_max)
+
+
+def band_rules(*, before, after, many, actor) -> None:
+    """A band lies inside its scheme's scale (that bands do not overlap is checked on the whole set)."""
+    scheme = _related(after, "scheme")
+    if scheme is None or after.lower is None or after.upper is None:
         return
-    if not agency.members.filter(pk=actor.pk).exists():
-        raise PermissionDenied(_("You can only edit the follow-ups of your own agency."))
+    scheme_parts_validate(scheme=scheme, weights=None, bands=[(after.lower, after.upper)])
 
 
-def _save(obj, *, actor, fields: dict):
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    obj._history_user = actor  # simple-history: who changed it, also outside a request
-    obj.full_clean()
-    obj.save()
-    return obj
+def _score_rule(score, scheme, label) -> None:
+    try:
+        score_validate(score=score, scheme=scheme, label=str(label))
+    except ValidationError as error:
+        raise ValidationError({"score": error.error_list}) from error
+
+
+def dimension_score_rules(*, before, after, many, actor) -> None:
+    """A dimension score is for a dimension of its evaluation's scheme, inside that scheme's scale."""
+    dimension, scheme = _related(after, "dimension"), _related(_related(after, "evaluation"), "scheme")
+    if dimension is None or scheme is None or after.score is None:
+        return
+    if dimension.scheme_id != scheme.pk:
+        message = _("%(dimension)s is not a dimension of %(scheme)s.")
+        error = ValidationError(message, code="foreign_dimension", params={"dimension": dimension, "scheme": scheme})
+        raise ValidationError({"dimension": error})
+    _score_rule(after.score, scheme, dimension)
+
+
+def pillar_score_rules(*, before, after, many, actor) -> None:
+    """A pillar score lies inside its evaluation's scheme's scale, with the scheme's decimals."""
+    scheme = _related(_related(after, "evaluation"), "scheme")
+    if scheme is not None and after.score is not None:
+        _score_rule(after.score, scheme, _related(after, "pillar") or "")
+
+
+def _evaluation_row_rules(after) -> None:
+    scheme = _related(after, "scheme")
+    if after is not None and scheme is not None:
+        evaluation_scheme_validate(year=after.year, scheme=scheme)
+
+
+def evaluation_rules(*, before, after, many, actor) -> None:
+    """An evaluation uses the scheme of its own year; it starts as a draft and its status changes only through
+    the workflow steps (`evaluation_submit`, `evaluation_finalise`), never through an edit, import or revert."""
+    _evaluation_row_rules(after)
+    if after is not None and after.status != (before.status if before is not None else EvaluationStatus.DRAFT):
+        message = _("The status changes only by submitting or finalising the evaluation.")
+        raise ValidationError({"status": ValidationError(message, code="status_by_workflow")})
+
+
+def follow_up_rules(*, before, after, many, actor) -> None:
+    """An OPD editor writes only their own agency's follow-ups, as they stand and as they would become."""
+    for row in (before, after):
+        if row is not None:
+            scoping.require_agency(actor, _related(row, "owner_agency"))
+
+
+# --- Writers ----------------------------------------------------------------------------------------------
+@contextmanager
+def _errors_under(field: str):
+    """Report a nested row's errors under the list that carried it (`dimension_scores`, `pillar_scores`)."""
+    try:
+        yield
+    except ValidationError as error:
+        errors = error.error_list if not hasattr(error, "error_dict") else sum(error.error_dict.values(), [])
+        raise ValidationError({field: errors}) from error
+
+
+class SchemeWriter(Writer):
+    """A scheme is written with its dimensions and bands, when the write gives them, as one whole: the set rules
+    run on the set as it would become, and every index under the scheme is recomputed (weights or decimals)."""
+
+    @transaction.atomic
+    def create(self, *, data, actor):
+        data = dict(data)
+        parts = {"dimensions": data.pop("dimensions", None), "bands": data.pop("bands", None)}
+        scheme = super().create(data=data, actor=actor)
+        _scheme_set_parts(scheme=scheme, actor=actor, **parts)
+        return scheme
+
+    @transaction.atomic
+    def update(self, *, instance, data, actor, read_version=None):
+        data = dict(data)
+        parts = {"dimensions": data.pop("dimensions", None), "bands": data.pop("bands", None)}
+        scheme = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
+        _scheme_set_parts(scheme=scheme, actor=actor, **parts)
+        scheme_recompute_indices(scheme=scheme, actor=actor)
+        return scheme
+
+
+class SchemeDimensionWriter(Writer):
+    """A dimension's weight counts in every index of its scheme: each write recomputes them."""
+
+    @transaction.atomic
+    def create(self, *, data, actor):
+        dimension = super().create(data=data, actor=actor)
+        scheme_recompute_indices(scheme=dimension.scheme, actor=actor)
+        return dimension
+
+    @transaction.atomic
+    def update(self, *, instance, data, actor, read_version=None):
+        dimension = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
+        scheme_recompute_indices(scheme=dimension.scheme, actor=actor)
+        return dimension
+
+    @transaction.atomic
+    def delete(self, *, instance, actor):
+        scheme = EvaluationScheme.objects.get(pk=instance.scheme_id)
+        super().delete(instance=instance, actor=actor)
+        scheme_recompute_indices(scheme=scheme, actor=actor)
+
+
+class EvaluationWriter(Writer):
+    """An evaluation is written with its scores, when the write gives them ({"dimension": code, "score"} and
+    {"pillar": Pillar, "score"} lists replacing the old sets), and its index recomputed, in one transaction."""
+
+    @transaction.atomic
+    def create(self, *, data, actor):
+        data = dict(data)
+        parts = {
+            "dimension_scores": data.pop("dimension_scores", None),
+            "pillar_scores": data.pop("pillar_scores", None),
+        }
+        evaluation = super().create(data=data, actor=actor)
+        return evaluation_set_scores(evaluation=evaluation, actor=actor, **parts)
+
+    @transaction.atomic
+    def update(self, *, instance, data, actor, read_version=None):
+        data = dict(data)
+        parts = {
+            "dimension_scores": data.pop("dimension_scores", None),
+            "pillar_scores": data.pop("pillar_scores", None),
+        }
+        evaluation = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
+        return evaluation_set_scores(evaluation=evaluation, actor=actor, **parts)
+
+
+class DimensionScoreWriter(Writer):
+    """A dimension score counts in its evaluation's index: each write recomputes it, whichever door it came through."""
+
+    @transaction.atomic
+    def create(self, *, data, actor):
+        score = super().create(data=data, actor=actor)
+        evaluation_recompute_index(evaluation=Evaluation.objects.get(pk=score.evaluation_id), actor=actor)
+        return score
+
+    @transaction.atomic
+    def update(self, *, instance, data, actor, read_version=None):
+        score = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
+        evaluation_recompute_index(evaluation=Evaluation.objects.get(pk=score.evaluation_id), actor=actor)
+        return score
+
+    @transaction.atomic
+    def delete(self, *, instance, actor):
+        evaluation_id = instance.evaluation_id
+        super().delete(instance=instance, actor=actor)
+        evaluation_recompute_index(evaluation=Evaluation.objects.get(pk=evaluation_id), actor=actor)
+
+
+# One writer per model users change; every door reaches them by writer_for(). Schemes and evaluations are
+# official records: the delete permission is the Administrator's alone, and a row still referenced is refused
+# (ProtectedError, a 409 in the API): an evaluation's scores, findings and visits go first, deliberately.
+SCHEME = register(SchemeWriter(EvaluationScheme))
+SCHEME_DIMENSION = register(SchemeDimensionWriter(SchemeDimension))
+SCHEME_BAND = register(Writer(SchemeBand, rules=band_rules))
+EVALUATION = register(EvaluationWriter(Evaluation, rules=evaluation_rules))
+DIMENSION_SCORE = register(DimensionScoreWriter(DimensionScore, rules=dimension_score_rules))
+PILLAR_SCORE = register(Writer(PillarScore, rules=pillar_score_rules))
+FINDING = register(Writer(Finding))
+FOLLOW_UP = register(Writer(FollowUpAction, rules=follow_up_rules))
+FIELD_VISIT = register(Writer(FieldVisit))
+FIELD_VISIT_ATTACHMENT = register(Writer(FieldVisitAttachment))
+
+evaluation_delete = EVALUATION.delete
+finding_delete, follow_up_delete, field_visit_delete = FINDING.delete, FOLLOW_UP.delete, FIELD_VISIT.delete
 
 
 # --- Schemes --------------------------------------------------------------------------------------
-@transaction.atomic
 def scheme_create(*, actor, dimensions: list[dict], bands: list[dict] | None = None, **fields) -> EvaluationScheme:
     """Create a year's scheme with its weighted dimensions and its bands."""
-    scheme = _save(EvaluationScheme(), actor=actor, fields=fields)
-    _scheme_set_parts(scheme=scheme, actor=actor, dimensions=dimensions, bands=bands or [])
-    return scheme
+    return SCHEME.create(data={**fields, "dimensions": dimensions, "bands": bands or []}, actor=actor)
 
 
-@transaction.atomic
 def scheme_update(
     *, scheme: EvaluationScheme, actor, dimensions: list[dict] | None = None, bands: list[dict] | None = None, **fields
 ) -> EvaluationScheme:
     """Change a scheme; dimensions and bands, when given, replace the old ones and the indices are recomputed."""
-    _save(scheme, actor=actor, fields=fields)
-    _scheme_set_parts(scheme=scheme, actor=actor, dimensions=dimensions, bands=bands)
-    scheme_recompute_indices(scheme=scheme)
-    return scheme
+    return SCHEME.update(instance=scheme, data={**fields, "dimensions": dimensions, "bands": bands}, actor=actor)
 
 
 def _scheme_set_parts(*, scheme, actor, dimensions: list[dict] | None, bands: list[dict] | None) -> None:
-    """Check the scheme's weights and bands as they will be, then write the given dimensions and bands."""
-    weights = [d["weight"] for d in (dimensions if dimensions is not None else scheme.dimensions.values("weight"))]
-    weights_validate(weights=weights)
+    """Check the scheme's weights and bands as they will be, then write the given dimensions and bands (the
+    scheme's permission covers its parts)."""
+    weights = [dimension["weight"] for dimension in dimensions] if dimensions is not None else None
     ranges = [(b["lower"], b["upper"]) for b in (bands if bands is not None else scheme.bands.values("lower", "upper"))]
-    bands_validate(bands=ranges, scale_min=scheme.scale_min, scale_max=scheme.scale_max)
+    scheme_parts_validate(scheme=scheme, weights=weights, bands=ranges)
     if dimensions is not None:
-        scheme.dimensions.exclude(code__in=[dimension["code"] for dimension in dimensions]).delete()
+        for old in scheme.dimensions.exclude(code__in=[dimension["code"] for dimension in dimensions]):
+            model_delete(instance=old, actor=actor, rules=SCHEME_DIMENSION.rules)
         for order, data in enumerate(dimensions, start=1):
-            dimension = scheme.dimensions.filter(code=data["code"]).first() or SchemeDimension(scheme=scheme)
-            _save(dimension, actor=actor, fields={"order": order, **data})
+            dimension = scheme.dimensions.filter(code=data["code"]).first() or SchemeDimension()
+            model_save(instance=dimension, data={"scheme": scheme, "order": order, **data}, actor=actor)
     if bands is not None:
-        scheme.bands.all().delete()
+        for old in scheme.bands.all():
+            model_delete(instance=old, actor=actor, rules=SCHEME_BAND.rules)
         for data in bands:
-            _save(SchemeBand(scheme=scheme), actor=actor, fields=data)
+            model_save(instance=SchemeBand(), data={"scheme": scheme, **data}, actor=actor, rules=SCHEME_BAND.rules)
 
 
-def scheme_recompute_indices(*, scheme: EvaluationScheme) -> None:
+def scheme_recompute_indices(*, scheme: EvaluationScheme, actor=None) -> None:
     """Recompute the index of every evaluation under the scheme (after its weights or decimals changed)."""
     for evaluation in scheme.evaluations.all():
-        evaluation_recompute_index(evaluation=evaluation)
+        evaluation_recompute_index(evaluation=evaluation, actor=actor)
 
 
 # --- Evaluations and scores -----------------------------------------------------------------------
-@transaction.atomic
 def evaluation_create(
     *, actor, scheme: EvaluationScheme, dimension_scores: list[dict] | None = None, pillar_scores=None, **fields
 ) -> Evaluation:
-    """Record one stage of a year's evaluation, with its scores when given."""
-    evaluation_scheme_validate(year=fields.get("year"), scheme=scheme)
-    evaluation = _save(Evaluation(), actor=actor, fields={"scheme": scheme, **fields})
-    return evaluation_set_scores(
-        evaluation=evaluation, actor=actor, dimension_scores=dimension_scores, pillar_scores=pillar_scores
-    )
+    """Record one stage of a year's evaluation (a draft), with its scores when given."""
+    data = {"scheme": scheme, **fields, "dimension_scores": dimension_scores, "pillar_scores": pillar_scores}
+    return EVALUATION.create(data=data, actor=actor)
 
 
-@transaction.atomic
 def evaluation_update(
     *, evaluation: Evaluation, actor, dimension_scores: list[dict] | None = None, pillar_scores=None, **fields
 ) -> Evaluation:
     """Change an evaluation; scores, when given, replace its old ones."""
-    evaluation_scheme_validate(year=fields.get("year", evaluation.year), scheme=fields.get("scheme", evaluation.scheme))
-    _save(evaluation, actor=actor, fields=fields)
-    return evaluation_set_scores(
-        evaluation=evaluation, actor=actor, dimension_scores=dimension_scores, pillar_scores=pillar_scores
-    )
+    data = {**fields, "dimension_scores": dimension_scores, "pillar_scores": pillar_scores}
+    return EVALUATION.update(instance=evaluation, data=data, actor=actor)
 
 
 @transaction.atomic
@@ -218,99 +391,124 @@ def evaluation_set_scores(
     pillar_scores: list[dict] | None = None,
 ) -> Evaluation:
     """Replace the given score sets ({"dimension": code, "score"} and {"pillar": Pillar, "score"}), then
-    recompute the index. One score outside the scale refuses the whole call."""
+    recompute the index. One score outside the scale refuses the whole call. The evaluation's writer calls
+    this after checking the actor's permission on the evaluation, which covers its scores."""
     if dimension_scores is not None:
-        _set_dimension_scores(evaluation=evaluation, actor=actor, items=dimension_scores)
+        with _errors_under("dimension_scores"):
+            _set_dimension_scores(evaluation=evaluation, actor=actor, items=dimension_scores)
     if pillar_scores is not None:
-        _set_pillar_scores(evaluation=evaluation, actor=actor, items=pillar_scores)
-    return evaluation_recompute_index(evaluation=evaluation)
+        with _errors_under("pillar_scores"):
+            _set_pillar_scores(evaluation=evaluation, actor=actor, items=pillar_scores)
+    return evaluation_recompute_index(evaluation=evaluation, actor=actor)
 
 
 def _set_dimension_scores(*, evaluation: Evaluation, actor, items: list[dict]) -> None:
-    scheme = evaluation.scheme
-    dimensions = {dimension.code: dimension for dimension in scheme.dimensions.all()}
+    dimensions = {dimension.code: dimension for dimension in evaluation.scheme.dimensions.all()}
     for item in items:
         if item["dimension"] not in dimensions:
             message = _("The scheme has no dimension %(code)s.")
-            error = ValidationError(message, code="unknown_dimension", params={"code": item["dimension"]})
-            raise ValidationError({"dimension_scores": error})
-        _score_check(score=item["score"], scheme=scheme, field="dimension_scores", label=dimensions[item["dimension"]])
+            raise ValidationError(message, code="unknown_dimension", params={"code": item["dimension"]})
     codes = [item["dimension"] for item in items]
-    evaluation.dimension_scores.exclude(dimension__code__in=codes).delete()
+    for old in evaluation.dimension_scores.exclude(dimension__code__in=codes):
+        model_delete(instance=old, actor=actor, rules=DIMENSION_SCORE.rules)
     for item in items:
-        score = evaluation.dimension_scores.filter(dimension__code=item["dimension"]).first()
-        fields = {"dimension": dimensions[item["dimension"]], "score": item["score"]}
-        _save(score or DimensionScore(evaluation=evaluation), actor=actor, fields=fields)
+        score = evaluation.dimension_scores.filter(dimension__code=item["dimension"]).first() or DimensionScore()
+        data = {"evaluation": evaluation, "dimension": dimensions[item["dimension"]], "score": item["score"]}
+        model_save(instance=score, data=data, actor=actor, rules=DIMENSION_SCORE.rules)
 
 
 def _set_pillar_scores(*, evaluation: Evaluation, actor, items: list[dict]) -> None:
+    for old in evaluation.pillar_scores.exclude(pillar__in=[item["pillar"] for item in items]):
+        model_delete(instance=old, actor=actor, rules=PILLAR_SCORE.rules)
     for item in items:
-        _score_check(score=item["score"], scheme=evaluation.scheme, field="pillar_scores", label=item["pillar"])
-    evaluation.pillar_scores.exclude(pillar__in=[item["pillar"] for item in items]).delete()
-    for item in items:
-        score = evaluation.pillar_scores.filter(pillar=item["pillar"]).first()
-        _save(score or PillarScore(evaluation=evaluation), actor=actor, fields=item)
+        score = evaluation.pillar_scores.filter(pillar=item["pillar"]).first() or PillarScore()
+        model_save(instance=score, data={"evaluation": evaluation, **item}, actor=actor, rules=PILLAR_SCORE.rules)
 
 
-def _score_check(*, score, scheme, field: str, label) -> None:
-    try:
-        score_validate(score=score, scheme=scheme, label=str(label))
-    except ValidationError as error:
-        raise ValidationError({field: error.error_list}) from error
-
-
-def evaluation_recompute_index(*, evaluation: Evaluation) -> Evaluation:
+def evaluation_recompute_index(*, evaluation: Evaluation, actor=None) -> Evaluation:
     """Store the index computed from the dimension scores and weights; none while a dimension lacks a score."""
-    scheme = evaluation.scheme
+    scheme = EvaluationScheme.objects.get(pk=evaluation.scheme_id)
     dimensions = list(scheme.dimensions.all())
-    scores = {score.dimension_id: score.score for score in evaluation.dimension_scores.all()}
+    scores = dict(DimensionScore.objects.filter(evaluation=evaluation).values_list("dimension_id", "score"))
     computed = None
     if dimensions and all(dimension.pk in scores for dimension in dimensions):
         pairs = [(scores[dimension.pk], dimension.weight) for dimension in dimensions]
         computed = index_from_scores(scores=pairs, decimals=scheme.decimals)
-    if computed != evaluation.computed_index:
-        evaluation.computed_index = computed
-        evaluation.save(update_fields=["computed_index", "updated_at"])
+    stored = Evaluation.objects.get(pk=evaluation.pk)  # the history records the row as stored, not a stale copy
+    if computed != stored.computed_index:
+        stored.computed_index, stored._history_user = computed, actor
+        stored.save(update_fields=["computed_index", "updated_at"])
+    evaluation.computed_index = computed
     return evaluation
 
 
+# --- The evaluation's workflow: draft, submitted, final -------------------------------------------
+def _step(*, evaluation: Evaluation, actor, perm: str, source: str, target: str, code: str, message) -> Evaluation:
+    """Move the evaluation from `source` to `target` status, checked on the locked row as it stands."""
+    if actor is not None and not actor.has_perm(perm):
+        raise PermissionDenied(_("You do not have permission to take this step."))
+
+    def rules(*, before, after, many, actor):
+        if before.status != source:
+            raise ValidationError(message, code=code)
+        _evaluation_row_rules(after)
+
+    return model_save(instance=evaluation, data={"status": target}, actor=actor, rules=rules)
+
+
+def evaluation_submit(*, evaluation: Evaluation, actor) -> Evaluation:
+    """Hand a draft evaluation in for review: it becomes submitted."""
+    return _step(
+        evaluation=evaluation,
+        actor=actor,
+        perm="evaluations.submit_evaluation",
+        source=EvaluationStatus.DRAFT,
+        target=EvaluationStatus.SUBMITTED,
+        code="not_draft",
+        message=_("Only a draft evaluation can be submitted."),
+    )
+
+
+def evaluation_finalise(*, evaluation: Evaluation, actor) -> Evaluation:
+    """Declare a submitted evaluation final (a final result must give its official letter's number)."""
+    return _step(
+        evaluation=evaluation,
+        actor=actor,
+        perm="evaluations.finalise_evaluation",
+        source=EvaluationStatus.SUBMITTED,
+        target=EvaluationStatus.FINAL,
+        code="not_submitted",
+        message=_("Only a submitted evaluation can be finalised."),
+    )
+
+
 # --- Findings, follow-ups, field visits -----------------------------------------------------------
-@transaction.atomic
 def finding_create(*, actor, **fields) -> Finding:
     """Record a strength, weakness or recommendation of an evaluation."""
-    return _save(Finding(), actor=actor, fields=fields)
+    return FINDING.create(data=fields, actor=actor)
 
 
-@transaction.atomic
 def finding_update(*, finding: Finding, actor, **fields) -> Finding:
-    return _save(finding, actor=actor, fields=fields)
+    return FINDING.update(instance=finding, data=fields, actor=actor)
 
 
-@transaction.atomic
 def follow_up_create(*, actor, **fields) -> FollowUpAction:
     """Assign an action on a finding to an agency; OPD editors only to their own agency."""
-    agency_check(actor=actor, agency=fields["owner_agency"])
-    return _save(FollowUpAction(), actor=actor, fields=fields)
+    return FOLLOW_UP.create(data=fields, actor=actor)
 
 
-@transaction.atomic
 def follow_up_update(*, follow_up: FollowUpAction, actor, **fields) -> FollowUpAction:
     """Report progress on a follow-up; OPD editors only on their own agency's, and cannot hand it to another."""
-    agency_check(actor=actor, agency=follow_up.owner_agency)
-    if "owner_agency" in fields:
-        agency_check(actor=actor, agency=fields["owner_agency"])
-    return _save(follow_up, actor=actor, fields=fields)
+    return FOLLOW_UP.update(instance=follow_up, data=fields, actor=actor)
 
 
-@transaction.atomic
 def field_visit_create(*, actor, **fields) -> FieldVisit:
     """Record a site or agency the assessors visited."""
-    return _save(FieldVisit(), actor=actor, fields=fields)
+    return FIELD_VISIT.create(data=fields, actor=actor)
 
 
-@transaction.atomic
 def field_visit_update(*, field_visit: FieldVisit, actor, **fields) -> FieldVisit:
-    return _save(field_visit, actor=actor, fields=fields)
+    return FIELD_VISIT.update(instance=field_visit, data=fields, actor=actor)
 
 
 def follow_up_digests_send(*, today: datetime.date) -> int:

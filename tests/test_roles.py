@@ -36,6 +36,8 @@ STAFF_PILLARS = expand(
 ) | {"pillars.manage_all_agencies"}
 REPORTS = {"evaluations.view_reportexport", "evaluations.add_reportexport"}
 MOU_VERBS = {"partnerships.sign_mou", "partnerships.terminate_mou"}
+# The evaluation's workflow: evaluators submit what they assessed; only Diskominfo declares it final.
+EVALUATION_VERBS = {"evaluations.submit_evaluation", "evaluations.finalise_evaluation"}
 
 EXPECTED = {
     ADMINISTRATOR: expand("auth", {"user": ALL, "group": ALL, "permission": READ})
@@ -50,6 +52,7 @@ EXPECTED = {
     | MOU_VERBS
     | expand("evaluations", dict.fromkeys(EVALUATION_MODELS, ALL))
     | {"evaluations.view_readiness"}
+    | EVALUATION_VERBS
     | REPORTS,
     DISKOMINFO_EDITOR: STAFF_PILLARS
     | expand(
@@ -61,13 +64,14 @@ EXPECTED = {
     # Evaluations and their schemes are official records: only the Administrator deletes them.
     | expand("evaluations", dict.fromkeys(EVALUATION_MODELS, ALL) | {"evaluation": WRITE, "evaluationscheme": WRITE})
     | {"evaluations.view_readiness"}
+    | EVALUATION_VERBS
     | REPORTS,
     EVALUATOR: PILLARS_READ
     | PARTNERSHIPS_READ
     | EVALUATIONS_READ
     | expand("evaluations", {"evaluation": WRITE, "finding": WRITE, "fieldvisit": WRITE})
     | expand("evaluations", {"dimensionscore": ALL, "pillarscore": ALL, "fieldvisitattachment": ALL})
-    | {"evaluations.view_readiness"}
+    | {"evaluations.view_readiness", "evaluations.submit_evaluation"}
     | REPORTS,
     OPD_EDITOR: PILLARS_READ
     | expand("pillars", {"program": WRITE, "indicator": WRITE, "digitalservice": WRITE})

@@ -128,7 +128,8 @@ class EvaluationSerializer(serializers.ModelSerializer):
             *PUBLICATION,
             "updated_at",
         ]
-        read_only_fields = ["computed_index"]
+        # The status moves only through the `submit` and `finalise` actions: a write naming it is a 400.
+        read_only_fields = ["computed_index", "status"]
 
 
 class EvaluationBriefSerializer(serializers.ModelSerializer):

@@ -1,4 +1,7 @@
-from rest_framework import viewsets
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from evaluations import services
 from evaluations.filters import (
@@ -9,8 +12,8 @@ from evaluations.filters import (
     FollowUpActionFilterSet,
 )
 from evaluations.models import Evaluation, EvaluationScheme, FieldVisit, Finding, FollowUpAction
-from smartcity.api.caching import CachedListMixin
-from smartcity.api.permissions import PublicReadModelPermissions
+from smartcity.api.permissions import HasPerm
+from smartcity.api.views import RecordViewSet
 
 from .serializers import (
     EvaluationSchemeSerializer,
@@ -21,84 +24,59 @@ from .serializers import (
 )
 
 
-class ServiceViewSet(CachedListMixin, viewsets.ModelViewSet):
-    """Reads through `visible_to(user).with_related()` (public rows for anonymous callers); writes through
-    the app's services, after which the row is read again with its bundle."""
-
-    permission_classes = [PublicReadModelPermissions]
-    create_service = update_service = None
-    instance_argument = ""
-
-    def get_queryset(self):
-        return self.queryset.visible_to(self.request.user).with_related()
-
-    def perform_create(self, serializer):
-        obj = type(self).create_service(actor=self.request.user, **serializer.validated_data)
-        serializer.instance = self.queryset.with_related().get(pk=obj.pk)
-
-    def perform_update(self, serializer):
-        arguments = {self.instance_argument: serializer.instance, "actor": self.request.user}
-        obj = type(self).update_service(**arguments, **serializer.validated_data)
-        serializer.instance = self.queryset.with_related().get(pk=obj.pk)
-
-
-class EvaluationSchemeViewSet(ServiceViewSet):
-    """The yearly scoring schemes: scale, weighted dimensions and bands."""
+class EvaluationSchemeViewSet(RecordViewSet):
+    """The yearly scoring schemes: scale, weighted dimensions and bands (written as one whole by the writer)."""
 
     queryset = EvaluationScheme.objects.all()
     serializer_class = EvaluationSchemeSerializer
     filterset_class = EvaluationSchemeFilterSet
     ordering_fields = ["year", "issuing_body"]
-    create_service, update_service, instance_argument = services.scheme_create, services.scheme_update, "scheme"
 
 
-class EvaluationViewSet(ServiceViewSet):
-    """The city's evaluations with their dimension and pillar scores, index, band and improvement."""
+class EvaluationViewSet(RecordViewSet):
+    """The city's evaluations with their dimension and pillar scores, index, band and improvement. The status is
+    read-only here: it moves by `submit` and `finalise`, each with its own permission."""
 
     queryset = Evaluation.objects.all()
     serializer_class = EvaluationSerializer
     filterset_class = EvaluationFilterSet
     ordering_fields = ["year", "stage", "letter_date"]
-    create_service, update_service, instance_argument = (
-        services.evaluation_create,
-        services.evaluation_update,
-        "evaluation",
-    )
+
+    @extend_schema(request=None, description=_("Hand a draft evaluation in: it becomes submitted."))
+    @action(detail=True, methods=["post"], permission_classes=[HasPerm("evaluations.submit_evaluation")])
+    def submit(self, request, pk=None):
+        evaluation = services.evaluation_submit(evaluation=self.get_object(), actor=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=evaluation.pk)).data)
+
+    @extend_schema(request=None, description=_("Declare a submitted evaluation final."))
+    @action(detail=True, methods=["post"], permission_classes=[HasPerm("evaluations.finalise_evaluation")])
+    def finalise(self, request, pk=None):
+        evaluation = services.evaluation_finalise(evaluation=self.get_object(), actor=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=evaluation.pk)).data)
 
 
-class FindingViewSet(ServiceViewSet):
+class FindingViewSet(RecordViewSet):
     """Strengths, weaknesses and recommendations recorded by the assessors."""
 
     queryset = Finding.objects.all()
     serializer_class = FindingSerializer
     filterset_class = FindingFilterSet
     ordering_fields = ["kind", "pillar__order"]
-    create_service, update_service, instance_argument = services.finding_create, services.finding_update, "finding"
 
 
-class FollowUpActionViewSet(ServiceViewSet):
+class FollowUpActionViewSet(RecordViewSet):
     """Follow-up actions on the findings; OPD editors change only their own agency's."""
 
     queryset = FollowUpAction.objects.all()
     serializer_class = FollowUpActionSerializer
     filterset_class = FollowUpActionFilterSet
     ordering_fields = ["due_on", "status"]
-    create_service, update_service, instance_argument = (
-        services.follow_up_create,
-        services.follow_up_update,
-        "follow_up",
-    )
 
 
-class FieldVisitViewSet(ServiceViewSet):
+class FieldVisitViewSet(RecordViewSet):
     """The sites and agencies the assessors visited, with photos and documents."""
 
     queryset = FieldVisit.objects.all()
     serializer_class = FieldVisitSerializer
     filterset_class = FieldVisitFilterSet
     ordering_fields = ["visited_on"]
-    create_service, update_service, instance_argument = (
-        services.field_visit_create,
-        services.field_visit_update,
-        "field_visit",
-    )

@@ -70,7 +70,11 @@ class Evaluation(PublishableModel, TimeStampedModel):
         ordering = ["-year", "-started_on", "pk"]
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
-        permissions = [("view_readiness", _("Can see what evidence an evaluation still lacks"))]
+        permissions = [
+            ("view_readiness", _("Can see what evidence an evaluation still lacks")),
+            ("submit_evaluation", _("Can submit a draft evaluation")),
+            ("finalise_evaluation", _("Can finalise a submitted evaluation")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "stage", "kind"], name="%(app_label)s_%(class)s_unique_stage"),
             models.CheckConstraint(

@@ -145,7 +145,9 @@ class TestEvaluationApi(EvaluationsApiTests):
         api_client.force_authenticate(make_user("evaluations.change_evaluation", "evaluations.view_evaluation"))
         evaluation = EvaluationFactory()
         response = api_client.patch(self.detail_url(evaluation), {"computed_index": "4.00", "improvement": "1"})
-        assert response.status_code == 200 and response.data["computed_index"] is None
+        assert response.status_code == 400 and set(response.data["errors"]) == {"computed_index", "improvement"}
+        evaluation.refresh_from_db()
+        assert evaluation.computed_index is None
 
 
 class TestFindingApi(EvaluationsApiTests):

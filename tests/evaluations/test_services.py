@@ -46,9 +46,9 @@ SCHEME = {"name": "Skema 2024", "year": 2024, "issuing_body": "Komdigi", "scale_
 
 
 # --- Weights --------------------------------------------------------------------------------------
-def test_scheme_create_stores_dimensions_in_order_and_bands(make_user):
+def test_scheme_create_stores_dimensions_in_order_and_bands(diskominfo):
     scheme = services.scheme_create(
-        actor=make_user(), dimensions=dims(10, 20, 30, 30, 10), bands=[band(0, "2.99"), band(3, 4)], **SCHEME
+        actor=diskominfo, dimensions=dims(10, 20, 30, 30, 10), bands=[band(0, "2.99"), band(3, 4)], **SCHEME
     )
     assert [(d.code, d.order, d.weight) for d in scheme.dimensions.order_by("order")][:2] == [
         ("baseline", 1, Decimal("10")),
@@ -58,9 +58,9 @@ def test_scheme_create_stores_dimensions_in_order_and_bands(make_user):
 
 
 @pytest.mark.parametrize("weights", [(10, 20, 30, 30, 9), (10, 20, 30, 30, 11), ("10.5", 20, 30, 30, 10)])
-def test_scheme_create_refuses_weights_that_do_not_add_up_to_100_and_saves_nothing(make_user, weights):
+def test_scheme_create_refuses_weights_that_do_not_add_up_to_100_and_saves_nothing(diskominfo, weights):
     with pytest.raises(ValidationError) as error:
-        services.scheme_create(actor=make_user(), dimensions=dims(*weights), **SCHEME)
+        services.scheme_create(actor=diskominfo, dimensions=dims(*weights), **SCHEME)
     assert error.value.code == "weights_sum"
     assert not EvaluationScheme.objects.exists() and not SchemeDimension.objects.exists()
 
@@ -69,10 +69,10 @@ def test_weights_may_be_decimals_adding_up_to_100():
     services.weights_validate(weights=[Decimal("33.33"), Decimal("33.33"), Decimal("33.34")])
 
 
-def test_scheme_update_with_bad_weights_keeps_the_old_ones(make_user):
+def test_scheme_update_with_bad_weights_keeps_the_old_ones(diskominfo):
     scheme = EvaluationSchemeFactory()
     with pytest.raises(ValidationError):
-        services.scheme_update(scheme=scheme, actor=make_user(), dimensions=dims(50, 50, 50, 50, 50), name="Renamed")
+        services.scheme_update(scheme=scheme, actor=diskominfo, dimensions=dims(50, 50, 50, 50, 50), name="Renamed")
     scheme.refresh_from_db()
     assert scheme.name != "Renamed"
     assert sorted(scheme.dimensions.values_list("weight", flat=True)) == [10, 10, 20, 30, 30]
@@ -106,10 +106,10 @@ def test_bands_outside_the_scale_or_reversed_are_refused(bands):
     assert error.value.code == "band_outside_scale"
 
 
-def test_scheme_create_with_overlapping_bands_saves_nothing(make_user):
+def test_scheme_create_with_overlapping_bands_saves_nothing(diskominfo):
     with pytest.raises(ValidationError):
         services.scheme_create(
-            actor=make_user(), dimensions=dims(10, 20, 30, 30, 10), bands=[band(0, 3), band(2, 4)], **SCHEME
+            actor=diskominfo, dimensions=dims(10, 20, 30, 30, 10), bands=[band(0, 3), band(2, 4)], **SCHEME
         )
     assert not EvaluationScheme.objects.exists() and not SchemeBand.objects.exists()
 
@@ -123,38 +123,38 @@ def test_index_rounds_half_up_at_the_boundary():
     assert services.index_from_scores(scores=[(Decimal("3.25"), Decimal(100))], decimals=1) == Decimal("3.3")
 
 
-def test_set_scores_computes_the_weighted_index_with_the_schemes_decimals(make_user):
+def test_set_scores_computes_the_weighted_index_with_the_schemes_decimals(diskominfo):
     evaluation = EvaluationFactory()  # weights 10/20/30/30/10
     services.evaluation_set_scores(
-        evaluation=evaluation, actor=make_user(), dimension_scores=scores("3.00", "3.10", "2.80", "2.70", "3.00")
+        evaluation=evaluation, actor=diskominfo, dimension_scores=scores("3.00", "3.10", "2.80", "2.70", "3.00")
     )
     evaluation.refresh_from_db()
     assert evaluation.computed_index == Decimal("2.87")
 
 
-def test_index_rounds_half_up_through_the_service(make_user):
+def test_index_rounds_half_up_through_the_service(diskominfo):
     scheme = EvaluationSchemeFactory(dimensions={"a": 90, "b": 10})
     evaluation = EvaluationFactory(scheme=scheme)
     services.evaluation_set_scores(
-        evaluation=evaluation, actor=make_user(), dimension_scores=scores("3.00", "3.05", codes=("a", "b"))
+        evaluation=evaluation, actor=diskominfo, dimension_scores=scores("3.00", "3.05", codes=("a", "b"))
     )
     evaluation.refresh_from_db()
     assert evaluation.computed_index == Decimal("3.01")
 
 
-def test_index_is_empty_while_a_dimension_lacks_a_score(make_user):
+def test_index_is_empty_while_a_dimension_lacks_a_score(diskominfo):
     evaluation = EvaluationFactory()
     services.evaluation_set_scores(
-        evaluation=evaluation, actor=make_user(), dimension_scores=scores("3", "3", codes=("baseline", "output"))
+        evaluation=evaluation, actor=diskominfo, dimension_scores=scores("3", "3", codes=("baseline", "output"))
     )
     evaluation.refresh_from_db()
     assert evaluation.computed_index is None
 
 
 @pytest.mark.parametrize("bad", ["4.01", "-0.01", "400"])
-def test_score_outside_the_scale_refuses_the_whole_call_and_saves_nothing(make_user, bad):
+def test_score_outside_the_scale_refuses_the_whole_call_and_saves_nothing(diskominfo, bad):
     evaluation = EvaluationFactory()
-    user = make_user()
+    user = diskominfo
     services.evaluation_set_scores(evaluation=evaluation, actor=user, dimension_scores=scores(3, 3, 3, 3, 3))
     governance = Pillar.objects.get(slug="governance")
     with pytest.raises(ValidationError) as error:
@@ -171,34 +171,34 @@ def test_score_outside_the_scale_refuses_the_whole_call_and_saves_nothing(make_u
     assert not PillarScore.objects.exists()
 
 
-def test_score_with_more_decimals_than_the_scheme_is_refused(make_user):
+def test_score_with_more_decimals_than_the_scheme_is_refused(diskominfo):
     with pytest.raises(ValidationError) as error:
         services.evaluation_set_scores(
-            evaluation=EvaluationFactory(), actor=make_user(), dimension_scores=scores("3.125", 3, 3, 3, 3)
+            evaluation=EvaluationFactory(), actor=diskominfo, dimension_scores=scores("3.125", 3, 3, 3, 3)
         )
     assert codes(error.value) == {"score_decimals"}
 
 
-def test_failed_create_with_a_bad_score_saves_no_evaluation(make_user):
+def test_failed_create_with_a_bad_score_saves_no_evaluation(diskominfo):
     scheme = EvaluationSchemeFactory()
     with pytest.raises(ValidationError):
         services.evaluation_create(
-            actor=make_user(), scheme=scheme, year=scheme.year, stage="final", kind="national",
+            actor=diskominfo, scheme=scheme, year=scheme.year, stage="final", kind="national",
             dimension_scores=scores(3, 3, 3, 3, 5),
         )  # fmt: skip
     assert not Evaluation.objects.exists() and not DimensionScore.objects.exists()
 
 
-def test_unknown_dimension_is_refused(make_user):
+def test_unknown_dimension_is_refused(diskominfo):
     with pytest.raises(ValidationError) as error:
         services.evaluation_set_scores(
-            evaluation=EvaluationFactory(), actor=make_user(), dimension_scores=scores(3, codes=("smartness",))
+            evaluation=EvaluationFactory(), actor=diskominfo, dimension_scores=scores(3, codes=("smartness",))
         )
     assert codes(error.value) == {"unknown_dimension"}
 
 
-def test_scores_replace_the_old_set(make_user):
-    evaluation, user = EvaluationFactory(), make_user()
+def test_scores_replace_the_old_set(diskominfo):
+    evaluation, user = EvaluationFactory(), diskominfo
     governance, economy = Pillar.objects.get(slug="governance"), Pillar.objects.get(slug="economy")
     services.evaluation_set_scores(
         evaluation=evaluation, actor=user, pillar_scores=[{"pillar": governance, "score": 2}]
@@ -207,15 +207,15 @@ def test_scores_replace_the_old_set(make_user):
     assert list(PillarScore.objects.values_list("pillar__slug", "score")) == [("economy", Decimal(3))]
 
 
-def test_evaluation_uses_the_scheme_of_its_own_year(make_user):
+def test_evaluation_uses_the_scheme_of_its_own_year(diskominfo):
     scheme = EvaluationSchemeFactory(year=2023)
     with pytest.raises(ValidationError) as error:
-        services.evaluation_create(actor=make_user(), scheme=scheme, year=2024, stage="final", kind="national")
+        services.evaluation_create(actor=diskominfo, scheme=scheme, year=2024, stage="final", kind="national")
     assert codes(error.value) == {"year_mismatch"} and "scheme" in error.value.message_dict
 
 
-def test_changing_a_schemes_weights_recomputes_its_indices(make_user):
-    evaluation, user = EvaluationFactory(), make_user()
+def test_changing_a_schemes_weights_recomputes_its_indices(diskominfo):
+    evaluation, user = EvaluationFactory(), diskominfo
     services.evaluation_set_scores(evaluation=evaluation, actor=user, dimension_scores=scores(4, 2, 2, 2, 2))
     evaluation.refresh_from_db()
     assert evaluation.computed_index == Decimal("2.20")
@@ -224,8 +224,8 @@ def test_changing_a_schemes_weights_recomputes_its_indices(make_user):
     assert evaluation.computed_index == Decimal("3.00")
 
 
-def test_evaluation_changes_are_recorded_with_their_author(make_user):
-    evaluation, user = EvaluationFactory(), make_user()
+def test_evaluation_changes_are_recorded_with_their_author(diskominfo):
+    evaluation, user = EvaluationFactory(), diskominfo
     services.evaluation_update(evaluation=evaluation, actor=user, letter_number="B-147/2024")
     change = evaluation.history.first()
     assert (change.letter_number, change.history_user) == ("B-147/2024", user)
@@ -276,7 +276,7 @@ def test_band_is_the_one_the_index_falls_in():
 # --- Follow-ups -----------------------------------------------------------------------------------
 def test_opd_editor_updates_own_agency_follow_up_but_not_another(make_user):
     mine, theirs = AgencyFactory(), AgencyFactory()
-    editor = make_user()
+    editor = make_user("evaluations.change_followupaction")
     mine.members.add(editor)
     own = FollowUpActionFactory(owner_agency=mine)
     other = FollowUpActionFactory(owner_agency=theirs)
