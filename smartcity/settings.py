@@ -299,6 +299,10 @@ SPECTACULAR_SETTINGS = {
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True  # an import with any bad row imports nothing
 IMPORT_EXPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
+# Importing needs the change permission (the writer then checks add/change per row and the agency rule); exporting
+# needs the view permission and lists only the rows the change list shows.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # The admin's import refuses bigger files (pillars/imports.py); manage.py import_records has no limit.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)

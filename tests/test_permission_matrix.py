@@ -1,4 +1,5 @@
-"""The permission matrix: every write of the API and of the admin, by every kind of caller.
+"""The permission matrix: every write of the API and of the admin, and every other admin door (history list and form,
+revert, bulk delete, import dry run and confirm, export), by every kind of caller.
 
 Actors: anonymous, a viewer, an OPD editor of agency A (writing A's and B's records), an evaluator, a Diskominfo
 editor, partner A's API key (on A's and B's objects), an expired key and a revoked key of partner A. Each cell is
@@ -18,6 +19,7 @@ import pytest
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -661,3 +663,200 @@ def test_write(world, write, actor, for_admin):
         assert set(response.data) == {"code", "detail"}
         if outcome == 401:
             assert response["WWW-Authenticate"] == "Api-Key"
+
+
+# --- the admin's other doors: history, revert, bulk actions, import and export --------------------------------------
+# Outcomes of a read door: SHOWN (200), 404, 403, LOGIN. Of a write door: SAVED, INVALID, 404, 403, LOGIN, or, for doors
+# that answer with a redirect whatever happened (a bulk action, an import's confirm), what became of the target row:
+# GONE / KEPT (bulk delete), WRITTEN / KEPT (import). An import's dry run is OFFERED (a confirm form) or REFUSED (row
+# errors); an export lists the target's row (WITH) or not (WITHOUT).
+SHOWN, GONE, KEPT, WRITTEN, OFFERED, REFUSED, WITH, WITHOUT = (
+    "shown", "gone", "kept", "written", "offered", "refused", "with", "without",
+)  # fmt: skip
+# The rows each door is tried on: agency-scoped rows of A and B, and the partnerships rows only staff keep.
+DOOR_TARGETS = {
+    "program of A": lambda w: w.program("a"),
+    "program of B": lambda w: w.program("b"),
+    "indicator of B": lambda w: w.indicator("b"),
+    "measurement of B": lambda w: w.measurement("b"),
+    "budget line of B": lambda w: w.budget_line("b"),
+    "service of B": lambda w: w.service("b"),
+    "follow-up of B": lambda w: w.follow_up("b"),
+    "MoU of A": lambda w: w.mou("a"),
+    "commitment of A": lambda w: w.commitment("a"),
+}
+IMPORTABLE = ["program of A", "program of B", "indicator of B", "measurement of B", "budget line of B", "service of B"]
+# A text field an import or a revert changes on each kind of row.
+CHANGEABLE = {"program": "title_id", "indicator": "name_id", "measurement": "source_note", "budgetline": "note",
+              "digitalservice": "name", "followupaction": "note", "mou": "title_id",
+              "commitment": "description_id"}  # fmt: skip
+
+
+def _admin_url(target, view, *args):
+    opts = target._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+def history_list(target_of):
+    return lambda w: Request("get", _admin_url(target_of(w), "history", target_of(w).pk), {}, target_of(w))
+
+
+def history_form(target_of):
+    def build(w):
+        target = target_of(w)
+        return Request(
+            "get", _admin_url(target, "simple_history", target.pk, target.history.first().history_id), {}, target
+        )
+
+    return build
+
+
+def history_revert(target_of):
+    """Post the form of the row's first version back with one field changed, as a browser would."""
+
+    def build(w):
+        target = target_of(w)
+        field = CHANGEABLE[target._meta.model_name]
+        data = admin_form_data(w, type(target), target, **{field: "Dipulihkan"})
+        url = _admin_url(target, "simple_history", target.pk, target.history.first().history_id)
+        return Request("post", url, data, target)
+
+    return build
+
+
+def bulk_delete(target_of):
+    def build(w):
+        target = target_of(w)
+        data = {"action": "delete_selected", "_selected_action": [target.pk], "post": "yes"}
+        return Request("post", _admin_url(target, "changelist"), data, target)
+
+    return build
+
+
+def _import_file(target):
+    """The target's row as the admin exports it, with one text field changed: what an editor would re-import."""
+    model_admin = admin.site._registry[type(target)]
+    dataset = model_admin.get_export_resource_classes(None)[0]().export(
+        queryset=type(target).objects.filter(pk=target.pk)
+    )
+    field = CHANGEABLE[target._meta.model_name]
+    dataset.append_col(["Diimpor"], header=f"{field}__new")
+    dataset.headers[dataset.headers.index(field)] = f"{field}__old"
+    dataset.headers[-1] = field
+    return SimpleUploadedFile("rows.csv", dataset.export("csv").encode(), content_type="text/csv")
+
+
+def import_dry_run(target_of):
+    def build(w):
+        target = target_of(w)
+        return Request(
+            "post", _admin_url(target, "import"), {"import_file": _import_file(target), "format": "0"}, target
+        )
+
+    return build
+
+
+def import_confirm(target_of):
+    """The confirm step, posted with a file that passed a dry run (a Diskominfo editor's): the rules run again."""
+
+    def build(w):
+        target = target_of(w)
+        client = Client()
+        client.force_login(w.superuser)
+        page = client.post(_admin_url(target, "import"), {"import_file": _import_file(target), "format": "0"})
+        confirm = page.context["confirm_form"].initial
+        return Request("post", _admin_url(target, "process_import"), dict(confirm), target)
+
+    return build
+
+
+EXPORT_MARK = "Penanda-ekspor-7f3a"  # set on the target row, so an export that lists it shows it
+
+
+def export(target_of):
+    """The export form posted with every column ticked, as its page offers it."""
+
+    def build(w):
+        target = target_of(w)
+        client = Client()
+        client.force_login(w.superuser)
+        form = client.get(_admin_url(target, "export")).context["form"]
+        data = {name: "on" for name, field in form.fields.items() if isinstance(field, forms.BooleanField)}
+        type(target).objects.filter(pk=target.pk).update(**{CHANGEABLE[target._meta.model_name]: EXPORT_MARK})
+        return Request("post", _admin_url(target, "export"), {**data, "format": "0", "resource": "0"}, target)
+
+    return build
+
+
+def door_outcome(kind, response, target):
+    if response.status_code == 302 and response["Location"].startswith(reverse("admin:login")):
+        return LOGIN
+    if response.status_code in (403, 404):
+        return response.status_code
+    present = type(target).objects.filter(pk=target.pk).exists()
+    if kind == "bulk":
+        return GONE if not present else KEPT
+    if kind == "confirm":
+        field = CHANGEABLE[target._meta.model_name]
+        return WRITTEN if getattr(type(target).objects.get(pk=target.pk), field) == "Diimpor" else KEPT
+    if kind == "dry-run":
+        return OFFERED if response.context and response.context.get("confirm_form") else REFUSED
+    if kind == "export":
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        return WITH if EXPORT_MARK in body.decode() else WITHOUT
+    if kind == "read":
+        return SHOWN if response.status_code == 200 else response.status_code
+    return admin_outcome(response)
+
+
+def outcomes(**by_actor) -> dict:
+    """Every actor's outcome: a partner's key (no login) and anonymous callers go to the login page."""
+    expected = {ANON: LOGIN, KEY_A: LOGIN, EXPIRED: LOGIN, REVOKED: LOGIN}
+    return expected | {globals()[name]: outcome for name, outcome in by_actor.items()}
+
+
+DOORS = {}
+for _name, _target in DOOR_TARGETS.items():
+    _staff_only = _name.startswith(("MoU", "commitment"))  # partnerships rows: Diskominfo keeps them, never deletes
+    _own = _name.endswith("of A") and not _staff_only  # a row of the OPD editor's own agency
+    # OPD editors read every follow-up (they are told what other agencies owe) but change only their own.
+    _opd_read = SHOWN if _own or _staff_only or _name.startswith("follow-up") else 404
+    _opd_revert = SAVED if _own else (404 if _opd_read == 404 else 403)
+    DOORS[f"history list of {_name}"] = ("read", history_list(_target),
+                                         outcomes(VIEWER_=SHOWN, OPD=_opd_read, EVAL=SHOWN, DISK=SHOWN))  # fmt: skip
+    DOORS[f"history form of {_name}"] = ("read", history_form(_target),
+                                         outcomes(VIEWER_=SHOWN, OPD=_opd_read, EVAL=SHOWN, DISK=SHOWN))  # fmt: skip
+    DOORS[f"revert of {_name}"] = ("write", history_revert(_target),
+                                   outcomes(VIEWER_=403, OPD=_opd_revert, EVAL=403, DISK=SAVED))  # fmt: skip
+    _deleted = KEPT if _staff_only else GONE
+    DOORS[f"bulk delete of {_name}"] = ("bulk", bulk_delete(_target),
+                                        outcomes(VIEWER_=KEPT, OPD=KEPT, EVAL=KEPT, DISK=_deleted))  # fmt: skip
+for _name in IMPORTABLE:
+    _own = _name.endswith("of A")
+    DOORS[f"import dry run of {_name}"] = ("dry-run", import_dry_run(DOOR_TARGETS[_name]),
+                                           outcomes(VIEWER_=403, OPD=OFFERED if _own else REFUSED, EVAL=403,
+                                                    DISK=OFFERED))  # fmt: skip
+    DOORS[f"import confirm of {_name}"] = ("confirm", import_confirm(DOOR_TARGETS[_name]),
+                                           outcomes(VIEWER_=403, OPD=WRITTEN if _own else KEPT, EVAL=403,
+                                                    DISK=WRITTEN))  # fmt: skip
+    DOORS[f"export of {_name}"] = ("export", export(DOOR_TARGETS[_name]),
+                                   outcomes(VIEWER_=WITH, OPD=WITH if _own else WITHOUT, EVAL=WITH,
+                                            DISK=WITH))  # fmt: skip
+DOOR_CELLS = [(door, actor) for door in DOORS for actor in ACTORS]
+
+
+@pytest.mark.parametrize(("door", "actor"), DOOR_CELLS, ids=[f"{d} · {a}" for d, a in DOOR_CELLS])
+def test_admin_door(world, door, actor):
+    kind, build, expected = DOORS[door]
+    request = build(world)
+    client = world.client(actor, for_admin=True)
+    before = snapshot(request.target)
+    response = getattr(client, request.method)(request.url, request.data)
+    outcome = door_outcome(kind, response, request.target)
+    assert outcome == expected[actor], admin_errors(response)
+    if outcome in (SAVED, GONE, WRITTEN):
+        assert snapshot(request.target) != before, "an allowed write changed nothing"
+        return
+    after = snapshot(request.target)
+    assert after[1] == before[1], "a refused write (or a read) changed the row"
+    assert not changed_tables(before, after), "a refused write (or a read) added or removed rows"
