@@ -4,7 +4,8 @@ Padang's facts (the 92.30 % achievement target for 2024, Wi-Fi in every keluraha
 Pantai Air Manis visit, 80 towers) come with figures of other seed cities told as the demo city's
 (Pariaman's 12 applications of 2018, Pematang Siantar's CCTV and Telkom CSR Wi-Fi). Yearly figures
 other than those are invented to fill the charts, and marked "(demo)" where they are shown.
-Idempotent: running it again updates the same rows instead of adding new ones.
+Idempotent: running it again updates the same rows instead of adding new ones. Every row is written through
+its model's writer (smartcity.services.upsert), with the same rules and validation as any other door.
 """
 
 import datetime
@@ -12,6 +13,8 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+
+from smartcity.services import upsert
 
 from .demo_data import AGENCIES, ASSETS, INDICATORS, KECAMATAN, PROGRAMS, SERVICES, SHARED_SERVICE, TOWER_COUNT
 from .models import (
@@ -31,13 +34,14 @@ from .models import (
 
 def _load_agencies():
     for slug, name, acronym in AGENCIES:
-        Agency.objects.update_or_create(slug=slug, defaults={"name": name, "acronym": acronym})
+        upsert(Agency, slug=slug, defaults={"name": name, "acronym": acronym})
     return {a.slug: a for a in Agency.objects.all()}
 
 
 def _load_programs(agencies, pillars, masterplan):
     for slug, pillar, subs, lead, horizon, stage, progress, (first, last), title_id, title_en, text in PROGRAMS:
-        program, _ = Program.objects.update_or_create(
+        program, _ = upsert(
+            Program,
             slug=slug,
             defaults={
                 "pillar": pillars[pillar],
@@ -53,11 +57,12 @@ def _load_programs(agencies, pillars, masterplan):
                 "masterplan": masterplan,
                 "publication": "published",
                 "completed_on": datetime.date(last, 12, 15) if stage == "completed" else None,
+                "sub_dimensions": pillars[pillar].sub_dimensions.filter(slug__in=subs),
             },
         )
-        program.sub_dimensions.set(pillars[pillar].sub_dimensions.filter(slug__in=subs))
         for year in range(first, min(last, 2026) + 1):
-            BudgetLine.objects.update_or_create(
+            upsert(
+                BudgetLine,
                 program=program,
                 year=year,
                 source="apbd",
@@ -67,7 +72,8 @@ def _load_programs(agencies, pillars, masterplan):
                     "realised_amount": 0 if year >= 2026 else 200_000_000 * (1 + len(slug) % 4),
                 },
             )
-        Milestone.objects.update_or_create(
+        upsert(
+            Milestone,
             program=program,
             title_id="Kajian dan perencanaan",
             defaults={
@@ -76,7 +82,8 @@ def _load_programs(agencies, pillars, masterplan):
                 "done_on": datetime.date(first, 6, 20),
             },
         )
-        Milestone.objects.update_or_create(
+        upsert(
+            Milestone,
             program=program,
             title_id="Operasional penuh",
             defaults={
@@ -85,13 +92,15 @@ def _load_programs(agencies, pillars, masterplan):
                 "done_on": datetime.date(last, 12, 15) if stage == "completed" else None,
             },
         )
-    BudgetLine.objects.update_or_create(
+    upsert(
+        BudgetLine,
         program=Program.objects.get(slug="wifi-kelurahan"),
         year=2020,
         source="csr",
         defaults={"planned_amount": 750_000_000, "realised_amount": 750_000_000, "note": "CSR PT Telkom Indonesia"},
     )
-    BudgetLine.objects.update_or_create(
+    upsert(
+        BudgetLine,
         program=Program.objects.get(slug="masterplan-smart-city"),
         year=2019,
         source="apbn",
@@ -101,7 +110,8 @@ def _load_programs(agencies, pillars, masterplan):
 
 def _load_indicators(agencies, pillars):
     for slug, pillar, name_id, name_en, unit, direction, agency, targets, actuals in INDICATORS:
-        indicator, _ = Indicator.objects.update_or_create(
+        indicator, _ = upsert(
+            Indicator,
             slug=slug,
             defaults={
                 "pillar": pillars.get(pillar),
@@ -117,9 +127,10 @@ def _load_indicators(agencies, pillars):
             },
         )
         for year, value in targets.items():
-            IndicatorTarget.objects.update_or_create(indicator=indicator, year=year, defaults={"value": Decimal(value)})
+            upsert(IndicatorTarget, indicator=indicator, year=year, defaults={"value": Decimal(value)})
         for year, value in actuals.items():
-            Measurement.objects.update_or_create(
+            upsert(
+                Measurement,
                 indicator=indicator,
                 measured_on=datetime.date(year, 12, 31),
                 defaults={
@@ -133,7 +144,8 @@ def _load_indicators(agencies, pillars):
 
 def _load_services(agencies, pillars):
     for slug, name, pillar, agency, year in SERVICES:
-        DigitalService.objects.update_or_create(
+        upsert(
+            DigitalService,
             slug=slug,
             defaults={
                 "name": name,
@@ -148,7 +160,8 @@ def _load_services(agencies, pillars):
             },
         )
     slug, name, pillar, agency, year, city = SHARED_SERVICE
-    DigitalService.objects.update_or_create(
+    upsert(
+        DigitalService,
         slug=slug,
         defaults={
             "name": name,
@@ -167,7 +180,8 @@ def _load_assets():
     programs = {p.slug: p for p in Program.objects.all()}
     for kind, name, kecamatan, status, installed, _operator, funding, program, view in ASSETS:  # operator: partnerships
         kelurahan, lat, lon = KECAMATAN[kecamatan]
-        InfrastructureAsset.objects.update_or_create(
+        upsert(
+            InfrastructureAsset,
             name=name,
             defaults={
                 "kind": kind,
@@ -187,7 +201,8 @@ def _load_assets():
     for number in range(1, TOWER_COUNT + 1):
         kecamatan = spread.choice(sorted(KECAMATAN))
         kelurahan, lat, lon = KECAMATAN[kecamatan]
-        InfrastructureAsset.objects.update_or_create(
+        upsert(
+            InfrastructureAsset,
             name=f"Menara TBG {number:02d}",
             defaults={
                 "kind": "tower",
@@ -208,7 +223,8 @@ def load() -> dict[str, int]:
     """Create or update the demo city's portfolio; returns how many rows each model has afterwards."""
     agencies = _load_agencies()
     pillars = {p.slug: p for p in Pillar.objects.all()}
-    masterplan, _ = Masterplan.objects.update_or_create(
+    masterplan, _ = upsert(
+        Masterplan,
         title="Masterplan Smart City Kota Padang",
         defaults={"first_year": 2019, "last_year": 2028, "regulation": "Perwako (demo)", "rpjmd_period": "2019–2024"},
     )

@@ -157,3 +157,13 @@ def writer_for(model: type[models.Model]) -> Writer:
         return _WRITERS[model]
     except KeyError:
         raise LookupError(f"{model._meta.label} has no writer: its app's services module must register one") from None
+
+
+def upsert(model: type[models.Model], *, defaults: dict, actor=None, **lookup) -> tuple[models.Model, bool]:
+    """`update_or_create` through the model's writer, for loaders and seeding commands (the demo city): the row
+    matching `lookup` gets `defaults`, or is created with both. Unchanged rows are left as they are."""
+    row = model._base_manager.filter(**lookup).first()
+    writer = writer_for(model)
+    if row is None:
+        return writer.create(data={**lookup, **defaults}, actor=actor), True
+    return writer.update(instance=row, data=defaults, actor=actor), False
