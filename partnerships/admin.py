@@ -1,17 +1,28 @@
+"""The partnerships admin: every page, inline, history revert and bulk action writes through the model's writer
+(partnerships/services.py) by way of smartcity.admin.ServiceAdmin and ServiceInlineMixin."""
+
 import datetime
 
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
-from simple_history.admin import SimpleHistoryAdmin
+
+from smartcity.admin import (
+    VERSION_FIELD,
+    ParentAwareFormSet,
+    ServiceAdmin,
+    ServiceInlineMixin,
+    VersionedModelForm,
+    form_data,
+)
+from smartcity.services import writer_for
 
 from .choices import MoUStatus, PartnerKind
 from .models import Commitment, MoU, MoUParty, Partner, PartnerAPIKey, PartnerContact, ProgressReport, ScopeArea
@@ -21,8 +32,29 @@ admin.site.unregister(APIKey)  # the library's own key model is unused: every ke
 EXPIRING_WITHIN_DAYS = 90
 
 
+class RulesOnDeleteFormSet(ParentAwareFormSet):
+    """An inline whose rows the writer may refuse to delete (a party that still has commitments): the refusal is
+    a form error before anything is saved, from the same rule the writer runs when it deletes."""
+
+    def clean(self):
+        super().clean()
+        writer = writer_for(self.model)
+        for form in self.initial_forms:
+            if not (self.can_delete and self._should_delete_form(form)):
+                continue
+            stored = self.model._base_manager.filter(pk=form.instance.pk).first()
+            if stored is None:
+                continue
+            try:
+                writer.check(before=stored, after=None, many={}, actor=form.actor)
+            except PermissionDenied as denied:
+                raise ValidationError(str(denied)) from denied
+            except ValidationError as error:  # a formset's own errors are a list, not errors per field
+                raise ValidationError(error.messages) from error
+
+
 # --- Partners and their keys --------------------------------------------------------------------------------------
-class PartnerContactInline(admin.TabularInline):
+class PartnerContactInline(ServiceInlineMixin, admin.TabularInline):
     model = PartnerContact
     fields = ["name", "role", "email", "phone"]
     extra = 0
@@ -41,6 +73,9 @@ class PartnerMoUInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # read here only: nothing to write
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("mou")
@@ -64,6 +99,9 @@ class PartnerAPIKeyInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # read here only: nothing to write
+
     @admin.display(description=_("prefix"))
     def key_link(self, key):
         url = reverse("admin:partnerships_partnerapikey_change", args=[key.pk])
@@ -71,7 +109,7 @@ class PartnerAPIKeyInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(ServiceAdmin):
     list_display = ["name", "short_name", "kind", "publication", "updated_at"]
     list_filter = ["kind", "publication"]
     search_fields = ["name", "short_name", "slug"]
@@ -91,8 +129,23 @@ class PartnerAdmin(SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+class PartnerAPIKeyForm(VersionedModelForm):
+    """Carries no row version: each call with the key stamps its last use (once a minute), which would make
+    revoking a busy key a race lost every time; the fields staff change here are only name, expiry and revoked."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial[VERSION_FIELD] = ""
+
+
 @admin.register(PartnerAPIKey)
-class PartnerAPIKeyAdmin(APIKeyModelAdmin):
+class PartnerAPIKeyAdmin(ServiceAdmin):
+    """Keys are made by djangorestframework-api-key (only the hash is kept, the key is shown once) and saved, like
+    every later change, through the key's writer: a key never moves to another partner; a revoked key is final.
+    Keys keep no versions (no simple-history), so their history page is Django's own log and nothing is reverted."""
+
+    form = PartnerAPIKeyForm
+    object_history_template = None  # Django's log of admin changes
     list_display = ["prefix", "name", "partner", "created", "expiry_date", "_has_expired", "revoked", "last_used_at"]
     list_filter = ["partner", "revoked", "created"]
     list_select_related = ["partner"]
@@ -107,22 +160,30 @@ class PartnerAPIKeyAdmin(APIKeyModelAdmin):
             fields += ("name", "revoked", "expiry_date")
         return fields
 
-    def save_model(self, request, obj, form=None, change=False):
+    def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
-            return
-        key = PartnerAPIKey.objects.assign_key(obj)
-        obj.save()
+            return super().save_model(request, obj, form, change)
+        key = PartnerAPIKey.objects.assign_key(obj)  # the library makes the key and sets id, prefix and hash
+        generated = {"id": obj.id, "prefix": obj.prefix, "hashed_key": obj.hashed_key}
+        saved = writer_for(PartnerAPIKey).create(data={**form_data(form), **generated}, actor=request.user)
+        obj.pk, obj._state.adding = saved.pk, False
         message = gettext(
             "The API key for %(partner)s is %(key)s. Copy it now and hand it over safely: it is stored only as a "
             "hash and will not be shown again."
         ) % {"partner": obj.partner, "key": key}
         messages.warning(request, message)
 
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        raise Http404
+
 
 # --- Reference data -----------------------------------------------------------------------------------------------
 @admin.register(ScopeArea)
-class ScopeAreaAdmin(SimpleHistoryAdmin):
+class ScopeAreaAdmin(ServiceAdmin):
     """Scope areas come from a data migration: staff may reword them, never remove one an MoU uses."""
 
     list_display = ["order", "name_id", "name_en", "slug"]
@@ -170,35 +231,33 @@ class ExpiringFilter(admin.SimpleListFilter):
         return queryset.expiring_before(timezone.localdate() + datetime.timedelta(days=EXPIRING_WITHIN_DAYS + 1))
 
 
-class MoUPartyInline(admin.TabularInline):
+class MoUPartyInline(ServiceInlineMixin, admin.TabularInline):
     model = MoUParty
+    formset = RulesOnDeleteFormSet  # a party that still has commitments is not removed
     fields = ["partner", "partner_number", "signatory_name", "signatory_position"]
     autocomplete_fields = ["partner"]
     extra = 0
     min_num = 1
 
 
-class CommitmentFormSet(forms.BaseInlineFormSet):
-    """A commitment's partner must be one of the MoU's parties, as entered in the parties inline of the same form."""
+class CommitmentFormSet(ParentAwareFormSet):
+    """Lets the commitment writer's rule (its partner is a party of the MoU) see the parties as the parties inline
+    of the same form is about to make them, while the form validates; when saving, the parties inline is saved
+    first and the rule reads them from the database."""
 
     party_formset = None  # set by MoUAdmin._create_formsets
 
-    def clean(self):
-        super().clean()
-        if self.party_formset is None or not self.party_formset.is_valid():
-            return
-        parties = {
-            form.cleaned_data["partner"]
-            for form in self.party_formset.forms
-            if form.cleaned_data.get("partner") and not form.cleaned_data.get("DELETE")
-        }
-        for form in self.forms:
-            partner = form.cleaned_data.get("partner")
-            if partner and not form.cleaned_data.get("DELETE") and partner not in parties:
-                form.add_error("partner", ValidationError(_("The partner is not a party of this MoU."), "not_a_party"))
+    def full_clean(self):
+        if self.is_bound and self.party_formset is not None and self.party_formset.is_valid():
+            self.instance.pending_party_ids = {
+                form.cleaned_data["partner"].pk
+                for form in self.party_formset.forms
+                if form.cleaned_data.get("partner") and not self.party_formset._should_delete_form(form)
+            }
+        super().full_clean()
 
 
-class CommitmentInline(admin.StackedInline):
+class CommitmentInline(ServiceInlineMixin, admin.StackedInline):
     model = Commitment
     formset = CommitmentFormSet
     fields = [
@@ -212,7 +271,7 @@ class CommitmentInline(admin.StackedInline):
 
 
 @admin.register(MoU)
-class MoUAdmin(SimpleHistoryAdmin):
+class MoUAdmin(ServiceAdmin):
     list_display = [
         "title_id",
         "partner_names",
@@ -269,9 +328,14 @@ class MoUAdmin(SimpleHistoryAdmin):
                 formset.party_formset = parties
         return formsets, inline_instances
 
+    def save_related(self, request, form, formsets, change):
+        # Saving: the parties inline comes first (inline order), and the commitment rule reads the stored parties.
+        form.instance.__dict__.pop("pending_party_ids", None)
+        super().save_related(request, form, formsets, change)
+
 
 @admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin):
+class CommitmentAdmin(ServiceAdmin):
     list_display = ["__str__", "mou", "partner", "due_on", "pillar"]
     list_filter = ["partner__kind", "pillar"]
     list_select_related = ["mou", "partner", "pillar"]
@@ -280,7 +344,10 @@ class CommitmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(ServiceAdmin):
+    """Staff enter reports here; the writer names the staff member as the reporter (partners report with their
+    key through the API) and keeps the reporter as it is on every later change."""
+
     list_display = ["commitment", "reported_on", "quantity_reached", "reported_by", "reported_by_key"]
     list_select_related = ["commitment", "reported_by", "reported_by_key"]
     list_filter = ["reported_on"]
@@ -288,8 +355,3 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["commitment"]
     fields = ["commitment", "reported_on", "quantity_reached", "note", "evidence", "reported_by", "reported_by_key"]
     readonly_fields = ["reported_by", "reported_by_key"]
-
-    def save_model(self, request, obj, form, change):
-        if not change:  # the staff member entering it is its reporter (partners report through the API)
-            obj.reported_by = request.user
-        super().save_model(request, obj, form, change)

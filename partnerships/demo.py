@@ -1,7 +1,8 @@
 """Demo records of the partnerships app, from the news articles in ../shared/seeds/.
 
-Idempotent: running it again updates the same rows. Runs after pillars' demo loader; programs are linked by
-what their titles say and simply left out when the pillars demo has none that match. Where an article gives
+Idempotent: running it again updates the same rows. Every row is written through its model's writer as the
+system (actor=None), so the demo holds to the same rules as staff. Runs after pillars' demo loader; programs are
+linked by what their titles say and simply left out when the pillars demo has none that match. Where an article gives
 no exact day, number or validity period, the demo says so in the summary rather than invent a fact.
 """
 
@@ -13,11 +14,11 @@ from django.db.models import Q
 
 from pillars.demo_data import ASSETS, TOWER_OPERATOR
 from pillars.models import InfrastructureAsset, Pillar, Program
-from smartcity import cache as public_cache
 from smartcity.choices import Publication
+from smartcity.services import writer_for
 
 from .choices import MoUState, PartnerKind
-from .models import Commitment, MoU, MoUParty, Partner, ProgressReport, ScopeArea
+from .models import Commitment, MoU, Partner, ProgressReport, ScopeArea
 
 PARTNERS = [
     ("telkom", "PT Telkom Indonesia (Persero) Tbk", "Telkom", PartnerKind.STATE_OWNED, "https://www.telkom.co.id/"),
@@ -150,19 +151,19 @@ MOUS = [
 ]
 
 
+def _upsert(model, lookup: dict, data: dict):
+    """Create the row `lookup` names, or update it, through the model's writer as the system (actor=None)."""
+    writer, instance = writer_for(model), model.objects.filter(**lookup).first()
+    if instance is None:
+        return writer.create(data={**lookup, **data}, actor=None)
+    return writer.update(instance=instance, data=data, actor=None)
+
+
 def _partners() -> dict[str, Partner]:
     partners = {}
     for slug, name, short_name, kind, website in PARTNERS:
-        partners[slug], _ = Partner.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "short_name": short_name,
-                "kind": kind,
-                "website": website,
-                "publication": Publication.PUBLISHED,
-            },
-        )
+        fields = {"name": name, "short_name": short_name, "kind": kind, "website": website}
+        partners[slug] = _upsert(Partner, {"slug": slug}, fields | {"publication": Publication.PUBLISHED})
     return partners
 
 
@@ -170,15 +171,14 @@ def _commitments(mou: MoU, items: list[dict], partners: dict[str, Partner]) -> N
     for item in items:
         fields = {k: v for k, v in item.items() if k not in ("partner", "pillar", "reports", "description_id")}
         fields["pillar"] = Pillar.objects.filter(slug=item["pillar"]).first() if item["pillar"] else None
-        commitment, _ = Commitment.objects.update_or_create(
-            mou=mou, partner=partners[item["partner"]], description_id=item["description_id"], defaults=fields
-        )
+        lookup = {"mou": mou, "partner": partners[item["partner"]], "description_id": item["description_id"]}
+        commitment = _upsert(Commitment, lookup, fields)
         for reported_on, quantity, note in item["reports"]:
-            ProgressReport.objects.get_or_create(
-                commitment=commitment,
-                reported_on=reported_on,
-                defaults={"quantity_reached": quantity, "note": note, "reported_by": _demo_reporter()},
-            )
+            if not ProgressReport.objects.filter(commitment=commitment, reported_on=reported_on).exists():
+                report = {"quantity_reached": quantity, "note": note, "reported_by": _demo_reporter()}
+                writer_for(ProgressReport).create(
+                    data={"commitment": commitment, "reported_on": reported_on, **report}, actor=None
+                )
 
 
 def _demo_reporter():
@@ -191,16 +191,16 @@ def _demo_reporter():
 def _mou(data: dict, partners: dict[str, Partner]) -> MoU:
     related = ("slug", "parties", "scope", "pillars", "programs", "commitments")
     fields = {k: v for k, v in data.items() if k not in related} | {"publication": Publication.PUBLISHED}
-    mou, _ = MoU.objects.update_or_create(slug=data["slug"], defaults=fields)
-    for partner_slug, signatory, position in data["parties"]:
-        MoUParty.objects.update_or_create(
-            mou=mou,
-            partner=partners[partner_slug],
-            defaults={"signatory_name": signatory, "signatory_position": position},
-        )
-    mou.scope_areas.set(ScopeArea.objects.filter(slug__in=data["scope"]))
-    mou.pillars.set(Pillar.objects.filter(slug__in=data["pillars"]))
-    mou.programs.set(Program.objects.filter(data["programs"]))  # none yet is fine: the pillars demo grows
+    fields |= {
+        "parties": [
+            {"partner": partners[slug], "signatory_name": signatory, "signatory_position": position}
+            for slug, signatory, position in data["parties"]
+        ],
+        "scope_areas": ScopeArea.objects.filter(slug__in=data["scope"]),
+        "pillars": Pillar.objects.filter(slug__in=data["pillars"]),
+        "programs": Program.objects.filter(data["programs"]),  # none yet is fine: the pillars demo grows
+    }
+    mou = _upsert(MoU, {"slug": data["slug"]}, fields)
     _commitments(mou, data.get("commitments", []), partners)
     return mou
 
@@ -208,9 +208,12 @@ def _mou(data: dict, partners: dict[str, Partner]) -> MoU:
 @transaction.atomic
 def _link_operated_assets(partners) -> None:
     """The demo assets' operators (named by partner slug in pillars' demo data) become links to partners."""
-    for _kind, name, _kecamatan, _status, _installed, operator, *_ in ASSETS:
-        InfrastructureAsset.objects.filter(name=name).update(operator=partners.get(operator))
-    InfrastructureAsset.objects.filter(name__startswith="Menara TBG ").update(operator=partners[TOWER_OPERATOR])
+    operators = {name: partners.get(operator) for _kind, name, _kecamatan, _status, _installed, operator, *_ in ASSETS}
+    towers = InfrastructureAsset.objects.filter(name__startswith="Menara TBG ").values_list("name", flat=True)
+    operators |= dict.fromkeys(towers, partners[TOWER_OPERATOR])
+    writer = writer_for(InfrastructureAsset)
+    for asset in InfrastructureAsset.objects.filter(name__in=operators):
+        writer.update(instance=asset, data={"operator": operators[asset.name]}, actor=None)
 
 
 def load() -> dict[str, int]:
@@ -219,7 +222,6 @@ def load() -> dict[str, int]:
     for data in MOUS:
         _mou(data, partners)
     _link_operated_assets(partners)
-    public_cache.invalidate()  # queryset updates send no signals
     return {
         "partners": Partner.objects.count(),
         "mous": MoU.objects.count(),

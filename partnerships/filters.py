@@ -1,11 +1,14 @@
-"""FilterSets of the partnerships API and of the public MoU registry."""
+"""FilterSets of the partnerships API and of the public MoU registry.
+
+Every filter on a related row (an MoU, a partner, a commitment) offers only the rows the caller may see
+(smartcity.filters), so a draft's slug or id answers exactly like one that does not exist."""
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pillars.models import Pillar
-from smartcity.filters import SlugsFilter, YearFilter
+from smartcity.filters import IdsFilter, SlugFilter, SlugsFilter, YearFilter
 
 from .choices import MoUStatus, PartnerKind
 from .models import Commitment, MoU, Partner, ProgressReport, ScopeArea
@@ -75,7 +78,7 @@ def partner_filters(path: str) -> type[django_filters.FilterSet]:
         "PartnerFilters",
         (django_filters.FilterSet,),
         {
-            "partner_id": django_filters.ModelMultipleChoiceFilter(
+            "partner_id": IdsFilter(
                 field_name=path, queryset=Partner.objects.all(), distinct=True, label=_("Partner (ID)")
             ),
             "partner": SlugsFilter(
@@ -140,10 +143,11 @@ class CommitmentFilterSet(MoUConditionsMixin, partner_filters("partner"), scope_
     mou_path = "mou"
     q = django_filters.CharFilter(method="search", label=_("Search"))
     mou = SlugsFilter(field_name="mou__slug", queryset=MoU.objects.all(), label=_("MoU (slug)"))
+    mou_id = IdsFilter(field_name="mou", queryset=MoU.objects.all(), label=_("MoU (ID)"))
 
     class Meta:
         model = Commitment
-        fields = ["id", "mou_id", "due_on"]
+        fields = ["id", "due_on"]
 
     def search(self, queryset, name, value):
         if not value.strip():
@@ -167,9 +171,11 @@ class ProgressReportFilterSet(
         field_name="reported_on", lookup_expr="lte", label=_("Reported on or before")
     )
 
+    commitment_id = IdsFilter(field_name="commitment", queryset=Commitment.objects.all(), label=_("Commitment (ID)"))
+
     class Meta:
         model = ProgressReport
-        fields = ["id", "commitment_id"]
+        fields = ["id"]
 
 
 class MoURegistryFilterSet(django_filters.FilterSet):
@@ -178,10 +184,9 @@ class MoURegistryFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=MoUStatus.choices, method="filter_status", label=_("Status"), empty_label=_("Any status")
     )
-    scope_area = django_filters.ModelChoiceFilter(
+    scope_area = SlugFilter(
         field_name="scope_areas",
         queryset=ScopeArea.objects.all(),
-        to_field_name="slug",
         label=_("Scope area"),
         empty_label=_("Any scope area"),
     )

@@ -1,5 +1,9 @@
 """Generated MoUs for load tests and benchmarks: one per twenty generated programs, each with one partner as
-its party, two scope areas, a linked program and a commitment. Slugs start with "gen-" like the portfolio's."""
+its party, two scope areas, a linked program and a commitment. Slugs start with "gen-" like the portfolio's.
+
+Not a door users write through: a benchmark command inserts tens of thousands of synthetic rows in batches, so it
+bypasses the writers on purpose, and builds only rows their rules accept (each commitment's partner is the party
+of its MoU; no signing date in the future)."""
 
 import datetime
 from decimal import Decimal

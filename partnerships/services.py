@@ -1,123 +1,265 @@
-"""Writes of the partnerships app. The API, the admin's actions, the demo loader and the shell all call these."""
+"""Writes of the partnerships app: one writer per model (smartcity/services.py), holding the model's rules once.
+The API, the admin's forms, inlines, history and bulk actions, the demo loader and the shell all write through
+them; signing, termination, progress reports and asset status are domain verbs built on the same rules."""
 
 import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from smartcity.notifications import diskominfo_staff_emails, notify
+from smartcity.services import Writer, lock, model_save, register
 
 from .choices import MoUState
-from .models import Commitment, MoU, MoUParty, MoUReminder, Partner, ProgressReport
+from .models import (
+    Commitment,
+    MoU,
+    MoUParty,
+    MoUReminder,
+    Partner,
+    PartnerAPIKey,
+    PartnerContact,
+    ProgressReport,
+    ScopeArea,
+)
 from .querysets import partner_id_of
 
 
-def _apply(instance: models.Model, data: dict) -> models.Model:
-    """Set `data` (fields and many-to-many lists) on `instance`, validate, save and set the lists."""
-    many = {}
-    for name, value in data.items():
-        if instance._meta.get_field(name).many_to_many:
-            many[name] = list(value)
-        else:
-            setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    for name, values in many.items():
-        getattr(instance, name).set(values)
-    return instance
+def _related(row, name: str):
+    """`row.<name>`, or None while the row does not name one yet (a form that left it empty)."""
+    try:
+        return getattr(row, name)
+    except ObjectDoesNotExist:
+        return None
 
 
-@transaction.atomic
-def partner_save(*, partner: Partner, actor, data: dict) -> Partner:
-    """Create or update a partner organisation."""
-    return _apply(partner, data)
+def _field_error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
 
 
-def _parties_replace(*, mou: MoU, parties: list[dict]) -> None:
-    """Make `parties` the MoU's parties, refusing to drop a partner that still has commitments under it."""
-    if not parties:
-        raise ValidationError({"parties": _("An MoU has at least one partner.")}, code="no_parties")
-    partner_ids = [party["partner"].pk for party in parties]
-    if len(set(partner_ids)) != len(partner_ids):
-        raise ValidationError({"parties": _("Each partner is a party only once.")}, code="duplicate_party")
-    committed = mou.commitments.exclude(partner_id__in=partner_ids).values_list("partner__name", flat=True)
-    if committed:
-        raise ValidationError(
-            {"parties": _("%(partner)s still has commitments under this MoU.") % {"partner": committed[0]}},
-            code="party_has_commitments",
-        )
-    mou.parties.exclude(partner_id__in=partner_ids).delete()
-    for party in parties:
-        row = mou.parties.filter(partner=party["partner"]).first() or MoUParty(mou=mou)
-        _apply(row, party)
+# --- rules: each written once, run by every door --------------------------------------------------------------------
+def party_partner_ids(mou: MoU) -> set[int]:
+    """The partners who are parties of `mou`: as the MoU admin's form is about to make them while it validates
+    (`pending_party_ids`, see partnerships/admin.py), otherwise as they stand in the database."""
+    pending = getattr(mou, "pending_party_ids", None)
+    if pending is not None:
+        return pending
+    if mou.pk is None:
+        return set()
+    return set(MoUParty.objects.filter(mou_id=mou.pk).values_list("partner_id", flat=True))
 
 
-@transaction.atomic
+def commitment_rules(*, before, after, many, actor) -> None:
+    """A commitment's partner must be a party of its MoU."""
+    if after is None:
+        return
+    mou = _related(after, "mou")
+    if mou is None or after.partner_id is None:
+        return  # the field errors say what is missing
+    if after.partner_id not in party_partner_ids(mou):
+        raise _field_error("partner", _("The partner is not a party of this MoU."), "not_a_party")
+
+
+def party_rules(*, before, after, many, actor) -> None:
+    """A party that still has commitments under its MoU is neither dropped nor swapped for another partner."""
+    if before is None:
+        return
+    if after is not None and (after.mou_id, after.partner_id) == (before.mou_id, before.partner_id):
+        return
+    committed = Commitment.objects.filter(mou_id=before.mou_id, partner_id=before.partner_id)
+    if committed.exists():
+        message = _("%(partner)s still has commitments under this MoU.") % {"partner": before.partner}
+        raise _field_error("partner", message, "party_has_commitments")
+
+
+def mou_rules(*, before, after, many, actor) -> None:
+    """The signing facts hold whichever door writes them: an MoU is not signed in the future, nor ended before it
+    was signed. (Which state may follow which is the business of mou_sign and mou_terminate.)"""
+    if after is None:
+        return
+    signed_on_changed = before is None or before.signed_on != after.signed_on
+    if after.signed_on and signed_on_changed and after.signed_on > timezone.localdate():
+        raise _field_error("signed_on", _("The signing date cannot be in the future."), "future")
+    if after.terminated_on and after.signed_on and after.terminated_on < after.signed_on:
+        raise _field_error("terminated_on", _("An MoU cannot end before it was signed."), "before_signing")
+
+
+def scope_area_rules(*, before, after, many, actor) -> None:
+    """Scope areas are reference data: staff may reword one, never remove one an MoU uses."""
+    if after is None and before.mous.exists():
+        raise ValidationError(_("This scope area is used by MoUs and cannot be removed."), code="in_use")
+
+
+def api_key_rules(*, before, after, many, actor) -> None:
+    """A key never moves to another partner nor changes its secret; a revoked key stays as it was revoked."""
+    if before is None or after is None:
+        return
+    if (after.partner_id, after.prefix, after.hashed_key) != (before.partner_id, before.prefix, before.hashed_key):
+        raise ValidationError(_("A key always belongs to the partner it was made for."), code="key_fixed")
+    fields = ("name", "revoked", "expiry_date")
+    if before.revoked and any(getattr(after, name) != getattr(before, name) for name in fields):
+        raise ValidationError(_("The API key has been revoked, which cannot be undone."), code="revoked")
+
+
+def _reporter(actor) -> dict:
+    """Who a new report names as its reporter: the partner's key, or the staff member entering it."""
+    if partner_id_of(actor):
+        return {"reported_by": None, "reported_by_key": actor.api_key}
+    return {"reported_by": actor, "reported_by_key": None}
+
+
+def progress_report_rules(*, before, after, many, actor) -> None:
+    """Progress is never reported for a future date; a partner's key reports only on its own commitments (one it
+    cannot see answers as unknown), and names itself as the reporter, as staff do."""
+    if after is None:
+        return
+    commitment, partner_id = _related(after, "commitment"), partner_id_of(actor)
+    if partner_id and commitment is not None:
+        if not Commitment.objects.visible_to(actor).filter(pk=commitment.pk).exists():
+            raise Http404
+        if commitment.partner_id != partner_id:
+            raise PermissionDenied(_("A partner reports progress only on its own commitments."))
+    if after.reported_on and after.reported_on > timezone.localdate():
+        raise _field_error("reported_on", _("Progress cannot be reported for a future date."), "future")
+    reporter = (after.reported_by_id, after.reported_by_key_id)
+    if before is not None and reporter != (before.reported_by_id, before.reported_by_key_id):
+        raise ValidationError(_("The reporter of a progress report does not change."), code="reporter_fixed")
+    if before is None and actor is not None and any(reporter):  # none named yet: the writer names the actor
+        expected = _reporter(actor)
+        if reporter != (getattr(expected["reported_by"], "pk", None), getattr(expected["reported_by_key"], "pk", None)):
+            raise ValidationError(_("A progress report names the one who reports it."), code="not_the_reporter")
+
+
+def _messages(error: ValidationError) -> list[ValidationError]:
+    """The single errors of `error`, whether it holds a list or errors per field."""
+    groups = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
+    return [single for group in groups for single in group]
+
+
+# --- writers: one per model users change --------------------------------------------------------------------------
+class MoUWriter(Writer):
+    """An MoU is written with its parties when the write names them (the API's nested `parties`, as
+    [{partner, partner_number, signatory_name, signatory_position}]): each party row goes through the party
+    writer, so dropping a party that still has commitments is refused here as in the admin's inline."""
+
+    @transaction.atomic
+    def create(self, *, data, actor):
+        fields, parties = _split_parties(data)
+        mou = super().create(data=fields, actor=actor)
+        if parties is not None:
+            self.parties_replace(mou=mou, parties=parties, actor=actor)
+        return mou
+
+    @transaction.atomic
+    def update(self, *, instance, data, actor, read_version=None):
+        fields, parties = _split_parties(data)
+        mou = super().update(instance=instance, data=fields, actor=actor, read_version=read_version)
+        if parties is not None:
+            self.parties_replace(mou=mou, parties=parties, actor=actor)
+        return mou
+
+    def parties_replace(self, *, mou: MoU, parties: list[dict], actor) -> None:
+        """Make `parties` the MoU's parties: the missing ones removed, the others changed or added."""
+        if not parties:
+            raise _field_error("parties", _("An MoU has at least one partner."), "no_parties")
+        partner_ids = [party["partner"].pk for party in parties]
+        if len(set(partner_ids)) != len(partner_ids):
+            raise _field_error("parties", _("Each partner is a party only once."), "duplicate_party")
+        try:
+            for row in mou.parties.exclude(partner_id__in=partner_ids):
+                MOU_PARTY.delete(instance=row, actor=actor)
+            current = {row.partner_id: row for row in mou.parties.all()}
+            for party in parties:
+                row = current.get(party["partner"].pk)
+                if row is None:
+                    MOU_PARTY.create(data={**party, "mou": mou}, actor=actor)
+                else:
+                    MOU_PARTY.update(instance=row, data=party, actor=actor)
+        except ValidationError as error:  # the API names the nested list, not the party row's own field
+            raise ValidationError({"parties": _messages(error)}) from error
+
+
+def _split_parties(data: dict) -> tuple[dict, list[dict] | None]:
+    fields = dict(data)
+    return fields, fields.pop("parties", None)
+
+
+class ProgressReportWriter(Writer):
+    """A partner's key holds no model permission, yet may add reports: the rules keep it to its own commitments.
+    The reporter is set from the actor, whichever door the report comes through."""
+
+    def require_perm(self, actor, action: str) -> None:
+        if action == "add" and partner_id_of(actor):
+            return
+        super().require_perm(actor, action)
+
+    def create(self, *, data, actor):
+        self.require_perm(actor, "add")
+        if actor is not None:
+            data = {**_reporter(actor), **data}
+        if not partner_id_of(actor):
+            return model_save(instance=self.model(), data=data, actor=actor, rules=self.rules)
+
+        def rules_for_key(*, before, after, many, actor):  # the history has no user for a key: it names the key
+            self.rules(before=before, after=after, many=many, actor=key)
+
+        key = actor
+        return model_save(instance=self.model(), data=data, actor=None, rules=rules_for_key)
+
+
+# Every door (API, admin forms, inlines, history reverts, bulk deletes, the demo loader) reaches them by writer_for().
+PARTNER = register(Writer(Partner))
+PARTNER_CONTACT = register(Writer(PartnerContact))
+# Reference data from a data migration; the roles may only reword it (no add or delete permission but superusers').
+SCOPE_AREA = register(Writer(ScopeArea, rules=scope_area_rules))
+MOU = register(MoUWriter(MoU, rules=mou_rules))
+MOU_PARTY = register(Writer(MoUParty, rules=party_rules))
+COMMITMENT = register(Writer(Commitment, rules=commitment_rules))
+PROGRESS_REPORT = register(ProgressReportWriter(ProgressReport, rules=progress_report_rules))
+# Keys are made by the library (only the hash is kept) and then saved through this writer; see PartnerAPIKeyAdmin.
+PARTNER_API_KEY = register(Writer(PartnerAPIKey, rules=api_key_rules))
+
+partner_create, partner_update, partner_delete = PARTNER.create, PARTNER.update, PARTNER.delete
+commitment_create, commitment_update, commitment_delete = COMMITMENT.create, COMMITMENT.update, COMMITMENT.delete
+
+
 def mou_create(*, actor, parties: list[dict], **data) -> MoU:
-    """Record a new MoU, as a draft, with its parties."""
-    mou = _apply(MoU(state=MoUState.DRAFT), data)
-    _parties_replace(mou=mou, parties=parties)
-    return mou
+    """Record a new MoU with its parties (a draft unless `data` says otherwise; the API cannot)."""
+    return MOU.create(data={**data, "parties": parties}, actor=actor)
 
 
-@transaction.atomic
 def mou_update(*, mou: MoU, actor, parties: list[dict] | None = None, **data) -> MoU:
     """Change an MoU's fields, and its parties when given."""
-    _apply(mou, data)
-    if parties is not None:
-        _parties_replace(mou=mou, parties=parties)
-    return mou
+    return MOU.update(instance=mou, data=data if parties is None else {**data, "parties": parties}, actor=actor)
 
 
 @transaction.atomic
 def mou_sign(*, mou: MoU, actor, signed_on: datetime.date, signed_place: str = "", signed_online: bool = False) -> MoU:
     """Record that a draft MoU was signed, on a date and at a place or online."""
-    if mou.state != MoUState.DRAFT:
+    current = lock(mou)
+    if current.state != MoUState.DRAFT:
         raise ValidationError(_("Only a draft MoU can be signed."), code="not_draft")
-    if not mou.parties.exists():
-        raise ValidationError({"parties": _("Add the partners before recording the signing.")}, code="no_parties")
-    if signed_on > timezone.localdate():
-        raise ValidationError({"signed_on": _("The signing date cannot be in the future.")}, code="future")
-    mou.state, mou.signed_on, mou.signed_place, mou.signed_online = (
-        MoUState.SIGNED,
-        signed_on,
-        signed_place,
-        signed_online,
-    )
-    mou.full_clean()
-    mou.save(update_fields=["state", "signed_on", "signed_place", "signed_online", "updated_at"])
-    return mou
+    if not current.parties.exists():
+        raise _field_error("parties", _("Add the partners before recording the signing."), "no_parties")
+    data = {"state": MoUState.SIGNED, "signed_on": signed_on, "signed_place": signed_place}
+    return model_save(instance=current, data=data | {"signed_online": signed_online}, actor=actor, rules=mou_rules)
 
 
 @transaction.atomic
 def mou_terminate(*, mou: MoU, actor, terminated_on: datetime.date, reason: str) -> MoU:
     """End a signed MoU before its validity runs out, with the date and the reason."""
-    if mou.state != MoUState.SIGNED:
+    current = lock(mou)
+    if current.state != MoUState.SIGNED:
         raise ValidationError(_("Only a signed MoU can be terminated."), code="not_signed")
-    if terminated_on < mou.signed_on:
-        raise ValidationError({"terminated_on": _("An MoU cannot end before it was signed.")}, code="before_signing")
-    mou.state, mou.terminated_on, mou.termination_reason = MoUState.TERMINATED, terminated_on, reason
-    mou.full_clean()
-    mou.save(update_fields=["state", "terminated_on", "termination_reason", "updated_at"])
-    return mou
+    data = {"state": MoUState.TERMINATED, "terminated_on": terminated_on, "termination_reason": reason}
+    return model_save(instance=current, data=data, actor=actor, rules=mou_rules)
 
 
-@transaction.atomic
-def commitment_save(*, commitment: Commitment, actor, data: dict) -> Commitment:
-    """Create or update a commitment; its partner must be a party of its MoU."""
-    mou, partner = data.get("mou", commitment.mou if commitment.mou_id else None), data.get("partner")
-    partner_id = partner.pk if partner else commitment.partner_id
-    if mou is not None and not MoUParty.objects.filter(mou=mou, partner_id=partner_id).exists():
-        raise ValidationError({"partner": _("The partner is not a party of this MoU.")}, code="not_a_party")
-    return _apply(commitment, data)
-
-
-@transaction.atomic
 def progress_report_create(
     *,
     actor,
@@ -128,25 +270,8 @@ def progress_report_create(
     evidence=None,
 ) -> ProgressReport:
     """Record how far a commitment has come; a partner's key may report only on its own commitments."""
-    if not Commitment.objects.visible_to(actor).filter(pk=commitment.pk).exists():
-        raise Http404
-    partner_id = partner_id_of(actor)
-    if partner_id and commitment.partner_id != partner_id:
-        raise PermissionDenied
-    if reported_on > timezone.localdate():
-        raise ValidationError({"reported_on": _("Progress cannot be reported for a future date.")}, code="future")
-    report = ProgressReport(
-        commitment=commitment, reported_on=reported_on, quantity_reached=quantity_reached, note=note
-    )
-    if evidence:
-        report.evidence = evidence
-    if partner_id:
-        report.reported_by_key = actor.api_key
-    else:
-        report.reported_by = actor
-    report.full_clean()
-    report.save()
-    return report
+    data = {"commitment": commitment, "reported_on": reported_on, "quantity_reached": quantity_reached, "note": note}
+    return PROGRESS_REPORT.create(data=data | ({"evidence": evidence} if evidence else {}), actor=actor)
 
 
 @transaction.atomic
@@ -157,10 +282,8 @@ def asset_status_update(*, asset, actor, status: str):
         raise PermissionDenied
     if partner_id is not None and asset.operator_id != partner_id:
         raise PermissionDenied
-    asset.status = status
-    asset.full_clean()
-    asset.save(update_fields=["status", "updated_at"])
-    return asset
+    # a key has no user account to name in the asset's history
+    return model_save(instance=asset, data={"status": status}, actor=None if partner_id else actor)
 
 
 # Reminders go out this many days before an MoU's validity ends (the smallest one reached, once each).

@@ -13,6 +13,7 @@ from partnerships.models.mou import MOU_DOCUMENT_MAX_BYTES
 from pillars.models import Pillar
 from tests.api import StandardApiTests, count_queries
 from tests.pillars.factories import ProgramFactory
+from tests.snapshots import snapshot
 
 from .factories import (
     CommitmentFactory,
@@ -115,13 +116,18 @@ class TestScopeAreaApi(PartnershipsApiTests):
         assert api_client.post(self.list_url, {"slug": "x"}).status_code == 405
 
 
+PARTY_PERMS = ("partnerships.add_mouparty", "partnerships.change_mouparty", "partnerships.delete_mouparty")
+
+
 class TestMoUApi(PartnershipsApiTests):
     url_name, factory, public, lookup_field = "partnerships-api:mou", RichMoUFactory, True, "slug"
     view_perms = ("partnerships.view_mou",)
 
-    def editor(self, api_client, make_user, *extra):
+    def editor(self, api_client, make_user, *extra, parties=True):
+        """An MoU editor; the nested parties are written through the party writer, which needs its own perms."""
+        party_perms = PARTY_PERMS if parties else ()
         api_client.force_authenticate(
-            make_user("partnerships.add_mou", "partnerships.change_mou", "partnerships.view_mou", *extra)
+            make_user("partnerships.add_mou", "partnerships.change_mou", "partnerships.view_mou", *party_perms, *extra)
         )
         return api_client
 
@@ -168,6 +174,16 @@ class TestMoUApi(PartnershipsApiTests):
         assert response.status_code == 400 and response.data["code"] == "invalid"
         assert field in response.data["errors"]
         assert (MoU.objects.count(), MoU.history.count()) == before
+
+    def test_nested_parties_need_the_party_permissions_too(self, api_client, make_user):
+        mou, other, payload = MoUFactory(), PartnerFactory(), self.payload()
+        client = self.editor(api_client, make_user, parties=False)
+        before = snapshot(mou)
+        response = client.patch(self.detail_url(mou), {"title_id": "Diubah", "parties": [{"partner": other.pk}]})
+        assert response.status_code == 403
+        assert snapshot(mou) == before
+        assert client.post(self.list_url, payload, format="json").status_code == 403
+        assert snapshot(mou) == before
 
     def test_a_party_with_commitments_cannot_be_dropped(self, api_client, make_user):
         commitment = CommitmentFactory()
