@@ -3,22 +3,8 @@
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Subquery
 
-from smartcity.models import PublishableQuerySet
+from smartcity.models import PublicParentMixin, PublishableQuerySet
 from smartcity.scoping import AgencyScopedMixin
-
-
-class PublicParentMixin:
-    """Rows of a publishable parent (`parent_field`): holders of this model's view permission see them all,
-    everyone else only those whose parent is published and due."""
-
-    parent_field = "program"
-
-    def visible_to(self, user):
-        opts = self.model._meta
-        if user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
-            return self
-        parent = opts.get_field(self.parent_field).related_model
-        return self.filter(**{f"{self.parent_field}__in": parent.objects.published().values("pk")})
 
 
 class PillarQuerySet(models.QuerySet):
@@ -51,6 +37,7 @@ class ProgramQuerySet(AgencyScopedMixin, PublishableQuerySet):
 
 
 class MilestoneQuerySet(PublicParentMixin, AgencyScopedMixin, models.QuerySet):
+    parent_field = "program"
     agency_field = "program__lead_agency"
 
     def with_related(self):
@@ -58,6 +45,7 @@ class MilestoneQuerySet(PublicParentMixin, AgencyScopedMixin, models.QuerySet):
 
 
 class BudgetLineQuerySet(PublicParentMixin, AgencyScopedMixin, models.QuerySet):
+    parent_field = "program"
     agency_field = "program__lead_agency"
 
     def with_related(self):

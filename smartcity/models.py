@@ -48,12 +48,33 @@ class PublishableQuerySet(models.QuerySet):
             publication=Publication.PUBLISHED,
         )
 
+    def public(self):
+        """What citizens see: published and due (a model may narrow it, e.g. to rows of a published parent)."""
+        return self.published()
+
     def visible_to(self, user):
-        """Holders of the model's view permission see drafts too; everyone else only what is published and due."""
+        """Holders of the model's view permission see drafts too; everyone else only `public()` rows."""
         opts = self.model._meta
         if user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
             return self
-        return self.published()
+        return self.public()
+
+
+class PublicParentMixin:
+    """QuerySet mixin for rows without a publication of their own (a program's milestones): public when their parent
+    (`parent_field`) is; holders of this model's view permission see them all."""
+
+    parent_field = ""
+
+    def public(self):
+        parent = self.model._meta.get_field(self.parent_field).related_model
+        return self.filter(**{f"{self.parent_field}__in": parent.objects.public().values("pk")})
+
+    def visible_to(self, user):
+        opts = self.model._meta
+        if user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            return self
+        return self.public()
 
 
 class PublishableModel(models.Model):
