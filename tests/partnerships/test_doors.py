@@ -380,3 +380,38 @@ def test_a_scope_area_an_mou_uses_is_not_deleted(client, staff):
     assert "used by MoUs" in response.content.decode()
     refused_unchanged(before, mou)
     assert MoU.objects.get(pk=mou.pk).scope_areas.get() == area
+
+
+def test_a_new_mou_with_its_party_and_commitment_is_saved_from_one_admin_form(client, staff):
+    partner, editor = PartnerFactory(), staff()
+    client.force_login(editor)
+    with translation.override("en"):
+        add = reverse("admin:partnerships_mou_add")
+    assert client.get(add).status_code == 200
+    data = {
+        "title_id": "MoU baru",
+        "slug": "mou-baru",
+        "state": "draft",
+        "valid_from": "2025-01-01",
+        "valid_until": "2027-12-31",
+        "publication": "draft",
+        "parties-TOTAL_FORMS": "1",
+        "parties-INITIAL_FORMS": "0",
+        "parties-0-partner": str(partner.pk),
+        "commitments-TOTAL_FORMS": "1",
+        "commitments-INITIAL_FORMS": "0",
+        "commitments-0-partner": str(partner.pk),
+        "commitments-0-description_id": "Menara",
+        "commitments-0-target_quantity": "80",
+        "commitments-0-unit_id": "menara",
+    }
+    outsider = PartnerFactory()
+    before = snapshot()
+    response = client.post(add, data | {"commitments-0-partner": str(outsider.pk)})
+    assert "The partner is not a party of this MoU." in form_errors(response)
+    assert changed_tables(before, snapshot()) == set()
+    response = client.post(add, data)
+    assert response.status_code == 302, form_errors(response)
+    mou = MoU.objects.get(slug="mou-baru")
+    assert list(mou.partners.all()) == [partner] and mou.commitments.get().partner == partner
+    assert mou.history.first().history_user == editor
