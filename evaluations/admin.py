@@ -90,21 +90,32 @@ class EvaluationSchemeAdmin(ServiceAdmin):
 
 # --- Evaluations: scores, findings and visits through their writers; the status only by the workflow steps ------
 class DimensionScoreInline(ServiceInlineMixin, admin.TabularInline):
+    """Score rows labelled by their dimension ("Outcome: 3,25"); the dimension list holds the evaluation's scheme's."""
+
     model = DimensionScore
     fields = ["dimension", "score"]
     extra = 0
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "dimension":
-            field.queryset = field.queryset.select_related("scheme")
-        return field
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("dimension")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and obj.scheme_id is not None:
+            field = formset.form.base_fields["dimension"]
+            field.queryset = field.queryset.filter(scheme_id=obj.scheme_id)
+        return formset
 
 
 class PillarScoreInline(ServiceInlineMixin, admin.TabularInline):
+    """Score rows labelled by their pillar ("Tata Kelola: 2,75")."""
+
     model = PillarScore
     fields = ["pillar", "score"]
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("pillar")
 
 
 class FindingInline(ServiceInlineMixin, admin.TabularInline):

@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
 from smartcity import scoping
 from smartcity.admin import ServiceAdmin, ServiceInlineMixin
+from smartcity.widgets import MoneyField, PillarSubDimensionSelect
 
 from . import resources
 from .imports import LimitedImportMixin
@@ -95,7 +97,22 @@ class MilestoneInline(ServiceInlineMixin, admin.TabularInline):
     extra = 0
 
 
-class BudgetLineInline(ServiceInlineMixin, admin.TabularInline):
+class MoneyFieldsMixin:
+    """Budget amounts typed and shown with thousands separators ("750.000.000"); the writer receives an int."""
+
+    money_fields = ("planned_amount", "realised_amount")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.money_fields:
+            return db_field.formfield(form_class=MoneyField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+def rupiah(amount: int) -> str:
+    return "Rp" + formats.number_format(amount, decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+class BudgetLineInline(MoneyFieldsMixin, ServiceInlineMixin, admin.TabularInline):
     model = BudgetLine
     fields = ["year", "source", "planned_amount", "realised_amount", "note"]
     extra = 0
@@ -117,7 +134,6 @@ class ProgramAdmin(PortfolioAdmin):
     search_fields = ["title_id", "title_en", "slug", "location"]
     prepopulated_fields = {"slug": ["title_id"]}
     autocomplete_fields = ["supporting_agencies"]
-    filter_horizontal = ["sub_dimensions"]
     inlines = [MilestoneInline, BudgetLineInline]
     fieldsets = [
         (None, {"fields": ["slug", "title_id", "title_en", "description_id", "description_en"]}),
@@ -129,6 +145,11 @@ class ProgramAdmin(PortfolioAdmin):
         (_("Location"), {"fields": ["location", "latitude", "longitude"]}),
         (_("Publication"), {"fields": ["publication", "publish_from"]}),
     ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "sub_dimensions":
+            kwargs["widget"] = PillarSubDimensionSelect  # only the chosen pillar's three are shown
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class TargetInline(ServiceInlineMixin, admin.TabularInline):
@@ -166,12 +187,20 @@ class MeasurementAdmin(PortfolioAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(PortfolioAdmin):
+class BudgetLineAdmin(MoneyFieldsMixin, PortfolioAdmin):
     resource_classes = [resources.BudgetLineResource]
-    list_display = ["program", "year", "source", "planned_amount", "realised_amount"]
+    list_display = ["program", "year", "source", "planned", "realised"]
     list_filter = ["year", "source", "program__pillar"]
     list_select_related = ["program"]
     search_fields = ["program__title_id", "note"]
+
+    @admin.display(description=_("planned (Rp)"), ordering="planned_amount")
+    def planned(self, obj):
+        return rupiah(obj.planned_amount)
+
+    @admin.display(description=_("realised (Rp)"), ordering="realised_amount")
+    def realised(self, obj):
+        return rupiah(obj.realised_amount)
 
 
 @admin.register(DigitalService)

@@ -57,7 +57,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Applications ---------------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "smartcity.admin_site.KotaCerdasAdminConfig",  # django.contrib.admin, its index ordered by daily work
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

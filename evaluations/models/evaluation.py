@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -139,7 +140,8 @@ class DimensionScore(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.dimension_id}: {self.score}"
+        """ "Outcome: 3,25": read with the dimension (callers select_related it, as the admin inline does)."""
+        return _("%(dimension)s: %(score)s") % {"dimension": self.dimension, "score": _score(self.score)}
 
 
 class PillarScore(TimeStampedModel):
@@ -168,4 +170,10 @@ class PillarScore(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.pillar_id}: {self.score}"
+        """ "Tata Kelola: 2,75": read with the pillar (callers select_related it, as the admin inline does)."""
+        return _("%(pillar)s: %(score)s") % {"pillar": self.pillar, "score": _score(self.score)}
+
+
+def _score(score) -> str:
+    """A score as the evaluation letters write it: two decimals, in the page's number format."""
+    return "—" if score is None else formats.number_format(score, decimal_pos=2, use_l10n=True)

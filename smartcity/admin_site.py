@@ -1,0 +1,91 @@
+"""The admin site, its index ordered by the staff's daily work rather than alphabetically.
+
+Programs, indicators and their measurements, MoUs, evaluations and follow-ups come first; the national reference
+data (pillars, sub-dimensions, agencies, evaluation schemes) is gathered in one section near the end, and the
+login-lockout records of django-axes stand last. Installed through `AdminConfig.default_site`, so
+`django.contrib.admin.site` (and every `@admin.register`) is this site.
+"""
+
+from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.sites import AdminSite
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# The order staff open them in, app by app; a model not listed follows the listed ones of its app.
+DAILY_WORK = [
+    "pillars.Program",
+    "pillars.Indicator",
+    "pillars.Measurement",
+    "pillars.BudgetLine",
+    "pillars.DigitalService",
+    "pillars.InfrastructureAsset",
+    "partnerships.MoU",
+    "partnerships.Commitment",
+    "partnerships.ProgressReport",
+    "partnerships.Partner",
+    "evaluations.Evaluation",
+    "evaluations.FollowUpAction",
+    "evaluations.Finding",
+    "evaluations.FieldVisit",
+]
+# Set up once and rarely changed: one section of their own, after the daily work.
+REFERENCE_DATA = [
+    "pillars.Pillar",
+    "pillars.SubDimension",
+    "pillars.Agency",
+    "pillars.Masterplan",
+    "partnerships.ScopeArea",
+    "evaluations.EvaluationScheme",
+]
+APP_ORDER = ["pillars", "partnerships", "evaluations"]
+LAST_APPS = ["auth", "axes"]  # users and groups, then the login-lockout records
+
+
+ORDER = DAILY_WORK + REFERENCE_DATA
+
+
+def _label(model: dict) -> str:
+    return f"{model['model']._meta.app_label}.{model['object_name']}"
+
+
+def _model_key(model: dict):
+    label = _label(model)
+    return (ORDER.index(label), "") if label in ORDER else (len(ORDER), str(model["name"]))
+
+
+def _app_key(app: dict):
+    label = app["app_label"]
+    if label in APP_ORDER:
+        return (0, APP_ORDER.index(label), "")
+    if label == "reference":
+        return (2, 0, "")
+    if label in LAST_APPS:
+        return (3, LAST_APPS.index(label), "")
+    return (1, 0, str(app["name"]))
+
+
+class KotaCerdasAdminSite(AdminSite):
+    """The Django admin with its index in the order of the office's daily work."""
+
+    def get_app_list(self, request, app_label=None):
+        apps = super().get_app_list(request, app_label)
+        if app_label is None:
+            apps = self._with_reference_section(request, apps)
+        for app in apps:
+            app["models"].sort(key=_model_key)
+        return sorted(apps, key=_app_key)
+
+    def _with_reference_section(self, request, apps: list[dict]) -> list[dict]:
+        reference = []
+        for app in apps:
+            reference += [model for model in app["models"] if _label(model) in REFERENCE_DATA]
+            app["models"] = [model for model in app["models"] if _label(model) not in REFERENCE_DATA]
+        apps = [app for app in apps if app["models"]]
+        if reference:
+            section = {"name": _("Reference data"), "app_label": "reference", "has_module_perms": True}
+            apps.append({**section, "app_url": reverse("admin:index", current_app=self.name), "models": reference})
+        return apps
+
+
+class KotaCerdasAdminConfig(AdminConfig):
+    default_site = "smartcity.admin_site.KotaCerdasAdminSite"
