@@ -1,7 +1,5 @@
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -26,22 +24,6 @@ from .serializers import (
 )
 
 
-class StepRefused(exceptions.APIException):
-    """A workflow step the evaluation's state does not allow: a 400 whose `code` says why (`not_draft`)."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-
-
-def take_step(step, *, evaluation, actor):
-    """Run a workflow service; a refused transition answers its own code, field errors the usual 400 body."""
-    try:
-        return step(evaluation=evaluation, actor=actor)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            raise
-        raise StepRefused(detail=" ".join(error.messages), code=error.error_list[0].code) from error
-
-
 class EvaluationSchemeViewSet(RecordViewSet):
     """The yearly scoring schemes: scale, weighted dimensions and bands (written as one whole by the writer)."""
 
@@ -63,13 +45,13 @@ class EvaluationViewSet(RecordViewSet):
     @extend_schema(request=None, description=_("Hand a draft evaluation in: it becomes submitted."))
     @action(detail=True, methods=["post"], permission_classes=[HasPerm("evaluations.submit_evaluation")])
     def submit(self, request, pk=None):
-        evaluation = take_step(services.evaluation_submit, evaluation=self.get_object(), actor=request.user)
+        evaluation = services.evaluation_submit(evaluation=self.get_object(), actor=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=evaluation.pk)).data)
 
     @extend_schema(request=None, description=_("Declare a submitted evaluation final."))
     @action(detail=True, methods=["post"], permission_classes=[HasPerm("evaluations.finalise_evaluation")])
     def finalise(self, request, pk=None):
-        evaluation = take_step(services.evaluation_finalise, evaluation=self.get_object(), actor=request.user)
+        evaluation = services.evaluation_finalise(evaluation=self.get_object(), actor=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=evaluation.pk)).data)
 
 

@@ -45,7 +45,9 @@ def _as_api_exception(exc: Exception) -> Exception:
         errors = as_serializer_error(exc)
         if NON_FIELD_ERRORS in errors:  # a model's clean() or constraint: under DRF's key, as serializers report it
             errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
-        return exceptions.ValidationError(errors)
+        refused = exceptions.ValidationError(errors)
+        refused.rule_code = _rule_code(exc)
+        return refused
     if isinstance(exc, ProtectedError):
         return Conflict()
     if isinstance(exc, Http404):
@@ -53,6 +55,19 @@ def _as_api_exception(exc: Exception) -> Exception:
     if isinstance(exc, PermissionDenied):
         return exceptions.PermissionDenied()
     return exc
+
+
+def _rule_code(error: DjangoValidationError) -> str:
+    """The code of the one rule a service refused the whole write with (`stale`, `not_draft`), so a client can tell
+    refusals apart; field errors, and several errors at once, stay "invalid" with the fields under `errors`."""
+    if hasattr(error, "error_dict"):
+        if set(error.error_dict) != {NON_FIELD_ERRORS}:
+            return "invalid"
+        items = error.error_dict[NON_FIELD_ERRORS]
+    else:
+        items = error.error_list
+    codes = {item.code for item in items if item.code}
+    return codes.pop() if len(codes) == 1 else "invalid"
 
 
 def exception_handler(exc, context):
@@ -64,7 +79,8 @@ def exception_handler(exc, context):
         return Response(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     if isinstance(exc, exceptions.ValidationError):
         errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
-        response.data = {"code": "invalid", "detail": str(_("Invalid input.")), "errors": errors}
+        code = getattr(exc, "rule_code", "invalid")
+        response.data = {"code": code, "detail": str(_("Invalid input.")), "errors": errors}
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"

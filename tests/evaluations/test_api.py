@@ -59,7 +59,7 @@ class TestEvaluationSchemeApi(EvaluationsApiTests):
     def test_create_with_weights_not_adding_up_to_100_is_400_and_saves_nothing(self, api_client, make_user):
         api_client.force_authenticate(make_user("evaluations.add_evaluationscheme"))
         response = api_client.post(self.list_url, self.payload(10, 20, 30, 30, 5))
-        assert response.status_code == 400 and response.data["code"] == "invalid"
+        assert response.status_code == 400 and response.data["code"] == "weights_sum"
         assert "95" in str(response.data["errors"])
         assert not EvaluationScheme.objects.exists()
 
