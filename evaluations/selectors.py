@@ -2,7 +2,6 @@
 changed between two evaluations. Each runs a fixed number of queries, whatever the number of rows."""
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -10,6 +9,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from partnerships.models import MoU
 from pillars.choices import Stage
 from pillars.models import DigitalService, Indicator, Measurement, Pillar, Program
 
@@ -156,16 +156,6 @@ class ChangeItem:
     on: datetime.date | None = None
 
 
-# Other apps add what they record (e.g. partnerships: MoUs signed) from their AppConfig.ready():
-#     register_change_source("mous_signed", label=_("MoUs signed"), source=mous_signed_between)
-# `source(*, since, until, user)` returns ChangeItems, in a fixed number of queries, visible to `user`.
-CHANGE_SOURCES: dict[str, tuple[str, Callable[..., list[ChangeItem]]]] = {}
-
-
-def register_change_source(key: str, *, label, source: Callable[..., list[ChangeItem]]) -> None:
-    CHANGE_SOURCES[key] = (label, source)
-
-
 @dataclass
 class PillarChange:
     pillar: Pillar | None  # None: city-wide, e.g. a follow-up of a finding about the whole program
@@ -201,7 +191,7 @@ def evaluation_previous(*, evaluation: Evaluation, user) -> Evaluation | None:
 
 def evaluation_changes(*, evaluation: Evaluation, user) -> EvaluationChanges:
     """Per pillar: the score change since the previous result, and the programs completed, services launched,
-    follow-ups closed (and whatever registered sources add) between the two letters."""
+    follow-ups closed and MoUs signed between the two letters."""
     previous = evaluation_previous(evaluation=evaluation, user=user)
     since = _closing_day(previous) if previous else datetime.date(evaluation.year, 1, 1) - datetime.timedelta(days=1)
     until = _closing_day(evaluation)
@@ -216,9 +206,8 @@ def evaluation_changes(*, evaluation: Evaluation, user) -> EvaluationChanges:
         gettext("Programs completed"): _programs_completed(since=since, until=until, user=user),
         gettext("Services launched"): _services_launched(first=first_year, last=evaluation.year, user=user),
         gettext("Follow-ups closed"): _follow_ups_closed(since=since, until=until, user=user),
+        gettext("MoUs signed"): mous_signed_between(since=since, until=until, user=user),
     }
-    for label, source in CHANGE_SOURCES.values():
-        sources[str(label)] = source(since=since, until=until, user=user)
     for heading, items in sources.items():
         for item in items:
             if item.pillar_id in changes:
@@ -235,6 +224,17 @@ def _programs_completed(*, since, until, user) -> list[ChangeItem]:
 def _services_launched(*, first: int, last: int, user) -> list[ChangeItem]:
     services = DigitalService.objects.visible_to(user).filter(launched_year__gte=first, launched_year__lte=last)
     return [ChangeItem(s.pillar_id, s.name) for s in services.order_by("launched_year", "name")]
+
+
+def mous_signed_between(*, since, until, user) -> list[ChangeItem]:
+    """MoUs signed after `since` up to `until`, one item per pillar they serve (city-wide when none), in 2 queries.
+    Evaluations may read partnerships (the dependency points this way), so it asks the MoUs directly."""
+    mous = MoU.objects.visible_to(user).filter(signed_on__gt=since, signed_on__lte=until).prefetch_related("pillars")
+    return [
+        ChangeItem(pillar_id, mou.title, mou.signed_on)
+        for mou in mous.order_by("signed_on")
+        for pillar_id in ([p.pk for p in mou.pillars.all()] or [None])
+    ]
 
 
 def _follow_ups_closed(*, since, until, user) -> list[ChangeItem]:

@@ -7,10 +7,3 @@ class PartnershipsConfig(AppConfig):
 
     name = "partnerships"
     verbose_name = _("Partnerships")
-
-    def ready(self):
-        from evaluations.selectors import register_change_source
-
-        from .selectors import mous_signed_between
-
-        register_change_source("mous_signed", label=_("MoUs signed"), source=mous_signed_between)

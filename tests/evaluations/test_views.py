@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from evaluations.models import PillarScore
 from pillars.models import Pillar
@@ -154,15 +154,17 @@ def test_what_changed_never_compares_with_an_embargoed_result(client):
     assert "2,87 → 3,31" in html and "3,99" not in html
 
 
-def test_what_changed_accepts_registered_sources(client, monkeypatch):
-    from evaluations import selectors
+def test_what_changed_lists_the_mous_signed_between_the_two_results(client):
+    from tests.partnerships.factories import MoUFactory
 
-    def mous(*, since, until, user):
-        return [selectors.ChangeItem(Pillar.objects.get(slug="governance").pk, "MoU Tower Bersama Grup")]
-
-    monkeypatch.setattr(selectors, "CHANGE_SOURCES", {"mous_signed": ("MoUs signed", mous)})
-    html = client.get(reverse("evaluations:changes", args=[result(2023, "3.31").pk])).content.decode()
-    assert "MoUs signed" in html and "MoU Tower Bersama Grup" in html
+    result(2022, "2.87")
+    mou = MoUFactory(title_id="MoU Tower Bersama Grup", signed_on=datetime.date(2023, 3, 1))
+    mou.pillars.set(Pillar.objects.filter(slug="governance"))
+    MoUFactory(title_id="MoU lama", signed_on=datetime.date(2019, 3, 1))
+    with translation.override("en"):
+        url = reverse("evaluations:changes", args=[result(2023, "3.31").pk])
+    html = client.get(url).content.decode()
+    assert "MoUs signed" in html and "MoU Tower Bersama Grup" in html and "MoU lama" not in html
 
 
 # --- Readiness (staff) ----------------------------------------------------------------------------
