@@ -89,10 +89,30 @@ class EvaluationSchemeAdmin(ServiceAdmin):
 
 
 # --- Evaluations: scores, findings and visits through their writers; the status only by the workflow steps ------
+class SharedChoicesFormSet(ParentAwareFormSet):
+    """Score rows whose selects (dimension, pillar) share one list of choices, read once for the formset rather
+    than once per row."""
+
+    shared = ("dimension", "pillar")
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        cache = self.__dict__.setdefault("_shared_choices", {})
+        for name in self.shared:
+            if name in form.fields:
+                field = form.fields[name]
+                if name not in cache:
+                    cache[name] = list(field.choices)
+                field.choices = choices = cache[name]
+                getattr(field.widget, "widget", field.widget).choices = choices  # inside the admin's wrapper
+        return form
+
+
 class DimensionScoreInline(ServiceInlineMixin, admin.TabularInline):
     """Score rows labelled by their dimension ("Outcome: 3,25"); the dimension list holds the evaluation's scheme's."""
 
     model = DimensionScore
+    formset = SharedChoicesFormSet
     fields = ["dimension", "score"]
     extra = 0
 
@@ -111,6 +131,7 @@ class PillarScoreInline(ServiceInlineMixin, admin.TabularInline):
     """Score rows labelled by their pillar ("Tata Kelola: 2,75")."""
 
     model = PillarScore
+    formset = SharedChoicesFormSet
     fields = ["pillar", "score"]
     extra = 0
 
