@@ -15,7 +15,7 @@ import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.urls import reverse
 
-from tests.live import portal_env, serve
+from tests.live import portal_env, serve, served_database_url
 from tests.partnerships.factories import MoUFactory, PartnerFactory, make_key
 from tests.pillars.factories import ProgramFactory
 from tests.responses import body
@@ -96,13 +96,11 @@ def test_a_partner_key_is_not_counted_against_its_address(api_client, rates):
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_calls_with_one_key_never_exceed_its_budget(settings):
+def test_concurrent_calls_with_one_key_never_exceed_its_budget():
     limit = 20
     _, key = make_key(PartnerFactory())
-    database = settings.DATABASES["default"]
     env = portal_env(
-        DATABASE_URL=f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/"
-        f"{database['NAME']}",
+        DATABASE_URL=served_database_url(),
         API_PARTNER_KEY_RATE=f"{limit}/hour",
         PUBLIC_CACHE_SECONDS="0",
     )
