@@ -19,6 +19,7 @@ from tests.live import portal_env, serve, served_database_url
 from tests.partnerships.factories import MoUFactory, PartnerFactory, make_key
 from tests.pillars.factories import ProgramFactory
 from tests.responses import body
+from tests.test_settings import python
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,23 @@ def test_behind_one_trusted_proxy_the_address_it_saw_counts(api_client, rates):
 
     assert [call("198.51.100.1") for _ in range(3)] == [200, 200, 429]
     assert call("198.51.100.2") == 200  # another citizen behind the same proxy has a budget of their own
+
+
+@pytest.mark.parametrize(
+    ("env", "count"), [({}, "0"), ({"DJANGO_BEHIND_PROXY": "true"}, "1"), ({"TRUSTED_PROXY_COUNT": "2"}, "2")]
+)
+def test_one_variable_sets_the_proxy_count_for_throttles_and_lockout(env, count):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.REST_FRAMEWORK['NUM_PROXIES'], s.AXES_IPWARE_PROXY_COUNT, s.AXES_CLIENT_IP_CALLABLE)"
+    )
+    done = python(code, **{"TRUSTED_PROXY_COUNT": None, "DJANGO_BEHIND_PROXY": None, **env})
+    assert done.stdout.split() == [count, count, "smartcity.api.throttling.client_ip"], done.stderr
+
+
+def test_the_old_axes_only_variable_is_refused_with_its_new_name():
+    done = python("import django; django.setup()", AXES_PROXY_COUNT="1")
+    assert done.returncode != 0 and "TRUSTED_PROXY_COUNT" in done.stderr
 
 
 def test_the_login_lockout_ignores_a_spoofed_forwarded_for(client, make_user):
