@@ -105,8 +105,8 @@ def view_parameters(path: str) -> frozenset[str]:
     format; for other views, every parameter some view of the portal reads."""
     try:
         view = resolve(path).func
-    except Resolver404:
-        return frozenset()
+    except Resolver404:  # a page outside the URL patterns (a 404 page): keep every parameter any view reads
+        return read_parameters()
     filterset_class = getattr(getattr(view, "cls", None), "filterset_class", None)
     if filterset_class is None:
         return read_parameters()

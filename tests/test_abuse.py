@@ -252,6 +252,9 @@ def test_parameters_a_page_reads_still_make_their_own_entries(client, cache_on):
     again = client.get("/programs/?x=2&stage=planned")
     assert again["X-Cache"] == "hit" and 'href="/programs/b/"' not in again.content.decode()
     assert client.get("/programs/?stage=completed")["X-Cache"] == "miss"
+    assert client.get("/en/programs/?stage=planned")["X-Cache"] == "miss"
+    assert client.get("/en/programs/?stage=completed&x=1")["X-Cache"] == "miss"
+    assert client.get("/en/programs/?x=3&stage=completed")["X-Cache"] == "hit"
     assert client.get(f"{PROGRAMS}?limit=1")["X-Cache"] == "miss"
     assert client.get(f"{PROGRAMS}?limit=1&x=1")["X-Cache"] == "hit"
 
