@@ -113,7 +113,7 @@ def test_a_partner_key_is_not_counted_against_its_address(api_client, rates):
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # later tests find the reference data
 def test_concurrent_calls_with_one_key_never_exceed_its_budget():
     limit = 20
     _, key = make_key(PartnerFactory())
