@@ -9,6 +9,7 @@ code, content type, headers and body. Exit status 0 only when all three runs pas
 
     .venv/bin/python deploy/fuzz.py                     # make fuzz: every phase, 50 cases per operation, 4 min a run
     .venv/bin/python deploy/fuzz.py --bounded           # CI: about two minutes in all, a fixed seed
+    .venv/bin/python deploy/fuzz.py --sqlite            # the README's first look: SQLite, local cache, no Redis
 
 The staff run logs in once and sends the session cookie (plus the CSRF token, as a browser would): HTTP
 Basic would pay a full password hash (about 0.3 s of CPU) on every request. The throttles and the login
@@ -103,6 +104,7 @@ def main() -> int:
     parser.add_argument("--pg-port", default="5432")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
     parser.add_argument("--port", type=int, default=PORT)
+    parser.add_argument("--sqlite", action="store_true", help="the first-look portal: SQLite file, no PostgreSQL/Redis")
     args = parser.parse_args()
     if args.bounded:
         args.max_examples, args.max_time, args.seed = 8, 35, 7
@@ -117,13 +119,18 @@ def main() -> int:
         args.redis_url,
         API_ANONYMOUS_RATE="1000000/minute",
         API_PARTNER_KEY_RATE="1000000/hour",
+        API_FAILED_AUTH_RATE="1000000/minute",
+        PUBLIC_DOWNLOAD_RATE="1000000/minute",
         AXES_FAILURE_LIMIT="1000000",
         PUBLIC_CACHE_SECONDS="0",  # every case reaches the code; the cache is load.py's and faults.py's subject
     )
+    if args.sqlite:  # no DATABASE_URL: a SQLite file in the run's folder, the local-memory cache
+        del env["DATABASE_URL"], env["REDIS_URL"]
     portal = stack.Portal(env=env, run=run)
     server = None
     try:
-        stack.prepare(portal, pg={"PGHOST": args.pg_host, "PGPORT": args.pg_port, "PGUSER": "postgres"})
+        pg = {"PGHOST": args.pg_host, "PGPORT": args.pg_port, "PGUSER": "postgres"}
+        stack.prepare(portal, pg=None if args.sqlite else pg)
         server = stack.gunicorn(portal, args.port, workers=2)
         base = f"http://127.0.0.1:{args.port}"
         callers = {
@@ -132,6 +139,7 @@ def main() -> int:
             "partner": {"Authorization": f"Api-Key {portal.api_key}"},
         }
         report = {"seed": args.seed, "max_examples": args.max_examples, "phases": args.phases, "runs": {}}
+        report["database"] = "sqlite" if args.sqlite else "postgresql"
         for name, headers in callers.items():
             if not args.only or name in args.only:
                 report["runs"][name] = schemathesis(base, name, headers, args, run)

@@ -69,13 +69,15 @@ def manage(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def prepare(portal: Portal, *, pg: dict[str, str]) -> None:
+def prepare(portal: Portal, *, pg: dict[str, str] | None) -> None:
     """A fresh database (dropped if left over) with migrations, the demo city, static files and credentials.
-    `pg` holds the PG* variables that reach the server as a superuser."""
-    env = {**os.environ, **pg}
-    name = portal.env["DATABASE_URL"].rsplit("/", 1)[1]
-    subprocess.run(["dropdb", "--if-exists", "--force", name], env=env, check=True)
-    subprocess.run(["createdb", name], env=env, check=True)
+    `pg` holds the PG* variables that reach the server as a superuser; None for the first look's SQLite
+    file, which migrate creates in the run's own folder."""
+    if pg is not None:
+        env = {**os.environ, **pg}
+        name = portal.env["DATABASE_URL"].rsplit("/", 1)[1]
+        subprocess.run(["dropdb", "--if-exists", "--force", name], env=env, check=True)
+        subprocess.run(["createdb", name], env=env, check=True)
     manage(portal.env, "migrate", "--noinput")
     manage(portal.env, "load_demo")
     manage(portal.env, "collectstatic", "--noinput")

@@ -16,6 +16,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 
 from pillars.models import Indicator, Pillar, Program
 from pillars.selectors import indicator_series
+from smartcity.spreadsheets import safe_row
 
 from .models import Evaluation, Finding
 
@@ -129,7 +130,7 @@ def sections_to_xlsx(sections: list[Section], progress: Callable[[int], None]) -
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in section.rows:
-            sheet.append([_cell(value) for value in row])
+            sheet.append(safe_row(_cell(value) for value in row))  # text is never run as a formula
         progress(number * 100 // len(sections))
     buffer = io.BytesIO()
     workbook.save(buffer)

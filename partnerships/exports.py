@@ -1,10 +1,12 @@
 """The public MoU and partner lists as CSV and JSON downloads: one flat record per row, same filters as the pages."""
 
-import csv
-import json
+from collections.abc import Iterable, Iterator
+from itertools import chain
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
+
+from smartcity import downloads
+from smartcity.spreadsheets import csv_lines
 
 from .models import MoU, Partner
 
@@ -44,21 +46,22 @@ def partner_record(partner: Partner) -> dict:
     }
 
 
-def csv_response(records: list[dict], filename: str) -> HttpResponse:
-    """A CSV file with a header row; list values are joined with "; "."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # a BOM, so spreadsheet programs read the UTF-8 names right
-    if records:
-        writer = csv.DictWriter(response, fieldnames=list(records[0]))
-        writer.writeheader()
-        for record in records:
-            writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in record.items()})
-    return response
+def download(request, records: Iterable[dict], *, fmt: str, filename: str) -> HttpResponse:
+    """`records` as a CSV file (list values joined with "; ") or as `{"results": [...], "count": n}`, streamed
+    and throttled like every whole-list download (smartcity/downloads.py)."""
+    refusal = downloads.refused(request)
+    if refusal:
+        return refusal
+    if fmt == "json":
+        return downloads.streamed(downloads.json_chunks(records, wrap_count=True), fmt=fmt, filename=filename)
+    return downloads.streamed(_csv(records), fmt=fmt, filename=filename)
 
 
-def json_response(records: list[dict], filename: str) -> HttpResponse:
-    body = json.dumps({"count": len(records), "results": records}, cls=DjangoJSONEncoder, ensure_ascii=False)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _csv(records: Iterable[dict]) -> Iterator[str]:
+    records = iter(records)
+    first = next(records, None)
+    if first is None:
+        yield "\ufeff"
+        return
+    rows = (["; ".join(v) if isinstance(v, list) else v for v in record.values()] for record in chain([first], records))
+    yield from csv_lines(list(first), rows)

@@ -50,12 +50,10 @@ def mou_detail(request, slug: str):
 
 
 def mou_download(request, format: str):  # noqa: A002 - the URL's word for it
-    records = [exports.mou_record(mou) for mou in _registry(request).qs]
-    render_file = exports.csv_response if format == "csv" else exports.json_response
-    return render_file(records, f"mou.{format}")
+    records = (exports.mou_record(mou) for mou in _registry(request).qs)
+    return exports.download(request, records, fmt=format, filename=f"mou.{format}")
 
 
 def partner_download(request, format: str):  # noqa: A002
-    records = [exports.partner_record(partner) for partner in _public_partners()]
-    render_file = exports.csv_response if format == "csv" else exports.json_response
-    return render_file(records, f"partners.{format}")
+    records = (exports.partner_record(partner) for partner in _public_partners())
+    return exports.download(request, records, fmt=format, filename=f"partners.{format}")

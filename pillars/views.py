@@ -27,7 +27,7 @@ def _public_list(request, *, filterset_class, queryset, resource_class, name):
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     fmt = wants_download(request)
     if fmt:
-        return None, download_response(resource_class, rows, fmt=fmt, name=name)
+        return None, download_response(request, resource_class, rows, fmt=fmt, name=name)
     return {"filter": filterset, "page": _page(request, rows)}, None
 
 

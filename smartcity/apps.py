@@ -9,6 +9,7 @@ class SmartcityConfig(AppConfig):
     verbose_name = _("Kota Cerdas")
 
     def ready(self):
+        from . import lookups  # noqa: F401 - registers `__in` for integer fields
         from .cache import connect_invalidation
 
         connect_invalidation()

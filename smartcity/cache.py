@@ -10,12 +10,15 @@ trip to Redis.
 import hashlib
 import logging
 import uuid
+from functools import cache as once
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Min
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from .models import PublishableModel
 
@@ -75,8 +78,57 @@ def store(key: str, version: str, value) -> None:
     cache.set(key, (version, value), timeout(version))
 
 
+# Query parameters read outside FilterSets: page numbers, downloads, DRF's pages, ordering and format, the
+# schema's language. Whatever else a request carries changes no page, so it must not make a new entry.
+PLAIN_PARAMETERS = {"page", "download", "limit", "offset", "ordering", "format", "lang", "version"}
+
+
+def _filter_names(filterset_class) -> set[str]:
+    return set(filterset_class.base_filters)
+
+
+@once
+def read_parameters() -> frozenset[str]:
+    """Every query parameter some page or API list of the portal reads: its FilterSets' filters and the above."""
+    from django_filters import FilterSet
+
+    names, pending = set(PLAIN_PARAMETERS), [FilterSet]
+    while pending:
+        filterset_class = pending.pop()
+        pending.extend(filterset_class.__subclasses__())
+        names |= _filter_names(filterset_class)
+    return frozenset(names)
+
+
+def view_parameters(path: str) -> frozenset[str]:
+    """The query parameters the view at `path` reads: an API viewset's own filters, pages, ordering and
+    format; for other views, every parameter some view of the portal reads."""
+    try:
+        view = resolve(path).func
+    except Resolver404:  # a page outside the URL patterns (a 404 page): keep every parameter any view reads
+        return read_parameters()
+    filterset_class = getattr(getattr(view, "cls", None), "filterset_class", None)
+    if filterset_class is None:
+        return read_parameters()
+    return frozenset(_filter_names(filterset_class) | PLAIN_PARAMETERS)
+
+
+def known(name: str, names: frozenset[str]) -> bool:
+    # Range and multi-widget filters read `<name>_min`, `<name>_after`, `<name>_0`...
+    return name in names or name.rsplit("_", 1)[0] in names
+
+
+def canonical_query(request) -> str:
+    """The query string as far as the page reads it: known parameters only, in a fixed order."""
+    if not request.GET:
+        return ""
+    names = view_parameters(request.path_info)
+    return urlencode(sorted((k, v) for k, v in request.GET.lists() if known(k, names)), doseq=True)
+
+
 def response_key(request) -> str:
-    parts = [request.get_host(), request.get_full_path(), request.LANGUAGE_CODE, request.META.get("HTTP_ACCEPT", "")]
+    query = canonical_query(request)
+    parts = [request.get_host(), request.path, query, request.LANGUAGE_CODE, request.META.get("HTTP_ACCEPT", "")]
     return f"public-cache:page:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"
 
 
@@ -96,7 +148,7 @@ def api_list_key(request) -> str | None:
     who = audience(request.user)
     if not settings.PUBLIC_CACHE_SECONDS or who is None:
         return None
-    parts = [who, request.get_host(), request.get_full_path(), request.LANGUAGE_CODE]
+    parts = [who, request.get_host(), request.path, canonical_query(request), request.LANGUAGE_CODE]
     return f"public-cache:api:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"
 
 

@@ -1,19 +1,23 @@
 """Uploaded files, served only to those who may see the record that holds them.
 
 Every FileField on the default (public) storage is looked up by the stored name; the record must be
-visible to the caller (`visible_to(user)`: published and due, or the viewer holds the view permission).
-Names are random (smartcity.uploads.RandomName), so nobody can guess their way to a file either.
+visible to the caller (`visible_to(user)`: published and due, or the viewer holds the view permission; a
+partner's system calling with its API key sees what the API shows it, such as its own draft MoU's signed
+document and its own progress reports' evidence). Names are random (smartcity.uploads.RandomName), so
+nobody can guess their way to a file either. A file is served as the type its bytes show, whatever its name.
 """
 
-import mimetypes
 from functools import cache
 
+import filetype
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.db import models
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.views.decorators.http import require_GET
+from rest_framework import authentication, exceptions
 
+from .api.authentication import PartnerAPIKeyAuthentication
 from .storage import PrivateStorage
 
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
@@ -40,13 +44,40 @@ def holder_visible(name: str, user) -> bool:
     return False
 
 
+def caller(request):
+    """The signed-in user, or the partner whose API key the request carries (checked as the API checks it)."""
+    if not authentication.get_authorization_header(request):
+        return request.user
+    found = PartnerAPIKeyAuthentication().authenticate(request)
+    return found[0] if found else request.user
+
+
+def refusal(error: exceptions.APIException) -> HttpResponse:
+    response = HttpResponse(str(error.detail), status=error.status_code, content_type="text/plain; charset=utf-8")
+    if isinstance(error, exceptions.AuthenticationFailed):
+        response["WWW-Authenticate"] = PartnerAPIKeyAuthentication.keyword
+    if getattr(error, "wait", None):
+        response["Retry-After"] = str(int(error.wait))
+    return response
+
+
+def detected_type(file) -> str:
+    kind = filetype.guess(file.read(262))
+    file.seek(0)
+    return kind.mime if kind else "application/octet-stream"
+
+
 @require_GET
 def serve_upload(request, name: str):
-    if ".." in name.split("/") or not default_storage.exists(name) or not holder_visible(name, request.user):
+    try:
+        user = caller(request)
+    except (exceptions.AuthenticationFailed, exceptions.Throttled) as error:
+        return refusal(error)
+    if ".." in name.split("/") or not default_storage.exists(name) or not holder_visible(name, user):
         raise Http404
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(
-        default_storage.open(name, "rb"), content_type=content_type, as_attachment=content_type not in INLINE_TYPES
-    )
+    file = default_storage.open(name, "rb")
+    content_type = detected_type(file)
+    response = FileResponse(file, content_type=content_type, as_attachment=content_type not in INLINE_TYPES)
     response["Cache-Control"] = "private, max-age=300"
+    response["Vary"] = "Cookie, Authorization"
     return response

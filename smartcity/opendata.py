@@ -4,8 +4,6 @@ A dataset is any list of /api/v1/ that anonymous callers may read; its rows are 
 anonymous API call returns (published and due records only), without pages.
 """
 
-import csv
-import io
 import json
 import os
 import shutil
@@ -21,6 +19,8 @@ from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
+
+from .spreadsheets import csv_lines
 
 INDEX = "index.json"
 
@@ -42,8 +42,17 @@ def public_list_views() -> dict[str, type]:
     return found
 
 
+def portal_host() -> str:
+    """A host name the portal answers to, for the absolute links (to uploaded files) a dump contains."""
+    names = [name.lstrip(".") for name in settings.ALLOWED_HOSTS if name.strip(".*")]
+    return names[0] if names else "localhost"
+
+
 def _anonymous_view(viewset_class):
-    request = Request(APIRequestFactory().get("/"), authenticators=[])
+    # Outside a request: a GET as an anonymous caller would send it to the portal's own host name, so
+    # serializers can build absolute URLs (DRF's default "testserver" is not an allowed host).
+    factory = APIRequestFactory()
+    request = Request(factory.get("/", HTTP_HOST=portal_host(), secure=settings.SECURE_SSL_REDIRECT), authenticators=[])
     request._user = AnonymousUser()
     view = viewset_class(request=request, format_kwarg=None, action="list", kwargs={}, args=())
     return view
@@ -72,18 +81,32 @@ def _flat(value):
 
 def _write(folder: Path, name: str, rows: list[dict], fields: dict) -> None:
     (folder / f"{name}.json").write_text(json.dumps(rows, cls=DjangoJSONEncoder, ensure_ascii=False))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(fields))
-    writer.writeheader()
-    writer.writerows({key: _flat(value) for key, value in row.items()} for row in rows)
-    (folder / f"{name}.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    lines = csv_lines(list(fields), ([_flat(row.get(field)) for field in fields] for row in rows))
+    with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as file:
+        file.writelines(lines)
 
 
 def open_data_build(*, progress: Callable[[str], None] = lambda name: None) -> dict:
-    """Write every public dataset into a fresh folder, then swap it in whole: readers never see a half dump."""
+    """Write every public dataset into a fresh folder, then swap it in whole: readers never see a half dump,
+    and a build that fails (or is interrupted) removes its folder and leaves the last dump in place."""
     root = Path(settings.OPEN_DATA_ROOT)
     root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".open-data-", dir=root.parent))
+    try:
+        index = _write_all(staging, progress)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = root.with_name(root.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)  # left by a crash between the two renames below
+    if root.exists():
+        os.replace(root, old)
+    os.replace(staging, root)
+    shutil.rmtree(old, ignore_errors=True)
+    return index
+
+
+def _write_all(staging: Path, progress: Callable[[str], None]) -> dict:
     index = {"generated_at": timezone.now().isoformat(), "datasets": {}}
     dictionary = {}
     for name, viewset_class in sorted(public_list_views().items()):
@@ -96,11 +119,6 @@ def open_data_build(*, progress: Callable[[str], None] = lambda name: None) -> d
         progress(name)
     (staging / "fields.json").write_text(json.dumps(dictionary, ensure_ascii=False, indent=1))
     (staging / INDEX).write_text(json.dumps(index, ensure_ascii=False, indent=1))
-    old = root.with_name(root.name + ".old")
-    if root.exists():
-        os.replace(root, old)
-    os.replace(staging, root)
-    shutil.rmtree(old, ignore_errors=True)
     return index
 
 

@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
 
+from smartcity.spreadsheets import SafeCSV, SafeXLSX
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
@@ -44,7 +46,14 @@ if len(SECRET_KEY) < 32 or (not DEBUG and SECRET_KEY.startswith("django-insecure
     )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("DJANGO_BEHIND_PROXY", False) else None
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# How many reverse proxies in front of the portal append to X-Forwarded-For. The one number behind every
+# per-address budget: the API throttles (REST_FRAMEWORK NUM_PROXIES) and the login lockout (django-axes).
+# With 0, X-Forwarded-For is ignored, so a client cannot pick its own address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
+if "AXES_PROXY_COUNT" in env:
+    raise ImproperlyConfigured("AXES_PROXY_COUNT is now TRUSTED_PROXY_COUNT (it counts for the API throttles too).")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -195,10 +204,12 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A username at an address; the whole address once it tries several usernames (smartcity/lockout.py).
+AXES_LOCKOUT_PARAMETERS = "smartcity.lockout.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)  # 1 behind one reverse proxy (nginx)
+AXES_CLIENT_IP_CALLABLE = "smartcity.api.throttling.client_ip"  # the API throttles' rule, TRUSTED_PROXY_COUNT
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 
 # --- Email: the console for a first look, SMTP from EMAIL_URL (smtp+tls://user:password@host:587) ---
@@ -235,7 +246,7 @@ MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 OPEN_DATA_ROOT = Path(env("DJANGO_OPEN_DATA_ROOT", default=str(VAR_DIR / "open-data")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "smartcity.storage.UploadStorage"},  # named by the detected type, not the uploader
     "staticfiles": {
         "BACKEND": env("DJANGO_STATICFILES_STORAGE", default="whitenoise.storage.CompressedManifestStaticFilesStorage")
     },
@@ -247,18 +258,27 @@ if DEBUG:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Partner API keys first, so an anonymous call to a protected endpoint gets 401 with WWW-Authenticate.
+        # Both credential schemes refuse an address over its failure budget before checking anything.
         "smartcity.api.authentication.PartnerAPIKeyAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "smartcity.api.authentication.BasicAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_THROTTLE_CLASSES": [
-        "smartcity.api.authentication.PartnerKeyRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+    "DEFAULT_THROTTLE_CLASSES": [  # atomic counters in the cache (smartcity/api/throttling.py)
+        "smartcity.api.throttling.PartnerKeyRateThrottle",
+        "smartcity.api.throttling.AnonymousRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {  # per partner key, and per address for anonymous callers; staff unthrottled
-        "partner_key": env("API_PARTNER_KEY_RATE", default="1200/hour"),
-        "anon": env("API_ANONYMOUS_RATE", default="300/minute"),
+    "DEFAULT_THROTTLE_RATES": {
+        "partner_key": env("API_PARTNER_KEY_RATE", default="1200/hour"),  # per key, wherever it calls from
+        "anon": env("API_ANONYMOUS_RATE", default="300/minute"),  # per address; staff are not throttled
+        "failed_auth": env("API_FAILED_AUTH_RATE", default="20/hour"),  # wrong keys or passwords, per address
+        "download": env("PUBLIC_DOWNLOAD_RATE", default="30/hour"),  # anonymous whole-list downloads, per address
     },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "DEFAULT_PARSER_CLASSES": [  # JSON nested past a sane depth is a 400, not a RecursionError
+        "smartcity.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["smartcity.api.permissions.ModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": [
         "smartcity.api.filtering.FilterBackend",
@@ -303,6 +323,8 @@ IMPORT_EXPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
 # needs the view permission and lists only the rows the change list shows.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Exports escape cells a spreadsheet would run as formulas (=, +, -, @, tab, CR first), like every CSV we write.
+EXPORT_FORMATS = [SafeCSV, SafeXLSX]
 # The admin's import refuses bigger files (pillars/imports.py); manage.py import_records has no limit.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)

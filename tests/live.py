@@ -24,6 +24,15 @@ def portal_env(**overrides: str | None) -> dict[str, str]:
     return env
 
 
+def served_database_url() -> str:
+    """The URL of the database pytest-django made for this run (committed rows are visible to a served portal;
+    the database named in DATABASE_URL need not even exist)."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
@@ -45,11 +54,12 @@ def get(url: str) -> tuple[int, str]:
 
 
 @contextlib.contextmanager
-def serve(env: dict[str, str], workers: int = 1):
+def serve(env: dict[str, str], *, workers: int = 1, threads: int = 1):
     """Start the portal under gunicorn on a free port and yield its base URL once a worker answers."""
     port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "smartcity.wsgi", "--bind", f"127.0.0.1:{port}"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "smartcity.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        [*command, "--workers", str(workers), "--threads", str(threads)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -10,20 +10,14 @@ import urllib.request
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
 
 from pillars.models import Program
 from smartcity.roles import DISKOMINFO_EDITOR
-from tests.live import portal_env, serve
+from tests.live import portal_env, serve, served_database_url
 from tests.pillars.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the role groups
 ROUNDS = 5
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -33,7 +27,7 @@ def portal(make_user, settings):
     user.set_password("rahasia-sekali")
     user.save()
     user.groups.add(Group.objects.get(name=DISKOMINFO_EDITOR))
-    env = portal_env(DATABASE_URL=database_url())
+    env = portal_env(DATABASE_URL=served_database_url())
     with serve(env, workers=2) as base:
         yield base
 

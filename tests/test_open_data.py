@@ -30,7 +30,9 @@ def test_dump_has_every_public_list_and_no_draft(client):
     rows = list(
         csv.DictReader(
             io.StringIO(
-                b"".join(client.get(reverse("open-data-file", args=["programs.csv"])).streaming_content).decode()
+                b"".join(client.get(reverse("open-data-file", args=["programs.csv"])).streaming_content).decode(
+                    "utf-8-sig"
+                )
             )
         )
     )

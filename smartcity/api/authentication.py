@@ -4,14 +4,20 @@ Keys come from djangorestframework-api-key (only a hash is stored). A valid key 
 PartnerKeyUser: no Django account and no model permissions, so every model-permission check refuses it
 (403), while the partnerships querysets and services recognise its `partner_id` and let it read its own
 records and report progress on its own commitments.
+
+Both credential schemes of the API (keys and HTTP Basic) count failures per address and refuse an address
+over its budget before verifying anything (smartcity/api/throttling.py): a password guesser gets a 429,
+and costs no password hash.
 """
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular import authentication as authentication_schemes
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication, exceptions, throttling
-from rest_framework.settings import api_settings
+from rest_framework import authentication, exceptions
+
+from .throttling import FailedAuthenticationThrottle
 
 # A key's last use is written at most this often, so a busy partner does not cost a write per request.
 LAST_USED_RESOLUTION = timezone.timedelta(minutes=1)
@@ -29,15 +35,38 @@ class PartnerKeyUser(AnonymousUser):
         return f"api-key:{self.api_key.prefix}"
 
 
-class PartnerAPIKeyAuthentication(authentication.BaseAuthentication):
-    """`Authorization: Api-Key <prefix>.<secret>`; an unknown, revoked or expired key is a 401."""
+class FailureBudgetMixin:
+    """For an authentication class: an address over its budget of failures gets a 429 before any check, and
+    each failure is counted."""
+
+    def authenticate(self, request):
+        scheme = authentication.get_authorization_header(request).split()[:1]
+        if not scheme or scheme[0].lower() != self.keyword.lower().encode():
+            return None
+        budget = FailedAuthenticationThrottle()
+        if budget.exhausted(request):
+            raise exceptions.Throttled(budget.wait())
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            budget.record_failure(request)
+            raise
+
+
+class BasicAuthentication(FailureBudgetMixin, authentication.BasicAuthentication):
+    """DRF's HTTP Basic, with the failure budget (django-axes still locks a username at an address)."""
+
+    keyword = "Basic"
+
+
+class KeyCheck(authentication.BaseAuthentication):
+    """The key check alone (PartnerAPIKeyAuthentication adds the scheme test and the failure budget):
+    `Authorization: Api-Key <prefix>.<secret>`; an unknown, revoked or expired key is a 401."""
 
     keyword = "Api-Key"
 
     def authenticate(self, request):
         parts = authentication.get_authorization_header(request).split()
-        if not parts or parts[0].lower() != self.keyword.lower().encode():
-            return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(_("Invalid API key header: give the key after Api-Key."))
         from partnerships.models import PartnerAPIKey
@@ -57,18 +86,8 @@ class PartnerAPIKeyAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
-class PartnerKeyRateThrottle(throttling.SimpleRateThrottle):
-    """Each partner key gets its own request budget (REST_FRAMEWORK DEFAULT_THROTTLE_RATES["partner_key"])."""
-
-    scope = "partner_key"
-
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]  # read per request, so settings overrides apply
-
-    def get_cache_key(self, request, view):
-        if not isinstance(request.user, PartnerKeyUser):
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": request.user.api_key.prefix}
+class PartnerAPIKeyAuthentication(FailureBudgetMixin, KeyCheck):
+    """Partner keys, with the failure budget."""
 
 
 class PartnerAPIKeyScheme(OpenApiAuthenticationExtension):
@@ -84,3 +103,9 @@ class PartnerAPIKeyScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": str(_('A partner\'s key, sent as "Api-Key <key>".')),
         }
+
+
+class BasicScheme(authentication_schemes.BasicScheme):
+    """Documents our HTTP Basic class as the standard basic scheme."""
+
+    target_class = BasicAuthentication

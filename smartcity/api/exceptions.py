@@ -21,6 +21,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
 SERVER_ERROR = _("Something went wrong on our side. Please try again later.")
+NESTED_TOO_DEEPLY = _("The JSON body is nested too deeply.")
 
 
 class Conflict(exceptions.APIException):
@@ -41,6 +42,8 @@ def _as_api_exception(exc: Exception) -> Exception:
         return RequestTooLarge()
     if isinstance(exc, SuspiciousOperation):
         return exceptions.ParseError()
+    if isinstance(exc, RecursionError):  # a body nested deeper than Python recurses, read by a view's own parser
+        return exceptions.ParseError(NESTED_TOO_DEEPLY)
     if isinstance(exc, DjangoValidationError):
         errors = as_serializer_error(exc)
         if NON_FIELD_ERRORS in errors:  # a model's clean() or constraint: under DRF's key, as serializers report it

@@ -1,4 +1,5 @@
 import datetime
+import json
 import re
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from pillars.models import Pillar
+from tests.responses import body
 
 from .factories import (
     AgencyFactory,
@@ -148,7 +150,7 @@ def test_drafts_and_embargoed_records_stay_off_every_public_page(client):
         for url in ["/", "/pillars/governance/", "/programs/", "/indicators/", "/services/", "/map/"]
     )
     downloads = "".join(
-        client.get(url).content.decode()
+        body(client.get(url)).decode()
         for url in ["/programs/?download=csv", "/services/?download=json", "/map/?download=csv"]
     )
     for secret in ("rahasia", "embargo"):
@@ -165,9 +167,9 @@ def test_program_list_filters_and_downloads_the_filtered_rows(client):
     response = client.get("/programs/", {"stage": "planned", "download": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment;" in response["Content-Disposition"]
-    body = response.content.decode()
-    assert body.splitlines()[0].startswith("slug,") and "Bank sampah" in body and "Parkir" not in body
-    data = client.get("/programs/", {"download": "json"}).json()
+    text = body(response).decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("slug,") and "Bank sampah" in text and "Parkir" not in text
+    data = json.loads(body(client.get("/programs/", {"download": "json"})))
     assert sorted(row["slug"] for row in data) == ["a", "b"]
 
 

@@ -1,0 +1,123 @@
+"""Request budgets, counted atomically in the cache (Redis INCR), and the one rule for a caller's address.
+
+DRF's own throttles keep a list of timestamps that each request reads and writes back: concurrent requests
+read the same list and undercount. Here every budget is a counter per window that the cache increments in
+one step (`cache.add` then `cache.incr`: SET NX EX and INCRBY on Redis, a lock on the local-memory cache),
+so no request is ever left uncounted. A cache that fails (Redis down) lets requests through: like the page
+cache, it costs protection for a while, never an error.
+
+The caller's address follows TRUSTED_PROXY_COUNT (REST_FRAMEWORK["NUM_PROXIES"]): with no trusted proxy,
+X-Forwarded-For is ignored and the socket's address counts; behind N proxies, the address the Nth proxy from
+the right saw. django-axes resolves addresses with the same function (AXES_CLIENT_IP_CALLABLE).
+"""
+
+from django.core.cache import cache
+from rest_framework import throttling
+from rest_framework.settings import api_settings
+
+
+def client_ip(request) -> str:
+    """The caller's address, trusting X-Forwarded-For only as far as TRUSTED_PROXY_COUNT proxies wrote it."""
+    return throttling.BaseThrottle().get_ident(request)
+
+
+def count_hit(key: str, window: int) -> int | None:
+    """Add one to the counter `key` of a `window`-second window; its new value (None if the cache is away)."""
+    cache.add(key, 0, timeout=window)  # starts the window; a no-op while one is open
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window closed between add and incr: this hit opens the next one
+        cache.add(key, 1, timeout=window)
+        return 1
+
+
+def hits(key: str) -> int:
+    return cache.get(key) or 0
+
+
+def seconds_left(key: str, window: int) -> int:
+    ttl = getattr(cache, "ttl", None)  # django-redis knows a key's time to live; the local cache does not
+    left = ttl(key) if ttl else None
+    return left if isinstance(left, int) and left > 0 else window
+
+
+class CounterThrottle(throttling.SimpleRateThrottle):
+    """A fixed-window budget of `rate` requests per caller, counted atomically (see the module)."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # read per request: settings overrides apply
+
+    def allow_request(self, request, view):
+        self.rate = self.get_rate()
+        if self.rate is None:
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        count = count_hit(self.key, self.duration)
+        return count is None or count <= self.num_requests
+
+    def wait(self):
+        return seconds_left(self.key, self.duration)
+
+
+class AnonymousRateThrottle(CounterThrottle):
+    """Anonymous callers, per address. Partner keys have their own budget and signed-in staff none."""
+
+    scope = "anon"
+
+    def get_cache_key(self, request, view):
+        from .authentication import PartnerKeyUser
+
+        if request.user.is_authenticated or isinstance(request.user, PartnerKeyUser):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+
+
+class PartnerKeyRateThrottle(CounterThrottle):
+    """Each partner key gets its own budget (DEFAULT_THROTTLE_RATES["partner_key"]), whatever its address."""
+
+    scope = "partner_key"
+
+    def get_cache_key(self, request, view):
+        from .authentication import PartnerKeyUser
+
+        if not isinstance(request.user, PartnerKeyUser):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.user.api_key.prefix}
+
+
+class DownloadRateThrottle(CounterThrottle):
+    """Whole-table downloads by anonymous callers, per address (DEFAULT_THROTTLE_RATES["download"])."""
+
+    scope = "download"
+
+    def get_cache_key(self, request, view):
+        if request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+
+
+class FailedAuthenticationThrottle(CounterThrottle):
+    """Failed credentials on the API (HTTP Basic, API keys), per address. Checked before any credential is
+    verified, so an address over its budget costs no password hash (DEFAULT_THROTTLE_RATES["failed_auth"])."""
+
+    scope = "failed_auth"
+
+    def get_cache_key(self, request, view=None):
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+
+    def exhausted(self, request) -> bool:
+        """Whether this address has used its budget of failures, without counting this request."""
+        self.rate = self.get_rate()
+        if self.rate is None:
+            return False
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        self.key = self.get_cache_key(request)
+        return hits(self.key) >= self.num_requests
+
+    def record_failure(self, request) -> None:
+        if self.get_rate() is not None:
+            self.num_requests, self.duration = self.parse_rate(self.get_rate())
+            count_hit(self.get_cache_key(request), self.duration)
