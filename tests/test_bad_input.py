@@ -2,8 +2,8 @@
 
 Reversed dates, negative money and quantities, percentages over 100, scores outside the scale, unknown
 foreign keys, overlong strings, wrong types, malformed CSV and XLSX, and a 50 MB upload. Each must answer a
-clear 400 (the API's `{"code": "invalid" or the refusing rule's code, "errors": {...}}`; 413 for a body too large to read), a form error
-in the admin, or a CommandError, and leave every table of the three apps as it was.
+clear 400 (the API's `{"code": "invalid" or the refusing rule's code, "errors": {...}}`; 413 for a body too large
+to read), a form error in the admin, or a CommandError, and leave every table of the three apps as it was.
 """
 
 import datetime
