@@ -6,12 +6,15 @@ from django.db.models import Count, F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from evaluations.selectors import evaluation_overview
 from smartcity.downloads import download_response, wants_download
 
 from . import charts, figures, resources, selectors
 from .choices import AssetKind, AssetStatus, ServiceStatus, Stage
-from .filters import DigitalServiceFilterSet, IndicatorFilterSet, InfrastructureAssetFilterSet, ProgramFilterSet
+from .filters import InfrastructureAssetFilterSet
 from .models import BudgetLine, DigitalService, Indicator, InfrastructureAsset, Milestone, Pillar, Program
+from .public_filters import DigitalServicePublicFilterSet, IndicatorPublicFilterSet, ProgramPublicFilterSet
+from .selectors import standing_point
 
 PAGE_SIZE = 20
 PILLAR_PAGE_INDICATORS, PILLAR_PAGE_SERVICES = 6, 12
@@ -32,7 +35,8 @@ def _public_list(request, *, filterset_class, queryset, resource_class, name):
 
 
 def home(request):
-    """The public dashboard: the city-wide achievement, headline counts and the six pillars."""
+    """The public dashboard: the city-wide achievement and its standing, headline counts, the latest evaluation
+    by pillar with the index over the years, and the six pillars."""
     counts = figures.published_counts()
     headline, headline_series = selectors.headline_with_series()
     pillars = list(Pillar.objects.with_related())
@@ -49,9 +53,11 @@ def home(request):
             "assets": counts.count("asset", state=AssetStatus.ACTIVE),
         },
         "last_updated": counts.last_updated("program", "indicator"),
+        "evaluation": evaluation_overview(user=request.user, pillars=pillars),
     }
     if headline:
-        context["headline_chart"] = charts.target_vs_actual(context["headline_series"])
+        context["headline_chart"] = charts.target_vs_actual(headline_series, unit=headline.unit)
+        context["headline_standing"] = selectors.standing_point(headline_series)
     return render(request, "pillars/pillar_list.html", context)
 
 
@@ -73,7 +79,15 @@ def pillar_detail(request, slug: str):
         "pillars": Pillar.objects.all(),
         "programs": programs.with_related()[:12],
         "program_count": counts.count("program", pillar=pillar.pk),
-        "indicators": [(i, series[i.pk], charts.target_vs_actual(series[i.pk], pillar.colour)) for i in indicators],
+        "indicators": [
+            (
+                i,
+                series[i.pk],
+                charts.target_vs_actual(series[i.pk], pillar.colour, i.unit),
+                standing_point(series[i.pk]),
+            )
+            for i in indicators
+        ],
         "indicator_count": counts.count("indicator", pillar=pillar.pk),
         "services": DigitalService.objects.published().with_related().filter(pillar=pillar)[:PILLAR_PAGE_SERVICES],
         "service_count": counts.count("service", pillar=pillar.pk),
@@ -100,7 +114,7 @@ def program_list(request):
     queryset = Program.objects.published().with_related()
     context, download = _public_list(
         request,
-        filterset_class=ProgramFilterSet,
+        filterset_class=ProgramPublicFilterSet,
         queryset=queryset,
         resource_class=resources.ProgramResource,
         name="programs",
@@ -130,13 +144,16 @@ def indicator_list(request):
     queryset = Indicator.objects.published().with_related()
     context, download = _public_list(
         request,
-        filterset_class=IndicatorFilterSet,
+        filterset_class=IndicatorPublicFilterSet,
         queryset=queryset,
         resource_class=resources.IndicatorResource,
         name="indicators",
     )
     if download:
         return download
+    indicators = list(context["page"].object_list)
+    series = selectors.indicator_series(indicators)
+    context["rows"] = [(indicator, standing_point(series[indicator.pk])) for indicator in indicators]
     context["last_updated"] = selectors.last_updated(queryset)
     return render(request, "pillars/indicator_list.html", context)
 
@@ -145,10 +162,12 @@ def indicator_detail(request, slug: str):
     """An indicator's page: target against actual per year, as a chart and a table, and its measurements."""
     indicator = get_object_or_404(Indicator.objects.published().with_related(), slug=slug)
     series = selectors.indicator_series([indicator])[indicator.pk]
+    colour = indicator.pillar.colour if indicator.pillar else charts.ACTUAL_COLOUR
     context = {
         "indicator": indicator,
         "series": series,
-        "chart": charts.target_vs_actual(series, indicator.pillar.colour if indicator.pillar else charts.ACTUAL_COLOUR),
+        "standing": standing_point(series),
+        "chart": charts.target_vs_actual(series, colour, indicator.unit),
         "measurements": indicator.measurements.order_by("-measured_on")[:24],
         "last_updated": indicator.latest_measured_on,
     }
@@ -160,7 +179,7 @@ def service_list(request):
     queryset = DigitalService.objects.published().with_related()
     context, download = _public_list(
         request,
-        filterset_class=DigitalServiceFilterSet,
+        filterset_class=DigitalServicePublicFilterSet,
         queryset=queryset,
         resource_class=resources.DigitalServiceResource,
         name="services",
