@@ -52,8 +52,8 @@ def rupiah(value) -> str:
 
 @register.filter
 def shown_lang(obj, field: str) -> str:
-    """The code "id" when `obj.<field>` (a smartcity.models.Translated field) falls back to the Indonesian text on a page
-    in another language; "" when it is shown in the page's own language."""
+    """The code "id" when `obj.<field>` (a smartcity.models.Translated field) falls back to the Indonesian text
+    on a page in another language; "" when it is shown in the page's own language."""
     language = page_language()
     if language == DATA_LANGUAGE or obj is None:
         return ""
