@@ -45,11 +45,11 @@ def get(url: str) -> tuple[int, str]:
 
 
 @contextlib.contextmanager
-def serve(env: dict[str, str]):
+def serve(env: dict[str, str], workers: int = 1):
     """Start the portal under gunicorn on a free port and yield its base URL once a worker answers."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "smartcity.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        [sys.executable, "-m", "gunicorn", "smartcity.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
