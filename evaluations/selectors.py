@@ -135,6 +135,7 @@ def evaluation_pillar_chart(*, evaluation: Evaluation) -> dict | None:
             }
         ],
         "format": chart_format(decimals=scheme.decimals),
+        "horizontal_on_phone": True,
         "options": {
             "scales": {"y": {"min": float(scheme.scale_min), "max": float(scheme.scale_max)}},
             "plugins": {"legend": {"display": False}},

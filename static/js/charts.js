@@ -1,7 +1,7 @@
 /* Draws every <canvas data-chart="ID"> from the JSON in <script type="application/json" id="ID">
  * (written by Django's json_script filter): {"type": "line", "labels": [...], "datasets": [...],
- * "options": {...}, "format": {"locale", "unit", "prefix", "decimals", "compact"}}. No inline script, so
- * the pages satisfy a strict Content-Security-Policy.
+ * "options": {...}, "format": {"locale", "unit", "prefix", "decimals", "compact"}, "horizontal_on_phone"}.
+ * No inline script, so the pages satisfy a strict Content-Security-Policy.
  *
  * Numbers: each dataset may carry `formatted`, its values as the server writes them (smartcity.numbers),
  * which the tooltips show as they are; the axis ticks use the page's locale (Intl.NumberFormat) and unit,
@@ -33,8 +33,15 @@
     var format = spec.format || { locale: document.documentElement.lang || "id", unit: "", decimals: 2 };
     var options = spec.options || {};
     var scales = options.scales || {};
-    scales.y = Object.assign({}, scales.y || {});
-    scales.y.ticks = Object.assign({ callback: tickFormatter(format) }, scales.y.ticks || {});
+    // Bars with long names (pillars) lie down on a phone, so their names read without tilting the head.
+    var sideways = narrow && spec.horizontal_on_phone;
+    var value = sideways ? "x" : "y";
+    scales[value] = Object.assign({}, scales.y || {});
+    if (sideways) {
+      delete scales.y;
+      options.indexAxis = "y";
+    }
+    scales[value].ticks = Object.assign({ callback: tickFormatter(format) }, scales[value].ticks || {});
     var plugins = options.plugins || {};
     plugins.tooltip = Object.assign({ callbacks: { label: tooltipLabel } }, plugins.tooltip || {});
     plugins.legend = Object.assign({ position: narrow ? "bottom" : "top" }, plugins.legend || {});
