@@ -33,6 +33,8 @@ PAGES = {
 }
 LANGUAGES = {"id": "", "en": "/en"}  # Indonesian, the default, has no prefix
 DOCS = "/api/v1/docs/"
+# Pages whose content a script draws after the load: checked once it is there, not before.
+DRAWN = {"map": ".asset-map .leaflet-overlay-pane path, .asset-map .marker-cluster", "docs": ".swagger-ui .opblock"}
 
 
 @dataclass
@@ -61,7 +63,7 @@ def page_path(portal: str, page: str) -> str:
     return found.group(1)
 
 
-def open_page(browser, portal: str, url: str, visit: Visit):
+def open_page(browser, portal: str, url: str, visit: Visit, drawn: str | None = None):
     """A fresh phone-sized context on `url`: requests to any other host are refused and recorded."""
     context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="id-ID")
     host = urlsplit(portal).netloc
@@ -80,6 +82,8 @@ def open_page(browser, portal: str, url: str, visit: Visit):
     page.on("pageerror", lambda error: visit.console.append(f"uncaught: {error}"))
     response = page.goto(url, wait_until="networkidle")
     assert response.status == 200, f"{url} answered {response.status}"
+    if drawn:
+        page.wait_for_selector(drawn, state="attached", timeout=30_000)
     return context, page
 
 
@@ -122,9 +126,9 @@ def check_language_switch(page, expected: str, visit: Visit, language: str) -> N
         visit.language_switch.append(f"the {language} page says lang={page.evaluate('document.documentElement.lang')}")
 
 
-def visit_page(browser, axe_source, portal, path: str, switch_to: tuple[str, str]) -> Visit:
+def visit_page(browser, axe_source, portal, path: str, switch_to: tuple[str, str], drawn=None) -> Visit:
     visit = Visit()
-    context, page = open_page(browser, portal, portal + path, visit)
+    context, page = open_page(browser, portal, portal + path, visit, drawn)
     try:
         check_layout_and_axe(page, axe_source, visit)
         check_language_switch(page, switch_to[1], visit, switch_to[0])
@@ -140,14 +144,16 @@ CASES = [(page, language) for page in PAGES for language in LANGUAGES]
 def test_public_page_works_on_a_phone(browser, axe_source, portal, page, language):
     path = page_path(portal, page)
     other = "en" if language == "id" else "id"
-    visit = visit_page(browser, axe_source, portal, LANGUAGES[language] + path, (other, LANGUAGES[other] + path))
+    switch_to = (other, LANGUAGES[other] + path)
+    visit = visit_page(browser, axe_source, portal, LANGUAGES[language] + path, switch_to, DRAWN.get(page))
     assert not visit.problems()
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))
 def test_api_docs_work_on_a_phone(browser, axe_source, portal, language):
     other = "en" if language == "id" else "id"
-    visit = visit_page(browser, axe_source, portal, f"{DOCS}?lang={language}", (other, f"{DOCS}?lang={other}"))
+    switch_to = (other, f"{DOCS}?lang={other}")
+    visit = visit_page(browser, axe_source, portal, f"{DOCS}?lang={language}", switch_to, DRAWN["docs"])
     assert not visit.problems()
 
 
