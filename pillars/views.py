@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, F
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from evaluations.selectors import evaluation_overview
@@ -12,7 +12,8 @@ from smartcity.downloads import download_response, wants_download
 from . import charts, figures, resources, selectors
 from .choices import AssetKind, AssetStatus, ServiceStatus, Stage
 from .filters import InfrastructureAssetFilterSet
-from .models import BudgetLine, DigitalService, Indicator, InfrastructureAsset, Milestone, Pillar, Program
+from .geojson import boundary_collection
+from .models import Boundary, BudgetLine, DigitalService, Indicator, InfrastructureAsset, Milestone, Pillar, Program
 from .public_filters import DigitalServicePublicFilterSet, IndicatorPublicFilterSet, ProgramPublicFilterSet
 from .selectors import standing_point
 
@@ -210,8 +211,16 @@ def asset_map(request):
     context |= {
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "outline_notes": Boundary.objects.exclude(note="").values_list("note", flat=True).distinct().order_by(),
+        # The GeoJSON endpoint has no language prefix: the map names kinds and states in the page's language.
+        "map_labels": {"kinds": dict(AssetKind.choices), "statuses": dict(AssetStatus.choices)},
         "kinds": AssetKind.choices,
         "counts": dict(queryset.values_list("kind").annotate(count=Count("pk")).order_by()),
         "last_updated": selectors.last_updated(queryset),
     }
     return render(request, "pillars/asset_map.html", context)
+
+
+def map_boundaries(request):
+    """The city boundary and district outlines as GeoJSON, which the map draws under the assets."""
+    return JsonResponse(boundary_collection(Boundary.objects.all()), content_type="application/geo+json")
