@@ -34,7 +34,7 @@ PAGES = {
 LANGUAGES = {"id": "", "en": "/en"}  # Indonesian, the default, has no prefix
 DOCS = "/api/v1/docs/"
 # Pages whose content a script draws after the load: checked once it is there, not before.
-DRAWN = {"map": ".asset-map .leaflet-overlay-pane path, .asset-map .marker-cluster", "docs": ".swagger-ui .opblock"}
+DRAWN = {"map": ".asset-map .asset-cluster", "docs": ".swagger-ui .opblock"}
 
 
 @dataclass
@@ -80,7 +80,7 @@ def open_page(browser, portal: str, url: str, visit: Visit, drawn: str | None = 
     page = context.new_page()
     page.on("console", lambda message: message.type == "error" and visit.console.append(message.text))
     page.on("pageerror", lambda error: visit.console.append(f"uncaught: {error}"))
-    response = page.goto(url, wait_until="networkidle")
+    response = page.goto(url, wait_until="load")
     assert response.status == 200, f"{url} answered {response.status}"
     if drawn:
         page.wait_for_selector(drawn, state="attached", timeout=30_000)
