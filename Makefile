@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test install lint migrations-check messages messages-check pytest clean multinode fuzz fuzz-install load faults bench
+.PHONY: run test install chromium lint migrations-check messages messages-check pytest clean multinode fuzz fuzz-install load faults bench
 
 ## Everything installed: a virtualenv with the Python packages, and the front-end packages from npm.
 install: $(VENV)/.installed node_modules/.installed
@@ -34,7 +34,12 @@ test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kotacerdas
 test: export REDIS_URL ?= redis://127.0.0.1:6379/1
 test: export DJANGO_SECRET_KEY ?= test-only-key-$(shell date +%s)-not-for-production-use
 test: export DJANGO_STATICFILES_STORAGE = django.contrib.staticfiles.storage.StaticFilesStorage
-test: install fuzz-install lint migrations-check messages-check pytest
+test: install fuzz-install chromium lint migrations-check messages-check pytest
+
+## Debian's Chromium, which the browser tests (tests/browser/) drive through Playwright: never a downloaded
+## browser build. Installed once (as root, from Debian's mirrors); a no-op when /usr/bin/chromium is there.
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from partnerships.models import MoU
 from pillars.choices import Stage
 from pillars.models import DigitalService, Indicator, Measurement, Pillar, Program
+from smartcity.numbers import chart_format, formatted
 
 from .choices import CLOSED_FOLLOW_UP_STATUSES, FollowUpStatus
 from .models import Evaluation, FollowUpAction
@@ -28,10 +29,17 @@ def evaluation_trend(*, user, pillar: Pillar | None = None) -> dict | None:
     by_year = {evaluation.year: evaluation for evaluation in results}  # the latest result of each year
     if not by_year:
         return None
-    years = sorted(by_year)
     pillars = [pillar] if pillar else list(Pillar.objects.all())
+    return trend_spec(by_year, pillars, with_index=pillar is None)
+
+
+def trend_spec(by_year: dict[int, Evaluation], pillars: list[Pillar], *, with_index: bool = True) -> dict:
+    """The line-chart spec of `by_year` (year: final result, with scheme, index and pillar scores loaded)."""
+    years = sorted(by_year)
+    scales = [evaluation.scheme for evaluation in by_year.values()]
+    decimals = max(s.decimals for s in scales)
     datasets = []
-    if pillar is None:
+    if with_index:
         index = [_number(by_year[year].headline_index) for year in years]
         datasets.append({"label": gettext("Overall index"), "data": index, "borderColor": "#111827", "borderWidth": 3})
     for each in pillars:
@@ -40,15 +48,65 @@ def evaluation_trend(*, user, pillar: Pillar | None = None) -> dict | None:
             datasets.append(
                 {"label": each.name, "data": data, "borderColor": each.colour, "backgroundColor": each.colour}
             )
-    scales = [evaluation.scheme for evaluation in by_year.values()]
+    for dataset in datasets:
+        dataset["formatted"] = formatted(dataset["data"], decimals=decimals)
     y_axis = {"min": float(min(s.scale_min for s in scales)), "max": float(max(s.scale_max for s in scales))}
     return {
         "type": "line",
         "labels": [str(year) for year in years],
         "datasets": datasets,
         "options": {"scales": {"y": y_axis}, "spanGaps": True},
-        "decimals": max(s.decimals for s in scales),  # for the table beside the chart; Chart.js ignores it
+        "format": chart_format(decimals=decimals),
+        "decimals": decimals,  # for the table beside the chart
     }
+
+
+@dataclass
+class PillarResult:
+    """One pillar's score in the latest final result, and its change since the previous year's."""
+
+    pillar: Pillar
+    score: Decimal | None
+    change: Decimal | None
+
+    @property
+    def change_size(self) -> Decimal | None:
+        return None if self.change is None else abs(self.change)
+
+
+@dataclass
+class EvaluationOverview:
+    latest: Evaluation  # with its scheme and `headline_index`
+    previous: Evaluation | None
+    pillars: list[PillarResult]
+    index_by_year: list[tuple[int, Decimal | None]]
+    trend: dict  # index_by_year as a line chart spec
+
+
+def evaluation_overview(*, user, pillars: list[Pillar]) -> EvaluationOverview | None:
+    """For the dashboard, in two queries: the latest final result `user` may see, each pillar's score in it and
+    its change since the previous year's result, and the overall index year by year. None before any result."""
+    results = (
+        Evaluation.objects.visible_to(user)
+        .results()
+        .select_related("scheme")
+        .with_index()
+        .prefetch_related("pillar_scores")
+        .order_by("year", "pk")
+    )
+    by_year = {evaluation.year: evaluation for evaluation in results}
+    if not by_year:
+        return None
+    years = sorted(by_year)
+    latest = by_year[years[-1]]
+    previous = by_year[years[-2]] if len(years) > 1 else None
+    rows = []
+    for pillar in pillars:
+        score = _pillar_score(latest, pillar)
+        before = _pillar_score(previous, pillar) if previous else None
+        rows.append(PillarResult(pillar, score, None if score is None or before is None else score - before))
+    index_by_year = [(year, by_year[year].headline_index) for year in years]
+    return EvaluationOverview(latest, previous, rows, index_by_year, trend_spec(by_year, [], with_index=True))
 
 
 def _pillar_score(evaluation: Evaluation, pillar: Pillar) -> Decimal | None:
@@ -73,8 +131,11 @@ def evaluation_pillar_chart(*, evaluation: Evaluation) -> dict | None:
                 "label": gettext("Score"),
                 "data": [float(score.score) for score in scores],
                 "backgroundColor": [score.pillar.colour for score in scores],
+                "formatted": formatted([score.score for score in scores], decimals=scheme.decimals),
             }
         ],
+        "format": chart_format(decimals=scheme.decimals),
+        "horizontal_on_phone": True,
         "options": {
             "scales": {"y": {"min": float(scheme.scale_min), "max": float(scheme.scale_max)}},
             "plugins": {"legend": {"display": False}},

@@ -9,14 +9,24 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from smartcity.downloads import download_response, wants_download
+
 from . import selectors
 from .models import Evaluation, FieldVisit, Finding, FollowUpAction
+from .public_filters import EvaluationPublicFilterSet
+from .resources import EvaluationResource
 
 
 def evaluation_list(request):
-    """The evaluation results year by year, with a chart of the overall index and each pillar."""
+    """The evaluation results year by year, searched and filtered, with a chart of the overall index and each
+    pillar, and the filtered list as CSV or JSON."""
     evaluations = Evaluation.objects.visible_to(request.user).with_related().order_by("-year", "stage", "pk")
-    context = {"evaluations": evaluations, "trend": selectors.evaluation_trend(user=request.user)}
+    filterset = EvaluationPublicFilterSet(request.GET or None, queryset=evaluations, request=request)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else evaluations
+    fmt = wants_download(request)
+    if fmt:
+        return download_response(EvaluationResource, rows, fmt=fmt, name="evaluations")
+    context = {"filter": filterset, "evaluations": rows, "trend": selectors.evaluation_trend(user=request.user)}
     return render(request, "evaluations/evaluation_list.html", context)
 
 

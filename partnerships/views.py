@@ -4,8 +4,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from . import exports
-from .filters import MoURegistryFilterSet
 from .models import MoU, Partner
+from .public_filters import MoUPublicFilterSet, PartnerPublicFilterSet
 
 PAGE_SIZE = 25
 
@@ -14,13 +14,25 @@ def _public_partners():
     return Partner.objects.published().with_related()
 
 
-def _registry(request) -> MoURegistryFilterSet:
-    return MoURegistryFilterSet(request.GET or None, queryset=MoU.objects.published().with_related())
+def _registry(request) -> MoUPublicFilterSet:
+    return MoUPublicFilterSet(request.GET or None, queryset=MoU.objects.published().with_related(), request=request)
+
+
+def _partners(request) -> PartnerPublicFilterSet:
+    return PartnerPublicFilterSet(request.GET or None, queryset=_public_partners(), request=request)
+
+
+def _query(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def partner_list(request):
-    """Every published partner, with how many published MoUs it has with the city."""
-    return render(request, "partnerships/partner_list.html", {"partners": _public_partners()})
+    """Every published partner, searched and filtered by kind, with how many published MoUs it has with the city."""
+    partners = _partners(request)
+    context = {"filter": partners, "partners": partners.qs, "query": _query(request)}
+    return render(request, "partnerships/partner_list.html", context)
 
 
 def partner_detail(request, slug: str):
@@ -31,16 +43,11 @@ def partner_detail(request, slug: str):
 
 
 def mou_list(request):
-    """The MoU registry, filtered by status, scope area, partner kind and year signed."""
+    """The MoU registry, searched and filtered by status, partner, partner kind, scope area and year signed."""
     registry = _registry(request)
     page = Paginator(registry.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "partnerships/mou_list.html",
-        {"filter": registry, "page": page, "mous": page.object_list, "query": query.urlencode()},
-    )
+    context = {"filter": registry, "page": page, "mous": page.object_list, "query": _query(request)}
+    return render(request, "partnerships/mou_list.html", context)
 
 
 def mou_detail(request, slug: str):
@@ -55,5 +62,5 @@ def mou_download(request, format: str):  # noqa: A002 - the URL's word for it
 
 
 def partner_download(request, format: str):  # noqa: A002
-    records = (exports.partner_record(partner) for partner in _public_partners())
+    records = (exports.partner_record(partner) for partner in _partners(request).qs)
     return exports.download(request, records, fmt=format, filename=f"partners.{format}")

@@ -1,10 +1,36 @@
-"""Achievement (capaian) of an indicator in a year, from its target and its actual value."""
+"""Achievement (capaian) of an indicator in a year, and the at-a-glance marks the public pages show.
 
+The one documented rule for "on track" (written here, tested in tests/pillars/test_achievement.py):
+
+- an indicator's **standing** is taken in the latest year that has both a target and a measured value;
+- its achievement that year is `achievement_percent()`, which already honours the indicator's direction
+  (for "lower is better", coming in under the target is above 100 %);
+- **on track** at 100 % or more, **at risk** from 90 % up to 100 %, **off track** below 90 %;
+- without a year that has both figures (or with a target of 0) there is no standing.
+
+A milestone is **late** once its due date has passed and it is not done; a program is **overdue** once
+its last year has ended and it is neither completed nor cancelled.
+"""
+
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from .choices import Direction
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Direction, Stage
 
 HUNDRED = Decimal(100)
+ON_TRACK_FROM = Decimal(100)  # % of the year's target
+AT_RISK_FROM = Decimal(90)
+
+
+class Standing(models.TextChoices):
+    """Where an indicator stands against its target for the year (never stored)."""
+
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
 
 
 def achievement_percent(*, target: Decimal | None, actual: Decimal | None, direction: str) -> Decimal | None:
@@ -19,3 +45,20 @@ def achievement_percent(*, target: Decimal | None, actual: Decimal | None, direc
     if direction == Direction.LOWER_IS_BETTER:
         ratio = 2 - ratio
     return (ratio * HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def standing_of(achievement: Decimal | None) -> Standing | None:
+    """On track at ≥ 100 % of the year's target, at risk at ≥ 90 %, else off track; None without a figure."""
+    if achievement is None:
+        return None
+    if achievement >= ON_TRACK_FROM:
+        return Standing.ON_TRACK
+    return Standing.AT_RISK if achievement >= AT_RISK_FROM else Standing.OFF_TRACK
+
+
+def milestone_is_late(*, due_on: datetime.date, done_on: datetime.date | None, today: datetime.date) -> bool:
+    return done_on is None and due_on < today
+
+
+def program_is_overdue(*, last_year: int, stage: str, today: datetime.date) -> bool:
+    return last_year < today.year and stage not in (Stage.COMPLETED, Stage.CANCELLED)

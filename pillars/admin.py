@@ -222,3 +222,27 @@ class InfrastructureAssetAdmin(PortfolioAdmin):
     list_select_related = ["operator"]
     search_fields = ["name", "kelurahan", "kecamatan", "operator__name"]
     autocomplete_fields = ["program", "operator"]
+
+
+# --- map boundaries: the outlines the public map draws under the assets ---------------------------------
+# Appended with their model; the imports at the top of this module stay as they were.
+from .forms import BoundaryForm  # noqa: E402
+from .models import Boundary  # noqa: E402
+from .outlines import outline_size  # noqa: E402
+
+
+@admin.register(Boundary)
+class BoundaryAdmin(admin.ModelAdmin):
+    form = BoundaryForm
+    list_display = ["name", "kind", "code", "note", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    fields = ["name", "kind", "code", "note", "upload", "outline_summary"]
+    readonly_fields = ["outline_summary"]
+
+    @admin.display(description=_("Outline now"))
+    def outline_summary(self, obj):
+        if not obj.geometry:
+            return "—"
+        areas, points = outline_size(obj.geometry)
+        return _("Areas: %(areas)s, points: %(points)s") % {"areas": areas, "points": points}

@@ -81,3 +81,8 @@ class AssetStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     DOWN = "down", _("Down")
     RETIRED = "retired", _("Retired")
+
+
+class BoundaryKind(models.TextChoices):
+    CITY = "city", _("City boundary")
+    DISTRICT = "district", _("District (kecamatan)")

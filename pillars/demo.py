@@ -240,3 +240,23 @@ def load() -> dict[str, int]:
         "services": DigitalService.objects.count(),
         "assets": InfrastructureAsset.objects.count(),
     }
+
+
+def load_map_outlines() -> dict[str, int]:
+    """The demo city's boundary and some of its districts for the map: simplified, approximate outlines drawn
+    for the demo (demo_outlines.geojson), each marked so; the office uploads the official ones in the admin."""
+    import json
+    from pathlib import Path
+
+    from .models import Boundary
+    from .outlines import area_geometry
+
+    document = json.loads((Path(__file__).parent / "demo_outlines.geojson").read_text())
+    for feature in document["features"]:
+        properties = feature["properties"]
+        Boundary.objects.update_or_create(
+            kind=properties["kind"],
+            name=properties["name"],
+            defaults={"code": properties["code"], "note": properties["note"], "geometry": area_geometry(feature)},
+        )
+    return {"map boundaries": Boundary.objects.count()}

@@ -3,7 +3,7 @@
 Built from plain rows (`values()`), not model instances: a city map holds thousands of points.
 """
 
-from .choices import AssetKind, AssetStatus
+from .choices import AssetKind, AssetStatus, BoundaryKind
 
 COLUMNS = [
     "pk",
@@ -42,5 +42,26 @@ def feature_collection(assets) -> dict:
             },
         }
         for row in assets.values(*COLUMNS)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def boundary_collection(boundaries) -> dict:
+    """Map boundaries as a FeatureCollection, the city before its districts; one query, from plain rows."""
+    kinds = {value: str(label) for value, label in BoundaryKind.choices}
+    features = [
+        {
+            "type": "Feature",
+            "id": row["pk"],
+            "geometry": row["geometry"],
+            "properties": {
+                "name": row["name"],
+                "kind": row["kind"],
+                "kind_label": kinds[row["kind"]],
+                "code": row["code"],
+                "note": row["note"],
+            },
+        }
+        for row in boundaries.order_by("kind", "name").values("pk", "name", "kind", "code", "note", "geometry")
     ]
     return {"type": "FeatureCollection", "features": features}

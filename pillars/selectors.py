@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Max, Prefetch, Q, Sum, Window
 from django.db.models.functions import ExtractYear, RowNumber
 
-from .achievement import achievement_percent
+from .achievement import Standing, achievement_percent, standing_of
 from .choices import ServiceStatus
 from .models import BudgetLine, DigitalService, Indicator, IndicatorTarget, Measurement
 
@@ -17,6 +17,15 @@ class YearPoint:
     target: Decimal | None
     actual: Decimal | None
     achievement: Decimal | None
+
+    @property
+    def standing(self) -> Standing | None:
+        return standing_of(self.achievement)
+
+
+def standing_point(points: list[YearPoint]) -> YearPoint | None:
+    """The year an indicator's standing is judged on: the latest with both a target and an actual."""
+    return next((point for point in reversed(points) if point.achievement is not None), None)
 
 
 def indicator_yearly_actuals(indicator_ids) -> dict[int, dict[int, Decimal]]:

@@ -14,4 +14,5 @@ urlpatterns = [
     path("indicators/<slug:slug>/", views.indicator_detail, name="indicator-detail"),
     path("services/", views.service_list, name="service-list"),
     path("map/", views.asset_map, name="asset-map"),
+    path("map/boundaries.geojson", views.map_boundaries, name="map-boundaries"),
 ]

@@ -3,15 +3,19 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, F
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from evaluations.selectors import evaluation_overview
 from smartcity.downloads import download_response, wants_download
 
 from . import charts, figures, resources, selectors
 from .choices import AssetKind, AssetStatus, ServiceStatus, Stage
-from .filters import DigitalServiceFilterSet, IndicatorFilterSet, InfrastructureAssetFilterSet, ProgramFilterSet
-from .models import BudgetLine, DigitalService, Indicator, InfrastructureAsset, Milestone, Pillar, Program
+from .filters import InfrastructureAssetFilterSet
+from .geojson import boundary_collection
+from .models import Boundary, BudgetLine, DigitalService, Indicator, InfrastructureAsset, Milestone, Pillar, Program
+from .public_filters import DigitalServicePublicFilterSet, IndicatorPublicFilterSet, ProgramPublicFilterSet
+from .selectors import standing_point
 
 PAGE_SIZE = 20
 PILLAR_PAGE_INDICATORS, PILLAR_PAGE_SERVICES = 6, 12
@@ -32,7 +36,8 @@ def _public_list(request, *, filterset_class, queryset, resource_class, name):
 
 
 def home(request):
-    """The public dashboard: the city-wide achievement, headline counts and the six pillars."""
+    """The public dashboard: the city-wide achievement and its standing, headline counts, the latest evaluation
+    by pillar with the index over the years, and the six pillars."""
     counts = figures.published_counts()
     headline, headline_series = selectors.headline_with_series()
     pillars = list(Pillar.objects.with_related())
@@ -49,9 +54,11 @@ def home(request):
             "assets": counts.count("asset", state=AssetStatus.ACTIVE),
         },
         "last_updated": counts.last_updated("program", "indicator"),
+        "evaluation": evaluation_overview(user=request.user, pillars=pillars),
     }
     if headline:
-        context["headline_chart"] = charts.target_vs_actual(context["headline_series"])
+        context["headline_chart"] = charts.target_vs_actual(headline_series, unit=headline.unit)
+        context["headline_standing"] = selectors.standing_point(headline_series)
     return render(request, "pillars/pillar_list.html", context)
 
 
@@ -73,7 +80,15 @@ def pillar_detail(request, slug: str):
         "pillars": Pillar.objects.all(),
         "programs": programs.with_related()[:12],
         "program_count": counts.count("program", pillar=pillar.pk),
-        "indicators": [(i, series[i.pk], charts.target_vs_actual(series[i.pk], pillar.colour)) for i in indicators],
+        "indicators": [
+            (
+                i,
+                series[i.pk],
+                charts.target_vs_actual(series[i.pk], pillar.colour, i.unit),
+                standing_point(series[i.pk]),
+            )
+            for i in indicators
+        ],
         "indicator_count": counts.count("indicator", pillar=pillar.pk),
         "services": DigitalService.objects.published().with_related().filter(pillar=pillar)[:PILLAR_PAGE_SERVICES],
         "service_count": counts.count("service", pillar=pillar.pk),
@@ -100,7 +115,7 @@ def program_list(request):
     queryset = Program.objects.published().with_related()
     context, download = _public_list(
         request,
-        filterset_class=ProgramFilterSet,
+        filterset_class=ProgramPublicFilterSet,
         queryset=queryset,
         resource_class=resources.ProgramResource,
         name="programs",
@@ -130,13 +145,16 @@ def indicator_list(request):
     queryset = Indicator.objects.published().with_related()
     context, download = _public_list(
         request,
-        filterset_class=IndicatorFilterSet,
+        filterset_class=IndicatorPublicFilterSet,
         queryset=queryset,
         resource_class=resources.IndicatorResource,
         name="indicators",
     )
     if download:
         return download
+    indicators = list(context["page"].object_list)
+    series = selectors.indicator_series(indicators)
+    context["rows"] = [(indicator, standing_point(series[indicator.pk])) for indicator in indicators]
     context["last_updated"] = selectors.last_updated(queryset)
     return render(request, "pillars/indicator_list.html", context)
 
@@ -145,10 +163,12 @@ def indicator_detail(request, slug: str):
     """An indicator's page: target against actual per year, as a chart and a table, and its measurements."""
     indicator = get_object_or_404(Indicator.objects.published().with_related(), slug=slug)
     series = selectors.indicator_series([indicator])[indicator.pk]
+    colour = indicator.pillar.colour if indicator.pillar else charts.ACTUAL_COLOUR
     context = {
         "indicator": indicator,
         "series": series,
-        "chart": charts.target_vs_actual(series, indicator.pillar.colour if indicator.pillar else charts.ACTUAL_COLOUR),
+        "standing": standing_point(series),
+        "chart": charts.target_vs_actual(series, colour, indicator.unit),
         "measurements": indicator.measurements.order_by("-measured_on")[:24],
         "last_updated": indicator.latest_measured_on,
     }
@@ -160,7 +180,7 @@ def service_list(request):
     queryset = DigitalService.objects.published().with_related()
     context, download = _public_list(
         request,
-        filterset_class=DigitalServiceFilterSet,
+        filterset_class=DigitalServicePublicFilterSet,
         queryset=queryset,
         resource_class=resources.DigitalServiceResource,
         name="services",
@@ -191,8 +211,16 @@ def asset_map(request):
     context |= {
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "outline_notes": Boundary.objects.exclude(note="").values_list("note", flat=True).distinct().order_by(),
+        # The GeoJSON endpoint has no language prefix: the map names kinds and states in the page's language.
+        "map_labels": {"kinds": dict(AssetKind.choices), "statuses": dict(AssetStatus.choices)},
         "kinds": AssetKind.choices,
         "counts": dict(queryset.values_list("kind").annotate(count=Count("pk")).order_by()),
         "last_updated": selectors.last_updated(queryset),
     }
     return render(request, "pillars/asset_map.html", context)
+
+
+def map_boundaries(request):
+    """The city boundary and district outlines as GeoJSON, which the map draws under the assets."""
+    return JsonResponse(boundary_collection(Boundary.objects.all()), content_type="application/geo+json")

@@ -12,6 +12,7 @@ tests/partnerships/test_permissions.py.
 """
 
 import datetime
+import json
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -27,7 +28,7 @@ from rest_framework.test import APIClient
 
 from evaluations.models import FieldVisit
 from partnerships.models import PartnerAPIKey, ProgressReport
-from pillars.models import Masterplan, Pillar, Program
+from pillars.models import Boundary, Masterplan, Pillar, Program
 from smartcity.roles import DISKOMINFO_EDITOR, EVALUATOR, OPD_EDITOR, VIEWER
 from tests.evaluations.factories import (
     EvaluationFactory,
@@ -550,6 +551,11 @@ PROGRAM_NEW = {"slug": "program-baru", "title_id": "Program baru", "pillar": lam
                "first_year": "2024", "last_year": "2025"}  # fmt: skip
 
 
+def _outline_file():
+    ring = [[100.3, -0.9], [100.4, -0.9], [100.4, -0.8], [100.3, -0.9]]
+    return SimpleUploadedFile("padang.geojson", json.dumps({"type": "Polygon", "coordinates": [ring]}).encode())
+
+
 def _pillar_pk():
     return str(Pillar.objects.get(slug="governance").pk)
 
@@ -579,6 +585,10 @@ ADMIN_WRITES = {
     "admin asset change": (admin_change(lambda w: w.asset("a"), name="Diubah"), admin_staff_only()),
     "admin masterplan add": (
         admin_add(Masterplan, title="Masterplan baru", first_year="2025", last_year="2030"),
+        admin_staff_only(),
+    ),
+    "admin map boundary add": (
+        admin_add(Boundary, name="Kota Padang", kind="city", upload=lambda w: _outline_file()),
         admin_staff_only(),
     ),
     "admin partner change of A": (admin_change(lambda w: w.partner("a"), short_name="Diubah"), admin_staff_only()),

@@ -1,4 +1,5 @@
 from .asset import InfrastructureAsset
+from .boundary import Boundary
 from .figures import PortfolioChange, PortfolioFigures
 from .indicator import Indicator, IndicatorTarget, Measurement
 from .program import BudgetLine, Masterplan, Milestone, Program
@@ -7,6 +8,7 @@ from .service import DigitalService
 
 __all__ = [
     "Agency",
+    "Boundary",
     "BudgetLine",
     "DigitalService",
     "Indicator",

@@ -2,9 +2,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pillars.achievement import milestone_is_late, program_is_overdue
 from pillars.choices import FundingSource, Horizon, Stage
 from pillars.querysets import BudgetLineQuerySet, MasterplanQuerySet, MilestoneQuerySet, ProgramQuerySet
 from smartcity.models import PublishableModel, TimeStampedModel, Translated
@@ -130,6 +132,11 @@ class Program(PublishableModel, TimeStampedModel):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def is_overdue(self) -> bool:
+        """Past its last year and still neither completed nor cancelled (pillars.achievement's rule)."""
+        return program_is_overdue(last_year=self.last_year, stage=self.stage, today=timezone.localdate())
+
 
 class Milestone(TimeStampedModel):
     """A dated step of a program, with the evidence that it was reached."""
@@ -160,6 +167,11 @@ class Milestone(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_late(self) -> bool:
+        """Past its due date and not done (pillars.achievement's rule)."""
+        return milestone_is_late(due_on=self.due_on, done_on=self.done_on, today=timezone.localdate())
 
 
 class BudgetLine(TimeStampedModel):

@@ -1,9 +1,20 @@
-"""Template tags for page chrome: links to the same page in another language."""
+"""Template tags for page chrome: links to the same page in another language, numbers as people read them,
+and `lang` on text shown in another language than the page's."""
+
+import re
 
 from django import template
 from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from smartcity.numbers import format_number, page_language
 
 register = template.Library()
+
+# The language the data's one-language fields (an indicator's unit, names) are written in.
+DATA_LANGUAGE = "id"
+WORDS = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
 @register.simple_tag(takes_context=True)
@@ -15,12 +26,48 @@ def page_in_language(context, language_code: str) -> str:
     return f"{url}?{query}" if query else url
 
 
+@register.simple_tag(name="number")
+def number_tag(value, unit: str = "", decimals: int | None = None, unit_lang: str = DATA_LANGUAGE):
+    """{% number value unit decimals %}: smartcity.numbers.format_number, with a worded unit marked as written
+    in `unit_lang` on pages in another language. An indicator's unit is entered in Indonesian only ("menit",
+    "aplikasi"); for a two-language unit pass `unit_lang=obj|shown_lang:"unit"`."""
+    text = format_number(value, unit, decimals)
+    unit = (unit or "").strip()
+    if not unit_lang or unit_lang == page_language() or not WORDS.search(unit) or not text.endswith(unit):
+        return text
+    return format_html('{}<span lang="{}">{}</span>', text[: -len(unit)], unit_lang, unit)
+
+
+@register.filter
+def number(value, unit: str = ""):
+    """{{ value|number:"%" }}: the `number` tag with the value's own decimals (at most two)."""
+    return number_tag(value, unit)
+
+
 @register.filter
 def rupiah(value) -> str:
-    """1250000000 → "Rp1.250.000.000", the way Indonesian budgets are written."""
-    if value in (None, ""):
-        return "–"
-    return "Rp" + f"{int(value):,}".replace(",", ".")
+    """1250000000 → "Rp1.250.000.000" in Indonesian, "Rp1,250,000,000" in English."""
+    return format_number(value, "Rp")
+
+
+@register.filter
+def shown_lang(obj, field: str) -> str:
+    """The code "id" when `obj.<field>` (a smartcity.models.Translated field) falls back to the Indonesian text
+    on a page in another language; "" when it is shown in the page's own language."""
+    language = page_language()
+    if language == DATA_LANGUAGE or obj is None:
+        return ""
+    if getattr(obj, f"{field}_{language}", None) or not getattr(obj, f"{field}_{DATA_LANGUAGE}", ""):
+        return ""
+    return DATA_LANGUAGE
+
+
+@register.filter
+def lang_attr(obj, field: str) -> str:
+    """` lang="id"` inside an element's tag when its `Translated` text falls back to Indonesian (shown_lang),
+    so screen readers read it as Indonesian; otherwise nothing."""
+    language = shown_lang(obj, field)
+    return mark_safe(f' lang="{language}"') if language else ""  # noqa: S308 - a language code of ours
 
 
 @register.simple_tag(takes_context=True)

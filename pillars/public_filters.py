@@ -1,0 +1,99 @@
+"""The filter forms of the public list pages (programs, indicators, services): a search and what a citizen
+filters by, in the page's language. The API keeps its own FilterSets (pillars/filters.py)."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from smartcity.public_filters import PublicFilterSet, checkboxes, year_filter
+
+from .choices import Audience, Horizon, ServiceStatus, Stage
+from .models import Agency, DigitalService, Indicator, Pillar, Program
+
+CITY_WIDE = "city-wide"
+
+
+def pillar_select() -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        field_name="pillar",
+        to_field_name="slug",
+        queryset=Pillar.objects.all(),
+        label=_("Pillar"),
+        empty_label=_("All pillars"),
+    )
+
+
+def agency_select(queryset, label=None, **kwargs) -> django_filters.ModelChoiceFilter:
+    """One agency select, offering only the agencies that own something published on this page."""
+    return django_filters.ModelChoiceFilter(
+        to_field_name="slug", queryset=queryset, label=label or _("Agency"), empty_label=_("All agencies"), **kwargs
+    )
+
+
+def agencies_of(model, *fields: str):
+    """The agencies owning published `model` rows through `fields`, looked up per request (embargoes lift)."""
+
+    def queryset(request):
+        published = model.objects.published()
+        query = Q()
+        for field in fields:
+            query |= Q(pk__in=published.values(field))
+        return Agency.objects.filter(query).order_by("name")
+
+    return queryset
+
+
+class ProgramPublicFilterSet(PublicFilterSet):
+    search_fields = ("title_id", "title_en", "description_id", "description_en", "location")
+    pillar = pillar_select()
+    agency = agency_select(
+        agencies_of(Program, "lead_agency", "supporting_agencies"),
+        method="by_agency",
+        label=_("Agency (lead or support)"),
+    )
+    stage = checkboxes(Stage.choices, _("Stage"))
+    horizon = django_filters.ChoiceFilter(choices=Horizon.choices, label=_("Horizon"), empty_label=_("Any horizon"))
+    year = year_filter(_("Running in year"), method="running_in")
+
+    class Meta:
+        model = Program
+        fields = []
+
+    def by_agency(self, queryset, name, agency):
+        supported = Program.objects.filter(supporting_agencies=agency).values("pk")
+        return queryset.filter(Q(lead_agency=agency) | Q(pk__in=supported))
+
+    def running_in(self, queryset, name, value):
+        return queryset.filter(first_year__lte=value, last_year__gte=value)
+
+
+def pillar_choices():
+    return [(CITY_WIDE, _("City-wide")), *((p.slug, p.name) for p in Pillar.objects.all())]
+
+
+class IndicatorPublicFilterSet(PublicFilterSet):
+    search_fields = ("name_id", "name_en", "data_source")
+    pillar = django_filters.ChoiceFilter(
+        choices=pillar_choices, method="by_pillar", label=_("Pillar"), empty_label=_("All pillars")
+    )
+    agency = agency_select(agencies_of(Indicator, "owner_agency"), field_name="owner_agency")
+
+    class Meta:
+        model = Indicator
+        fields = []
+
+    def by_pillar(self, queryset, name, value):
+        return queryset.filter(pillar__isnull=True) if value == CITY_WIDE else queryset.filter(pillar__slug=value)
+
+
+class DigitalServicePublicFilterSet(PublicFilterSet):
+    search_fields = ("name", "description_id", "description_en", "origin_city")
+    pillar = pillar_select()
+    agency = agency_select(agencies_of(DigitalService, "owner_agency"), field_name="owner_agency")
+    audience = django_filters.ChoiceFilter(choices=Audience.choices, label=_("Audience"), empty_label=_("Any audience"))
+    status = checkboxes(ServiceStatus.choices, _("Status"))
+    year = year_filter(_("Year launched"), field_name="launched_year")
+
+    class Meta:
+        model = DigitalService
+        fields = []
