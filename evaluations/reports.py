@@ -2,6 +2,7 @@
 that become an XLSX workbook (openpyxl) or a PDF (reportlab)."""
 
 import io
+from xml.sax.saxutils import escape
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -137,12 +138,17 @@ def sections_to_xlsx(sections: list[Section], progress: Callable[[int], None]) -
     return buffer.getvalue()
 
 
+def text_paragraph(text: str, style) -> Paragraph:
+    """ReportLab reads a paragraph as markup: staff's text ("R&D <Dinas>") is escaped, printed as written."""
+    return Paragraph(escape(text), style)
+
+
 def sections_to_pdf(sections: list[Section], title: str, progress: Callable[[int], None]) -> bytes:
     styles = getSampleStyleSheet()
-    story = [Paragraph(title, styles["Title"])]
+    story = [text_paragraph(title, styles["Title"])]
     for number, section in enumerate(sections, start=1):
-        story += [Paragraph(section.title, styles["Heading2"]), Spacer(1, 6)]
-        body = [[Paragraph(str(_cell(v)), styles["BodyText"]) for v in row] for row in section.rows]
+        story += [text_paragraph(section.title, styles["Heading2"]), Spacer(1, 6)]
+        body = [[text_paragraph(str(_cell(v)), styles["BodyText"]) for v in row] for row in section.rows]
         table = Table([section.header, *body] if body else [section.header, ["–"] * len(section.header)], repeatRows=1)
         table.setStyle(
             TableStyle(
