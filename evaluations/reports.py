@@ -2,9 +2,9 @@
 that become an XLSX workbook (openpyxl) or a PDF (reportlab)."""
 
 import io
-from xml.sax.saxutils import escape
 from collections.abc import Callable
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
