@@ -30,7 +30,7 @@ READ_ERRORS = (ValueError, TypeError, ArithmeticError, InvalidOperation, ObjectD
 
 
 class ImportFileError(ValueError):
-    """The file as a whole cannot be imported (a missing or unknown column); its message is for the user."""
+    """The file as a whole cannot be imported (a missing key column); its message is for the user."""
 
 
 def model_field(model, attribute: str | None):
@@ -104,15 +104,10 @@ class ServiceResource(resources.ModelResource):
         self.check_headers(dataset.headers or [])
 
     def check_headers(self, headers: list[str]) -> None:
-        """A file must name its rows' keys, and every column must be one we read: a misspelt column would
-        otherwise be ignored silently, and its values lost."""
+        """A file must name its rows' keys. Columns we do not read are ignored, as before, but named on the
+        page (a misspelt column would otherwise lose its values silently)."""
         known = [field.column_name for field in self.get_import_fields()]
-        unknown = [header for header in headers if header not in known]
-        if unknown:
-            raise ImportFileError(
-                _("Unknown columns: %(unknown)s. The columns this import reads are: %(known)s.")
-                % {"unknown": ", ".join(unknown), "known": ", ".join(known)}
-            )
+        self.ignored_columns = [header for header in headers if header not in known]
         keys = [self.fields[name].column_name for name in self.get_import_id_fields()]
         missing = [key for key in keys if key not in headers]
         if missing and keys != ["id"]:
@@ -120,6 +115,11 @@ class ServiceResource(resources.ModelResource):
                 _("The file has no column %(missing)s; each row is matched on %(keys)s.")
                 % {"missing": ", ".join(missing), "keys": ", ".join(keys)}
             )
+
+    def after_import(self, dataset, result, **kwargs):
+        result.ignored_columns = getattr(self, "ignored_columns", [])
+        result.known_columns = [field.column_name for field in self.get_import_fields()]
+        super().after_import(dataset, result, **kwargs)
 
     def get_or_init_instance(self, instance_loader, row):
         try:

@@ -121,13 +121,18 @@ def test_errors_read_in_indonesian_in_the_indonesian_admin(editor_client):
     assert not Program.objects.exists()
 
 
-def test_a_misspelt_column_is_refused_for_the_whole_file(editor_client):
-    html = upload(
-        editor_client, HEADER.replace("pillar,", "pilar,") + "x,X,living,,dishub,short,planned,0,2024,2025,draft\n"
-    )
-    html = html.content.decode()
-    assert "Unknown columns: pilar." in html and 'name="import_file_name"' not in html
+def test_a_misspelt_column_is_named_as_ignored(editor_client):
+    rows = HEADER.replace("pillar,", "pilar,") + "x,X,living,,dishub,short,planned,0,2024,2025,draft\n"
+    html = upload(editor_client, rows).content.decode()
+    assert "These columns are not read and their values are ignored: pilar." in html
+    assert "<strong>Pillar (column pillar)</strong>: This cell is empty; a value is required." in html
     assert not Program.objects.exists()
+
+
+def test_a_file_without_its_key_column_is_refused_in_words(editor_client):
+    html = upload(editor_client, "title_id,pillar\nX,living\n").content.decode()
+    assert "The file has no column slug; each row is matched on slug." in html and "Traceback" not in html
+    assert 'name="import_file_name"' not in html and not Program.objects.exists()
 
 
 # --- money ----------------------------------------------------------------------------------------------------
