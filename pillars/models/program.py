@@ -201,4 +201,4 @@ class BudgetLine(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.program_id} {self.year} {self.get_source_display()}"
+        return f"{self.year} · {self.get_source_display()}"

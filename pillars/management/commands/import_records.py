@@ -65,7 +65,8 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: not a readable {fmt.upper()} file ({error}).") from error
 
     def _fail_on_errors(self, result) -> None:
-        problems = [f"row {number}: {error.error}" for number, errors in result.row_errors() for error in errors]
+        problems = [f"file: {error.error}" for error in result.base_errors]  # e.g. a column the rows need is missing
+        problems += [f"row {number}: {error.error}" for number, errors in result.row_errors() for error in errors]
         problems += [f"row {row.number}: {row.error_dict}" for row in result.invalid_rows]
         if problems:
             raise CommandError("Nothing imported; fix these rows:\n" + "\n".join(problems[:50]))
