@@ -80,10 +80,14 @@ def open_page(browser, portal: str, url: str, visit: Visit, drawn: str | None = 
     page = context.new_page()
     page.on("console", lambda message: message.type == "error" and visit.console.append(message.text))
     page.on("pageerror", lambda error: visit.console.append(f"uncaught: {error}"))
-    response = page.goto(url, wait_until="load")
-    assert response.status == 200, f"{url} answered {response.status}"
-    if drawn:
-        page.wait_for_selector(drawn, state="attached", timeout=30_000)
+    try:
+        response = page.goto(url, wait_until="load")
+        assert response.status == 200, f"{url} answered {response.status}"
+        if drawn:
+            page.wait_for_selector(drawn, state="attached", timeout=30_000)
+    except BaseException:
+        context.close()
+        raise
     return context, page
 
 
@@ -117,11 +121,14 @@ def check_language_switch(page, expected: str, visit: Visit, language: str) -> N
         return
     if not link.is_visible():  # on a phone the switch may sit in the collapsed menu: open it, as a citizen would
         page.locator('button[aria-controls][aria-expanded="false"]:visible').first.click()
-    with page.expect_navigation(wait_until="domcontentloaded"):
+    with page.expect_response(lambda r: r.request.is_navigation_request() and r.frame == page.main_frame) as answer:
         link.click()
+    page.wait_for_load_state("domcontentloaded")
     landed = urlsplit(page.url)
     if landed.path + (f"?{landed.query}" if landed.query else "") != expected:
         visit.language_switch.append(f"led to {page.url}, not {expected}")
+    elif answer.value.status != 200:
+        visit.language_switch.append(f"{answer.value.url} answered {answer.value.status}")
     elif page.evaluate("document.documentElement.lang") != language:
         visit.language_switch.append(f"the {language} page says lang={page.evaluate('document.documentElement.lang')}")
 
