@@ -25,7 +25,7 @@ def evaluation_list(request):
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else evaluations
     fmt = wants_download(request)
     if fmt:
-        return download_response(EvaluationResource, rows, fmt=fmt, name="evaluations")
+        return download_response(request, EvaluationResource, rows, fmt=fmt, name="evaluations")
     context = {"filter": filterset, "evaluations": rows, "trend": selectors.evaluation_trend(user=request.user)}
     return render(request, "evaluations/evaluation_list.html", context)
 

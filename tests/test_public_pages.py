@@ -29,6 +29,7 @@ from tests.pillars.factories import (
     MilestoneFactory,
     ProgramFactory,
 )
+from tests.responses import body
 
 pytestmark = pytest.mark.django_db
 
@@ -258,9 +259,9 @@ def test_evaluations_download_follows_the_filters_and_leaves_out_embargoed_resul
     hidden.save()
     response = client.get("/evaluations/?download=csv&year=2023")
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(body(response).decode("utf-8-sig"))))
     assert [(r["year"], r["index"], r["pillar_scores"]) for r in rows] == [("2023", "3.31", "governance=3.30")]
-    everything = json.loads(client.get("/evaluations/?download=json").content)
+    everything = json.loads(body(client.get("/evaluations/?download=json")))
     assert sorted(str(r["year"]) for r in everything) == ["2022", "2023"]
     assert "?download=csv" in html_of(client, "/evaluations/")
 

@@ -227,7 +227,7 @@ def test_admin_actions_take_the_workflow_steps_through_the_services(client):
     post = {"action": "evaluation_finalise", "_selected_action": [evaluation.pk]}
     before = snapshot(evaluation)
     response = client.post(url, post, follow=True)  # a draft cannot be finalised: refused, nothing changed
-    assert "Only a submitted evaluation can be finalised." in response.content.decode()
+    assert "Hanya evaluasi yang telah diajukan yang dapat ditetapkan final." in response.content.decode()  # id admin
     assert unchanged(before, evaluation)
     client.post(url, post | {"action": "evaluation_submit"})
     client.post(url, post)
