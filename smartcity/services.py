@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from django.apps import apps
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.http import Http404
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -35,8 +36,12 @@ def row_version(instance: models.Model) -> str:
 
 
 def lock(instance: models.Model) -> models.Model:
-    """The row as it stands in the database, locked until the transaction ends (a concurrent writer waits)."""
-    return type(instance)._base_manager.select_for_update().get(pk=instance.pk)
+    """The row as it stands in the database, locked until the transaction ends (a concurrent writer waits). A row
+    that a concurrent writer deleted since it was read is gone: a 404, like any missing row."""
+    try:
+        return type(instance)._base_manager.select_for_update().get(pk=instance.pk)
+    except ObjectDoesNotExist:
+        raise Http404(_("This record no longer exists.")) from None
 
 
 def check_version(current: models.Model, read_version: str | None) -> None:

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -243,3 +244,18 @@ def test_a_write_naming_an_unknown_or_read_only_field_is_a_400_naming_it(api_cli
     response = api_client.patch(url, {"title_en": "Changed", **body})
     assert response.status_code == 400 and field in response.data["errors"]
     assert snapshot(program)[1] == before[1]
+
+
+def test_a_row_deleted_by_someone_else_since_it_was_read_is_a_404_not_a_500(make_user, agencies):
+    """Two clients deleting the same measurement at once (the fuzzer found this): the later one finds it gone."""
+    from pillars.services import MEASUREMENT
+    from tests.pillars.factories import MeasurementFactory
+
+    measurement = MeasurementFactory(indicator=IndicatorFactory(owner_agency=agencies[0]))
+    stale_copy = Measurement.objects.get(pk=measurement.pk)  # what the second request read before the first deleted
+    actor = staff(make_user, DISKOMINFO_EDITOR)
+    MEASUREMENT.delete(instance=measurement, actor=actor)
+    with pytest.raises(Http404):
+        MEASUREMENT.delete(instance=stale_copy, actor=actor)
+    with pytest.raises(Http404):
+        MEASUREMENT.update(instance=stale_copy, data={"value": 3}, actor=actor)
