@@ -6,14 +6,14 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartcity.notifications import diskominfo_staff_emails, notify
-from smartcity.services import Writer, lock, model_save, register
+from smartcity.services import Writer, lock, model_save, register, related
 
 from .choices import MoUState
 from .models import (
@@ -28,14 +28,6 @@ from .models import (
     ScopeArea,
 )
 from .querysets import partner_id_of
-
-
-def _related(row, name: str):
-    """`row.<name>`, or None while the row does not name one yet (a form that left it empty)."""
-    try:
-        return getattr(row, name)
-    except ObjectDoesNotExist:
-        return None
 
 
 def _field_error(field: str, message: str, code: str) -> ValidationError:
@@ -58,7 +50,7 @@ def commitment_rules(*, before, after, many, actor) -> None:
     """A commitment's partner must be a party of its MoU."""
     if after is None:
         return
-    mou = _related(after, "mou")
+    mou = related(after, "mou")
     if mou is None or after.partner_id is None:
         return  # the field errors say what is missing
     if after.partner_id not in party_partner_ids(mou):
@@ -118,7 +110,7 @@ def progress_report_rules(*, before, after, many, actor) -> None:
     cannot see answers as unknown), and names itself as the reporter, as staff do."""
     if after is None:
         return
-    commitment, partner_id = _related(after, "commitment"), partner_id_of(actor)
+    commitment, partner_id = related(after, "commitment"), partner_id_of(actor)
     if partner_id and commitment is not None:
         if not Commitment.objects.visible_to(actor).filter(pk=commitment.pk).exists():
             raise Http404

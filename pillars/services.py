@@ -3,13 +3,12 @@ The API, the admin's forms, inlines, history and bulk actions, the import and th
 
 import datetime
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
 
 from smartcity import cache as public_cache
 from smartcity import scoping
-from smartcity.services import Rule, Writer, register
+from smartcity.services import Rule, Writer, register, related
 
 from . import rules
 from .choices import FREQUENCY_DAYS
@@ -29,14 +28,6 @@ from .models import (
 )
 
 
-def _related(row, name: str):
-    """`row.<name>`, or None while the row does not name one yet (a form that left it empty)."""
-    try:
-        return getattr(row, name)
-    except ObjectDoesNotExist:
-        return None
-
-
 def _owned_by(owner) -> Rule:
     """A rule: the actor may edit for the agency that owns the row, as it stands and as it would become."""
 
@@ -49,20 +40,20 @@ def _owned_by(owner) -> Rule:
 
 
 def _through(parent: str, agency: str):
-    return lambda row: _related(_related(row, parent), agency) if _related(row, parent) is not None else None
+    return lambda row: related(related(row, parent), agency) if related(row, parent) is not None else None
 
 
 _diskominfo_only = _owned_by(lambda row: None)
 _program_owner = _owned_by(_through("program", "lead_agency"))
 _indicator_owner = _owned_by(_through("indicator", "owner_agency"))
-_owner_agency = _owned_by(lambda row: _related(row, "owner_agency"))
-_lead_agency = _owned_by(lambda row: _related(row, "lead_agency"))
+_owner_agency = _owned_by(lambda row: related(row, "owner_agency"))
+_lead_agency = _owned_by(lambda row: related(row, "lead_agency"))
 
 
 def program_rules(*, before, after, many, actor) -> None:
     """An OPD editor writes only their own agency's programs; sub-dimensions belong to the program's pillar."""
     _lead_agency(before=before, after=after, many=many, actor=actor)
-    if after is not None and "sub_dimensions" in many and _related(after, "pillar") is not None:
+    if after is not None and "sub_dimensions" in many and related(after, "pillar") is not None:
         rules.sub_dimensions_belong_to_pillar(after.pillar, many["sub_dimensions"])
 
 

@@ -29,6 +29,15 @@ def no_rules(*, before, after, many, actor) -> None:
     """For models whose writes need nothing beyond model permissions and their own fields' validation."""
 
 
+def related(row, name: str):
+    """`row.<name>`, or None while the row does not name one yet (a form that left it empty): rules read the
+    row as it would become, which may still lack a required relation that validation then reports."""
+    try:
+        return getattr(row, name)
+    except ObjectDoesNotExist:
+        return None
+
+
 def row_version(instance: models.Model) -> str:
     """A token that changes whenever any column of the row changes (also through `QuerySet.update()`)."""
     values = "|".join(f"{field.attname}={field.value_to_string(instance)}" for field in instance._meta.concrete_fields)
