@@ -11,33 +11,13 @@ from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from smartcity.models import PublishableQuerySet
+from smartcity.models import PublicParentMixin, PublishableQuerySet
 from smartcity.scoping import AgencyScopedMixin
 
 from .choices import CLOSED_FOLLOW_UP_STATUSES, EvaluationStage, EvaluationStatus
 
 
-class VisibleMixin:
-    """Holders of the model's view permission see every row; everyone else only `public()` rows."""
-
-    def visible_to(self, user):
-        opts = self.model._meta
-        if user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
-            return self
-        return self.public()
-
-
-class PublicParentMixin(VisibleMixin):
-    """Rows without a publication of their own: public when their parent (`parent_field`) is."""
-
-    parent_field = "evaluation"
-
-    def public(self):
-        parent = self.model._meta.get_field(self.parent_field).related_model
-        return self.filter(**{f"{self.parent_field}__in": parent.objects.public().values("pk")})
-
-
-class EvaluationSchemeQuerySet(VisibleMixin, PublishableQuerySet):
+class EvaluationSchemeQuerySet(PublishableQuerySet):
     def public(self):
         return self.published()
 
@@ -65,7 +45,7 @@ class SchemeBandQuerySet(PublicParentMixin, models.QuerySet):
         return self.select_related("scheme")
 
 
-class EvaluationQuerySet(VisibleMixin, PublishableQuerySet):
+class EvaluationQuerySet(PublishableQuerySet):
     def public(self):
         return self.published()
 
@@ -123,16 +103,20 @@ class EvaluationQuerySet(VisibleMixin, PublishableQuerySet):
 
 
 class DimensionScoreQuerySet(PublicParentMixin, models.QuerySet):
+    parent_field = "evaluation"
+
     def with_related(self):
         return self.select_related("evaluation", "dimension")
 
 
 class PillarScoreQuerySet(PublicParentMixin, models.QuerySet):
+    parent_field = "evaluation"
+
     def with_related(self):
         return self.select_related("evaluation", "pillar")
 
 
-class FindingQuerySet(VisibleMixin, PublishableQuerySet):
+class FindingQuerySet(PublishableQuerySet):
     def public(self):
         from .models import Evaluation
 
@@ -148,7 +132,7 @@ class FindingQuerySet(VisibleMixin, PublishableQuerySet):
         )
 
 
-class FollowUpActionQuerySet(VisibleMixin, AgencyScopedMixin, PublishableQuerySet):
+class FollowUpActionQuerySet(AgencyScopedMixin, PublishableQuerySet):
     agency_field = "owner_agency"
 
     def public(self):
@@ -170,7 +154,7 @@ class FollowUpActionQuerySet(VisibleMixin, AgencyScopedMixin, PublishableQuerySe
         return self.select_related("finding__evaluation", "finding__pillar", "owner_agency")
 
 
-class FieldVisitQuerySet(VisibleMixin, PublishableQuerySet):
+class FieldVisitQuerySet(PublishableQuerySet):
     def public(self):
         from .models import Evaluation
 

@@ -37,7 +37,17 @@ class Translated:
         return value or getattr(instance, f"{self.base}_id")
 
 
-class PublishableQuerySet(models.QuerySet):
+class VisibleMixin:
+    """QuerySet mixin: holders of the model's view permission see every row, everyone else only `public()` rows."""
+
+    def visible_to(self, user):
+        opts = self.model._meta
+        if user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            return self
+        return self.public()
+
+
+class PublishableQuerySet(VisibleMixin, models.QuerySet):
     """Reads shared by every record citizens may see once staff publish it."""
 
     def published(self, at=None):
@@ -52,15 +62,8 @@ class PublishableQuerySet(models.QuerySet):
         """What citizens see: published and due (a model may narrow it, e.g. to rows of a published parent)."""
         return self.published()
 
-    def visible_to(self, user):
-        """Holders of the model's view permission see drafts too; everyone else only `public()` rows."""
-        opts = self.model._meta
-        if user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
-            return self
-        return self.public()
 
-
-class PublicParentMixin:
+class PublicParentMixin(VisibleMixin):
     """QuerySet mixin for rows without a publication of their own (a program's milestones): public when their parent
     (`parent_field`) is; holders of this model's view permission see them all."""
 
@@ -69,12 +72,6 @@ class PublicParentMixin:
     def public(self):
         parent = self.model._meta.get_field(self.parent_field).related_model
         return self.filter(**{f"{self.parent_field}__in": parent.objects.public().values("pk")})
-
-    def visible_to(self, user):
-        opts = self.model._meta
-        if user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
-            return self
-        return self.public()
 
 
 class PublishableModel(models.Model):
