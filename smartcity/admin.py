@@ -106,6 +106,10 @@ class ServiceAdmin(SimpleHistoryAdmin):
 
     form = VersionedModelForm
 
+    def get_search_fields(self, request):
+        # The model's `search_fields` are also the API's `q` (smartcity.filters.FilterSet): one list, two boxes.
+        return self.search_fields or getattr(self.model, "search_fields", ())
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         return _with_actor(super().get_form(request, obj, change=change, **kwargs), request.user)
 

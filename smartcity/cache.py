@@ -80,7 +80,7 @@ def store(key: str, version: str, value) -> None:
 
 # Query parameters read outside FilterSets: page numbers, downloads, DRF's pages, ordering and format, the
 # schema's language. Whatever else a request carries changes no page, so it must not make a new entry.
-PLAIN_PARAMETERS = {"page", "download", "limit", "offset", "ordering", "format", "lang", "version"}
+PLAIN_PARAMETERS = {"page", "download", "limit", "offset", "ordering", "format", "lang", "version", "brief"}
 
 
 def _filter_names(filterset_class) -> set[str]:

@@ -1,8 +1,8 @@
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.settings import api_settings
 
-# Query parameters that are not filters: pages, ordering and the renderer choice.
-NOT_FILTERS = {"limit", "offset", api_settings.ORDERING_PARAM, api_settings.URL_FORMAT_OVERRIDE}
+# Query parameters that are not filters: pages, ordering, the brief form and the renderer choice.
+NOT_FILTERS = {"limit", "offset", "brief", api_settings.ORDERING_PARAM, api_settings.URL_FORMAT_OVERRIDE}
 
 
 class FilterBackend(DjangoFilterBackend):

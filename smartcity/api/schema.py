@@ -3,6 +3,8 @@ errors it can give, all in the one error format of smartcity/api/exceptions.py."
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
@@ -32,8 +34,21 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+BRIEF = OpenApiParameter(
+    "brief",
+    OpenApiTypes.BOOL,
+    description=_("`1`: each row in its brief form, the form it has inside other records."),
+)
+
+
 class AutoSchema(openapi.AutoSchema):
-    """drf-spectacular's AutoSchema, plus the error responses each operation can give."""
+    """drf-spectacular's AutoSchema, plus the error responses each operation can give and `brief` on lists."""
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self.method == "GET" and self._is_list_view() and getattr(self.view, "supports_brief", False):
+            parameters = [*parameters, BRIEF]
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

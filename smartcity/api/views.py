@@ -11,6 +11,9 @@ from smartcity.services import lock, writer_for
 
 from .caching import CachedListMixin
 from .permissions import PublicReadModelPermissions
+from .relations import brief_serializer_for
+
+BRIEF_PARAMETER = "brief"
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -28,6 +31,7 @@ class RecordViewSet(CachedListMixin, viewsets.ModelViewSet):
     names, on the row as it stands, so two clients changing different fields both keep their change."""
 
     permission_classes = [PublicReadModelPermissions]
+    supports_brief = True  # `?brief=1` on the list (documented by smartcity/api/schema.py)
 
     def get_queryset(self):
         return self.queryset.visible_to(self.request.user).with_related()
@@ -35,6 +39,11 @@ class RecordViewSet(CachedListMixin, viewsets.ModelViewSet):
     @property
     def writer(self):
         return writer_for(self.queryset.model)
+
+    def get_serializer_class(self):
+        if self.action == "list" and wants_brief(self.request):
+            return brief_serializer_for(self.queryset.model)
+        return super().get_serializer_class()
 
     def get_serializer(self, *args, **kwargs):
         serializer = super().get_serializer(*args, **kwargs)
@@ -74,6 +83,11 @@ class RecordViewSet(CachedListMixin, viewsets.ModelViewSet):
         )
         if f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"' not in tags:
             raise PreconditionFailed()
+
+
+def wants_brief(request) -> bool:
+    """`?brief=1` (or true/yes) on a list: each row in its brief form, as it reads inside other records."""
+    return request is not None and request.query_params.get(BRIEF_PARAMETER, "").lower() in ("1", "true", "yes")
 
 
 def reject_unknown_fields(serializer, data) -> None:

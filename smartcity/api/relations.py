@@ -1,0 +1,80 @@
+"""One relation shape for the whole API: a related record reads as its brief form and is written by its id.
+
+`<Model>BriefSerializer` lives in the owning app's `api/serializers.py` (the same convention as `writer_for`),
+so a relation to a partner reads the same on an MoU, a commitment or an asset, and `?brief=1` on any list
+answers that same form."""
+
+from functools import cache
+from importlib import import_module
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_basic_type
+from drf_spectacular.types import OpenApiTypes
+from rest_framework import serializers
+
+
+@cache
+def brief_serializer_for(model):
+    """The `<Model>BriefSerializer` of the model's own app."""
+    module = import_module(f"{model._meta.app_label}.api.serializers")
+    return getattr(module, f"{model.__name__}BriefSerializer")
+
+
+class BriefRelatedField(serializers.RelatedField):
+    """Reads as the related record's brief form; written as its id, bare (`3`) or inside the brief object read
+    before (`{"id": 3, ...}`), so a record read can be written back unchanged. Only records the caller may see
+    can be named: a hidden one is refused exactly like one that does not exist."""
+
+    default_error_messages = {
+        "required": _("This field is required."),
+        "does_not_exist": _("There is no record with id {pk_value}."),
+        "incorrect_type": _("Give the related record's id, a whole number."),
+    }
+
+    def use_pk_only_optimization(self):
+        return False
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if request is not None and hasattr(queryset, "visible_to"):
+            return queryset.visible_to(request.user)
+        return queryset
+
+    @property
+    def brief(self):
+        # One serializer per field, not one per related row: a list of 50 rows renders 50 briefs through it.
+        if not hasattr(self, "_brief"):
+            self._brief = brief_serializer_for(self.queryset.model)(context=self.context)
+        return self._brief
+
+    def to_representation(self, value):
+        return self.brief.to_representation(value)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            data = data.get("id")
+        if isinstance(data, bool) or not isinstance(data, (int, str)) or not str(data).isdigit():
+            self.fail("incorrect_type")
+        try:
+            return self.get_queryset().get(pk=int(data))
+        except ObjectDoesNotExist:
+            self.fail("does_not_exist", pk_value=data)
+
+    # A relation field shows its brief form in choices (the browsable API); keep it short.
+    def display_value(self, instance):
+        return str(instance)
+
+
+class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
+    """In the OpenAPI schema a relation reads as `<Model>Brief` and is written as an integer id."""
+
+    target_class = BriefRelatedField
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return build_basic_type(OpenApiTypes.INT)
+        brief = brief_serializer_for(self.target.queryset.model)
+        return auto_schema.resolve_serializer(brief, direction).ref
