@@ -112,7 +112,6 @@ class PartnerAPIKeyInline(admin.TabularInline):
 class PartnerAdmin(ServiceAdmin):
     list_display = ["name", "short_name", "kind", "publication", "updated_at"]
     list_filter = ["kind", "publication"]
-    search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     fields = [
         "name",
@@ -188,7 +187,6 @@ class ScopeAreaAdmin(ServiceAdmin):
 
     list_display = ["order", "name_id", "name_en", "slug"]
     list_display_links = ["name_id"]
-    search_fields = ["name_id", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     fields = ["order", "slug", "name_id", "name_en"]
 
@@ -282,7 +280,6 @@ class MoUAdmin(ServiceAdmin):
         "publication",
     ]
     list_filter = [StatusFilter, PartnerKindFilter, "scope_areas", ExpiringFilter, "publication", "signed_online"]
-    search_fields = ["title_id", "title_en", "city_number", "parties__partner_number", "parties__partner__name"]
     prepopulated_fields = {"slug": ["title_id"]}
     filter_horizontal = ["scope_areas", "pillars", "programs"]
     raw_id_fields = ["contact"]
@@ -339,7 +336,6 @@ class CommitmentAdmin(ServiceAdmin):
     list_display = ["__str__", "mou", "partner", "due_on", "pillar"]
     list_filter = ["partner__kind", "pillar"]
     list_select_related = ["mou", "partner", "pillar"]
-    search_fields = ["description_id", "description_en", "mou__title_id", "partner__name"]
     autocomplete_fields = ["mou", "partner"]
 
 
@@ -351,7 +347,6 @@ class ProgressReportAdmin(ServiceAdmin):
     list_display = ["commitment", "reported_on", "quantity_reached", "reported_by", "reported_by_key"]
     list_select_related = ["commitment", "reported_by", "reported_by_key"]
     list_filter = ["reported_on"]
-    search_fields = ["note", "commitment__description_id"]
     autocomplete_fields = ["commitment"]
     fields = ["commitment", "reported_on", "quantity_reached", "note", "evidence", "reported_by", "reported_by_key"]
     readonly_fields = ["reported_by", "reported_by_key"]

@@ -12,7 +12,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from smartcity.choices import Publication
-from smartcity.models import PublishableQuerySet
+from smartcity.models import PublishableQuerySet, ReferenceQuerySet
 
 from .choices import MoUState, MoUStatus
 
@@ -63,7 +63,7 @@ class PartnerContactQuerySet(models.QuerySet):
         return self.select_related("partner")
 
 
-class ScopeAreaQuerySet(models.QuerySet):
+class ScopeAreaQuerySet(ReferenceQuerySet):
     def with_related(self):
         return self
 

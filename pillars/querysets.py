@@ -3,27 +3,27 @@
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Subquery
 
-from smartcity.models import PublicParentMixin, PublishableQuerySet
+from smartcity.models import PublicParentMixin, PublishableQuerySet, ReferenceQuerySet
 from smartcity.scoping import AgencyScopedMixin
 
 
-class PillarQuerySet(models.QuerySet):
+class PillarQuerySet(ReferenceQuerySet):
     def with_related(self):
         """Everything the pillar serializer and templates read: the pillar and its sub-dimensions."""
         return self.prefetch_related("sub_dimensions")
 
 
-class SubDimensionQuerySet(models.QuerySet):
+class SubDimensionQuerySet(ReferenceQuerySet):
     def with_related(self):
         return self.select_related("pillar")
 
 
-class AgencyQuerySet(models.QuerySet):
+class AgencyQuerySet(ReferenceQuerySet):
     def with_related(self):
         return self
 
 
-class MasterplanQuerySet(models.QuerySet):
+class MasterplanQuerySet(ReferenceQuerySet):
     def with_related(self):
         return self
 

@@ -11,10 +11,14 @@ from smartcity.downloads import download_response, wants_download
 
 from . import charts, figures, resources, selectors
 from .choices import AssetKind, AssetStatus, ServiceStatus, Stage
-from .filters import InfrastructureAssetFilterSet
 from .geojson import boundary_collection
 from .models import Boundary, BudgetLine, DigitalService, Indicator, InfrastructureAsset, Milestone, Pillar, Program
-from .public_filters import DigitalServicePublicFilterSet, IndicatorPublicFilterSet, ProgramPublicFilterSet
+from .public_filters import (
+    DigitalServicePublicFilterSet,
+    IndicatorPublicFilterSet,
+    InfrastructureAssetPublicFilterSet,
+    ProgramPublicFilterSet,
+)
 from .selectors import standing_point
 
 PAGE_SIZE = 20
@@ -201,7 +205,7 @@ def asset_map(request):
     queryset = InfrastructureAsset.objects.published().with_related()
     context, download = _public_list(
         request,
-        filterset_class=InfrastructureAssetFilterSet,
+        filterset_class=InfrastructureAssetPublicFilterSet,
         queryset=queryset,
         resource_class=resources.InfrastructureAssetResource,
         name="assets",

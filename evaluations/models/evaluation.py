@@ -64,6 +64,7 @@ class Evaluation(PublishableModel, TimeStampedModel):
     summary = Translated("summary")
     band_label = Translated("band_label")  # the band annotated by EvaluationQuerySet.with_band()
 
+    search_fields = ("letter_number", "evaluating_body", "assessors")  # the API's `q` and the admin's search box
     objects = EvaluationQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -30,6 +30,7 @@ class EvaluationScheme(PublishableModel, TimeStampedModel):
     )
     notes = models.TextField(verbose_name=_("notes"), blank=True)
 
+    search_fields = ("name", "issuing_body")  # the API's `q` and the admin's search box
     objects = EvaluationSchemeQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -55,13 +55,12 @@ class AgencyViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class MasterplanViewSet(RecordViewSet):
+    """The city's smart-city masterplans: public documents (reference data, smartcity.models.ReferenceQuerySet)."""
+
     queryset = Masterplan.objects.all()
     serializer_class = serializers.MasterplanSerializer
     filterset_class = filters.MasterplanFilterSet
     ordering_fields = ["first_year", "title"]
-
-    def get_queryset(self):
-        return self.queryset.with_related()  # masterplans are public documents
 
 
 class ProgramViewSet(RecordViewSet):

@@ -56,6 +56,7 @@ class Indicator(PublishableModel, TimeStampedModel):
 
     name = Translated("name")
 
+    search_fields = ("name_id", "name_en", "slug", "data_source")  # the API's `q` and the admin's search box
     objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -113,6 +114,7 @@ class Measurement(TimeStampedModel):
         validators=[FileContentValidator()],
     )
 
+    search_fields = ("indicator__name_id", "source_note")  # the API's `q` and the admin's search box
     objects = MeasurementQuerySet.as_manager()
     history = HistoricalRecords()
 

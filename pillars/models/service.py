@@ -42,6 +42,14 @@ class DigitalService(PublishableModel, TimeStampedModel):
 
     description = Translated("description")
 
+    # the API's `q` and the admin's search box
+    search_fields = (
+        "name",
+        "slug",
+        "description_id",
+        "description_en",
+        "origin_city",
+    )
     objects = DigitalServiceQuerySet.as_manager()
     history = HistoricalRecords()
 

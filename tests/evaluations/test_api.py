@@ -238,7 +238,7 @@ class TestFollowUpApi(EvaluationsApiTests):
         FollowUpActionFactory(due_on=today - datetime.timedelta(days=9), status="done", done_on=today)
         assert [r["id"] for r in api_client.get(self.list_url, {"overdue": "true"}).data["results"]] == [late.pk]
         assert late.pk not in [r["id"] for r in api_client.get(self.list_url, {"overdue": "false"}).data["results"]]
-        assert [r["id"] for r in api_client.get(self.list_url, {"agency": "dlh"}).data["results"]] == [late.pk]
+        assert [r["id"] for r in api_client.get(self.list_url, {"owner_agency": "dlh"}).data["results"]] == [late.pk]
         assert [r["id"] for r in api_client.get(self.list_url, {"pillar": "environment"}).data["results"]] == [late.pk]
         response = api_client.get(self.list_url, {"status": "in_progress"})
         assert [r["id"] for r in response.data["results"]] == [on_time.pk]
