@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from partnerships import services
 from partnerships.querysets import partner_id_of, published_q
 from pillars.choices import AssetStatus
+from pillars.filters import InfrastructureAssetFilterSet
 from pillars.models import InfrastructureAsset
 from smartcity.api.caching import CachedListMixin
 
@@ -38,7 +39,7 @@ class OperatedAssetViewSet(CachedListMixin, mixins.ListModelMixin, viewsets.Gene
 
     serializer_class = OperatedAssetSerializer
     permission_classes = [IsPartnerKey]
-    filterset_fields = ["kind", "status"]
+    filterset_class = InfrastructureAssetFilterSet  # the assets endpoint's own: one FilterSet per model
 
     def get_queryset(self):
         partner_id = partner_id_of(self.request.user)
