@@ -25,9 +25,9 @@ from tests.pillars.factories import (
     DigitalServiceFactory,
     IndicatorFactory,
     IndicatorTargetFactory,
+    InfrastructureAssetFactory,
     MeasurementFactory,
     MilestoneFactory,
-    InfrastructureAssetFactory,
     ProgramFactory,
 )
 from tests.responses import body
