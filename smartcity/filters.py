@@ -114,7 +114,7 @@ def has_slug(model) -> bool:
 UNFILTERED_EVERYWHERE = {
     "created_at": "bookkeeping of the portal, not a property of the record",
     "updated_at": "bookkeeping of the portal, not a property of the record",
-    "publish_from": "an embargo moment: the list already leaves out what is not yet public",
+    "publish_from": "an embargo moment shown on the record; what is not yet public is left out for citizens",
 }
 
 
