@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from evaluations.choices import EvaluationKind, EvaluationStage, EvaluationStatus
 from evaluations.querysets import DimensionScoreQuerySet, EvaluationQuerySet, PillarScoreQuerySet
-from pillars.models.fields import YearField
+from smartcity.fields import YearField
 from smartcity.models import PublishableModel, TimeStampedModel, Translated
 
 from .fields import score_field
