@@ -6,7 +6,6 @@ from django.db.models import Count, F
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from evaluations.selectors import evaluation_overview
 from smartcity.downloads import download_response, wants_download
 
 from . import charts, figures, resources, selectors
@@ -37,7 +36,8 @@ def _public_list(request, *, filterset_class, queryset, resource_class, name):
 
 def home(request):
     """The public dashboard: the city-wide achievement and its standing, headline counts, the latest evaluation
-    by pillar with the index over the years, and the six pillars."""
+    by pillar with the index over the years (composed in the template by the `evaluations` tag library, so
+    pillars imports no evaluations code), and the six pillars."""
     counts = figures.published_counts()
     headline, headline_series = selectors.headline_with_series()
     pillars = list(Pillar.objects.with_related())
@@ -54,7 +54,6 @@ def home(request):
             "assets": counts.count("asset", state=AssetStatus.ACTIVE),
         },
         "last_updated": counts.last_updated("program", "indicator"),
-        "evaluation": evaluation_overview(user=request.user, pillars=pillars),
     }
     if headline:
         context["headline_chart"] = charts.target_vs_actual(headline_series, unit=headline.unit)
