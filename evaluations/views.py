@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from smartcity.downloads import download_response, wants_download
+from smartcity.downloads import public_list
 
 from . import selectors
 from .models import Evaluation, FieldVisit, Finding, FollowUpAction
@@ -21,11 +21,15 @@ def evaluation_list(request):
     """The evaluation results year by year, searched and filtered, with a chart of the overall index and each
     pillar, and the filtered list as CSV or JSON."""
     evaluations = Evaluation.objects.visible_to(request.user).with_related().order_by("-year", "stage", "pk")
-    filterset = EvaluationPublicFilterSet(request.GET or None, queryset=evaluations, request=request)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else evaluations
-    fmt = wants_download(request)
-    if fmt:
-        return download_response(request, EvaluationResource, rows, fmt=fmt, name="evaluations")
+    filterset, rows, download = public_list(
+        request,
+        filterset_class=EvaluationPublicFilterSet,
+        queryset=evaluations,
+        export=EvaluationResource,
+        name="evaluations",
+    )
+    if download:
+        return download
     context = {"filter": filterset, "evaluations": rows, "trend": selectors.evaluation_trend(user=request.user)}
     return render(request, "evaluations/evaluation_list.html", context)
 

@@ -6,7 +6,7 @@ from django.db.models import Count, F
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from smartcity.downloads import download_response, wants_download
+from smartcity.downloads import public_list
 
 from . import charts, figures, resources, selectors
 from .choices import AssetKind, AssetStatus, ServiceStatus, Stage
@@ -25,13 +25,12 @@ def _page(request, queryset):
 
 
 def _public_list(request, *, filterset_class, queryset, resource_class, name):
-    """A filtered public list: the FilterSet, its page of rows, or the whole filtered list as a download."""
-    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    fmt = wants_download(request)
-    if fmt:
-        return None, download_response(request, resource_class, rows, fmt=fmt, name=name)
-    return {"filter": filterset, "page": _page(request, rows)}, None
+    """A filtered public list: the FilterSet, its page of rows, or the whole filtered list as a download
+    (smartcity.downloads.public_list, the one download path)."""
+    filterset, rows, download = public_list(
+        request, filterset_class=filterset_class, queryset=queryset, export=resource_class, name=name
+    )
+    return (None, download) if download else ({"filter": filterset, "page": _page(request, rows)}, None)
 
 
 def home(request):
