@@ -28,7 +28,6 @@ CORE_ASSEMBLY = {
     "smartcity.urls",
     "smartcity.generate",  # the generated dataset of every app (generate_portfolio)
     "smartcity.management.commands.load_demo",
-    "smartcity.management.commands.build_open_data",
 }
 
 # The one allowed upward reference (README, "Architecture"): an infrastructure asset's operator is a partner
