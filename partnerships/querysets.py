@@ -65,7 +65,7 @@ class PartnerContactQuerySet(models.QuerySet):
 
 class ScopeAreaQuerySet(models.QuerySet):
     def with_related(self):
-        return self
+        return self.all()  # a new queryset: a viewset's class-level one is never evaluated (see MasterplanQuerySet)
 
 
 class MoUQuerySet(PublishableQuerySet):
