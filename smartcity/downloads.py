@@ -44,9 +44,6 @@ class RecordExport:
     def records(self, queryset) -> Iterator[dict]:
         return (self.record(row) for row in queryset)
 
-    def fields(self) -> dict:
-        return {name: {"type": "", "label": name, "help": ""} for name in self.columns}
-
 
 class ResourceExport(RecordExport):
     """An import-export Resource's export columns, one record per row (what the admin's export writes)."""
@@ -62,13 +59,10 @@ class ResourceExport(RecordExport):
         for row in self.resource.iter_queryset(queryset):
             yield dict(zip(headers, self.resource.export_resource(row), strict=True))
 
-    def fields(self) -> dict:
-        return {name: {"type": "", "label": name, "help": ""} for name in self.headers()}
-
 
 class SerializerExport(RecordExport):
     """What an API list says about each row: `serializer` (a list's `many=True` serializer, made with its
-    view's context), row by row, and a field dictionary from its fields."""
+    view's context), row by row, and a field dictionary from its fields (the open-data dump's fields.json)."""
 
     def __init__(self, serializer):
         self.child = serializer.child
