@@ -446,6 +446,10 @@ PLACEHOLDERS = {
 }
 
 
+# Rows with a slug whose API detail stays by id (an evaluation's slug is for its public pages).
+API_DETAIL_BY_ID = {"evaluation"}
+
+
 def resolve(value, rows):
     """Replace the placeholders in a body by the ids of the world's rows."""
     if isinstance(value, dict):
@@ -475,7 +479,8 @@ def test_api_refuses_bad_input_with_400_and_changes_nothing(editor, rows, method
         url = reverse(f"{url_name}-list")
     else:
         suffix = "" if url_name.endswith(("sign", "terminate")) else "-detail"
-        url = reverse(f"{url_name}{suffix}", args=[getattr(row, "slug", None) or row.pk])
+        by_id = target in API_DETAIL_BY_ID
+        url = reverse(f"{url_name}{suffix}", args=[row.pk if by_id else getattr(row, "slug", None) or row.pk])
     before = snapshot(row)
     response = getattr(api_as(editor), method)(url, resolve(body, rows), format="json")
     assert response.status_code == 400, response.data
