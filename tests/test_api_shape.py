@@ -1,0 +1,163 @@
+"""One shape for the whole API (issue 18), checked three ways:
+
+(a) the OpenAPI schema the API publishes: every relation reads as a `$ref` to its `<Model>Brief` and is written as an
+    integer id, every list takes `brief`, every filter naming a relation is `<rel>_id` or `<rel>`
+    (smartcity/api/shape.py, also `manage.py api_shape`, which lists each endpoint's filters and relations);
+(b) `?brief=1` on every list answers exactly the brief fields, and is cached apart from the full form;
+(c) a record read can be written back as read (relations as the brief objects it carries), unchanged."""
+
+from decimal import Decimal
+from functools import cache
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from rest_framework.fields import FileField
+
+from evaluations.services import evaluation_set_scores
+from pillars.models import Pillar
+from smartcity.api.shape import api_shape, listing, relation_fields
+from tests.api_routes import allows, brief_fields, list_routes, model_of, writable_routes
+from tests.partnerships.factories import ProgressReportFactory
+from tests.test_api_battery import ADMINISTRATOR, BATTERY, client_as
+from tests.test_permission_matrix import KEY_A, World
+
+pytestmark = pytest.mark.django_db
+
+
+@cache
+def shape():
+    return api_shape()
+
+
+# --- (a) the schema -----------------------------------------------------------------------------------------------
+def test_every_relation_reads_as_its_brief_and_is_written_by_id():
+    _, problems = shape()
+    assert problems["relations"] == []
+
+
+def test_every_list_takes_brief():
+    _, problems = shape()
+    assert problems["brief"] == []
+
+
+def test_every_relation_filter_is_rel_id_or_rel():
+    _, problems = shape()
+    assert problems["filters"] == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the FilterSets move onto smartcity.filters.FilterSet in the filters helper's branch (issue 18 item 1), "
+    "which gives every slug filter its `_id` twin: remove this mark when both have landed",
+)
+def test_every_slug_filter_has_its_id_twin():
+    _, problems = shape()
+    assert problems["twins"] == []
+
+
+def test_the_listing_shows_each_endpoints_filters_and_relations_nested_rows_included():
+    endpoints, _ = shape()
+    relations = {endpoint.name: endpoint.relations for endpoint in endpoints}
+    assert relations["GET /api/v1/mous/{slug}/"] == {
+        "parties.partner": "PartnerBrief",
+        "scope_areas": "ScopeAreaBrief[]",
+        "pillars": "PillarBrief[]",
+        "programs": "ProgramBrief[]",
+    }
+    evaluation = relations["GET /api/v1/evaluations/{id}/"]
+    assert evaluation["dimension_scores.dimension"] == "SchemeDimensionBrief"
+    assert evaluation["pillar_scores.pillar"] == "PillarBrief"
+    assert relations["GET /api/v1/follow-ups/"]["evaluation"] == "EvaluationBrief"  # read through the finding
+    assert relations["GET /api/v1/assets/"]["operator"] == "PartnerBrief"
+    lines = "\n".join(listing(endpoints))
+    assert "GET /api/v1/programs/\n    filters: " in lines and "lead_agency: AgencyBrief" in lines
+    print(lines)  # the issue's listing: `pytest -s` or `manage.py api_shape`
+
+
+def test_the_api_shape_command_lists_every_endpoint(capsys):
+    try:
+        call_command("api_shape")
+    except Exception as error:  # noqa: BLE001 - it exits non-zero while a problem is left; the listing comes first
+        assert "twin" in str(error) and "not a $ref" not in str(error)
+    out = capsys.readouterr().out
+    assert out.count("\n    relations: ") == len(shape()[0])
+
+
+# --- (b) ?brief=1 -------------------------------------------------------------------------------------------------
+@pytest.fixture
+def world(db):
+    """One record of every kind a list answers."""
+    world = World()
+    for side in ("a",):
+        for make in (world.milestone, world.budget_line, world.target, world.measurement, world.service, world.asset):
+            make(side)
+        world.follow_up(side)
+        ProgressReportFactory(commitment=world.commitment(side))
+    world.masterplan, world.field_visit  # noqa: B018 - made on first use
+    # scores, so a round trip writes nested rows' relations back as the brief objects it read
+    governance = Pillar.objects.get(slug="governance")
+    scores = [{"dimension": code, "score": Decimal("3")} for code in ("output", "impact")]
+    evaluation_set_scores(
+        evaluation=world.evaluation, actor=None, dimension_scores=scores, pillar_scores=[{"pillar": governance, "score": 3}]
+    )
+    return world
+
+
+LISTS = sorted(list_routes())
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_brief_on_every_list_answers_exactly_the_brief_fields(world, name):
+    viewset = list_routes()[name]
+    client = client_as(world, KEY_A if name.endswith("operated-asset") else ADMINISTRATOR)
+    rows = client.get(reverse(f"{name}-list"), {"brief": "1"}).data["results"]
+    assert rows, "no row to judge the form by"
+    expected = brief_fields(model_of(viewset))
+    assert all(set(row) == expected for row in rows), (rows[0], expected)
+    full = client.get(reverse(f"{name}-list")).data["results"]
+    assert set(full[0]) > expected  # without it, the full form
+
+
+def test_brief_is_cached_apart_from_the_full_list(world, settings, client):
+    settings.PUBLIC_CACHE_SECONDS = 300
+    url = reverse("pillars-api:program-list")
+    full = client.get(url).json()["results"][0]
+    brief = client.get(url, {"brief": "1"}).json()["results"][0]
+    again = client.get(url).json()["results"][0]
+    assert set(brief) == {"id", "slug", "title_id", "title_en"} and again == full and set(full) > set(brief)
+
+
+# --- (c) a round trip -------------------------------------------------------------------------------------------
+def writable_body(serializer, data: dict) -> dict:
+    """What a client sends back: the record as read, without the fields it may not write (read-only ones, and
+    files, which are uploaded, not echoed)."""
+    return {
+        name: value
+        for name, value in data.items()
+        if not serializer.fields[name].read_only and not isinstance(serializer.fields[name], FileField)
+    }
+
+
+PUTS = sorted(name for name, viewset in writable_routes().items() if allows(viewset, "put", "update"))
+
+
+@pytest.mark.parametrize("name", PUTS)
+def test_a_record_read_can_be_put_back_as_read_unchanged(world, name):
+    entry = BATTERY[name]
+    target = entry.target(world)
+    client = client_as(world, ADMINISTRATOR)
+    url = reverse(f"{name}-detail", args=[getattr(target, entry.lookup)])
+    read = client.get(url).data
+    serializer = (entry.serializer or writable_routes()[name].serializer_class)()
+    body = writable_body(serializer, read)
+    for relation in relation_fields(serializer):  # sent back as the brief objects read, not as ids
+        assert relation not in body or body[relation] is None or isinstance(body[relation], (dict, list)), relation
+    response = client.put(url, body, format="json")
+    assert response.status_code == 200, response.data
+
+    def stable(data):
+        return {key: value for key, value in data.items() if key != "updated_at"}
+
+    assert stable(response.data) == stable(read)
+    assert stable(client.get(url).data) == stable(read)
