@@ -390,9 +390,9 @@ def evaluation_set_scores(
     dimension_scores: list[dict] | None = None,
     pillar_scores: list[dict] | None = None,
 ) -> Evaluation:
-    """Replace the given score sets ({"dimension": code or SchemeDimension, "score"} and {"pillar": Pillar, "score"}), then
-    recompute the index. One score outside the scale refuses the whole call. The evaluation's writer calls
-    this after checking the actor's permission on the evaluation, which covers its scores."""
+    """Replace the given score sets ({"dimension": code or SchemeDimension, "score"} and {"pillar": Pillar,
+    "score"}), then recompute the index. One score outside the scale refuses the whole call. The evaluation's
+    writer calls this after checking the actor's permission on the evaluation, which covers its scores."""
     if dimension_scores is not None:
         with _errors_under("dimension_scores"):
             _set_dimension_scores(evaluation=evaluation, actor=actor, items=dimension_scores)

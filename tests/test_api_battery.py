@@ -5,8 +5,8 @@ shape (the full form, every relation as its brief).
 The endpoints come from the routers (tests/api_routes.py): a new writable endpoint without an entry in BATTERY
 fails `test_every_writable_endpoint_has_a_battery_entry`."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.urls import reverse
@@ -15,8 +15,8 @@ from rest_framework.relations import ManyRelatedField
 from partnerships.api.serializers import PartnerWithContactsSerializer
 from partnerships.models import ScopeArea
 from pillars.models import Pillar
-from tests.evaluations.factories import EvaluationFactory, EvaluationSchemeFactory
 from tests.api_routes import allows, assert_relations_are_briefs, model_of, writable_routes
+from tests.evaluations.factories import EvaluationFactory, EvaluationSchemeFactory
 from tests.snapshots import snapshot
 from tests.test_permission_matrix import (
     DISK,

@@ -72,7 +72,6 @@ def test_the_listing_shows_each_endpoints_filters_and_relations_nested_rows_incl
     assert relations["GET /api/v1/assets/"]["operator"] == "PartnerBrief"
     lines = "\n".join(listing(endpoints))
     assert "GET /api/v1/programs/\n    filters: " in lines and "lead_agency: AgencyBrief" in lines
-    print(lines)  # the listing: `pytest -s` or `manage.py api_shape`
 
 
 def test_the_api_shape_command_lists_every_endpoint(capsys):
@@ -99,7 +98,10 @@ def world(db):
     governance = Pillar.objects.get(slug="governance")
     scores = [{"dimension": code, "score": Decimal("3")} for code in ("output", "impact")]
     evaluation_set_scores(
-        evaluation=world.evaluation, actor=None, dimension_scores=scores, pillar_scores=[{"pillar": governance, "score": 3}]
+        evaluation=world.evaluation,
+        actor=None,
+        dimension_scores=scores,
+        pillar_scores=[{"pillar": governance, "score": 3}],
     )
     return world
 

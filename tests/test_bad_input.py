@@ -182,7 +182,14 @@ API_CASES = [
         "owner_agency",
     ),
     ("indicator baseline year 3000", "patch", f"{P}indicator", "indicator", {"baseline_year": 3000}, "baseline_year"),
-    ("target value as list", "post", f"{P}target", None, {"indicator": "INDICATOR", "year": 2024, "value": [1]}, "value"),
+    (
+        "target value as list",
+        "post",
+        f"{P}target",
+        None,
+        {"indicator": "INDICATOR", "year": 2024, "value": [1]},
+        "value",
+    ),
     (
         "target value too many digits",
         "post",
@@ -529,7 +536,12 @@ def test_a_50_mb_evidence_upload_is_a_400(editor, rows):
 def test_a_50_mb_json_body_is_a_413_not_a_server_error(editor, rows):
     """Django refuses to read a non-file body over DATA_UPLOAD_MAX_MEMORY_SIZE; the API says so in its format."""
     before = snapshot()
-    body = {"indicator": rows["indicator"].pk, "measured_on": "2024-01-01", "value": "1", "source_note": "x" * (50 * MB)}
+    body = {
+        "indicator": rows["indicator"].pk,
+        "measured_on": "2024-01-01",
+        "value": "1",
+        "source_note": "x" * (50 * MB),
+    }
     response = api_as(editor).post(reverse("pillars-api:measurement-list"), body, format="json")
     assert response.status_code == 413 and response.data["code"] == "too_large"
     assert not changed_tables(before, snapshot())

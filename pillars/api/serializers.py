@@ -15,7 +15,6 @@ from pillars.models import (
     Program,
     SubDimension,
 )
-
 from smartcity.api.relations import BriefRelatedField
 
 PUBLICATION = ["publication", "publish_from"]

@@ -14,7 +14,6 @@ from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
-
 LARGEST_ID = 2**63 - 1  # PostgreSQL's bigint
 
 

@@ -23,9 +23,9 @@ pytestmark = pytest.mark.django_db
 LATER = datetime.timedelta(days=30)
 
 
-
 def pillar(slug):
     return Pillar.objects.get(slug=slug)
+
 
 class EvaluationsApiTests(StandardApiTests):
     """The shared battery. Our querysets ask `user.has_perm()` (drafts for staff, public rows for the rest),

@@ -31,9 +31,9 @@ D = datetime.date
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
-
 def area(slug):
     return ScopeArea.objects.get(slug=slug)
+
 
 class RichMoUFactory(MoUFactory):
     """An MoU touching every relation the serializer reads, so an N+1 would show in the query count."""

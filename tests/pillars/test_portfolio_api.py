@@ -132,7 +132,12 @@ def test_opd_editor_creates_a_program_for_their_own_agency(api_client, opd_edito
     api_client.force_authenticate(user)
     response = api_client.post(reverse("pillars-api:program-list"), program_payload(agency), format="json")
     assert response.status_code == 201, response.data
-    assert response.data["lead_agency"] == {"id": agency.pk, "slug": "diskominfo", "name": agency.name, "acronym": agency.acronym}
+    assert response.data["lead_agency"] == {
+        "id": agency.pk,
+        "slug": "diskominfo",
+        "name": agency.name,
+        "acronym": agency.acronym,
+    }
     assert [sub["slug"] for sub in response.data["sub_dimensions"]] == ["community"]
     assert Program.objects.get(slug="wifi-kelurahan").history.first().history_user == user
 
