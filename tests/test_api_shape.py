@@ -17,8 +17,11 @@ from rest_framework.fields import FileField
 from evaluations.services import evaluation_set_scores
 from pillars.models import Pillar
 from smartcity.api.shape import api_shape, listing, relation_fields
+from tests.api import count_queries
 from tests.api_routes import allows, brief_fields, list_routes, model_of, writable_routes
-from tests.partnerships.factories import ProgressReportFactory
+from tests.evaluations.factories import EvaluationFactory, EvaluationSchemeFactory, FieldVisitFactory, FindingFactory
+from tests.partnerships.factories import ProgressReportFactory, make_key
+from tests.pillars.factories import MasterplanFactory
 from tests.test_api_battery import ADMINISTRATOR, BATTERY, client_as
 from tests.test_permission_matrix import KEY_A, World
 
@@ -119,6 +122,30 @@ def test_brief_on_every_list_answers_exactly_the_brief_fields(world, name):
     assert all(set(row) == expected for row in rows), (rows[0], expected)
     full = client.get(reverse(f"{name}-list")).data["results"]
     assert set(full[0]) > expected  # without it, the full form
+
+
+def more_rows(world):
+    """A second record of each kind (side B, and more of the single ones)."""
+    for make in (world.milestone, world.budget_line, world.target, world.measurement, world.service, world.asset):
+        make("b")
+    world.follow_up("b")
+    ProgressReportFactory(commitment=world.commitment("b"))
+    ProgressReportFactory(commitment=world.commitment("a"))
+    FindingFactory(evaluation=world.evaluation)
+    FieldVisitFactory(evaluation=world.evaluation)
+    EvaluationFactory(scheme=EvaluationSchemeFactory(year=2019))
+    MasterplanFactory()
+    make_key(world.partner("a"))
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_a_brief_list_runs_as_many_queries_for_more_rows(world, name):
+    client = client_as(world, KEY_A if name.endswith("operated-asset") else ADMINISTRATOR)
+    url = reverse(f"{name}-list") + "?brief=1"
+    client.get(url)  # a partner key records its first use once: count the calls after it
+    one = count_queries(client, url)
+    more_rows(world)
+    assert count_queries(client, url) == one
 
 
 def test_brief_is_cached_apart_from_the_full_list(world, settings, client):
