@@ -190,3 +190,44 @@ def test_a_record_read_can_be_put_back_as_read_unchanged(world, name):
 
     assert stable(response.data) == stable(read)
     assert stable(client.get(url).data) == stable(read)
+
+
+# --- (d) naming a relation ---------------------------------------------------------------------------------------
+def test_a_hidden_record_is_refused_exactly_like_a_missing_one(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from pillars.api.serializers import MilestoneSerializer
+    from tests.pillars.factories import ProgramFactory
+
+    draft, public = ProgramFactory(publication="draft"), ProgramFactory()
+    request = rf.get("/")
+    request.user = AnonymousUser()  # sees published programs only
+
+    def errors(program):
+        body = {"program": program, "title_id": "Tahap", "due_on": "2025-01-01"}
+        serializer = MilestoneSerializer(data=body, context={"request": request})
+        serializer.is_valid()
+        return [(e.code, str(e).replace(str(program), "N")) for e in serializer.errors.get("program", [])]
+
+    assert errors({"id": public.pk, "slug": "ignored"}) == []  # the brief object read before names it too
+    assert errors(draft.pk) == errors(999999) and errors(draft.pk)[0][0] == "does_not_exist"
+
+
+@pytest.mark.parametrize(
+    ("program", "code"),
+    [
+        (99999999999999999999, "does_not_exist"),  # past bigint: a 400, not a 500 from the database
+        ("99999999999999999999", "does_not_exist"),
+        ("٣", "incorrect_type"),  # a digit, but not an ASCII one
+        ("wifi", "incorrect_type"),  # a slug: relations are named by id
+        (True, "incorrect_type"),
+        ([1], "incorrect_type"),
+        ({"slug": "wifi"}, "incorrect_type"),  # a brief object without its id
+    ],
+)
+def test_a_relation_that_is_no_id_is_a_400_naming_the_field(world, program, code):
+    client = client_as(world, ADMINISTRATOR)
+    body = {"program": program, "title_id": "Tahap", "due_on": "2025-01-01"}
+    response = client.post(reverse("pillars-api:milestone-list"), body, format="json")
+    assert response.status_code == 400, response.data
+    assert [error.code for error in response.data["errors"]["program"]] == [code]
