@@ -4,7 +4,7 @@ its relation fields, and what breaks the pattern.
 The pattern:
 - a relation reads as the related model's `<Model>Brief` (a `$ref`, or an array of them) and is written as an
   integer id; a row written with its parent (an MoU's parties, an evaluation's scores) follows the same rule inside;
-- every list takes `brief`;
+- every list takes `brief`, and documents the brief rows it then answers;
 - a filter naming a relation is `<rel>_id` (ids, integers) or `<rel>` (slugs, strings), and a slug filter has its
   `<rel>_id` twin.
 
@@ -120,20 +120,41 @@ def ref_of(prop: dict) -> tuple[str | None, bool]:
     return None, many
 
 
-def response_component(schema: dict, operation: dict) -> str | None:
-    """The component of an operation's success body (the row of a paginated list)."""
+def row_component(schema: dict, body_schema: dict) -> str | None:
+    """The component of the rows a body carries: itself, or the row of a (paginated) list."""
+    name, many = ref_of(body_schema)
+    if name is None:
+        return None
+    results = component(schema, REF + name).get("properties", {}).get("results")
+    if name.startswith("Paginated") and results is not None:
+        name, _ = ref_of(results)
+    return name
+
+
+def success_bodies(operation: dict) -> list[dict]:
+    """The schemas a success answers with: one, or a list's full page and its `?brief=1` page (`anyOf`)."""
     for code in ("200", "201"):
         body = operation.get("responses", {}).get(code, {}).get("content", {}).get("application/json")
-        if body is None:
-            continue
-        name, many = ref_of(body["schema"])
-        if name is None:
-            return None
-        results = component(schema, REF + name).get("properties", {}).get("results")
-        if name.startswith("Paginated") and results is not None:
-            name, _ = ref_of(results)
-        return name
-    return None
+        if body is not None:
+            return body["schema"].get("anyOf", [body["schema"]])
+    return []
+
+
+def response_component(schema: dict, operation: dict) -> str | None:
+    """The component of an operation's success body (the row of a paginated list; its full form)."""
+    bodies = success_bodies(operation)
+    return row_component(schema, bodies[0]) if bodies else None
+
+
+def check_brief_list(schema: dict, endpoint: Endpoint, problems: dict[str, list[str]]) -> None:
+    """A list takes `brief`, and documents the page it then answers: rows of the model's `<Model>Brief`."""
+    if "brief" not in {p["name"] for p in endpoint.operation.get("parameters", [])}:
+        problems["brief"].append(f"{endpoint.name}: a list without the `brief` parameter")
+    serializer_class = endpoint.view.get_serializer_class()
+    expected = f"{serializer_class.Meta.model.__name__}Brief"
+    documented = [row_component(schema, body) for body in success_bodies(endpoint.operation)[1:]]
+    if documented != [expected]:
+        problems["brief"].append(f"{endpoint.name}: `?brief=1` documented as {documented}, not {expected} rows")
 
 
 def request_component(operation: dict) -> str | None:
@@ -243,8 +264,7 @@ def api_shape() -> tuple[list[Endpoint], dict[str, list[str]]]:
     for endpoint in endpoints:
         if is_list(endpoint):
             check_filters(endpoint, problems)
-            if "brief" not in {p["name"] for p in endpoint.operation.get("parameters", [])}:
-                problems["brief"].append(f"{endpoint.name}: a list without the `brief` parameter")
+            check_brief_list(schema, endpoint, problems)
         get_serializer_class = getattr(endpoint.view, "get_serializer_class", None)
         if get_serializer_class is None:
             continue
