@@ -127,6 +127,17 @@ class TestEvaluationApi(EvaluationsApiTests):
         assert not Evaluation.objects.exists() and not DimensionScore.objects.exists()
         assert not PillarScore.objects.exists()
 
+    def test_a_dimension_of_another_scheme_is_400_and_saves_nothing(self, api_client, make_user):
+        api_client.force_authenticate(make_user("evaluations.add_evaluation", "evaluations.view_evaluation"))
+        scheme, other = EvaluationSchemeFactory(), EvaluationSchemeFactory(year=2019)
+        payload = self.payload(scheme)
+        payload["dimension_scores"][0]["dimension"] = other.dimensions.get(
+            code="baseline"
+        ).pk  # same code, wrong scheme
+        response = api_client.post(self.list_url, payload, format="json")
+        assert response.status_code == 400 and "dimension_scores" in response.data["errors"], response.data
+        assert not Evaluation.objects.exists() and not DimensionScore.objects.exists()
+
     def test_update_with_a_bad_score_keeps_the_old_scores(self, api_client, make_user):
         api_client.force_authenticate(make_user("evaluations.change_evaluation", "evaluations.view_evaluation"))
         evaluation = EvaluationFactory()
