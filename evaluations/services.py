@@ -412,9 +412,9 @@ def evaluation_set_scores(
     dimension_scores: list[dict] | None = None,
     pillar_scores: list[dict] | None = None,
 ) -> Evaluation:
-    """Replace the given score sets ({"dimension": code, "score"} and {"pillar": Pillar, "score"}), then
-    recompute the index. One score outside the scale refuses the whole call. The evaluation's writer calls
-    this after checking the actor's permission on the evaluation, which covers its scores."""
+    """Replace the given score sets ({"dimension": code or SchemeDimension, "score"} and {"pillar": Pillar,
+    "score"}), then recompute the index. One score outside the scale refuses the whole call. The evaluation's
+    writer calls this after checking the actor's permission on the evaluation, which covers its scores."""
     if dimension_scores is not None:
         with _errors_under("dimension_scores"):
             _set_dimension_scores(evaluation=evaluation, actor=actor, items=dimension_scores)
@@ -424,8 +424,19 @@ def evaluation_set_scores(
     return evaluation_recompute_index(evaluation=evaluation, actor=actor)
 
 
+def _dimension_code(dimension: SchemeDimension | str, scheme: EvaluationScheme) -> str:
+    """A score names its dimension by code (the demo, the services) or as the scheme's row (the API, by id)."""
+    if isinstance(dimension, str):
+        return dimension
+    if dimension.scheme_id != scheme.pk:
+        message = _("%(dimension)s is not a dimension of %(scheme)s.")
+        raise ValidationError(message, code="foreign_dimension", params={"dimension": dimension, "scheme": scheme})
+    return dimension.code
+
+
 def _set_dimension_scores(*, evaluation: Evaluation, actor, items: list[dict]) -> None:
     dimensions = {dimension.code: dimension for dimension in evaluation.scheme.dimensions.all()}
+    items = [{**item, "dimension": _dimension_code(item["dimension"], evaluation.scheme)} for item in items]
     for item in items:
         if item["dimension"] not in dimensions:
             message = _("The scheme has no dimension %(code)s.")

@@ -13,6 +13,7 @@ from pillars.choices import AssetStatus
 from pillars.filters import InfrastructureAssetFilterSet
 from pillars.models import InfrastructureAsset
 from smartcity.api.caching import CachedListMixin
+from smartcity.api.views import BriefListMixin
 
 
 class IsPartnerKey(permissions.BasePermission):
@@ -33,7 +34,7 @@ class AssetStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=AssetStatus.choices, label=_("status"))
 
 
-class OperatedAssetViewSet(CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class OperatedAssetViewSet(BriefListMixin, CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The assets a partner operates (list); `POST <id>/status/` sets one's status. Another partner's
     published asset is a 403, an unpublished one a 404."""
 

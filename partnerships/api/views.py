@@ -11,7 +11,7 @@ from partnerships import filters, services
 from partnerships.models import Commitment, MoU, Partner, ProgressReport, ScopeArea
 from smartcity.api.caching import CachedListMixin
 from smartcity.api.permissions import HasPerm, PublicReadModelPermissions
-from smartcity.api.views import RecordViewSet
+from smartcity.api.views import BriefListMixin, RecordViewSet
 
 from . import serializers
 
@@ -22,6 +22,7 @@ class PartnerViewSet(RecordViewSet):
     """Partner organisations; contact people only for staff holding view_partnercontact."""
 
     queryset = Partner.objects.all()
+    serializer_class = serializers.PartnerSerializer
     filterset_class = filters.PartnerFilterSet
     ordering_fields = ["name", "kind", "updated_at"]
     lookup_field = "slug"
@@ -35,10 +36,13 @@ class PartnerViewSet(RecordViewSet):
         return queryset.with_contacts() if self.shows_contacts() else queryset.with_related()
 
     def get_serializer_class(self):
-        return serializers.PartnerWithContactsSerializer if self.shows_contacts() else serializers.PartnerSerializer
+        serializer_class = super().get_serializer_class()  # the brief form for `?brief=1`
+        if serializer_class is serializers.PartnerSerializer and self.shows_contacts():
+            return serializers.PartnerWithContactsSerializer
+        return serializer_class
 
 
-class ScopeAreaViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
+class ScopeAreaViewSet(BriefListMixin, CachedListMixin, viewsets.ReadOnlyModelViewSet):
     """The scope areas an MoU can cover: public reference data, changed only in the admin."""
 
     queryset = ScopeArea.objects.with_related()

@@ -22,7 +22,7 @@ from pillars.models import (
 )
 from smartcity.api.caching import CachedListMixin
 from smartcity.api.permissions import PublicReadModelPermissions
-from smartcity.api.views import RecordViewSet
+from smartcity.api.views import BriefListMixin, RecordViewSet
 
 from . import serializers
 
@@ -32,7 +32,7 @@ class GeoJSONRenderer(JSONRenderer):
     format = "geojson"
 
 
-class PillarViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
+class PillarViewSet(BriefListMixin, CachedListMixin, viewsets.ReadOnlyModelViewSet):
     """The six pillars with their sub-dimensions: public reference data."""
 
     queryset = Pillar.objects.with_related()
@@ -43,7 +43,7 @@ class PillarViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
 
-class AgencyViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
+class AgencyViewSet(BriefListMixin, CachedListMixin, viewsets.ReadOnlyModelViewSet):
     """The city's agencies (OPD): public reference data."""
 
     queryset = Agency.objects.with_related()
