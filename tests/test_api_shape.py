@@ -51,11 +51,6 @@ def test_every_relation_filter_is_rel_id_or_rel():
     assert problems["filters"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the FilterSets move onto smartcity.filters.FilterSet in the filters helper's branch (issue 18 item 1), "
-    "which gives every slug filter its `_id` twin: remove this mark when both have landed",
-)
 def test_every_slug_filter_has_its_id_twin():
     _, problems = shape()
     assert problems["twins"] == []
