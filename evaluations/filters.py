@@ -32,7 +32,7 @@ class EvaluationFilterSet(FilterSet):
 
     class Meta:
         model = Evaluation
-        fields = ["id", "publication"]
+        fields = ["id", "slug", "publication"]
         relations = {"pillar": "pillar_scores__pillar"}
         unfiltered = {
             "started_on": "filter by `year`; the dates are shown on the record",
