@@ -8,10 +8,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pillars.models import Pillar
-from smartcity.filters import IdsFilter, SlugFilter, SlugsFilter, YearFilter
+from smartcity.filters import FilterSet, IdsFilter, SlugFilter, SlugsFilter, YearFilter
 
-from .choices import MoUStatus, PartnerKind
-from .models import Commitment, MoU, Partner, ProgressReport, ScopeArea
+from .choices import DeliveryStatus, MoUStatus, PartnerKind, WebhookEvent
+from .models import Commitment, MoU, Partner, ProgressReport, ScopeArea, WebhookDelivery, WebhookEndpoint
 
 
 class PartnerFilterSet(django_filters.FilterSet):
@@ -205,3 +205,44 @@ class MoURegistryFilterSet(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.with_status(value) if value else queryset
+
+
+class WebhookEndpointFilterSet(FilterSet):
+    """`q`, `partner_id` and `partner` come from the base (smartcity.filters.FilterSet)."""
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "active"]
+        unfiltered = {
+            "url": "searched by q",
+            "description": "searched by q",
+            "events": "a JSON list; few endpoints per partner",
+            "secret": "never readable",
+            "previous_secret": "never readable",
+            "previous_secret_expires_at": "bookkeeping",
+            "failure_count": "bookkeeping",
+            "disabled_at": "active says it",
+            "created_at": "ordering",
+            "updated_at": "ordering",
+        }
+
+
+class WebhookDeliveryFilterSet(FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=DeliveryStatus.choices, label=_("Status"))
+    event_type = django_filters.MultipleChoiceFilter(choices=WebhookEvent.choices, label=_("Event"))
+
+    class Meta:
+        model = WebhookDelivery
+        fields = ["id", "event_id"]
+        unfiltered = {
+            "payload": "the event itself",
+            "attempts": "bookkeeping",
+            "next_attempt_at": "bookkeeping",
+            "last_attempt_at": "bookkeeping",
+            "delivered_at": "bookkeeping",
+            "response_code": "bookkeeping",
+            "response_ms": "bookkeeping",
+            "error": "bookkeeping",
+            "replay_of": "admin only",
+            "created_at": "ordering",
+        }

@@ -184,6 +184,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "smartcity.tasks.rebuild_open_data",
         "schedule": crontab(minute=30, hour=1),
     },
+    "announce-lifted-evaluation-embargoes": {  # every 5 minutes: evaluations just published by their embargo
+        "task": "evaluations.tasks.announce_lifted_evaluation_embargoes",
+        "schedule": 300.0,
+    },
+    "send-due-webhooks": {  # every minute: webhook deliveries whose queue message was lost
+        "task": "partnerships.tasks.send_due_webhooks",
+        "schedule": 60.0,
+    },
     "flag-stale-indicators": {  # weekly, Monday 06:00 Asia/Jakarta
         "task": "pillars.tasks.flag_stale_indicators",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
@@ -353,6 +361,17 @@ MAP_TILE_URL = env("MAP_TILE_URL", default="")  # e.g. https://tiles.example.go.
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
 if MAP_TILE_URL:  # the tile server's origin may serve images to the map
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("/".join(MAP_TILE_URL.split("/")[:3]))
+
+# --- Webhooks to partner systems (partnerships/webhooks.py) ----------------------------------------
+# Endpoints on loopback (127.0.0.0/8, ::1) are refused unless this is on: for tests and a receiver on the same
+# machine only. Private, link-local and reserved addresses are always refused.
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)  # then the delivery is marked failed
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)  # doubled after each failure
+WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=20)  # attempts in a row
+WEBHOOK_SECRET_OVERLAP_HOURS = env.float("WEBHOOK_SECRET_OVERLAP_HOURS", default=24.0)  # old secret still signs
 
 # --- Logging: one JSON object per line on stderr, for the process manager to collect ------------
 LOGGING = {
