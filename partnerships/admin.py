@@ -392,6 +392,7 @@ class WebhookEndpointAdmin(ServiceAdmin):
     readonly_fields = ["failure_count", "disabled_at", "previous_secret_expires_at"]
     autocomplete_fields = ["partner"]
     actions = ["rotate_secret"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "partner"] if obj is not None else self.readonly_fields

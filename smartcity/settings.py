@@ -323,6 +323,8 @@ SPECTACULAR_SETTINGS = {
         "AssetStatusEnum": "pillars.choices.AssetStatus",
         "ServiceStatusEnum": "pillars.choices.ServiceStatus",
         "MoUStateEnum": "partnerships.choices.MoUState",
+        "WebhookEventEnum": "partnerships.choices.WebhookEvent",
+        "DeliveryStatusEnum": "partnerships.choices.DeliveryStatus",
     },
 }
 
