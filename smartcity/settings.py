@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
 
+from smartcity.roles import ROLE_CLAIM_VALUES
 from smartcity.spreadsheets import SafeCSV, SafeXLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -208,8 +209,35 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a username and address pair after too many failures
-    "django.contrib.auth.backends.ModelBackend",
+    "smartcity.auth.LocalPasswordBackend",  # Django's passwords; only superusers' once OpenID Connect is on
 ]
+
+# Staff sign-in through the city's OpenID Connect provider (e.g. Keycloak), on when OIDC_CLIENT_ID is set. The
+# provider's endpoints are given one by one (no discovery at start-up: a closed network may not reach it then).
+OIDC_ENABLED = bool(env("OIDC_CLIENT_ID", default=""))
+OIDC_LOCAL_LOGIN = env("OIDC_LOCAL_LOGIN", default="superusers")  # or "all": who still signs in with a password
+if OIDC_LOCAL_LOGIN not in ("superusers", "all"):
+    raise ImproperlyConfigured("OIDC_LOCAL_LOGIN is either superusers or all.")
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("pillars.oidc.AgencyRoleBackend")  # claims -> agency and role
+    OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env("OIDC_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env("OIDC_USERINFO_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env("OIDC_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = env("OIDC_SCOPES", default="openid email profile")
+    OIDC_USE_PKCE = True
+    OIDC_TIMEOUT = env.float("OIDC_TIMEOUT_SECONDS", default=10.0)
+    OIDC_CALLBACK_CLASS = "smartcity.oidc.CallbackView"
+    LOGIN_REDIRECT_URL = "admin:index"
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="SSO")  # on the admin's login button
+OIDC_AGENCY_CLAIM = env("OIDC_AGENCY_CLAIM", default="agency")  # its value: an agency's slug
+OIDC_ROLE_CLAIM = env("OIDC_ROLE_CLAIM", default="role")  # a value, or a list of them, of OIDC_ROLES
+# claim value -> role (a group of smartcity/roles.py), e.g. OIDC_ROLES="opd=OPD editor,kominfo=Diskominfo editor"
+OIDC_ROLES = env.dict("OIDC_ROLES", default=ROLE_CLAIM_VALUES)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 # A username at an address; the whole address once it tries several usernames (smartcity/lockout.py).
