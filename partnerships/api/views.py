@@ -4,7 +4,7 @@ No deletes here: partnership records carry legal weight, so staff remove mistake
 writers). Signing and terminating an MoU are actions of their own, each with its permission."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -129,21 +129,21 @@ class WebhookEndpointViewSet(RecordViewSet):
     permission_classes = [PartnerKeyOrModelPermissions]
     ordering_fields = ["created_at", "url"]
 
-    def create(self, request, *args, **kwargs):
-        response = super().create(request, *args, **kwargs)
-        endpoint = WebhookEndpoint.objects.get(pk=response.data["id"])
-        response.data["secret"] = endpoint.secret
-        return response
+    def list(self, request, *args, **kwargs):
+        # Live bookkeeping (attempts, failures) changes by queryset updates, which start no new cache generation.
+        return viewsets.ModelViewSet.list(self, request, *args, **kwargs)
+
+    def get_serializer_class(self):
+        if self.action in ("create", "rotate_secret"):  # the two answers that carry the secret
+            return serializers.WebhookEndpointWithSecretSerializer
+        return super().get_serializer_class()
 
     @extend_schema(request=None, responses=serializers.WebhookEndpointWithSecretSerializer)
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, pk=None):
         """A new signing secret; the previous one keeps signing too for WEBHOOK_SECRET_OVERLAP_HOURS."""
         endpoint = webhooks.webhook_secret_rotate(endpoint=self.get_object(), actor=request.user)
-        serializer = serializers.WebhookEndpointWithSecretSerializer(
-            self.get_queryset().get(pk=endpoint.pk), context=self.get_serializer_context()
-        )
-        return Response(serializer.data, status=status.HTTP_200_OK)
+        return Response(self.get_serializer(self.get_queryset().get(pk=endpoint.pk)).data)
 
 
 class WebhookDeliveryViewSet(RecordViewSet):
@@ -155,3 +155,7 @@ class WebhookDeliveryViewSet(RecordViewSet):
     permission_classes = [PartnerKeyOrModelPermissions]
     ordering_fields = ["created_at", "status"]
     http_method_names = ["get", "head", "options"]
+
+    def list(self, request, *args, **kwargs):
+        # Live bookkeeping (attempts, failures) changes by queryset updates, which start no new cache generation.
+        return viewsets.ModelViewSet.list(self, request, *args, **kwargs)

@@ -21,12 +21,15 @@ from partnerships.services import mou_expiry_reminders_send, progress_report_cre
 from smartcity.celery import app
 from tests.evaluations.factories import EvaluationFactory
 from tests.factories import UserFactory
+from tests.api import StandardApiTests, count_queries
 from tests.partnerships.factories import (
     CommitmentFactory,
     MoUFactory,
     MoUPartyFactory,
     PartnerContactFactory,
     PartnerFactory,
+    WebhookDeliveryFactory,
+    WebhookEndpointFactory,
     make_key,
 )
 
@@ -156,7 +159,7 @@ def test_a_partner_gets_its_signed_event_retried_after_a_failure_and_another_par
 
 
 # --- registering: a key keeps its own endpoints; no URL into the portal's network -----------------------------------
-pytestmark_db = pytest.mark.django_db
+pytestmark = pytest.mark.django_db  # the real worker test above asks for committed data itself
 
 
 @pytest.mark.django_db
@@ -356,3 +359,45 @@ def test_staff_send_a_delivery_again_from_the_admin(client, role_user):
     replay = WebhookDelivery.objects.exclude(pk=original.pk).get()
     assert (replay.replay_of, replay.event_id, replay.payload) == (original, original.event_id, original.payload)
     assert replay.status == "pending" and replay.attempts == 0
+
+
+# --- the shared API battery, and a key's lists at two sizes -------------------------------------------------------
+class TestWebhookEndpointApi(StandardApiTests):
+    url_name, factory = ENDPOINTS, WebhookEndpointFactory
+    view_perms = ("partnerships.view_webhookendpoint",)
+
+
+class TestWebhookDeliveryApi(StandardApiTests):
+    url_name, factory = "partnerships-api:webhook-delivery", WebhookDeliveryFactory
+    view_perms = ("partnerships.view_webhookdelivery",)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [ENDPOINTS, "partnerships-api:webhook-delivery"])
+def test_a_keys_lists_cost_the_same_queries_at_two_sizes(api_client, name):
+    partner = PartnerFactory()
+    _, key = make_key(partner)
+    client = key_client(api_client, key)
+    WebhookDeliveryFactory(endpoint=WebhookEndpointFactory(partner=partner))
+    WebhookDeliveryFactory()  # another partner's: never listed
+    client.get(reverse(f"{name}-list"))  # the key's first call of the minute also stamps its last use
+    one = count_queries(client, reverse(f"{name}-list"))
+    for endpoint in WebhookEndpointFactory.create_batch(4, partner=partner):
+        WebhookDeliveryFactory.create_batch(2, endpoint=endpoint)
+    assert count_queries(client, reverse(f"{name}-list")) == one
+    rows = client.get(reverse(f"{name}-list")).data["results"]
+    partner_ids = {row["partner"]["id"] if "partner" in row else None for row in rows}
+    assert len(rows) in (5, 9) and partner_ids <= {partner.pk, None}
+
+
+@pytest.mark.django_db
+def test_a_key_reads_its_delivery_log_live_with_the_cache_on(api_client, settings):
+    settings.PUBLIC_CACHE_SECONDS = 300
+    partner = PartnerFactory()
+    _, key = make_key(partner)
+    delivery = WebhookDeliveryFactory(endpoint=WebhookEndpointFactory(partner=partner))
+    client = key_client(api_client, key)
+    url = reverse("partnerships-api:webhook-delivery-list")
+    assert client.get(url).data["results"][0]["status"] == "pending"
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status="delivered", attempts=1)
+    assert client.get(url).data["results"][0]["status"] == "delivered"
