@@ -19,9 +19,9 @@ from partnerships import webhooks
 from partnerships.models import WebhookDelivery, WebhookEndpoint
 from partnerships.services import mou_expiry_reminders_send, progress_report_create
 from smartcity.celery import app
+from tests.api import StandardApiTests, count_queries
 from tests.evaluations.factories import EvaluationFactory
 from tests.factories import UserFactory
-from tests.api import StandardApiTests, count_queries
 from tests.partnerships.factories import (
     CommitmentFactory,
     MoUFactory,
