@@ -161,7 +161,8 @@ class WebhookEndpointWriter(Writer):
     def update(self, *, instance, data, actor, read_version=None):
         self.require_perm(actor, "change")
         data = dict(data)
-        if data.get("active") and not instance.active:  # switched on again: a fresh count of failures
+        stored = WebhookEndpoint.objects.filter(pk=instance.pk).values_list("active", flat=True).first()
+        if data.get("active") and stored is False:  # switched on again (the admin's form set it on `instance`)
             data |= {"failure_count": 0, "disabled_at": None}
         history_actor, rules = self._as(actor)
         return model_save(instance=instance, data=data, actor=history_actor, rules=rules, read_version=read_version)

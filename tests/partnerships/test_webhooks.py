@@ -335,6 +335,19 @@ def test_an_endpoint_that_keeps_failing_is_switched_off_and_the_partner_told(
 
 
 @pytest.mark.django_db
+def test_staff_switch_a_disabled_endpoint_on_again_in_the_admin_with_a_fresh_count(client, role_user, loopback):
+    from smartcity.roles import DISKOMINFO_EDITOR
+
+    endpoint = WebhookEndpointFactory(active=False, failure_count=20, disabled_at=timezone.now())
+    client.force_login(role_user(DISKOMINFO_EDITOR))
+    data = {"url": endpoint.url, "description": "", "events": endpoint.events, "active": "on", "row_version": ""}
+    response = client.post(reverse("admin:partnerships_webhookendpoint_change", args=[endpoint.pk]), data)
+    assert response.status_code == 302, response.context and response.context.get("errors")
+    endpoint.refresh_from_db()
+    assert (endpoint.active, endpoint.failure_count, endpoint.disabled_at) == (True, 0, None)
+
+
+@pytest.mark.django_db
 def test_backoff_doubles_up_to_its_cap(settings):
     settings.WEBHOOK_RETRY_BASE_SECONDS, settings.WEBHOOK_RETRY_MAX_SECONDS = 30, 600
     assert [webhooks.backoff_seconds(n) for n in range(1, 7)] == [30, 60, 120, 240, 480, 600]
