@@ -11,6 +11,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import APIKey
@@ -373,7 +374,7 @@ class ProgressReportAdmin(ServiceAdmin):
 # --- Webhooks -------------------------------------------------------------------------------------------------------
 class WebhookEndpointForm(VersionedModelForm):
     events = forms.MultipleChoiceField(
-        label=_("events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+        label=capfirst(_("events")), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
     )
 
 
