@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
 
-from smartcity.roles import ROLE_CLAIM_VALUES
+from smartcity.roles import ROLE_CLAIM_VALUES, ROLES
 from smartcity.spreadsheets import SafeCSV, SafeXLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -238,6 +238,8 @@ OIDC_AGENCY_CLAIM = env("OIDC_AGENCY_CLAIM", default="agency")  # its value: an 
 OIDC_ROLE_CLAIM = env("OIDC_ROLE_CLAIM", default="role")  # a value, or a list of them, of OIDC_ROLES
 # claim value -> role (a group of smartcity/roles.py), e.g. OIDC_ROLES="opd=OPD editor,kominfo=Diskominfo editor"
 OIDC_ROLES = env.dict("OIDC_ROLES", default=ROLE_CLAIM_VALUES)
+if set(OIDC_ROLES.values()) - set(ROLES):
+    raise ImproperlyConfigured(f"OIDC_ROLES may name only these roles: {', '.join(ROLES)}.")
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 # A username at an address; the whole address once it tries several usernames (smartcity/lockout.py).

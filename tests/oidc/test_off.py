@@ -28,3 +28,11 @@ def test_local_passwords_are_for_superusers_only_once_oidc_is_on(settings, rf):
     assert backend.authenticate(request, username=admin.username, password=password) == admin
     settings.OIDC_LOCAL_LOGIN = "all"
     assert backend.authenticate(request, username=staff.username, password=password) == staff
+
+
+def test_a_role_map_naming_an_unknown_role_stops_the_start(tmp_path):
+    from tests.live import manage, portal_env
+
+    env = portal_env(DJANGO_VAR_DIR=str(tmp_path), OIDC_ROLES="opd=OPD editor,boss=Supreme Leader")
+    result = manage("check", env=env)
+    assert result.returncode != 0 and "OIDC_ROLES may name only these roles" in result.stderr
