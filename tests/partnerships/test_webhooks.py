@@ -3,6 +3,7 @@ signed as Standard Webhooks (verified here with the standardwebhooks package), r
 Redis after a failure, and never sent to a partner who may not see their subject."""
 
 import datetime
+import itertools
 import json
 import threading
 import time
@@ -33,8 +34,8 @@ from tests.partnerships.factories import (
     make_key,
 )
 
-# This helper's ports (8170-8179): 8173-8175 for the receivers.
-RECEIVER_PORTS = iter(range(8173, 8176))
+# This helper's ports (8170-8179): 8173-8176 for the receivers, used in turn (a test closes its own when it ends).
+RECEIVER_PORTS = itertools.cycle(range(8173, 8177))
 ENDPOINTS = "partnerships-api:webhook-endpoint"
 
 
@@ -414,3 +415,19 @@ def test_a_key_reads_its_delivery_log_live_with_the_cache_on(api_client, setting
     assert client.get(url).data["results"][0]["status"] == "pending"
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status="delivered", attempts=1)
     assert client.get(url).data["results"][0]["status"] == "delivered"
+
+
+@pytest.mark.django_db
+def test_a_delivery_under_way_elsewhere_is_not_sent_twice_and_the_sweep_finds_lost_ones(receivers, loopback):
+    receiver = receivers()
+    endpoint = WebhookEndpointFactory(url=receiver.url)
+    now = timezone.now()
+    leased = WebhookDeliveryFactory(endpoint=endpoint, next_attempt_at=now + webhooks.LEASE)  # another worker's
+    lost = WebhookDeliveryFactory(endpoint=endpoint, next_attempt_at=now - datetime.timedelta(minutes=5))
+    fresh = WebhookDeliveryFactory(endpoint=endpoint, next_attempt_at=now)  # its queue message is on its way
+    WebhookDeliveryFactory(endpoint=endpoint, status="delivered", next_attempt_at=None)
+    assert webhooks.webhook_delivery_attempt(delivery_id=leased.pk) is None and receiver.requests == []
+    assert webhooks.due_deliveries(grace_seconds=60) == [lost.pk]
+    assert set(webhooks.due_deliveries()) == {lost.pk, fresh.pk}
+    assert webhooks.webhook_delivery_attempt(delivery_id=lost.pk) is None  # delivered: nothing more to do
+    assert len(receiver.requests) == 1 and WebhookDelivery.objects.get(pk=lost.pk).status == "delivered"
