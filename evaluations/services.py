@@ -25,6 +25,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.choices import WebhookEvent
+from partnerships.webhooks import webhook_emit
 from smartcity import scoping
 from smartcity.notifications import notify
 from smartcity.roles import OPD_EDITOR
@@ -295,7 +297,9 @@ class EvaluationWriter(Writer):
             "pillar_scores": data.pop("pillar_scores", None),
         }
         evaluation = super().create(data=data, actor=actor)
-        return evaluation_set_scores(evaluation=evaluation, actor=actor, **parts)
+        evaluation = evaluation_set_scores(evaluation=evaluation, actor=actor, **parts)
+        evaluation_publication_announce(evaluation=evaluation, was_public=False)
+        return evaluation
 
     @transaction.atomic
     def update(self, *, instance, data, actor, read_version=None):
@@ -305,8 +309,11 @@ class EvaluationWriter(Writer):
             "dimension_scores": data.pop("dimension_scores", None),
             "pillar_scores": data.pop("pillar_scores", None),
         }
+        was_public = Evaluation.objects.public().filter(pk=instance.pk).exists()
         evaluation = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
-        return evaluation_set_scores(evaluation=evaluation, actor=actor, **parts)
+        evaluation = evaluation_set_scores(evaluation=evaluation, actor=actor, **parts)
+        evaluation_publication_announce(evaluation=evaluation, was_public=was_public)
+        return evaluation
 
 
 class DimensionScoreWriter(Writer):
@@ -329,6 +336,37 @@ class DimensionScoreWriter(Writer):
         evaluation_id = instance.evaluation_id
         super().delete(instance=instance, actor=actor)
         evaluation_recompute_index(evaluation=Evaluation.objects.get(pk=evaluation_id), actor=actor)
+
+
+def evaluation_publication_announce(*, evaluation: Evaluation, was_public: bool) -> None:
+    """Tell every partner system that chose `evaluation.published` about an evaluation citizens can now read:
+    when a write makes it public, or (evaluation_embargoes_announce) when its publish-from moment passes. Each
+    evaluation is announced once, however often it is published."""
+    if was_public or not Evaluation.objects.public().filter(pk=evaluation.pk).exists():
+        return
+    row = Evaluation.objects.with_index().get(pk=evaluation.pk)
+    data = {
+        "id": row.pk,
+        "year": row.year,
+        "stage": row.stage,
+        "kind": row.kind,
+        "status": row.status,
+        "index": None if row.headline_index is None else str(row.headline_index),
+        "letter_number": row.letter_number,
+        "letter_date": row.letter_date and row.letter_date.isoformat(),
+    }
+    webhook_emit(event_type=WebhookEvent.EVALUATION_PUBLISHED, data=data, event_key=f"evaluation.published/{row.pk}")
+
+
+@transaction.atomic
+def evaluation_embargoes_announce(*, window_minutes: int = 10) -> int:
+    """Announce the evaluations whose publish-from moment passed in the last `window_minutes` (run every five
+    minutes; the window overlaps, and the announcement's stable id keeps it to one delivery per endpoint)."""
+    now = datetime.datetime.now(tz=datetime.UTC)
+    lifted = Evaluation.objects.public().filter(publish_from__gt=now - datetime.timedelta(minutes=window_minutes))
+    for evaluation in lifted:
+        evaluation_publication_announce(evaluation=evaluation, was_public=False)
+    return len(lifted)
 
 
 # One writer per model users change; every door reaches them by writer_for(). Schemes and evaluations are

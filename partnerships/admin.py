@@ -3,13 +3,15 @@
 
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import APIKey
@@ -24,8 +26,20 @@ from smartcity.admin import (
 )
 from smartcity.services import writer_for
 
-from .choices import MoUStatus, PartnerKind
-from .models import Commitment, MoU, MoUParty, Partner, PartnerAPIKey, PartnerContact, ProgressReport, ScopeArea
+from . import webhooks
+from .choices import MoUStatus, PartnerKind, WebhookEvent
+from .models import (
+    Commitment,
+    MoU,
+    MoUParty,
+    Partner,
+    PartnerAPIKey,
+    PartnerContact,
+    ProgressReport,
+    ScopeArea,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 admin.site.unregister(APIKey)  # the library's own key model is unused: every key belongs to a partner
 
@@ -350,3 +364,82 @@ class ProgressReportAdmin(ServiceAdmin):
     autocomplete_fields = ["commitment"]
     fields = ["commitment", "reported_on", "quantity_reached", "note", "evidence", "reported_by", "reported_by_key"]
     readonly_fields = ["reported_by", "reported_by_key"]
+
+
+# --- Webhooks -------------------------------------------------------------------------------------------------------
+class WebhookEndpointForm(VersionedModelForm):
+    events = forms.MultipleChoiceField(
+        label=capfirst(_("events")), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(ServiceAdmin):
+    """Staff register a partner's endpoint here (its key can do so through the API). The signing secret is made by
+    the writer and shown once, on saving a new endpoint and on rotating; the URL is checked by the same rule the
+    API runs. An endpoint switched off after repeated failures is switched on again by ticking "active"."""
+
+    form = WebhookEndpointForm
+    list_display = ["url", "partner", "active", "failure_count", "disabled_at", "updated_at"]
+    list_filter = ["active", "partner"]
+    list_select_related = ["partner"]
+    fields = ["partner", "url", "description", "events", "active", "failure_count", "disabled_at",
+              "previous_secret_expires_at"]  # fmt: skip
+    readonly_fields = ["failure_count", "disabled_at", "previous_secret_expires_at"]
+    autocomplete_fields = ["partner"]
+    actions = ["rotate_secret"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "partner"] if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            self._show_secret(request, WebhookEndpoint.objects.get(pk=obj.pk))
+
+    def _show_secret(self, request, endpoint):
+        message = gettext(
+            "The signing secret of %(url)s is %(secret)s. Hand it to %(partner)s safely: it is not shown again."
+        ) % {"url": endpoint.url, "secret": endpoint.secret, "partner": endpoint.partner}
+        messages.warning(request, message)
+
+    @admin.action(description=_("Give the selected endpoints a new signing secret"), permissions=["change"])
+    def rotate_secret(self, request, queryset):
+        for endpoint in queryset:
+            self._show_secret(request, webhooks.webhook_secret_rotate(endpoint=endpoint, actor=request.user))
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """The delivery log, read only; "send again" makes a new delivery of the same event through the service."""
+
+    list_display = ["event_type", "endpoint", "status", "attempts", "response_code", "response_ms", "created_at"]
+    list_filter = ["status", "event_type"]
+    list_select_related = ["endpoint__partner"]
+    search_fields = WebhookDelivery.search_fields
+    actions = ["replay"]
+    readonly_fields = [field.name for field in WebhookDelivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_replay_permission(self, request):
+        return request.user.has_perm("partnerships.replay_webhookdelivery")
+
+    @admin.action(description=_("Send the selected deliveries again"), permissions=["replay"])
+    def replay(self, request, queryset):
+        try:
+            with transaction.atomic():
+                replays = [webhooks.webhook_delivery_replay(delivery=row, actor=request.user) for row in queryset]
+        except (ValidationError, PermissionDenied) as refusal:
+            message = str(refusal) if isinstance(refusal, PermissionDenied) else " ".join(refusal.messages)
+            self.message_user(request, message, level=messages.ERROR)
+            return
+        self.message_user(request, gettext("%(count)d deliveries queued again.") % {"count": len(replays)})

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from smartcity.filters import FilterSet, YearFilter
 
-from .choices import MoUStatus, PartnerKind
-from .models import Commitment, MoU, Partner, ProgressReport, ScopeArea
+from .choices import DeliveryStatus, MoUStatus, PartnerKind, WebhookEvent
+from .models import Commitment, MoU, Partner, ProgressReport, ScopeArea, WebhookDelivery, WebhookEndpoint
 
 FILE = "a file: nothing to match"
 FREE_TEXT = "free text shown on the record"
@@ -126,4 +126,45 @@ class ProgressReportFilterSet(MoUConditionsMixin):
             "evidence": FILE,
             "reported_by": "staff accounts are not public",
             "reported_by_key": "a partner's API key is not public",
+        }
+
+
+class WebhookEndpointFilterSet(FilterSet):
+    """`q`, `partner_id` and `partner` come from the base (smartcity.filters.FilterSet)."""
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "active"]
+        unfiltered = {
+            "url": "searched by q",
+            "description": "searched by q",
+            "events": "a JSON list; few endpoints per partner",
+            "secret": "never readable",
+            "previous_secret": "never readable",
+            "previous_secret_expires_at": "bookkeeping",
+            "failure_count": "bookkeeping",
+            "disabled_at": "active says it",
+            "created_at": "ordering",
+            "updated_at": "ordering",
+        }
+
+
+class WebhookDeliveryFilterSet(FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=DeliveryStatus.choices, label=_("Status"))
+    event_type = django_filters.MultipleChoiceFilter(choices=WebhookEvent.choices, label=_("Event"))
+
+    class Meta:
+        model = WebhookDelivery
+        fields = ["id", "event_id"]
+        unfiltered = {
+            "payload": "the event itself",
+            "attempts": "bookkeeping",
+            "next_attempt_at": "bookkeeping",
+            "last_attempt_at": "bookkeeping",
+            "delivered_at": "bookkeeping",
+            "response_code": "bookkeeping",
+            "response_ms": "bookkeeping",
+            "error": "bookkeeping",
+            "replay_of": "admin only",
+            "created_at": "ordering",
         }

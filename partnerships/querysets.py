@@ -176,3 +176,27 @@ class ProgressReportQuerySet(models.QuerySet):
         return self.select_related("commitment__mou", "commitment__partner").annotate(
             target_quantity=F("commitment__target_quantity")
         )
+
+
+class WebhookEndpointQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff with the view permission see every endpoint; a partner's key only its own; nobody else any."""
+        if holds_view_perm(user, self.model):
+            return self
+        partner_id = partner_id_of(user)
+        return self.filter(partner_id=partner_id) if partner_id else self.none()
+
+    def with_related(self):
+        return self.select_related("partner")
+
+
+class WebhookDeliveryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The deliveries to the endpoints the caller may see."""
+        if holds_view_perm(user, self.model):
+            return self
+        partner_id = partner_id_of(user)
+        return self.filter(endpoint__partner_id=partner_id) if partner_id else self.none()
+
+    def with_related(self):
+        return self.select_related("endpoint__partner")

@@ -27,7 +27,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from evaluations.models import FieldVisit
-from partnerships.models import PartnerAPIKey, ProgressReport, ScopeArea
+from partnerships.models import PartnerAPIKey, ProgressReport, ScopeArea, WebhookDelivery, WebhookEndpoint
+from partnerships.webhooks import new_secret, webhook_emit
 from pillars.models import Boundary, Masterplan, Pillar, Program
 from smartcity.roles import DISKOMINFO_EDITOR, EVALUATOR, OPD_EDITOR, VIEWER
 from tests.evaluations.factories import (
@@ -130,6 +131,20 @@ class World:
     def hidden_commitment_b(self):
         return CommitmentFactory(mou=self.hidden_mou_b)
 
+    def webhook_endpoint(self, side):
+        return self._once(
+            f"webhook_{side}",
+            lambda: WebhookEndpoint.objects.create(
+                partner=self.partner(side), url=HOOK_URL, events=["mou.signed"], secret=new_secret()
+            ),
+        )
+
+    @cached_property
+    def webhook_delivery(self):
+        endpoint = self.webhook_endpoint("a")
+        webhook_emit(event_type="mou.signed", data={"id": 1}, partner_ids=[endpoint.partner_id])
+        return WebhookDelivery.objects.get(endpoint=endpoint)
+
     @cached_property
     def evaluation(self):
         return EvaluationFactory(scheme=EvaluationSchemeFactory(year=2023))
@@ -181,7 +196,8 @@ CLIENTS = {"admin": Client(), "api": APIClient()}
 
 
 @pytest.fixture
-def world(db):
+def world(db, settings):
+    settings.WEBHOOK_ALLOW_LOOPBACK = True  # the webhook rows register loopback URLs (nothing is sent)
     return World()
 
 
@@ -316,6 +332,13 @@ def asset_status(side):
                    lambda w: w.asset(side))  # fmt: skip
 
 
+HOOK_URL = "http://127.0.0.1:8179/hook"
+
+
+def webhook_data(side):
+    return lambda w: {"url": HOOK_URL, "events": ["mou.signed"], "partner": w.partner(side).pk}
+
+
 SCHEME = {"name": "Skema baru", "year": 2026, "issuing_body": "Kementerian Baru", "scale_max": "4",
           "dimensions": [{"code": "output", "name_id": "Output", "weight": "100"}]}  # fmt: skip
 CHANGED = {"title_id": "Diubah"}
@@ -417,6 +440,40 @@ API_WRITES = {
     ),
     "operated asset status of A": (asset_status("a"), api_staff_only(403, KEY_A=200)),
     "operated asset status of B": (asset_status("b"), api_staff_only(403)),
+    # webhooks: a partner's key keeps its own endpoints (another partner's answer as missing); Diskominfo keeps all
+    "webhook endpoint create for A": (
+        create(f"{PA}webhook-endpoint", webhook_data("a")),
+        api_staff_only(201, KEY_A=201),
+    ),
+    "webhook endpoint create for B": (create(f"{PA}webhook-endpoint", webhook_data("b")), api_staff_only(201)),
+    "webhook endpoint update of A": (
+        update(f"{PA}webhook-endpoint", lambda w: w.webhook_endpoint("a"), {"events": ["mou.expiring"]}),
+        api_staff_only(200, KEY_A=200),
+    ),
+    "webhook endpoint update of B": (
+        update(f"{PA}webhook-endpoint", lambda w: w.webhook_endpoint("b"), {"active": False}),
+        api_staff_only(200, KEY_A=404),
+    ),
+    "webhook endpoint delete of B": (
+        delete(f"{PA}webhook-endpoint", lambda w: w.webhook_endpoint("b")),
+        api_staff_only(204, KEY_A=404),
+    ),
+    "webhook endpoint rotate secret of A": (
+        post_to(
+            lambda w: api(f"{PA}webhook-endpoint-rotate-secret", w.webhook_endpoint("a").pk),
+            {},
+            lambda w: w.webhook_endpoint("a"),
+        ),  # fmt: skip
+        api_staff_only(200, KEY_A=200),
+    ),
+    "webhook endpoint rotate secret of B": (
+        post_to(
+            lambda w: api(f"{PA}webhook-endpoint-rotate-secret", w.webhook_endpoint("b").pk),
+            {},
+            lambda w: w.webhook_endpoint("b"),
+        ),  # fmt: skip
+        api_staff_only(200, KEY_A=404),
+    ),
     # evaluations: evaluators assess, Diskominfo keeps the schemes, OPD editors report on their agency's follow-ups
     "scheme create": (create(f"{EV}evaluationscheme", lambda w: SCHEME), api_staff_only(201)),
     "scheme update": (
@@ -546,6 +603,17 @@ def admin_delete(target_of):
     return build
 
 
+def admin_action(model, action, target_of):
+    """A bulk action of a change list, posted for the target row as the change list's form sends it."""
+
+    def build(w):
+        target = target_of(w)
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        return Request("post", url, {"action": action, "_selected_action": [target.pk]}, target)
+
+    return build
+
+
 def admin_staff_only(ok: str = SAVED, **overrides) -> dict:
     """Only the Diskominfo editor may; a partner's key opens no admin page (it is no login)."""
     expected = {ANON: LOGIN, VIEWER_: 403, OPD: 403, EVAL: 403, DISK: ok, KEY_A: LOGIN, EXPIRED: LOGIN, REVOKED: LOGIN}
@@ -614,6 +682,22 @@ ADMIN_WRITES = {
     ),
     "admin API key add for A": (
         admin_add(PartnerAPIKey, partner=lambda w: str(w.partner("a").pk), name="Kunci baru"),
+        admin_staff_only(),
+    ),
+    "admin webhook endpoint add for A": (
+        admin_add(WebhookEndpoint, partner=lambda w: str(w.partner("a").pk), url=HOOK_URL, events=["mou.signed"]),
+        admin_staff_only(),
+    ),
+    "admin webhook endpoint switched on again": (
+        admin_change(lambda w: w.webhook_endpoint("a"), active="on", description="Hidup lagi"),
+        admin_staff_only(),
+    ),
+    "admin webhook endpoint rotate secret": (
+        admin_action(WebhookEndpoint, "rotate_secret", lambda w: w.webhook_endpoint("a")),
+        admin_staff_only(),
+    ),
+    "admin webhook delivery replay": (
+        admin_action(WebhookDelivery, "replay", lambda w: w.webhook_delivery),
         admin_staff_only(),
     ),
     "admin evaluation change": (

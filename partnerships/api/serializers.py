@@ -1,8 +1,18 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from partnerships.choices import MoUStatus
-from partnerships.models import Commitment, MoU, MoUParty, Partner, PartnerContact, ProgressReport, ScopeArea
+from partnerships.choices import MoUStatus, WebhookEvent
+from partnerships.models import (
+    Commitment,
+    MoU,
+    MoUParty,
+    Partner,
+    PartnerContact,
+    ProgressReport,
+    ScopeArea,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from pillars.models import Pillar, Program
 from smartcity.api.relations import BriefRelatedField
 
@@ -196,3 +206,80 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
     def get_reported_with_key(self, report) -> bool:
         return report.reported_by_key_id is not None
+
+
+class EventsField(serializers.MultipleChoiceField):
+    """The events an endpoint chose, as a sorted list of their names."""
+
+    def to_internal_value(self, data):
+        return sorted(super().to_internal_value(data))
+
+    def to_representation(self, value):
+        return sorted(value)
+
+
+class WebhookEndpointBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "url"]
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer):
+    """A partner's key leaves `partner` out (it registers for itself); staff name the partner."""
+
+    partner = BriefRelatedField(queryset=Partner.objects.all(), required=False)
+    events = EventsField(choices=WebhookEvent.choices, allow_empty=False)
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = [
+            "id",
+            "partner",
+            "url",
+            "description",
+            "events",
+            "active",
+            "failure_count",
+            "disabled_at",
+            "previous_secret_expires_at",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class WebhookEndpointWithSecretSerializer(WebhookEndpointSerializer):
+    """The answer to a registration or a rotation: the only time the signing secret is shown."""
+
+    secret = serializers.CharField(read_only=True, help_text=_("The signing secret (whsec_…): shown only now."))
+
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+
+
+class WebhookDeliveryBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookDelivery
+        fields = ["id", "event_id", "event_type", "status"]
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    endpoint = BriefRelatedField(queryset=WebhookEndpoint.objects.all())
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "endpoint",
+            "event_id",
+            "event_type",
+            "payload",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "last_attempt_at",
+            "delivered_at",
+            "response_code",
+            "response_ms",
+            "error",
+            "created_at",
+        ]
