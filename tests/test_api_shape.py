@@ -17,6 +17,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.fields import FileField
 
 from evaluations.services import evaluation_set_scores
+from partnerships.webhooks import webhook_emit
 from pillars.models import Pillar
 from smartcity.api.shape import api_shape, listing, relation_fields
 from tests.api import count_queries
@@ -93,7 +94,7 @@ def world(db):
             make(side)
         world.follow_up(side)
         ProgressReportFactory(commitment=world.commitment(side))
-    world.masterplan, world.field_visit  # noqa: B018 - made on first use
+    world.masterplan, world.field_visit, world.webhook_delivery  # noqa: B018 - made on first use (and its endpoint)
     # scores, so a round trip writes nested rows' relations back as the brief objects it read
     governance = Pillar.objects.get(slug="governance")
     scores = [{"dimension": code, "score": Decimal("3")} for code in ("output", "impact")]
@@ -161,6 +162,8 @@ def more_rows(world):
     EvaluationFactory(scheme=EvaluationSchemeFactory(year=2019))
     MasterplanFactory()
     make_key(world.partner("a"))
+    partners = [world.partner("a").pk, world.webhook_endpoint("b").partner_id]  # a second endpoint, to partner B
+    webhook_emit(event_type="mou.signed", data={"id": 2}, partner_ids=partners)  # a delivery to each
 
 
 @pytest.mark.parametrize("name", LISTS)
