@@ -33,16 +33,18 @@ sys.path.insert(0, str(ROOT))
 from bench.endpoints import CEILING, ENDPOINTS  # noqa: E402
 
 PYTHON = sys.executable
-BASE_PORT = 8500
-DATABASE = "kc_bench"
-REDIS_DB = 6  # and the next ones, one per scale
+# Where the benchmark runs: override to share a machine (BENCH_PORT .. +N, BENCH_DATABASE_*, BENCH_REDIS's databases).
+BASE_PORT = int(os.environ.get("BENCH_PORT", "8500"))
+DATABASE = os.environ.get("BENCH_DATABASE", "kc_bench")
+REDIS = os.environ.get("BENCH_REDIS", "127.0.0.1:6379")
+REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "6"))  # and the next ones, one per scale
 
 
 def environment(run: Path) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+        "REDIS_URL": f"redis://{REDIS}/{REDIS_DB}",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_STATIC_ROOT": str(run / "static"),
@@ -58,7 +60,7 @@ def at_scale(env, index: int, programs: int) -> dict[str, str]:
     return {
         **env,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}_{programs}",
-        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB + index}",
+        "REDIS_URL": f"redis://{REDIS}/{REDIS_DB + index}",
     }
 
 
@@ -96,7 +98,7 @@ def prepare(env, scales: list[int]) -> str:
         print(f"scale {programs} programs: generating…", flush=True)
         createdb(f"{DATABASE}_{programs}", template=DATABASE)
         scaled = at_scale(env, index, programs)
-        subprocess.run(["redis-cli", "-n", str(REDIS_DB + index), "flushdb"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["redis-cli", "-h", REDIS.split(":")[0], "-p", REDIS.split(":")[1], "-n", str(REDIS_DB + index), "flushdb"], check=True, stdout=subprocess.DEVNULL)
         manage(scaled, "generate_portfolio", str(programs), "--verbosity", "0")
     return key
 
