@@ -184,6 +184,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "smartcity.tasks.rebuild_open_data",
         "schedule": crontab(minute=30, hour=1),
     },
+    "prune-portfolio-changes": {  # every 5 minutes: the dashboard's change marks folded into its figures
+        "task": "pillars.tasks.prune_portfolio_changes",
+        "schedule": 300.0,
+    },
     "flag-stale-indicators": {  # weekly, Monday 06:00 Asia/Jakarta
         "task": "pillars.tasks.flag_stale_indicators",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
