@@ -98,7 +98,11 @@ def prepare(env, scales: list[int]) -> str:
         print(f"scale {programs} programs: generating…", flush=True)
         createdb(f"{DATABASE}_{programs}", template=DATABASE)
         scaled = at_scale(env, index, programs)
-        subprocess.run(["redis-cli", "-h", REDIS.split(":")[0], "-p", REDIS.split(":")[1], "-n", str(REDIS_DB + index), "flushdb"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["redis-cli", "-h", REDIS.split(":")[0], "-p", REDIS.split(":")[1], "-n", str(REDIS_DB + index), "flushdb"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         manage(scaled, "generate_portfolio", str(programs), "--verbosity", "0")
     return key
 

@@ -19,6 +19,7 @@ from django.db.models import Min
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.http import urlencode
+from django_http_compression.middleware import best_coding
 
 from .models import PublishableModel
 
@@ -128,7 +129,14 @@ def canonical_query(request) -> str:
 
 def response_key(request) -> str:
     query = canonical_query(request)
-    parts = [request.get_host(), request.path, query, request.LANGUAGE_CODE, request.META.get("HTTP_ACCEPT", "")]
+    parts = [
+        request.get_host(),
+        request.path,
+        query,
+        request.LANGUAGE_CODE,
+        request.META.get("HTTP_ACCEPT", ""),
+        best_coding(request.META.get("HTTP_ACCEPT_ENCODING", "")),  # entries are stored compressed
+    ]
     return f"public-cache:page:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"
 
 

@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "smartcity.middleware.PublicCacheMiddleware",
+    "smartcity.middleware.CompressionMiddleware",  # inside the public cache: a hit is stored compressed
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -149,6 +150,8 @@ else:
 # Anonymous GETs of public pages and API lists are cached this long at most (0 turns the cache off).
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 PUBLIC_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/media/")
+# Never compressed (BREACH: a secret beside reflected input); see smartcity.middleware.CompressionMiddleware.
+COMPRESSION_EXCLUDED_PATHS = ("/admin/",)
 
 # --- Celery: Redis as broker when REDIS_URL is set, otherwise tasks run in-process ---------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
