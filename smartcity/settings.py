@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "smartcity.replica.ReplicaMiddleware",  # reads of read-only requests from the replica, when there is one
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",  # ETag on every page: a browser that has it gets a 304
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -131,6 +132,17 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'kotacerdas.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming replica of the primary, for the reads of read-only requests (smartcity/replica.py): writes, the
+# admin, and a caller that wrote in the last REPLICA_PIN_SECONDS stay on the primary.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # the test database has no replica of its own
+DATABASE_ROUTERS = ["smartcity.replica.ReplicaRouter"]
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=15)
+REPLICA_PIN_COOKIE = "kc-primary"
+REPLICA_EXCLUDED_PATHS = ("/admin/", "/healthz")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
