@@ -12,7 +12,7 @@ from smartcity.downloads import download_response, wants_download
 from . import charts, figures, resources, selectors
 from .choices import AssetKind, AssetStatus, ServiceStatus, Stage
 from .filters import InfrastructureAssetFilterSet
-from .geojson import boundary_collection
+from .geojson import GRID_PIXELS, boundary_collection
 from .models import Boundary, BudgetLine, DigitalService, Indicator, InfrastructureAsset, Milestone, Pillar, Program
 from .public_filters import DigitalServicePublicFilterSet, IndicatorPublicFilterSet, ProgramPublicFilterSet
 from .selectors import standing_point
@@ -215,6 +215,7 @@ def asset_map(request):
         # The GeoJSON endpoint has no language prefix: the map names kinds and states in the page's language.
         "map_labels": {"kinds": dict(AssetKind.choices), "statuses": dict(AssetStatus.choices)},
         "kinds": AssetKind.choices,
+        "grid_pixels": GRID_PIXELS,
         "counts": dict(queryset.values_list("kind").annotate(count=Count("pk")).order_by()),
         "last_updated": selectors.last_updated(queryset),
     }

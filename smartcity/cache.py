@@ -108,10 +108,13 @@ def view_parameters(path: str) -> frozenset[str]:
         view = resolve(path).func
     except Resolver404:  # a page outside the URL patterns (a 404 page): keep every parameter any view reads
         return read_parameters()
-    filterset_class = getattr(getattr(view, "cls", None), "filterset_class", None)
+    view_class = getattr(view, "cls", None)
+    filterset_class = getattr(view_class, "filterset_class", None)
     if filterset_class is None:
         return read_parameters()
-    return frozenset(_filter_names(filterset_class) | PLAIN_PARAMETERS)
+    # A viewset names the parameters its actions read beside its filters (e.g. a map view's bbox and zoom).
+    own = frozenset(getattr(view_class, "query_parameters", ()))
+    return frozenset(_filter_names(filterset_class) | PLAIN_PARAMETERS | own)
 
 
 def known(name: str, names: frozenset[str]) -> bool:
