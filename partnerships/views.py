@@ -1,7 +1,8 @@
 """Public pages of the partnerships app: partners, the MoU registry, one MoU, and the downloads."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+
+from smartcity.pagination import Paginator
 
 from . import exports
 from .models import MoU, Partner

@@ -1,13 +1,13 @@
 """Public pages of the pillars app: the dashboard, pillars, programs, indicators, services and the map."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from evaluations.selectors import evaluation_overview
 from smartcity.downloads import download_response, wants_download
+from smartcity.pagination import Paginator
 
 from . import charts, figures, resources, selectors
 from .choices import AssetKind, AssetStatus, ServiceStatus, Stage
