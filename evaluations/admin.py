@@ -227,7 +227,9 @@ class EvaluationAdmin(ServiceAdmin):
     def readiness_link(self, obj):
         if obj is None or obj.pk is None:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("evaluations:readiness", args=[obj.pk]), _("What is missing"))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("evaluations:evaluation-readiness", args=[obj.slug]), _("What is missing")
+        )
 
 
 # --- Findings and follow-ups ----------------------------------------------------------------------

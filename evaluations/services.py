@@ -21,6 +21,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -262,13 +263,33 @@ class SchemeDimensionWriter(Writer):
         scheme_recompute_indices(scheme=scheme, actor=actor)
 
 
+def _slug_candidates(year, stage, kind):
+    stage, kind = slugify(stage.replace("_", "-")), slugify(kind.replace("_", "-"))  # stage_2 -> stage-2
+    yield f"{year}-{stage}"
+    yield f"{year}-{stage}-{kind}"
+    number = 2
+    while True:
+        yield f"{year}-{stage}-{kind}-{number}"
+        number += 1
+
+
+def evaluation_slug(*, year, stage, kind) -> str:
+    """The slug of a new evaluation, free among the others: year and stage (2024-stage-2), else with the kind
+    (2024-stage-2-national), else numbered. Set once on create: a public address that never moves."""
+    taken = set(Evaluation.objects.filter(slug__startswith=f"{year}-").values_list("slug", flat=True))
+    return next(slug for slug in _slug_candidates(year, stage, kind) if slug not in taken)
+
+
 class EvaluationWriter(Writer):
     """An evaluation is written with its scores, when the write gives them ({"dimension": code, "score"} and
-    {"pillar": Pillar, "score"} lists replacing the old sets), and its index recomputed, in one transaction."""
+    {"pillar": Pillar, "score"} lists replacing the old sets), and its index recomputed, in one transaction.
+    A new evaluation gets its slug here (evaluation_slug), whichever door it came through."""
 
     @transaction.atomic
     def create(self, *, data, actor):
         data = dict(data)
+        if data.get("year") and data.get("stage") and data.get("kind"):
+            data["slug"] = evaluation_slug(year=data["year"], stage=data["stage"], kind=data["kind"])
         parts = {
             "dimension_scores": data.pop("dimension_scores", None),
             "pillar_scores": data.pop("pillar_scores", None),
@@ -279,6 +300,7 @@ class EvaluationWriter(Writer):
     @transaction.atomic
     def update(self, *, instance, data, actor, read_version=None):
         data = dict(data)
+        data.pop("slug", None)  # a public address never moves
         parts = {
             "dimension_scores": data.pop("dimension_scores", None),
             "pillar_scores": data.pop("pillar_scores", None),

@@ -1,6 +1,6 @@
 """Reads of the partnerships app: `with_related()` bundles, the derived MoU status, and who sees what.
 
-A partner system calling with its API key is represented by `smartcity.api.authentication.PartnerKeyUser`:
+A partner system calling with its API key is represented by `partnerships.authentication.PartnerKeyUser`:
 it holds no model permissions, but carries `partner_id`, so it sees what is public plus its own records.
 """
 
@@ -65,7 +65,7 @@ class PartnerContactQuerySet(models.QuerySet):
 
 class ScopeAreaQuerySet(models.QuerySet):
     def with_related(self):
-        return self
+        return self.all()  # a new queryset: a viewset's class-level one is never evaluated (see MasterplanQuerySet)
 
 
 class MoUQuerySet(PublishableQuerySet):

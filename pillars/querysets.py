@@ -20,12 +20,14 @@ class SubDimensionQuerySet(models.QuerySet):
 
 class AgencyQuerySet(models.QuerySet):
     def with_related(self):
-        return self
+        return self.all()  # a new queryset: a viewset's class-level one is never evaluated (see MasterplanQuerySet)
 
 
 class MasterplanQuerySet(models.QuerySet):
     def with_related(self):
-        return self
+        """Nothing to join; a new queryset all the same, so that a viewset's class-level queryset is never the one
+        evaluated (its cached rows would answer every later request)."""
+        return self.all()
 
 
 class ProgramQuerySet(AgencyScopedMixin, PublishableQuerySet):

@@ -262,6 +262,8 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Credentials a request for an uploaded file may carry besides the session (smartcity/media.py): partner keys.
+UPLOAD_AUTHENTICATION_CLASSES = ["partnerships.authentication.PartnerAPIKeyAuthentication"]
 # Generated reports and open-data dumps: never served as media, only through views that check rights.
 PRIVATE_MEDIA_ROOT = Path(env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 OPEN_DATA_ROOT = Path(env("DJANGO_OPEN_DATA_ROOT", default=str(VAR_DIR / "open-data")))
@@ -279,12 +281,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Partner API keys first, so an anonymous call to a protected endpoint gets 401 with WWW-Authenticate.
         # Both credential schemes refuse an address over its failure budget before checking anything.
-        "smartcity.api.authentication.PartnerAPIKeyAuthentication",
+        "partnerships.authentication.PartnerAPIKeyAuthentication",
         "smartcity.api.authentication.BasicAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_THROTTLE_CLASSES": [  # atomic counters in the cache (smartcity/api/throttling.py)
-        "smartcity.api.throttling.PartnerKeyRateThrottle",
+    "DEFAULT_THROTTLE_CLASSES": [  # atomic counters in the cache (smartcity/api/throttling.py; keys: partnerships)
+        "partnerships.authentication.PartnerKeyRateThrottle",
         "smartcity.api.throttling.AnonymousRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {

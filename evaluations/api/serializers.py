@@ -99,6 +99,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
         model = Evaluation
         fields = [
             "id",
+            "slug",
             "scheme",
             "scheme_detail",
             "year",
@@ -135,7 +136,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
 class EvaluationBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Evaluation
-        fields = ["id", "year", "stage", "kind"]
+        fields = ["id", "slug", "year", "stage", "kind"]
 
 
 class FindingSerializer(serializers.ModelSerializer):

@@ -5,10 +5,9 @@ from simple_history.models import HistoricalRecords
 
 from pillars.choices import Direction, Frequency
 from pillars.querysets import IndicatorQuerySet, IndicatorTargetQuerySet, MeasurementQuerySet
+from smartcity.fields import YearField
 from smartcity.models import PublishableModel, TimeStampedModel, Translated
 from smartcity.uploads import FileContentValidator, RandomName
-
-from .fields import YearField
 
 VALUE = {"max_digits": 16, "decimal_places": 2}
 

@@ -9,10 +9,11 @@ from simple_history.models import HistoricalRecords
 from pillars.achievement import milestone_is_late, program_is_overdue
 from pillars.choices import FundingSource, Horizon, Stage
 from pillars.querysets import BudgetLineQuerySet, MasterplanQuerySet, MilestoneQuerySet, ProgramQuerySet
+from smartcity.fields import YearField
 from smartcity.models import PublishableModel, TimeStampedModel, Translated
 from smartcity.uploads import PDF_ONLY, FileContentValidator, RandomName
 
-from .fields import YearField, coordinates_constraint, latitude_field, longitude_field
+from .fields import coordinates_constraint, latitude_field, longitude_field
 
 
 class Masterplan(TimeStampedModel):

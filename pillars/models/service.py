@@ -5,9 +5,8 @@ from simple_history.models import HistoricalRecords
 
 from pillars.choices import Audience, Platform, ServiceOrigin, ServiceStatus
 from pillars.querysets import DigitalServiceQuerySet
+from smartcity.fields import YearField
 from smartcity.models import PublishableModel, TimeStampedModel, Translated
-
-from .fields import YearField
 
 
 class DigitalService(PublishableModel, TimeStampedModel):
