@@ -29,7 +29,8 @@ PAGES = [
     "/map/boundaries.geojson",
     "/pillar-colours.css",
     "/partnerships/",
-    "/partnerships/mou.csv",
+    "/partnerships/?download=csv",
+    "/partnerships/partners/?download=json",
     "/partnerships/partners/",
     "/evaluations/",
     "/open-data/",
@@ -42,7 +43,7 @@ DETAILS = {
     "/indicators/": r'href="(/indicators/[\w-]+/)"',
     "/partnerships/": r'href="(/partnerships/mou/[\w-]+/)"',
     "/partnerships/partners/": r'href="(/partnerships/partners/[\w-]+/)"',
-    "/evaluations/": r'href="(/evaluations/\d+/)"',
+    "/evaluations/": r'href="(/evaluations/(?!exports/)[\w-]+/)"',
 }
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE)\b|\bFOR (NO KEY )?UPDATE\b|\bFOR SHARE\b", re.I)
 
