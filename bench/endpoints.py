@@ -31,6 +31,9 @@ ENDPOINTS = [
     ("map view (1366 px, zoom 13)", map_view_path(), False),
 ]
 CEILING = ("bare Django view", "/bench/bare", False)
+# Measured as a browser asks for them (Accept-Encoding: gzip, br): the map moves what a browser receives.
+AS_A_BROWSER = {"map view (1366 px, zoom 13)"}
+BROWSER_HEADERS = ("Accept-Encoding: gzip, br",)
 # Answers whose size on the wire is reported (raw and compressed); the downloads are not run under wrk.
 SIZED = [
     *[(name, path, key) for name, path, key in ENDPOINTS],

@@ -33,7 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.endpoints import CEILING, ENDPOINTS, SIZED, UNDER_WRITES  # noqa: E402
+from bench.endpoints import AS_A_BROWSER, BROWSER_HEADERS, CEILING, ENDPOINTS, SIZED, UNDER_WRITES  # noqa: E402
 from deploy import replica as replica_cluster  # noqa: E402
 
 PYTHON = sys.executable
@@ -149,10 +149,12 @@ def to_ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(port: int, path: str, key: str | None, seconds: int, connections: int) -> dict:
+def wrk(port: int, path: str, key: str | None, seconds: int, connections: int, headers=()) -> dict:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}{path}"]
     if key:
         command[1:1] = ["-H", f"Authorization: Api-Key {key}"]
+    for header in headers:
+        command[1:1] = ["-H", header]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
@@ -176,8 +178,9 @@ def measure_phase(phase: str, ports: dict[int, int], key: str, args) -> dict:
     ceilings = []
     for name, path, with_key in ENDPOINTS:
         header = key if with_key else None
+        extra = BROWSER_HEADERS if name in AS_A_BROWSER else ()
         for scale in args.scales:
-            wrk(ports[scale], path, header, 2, args.connections)  # warm-up (and, when on, fill the cache)
+            wrk(ports[scale], path, header, 2, args.connections, extra)  # warm-up (and, when on, fill the cache)
         wrk(ceiling_port, CEILING[1], None, 1, args.connections)
         runs = {scale: [] for scale in args.scales}
         for _ in range(args.repeats):
@@ -185,7 +188,7 @@ def measure_phase(phase: str, ports: dict[int, int], key: str, args) -> dict:
             ceilings.append(ceiling)
             for scale in args.scales:
                 port = ports[scale]
-                run = wrk(port, path, header, args.seconds, args.connections)
+                run = wrk(port, path, header, args.seconds, args.connections, extra)
                 runs[scale].append({**run, "ratio": run["rps"] / ceiling["rps"]})
         for scale in args.scales:
             row = results[scale][name] = median_of(runs[scale])
