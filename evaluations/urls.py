@@ -12,4 +12,6 @@ urlpatterns = [
     path("report/<int:year>/", views.evaluation_report, name="report"),
     path("exports/", export_views.report_exports, name="report-exports"),
     path("exports/<int:pk>/download/", export_views.report_export_download, name="report-export-download"),
+    path("packs/<int:pk>/download/", export_views.evaluation_pack_download, name="evaluationpack-download"),
+    path("regulations/", views.legal_instrument_list, name="legalinstrument-list"),
 ]

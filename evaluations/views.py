@@ -12,7 +12,9 @@ from django.utils import timezone
 from smartcity.downloads import download_response, wants_download
 
 from . import selectors
-from .models import Evaluation, FieldVisit, Finding, FollowUpAction
+from .models import Evaluation, FieldVisit, Finding, FollowUpAction, LegalInstrument
+from .public_evidence import evaluation_evidence
+from .readiness import dimension_readiness
 from .public_filters import EvaluationPublicFilterSet
 from .resources import EvaluationResource
 
@@ -49,6 +51,7 @@ def evaluation_detail(request, pk: int):
         "findings": _findings(request, [evaluation]),
         "visits": FieldVisit.objects.visible_to(request.user).filter(evaluation=evaluation).with_related(),
         "chart": selectors.evaluation_pillar_chart(evaluation=evaluation),
+        "evidence": evaluation_evidence(evaluation=evaluation, user=request.user),
         "today": timezone.localdate(),
     }
     return render(request, "evaluations/evaluation_detail.html", context)
@@ -80,5 +83,25 @@ def evaluation_readiness(request, pk: int):
     """Staff only: pillar by pillar, what still lacks evidence or a recent measurement before submitting."""
     evaluation = get_object_or_404(Evaluation.objects.with_related(), pk=pk)
     groups = selectors.evaluation_readiness(evaluation=evaluation)
-    context = {"evaluation": evaluation, "groups": groups, "gaps": sum(group.gaps for group in groups)}
+    dimensions = dimension_readiness(evaluation=evaluation)
+    context = {
+        "evaluation": evaluation,
+        "groups": groups,
+        "gaps": sum(group.gaps for group in groups),
+        "dimensions": dimensions,
+        "blocking": sum(dimension.blocking for dimension in dimensions),
+    }
     return render(request, "evaluations/evaluation_readiness.html", context)
+
+
+def legal_instrument_list(request):
+    """The output register of one year (the latest by default): the regulations and decrees, the pillars they
+    serve, the bodies a decree forms with their members, and the signed files."""
+    instruments = LegalInstrument.objects.visible_to(request.user)
+    years = sorted(set(instruments.values_list("year", flat=True)), reverse=True)
+    default = years[0] if years else timezone.localdate().year
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else default
+    rows = instruments.filter(year=year).with_related().order_by("kind", "issued_on", "pk")
+    context = {"instruments": rows, "year": year, "years": years}
+    return render(request, "evaluations/legalinstrument_list.html", context)

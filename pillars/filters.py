@@ -4,10 +4,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from smartcity.filters import SlugFilter, SlugsFilter, YearFilter
+from smartcity.filters import FilterSet, IdsFilter, SlugFilter, SlugsFilter, YearFilter
 
 from .choices import AssetKind, AssetStatus, Audience, FundingSource, Horizon, ServiceStatus, Stage
 from .models import (
+    Activity,
     Agency,
     BudgetLine,
     DigitalService,
@@ -107,6 +108,35 @@ class ProgramFilterSet(django_filters.FilterSet):
         return queryset.filter(first_year__lte=value, last_year__gte=value)
 
 
+class ActivityFilterSet(FilterSet):
+    """`q` (title, target), `program_id`/`program`, `owner_agency_id`/`owner_agency`, `pillar_id`/`pillar`, `year`."""
+
+    owner_agency_id = IdsFilter(field_name="owner_agency", queryset=Agency.objects.all(), label=_("Owner agency (ID)"))
+    owner_agency = SlugsFilter(
+        field_name="owner_agency__slug", queryset=Agency.objects.all(), label=_("Owner agency (slug)")
+    )
+    pillar_id = IdsFilter(field_name="program__pillar", queryset=Pillar.objects.all(), label=_("Pillar (ID)"))
+    pillar = SlugsFilter(field_name="program__pillar__slug", queryset=Pillar.objects.all(), label=_("Pillar (slug)"))
+    year = YearFilter(label=_("Year"))
+    carried_out = django_filters.BooleanFilter(method="by_carried_out", label=_("Carried out (100 %)"))
+
+    class Meta:
+        model = Activity
+        fields = ["id"]
+        unfiltered = {
+            "title_id": "searched by q",
+            "title_en": "searched by q",
+            "target": "searched by q",
+            "weight": "a figure, ordered by",
+            "progress": "a figure, ordered by; carried_out filters the done ones",
+            "evidence": "a file",
+            "note": "free text",
+        }
+
+    def by_carried_out(self, queryset, name, value):
+        return queryset.filter(progress__gte=100) if value else queryset.filter(progress__lt=100)
+
+
 class MilestoneFilterSet(django_filters.FilterSet):
     program = django_filters.CharFilter(field_name="program__slug", label=_("Program (slug)"))
     done = django_filters.BooleanFilter(field_name="done_on", lookup_expr="isnull", exclude=True, label=_("Done"))
@@ -126,7 +156,7 @@ class BudgetLineFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = BudgetLine
-        fields = ["id", "year"]
+        fields = ["id", "year", "smart_city"]
 
 
 class IndicatorFilterSet(django_filters.FilterSet):

@@ -94,6 +94,11 @@ class Evaluation(PublishableModel, TimeStampedModel):
     def __str__(self):
         return f"{self.year} · {self.get_stage_display()} · {self.get_kind_display()}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("evaluations:detail", args=[self.pk])
+
     @property
     def index(self):
         """The headline figure: the official letter's when given, else the computed one."""

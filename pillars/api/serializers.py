@@ -3,6 +3,7 @@ from rest_framework import serializers
 from partnerships.models import Partner
 from pillars.achievement import achievement_percent
 from pillars.models import (
+    Activity,
     Agency,
     BudgetLine,
     DigitalService,
@@ -16,6 +17,7 @@ from pillars.models import (
     Program,
     SubDimension,
 )
+from smartcity.api.relations import BriefRelatedField
 
 PUBLICATION = ["publication", "publish_from"]
 
@@ -28,6 +30,18 @@ class SubDimensionBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = SubDimension
         fields = ["id", "slug", "order", "name_id", "name_en"]
+
+
+class PillarBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Pillar
+        fields = ["id", "slug", "name_id", "name_en"]
+
+
+class AgencyBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["id", "slug", "name", "acronym"]
 
 
 class PillarSerializer(serializers.ModelSerializer):
@@ -95,6 +109,50 @@ class ProgramSerializer(serializers.ModelSerializer):
         ]
 
 
+class ProgramBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Program
+        fields = ["id", "slug", "title_id", "title_en"]
+
+
+class DigitalServiceBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DigitalService
+        fields = ["id", "slug", "name"]
+
+
+class ActivityBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Activity
+        fields = ["id", "year", "title_id", "title_en"]
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    """An activity of a program's action plan; its progress rolls up into the program's by weight."""
+
+    program = BriefRelatedField(queryset=Program.objects.all())
+    owner_agency = BriefRelatedField(queryset=Agency.objects.all())
+    pillar = PillarBriefSerializer(source="program.pillar", read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "program",
+            "pillar",
+            "year",
+            "owner_agency",
+            "title_id",
+            "title_en",
+            "weight",
+            "target",
+            "progress",
+            "evidence",
+            "note",
+            "updated_at",
+        ]
+
+
 class MilestoneSerializer(serializers.ModelSerializer):
     program = slug_field(Program.objects.all())
 
@@ -108,7 +166,17 @@ class BudgetLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BudgetLine
-        fields = ["id", "program", "year", "source", "planned_amount", "realised_amount", "note", "updated_at"]
+        fields = [
+            "id",
+            "program",
+            "year",
+            "source",
+            "planned_amount",
+            "realised_amount",
+            "smart_city",
+            "note",
+            "updated_at",
+        ]
 
 
 class TargetBriefSerializer(serializers.ModelSerializer):
