@@ -55,8 +55,10 @@ def evaluation_evidence(*, evaluation: Evaluation, user) -> EvaluationEvidence:
 
 
 def _output(year: int, user) -> list[EvidenceLine]:
-    counts = LegalInstrument.objects.visible_to(user).filter(year=year).aggregate(
-        regulations=Count("pk", filter=Q(kind="regulation")), decrees=Count("pk", filter=Q(kind="decree"))
+    counts = (
+        LegalInstrument.objects.visible_to(user)
+        .filter(year=year)
+        .aggregate(regulations=Count("pk", filter=Q(kind="regulation")), decrees=Count("pk", filter=Q(kind="decree")))
     )
     url = reverse("evaluations:legalinstrument-list") + "?" + urlencode({"year": year})
     budget = (
@@ -74,8 +76,10 @@ def _output(year: int, user) -> list[EvidenceLine]:
 
 
 def _outcome(year: int, user) -> list[EvidenceLine]:
-    counts = Activity.objects.visible_to(user).filter(year=year).aggregate(
-        planned=Count("pk"), done=Count("pk", filter=Q(progress__gte=100))
+    counts = (
+        Activity.objects.visible_to(user)
+        .filter(year=year)
+        .aggregate(planned=Count("pk"), done=Count("pk", filter=Q(progress__gte=100)))
     )
     url = reverse("pillars:program-list") + "?" + urlencode({"year": year})
     return [

@@ -249,7 +249,9 @@ class ClarificationRequestQuerySet(AgencyScopedMixin, PrivateQuerySet):
         from smartcity.scoping import manages_all_agencies
 
         visible = super().visible_to(user)
-        if user is None or manages_all_agencies(user) or user.has_perm("evaluations.add_clarificationrequest"):
+        if user is None or not user.is_authenticated:
+            return visible  # none: requests are never public
+        if manages_all_agencies(user) or user.has_perm("evaluations.add_clarificationrequest"):
             return visible
         return visible.filter(owner_agency__members=user)
 

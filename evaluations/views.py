@@ -14,8 +14,8 @@ from smartcity.downloads import download_response, wants_download
 from . import selectors
 from .models import Evaluation, FieldVisit, Finding, FollowUpAction, LegalInstrument
 from .public_evidence import evaluation_evidence
-from .readiness import dimension_readiness
 from .public_filters import EvaluationPublicFilterSet
+from .readiness import dimension_readiness
 from .resources import EvaluationResource
 
 

@@ -50,7 +50,9 @@ def client_as(role, agency=None):
 
 def responses_csv(count: int, *, bad: str | None = None) -> SimpleUploadedFile:
     lines = ["respondent,answered_on,q1,q2,q3"]
-    lines += [f"R{n:03},2023-06-{1 + n % 28:02},{1 + n % 5},4,{bad if bad and n == count - 1 else 5}" for n in range(count)]
+    lines += [
+        f"R{n:03},2023-06-{1 + n % 28:02},{1 + n % 5},4,{bad if bad and n == count - 1 else 5}" for n in range(count)
+    ]
     return SimpleUploadedFile("responses.csv", ("\n".join(lines) + "\n").encode(), content_type="text/csv")
 
 
@@ -112,8 +114,13 @@ def test_one_evaluation_year_walked_through_the_api_by_its_roles():
              {"file": responses_csv(50), "dry_run": "true"}, format="multipart"))  # fmt: skip
     assert dry == {"rows": 50, "dry_run": True, "responses": 0} and not SurveyResponse.objects.exists()
     url = f"{API}/survey-targets/{{}}/import-responses/"
-    assert ok(diskominfo.post(url.format(enough["id"]), {"file": responses_csv(50)}, format="multipart"))["responses"] == 50
-    assert ok(diskominfo.post(url.format(short["id"]), {"file": responses_csv(49)}, format="multipart"))["responses"] == 49
+    assert (
+        ok(diskominfo.post(url.format(enough["id"]), {"file": responses_csv(50)}, format="multipart"))["responses"]
+        == 50
+    )
+    assert (
+        ok(diskominfo.post(url.format(short["id"]), {"file": responses_csv(49)}, format="multipart"))["responses"] == 49
+    )
 
     readiness = ok(evaluator.get(f"{API}/evaluations/{evaluation.pk}/readiness/"))
     impact = next(d for d in readiness if d["dimension"] == "impact")
@@ -155,7 +162,9 @@ def test_one_evaluation_year_walked_through_the_api_by_its_roles():
     # The stage: refused while the 49 blocks; an evaluator cannot override; an administrator can, with a reason.
     refused = evaluator.post(f"{API}/evaluations/{evaluation.pk}/submit/", {}, format="json")
     assert refused.status_code == 400 and "readiness" in refused.data["errors"]
-    no_right = evaluator.post(f"{API}/evaluations/{evaluation.pk}/submit/", {"override_reason": "Tenggat"}, format="json")
+    no_right = evaluator.post(
+        f"{API}/evaluations/{evaluation.pk}/submit/", {"override_reason": "Tenggat"}, format="json"
+    )
     assert no_right.status_code == 403
     assert not ReadinessOverride.objects.exists()
     reason = "Survei Kesehatan dilengkapi saat tahap II; kementerian menyetujui."
