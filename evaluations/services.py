@@ -31,7 +31,7 @@ from smartcity.services import Writer, model_delete, model_save, register
 from smartcity.tasks import enqueue
 
 from . import evidence, reports  # noqa: F401 (evidence registers its writers on import)
-from .choices import EvaluationStatus, ExportFormat, ExportStatus
+from .choices import EvaluationStage, EvaluationStatus, ExportFormat, ExportStatus
 from .models import (
     ClarificationRequest,
     DimensionScore,
@@ -460,12 +460,13 @@ def _step(*, evaluation: Evaluation, actor, perm: str, source: str, target: str,
 
 
 def evaluation_submit(*, evaluation: Evaluation, actor, override_reason: str = "") -> Evaluation:
-    """Hand a draft evaluation in for review: it becomes submitted. While readiness shows a blocking gap the stage
-    is refused, unless an administrator overrides it with a reason, which is kept with the gaps it overrode."""
+    """Hand a draft evaluation in for review: it becomes submitted. While readiness shows a blocking gap a stage the
+    city hands evidence in for (self-assessment, stage I, stage II) is refused, unless an administrator overrides it
+    with a reason, which is kept with the gaps it overrode. The final stage records the ministry's letter: no gate."""
     from .readiness import blocking_gaps  # lazy: readiness reads the models of several apps
 
     with transaction.atomic():
-        gaps = blocking_gaps(evaluation=evaluation)
+        gaps = [] if evaluation.stage == EvaluationStage.FINAL else blocking_gaps(evaluation=evaluation)
         if gaps and not override_reason.strip():
             errors = [ValidationError(gap.text, code="blocking_gap") for gap in gaps]
             message = _("Readiness shows %(count)s blocking gaps: close them, or have an administrator override.")

@@ -49,7 +49,13 @@ class ReadinessOverride(TimeStampedModel):
     reason = models.TextField(verbose_name=_("reason"))
     gaps = models.JSONField(verbose_name=_("blocking gaps"), default=list)
     decided_by = models.ForeignKey(
-        to=settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+        to=settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("decided by"),
+        help_text=_("Empty: the system (a loader recording a past stage)."),
     )
 
     class Meta:

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 from rest_framework.test import APIClient
 
-from evaluations.models import LegalInstrument, SurveyResponse
+from evaluations.models import SurveyResponse
 from evaluations.readiness import blocking_gaps
 from evaluations.services import follow_up_digests_send
 from evaluations.surveys import survey_results
@@ -127,7 +127,8 @@ def test_an_xlsx_survey_file_is_imported():
 def test_a_decree_member_without_a_name_refuses_the_whole_decree():
     client = client_as(DISKOMINFO_EDITOR)
     data = {"year": 2023, "kind": "decree", "number": "SK 1/2023", "issued_on": "2023-01-05", "forms_body": "team",
-            "title_id": "Tim Pelaksana", "members": [{"name": "Ketua Tim", "role": "Ketua"}, {"name": "", "role": "Anggota"}]}  # fmt: skip
+            "title_id": "Tim Pelaksana",
+            "members": [{"name": "Ketua Tim", "role": "Ketua"}, {"name": "", "role": "Anggota"}]}  # fmt: skip
     refused_unchanged(lambda: client.post(f"{API}/legal-instruments/", data, format="json"), field="members")
     decree = LegalInstrumentFactory(kind="decree", forms_body="team")
     update = {"members": [{"role": "Anggota"}]}
@@ -232,8 +233,8 @@ def test_overdue_clarification_requests_join_the_daily_digest():
     ClarificationRequestFactory(
         owner_agency=dishub, question="Belum jatuh tempo", due_on=today + datetime.timedelta(days=2)
     )
-    ClarificationRequestFactory(owner_agency=dishub, question="Sudah ditutup", due_on=today - datetime.timedelta(days=2),
-                                status="closed")  # fmt: skip
+    late = today - datetime.timedelta(days=2)
+    ClarificationRequestFactory(owner_agency=dishub, question="Sudah ditutup", due_on=late, status="closed")
     assert follow_up_digests_send(today=today) == 1
     [message] = mail.outbox
     assert "Mohon foto lokasi CCTV" in message.body and "Belum jatuh tempo" not in message.body
