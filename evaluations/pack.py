@@ -11,12 +11,16 @@ from django.utils.translation import gettext as _
 
 from pillars.choices import Horizon
 from pillars.models import Activity, BudgetLine, Pillar, Program
+from smartcity.numbers import format_number
 from smartcity.opendata import portal_host
 
 from .choices import MIN_SURVEY_RESPONSES
 from .models import ClarificationRequest, Evaluation, LegalInstrument, SurveyAnswer, SurveyTarget
 from .readiness import IMPACT, OUTCOME, OUTPUT
 from .reports import Section
+
+# Shares of the page's width: the detail and the links get the room.
+WIDTHS = [0.11, 0.11, 0.11, 0.16, 0.24, 0.11, 0.16]
 
 
 def pack_header() -> list[str]:
@@ -35,44 +39,40 @@ def _city_wide() -> str:
     return _("City-wide")
 
 
+def _instrument_row(instrument, pillar) -> list:
+    members = "; ".join(f"{m.name} ({m.role})" if m.role else m.name for m in instrument.members.all())
+    detail = f"{instrument.issued_on:%d-%m-%Y} · {instrument.title}" + (f" · {members}" if members else "")
+    return [
+        pillar.name if pillar else _city_wide(),
+        "",
+        instrument.get_kind_display(),
+        instrument.number,
+        detail,
+        len(instrument.members.all()) or "",
+        file_link(instrument.signed_file),
+    ]
+
+
 def _output_rows(year: int, pillars: list[Pillar]) -> list[list]:
-    instruments = list(LegalInstrument.objects.filter(year=year).with_related().order_by("kind", "issued_on"))
-    rows = []
-    for pillar in [None, *pillars]:
-        for instrument in instruments:
-            served = [p.pk for p in instrument.pillars.all()]
-            if (pillar is None and not served) or (pillar is not None and pillar.pk in served):
-                members = "; ".join(f"{m.name} ({m.role})" if m.role else m.name for m in instrument.members.all())
-                detail = f"{instrument.issued_on:%d-%m-%Y} · {instrument.title}" + (f" · {members}" if members else "")
-                rows.append(
-                    [
-                        pillar.name if pillar else _city_wide(),
-                        "",
-                        instrument.get_kind_display(),
-                        instrument.number,
-                        detail,
-                        len(instrument.members.all()) or "",
-                        file_link(instrument.signed_file),
-                    ]
-                )
+    # regulations first, then other instruments, then decrees
+    instruments = list(LegalInstrument.objects.filter(year=year).with_related().order_by("-kind", "issued_on"))
     budget = BudgetLine.objects.filter(year=year, smart_city=True).values("program__pillar_id")
     sums = {
         r["program__pillar_id"]: r for r in budget.annotate(planned=Sum("planned_amount"), real=Sum("realised_amount"))
     }
-    for pillar in pillars:
-        if pillar.pk in sums:
+    rows = []
+    everywhere = {pillar.pk for pillar in pillars}
+    for pillar in [None, *pillars]:
+        for instrument in instruments:
+            served = {p.pk for p in instrument.pillars.all()}
+            city_wide = not served or served >= everywhere  # one row, not one per pillar
+            if (pillar is None and city_wide) or (pillar is not None and not city_wide and pillar.pk in served):
+                rows.append(_instrument_row(instrument, pillar))
+        if pillar is not None and pillar.pk in sums:
             row = sums[pillar.pk]
-            rows.append(
-                [
-                    pillar.name,
-                    "",
-                    _("Smart-city budget"),
-                    _("Planned (Rp)"),
-                    _("Realised (Rp): %(amount)s") % {"amount": row["real"]},
-                    row["planned"],
-                    "",
-                ]
-            )
+            realised = _("Realised (Rp): %(amount)s") % {"amount": format_number(row["real"], "", 0)}
+            planned = format_number(row["planned"], "", 0)
+            rows.append([pillar.name, "", _("Smart-city budget"), _("Planned (Rp)"), realised, planned, ""])
     return rows
 
 
@@ -98,9 +98,7 @@ def _outcome_rows(year: int, pillars: list[Pillar]) -> list[list]:
                 ]
             )
         for a in listed:
-            detail = (
-                f"{a.program.title} · {a.owner_agency.acronym} · {_('target')}: {a.target} · {_('weight')}: {a.weight}"
-            )
+            detail = f"{a.program.title} · {a.owner_agency.acronym} · {_('target')}: {a.target} · {_('weight')}: {format_number(a.weight)}"
             rows.append([pillar.name, "", _("Activity"), a.title, detail, f"{a.progress} %", file_link(a.evidence)])
     return rows
 
@@ -131,7 +129,7 @@ def _impact_rows(year: int, pillars: list[Pillar]) -> list[list]:
                 "count": target.response_count,
                 "rule": rule % {"minimum": MIN_SURVEY_RESPONSES},
             }
-            figure = "" if mean is None else Decimal(mean).quantize(Decimal("0.01"))
+            figure = "" if mean is None else format_number(Decimal(mean).quantize(Decimal("0.01")), "", 2)
             rows.append([pillar.name, sub.name, _("Citizen survey"), subject, detail, figure, ""])
     return rows
 
@@ -149,7 +147,8 @@ def _baseline_rows(evaluation: Evaluation) -> list[list]:
     if getattr(evaluation, "previous_year", None) is None:
         return [[_city_wide(), "", _("Baseline"), _("No earlier final result"), "", "", ""]]
     detail = _("Final result of %(year)s") % {"year": evaluation.previous_year}
-    return [[_city_wide(), "", _("Baseline"), detail, _("Overall index"), evaluation.previous_index, ""]]
+    index = format_number(evaluation.previous_index, "", evaluation.scheme.decimals)
+    return [[_city_wide(), "", _("Baseline"), detail, _("Overall index"), index, ""]]
 
 
 def _clarification_rows(evaluation: Evaluation) -> list[list]:
@@ -192,6 +191,6 @@ def pack_sections(*, evaluation: Evaluation) -> list[Section]:
         title = f"{number}. {dimension.name} ({dimension.weight.normalize():f} %)"
         if score is not None:
             title += f" · {_('score')} {score.normalize():f}"
-        sections.append(Section(title, header, rows))
-    sections.append(Section(_("Clarification requests"), header, _clarification_rows(evaluation)))
+        sections.append(Section(title, header, rows, WIDTHS))
+    sections.append(Section(_("Clarification requests"), header, _clarification_rows(evaluation), WIDTHS))
     return sections

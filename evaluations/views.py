@@ -12,6 +12,7 @@ from django.utils import timezone
 from smartcity.downloads import download_response, wants_download
 
 from . import selectors
+from .choices import EvaluationStage
 from .models import Evaluation, FieldVisit, Finding, FollowUpAction, LegalInstrument
 from .public_evidence import evaluation_evidence
 from .public_filters import EvaluationPublicFilterSet
@@ -90,6 +91,7 @@ def evaluation_readiness(request, pk: int):
         "gaps": sum(group.gaps for group in groups),
         "dimensions": dimensions,
         "blocking": sum(dimension.blocking for dimension in dimensions),
+        "gated": evaluation.stage != EvaluationStage.FINAL,  # the final stage records the letter: no gate
     }
     return render(request, "evaluations/evaluation_readiness.html", context)
 
