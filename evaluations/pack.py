@@ -98,7 +98,10 @@ def _outcome_rows(year: int, pillars: list[Pillar]) -> list[list]:
                 ]
             )
         for a in listed:
-            detail = f"{a.program.title} · {a.owner_agency.acronym} · {_('target')}: {a.target} · {_('weight')}: {format_number(a.weight)}"
+            weight = format_number(a.weight)
+            detail = (
+                f"{a.program.title} · {a.owner_agency.acronym} · {_('target')}: {a.target} · {_('weight')}: {weight}"
+            )
             rows.append([pillar.name, "", _("Activity"), a.title, detail, f"{a.progress} %", file_link(a.evidence)])
     return rows
 

@@ -29,6 +29,7 @@ PAGES = {
     "partners": "/partnerships/partners/",
     "evaluation list": "/evaluations/",
     "evaluation detail": ("/evaluations/", r'href="(/evaluations/\d+/)"'),
+    "regulations and decrees": "/evaluations/regulations/",
     "open data": "/open-data/",
 }
 LANGUAGES = {"id": "", "en": "/en"}  # Indonesian, the default, has no prefix
