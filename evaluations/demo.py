@@ -306,6 +306,7 @@ def _survey(year: int, pillars: dict[str, Pillar]) -> Survey:
     survey, _ = upsert(Survey, slug=f"survei-warga-{year}-demo", defaults={
         "year": year, "title_id": f"Survei Kepuasan Warga Smart City {year} (demo)",
         "title_en": f"Citizen satisfaction survey {year} (demo)", "run_by": "Diskominfo bersama Bappeda (demo)",
+        "open_online": True,
         "publication": PUBLISHED, "items": [{"code": c, "text_id": i, "text_en": e} for c, i, e in ITEMS],
     })  # fmt: skip
     for pillar in pillars.values():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, views
+from . import export_views, public_survey, views
 
 app_name = "evaluations"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("exports/<int:pk>/download/", export_views.report_export_download, name="report-export-download"),
     path("packs/<int:pk>/download/", export_views.evaluation_pack_download, name="evaluationpack-download"),
     path("regulations/", views.legal_instrument_list, name="legalinstrument-list"),
+    path("surveys/<slug:slug>/<int:target>/answer/", public_survey.survey_answer, name="surveyresponse-create"),
 ]

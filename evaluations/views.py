@@ -13,7 +13,7 @@ from smartcity.downloads import download_response, wants_download
 
 from . import selectors
 from .choices import EvaluationStage
-from .models import Evaluation, FieldVisit, Finding, FollowUpAction, LegalInstrument
+from .models import Evaluation, FieldVisit, Finding, FollowUpAction, LegalInstrument, SurveyTarget
 from .public_evidence import evaluation_evidence
 from .public_filters import EvaluationPublicFilterSet
 from .readiness import dimension_readiness
@@ -29,7 +29,15 @@ def evaluation_list(request):
     fmt = wants_download(request)
     if fmt:
         return download_response(request, EvaluationResource, rows, fmt=fmt, name="evaluations")
-    context = {"filter": filterset, "evaluations": rows, "trend": selectors.evaluation_trend(user=request.user)}
+    context = {
+        "filter": filterset,
+        "evaluations": rows,
+        "trend": selectors.evaluation_trend(user=request.user),
+        "open_surveys": SurveyTarget.objects.public()
+        .filter(survey__open_online=True)
+        .select_related("survey", "sub_dimension__pillar", "program", "service")
+        .order_by("sub_dimension__pillar__order", "sub_dimension__order"),
+    }
     return render(request, "evaluations/evaluation_list.html", context)
 
 

@@ -30,6 +30,7 @@ PAGES = {
     "evaluation list": "/evaluations/",
     "evaluation detail": ("/evaluations/", r'href="(/evaluations/\d+/)"'),
     "regulations and decrees": "/evaluations/regulations/",
+    "survey form": ("/evaluations/", r'href="(/evaluations/surveys/[\w-]+/\d+/answer/)"'),
     "open data": "/open-data/",
 }
 LANGUAGES = {"id": "", "en": "/en"}  # Indonesian, the default, has no prefix
