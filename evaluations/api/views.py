@@ -33,7 +33,7 @@ from evaluations.models import (
 )
 from evaluations.readiness import dimension_readiness
 from evaluations.surveys import survey_results, survey_results_json
-from smartcity.api.permissions import HasPerm
+from smartcity.api.permissions import HasPerm, ModelPermissions
 from smartcity.api.views import RecordViewSet
 
 from .serializers import (
@@ -210,6 +210,8 @@ class SurveyTargetViewSet(RecordViewSet):
 class SurveyResponseViewSet(RecordViewSet):
     """Respondents' answers (staff only: citizens see aggregates)."""
 
+    permission_classes = [ModelPermissions]  # never public: anonymous callers get 401
+
     queryset = SurveyResponse.objects.all()
     serializer_class = SurveyResponseSerializer
     filterset_class = SurveyResponseFilterSet
@@ -218,6 +220,8 @@ class SurveyResponseViewSet(RecordViewSet):
 
 class ClarificationRequestViewSet(RecordViewSet):
     """Assessors' requests for clarification or evidence; OPD editors see and answer only their own agency's."""
+
+    permission_classes = [ModelPermissions]  # never public: anonymous callers get 401
 
     queryset = ClarificationRequest.objects.all()
     serializer_class = ClarificationRequestSerializer
@@ -244,6 +248,8 @@ class ClarificationRequestViewSet(RecordViewSet):
 
 class EvaluationPackViewSet(RecordViewSet):
     """Evidence packs asked for (by `POST /evaluations/{id}/pack/`), with their progress and download link."""
+
+    permission_classes = [ModelPermissions]  # never public: anonymous callers get 401
 
     queryset = EvaluationPack.objects.all()
     serializer_class = EvaluationPackSerializer
