@@ -195,6 +195,7 @@ class SurveyResponseWriter(Writer):
 
     @transaction.atomic
     def create(self, *, data, actor):
+        self.require_perm(actor, "add")  # before the answers are read: no permission, no detail about them
         data = dict(data)
         answers = data.pop("answers", None) or {}
         target = data.get("target")

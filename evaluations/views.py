@@ -112,6 +112,6 @@ def legal_instrument_list(request):
     default = years[0] if years else timezone.localdate().year
     raw = request.GET.get("year", "")
     year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else default
-    rows = instruments.filter(year=year).with_related().order_by("kind", "issued_on", "pk")
+    rows = instruments.filter(year=year).with_related().order_by("-kind", "issued_on", "pk")  # regulations first
     context = {"instruments": rows, "year": year, "years": years}
     return render(request, "evaluations/legalinstrument_list.html", context)
