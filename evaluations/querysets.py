@@ -208,9 +208,9 @@ class SurveyTargetQuerySet(PublicParentMixin, models.QuerySet):
     def with_related(self):
         from django.db.models import Count
 
-        return self.select_related("survey", "sub_dimension__pillar", "program", "service", "owner_agency").annotate(
-            response_count=Count("responses", distinct=True)
-        )
+        return self.select_related(
+            "survey", "sub_dimension__pillar", "program__pillar", "service", "owner_agency"
+        ).annotate(response_count=Count("responses", distinct=True))
 
 
 class PrivateQuerySet(models.QuerySet):
@@ -266,9 +266,9 @@ class ClarificationRequestQuerySet(AgencyScopedMixin, PrivateQuerySet):
     def with_related(self):
         from .models import ClarificationAnswer
 
-        return self.select_related("evaluation", "pillar", "dimension", "program", "owner_agency").prefetch_related(
-            Prefetch("answers", queryset=ClarificationAnswer.objects.order_by("created_at", "pk"))
-        )
+        return self.select_related(
+            "evaluation", "pillar", "dimension", "program__pillar", "owner_agency"
+        ).prefetch_related(Prefetch("answers", queryset=ClarificationAnswer.objects.order_by("created_at", "pk")))
 
 
 class ClarificationAnswerQuerySet(PrivateQuerySet):

@@ -110,9 +110,13 @@ class ProgramSerializer(serializers.ModelSerializer):
 
 
 class ProgramBriefSerializer(serializers.ModelSerializer):
+    """A program inside other records (an MoU, an activity, a survey): read with its pillar selected."""
+
+    pillar = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
     class Meta:
         model = Program
-        fields = ["id", "slug", "title_id", "title_en"]
+        fields = ["id", "slug", "title_id", "title_en", "pillar"]
 
 
 class DigitalServiceBriefSerializer(serializers.ModelSerializer):
