@@ -310,10 +310,16 @@ IMPORT_FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 def survey_file_read(*, name: str, content: bytes):
     """A CSV or XLSX file as a tablib Dataset; anything unreadable is a ValidationError on `file`."""
     import tablib
+    from django.conf import settings
 
     fmt = IMPORT_FORMATS.get(("." + name.rsplit(".", 1)[-1].lower()) if "." in name else "")
     if fmt is None:
         raise ValidationError({"file": ValidationError(_("Give a .csv or .xlsx file."), code="format")})
+    if len(content) > settings.IMPORT_MAX_BYTES:
+        message = _("This file is larger than the %(limit)s bytes an import takes at once; split it.")
+        raise ValidationError(
+            {"file": ValidationError(message, code="too_large", params={"limit": settings.IMPORT_MAX_BYTES})}
+        )
     try:
         data = content.decode("utf-8-sig") if fmt == "csv" else content
         dataset = tablib.Dataset().load(data, format=fmt)
@@ -324,6 +330,10 @@ def survey_file_read(*, name: str, content: bytes):
         ) from error
     if not dataset.headers or len(dataset) == 0:
         raise ValidationError({"file": ValidationError(_("The file has no rows under a header."), code="empty")})
+    if len(dataset) > settings.IMPORT_MAX_ROWS:
+        message = _("This file has %(rows)s rows; an import takes up to %(limit)s at once; split it.")
+        params = {"rows": len(dataset), "limit": settings.IMPORT_MAX_ROWS}
+        raise ValidationError({"file": ValidationError(message, code="too_many_rows", params=params)})
     return dataset
 
 

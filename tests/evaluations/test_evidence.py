@@ -314,3 +314,15 @@ def test_public_register_and_evaluation_page_queries_do_not_grow(client):
             assert client.get(evaluation.get_absolute_url()).status_code == 200
         counts.append((len(on_register), len(on_page)))
     assert counts[0] == counts[1], counts
+
+
+def test_a_survey_file_over_the_import_limits_is_refused(settings):
+    settings.IMPORT_MAX_ROWS = 2
+    target = SurveyTargetFactory()
+    client = client_as(DISKOMINFO_EDITOR)
+    url = f"{API}/survey-targets/{target.pk}/import-responses/"
+    three = "respondent,answered_on,q1,q2,q3\n" + "A,2023-06-01,5,4,3\n" * 3
+    response = refused_unchanged(lambda: client.post(url, {"file": csv_file(three)}, format="multipart"), field="file")
+    assert "3" in str(response.data["errors"]["file"])
+    settings.IMPORT_MAX_BYTES = 10
+    refused_unchanged(lambda: client.post(url, {"file": csv_file(three)}, format="multipart"), field="file")
