@@ -1,9 +1,12 @@
+"""FilterSets of the evaluations API. `q` and the `<rel>_id` / `<rel>` pairs of every relation come from the base
+(smartcity.filters.FilterSet), `Meta.relations` declares those reached through a path. The public evaluations list
+has its own form (evaluations/public_filters.py)."""
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pillars.models import Agency, Pillar, SubDimension
-from smartcity.filters import FilterSet, IdsFilter, SlugsFilter, YearFilter
+from smartcity.filters import FilterSet, YearFilter
 
 from .choices import (
     MIN_SURVEY_RESPONSES,
@@ -30,88 +33,62 @@ from .models import (
     SurveyTarget,
 )
 
-
-def pillar_filters(field_name: str):
-    """The `pillar_id` and `pillar` (slug) pair of filters on `field_name`."""
-    return (
-        IdsFilter(field_name=field_name, queryset=Pillar.objects.all(), label=_("Pillar (ID)")),
-        SlugsFilter(field_name=f"{field_name}__slug", queryset=Pillar.objects.all(), label=_("Pillar (slug)")),
-    )
+FILE = "a file: nothing to match"
+FIGURE = "a figure: compare it after reading the rows"
+FREE_TEXT = "free text shown on the record"
 
 
-class EvaluationSchemeFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+class EvaluationSchemeFilterSet(FilterSet):
     year = YearFilter(label=_("Year"))
 
     class Meta:
         model = EvaluationScheme
-        fields = ["id", "issuing_body"]
-
-    def search(self, queryset, name, value):
-        if not value.strip():
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(issuing_body__icontains=value))
+        fields = ["id", "issuing_body", "publication"]
+        unfiltered = {"scale_min": FIGURE, "scale_max": FIGURE, "decimals": FIGURE, "notes": FREE_TEXT}
 
 
-class EvaluationFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-    scheme_id = IdsFilter(field_name="scheme", queryset=EvaluationScheme.objects.all(), label=_("Scheme (ID)"))
+class EvaluationFilterSet(FilterSet):
     stage = django_filters.MultipleChoiceFilter(choices=EvaluationStage.choices, label=_("Stage"))
     kind = django_filters.MultipleChoiceFilter(choices=EvaluationKind.choices, label=_("Kind"))
     status = django_filters.MultipleChoiceFilter(choices=EvaluationStatus.choices, label=_("Status"))
-    pillar_id, pillar = pillar_filters("pillar_scores__pillar")
     year = YearFilter(label=_("Year"))
 
     class Meta:
         model = Evaluation
-        fields = ["id"]
+        fields = ["id", "slug", "publication"]
+        relations = {"pillar": "pillar_scores__pillar"}
+        unfiltered = {
+            "started_on": "filter by `year`; the dates are shown on the record",
+            "ended_on": "filter by `year`; the dates are shown on the record",
+            "letter_date": "filter by `year`; the dates are shown on the record",
+            "national_rank": FIGURE,
+            "provincial_rank": FIGURE,
+            "computed_index": FIGURE,
+            "official_index": FIGURE,
+            "summary_id": FREE_TEXT,
+            "summary_en": FREE_TEXT,
+        }
 
-    def search(self, queryset, name, value):
-        if not value.strip():
-            return queryset
-        return queryset.filter(
-            Q(letter_number__icontains=value) | Q(evaluating_body__icontains=value) | Q(assessors__icontains=value)
-        )
 
-
-class FindingFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-    evaluation_id = IdsFilter(field_name="evaluation", queryset=Evaluation.objects.all(), label=_("Evaluation (ID)"))
+class FindingFilterSet(FilterSet):
     year = YearFilter(field_name="evaluation__year", label=_("Year"))
     kind = django_filters.MultipleChoiceFilter(choices=FindingKind.choices, label=_("Kind"))
-    pillar_id, pillar = pillar_filters("pillar")
 
     class Meta:
         model = Finding
-        fields = ["id"]
-
-    def search(self, queryset, name, value):
-        if not value.strip():
-            return queryset
-        return queryset.filter(Q(text_id__icontains=value) | Q(text_en__icontains=value))
+        fields = ["id", "publication"]
 
 
-class FollowUpActionFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-    finding_id = IdsFilter(field_name="finding", queryset=Finding.objects.all(), label=_("Finding (ID)"))
-    evaluation_id = IdsFilter(
-        field_name="finding__evaluation", queryset=Evaluation.objects.all(), label=_("Evaluation (ID)")
-    )
+class FollowUpActionFilterSet(FilterSet):
     year = YearFilter(field_name="finding__evaluation__year", label=_("Year"))
     status = django_filters.MultipleChoiceFilter(choices=FollowUpStatus.choices, label=_("Status"))
-    pillar_id, pillar = pillar_filters("finding__pillar")
-    agency_id = IdsFilter(field_name="owner_agency", queryset=Agency.objects.all(), label=_("Agency (ID)"))
-    agency = SlugsFilter(field_name="owner_agency__slug", queryset=Agency.objects.all(), label=_("Agency (slug)"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
 
     class Meta:
         model = FollowUpAction
-        fields = ["id", "due_on"]
-
-    def search(self, queryset, name, value):
-        if not value.strip():
-            return queryset
-        return queryset.filter(Q(title_id__icontains=value) | Q(title_en__icontains=value) | Q(note__icontains=value))
+        fields = ["id", "due_on", "publication"]
+        relations = {"evaluation": "finding__evaluation", "pillar": "finding__pillar"}
+        unfiltered = {"done_on": "follows the status: filter ?status=done", "evidence": FILE}
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
@@ -119,32 +96,21 @@ class FollowUpActionFilterSet(django_filters.FilterSet):
         return queryset.overdue() if value else queryset.not_overdue()
 
 
-class FieldVisitFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-    evaluation_id = IdsFilter(field_name="evaluation", queryset=Evaluation.objects.all(), label=_("Evaluation (ID)"))
+class FieldVisitFilterSet(FilterSet):
     year = YearFilter(field_name="evaluation__year", label=_("Year"))
-    pillar_id, pillar = pillar_filters("pillar")
-    agency_id = IdsFilter(field_name="agency", queryset=Agency.objects.all(), label=_("Agency (ID)"))
-    agency = SlugsFilter(field_name="agency__slug", queryset=Agency.objects.all(), label=_("Agency (slug)"))
 
     class Meta:
         model = FieldVisit
-        fields = ["id", "visited_on"]
-
-    def search(self, queryset, name, value):
-        if not value.strip():
-            return queryset
-        return queryset.filter(Q(site__icontains=value) | Q(notes_id__icontains=value) | Q(notes_en__icontains=value))
+        fields = ["id", "visited_on", "publication"]
 
 
 # --- Evidence of the five dimensions (issue 14): the one FilterSet base ---------------------------------------------
 class LegalInstrumentFilterSet(FilterSet):
-    """`q` (number, title), `year`, `kind`, `pillar_id`/`pillar`, `forms_body`."""
+    """`q` (number, title), `year`, `kind`, `forms_body`; `pillar_id`/`pillar` from the base."""
 
     year = YearFilter(label=_("Year"))
     kind = django_filters.MultipleChoiceFilter(choices=InstrumentKind.choices, label=_("Kind"))
     forms_body = django_filters.MultipleChoiceFilter(choices=InstrumentBody.choices, label=_("Body formed"))
-    pillar_id, pillar = pillar_filters("pillars")
 
     class Meta:
         model = LegalInstrument
@@ -154,8 +120,7 @@ class LegalInstrumentFilterSet(FilterSet):
             "title_id": "searched by q",
             "title_en": "searched by q",
             "issued_on": "ordered by",
-            "signed_file": "a file",
-            "publish_from": "an embargo moment",
+            "signed_file": FILE,
         }
 
 
@@ -166,23 +131,20 @@ class SurveyFilterSet(FilterSet):
         model = Survey
         fields = ["id", "slug", "publication", "open_online"]
         unfiltered = {"title_id": "searched by q", "title_en": "searched by q", "scale_min": "a setting",
-                      "scale_max": "a setting", "run_by": "free text", "publish_from": "an embargo moment"}  # fmt: skip
+                      "scale_max": "a setting", "run_by": FREE_TEXT}  # fmt: skip
 
 
 class SurveyTargetFilterSet(FilterSet):
-    """`survey_id`/`survey`, `sub_dimension` (slug), `pillar`, `year`, `below_minimum` (fewer than 50 responses)."""
+    """`year`, `below_minimum` (fewer than 50 responses); `survey`, `sub_dimension`, `pillar` (through the
+    sub-dimension) and the others' `<rel>_id`/`<rel>` from the base."""
 
     year = YearFilter(field_name="survey__year", label=_("Year"))
-    sub_dimension = SlugsFilter(
-        field_name="sub_dimension__slug", queryset=SubDimension.objects.all(), label=_("Sub-dimension (slug)")
-    )
-    pillar_id, pillar = pillar_filters("sub_dimension__pillar")
     below_minimum = django_filters.BooleanFilter(method="by_minimum", label=_("Fewer responses than needed"))
 
     class Meta:
         model = SurveyTarget
         fields = ["id"]
-        unfiltered = {"service": "few per year", "owner_agency": "few per year"}
+        relations = {"pillar": "sub_dimension__pillar"}
 
     def by_minimum(self, queryset, name, value):
         rule = Q(response_count__lt=MIN_SURVEY_RESPONSES)
@@ -190,7 +152,6 @@ class SurveyTargetFilterSet(FilterSet):
 
 
 class SurveyResponseFilterSet(FilterSet):
-    target_id = IdsFilter(field_name="target", queryset=SurveyTarget.objects.all(), label=_("Surveyed (ID)"))
     answered_on = django_filters.DateFromToRangeFilter(label=_("Answered between"))
 
     class Meta:
@@ -200,14 +161,8 @@ class SurveyResponseFilterSet(FilterSet):
 
 
 class ClarificationRequestFilterSet(FilterSet):
-    """`q` (question), `evaluation_id`, `owner_agency_id`/`owner_agency`, `pillar_id`/`pillar`, `status`,
-    `overdue`."""
+    """`q` (question), `status`, `overdue`; `evaluation`, `owner_agency`, `pillar`... from the base."""
 
-    owner_agency_id = IdsFilter(field_name="owner_agency", queryset=Agency.objects.all(), label=_("Owner agency (ID)"))
-    owner_agency = SlugsFilter(
-        field_name="owner_agency__slug", queryset=Agency.objects.all(), label=_("Owner agency (slug)")
-    )
-    pillar_id, pillar = pillar_filters("pillar")
     status = django_filters.MultipleChoiceFilter(choices=ClarificationStatus.choices, label=_("Status"))
     overdue = django_filters.BooleanFilter(method="by_overdue", label=_("Overdue"))
 
@@ -224,5 +179,5 @@ class ClarificationRequestFilterSet(FilterSet):
 class EvaluationPackFilterSet(FilterSet):
     class Meta:
         model = EvaluationPack
-        fields = ["id", "evaluation", "format", "status"]
+        fields = ["id", "format", "status"]
         unfiltered = {"progress": "shown", "file": "a file", "error": "shown", "requested_by": "staff only"}

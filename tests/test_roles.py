@@ -39,6 +39,10 @@ REPORTS = {"evaluations.view_reportexport", "evaluations.add_reportexport"}
 MOU_VERBS = {"partnerships.sign_mou", "partnerships.terminate_mou"}
 # The evaluation's workflow: evaluators submit what they assessed; only Diskominfo declares it final.
 EVALUATION_VERBS = {"evaluations.submit_evaluation", "evaluations.finalise_evaluation"}
+# Partners' webhook endpoints and the delivery log (sent again by staff) stay with Diskominfo, like the API keys.
+WEBHOOKS = expand("partnerships", {"webhookendpoint": ALL, "webhookdelivery": READ}) | {
+    "partnerships.replay_webhookdelivery"
+}
 
 # Issue 14, the evaluation's evidence: Diskominfo keeps the output register and the survey; assessors ask for
 # clarifications and close them; OPD editors plan and report their own activities and answer their own requests;
@@ -78,6 +82,7 @@ EXPECTED = {
         | {"partnerapikey": ALL, "scopearea": "change view"},
     )
     | MOU_VERBS
+    | WEBHOOKS
     | expand("evaluations", dict.fromkeys(EVALUATION_MODELS, ALL))
     | {"evaluations.view_readiness"}
     | EVALUATION_VERBS
@@ -89,6 +94,7 @@ EXPECTED = {
         | {"mouparty": ALL, "partnercontact": ALL, "scopearea": "change view"},
     )
     | MOU_VERBS
+    | WEBHOOKS
     # Evaluations and their schemes are official records: only the Administrator deletes them.
     | expand("evaluations", dict.fromkeys(EVALUATION_MODELS, ALL) | {"evaluation": WRITE, "evaluationscheme": WRITE})
     | {"evaluations.view_readiness"}

@@ -5,7 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from evaluations.choices import InstrumentBody, InstrumentKind
 from evaluations.querysets import BodyMemberQuerySet, LegalInstrumentQuerySet
-from pillars.models.fields import YearField
+from smartcity.fields import YearField
 from smartcity.models import PublishableModel, TimeStampedModel, Translated
 from smartcity.uploads import PDF_ONLY, FileContentValidator, RandomName
 

@@ -14,7 +14,7 @@ from evaluations.querysets import (
     SurveyResponseQuerySet,
     SurveyTargetQuerySet,
 )
-from pillars.models.fields import YearField
+from smartcity.fields import YearField
 from smartcity.models import PublishableModel, TimeStampedModel, Translated
 
 

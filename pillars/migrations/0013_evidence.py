@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import pillars.models.fields
+import smartcity.fields
 import simple_history.models
 import smartcity.uploads
 from django.conf import settings
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
-                ('year', pillars.models.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
+                ('year', smartcity.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
                 ('title_id', models.CharField(max_length=240, verbose_name='activity (Indonesian)')),
                 ('title_en', models.CharField(blank=True, max_length=240, verbose_name='activity (English)')),
                 ('weight', models.DecimalField(decimal_places=2, default=1, help_text="Its share in the program's progress, relative to the program's other activities (0 or more).", max_digits=6, validators=[django.core.validators.MinValueValidator(0)], verbose_name='weight')),
@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('year', pillars.models.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
+                ('year', smartcity.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
                 ('title_id', models.CharField(max_length=240, verbose_name='activity (Indonesian)')),
                 ('title_en', models.CharField(blank=True, max_length=240, verbose_name='activity (English)')),
                 ('weight', models.DecimalField(decimal_places=2, default=1, help_text="Its share in the program's progress, relative to the program's other activities (0 or more).", max_digits=6, validators=[django.core.validators.MinValueValidator(0)], verbose_name='weight')),

@@ -5,10 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pillars.querysets import ActivityQuerySet
+from smartcity.fields import YearField
 from smartcity.models import TimeStampedModel, Translated
 from smartcity.uploads import FileContentValidator, RandomName
-
-from .fields import YearField
 
 
 class Activity(TimeStampedModel):

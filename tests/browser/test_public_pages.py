@@ -28,7 +28,7 @@ PAGES = {
     "MoU detail": ("/partnerships/", r'href="(/partnerships/mou/[\w-]+/)"'),
     "partners": "/partnerships/partners/",
     "evaluation list": "/evaluations/",
-    "evaluation detail": ("/evaluations/", r'href="(/evaluations/\d+/)"'),
+    "evaluation detail": ("/evaluations/", r'href="(/evaluations/\d{4}-[a-z0-9-]+/)"'),
     "regulations and decrees": "/evaluations/regulations/",
     "survey form": ("/evaluations/", r'href="(/evaluations/surveys/[\w-]+/\d+/answer/)"'),
     "open data": "/open-data/",

@@ -20,6 +20,7 @@ from evaluations.models import (
     SurveyResponse,
     SurveyTarget,
 )
+from evaluations.services import evaluation_slug
 from pillars.models import Pillar, SubDimension
 from tests.pillars.factories import AgencyFactory, ProgramFactory
 
@@ -69,6 +70,7 @@ class EvaluationFactory(factory.django.DjangoModelFactory):
     year = factory.LazyAttribute(lambda evaluation: evaluation.scheme.year)
     stage = "final"
     kind = "national"
+    slug = factory.LazyAttribute(lambda e: evaluation_slug(year=e.year, stage=e.stage, kind=e.kind))
     publication = "published"
 
     class Meta:

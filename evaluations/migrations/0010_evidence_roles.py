@@ -29,7 +29,7 @@ def grant_roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("evaluations", "0008_evidence"), ("pillars", "0014_activity_roles"),
+    dependencies = [("evaluations", "0009_evidence"), ("pillars", "0014_activity_roles"),
                     ("auth", "0012_alter_user_first_name_max_length")]
 
     operations = [migrations.RunPython(grant_roles, migrations.RunPython.noop)]

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import pillars.models.fields
+import smartcity.fields
 import simple_history.models
 import smartcity.storage
 import smartcity.uploads
@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0007_workflow_permissions'),
+        ('evaluations', '0008_evaluation_slug'),
         ('pillars', '0014_activity_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -142,7 +142,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
                 ('publication', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=12, verbose_name='publication')),
                 ('publish_from', models.DateTimeField(blank=True, help_text='Leave empty to publish at once; set a moment to keep the record hidden until then.', null=True, verbose_name='publish from')),
-                ('year', pillars.models.fields.YearField(help_text='The evaluation year it is evidence for.', validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='evaluation year')),
+                ('year', smartcity.fields.YearField(help_text='The evaluation year it is evidence for.', validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='evaluation year')),
                 ('kind', models.CharField(choices=[('regulation', "Mayor's regulation (Perwal/Perwako)"), ('decree', 'Decree (SK)'), ('other', 'Other instrument')], max_length=12, verbose_name='kind')),
                 ('number', models.CharField(help_text='For example Perwako No. 12 Tahun 2019.', max_length=120, verbose_name='number')),
                 ('issued_on', models.DateField(verbose_name='date')),
@@ -172,7 +172,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
                 ('publication', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=12, verbose_name='publication')),
                 ('publish_from', models.DateTimeField(blank=True, help_text='Leave empty to publish at once; set a moment to keep the record hidden until then.', null=True, verbose_name='publish from')),
-                ('year', pillars.models.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
+                ('year', smartcity.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
                 ('slug', models.SlugField(max_length=80, verbose_name='slug')),
                 ('title_id', models.CharField(max_length=200, verbose_name='title (Indonesian)')),
                 ('title_en', models.CharField(blank=True, max_length=200, verbose_name='title (English)')),
@@ -202,7 +202,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('publication', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=12, verbose_name='publication')),
                 ('publish_from', models.DateTimeField(blank=True, help_text='Leave empty to publish at once; set a moment to keep the record hidden until then.', null=True, verbose_name='publish from')),
-                ('year', pillars.models.fields.YearField(help_text='The evaluation year it is evidence for.', validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='evaluation year')),
+                ('year', smartcity.fields.YearField(help_text='The evaluation year it is evidence for.', validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='evaluation year')),
                 ('kind', models.CharField(choices=[('regulation', "Mayor's regulation (Perwal/Perwako)"), ('decree', 'Decree (SK)'), ('other', 'Other instrument')], max_length=12, verbose_name='kind')),
                 ('number', models.CharField(help_text='For example Perwako No. 12 Tahun 2019.', max_length=120, verbose_name='number')),
                 ('issued_on', models.DateField(verbose_name='date')),
@@ -300,7 +300,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('publication', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=12, verbose_name='publication')),
                 ('publish_from', models.DateTimeField(blank=True, help_text='Leave empty to publish at once; set a moment to keep the record hidden until then.', null=True, verbose_name='publish from')),
-                ('year', pillars.models.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
+                ('year', smartcity.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
                 ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
                 ('title_id', models.CharField(max_length=200, verbose_name='title (Indonesian)')),
                 ('title_en', models.CharField(blank=True, max_length=200, verbose_name='title (English)')),
