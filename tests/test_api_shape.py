@@ -16,12 +16,21 @@ from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.fields import FileField
 
+from evaluations.models import EvaluationPack
 from evaluations.services import evaluation_set_scores
 from pillars.models import Pillar
 from smartcity.api.shape import api_shape, listing, relation_fields
 from tests.api import count_queries
 from tests.api_routes import allows, brief_fields, list_routes, model_of, writable_routes
-from tests.evaluations.factories import EvaluationFactory, EvaluationSchemeFactory, FieldVisitFactory, FindingFactory
+from tests.evaluations.factories import (
+    EvaluationFactory,
+    EvaluationSchemeFactory,
+    FieldVisitFactory,
+    FindingFactory,
+    LegalInstrumentFactory,
+    SurveyResponseFactory,
+    SurveyTargetFactory,
+)
 from tests.partnerships.factories import ProgressReportFactory, make_key
 from tests.pillars.factories import MasterplanFactory
 from tests.test_api_battery import ADMINISTRATOR, BATTERY, client_as
@@ -94,6 +103,7 @@ def world(db):
         world.follow_up(side)
         ProgressReportFactory(commitment=world.commitment(side))
     world.masterplan, world.field_visit  # noqa: B018 - made on first use
+    world.activity("a"), world.clarification("a"), world.legal_instrument, world.survey_response, world.pack
     # scores, so a round trip writes nested rows' relations back as the brief objects it read
     governance = Pillar.objects.get(slug="governance")
     scores = [{"dimension": code, "score": Decimal("3")} for code in ("output", "impact")]
@@ -161,6 +171,11 @@ def more_rows(world):
     EvaluationFactory(scheme=EvaluationSchemeFactory(year=2019))
     MasterplanFactory()
     make_key(world.partner("a"))
+    # evidence (issue 14)
+    world.activity("b"), world.clarification("b")
+    LegalInstrumentFactory().pillars.set(Pillar.objects.all()[:2])
+    SurveyResponseFactory(target=SurveyTargetFactory(program=world.program("b")))
+    EvaluationPack.objects.create(evaluation=world.evaluation, format="pdf", requested_by=world.superuser)
 
 
 @pytest.mark.parametrize("name", LISTS)

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from evaluations.models import FieldVisit, LegalInstrument
+from evaluations.models import EvaluationPack, FieldVisit, LegalInstrument
 from partnerships.models import PartnerAPIKey, ProgressReport, ScopeArea, WebhookDelivery, WebhookEndpoint
 from partnerships.webhooks import new_secret, webhook_emit
 from pillars.models import Boundary, Masterplan, Pillar, Program
@@ -38,6 +38,8 @@ from tests.evaluations.factories import (
     FieldVisitFactory,
     FindingFactory,
     FollowUpActionFactory,
+    LegalInstrumentFactory,
+    SurveyResponseFactory,
     SurveyTargetFactory,
 )
 from tests.factories import UserFactory
@@ -175,6 +177,18 @@ class World:
     @cached_property
     def survey_target(self):
         return SurveyTargetFactory(program=self.program("a"))
+
+    @cached_property
+    def legal_instrument(self):
+        return LegalInstrumentFactory()
+
+    @cached_property
+    def survey_response(self):
+        return SurveyResponseFactory(target=self.survey_target)
+
+    @cached_property
+    def pack(self):
+        return EvaluationPack.objects.create(evaluation=self.evaluation, format="xlsx", requested_by=self.superuser)
 
     @cached_property
     def field_visit(self):
