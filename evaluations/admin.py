@@ -324,3 +324,139 @@ class FieldVisitAdmin(ServiceAdmin):
     list_filter = ["pillar", "evaluation__year", "publication"]
     list_select_related = ["evaluation", "pillar", "agency"]
     inlines = [FieldVisitAttachmentInline]
+
+
+# --- Evidence of the five dimensions (issue 14) ---------------------------------------------------------------------
+from .models import (  # noqa: E402
+    BodyMember,
+    ClarificationAnswer,
+    ClarificationRequest,
+    EvaluationPack,
+    LegalInstrument,
+    ReadinessOverride,
+    Survey,
+    SurveyItem,
+    SurveyResponse,
+    SurveyTarget,
+)
+
+
+class BodyMemberInline(ServiceInlineMixin, admin.TabularInline):
+    model = BodyMember
+    formset = ParentAwareFormSet
+    fields = ["order", "name", "role", "position"]
+    extra = 0
+
+
+@admin.register(LegalInstrument)
+class LegalInstrumentAdmin(ServiceAdmin):
+    """The output register: regulations and decrees per evaluation year; a decree forming a body lists members."""
+
+    list_display = ["number", "kind", "year", "issued_on", "forms_body", "publication"]
+    list_filter = ["year", "kind", "forms_body", "publication"]
+    search_fields = ["number", "title_id", "title_en"]
+    filter_horizontal = ["pillars"]
+    inlines = [BodyMemberInline]
+
+
+class SurveyItemInline(ServiceInlineMixin, admin.TabularInline):
+    model = SurveyItem
+    formset = ParentAwareFormSet
+    fields = ["order", "code", "text_id", "text_en"]
+    extra = 0
+
+
+class SurveyTargetInline(ServiceInlineMixin, admin.TabularInline):
+    model = SurveyTarget
+    formset = ParentAwareFormSet
+    fields = ["sub_dimension", "program", "service", "owner_agency"]
+    autocomplete_fields = ["program"]
+    extra = 0
+
+
+@admin.register(Survey)
+class SurveyAdmin(ServiceAdmin):
+    """The year's citizen survey: its Likert items and, per sub-dimension, the program or service surveyed.
+    Responses are imported through the API (`import-responses`) or typed in one by one."""
+
+    list_display = ["title_id", "year", "scale_min", "scale_max", "open_online", "publication"]
+    list_filter = ["year", "publication"]
+    search_fields = ["title_id", "title_en", "slug"]
+    prepopulated_fields = {"slug": ["title_id"]}
+    inlines = [SurveyItemInline, SurveyTargetInline]
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(ServiceAdmin):
+    """Respondents' answers, read here (answers are written with the response by the API or an import)."""
+
+    list_display = ["__str__", "target", "answered_on", "source"]
+    list_filter = ["source", "target__survey__year"]
+    list_select_related = ["target"]
+    search_fields = ["respondent"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ClarificationAnswerInline(admin.TabularInline):
+    model = ClarificationAnswer
+    fields = ["text", "file", "answered_by", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClarificationRequest)
+class ClarificationRequestAdmin(ServiceAdmin):
+    """Assessors' requests; OPD editors see only their own agency's (answers come through the API's `answer`)."""
+
+    list_display = ["__str__", "evaluation", "pillar", "owner_agency", "due_on", "status"]
+    list_filter = ["status", "owner_agency", "evaluation__year"]
+    list_select_related = ["evaluation", "pillar", "owner_agency"]
+    search_fields = ["question"]
+    readonly_fields = ["status", "closed_on", "asked_by"]
+    fields = ["evaluation", "pillar", "dimension", "program", "owner_agency", "question", "due_on", "status",
+              "closed_on", "asked_by"]  # fmt: skip
+    autocomplete_fields = ["program"]
+    inlines = [ClarificationAnswerInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(EvaluationPack)
+class EvaluationPackAdmin(admin.ModelAdmin):
+    list_display = ["evaluation", "format", "status", "progress", "requested_by", "created_at"]
+    list_select_related = ["evaluation", "requested_by"]
+    readonly_fields = ["evaluation", "format", "status", "progress", "file", "error", "requested_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReadinessOverride)
+class ReadinessOverrideAdmin(admin.ModelAdmin):
+    """Kept for the record: who submitted a stage past blocking gaps, why, and which gaps."""
+
+    list_display = ["evaluation", "decided_by", "created_at", "reason"]
+    list_select_related = ["evaluation", "decided_by"]
+    readonly_fields = ["evaluation", "reason", "gaps", "decided_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

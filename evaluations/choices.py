@@ -53,3 +53,32 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", _("Being made")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
+
+
+class InstrumentKind(models.TextChoices):
+    REGULATION = "regulation", _("Mayor's regulation (Perwal/Perwako)")
+    DECREE = "decree", _("Decree (SK)")
+    OTHER = "other", _("Other instrument")
+
+
+class InstrumentBody(models.TextChoices):
+    NONE = "", _("Forms no body")
+    COUNCIL = "council", _("Smart-city council (Dewan Smart City)")
+    TEAM = "team", _("Implementation team (Tim Pelaksana)")
+    OTHER = "other", _("Another body")
+
+
+class ResponseSource(models.TextChoices):
+    IMPORT = "import", _("Survey tool export")
+    PAPER = "paper", _("Paper form")
+    WEB = "web", _("Public survey page")
+
+
+class ClarificationStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+# The fewest responses a surveyed sub-dimension needs (the ministry's rule for the Impact dimension).
+MIN_SURVEY_RESPONSES = 50

@@ -43,3 +43,15 @@ def report_export_download(request, pk: int):
     if not export.file:
         raise Http404
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.file.name.rsplit("/", 1)[-1])
+
+
+@login_required(login_url="admin:login")
+@permission_required("evaluations.view_evaluationpack", raise_exception=True)
+def evaluation_pack_download(request, pk: int):
+    """An evaluation's evidence pack, once made (staff who may see packs)."""
+    from .models import EvaluationPack
+
+    pack = get_object_or_404(EvaluationPack, pk=pk, status=ExportStatus.DONE)
+    if not pack.file:
+        raise Http404
+    return FileResponse(pack.file.open("rb"), as_attachment=True, filename=pack.file.name.rsplit("/", 1)[-1])

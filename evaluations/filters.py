@@ -3,12 +3,35 @@
 has its own form (evaluations/public_filters.py)."""
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from smartcity.filters import FilterSet, YearFilter
 
-from .choices import EvaluationKind, EvaluationStage, EvaluationStatus, FindingKind, FollowUpStatus
-from .models import Evaluation, EvaluationScheme, FieldVisit, Finding, FollowUpAction
+from .choices import (
+    MIN_SURVEY_RESPONSES,
+    ClarificationStatus,
+    EvaluationKind,
+    EvaluationStage,
+    EvaluationStatus,
+    FindingKind,
+    FollowUpStatus,
+    InstrumentBody,
+    InstrumentKind,
+)
+from .models import (
+    ClarificationRequest,
+    Evaluation,
+    EvaluationPack,
+    EvaluationScheme,
+    FieldVisit,
+    Finding,
+    FollowUpAction,
+    LegalInstrument,
+    Survey,
+    SurveyResponse,
+    SurveyTarget,
+)
 
 FILE = "a file: nothing to match"
 FIGURE = "a figure: compare it after reading the rows"
@@ -79,3 +102,79 @@ class FieldVisitFilterSet(FilterSet):
     class Meta:
         model = FieldVisit
         fields = ["id", "visited_on", "publication"]
+
+
+# --- Evidence of the five dimensions (issue 14): the one FilterSet base ---------------------------------------------
+class LegalInstrumentFilterSet(FilterSet):
+    """`q` (number, title), `year`, `kind`, `forms_body`; `pillar_id`/`pillar` from the base."""
+
+    year = YearFilter(label=_("Year"))
+    kind = django_filters.MultipleChoiceFilter(choices=InstrumentKind.choices, label=_("Kind"))
+    forms_body = django_filters.MultipleChoiceFilter(choices=InstrumentBody.choices, label=_("Body formed"))
+
+    class Meta:
+        model = LegalInstrument
+        fields = ["id", "publication"]
+        unfiltered = {
+            "issued_on": "ordered by",
+            "signed_file": FILE,
+        }
+
+
+class SurveyFilterSet(FilterSet):
+    year = YearFilter(label=_("Year"))
+
+    class Meta:
+        model = Survey
+        fields = ["id", "slug", "publication", "open_online"]
+        unfiltered = {"scale_min": "a setting",
+                      "scale_max": "a setting", "run_by": FREE_TEXT}  # fmt: skip
+
+
+class SurveyTargetFilterSet(FilterSet):
+    """`year`, `below_minimum` (fewer than 50 responses); `survey`, `sub_dimension`, `pillar` (through the
+    sub-dimension) and the others' `<rel>_id`/`<rel>` from the base."""
+
+    year = YearFilter(field_name="survey__year", label=_("Year"))
+    below_minimum = django_filters.BooleanFilter(method="by_minimum", label=_("Fewer responses than needed"))
+
+    class Meta:
+        model = SurveyTarget
+        fields = ["id"]
+        relations = {"pillar": "sub_dimension__pillar"}
+
+    def by_minimum(self, queryset, name, value):
+        rule = Q(response_count__lt=MIN_SURVEY_RESPONSES)
+        return queryset.filter(rule) if value else queryset.exclude(rule)
+
+
+class SurveyResponseFilterSet(FilterSet):
+    answered_on = django_filters.DateFromToRangeFilter(label=_("Answered between"))
+
+    class Meta:
+        model = SurveyResponse
+        fields = ["id", "source"]
+        unfiltered = {"respondent": "a reference, never searched", "entered_by": "staff only"}
+
+
+class ClarificationRequestFilterSet(FilterSet):
+    """`q` (question), `status`, `overdue`; `evaluation`, `owner_agency`, `pillar`... from the base."""
+
+    status = django_filters.MultipleChoiceFilter(choices=ClarificationStatus.choices, label=_("Status"))
+    overdue = django_filters.BooleanFilter(method="by_overdue", label=_("Overdue"))
+
+    class Meta:
+        model = ClarificationRequest
+        fields = ["id", "due_on"]
+        unfiltered = {"closed_on": "shown", "asked_by": "staff only"}
+
+    def by_overdue(self, queryset, name, value):
+        overdue = ClarificationRequest.objects.overdue().values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+
+class EvaluationPackFilterSet(FilterSet):
+    class Meta:
+        model = EvaluationPack
+        fields = ["id", "format", "status"]
+        unfiltered = {"progress": "shown", "file": "a file", "error": "shown", "requested_by": "staff only"}

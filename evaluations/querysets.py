@@ -169,3 +169,119 @@ class FieldVisitAttachmentQuerySet(PublicParentMixin, models.QuerySet):
 
     def with_related(self):
         return self.select_related("visit")
+
+
+# --- Evidence of the evaluation's five dimensions (issue 14) --------------------------------------------------------
+class LegalInstrumentQuerySet(PublishableQuerySet):
+    def with_related(self):
+        from .models import BodyMember
+
+        return self.prefetch_related(
+            "pillars", Prefetch("members", queryset=BodyMember.objects.order_by("order", "pk"))
+        )
+
+
+class BodyMemberQuerySet(PublicParentMixin, models.QuerySet):
+    parent_field = "instrument"
+
+    def with_related(self):
+        return self.select_related("instrument")
+
+
+class SurveyQuerySet(PublishableQuerySet):
+    def with_related(self):
+        from .models import SurveyItem
+
+        return self.prefetch_related(Prefetch("items", queryset=SurveyItem.objects.order_by("order", "pk")))
+
+
+class SurveyItemQuerySet(PublicParentMixin, models.QuerySet):
+    parent_field = "survey"
+
+    def with_related(self):
+        return self.select_related("survey")
+
+
+class SurveyTargetQuerySet(PublicParentMixin, models.QuerySet):
+    parent_field = "survey"
+
+    def with_related(self):
+        from django.db.models import Count
+
+        return self.select_related(
+            "survey", "sub_dimension__pillar", "program__pillar", "service", "owner_agency"
+        ).annotate(response_count=Count("responses", distinct=True))
+
+
+class PrivateQuerySet(models.QuerySet):
+    """Rows never shown to the public (a respondent's answers): holders of the view permission see them all."""
+
+    def public(self):
+        return self.none()
+
+    def visible_to(self, user):
+        opts = self.model._meta
+        if user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            return self
+        return self.none()
+
+
+class SurveyResponseQuerySet(PrivateQuerySet):
+    def with_related(self):
+        from .models import SurveyAnswer
+
+        return self.select_related("target__survey").prefetch_related(
+            Prefetch("answers", queryset=SurveyAnswer.objects.select_related("item").order_by("item__order", "pk"))
+        )
+
+
+class SurveyAnswerQuerySet(PrivateQuerySet):
+    def with_related(self):
+        return self.select_related("item", "response")
+
+
+class ClarificationRequestQuerySet(AgencyScopedMixin, PrivateQuerySet):
+    """Assessors and Diskominfo see every request; an OPD editor only their own agency's."""
+
+    agency_field = "owner_agency"
+
+    def visible_to(self, user):
+        from smartcity.scoping import manages_all_agencies
+
+        visible = super().visible_to(user)
+        if user is None or not user.is_authenticated:
+            return visible  # none: requests are never public
+        if manages_all_agencies(user) or user.has_perm("evaluations.add_clarificationrequest"):
+            return visible
+        return visible.filter(owner_agency__members=user)
+
+    def open(self):
+        from .choices import ClarificationStatus
+
+        return self.filter(status=ClarificationStatus.OPEN)
+
+    def overdue(self, on: datetime.date | None = None):
+        return self.open().filter(due_on__lt=on or timezone.localdate())
+
+    def with_related(self):
+        from .models import ClarificationAnswer
+
+        return self.select_related(
+            "evaluation", "pillar", "dimension", "program__pillar", "owner_agency"
+        ).prefetch_related(Prefetch("answers", queryset=ClarificationAnswer.objects.order_by("created_at", "pk")))
+
+
+class ClarificationAnswerQuerySet(PrivateQuerySet):
+    def visible_to(self, user):
+        from .models import ClarificationRequest
+
+        visible = ClarificationRequest.objects.visible_to(user).values("pk")
+        return super().visible_to(user).filter(request__in=visible)
+
+    def with_related(self):
+        return self.select_related("request")
+
+
+class EvaluationPackQuerySet(PrivateQuerySet):
+    def with_related(self):
+        return self.select_related("evaluation")

@@ -12,7 +12,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import inch
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from pillars.models import Indicator, Pillar, Program
@@ -27,6 +28,7 @@ class Section:
     title: str
     header: list[str]
     rows: list[list]
+    widths: list[float] | None = None  # shares of the page's width per column (PDF); None: equal columns
 
 
 def _pillar_rows(year: int, final: Evaluation | None) -> list[list]:
@@ -143,13 +145,25 @@ def text_paragraph(text: str, style) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
+def cell_paragraph(value, styles) -> Paragraph:
+    """A table cell: text as written; an address (a link to a file) clickable, and broken anywhere to fit."""
+    text = str(_cell(value))
+    if text.startswith(("http://", "https://")):
+        link = ParagraphStyle("link", parent=styles["BodyText"], fontSize=7, wordWrap="CJK", textColor=colors.blue)
+        return Paragraph(f'<link href="{escape(text)}">{escape(text)}</link>', link)
+    return text_paragraph(text, styles["BodyText"])
+
+
 def sections_to_pdf(sections: list[Section], title: str, progress: Callable[[int], None]) -> bytes:
     styles = getSampleStyleSheet()
     story = [text_paragraph(title, styles["Title"])]
+    page_width = landscape(A4)[0] - 2 * inch  # SimpleDocTemplate's default margins are an inch each side
     for number, section in enumerate(sections, start=1):
         story += [text_paragraph(section.title, styles["Heading2"]), Spacer(1, 6)]
-        body = [[text_paragraph(str(_cell(v)), styles["BodyText"]) for v in row] for row in section.rows]
-        table = Table([section.header, *body] if body else [section.header, ["–"] * len(section.header)], repeatRows=1)
+        body = [[cell_paragraph(v, styles) for v in row] for row in section.rows]
+        widths = [share * page_width for share in section.widths] if section.widths else None
+        rows = [section.header, *body] if body else [section.header, ["–"] * len(section.header)]
+        table = Table(rows, repeatRows=1, colWidths=widths)
         table.setStyle(
             TableStyle(
                 [

@@ -33,11 +33,13 @@ from smartcity.roles import OPD_EDITOR
 from smartcity.services import Writer, model_delete, model_save, register
 from smartcity.tasks import enqueue
 
-from . import reports
-from .choices import EvaluationStatus, ExportFormat, ExportStatus
+from . import evidence, reports  # noqa: F401 (evidence registers its writers on import)
+from .choices import EvaluationStage, EvaluationStatus, ExportFormat, ExportStatus
 from .models import (
+    ClarificationRequest,
     DimensionScore,
     Evaluation,
+    EvaluationPack,
     EvaluationScheme,
     FieldVisit,
     FieldVisitAttachment,
@@ -45,6 +47,7 @@ from .models import (
     FollowUpAction,
     FollowUpDigest,
     PillarScore,
+    ReadinessOverride,
     ReportExport,
     SchemeBand,
     SchemeDimension,
@@ -527,17 +530,38 @@ def _step(*, evaluation: Evaluation, actor, perm: str, source: str, target: str,
     return model_save(instance=evaluation, data={"status": target}, actor=actor, rules=rules)
 
 
-def evaluation_submit(*, evaluation: Evaluation, actor) -> Evaluation:
-    """Hand a draft evaluation in for review: it becomes submitted."""
-    return _step(
-        evaluation=evaluation,
-        actor=actor,
-        perm="evaluations.submit_evaluation",
-        source=EvaluationStatus.DRAFT,
-        target=EvaluationStatus.SUBMITTED,
-        code="not_draft",
-        message=_("Only a draft evaluation can be submitted."),
-    )
+def evaluation_submit(*, evaluation: Evaluation, actor, override_reason: str = "") -> Evaluation:
+    """Hand a draft evaluation in for review: it becomes submitted. While readiness shows a blocking gap a stage the
+    city hands evidence in for (self-assessment, stage I, stage II) is refused, unless an administrator overrides it
+    with a reason, which is kept with the gaps it overrode. The final stage records the ministry's letter: no gate."""
+    from .readiness import blocking_gaps  # lazy: readiness reads the models of several apps
+
+    with transaction.atomic():
+        gaps = [] if evaluation.stage == EvaluationStage.FINAL else blocking_gaps(evaluation=evaluation)
+        if gaps and not override_reason.strip():
+            errors = [ValidationError(gap.text, code="blocking_gap") for gap in gaps]
+            message = _("Readiness shows %(count)s blocking gaps: close them, or have an administrator override.")
+            raise ValidationError({"readiness": [ValidationError(message, params={"count": len(gaps)}), *errors]})
+        if gaps:
+            if actor is not None and not actor.has_perm("evaluations.add_readinessoverride"):
+                raise PermissionDenied(_("Only an administrator may submit a stage past blocking gaps."))
+            override = ReadinessOverride(
+                evaluation=evaluation,
+                reason=override_reason.strip(),
+                gaps=[g.as_dict() for g in gaps],
+                decided_by=actor,
+            )
+            override.full_clean()
+            override.save()
+        return _step(
+            evaluation=evaluation,
+            actor=actor,
+            perm="evaluations.submit_evaluation",
+            source=EvaluationStatus.DRAFT,
+            target=EvaluationStatus.SUBMITTED,
+            code="not_draft",
+            message=_("Only a draft evaluation can be submitted."),
+        )
 
 
 def evaluation_finalise(*, evaluation: Evaluation, actor) -> Evaluation:
@@ -583,18 +607,23 @@ def field_visit_update(*, field_visit: FieldVisit, actor, **fields) -> FieldVisi
 
 
 def follow_up_digests_send(*, today: datetime.date) -> int:
-    """Mail each agency's editors the list of its overdue follow-up actions, at most once a day."""
+    """Mail each agency's editors the list of its overdue follow-up actions and overdue clarification requests
+    (open past their due date), at most once a day."""
     overdue = FollowUpAction.objects.overdue(on=today).with_related().order_by("due_on")
-    by_agency: dict[int, list[FollowUpAction]] = {}
+    by_agency: dict[int, dict] = {}
     for action in overdue:
-        by_agency.setdefault(action.owner_agency_id, []).append(action)
-    return sum(_follow_up_digest_send(actions=actions, today=today) for actions in by_agency.values())
+        entry = by_agency.setdefault(action.owner_agency_id, {"agency": action.owner_agency, "actions": [], "asks": []})
+        entry["actions"].append(action)
+    asks = ClarificationRequest.objects.overdue(on=today).with_related().order_by("due_on")
+    for ask in asks:
+        entry = by_agency.setdefault(ask.owner_agency_id, {"agency": ask.owner_agency, "actions": [], "asks": []})
+        entry["asks"].append(ask)
+    return sum(_follow_up_digest_send(**entry, today=today) for entry in by_agency.values())
 
 
 @transaction.atomic
-def _follow_up_digest_send(*, actions: list[FollowUpAction], today: datetime.date) -> int:
+def _follow_up_digest_send(*, agency, actions: list[FollowUpAction], asks: list, today: datetime.date) -> int:
     """Claim the (agency, day) row, then mail; a failed mail rolls the claim back for a retry."""
-    agency = actions[0].owner_agency
     digest, created = FollowUpDigest.objects.get_or_create(agency=agency, day=today, defaults={"actions": len(actions)})
     if not created:
         return 0
@@ -603,7 +632,13 @@ def _follow_up_digest_send(*, actions: list[FollowUpAction], today: datetime.dat
         recipients=list(editors.values_list("email", flat=True)),
         subject_template="evaluations/email/follow_up_digest_subject.txt",
         body_template="evaluations/email/follow_up_digest_body.txt",
-        context={"agency": agency, "actions": actions, "today": today, "site_name": settings.PORTAL_CITY_NAME},
+        context={
+            "agency": agency,
+            "actions": actions,
+            "clarifications": asks,
+            "today": today,
+            "site_name": settings.PORTAL_CITY_NAME,
+        },
     )
     digest.save(update_fields=["recipients"])
     return 1
@@ -651,3 +686,53 @@ def report_export_build(*, export: ReportExport) -> ReportExport:
     export.status, export.progress = ExportStatus.DONE, 100
     export.save(update_fields=["file", "status", "progress", "updated_at"])
     return export
+
+
+# --- The evaluation pack --------------------------------------------------------------------------------------------
+def evaluation_pack_request(*, actor, evaluation: Evaluation, fmt: str) -> EvaluationPack:
+    """Queue the evidence pack of one evaluation stage for `actor`; the file is made in the background."""
+    from .tasks import build_evaluation_pack  # lazy: tasks import this module
+
+    if actor is not None and not actor.has_perm("evaluations.add_evaluationpack"):
+        raise PermissionDenied(_("You do not have permission to take this step."))
+    pack = EvaluationPack(evaluation=evaluation, format=fmt, requested_by=actor)
+    pack.full_clean()
+    pack.save()
+    enqueue(build_evaluation_pack, pack_id=pack.pk)
+    return pack
+
+
+def evaluation_pack_build(*, pack: EvaluationPack) -> EvaluationPack:
+    """Make the pack's file, saving its progress as it goes; a failure is recorded, never lost."""
+    from .pack import pack_sections
+
+    if pack.status == ExportStatus.DONE:
+        return pack  # a retried or repeated job does the work once
+    pack.status, pack.progress = ExportStatus.RUNNING, 0
+    pack.save(update_fields=["status", "progress", "updated_at"])
+
+    def progress(percent: int) -> None:
+        pack.progress = percent
+        pack.save(update_fields=["progress", "updated_at"])
+
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            evaluation = Evaluation.objects.with_related().get(pk=pack.evaluation_id)
+            sections = pack_sections(evaluation=evaluation)
+            title = gettext("Evaluation pack · %(evaluation)s · %(city)s") % {
+                "evaluation": evaluation,
+                "city": settings.PORTAL_CITY_NAME,
+            }
+            content = (
+                reports.sections_to_xlsx(sections, progress)
+                if pack.format == ExportFormat.XLSX
+                else reports.sections_to_pdf(sections, title, progress)
+            )
+    except Exception as error:  # recorded for staff to see; the worker's log has the trace
+        pack.status, pack.error = ExportStatus.FAILED, str(error)[:500]
+        pack.save(update_fields=["status", "error", "updated_at"])
+        raise
+    pack.file.save(f"pack-{pack.evaluation_id}-{pack.pk}.{pack.format}", ContentFile(content), save=False)
+    pack.status, pack.progress = ExportStatus.DONE, 100
+    pack.save(update_fields=["file", "status", "progress", "updated_at"])
+    return pack

@@ -23,6 +23,15 @@ def build_report_export(*, export_id: int) -> str:
     return report_export_build(export=ReportExport.objects.get(pk=export_id)).status
 
 
+@shared_task(acks_late=True)
+def build_evaluation_pack(*, pack_id: int) -> str:
+    """Make one requested evaluation pack file."""
+    from evaluations.models import EvaluationPack
+    from evaluations.services import evaluation_pack_build
+
+    return evaluation_pack_build(pack=EvaluationPack.objects.get(pk=pack_id)).status
+
+
 @shared_task
 def build_waiting_report_exports(*, older_than_seconds: int = 60) -> int:
     """Every minute: build reports still queued a minute after they were asked for (their doorbell was lost,
@@ -38,7 +47,15 @@ def build_waiting_report_exports(*, older_than_seconds: int = 60) -> int:
     )
     for export in waiting:
         report_export_build(export=export)
-    return len(waiting)
+    from evaluations.models import EvaluationPack
+    from evaluations.services import evaluation_pack_build
+
+    packs = EvaluationPack.objects.filter(
+        status=ExportStatus.QUEUED, created_at__lt=timezone.now() - timedelta(seconds=older_than_seconds)
+    )
+    for pack in packs:
+        evaluation_pack_build(pack=pack)
+    return len(waiting) + len(packs)
 
 
 @shared_task

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, views
+from . import export_views, public_survey, views
 
 app_name = "evaluations"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("report/<int:year>/", views.evaluation_report, name="evaluation-report"),
     path("exports/", export_views.report_exports, name="report-export-list"),
     path("exports/<int:pk>/download/", export_views.report_export_download, name="report-export-download"),
+    path("packs/<int:pk>/download/", export_views.evaluation_pack_download, name="evaluationpack-download"),
+    path("regulations/", views.legal_instrument_list, name="legalinstrument-list"),
+    path("surveys/<slug:slug>/<int:target>/answer/", public_survey.survey_answer, name="surveyresponse-create"),
     # The old addresses by id move permanently to the slug (a slug always has a hyphen, an id never).
     path("<int:pk>/", views.evaluation_moved),
     path("<int:pk>/changes/", views.evaluation_moved, {"page": "changes"}),

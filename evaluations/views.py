@@ -12,8 +12,11 @@ from django.utils import timezone
 from smartcity.downloads import public_list
 
 from . import selectors
-from .models import Evaluation, FieldVisit, Finding, FollowUpAction
+from .choices import EvaluationStage
+from .models import Evaluation, FieldVisit, Finding, FollowUpAction, LegalInstrument, SurveyTarget
+from .public_evidence import evaluation_evidence
 from .public_filters import EvaluationPublicFilterSet
+from .readiness import dimension_readiness
 from .resources import EvaluationResource
 
 
@@ -30,7 +33,15 @@ def evaluation_list(request):
     )
     if download:
         return download
-    context = {"filter": filterset, "evaluations": rows, "trend": selectors.evaluation_trend(user=request.user)}
+    context = {
+        "filter": filterset,
+        "evaluations": rows,
+        "trend": selectors.evaluation_trend(user=request.user),
+        "open_surveys": SurveyTarget.objects.public()
+        .filter(survey__open_online=True)
+        .select_related("survey", "sub_dimension__pillar", "program", "service")
+        .order_by("sub_dimension__pillar__order", "sub_dimension__order"),
+    }
     return render(request, "evaluations/evaluation_list.html", context)
 
 
@@ -53,6 +64,7 @@ def evaluation_detail(request, slug: str):
         "findings": _findings(request, [evaluation]),
         "visits": FieldVisit.objects.visible_to(request.user).filter(evaluation=evaluation).with_related(),
         "chart": selectors.evaluation_pillar_chart(evaluation=evaluation),
+        "evidence": evaluation_evidence(evaluation=evaluation, user=request.user),
         "today": timezone.localdate(),
     }
     return render(request, "evaluations/evaluation_detail.html", context)
@@ -84,8 +96,29 @@ def evaluation_readiness(request, slug: str):
     """Staff only: pillar by pillar, what still lacks evidence or a recent measurement before submitting."""
     evaluation = get_object_or_404(Evaluation.objects.with_related(), slug=slug)
     groups = selectors.evaluation_readiness(evaluation=evaluation)
-    context = {"evaluation": evaluation, "groups": groups, "gaps": sum(group.gaps for group in groups)}
+    dimensions = dimension_readiness(evaluation=evaluation)
+    context = {
+        "evaluation": evaluation,
+        "groups": groups,
+        "gaps": sum(group.gaps for group in groups),
+        "dimensions": dimensions,
+        "blocking": sum(dimension.blocking for dimension in dimensions),
+        "gated": evaluation.stage != EvaluationStage.FINAL,  # the final stage records the letter: no gate
+    }
     return render(request, "evaluations/evaluation_readiness.html", context)
+
+
+def legal_instrument_list(request):
+    """The output register of one year (the latest by default): the regulations and decrees, the pillars they
+    serve, the bodies a decree forms with their members, and the signed files."""
+    instruments = LegalInstrument.objects.visible_to(request.user)
+    years = sorted(set(instruments.values_list("year", flat=True)), reverse=True)
+    default = years[0] if years else timezone.localdate().year
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else default
+    rows = instruments.filter(year=year).with_related().order_by("-kind", "issued_on", "pk")  # regulations first
+    context = {"instruments": rows, "year": year, "years": years}
+    return render(request, "evaluations/legalinstrument_list.html", context)
 
 
 def evaluation_moved(request, pk: int, page: str = "detail"):

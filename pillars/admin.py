@@ -112,7 +112,7 @@ def rupiah(amount: int) -> str:
 
 class BudgetLineInline(MoneyFieldsMixin, ServiceInlineMixin, admin.TabularInline):
     model = BudgetLine
-    fields = ["year", "source", "planned_amount", "realised_amount", "note"]
+    fields = ["year", "source", "planned_amount", "realised_amount", "smart_city", "note"]
     extra = 0
 
 
@@ -183,8 +183,8 @@ class MeasurementAdmin(PortfolioAdmin):
 @admin.register(BudgetLine)
 class BudgetLineAdmin(MoneyFieldsMixin, PortfolioAdmin):
     resource_classes = [resources.BudgetLineResource]
-    list_display = ["program", "year", "source", "planned", "realised"]
-    list_filter = ["year", "source", "program__pillar"]
+    list_display = ["program", "year", "source", "planned", "realised", "smart_city"]
+    list_filter = ["year", "source", "smart_city", "program__pillar"]
     list_select_related = ["program"]
 
     @admin.display(description=_("planned (Rp)"), ordering="planned_amount")
@@ -237,3 +237,23 @@ class BoundaryAdmin(admin.ModelAdmin):
             return "—"
         areas, points = outline_size(obj.geometry)
         return _("Areas: %(areas)s, points: %(points)s") % {"areas": areas, "points": points}
+
+
+# --- the masterplan's action plan (issue 14): activities, each owned by an agency ----------------------------------
+from .models import Activity  # noqa: E402
+
+
+@admin.register(Activity)
+class ActivityAdmin(PortfolioAdmin):
+    """Activities (rencana aksi) of the programs; OPD editors see and report only their own agency's. Each save
+    rolls the program's progress up again, by weight (the activity writer)."""
+
+    resource_classes = [resources.ActivityResource]
+    agency_field = "owner_agency"
+    list_display = ["title_id", "program", "year", "owner_agency", "weight", "target", "progress"]
+    list_filter = ["year", "owner_agency", "program__pillar"]
+    list_select_related = ["program", "owner_agency"]
+    search_fields = ["title_id", "title_en", "target", "program__title_id"]
+    autocomplete_fields = ["program"]
+    fields = ["program", "year", "owner_agency", "title_id", "title_en", "weight", "target", "progress", "evidence",
+              "note"]  # fmt: skip

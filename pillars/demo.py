@@ -18,6 +18,7 @@ from smartcity.services import upsert
 
 from .demo_data import AGENCIES, ASSETS, INDICATORS, KECAMATAN, PROGRAMS, SERVICES, SHARED_SERVICE, TOWER_COUNT
 from .models import (
+    Activity,
     Agency,
     BudgetLine,
     DigitalService,
@@ -69,6 +70,7 @@ def _load_programs(agencies, pillars, masterplan):
                 defaults={
                     "planned_amount": 250_000_000 * (1 + len(slug) % 4),
                     "note": "demo",
+                    "smart_city": True,
                     "realised_amount": 0 if year >= 2026 else 200_000_000 * (1 + len(slug) % 4),
                 },
             )
@@ -106,6 +108,38 @@ def _load_programs(agencies, pillars, masterplan):
         source="apbn",
         defaults={"planned_amount": 500_000_000, "realised_amount": 480_000_000, "note": "Kemenkominfo"},
     )
+
+
+# The year of the demo's action plan (rencana aksi) and the other evidence of the evaluation (evaluations/demo.py).
+ACTION_PLAN_YEAR = 2021
+ACTION_STEPS = [  # title (id, en), weight: three steps of every program running that year, all marked demo
+    ("Perencanaan dan pengadaan (demo)", "Planning and procurement (demo)", 2),
+    ("Pelaksanaan di lapangan (demo)", "Delivery in the field (demo)", 1),
+    ("Sosialisasi dan evaluasi (demo)", "Outreach and review (demo)", 1),
+]
+
+
+def _load_activities(year: int) -> None:
+    """Three demo activities for each program running in `year`, owned by its lead agency, whose progress (demo
+    figures) rolls up by weight (2, 1, 1) to exactly the program's own demo progress: the first step at twice
+    the program's progress (at most 100 %), the other two sharing the rest."""
+    for program in Program.objects.filter(first_year__lte=year, last_year__gte=year).order_by("slug"):
+        first = min(100, 2 * program.progress)
+        rest = 2 * program.progress - first
+        for (title_id, title_en, weight), progress in zip(ACTION_STEPS, (first, rest, rest), strict=True):
+            upsert(
+                Activity,
+                program=program,
+                year=year,
+                title_id=title_id,
+                defaults={
+                    "title_en": title_en,
+                    "owner_agency": program.lead_agency,
+                    "weight": weight,
+                    "progress": progress,
+                    "target": "demo",
+                },
+            )
 
 
 def _load_indicators(agencies, pillars):
@@ -229,12 +263,14 @@ def load() -> dict[str, int]:
         defaults={"first_year": 2019, "last_year": 2028, "regulation": "Perwako (demo)", "rpjmd_period": "2019–2024"},
     )
     _load_programs(agencies, pillars, masterplan)
+    _load_activities(ACTION_PLAN_YEAR)
     _load_indicators(agencies, pillars)
     _load_services(agencies, pillars)
     _load_assets()
     return {
         "agencies": Agency.objects.count(),
         "programs": Program.objects.count(),
+        "activities": Activity.objects.count(),
         "indicators": Indicator.objects.count(),
         "measurements": Measurement.objects.count(),
         "services": DigitalService.objects.count(),

@@ -10,6 +10,7 @@ from smartcity.filters import FilterSet, IdsFilter, SlugsFilter, YearFilter
 
 from .choices import AssetKind, AssetStatus, Audience, FundingSource, Horizon, ServiceStatus, Stage
 from .models import (
+    Activity,
     Agency,
     BudgetLine,
     DigitalService,
@@ -94,6 +95,28 @@ class ProgramFilterSet(FilterSet):
         return queryset.filter(first_year__lte=value, last_year__gte=value)
 
 
+class ActivityFilterSet(FilterSet):
+    """`q` (title, target), `year`, `carried_out`; `program`, `owner_agency` and `pillar` (through the program)
+    as `<rel>_id`/`<rel>` from the base."""
+
+    year = YearFilter(label=_("Year"))
+    carried_out = django_filters.BooleanFilter(method="by_carried_out", label=_("Carried out (100 %)"))
+
+    class Meta:
+        model = Activity
+        fields = ["id"]
+        relations = {"pillar": "program__pillar"}
+        unfiltered = {
+            "weight": "a figure, ordered by",
+            "progress": "a figure, ordered by; carried_out filters the done ones",
+            "evidence": FILE,
+            "note": "free text shown on the record",
+        }
+
+    def by_carried_out(self, queryset, name, value):
+        return queryset.filter(progress__gte=100) if value else queryset.filter(progress__lt=100)
+
+
 class MilestoneFilterSet(FilterSet):
     done = django_filters.BooleanFilter(field_name="done_on", lookup_expr="isnull", exclude=True, label=_("Done"))
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lt", label=_("Due before"))
@@ -111,7 +134,7 @@ class BudgetLineFilterSet(FilterSet):
 
     class Meta:
         model = BudgetLine
-        fields = ["id"]
+        fields = ["id", "smart_city"]
         relations = {"pillar": "program__pillar", "lead_agency": "program__lead_agency"}
         unfiltered = {"planned_amount": MONEY, "realised_amount": MONEY}
 

@@ -54,6 +54,14 @@ class BudgetLineQuerySet(PublicParentMixin, AgencyScopedMixin, models.QuerySet):
         return self.select_related("program")
 
 
+class ActivityQuerySet(PublicParentMixin, AgencyScopedMixin, models.QuerySet):
+    parent_field = "program"
+    agency_field = "owner_agency"
+
+    def with_related(self):
+        return self.select_related("program__pillar", "owner_agency")
+
+
 class IndicatorQuerySet(AgencyScopedMixin, PublishableQuerySet):
     agency_field = "owner_agency"
 

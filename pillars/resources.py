@@ -10,6 +10,7 @@ from partnerships.models import Partner
 from smartcity.resources import ServiceResource
 
 from .models import (
+    Activity,
     Agency,
     BudgetLine,
     DigitalService,
@@ -75,7 +76,19 @@ class BudgetLineResource(PortfolioResource):
     class Meta(PortfolioResource.Meta):
         model = BudgetLine
         import_id_fields = ["program", "year", "source"]
-        fields = ["program", "year", "source", "planned_amount", "realised_amount", "note"]
+        fields = ["program", "year", "source", "planned_amount", "realised_amount", "smart_city", "note"]
+
+
+class ActivityResource(PortfolioResource):
+    """Activities of the action plan; the row's `id` matches an existing one (empty: a new activity)."""
+
+    program = slug_field("program", Program)
+    owner_agency = slug_field("owner_agency", Agency)
+
+    class Meta(PortfolioResource.Meta):
+        model = Activity
+        fields = ["id", "program", "year", "owner_agency", "title_id", "title_en", "weight", "target", "progress",
+                  "note"]  # fmt: skip
 
 
 class IndicatorResource(PortfolioResource):

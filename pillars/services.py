@@ -4,9 +4,11 @@ The API, the admin's forms, inlines, history and bulk actions, the import and th
 import datetime
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcity import cache as public_cache
 from smartcity import scoping
@@ -16,6 +18,7 @@ from smartcity.services import Rule, Writer, register, related
 from . import rules
 from .choices import FREQUENCY_DAYS
 from .models import (
+    Activity,
     Agency,
     BudgetLine,
     DigitalService,
@@ -29,6 +32,7 @@ from .models import (
     Program,
     SubDimension,
 )
+from .progress import program_progress_refresh
 
 
 def _owned_by(owner) -> Rule:
@@ -58,6 +62,44 @@ def program_rules(*, before, after, many, actor) -> None:
     _lead_agency(before=before, after=after, many=many, actor=actor)
     if after is not None and "sub_dimensions" in many and related(after, "pillar") is not None:
         rules.sub_dimensions_belong_to_pillar(after.pillar, many["sub_dimensions"])
+    if before is not None and after is not None and after.progress != before.progress and before.activities.exists():
+        message = _("This program's progress rolls up from its activities: report progress on the activities.")
+        raise ValidationError({"progress": ValidationError(message, code="rolled_up")})
+
+
+def activity_rules(*, before, after, many, actor) -> None:
+    """Only the owning agency (OPD) plans and reports an activity, as it stands and as it would become: another
+    agency's report is refused as bad input naming the owner (Diskominfo writes for every agency)."""
+    for row in (before, after):
+        agency = related(row, "owner_agency") if row is not None else None
+        if row is not None and agency is not None and not scoping.can_edit_for(actor, agency):
+            message = _("This activity belongs to %(agency)s: only that agency plans and reports it.")
+            error = ValidationError(message, code="not_owner", params={"agency": agency})
+            raise ValidationError({"owner_agency": error})
+
+
+class ActivityWriter(Writer):
+    """Every write of an activity rolls its program's progress up again, whichever door it came through."""
+
+    @transaction.atomic
+    def create(self, *, data, actor):
+        activity = super().create(data=data, actor=actor)
+        program_progress_refresh(program_id=activity.program_id, actor=actor)
+        return activity
+
+    @transaction.atomic
+    def update(self, *, instance, data, actor, read_version=None):
+        old_program = instance.program_id
+        activity = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
+        for program_id in {old_program, activity.program_id}:
+            program_progress_refresh(program_id=program_id, actor=actor)
+        return activity
+
+    @transaction.atomic
+    def delete(self, *, instance, actor):
+        program_id = instance.program_id
+        super().delete(instance=instance, actor=actor)
+        program_progress_refresh(program_id=program_id, actor=actor)
 
 
 def measurement_rules(*, before, after, many, actor) -> None:
@@ -91,6 +133,7 @@ class MeasurementWriter(Writer):
 # One writer per model staff change; every door (API, admin, import, commands) reaches them by writer_for().
 MASTERPLAN = register(Writer(Masterplan, rules=_diskominfo_only))
 PROGRAM = register(Writer(Program, rules=program_rules))
+ACTIVITY = register(ActivityWriter(Activity, rules=activity_rules))
 MILESTONE = register(Writer(Milestone, rules=_program_owner))
 BUDGET_LINE = register(Writer(BudgetLine, rules=_program_owner))
 INDICATOR = register(Writer(Indicator, rules=_owner_agency))

@@ -162,9 +162,10 @@ else:
 
 # Anonymous GETs of public pages and API lists are cached this long at most (0 turns the cache off).
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
-PUBLIC_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/media/")
 # Never compressed (BREACH: a secret beside reflected input); see smartcity.middleware.CompressionMiddleware.
 COMPRESSION_EXCLUDED_PATHS = ("/admin/",)
+# "/answer/": the public survey form, whose CSRF token is the visitor's own
+PUBLIC_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/media/", "/answer/")
 
 # --- Celery: Redis as broker when REDIS_URL is set, otherwise tasks run in-process ---------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -20,7 +20,11 @@ def open_data(request):
     index = open_data_index()
     fields_path = Path(settings.OPEN_DATA_ROOT) / "fields.json"
     dictionary = json.loads(fields_path.read_text()) if index and fields_path.exists() else {}
-    datasets = [(name, info, dictionary.get(name, {})) for name, info in (index or {}).get("datasets", {}).items()]
+    # each dataset's fields as (name, about) pairs: a dataset may have a field named "items" (a survey's), which a
+    # template's `fields.items` would read as that field
+    datasets = [
+        (name, info, list(dictionary.get(name, {}).items())) for name, info in (index or {}).get("datasets", {}).items()
+    ]
     generated_at = datetime.fromisoformat(index["generated_at"]) if index else None
     return render(request, "open_data.html", {"index": index, "datasets": datasets, "generated_at": generated_at})
 

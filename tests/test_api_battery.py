@@ -14,7 +14,7 @@ from rest_framework.relations import ManyRelatedField
 
 from partnerships.api.serializers import PartnerWithContactsSerializer, WebhookEndpointWithSecretSerializer
 from partnerships.models import ScopeArea
-from pillars.models import Pillar
+from pillars.models import Pillar, SubDimension
 from tests.api_routes import allows, assert_relations_are_briefs, model_of, writable_routes
 from tests.evaluations.factories import EvaluationFactory, EvaluationSchemeFactory
 from tests.snapshots import snapshot
@@ -22,11 +22,15 @@ from tests.test_permission_matrix import (
     DISK,
     EVAL,
     HOOK_URL,
+    INSTRUMENT,
     KEY_A,
     OPD,
     SCHEME,
+    SURVEY,
     World,
+    activity_data,
     budget_data,
+    clarification_data,
     commitment_data,
     follow_up_data,
     indicator_data,
@@ -160,6 +164,37 @@ BATTERY = {
         lambda w: {"evaluation": w.evaluation.pk, "visited_on": "2023-10-01", "site": "Pantai Air Manis"},
         lambda w: w.field_visit,
         lambda w: {"site": "Diubah", "agency": w.agency_a.pk},
+        delete_actor=DISK,
+    ),
+    # evidence (issue 14): OPD editors plan and report their agency's activities; Diskominfo keeps the output
+    # register, the survey and its entered responses; assessors ask for clarification
+    f"{P}activity": Entry(OPD, activity_data("a"), lambda w: w.activity("a"), {"progress": 60}),
+    f"{EV}legalinstrument": Entry(DISK, lambda w: INSTRUMENT, lambda w: w.legal_instrument, {"title_id": "Diubah"}),
+    f"{EV}survey": Entry(DISK, lambda w: SURVEY, lambda w: w.survey_target.survey, {"title_id": "Diubah"}),
+    f"{EV}surveytarget": Entry(
+        DISK,
+        lambda w: {
+            "survey": w.survey_target.survey.pk,
+            "sub_dimension": SubDimension.objects.filter(pillar=w.service("a").pillar)
+            .exclude(pk=w.survey_target.sub_dimension_id)
+            .first()
+            .pk,
+            "service": w.service("a").pk,
+        },
+        lambda w: w.survey_target,
+        lambda w: {"owner_agency": w.agency_a.pk},
+    ),
+    f"{EV}surveyresponse": Entry(
+        DISK,
+        lambda w: {"target": w.survey_target.pk, "answered_on": "2023-06-01", "answers": {"q1": 4}},
+        lambda w: w.survey_response,
+        {"answered_on": "2023-06-02"},
+    ),
+    f"{EV}clarificationrequest": Entry(
+        EVAL,
+        lambda w: {**clarification_data("a")(w), "pillar": Pillar.objects.get(slug="governance").pk},
+        lambda w: w.clarification("a"),
+        {"question": "Mohon bukti yang lain"},
         delete_actor=DISK,
     ),
 }

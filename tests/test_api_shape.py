@@ -16,13 +16,22 @@ from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.fields import FileField
 
+from evaluations.models import EvaluationPack
 from evaluations.services import evaluation_set_scores
 from partnerships.webhooks import webhook_emit
 from pillars.models import Pillar
 from smartcity.api.shape import api_shape, listing, relation_fields
 from tests.api import count_queries
 from tests.api_routes import allows, brief_fields, list_routes, model_of, writable_routes
-from tests.evaluations.factories import EvaluationFactory, EvaluationSchemeFactory, FieldVisitFactory, FindingFactory
+from tests.evaluations.factories import (
+    EvaluationFactory,
+    EvaluationSchemeFactory,
+    FieldVisitFactory,
+    FindingFactory,
+    LegalInstrumentFactory,
+    SurveyResponseFactory,
+    SurveyTargetFactory,
+)
 from tests.partnerships.factories import ProgressReportFactory, make_key
 from tests.pillars.factories import MasterplanFactory
 from tests.test_api_battery import ADMINISTRATOR, BATTERY, client_as
@@ -95,6 +104,7 @@ def world(db):
         world.follow_up(side)
         ProgressReportFactory(commitment=world.commitment(side))
     world.masterplan, world.field_visit, world.webhook_delivery  # noqa: B018 - made on first use (and its endpoint)
+    world.activity("a"), world.clarification("a"), world.legal_instrument, world.survey_response, world.pack
     # scores, so a round trip writes nested rows' relations back as the brief objects it read
     governance = Pillar.objects.get(slug="governance")
     scores = [{"dimension": code, "score": Decimal("3")} for code in ("output", "impact")]
@@ -164,6 +174,11 @@ def more_rows(world):
     make_key(world.partner("a"))
     partners = [world.partner("a").pk, world.webhook_endpoint("b").partner_id]  # a second endpoint, to partner B
     webhook_emit(event_type="mou.signed", data={"id": 2}, partner_ids=partners)  # a delivery to each
+    # evidence (issue 14)
+    world.activity("b"), world.clarification("b")
+    LegalInstrumentFactory().pillars.set(Pillar.objects.all()[:2])
+    SurveyResponseFactory(target=SurveyTargetFactory(program=world.program("b")))
+    EvaluationPack.objects.create(evaluation=world.evaluation, format="pdf", requested_by=world.superuser)
 
 
 @pytest.mark.parametrize("name", LISTS)

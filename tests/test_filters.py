@@ -9,16 +9,17 @@ import datetime
 
 import django_filters
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
 from rest_framework.test import APIClient
 
 from evaluations import filters as evaluation_filters
-from evaluations.models import Evaluation, EvaluationScheme, Finding, PillarScore
+from evaluations.models import Evaluation, EvaluationPack, EvaluationScheme, Finding, PillarScore
 from partnerships import filters as partnership_filters
 from partnerships.models import Commitment, MoU, Partner, ScopeArea
 from pillars import filters as pillar_filters
-from pillars.models import Indicator, Milestone, Pillar, Program
+from pillars.models import Indicator, Milestone, Pillar, Program, SubDimension
 from smartcity.filters import (
     FilterSet,
     IdsFilter,
@@ -30,11 +31,16 @@ from smartcity.filters import (
     relation_filter_name,
 )
 from tests.evaluations.factories import (
+    ClarificationRequestFactory,
     EvaluationFactory,
     EvaluationSchemeFactory,
     FieldVisitFactory,
     FindingFactory,
     FollowUpActionFactory,
+    LegalInstrumentFactory,
+    SurveyFactory,
+    SurveyResponseFactory,
+    SurveyTargetFactory,
 )
 from tests.factories import UserFactory
 from tests.partnerships.factories import (
@@ -47,6 +53,7 @@ from tests.partnerships.factories import (
     WebhookEndpointFactory,
 )
 from tests.pillars.factories import (
+    ActivityFactory,
     AgencyFactory,
     BudgetLineFactory,
     DigitalServiceFactory,
@@ -405,6 +412,63 @@ def webhook_deliveries():
     return hit, miss, params
 
 
+# --- Evidence of the five dimensions (issue 14) ---
+def activities():
+    hit = ActivityFactory(program=ProgramFactory(pillar=pillar("living")), title_id="Pasang sensor banjir", year=2021)
+    miss = ActivityFactory(program=ProgramFactory(pillar=pillar("governance")), title_id="Pelatihan", year=2022)
+    return hit, miss, {"q": "sensor", "year": 2021}
+
+
+def legal_instruments():
+    hit = LegalInstrumentFactory(title_id="Dewan Kota Cerdas", year=2021)
+    hit.pillars.set([pillar("living")])
+    miss = LegalInstrumentFactory(title_id="Peraturan lain", year=2022)
+    miss.pillars.set([pillar("governance")])
+    return hit, miss, {"q": "dewan", "year": 2021}
+
+
+def surveys():
+    hit, miss = SurveyFactory(title_id="Survei kepuasan", year=2021), SurveyFactory(title_id="Survei lain", year=2022)
+    return hit, miss, {"q": "kepuasan", "year": 2021}
+
+
+def survey_targets():
+    hit = SurveyTargetFactory(
+        survey=SurveyFactory(year=2021),
+        sub_dimension=SubDimension.objects.filter(pillar__slug="living").first(),
+        service=DigitalServiceFactory(),
+        owner_agency=AgencyFactory(),
+    )
+    miss = SurveyTargetFactory(survey=SurveyFactory(year=2022))
+    return hit, miss, {"year": 2021}
+
+
+def clarifications():
+    evaluation = result(2021)
+    hit = ClarificationRequestFactory(
+        evaluation=evaluation,
+        pillar=pillar("living"),
+        dimension=evaluation.scheme.dimensions.first(),
+        program=ProgramFactory(),
+        question="Mohon dokumen sensor",
+    )
+    return hit, ClarificationRequestFactory(evaluation=result(2022), question="Mohon foto"), {"q": "sensor"}
+
+
+def packs():
+    user = get_user_model().objects.create_user("pemohon")
+    hit = EvaluationPack.objects.create(evaluation=result(2021), format="xlsx", requested_by=user)
+    return hit, EvaluationPack.objects.create(evaluation=result(2022), format="pdf", requested_by=user), {}
+
+
+# Lists never shown to anonymous callers (401): read as a superuser, who also sees drafts (no hidden-row case).
+PRIVATE = {
+    evaluation_filters.SurveyResponseFilterSet,
+    evaluation_filters.ClarificationRequestFilterSet,
+    evaluation_filters.EvaluationPackFilterSet,
+}
+
+
 # Each FilterSet: a row every filter should keep (hit), one it should leave out (miss), and the values of the filters
 # that are not relations (`q`, `year`, relations read by a method). Relations are read off the two rows themselves.
 CASES = {
@@ -451,6 +515,17 @@ CASES = {
     evaluation_filters.FieldVisitFilterSet: field_visits,
     partnership_filters.WebhookEndpointFilterSet: webhook_endpoints,
     partnership_filters.WebhookDeliveryFilterSet: webhook_deliveries,
+    pillar_filters.ActivityFilterSet: activities,
+    evaluation_filters.LegalInstrumentFilterSet: legal_instruments,
+    evaluation_filters.SurveyFilterSet: surveys,
+    evaluation_filters.SurveyTargetFilterSet: survey_targets,
+    evaluation_filters.SurveyResponseFilterSet: lambda: (
+        SurveyResponseFactory(target=SurveyTargetFactory()),
+        SurveyResponseFactory(target=SurveyTargetFactory()),
+        {},
+    ),
+    evaluation_filters.ClarificationRequestFilterSet: clarifications,
+    evaluation_filters.EvaluationPackFilterSet: packs,
 }
 
 # Lists that are not public, read as a member of staff who may view every row of them. (A partner's key sees only
@@ -469,6 +544,9 @@ def client_for(filterset) -> APIClient:
         user = UserFactory(is_staff=True)
         user.user_permissions.add(*Permission.objects.filter(codename__in=READERS[filterset]))
         client.force_authenticate(user)
+    elif filterset in PRIVATE:
+        user = get_user_model().objects.filter(is_superuser=True).first()
+        client.force_authenticate(user or get_user_model().objects.create_superuser("filters-admin"))
     return client
 
 
@@ -514,7 +592,9 @@ def test_every_filterset_has_a_filter_test():
 @pytest.mark.parametrize("filterset", list(CASES), ids=lambda cls: cls.__name__)
 def test_each_filter_narrows_the_list(filterset):
     client, url = client_for(filterset), list_url(filterset)
+    url = list_url(filterset)
     hit, miss, params = CASES[filterset]()
+    client = client_for(filterset)
     assert {hit.pk, miss.pk} <= listed(client, url)
     assert ("q" in params) == ("q" in filterset.base_filters) and ("year" in params) == (
         "year" in filterset.base_filters
@@ -533,7 +613,7 @@ def test_each_filter_narrows_the_list(filterset):
 
 
 def hidden_cases():
-    for filterset in CASES:
+    for filterset in [each for each in CASES if each not in PRIVATE]:
         for name, declared in relation_filters(filterset).items():
             if declared.queryset.model in HIDDEN:
                 yield pytest.param(filterset, name, id=f"{filterset.__name__}-{name}")

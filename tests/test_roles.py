@@ -44,6 +44,33 @@ WEBHOOKS = expand("partnerships", {"webhookendpoint": ALL, "webhookdelivery": RE
     "partnerships.replay_webhookdelivery"
 }
 
+# Issue 14, the evaluation's evidence: Diskominfo keeps the output register and the survey; assessors ask for
+# clarifications and close them; OPD editors plan and report their own activities and answer their own requests;
+# only the Administrator submits a stage past blocking gaps (a kept readiness override).
+EVIDENCE = ["legalinstrument", "bodymember", "survey", "surveyitem", "surveytarget", "surveyresponse", "surveyanswer"]
+ANSWER = "evaluations.answer_clarificationrequest"
+PACKS = {"evaluations.add_evaluationpack", "evaluations.view_evaluationpack"}
+EVIDENCE_READ = expand("evaluations", dict.fromkeys(EVIDENCE, READ))
+STAFF_EVIDENCE = (
+    expand("evaluations", dict.fromkeys([*EVIDENCE, "clarificationrequest", "clarificationanswer"], ALL))
+    | {ANSWER, "evaluations.view_readinessoverride"}
+    | PACKS
+    | expand("pillars", {"activity": ALL})
+)
+EVIDENCE_BY_ROLE = {
+    ADMINISTRATOR: STAFF_EVIDENCE | {"evaluations.add_readinessoverride"},
+    DISKOMINFO_EDITOR: STAFF_EVIDENCE,
+    EVALUATOR: EVIDENCE_READ
+    | expand("evaluations", {"clarificationrequest": WRITE})
+    | {"evaluations.view_clarificationanswer", "evaluations.view_readinessoverride", "pillars.view_activity"}
+    | PACKS,
+    OPD_EDITOR: EVIDENCE_READ
+    | {ANSWER, "evaluations.view_clarificationrequest"}
+    | expand("evaluations", {"clarificationanswer": "add view"})
+    | expand("pillars", {"activity": ALL}),
+    VIEWER: EVIDENCE_READ | {"pillars.view_activity"},
+}
+
 EXPECTED = {
     ADMINISTRATOR: expand("auth", {"user": ALL, "group": ALL, "permission": READ})
     | expand("axes", {"accessattempt": "delete view"})
@@ -88,6 +115,9 @@ EXPECTED = {
     | {"evaluations.change_followupaction"},
     VIEWER: PILLARS_READ | PARTNERSHIPS_READ | EVALUATIONS_READ | {"evaluations.view_reportexport"},
 }
+
+
+EXPECTED = {role: perms | EVIDENCE_BY_ROLE[role] for role, perms in EXPECTED.items()}
 
 
 def group_perms(name: str) -> set[str]:

@@ -1,20 +1,30 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from evaluations.choices import ExportFormat
 from evaluations.models import (
+    BodyMember,
+    ClarificationAnswer,
+    ClarificationRequest,
     DimensionScore,
     Evaluation,
+    EvaluationPack,
     EvaluationScheme,
     FieldVisit,
     FieldVisitAttachment,
     Finding,
     FollowUpAction,
+    LegalInstrument,
     PillarScore,
     SchemeBand,
     SchemeDimension,
+    Survey,
+    SurveyItem,
+    SurveyResponse,
+    SurveyTarget,
 )
 from evaluations.models.fields import SCORE
-from pillars.models import Agency, Pillar
+from pillars.models import Agency, DigitalService, Pillar, Program, SubDimension
 from smartcity.api.relations import BriefRelatedField
 
 PUBLICATION = ["publication", "publish_from"]
@@ -235,3 +245,206 @@ class FieldVisitSerializer(serializers.ModelSerializer):
             *PUBLICATION,
             "updated_at",
         ]
+
+
+# --- Evidence of the five dimensions (issue 14) ---------------------------------------------------------------------
+class BodyMemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BodyMember
+        fields = ["name", "role", "position"]
+
+
+class LegalInstrumentBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LegalInstrument
+        fields = ["id", "year", "kind", "number", "title_id", "title_en"]
+
+
+class LegalInstrumentSerializer(serializers.ModelSerializer):
+    """A regulation or decree of the output register; a decree forming a body lists its members (replaced as a
+    whole when given)."""
+
+    pillars = BriefRelatedField(queryset=Pillar.objects.all(), many=True, required=False)
+    members = BodyMemberSerializer(many=True, required=False)
+
+    class Meta:
+        model = LegalInstrument
+        fields = [
+            "id",
+            "year",
+            "kind",
+            "number",
+            "issued_on",
+            "title_id",
+            "title_en",
+            "forms_body",
+            "signed_file",
+            "pillars",
+            "members",
+            *PUBLICATION,
+            "updated_at",
+        ]
+
+
+class SurveyItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SurveyItem
+        fields = ["code", "order", "text_id", "text_en"]
+        read_only_fields = ["order"]
+
+
+class SurveyBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Survey
+        fields = ["id", "slug", "year", "title_id", "title_en"]
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    """A year's citizen survey with its Likert items (replaced as a whole when given, matched by code)."""
+
+    items = SurveyItemSerializer(many=True, required=False)
+
+    class Meta:
+        model = Survey
+        fields = [
+            "id",
+            "slug",
+            "year",
+            "title_id",
+            "title_en",
+            "scale_min",
+            "scale_max",
+            "run_by",
+            "open_online",
+            "items",
+            *PUBLICATION,
+            "updated_at",
+        ]
+
+
+class SurveyTargetBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SurveyTarget
+        fields = ["id", "survey", "sub_dimension"]
+
+
+class SurveyTargetSerializer(serializers.ModelSerializer):
+    survey = BriefRelatedField(queryset=Survey.objects.all())
+    sub_dimension = BriefRelatedField(queryset=SubDimension.objects.all())
+    program = BriefRelatedField(queryset=Program.objects.all(), allow_null=True, required=False)
+    service = BriefRelatedField(queryset=DigitalService.objects.all(), allow_null=True, required=False)
+    owner_agency = BriefRelatedField(queryset=Agency.objects.all(), allow_null=True, required=False)
+    response_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = SurveyTarget
+        fields = ["id", "survey", "sub_dimension", "program", "service", "owner_agency", "response_count", "updated_at"]
+
+
+class AnswersField(serializers.DictField):
+    """{item code: value on the scale}; read from the prefetched answers."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.JSONField(), **kwargs)
+
+    def to_representation(self, value):
+        return {answer.item.code: answer.value for answer in value.all()}
+
+
+class SurveyResponseBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SurveyResponse
+        fields = ["id", "target", "answered_on"]
+
+
+class SurveyResponseSerializer(serializers.ModelSerializer):
+    """One respondent's answers ({item code: value}); the writer checks them on the survey's scale."""
+
+    target = BriefRelatedField(queryset=SurveyTarget.objects.all())
+    answers = AnswersField(help_text=_("{item code: answer on the survey's scale}"))
+
+    class Meta:
+        model = SurveyResponse
+        fields = ["id", "target", "respondent", "answered_on", "source", "answers", "updated_at"]
+
+
+class SurveyImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("CSV or XLSX: columns respondent, answered_on and one per item code."))
+    dry_run = serializers.BooleanField(default=False)
+
+
+class ClarificationAnswerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClarificationAnswer
+        fields = ["id", "text", "file", "created_at"]
+
+
+class ClarificationRequestBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClarificationRequest
+        fields = ["id", "evaluation", "status", "due_on"]
+
+
+class ClarificationRequestSerializer(serializers.ModelSerializer):
+    """An assessor's request on a pillar, dimension or program; the status moves by `answer` and `close`."""
+
+    evaluation = BriefRelatedField(queryset=Evaluation.objects.all())
+    pillar = BriefRelatedField(queryset=Pillar.objects.all(), allow_null=True, required=False)
+    dimension = BriefRelatedField(queryset=SchemeDimension.objects.all(), allow_null=True, required=False)
+    program = BriefRelatedField(queryset=Program.objects.all(), allow_null=True, required=False)
+    owner_agency = BriefRelatedField(queryset=Agency.objects.all())
+    answers = ClarificationAnswerSerializer(many=True, read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ClarificationRequest
+        fields = [
+            "id",
+            "evaluation",
+            "pillar",
+            "dimension",
+            "program",
+            "owner_agency",
+            "question",
+            "due_on",
+            "status",
+            "closed_on",
+            "is_overdue",
+            "answers",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "closed_on"]
+
+
+class EvaluationPackBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvaluationPack
+        fields = ["id", "evaluation", "format", "status"]
+
+
+class EvaluationPackSerializer(serializers.ModelSerializer):
+    evaluation = BriefRelatedField(queryset=Evaluation.objects.all())
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvaluationPack
+        fields = ["id", "evaluation", "format", "status", "progress", "error", "download", "created_at", "updated_at"]
+        read_only_fields = ["status", "progress", "error"]
+
+    def get_download(self, pack) -> str | None:
+        from django.urls import reverse
+
+        return reverse("evaluations:evaluationpack-download", args=[pack.pk]) if pack.file else None
+
+
+class EvaluationSubmitSerializer(serializers.Serializer):
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("An administrator's reason for submitting although readiness shows blocking gaps (kept)."),
+    )
+
+
+class PackRequestSerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=ExportFormat.choices)

@@ -11,4 +11,11 @@ router.register("findings", views.FindingViewSet, basename="finding")
 router.register("follow-ups", views.FollowUpActionViewSet, basename="followup")
 router.register("field-visits", views.FieldVisitViewSet, basename="fieldvisit")
 
+router.register("legal-instruments", views.LegalInstrumentViewSet, basename="legalinstrument")
+router.register("surveys", views.SurveyViewSet, basename="survey")
+router.register("survey-targets", views.SurveyTargetViewSet, basename="surveytarget")
+router.register("survey-responses", views.SurveyResponseViewSet, basename="surveyresponse")
+router.register("clarification-requests", views.ClarificationRequestViewSet, basename="clarificationrequest")
+router.register("evaluation-packs", views.EvaluationPackViewSet, basename="evaluationpack")
+
 urlpatterns = router.urls

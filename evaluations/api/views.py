@@ -4,23 +4,54 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from evaluations import services
+from evaluations.evidence import clarification_answer, clarification_close, survey_responses_import
 from evaluations.filters import (
+    ClarificationRequestFilterSet,
     EvaluationFilterSet,
+    EvaluationPackFilterSet,
     EvaluationSchemeFilterSet,
     FieldVisitFilterSet,
     FindingFilterSet,
     FollowUpActionFilterSet,
+    LegalInstrumentFilterSet,
+    SurveyFilterSet,
+    SurveyResponseFilterSet,
+    SurveyTargetFilterSet,
 )
-from evaluations.models import Evaluation, EvaluationScheme, FieldVisit, Finding, FollowUpAction
-from smartcity.api.permissions import HasPerm
+from evaluations.models import (
+    ClarificationRequest,
+    Evaluation,
+    EvaluationPack,
+    EvaluationScheme,
+    FieldVisit,
+    Finding,
+    FollowUpAction,
+    LegalInstrument,
+    Survey,
+    SurveyResponse,
+    SurveyTarget,
+)
+from evaluations.readiness import dimension_readiness
+from evaluations.surveys import survey_results, survey_results_json
+from smartcity.api.permissions import HasPerm, ModelPermissions
 from smartcity.api.views import RecordViewSet
 
 from .serializers import (
+    ClarificationAnswerSerializer,
+    ClarificationRequestSerializer,
+    EvaluationPackSerializer,
     EvaluationSchemeSerializer,
     EvaluationSerializer,
+    EvaluationSubmitSerializer,
     FieldVisitSerializer,
     FindingSerializer,
     FollowUpActionSerializer,
+    LegalInstrumentSerializer,
+    PackRequestSerializer,
+    SurveyImportSerializer,
+    SurveyResponseSerializer,
+    SurveySerializer,
+    SurveyTargetSerializer,
 )
 
 
@@ -42,11 +73,47 @@ class EvaluationViewSet(RecordViewSet):
     filterset_class = EvaluationFilterSet
     ordering_fields = ["year", "stage", "letter_date"]
 
-    @extend_schema(request=None, description=_("Hand a draft evaluation in: it becomes submitted."))
+    @extend_schema(
+        request=EvaluationSubmitSerializer,
+        description=_(
+            "Hand a draft evaluation in: it becomes submitted. Refused (400) while readiness shows a blocking gap, "
+            "unless an administrator gives `override_reason`, which is kept."
+        ),
+    )
     @action(detail=True, methods=["post"], permission_classes=[HasPerm("evaluations.submit_evaluation")])
     def submit(self, request, pk=None):
-        evaluation = services.evaluation_submit(evaluation=self.get_object(), actor=request.user)
+        params = EvaluationSubmitSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        evaluation = services.evaluation_submit(
+            evaluation=self.get_object(), actor=request.user, **params.validated_data
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=evaluation.pk)).data)
+
+    @extend_schema(description=_("What the year's evaluation still lacks, per dimension and pillar."))
+    @action(detail=True, methods=["get"], permission_classes=[HasPerm("evaluations.view_readiness")])
+    def readiness(self, request, pk=None):
+        dimensions = dimension_readiness(evaluation=self.get_object())
+        return Response(
+            [
+                {"dimension": d.code, "name": d.name, "blocking": d.blocking, "gaps": [g.as_dict() for g in d.gaps]}
+                for d in dimensions
+            ]
+        )
+
+    @extend_schema(
+        request=PackRequestSerializer,
+        responses={202: EvaluationPackSerializer},
+        description=_("Ask for the evaluation's evidence pack (XLSX or PDF), made in the background."),
+    )
+    @action(detail=True, methods=["post"], permission_classes=[HasPerm("evaluations.add_evaluationpack")])
+    def pack(self, request, pk=None):
+        params = PackRequestSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        pack = services.evaluation_pack_request(
+            actor=request.user, evaluation=self.get_object(), fmt=params.validated_data["format"]
+        )
+        pack.refresh_from_db()
+        return Response(EvaluationPackSerializer(pack, context=self.get_serializer_context()).data, status=202)
 
     @extend_schema(request=None, description=_("Declare a submitted evaluation final."))
     @action(detail=True, methods=["post"], permission_classes=[HasPerm("evaluations.finalise_evaluation")])
@@ -80,3 +147,112 @@ class FieldVisitViewSet(RecordViewSet):
     serializer_class = FieldVisitSerializer
     filterset_class = FieldVisitFilterSet
     ordering_fields = ["visited_on"]
+
+
+# --- Evidence of the five dimensions (issue 14) ---------------------------------------------------------------------
+class LegalInstrumentViewSet(RecordViewSet):
+    """The output register: the year's regulations and decrees, the pillars they serve, a decree's members."""
+
+    queryset = LegalInstrument.objects.all()
+    serializer_class = LegalInstrumentSerializer
+    filterset_class = LegalInstrumentFilterSet
+    ordering_fields = ["year", "issued_on", "number"]
+
+
+class SurveyViewSet(RecordViewSet):
+    """The year's citizen survey and its bilingual Likert items; `results` gives only aggregates."""
+
+    queryset = Survey.objects.all()
+    serializer_class = SurveySerializer
+    filterset_class = SurveyFilterSet
+    ordering_fields = ["year"]
+
+    @extend_schema(description=_("Count, mean and distribution per item, sub-dimension and pillar."))
+    @action(detail=True, methods=["get"])
+    def results(self, request, pk=None):
+        return Response(survey_results_json(survey_results(survey=self.get_object())))
+
+
+class SurveyTargetViewSet(RecordViewSet):
+    """For each sub-dimension, the program or service surveyed, with its response count (50 are needed)."""
+
+    queryset = SurveyTarget.objects.all()
+    serializer_class = SurveyTargetSerializer
+    filterset_class = SurveyTargetFilterSet
+    ordering_fields = ["sub_dimension__order"]
+
+    @extend_schema(
+        request={"multipart/form-data": SurveyImportSerializer},
+        responses={200: None},
+        description=_("Import responses from a CSV or XLSX file, all or nothing; `dry_run` only checks the file."),
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="import-responses",
+        permission_classes=[HasPerm("evaluations.add_surveyresponse")],
+    )
+    def import_responses(self, request, pk=None):
+        params = SurveyImportSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        upload = params.validated_data["file"]
+        rows = survey_responses_import(
+            target=self.get_object(),
+            name=upload.name,
+            content=upload.read(),
+            actor=request.user,
+            dry_run=params.validated_data["dry_run"],
+        )
+        target = self.get_queryset().get(pk=pk)
+        return Response({"rows": rows, "dry_run": params.validated_data["dry_run"], "responses": target.response_count})
+
+
+class SurveyResponseViewSet(RecordViewSet):
+    """Respondents' answers (staff only: citizens see aggregates)."""
+
+    permission_classes = [ModelPermissions]  # never public: anonymous callers get 401
+
+    queryset = SurveyResponse.objects.all()
+    serializer_class = SurveyResponseSerializer
+    filterset_class = SurveyResponseFilterSet
+    ordering_fields = ["answered_on"]
+
+
+class ClarificationRequestViewSet(RecordViewSet):
+    """Assessors' requests for clarification or evidence; OPD editors see and answer only their own agency's."""
+
+    permission_classes = [ModelPermissions]  # never public: anonymous callers get 401
+
+    queryset = ClarificationRequest.objects.all()
+    serializer_class = ClarificationRequestSerializer
+    filterset_class = ClarificationRequestFilterSet
+    ordering_fields = ["due_on", "status"]
+
+    @extend_schema(
+        request={"multipart/form-data": ClarificationAnswerSerializer},
+        description=_("The owning agency answers, with a file of evidence."),
+    )
+    @action(detail=True, methods=["post"], permission_classes=[HasPerm("evaluations.answer_clarificationrequest")])
+    def answer(self, request, pk=None):
+        params = ClarificationAnswerSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        clarification_answer(request=self.get_object(), actor=request.user, **params.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(request=None, description=_("The assessor closes the request."))
+    @action(detail=True, methods=["post"], permission_classes=[HasPerm("evaluations.change_clarificationrequest")])
+    def close(self, request, pk=None):
+        clarification_close(request=self.get_object(), actor=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
+
+
+class EvaluationPackViewSet(RecordViewSet):
+    """Evidence packs asked for (by `POST /evaluations/{id}/pack/`), with their progress and download link."""
+
+    permission_classes = [ModelPermissions]  # never public: anonymous callers get 401
+
+    queryset = EvaluationPack.objects.all()
+    serializer_class = EvaluationPackSerializer
+    filterset_class = EvaluationPackFilterSet
+    ordering_fields = ["created_at"]
+    http_method_names = ["get", "head", "options"]

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from pillars.achievement import achievement_percent
 from pillars.models import (
+    Activity,
     Agency,
     BudgetLine,
     DigitalService,
@@ -166,6 +167,38 @@ class ProgramSerializer(serializers.ModelSerializer):
         ]
 
 
+class ActivityBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Activity
+        fields = ["id", "year", "title_id", "title_en"]
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    """An activity of a program's action plan; its progress rolls up into the program's by weight."""
+
+    program = BriefRelatedField(queryset=Program.objects.all())
+    owner_agency = BriefRelatedField(queryset=Agency.objects.all())
+    pillar = BriefRelatedField(source="program.pillar", read_only=True, model=Pillar)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "program",
+            "pillar",
+            "year",
+            "owner_agency",
+            "title_id",
+            "title_en",
+            "weight",
+            "target",
+            "progress",
+            "evidence",
+            "note",
+            "updated_at",
+        ]
+
+
 class MilestoneSerializer(serializers.ModelSerializer):
     program = BriefRelatedField(queryset=Program.objects.all())
 
@@ -179,7 +212,17 @@ class BudgetLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BudgetLine
-        fields = ["id", "program", "year", "source", "planned_amount", "realised_amount", "note", "updated_at"]
+        fields = [
+            "id",
+            "program",
+            "year",
+            "source",
+            "planned_amount",
+            "realised_amount",
+            "smart_city",
+            "note",
+            "updated_at",
+        ]
 
 
 class IndicatorSerializer(serializers.ModelSerializer):

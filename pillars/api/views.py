@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from pillars import filters
 from pillars.geojson import feature_collection, map_view, map_view_parameters
 from pillars.models import (
+    Activity,
     Agency,
     BudgetLine,
     DigitalService,
@@ -69,6 +70,16 @@ class ProgramViewSet(RecordViewSet):
     filterset_class = filters.ProgramFilterSet
     ordering_fields = ["title_id", "title_en", "progress", "first_year", "last_year", "updated_at"]
     lookup_field = "slug"
+
+
+class ActivityViewSet(RecordViewSet):
+    """The masterplan's action plan: yearly activities of each program, planned and reported by their own agency;
+    each write rolls the program's progress up again by weight."""
+
+    queryset = Activity.objects.all()
+    serializer_class = serializers.ActivitySerializer
+    filterset_class = filters.ActivityFilterSet
+    ordering_fields = ["year", "progress", "weight", "updated_at"]
 
 
 class MilestoneViewSet(RecordViewSet):

@@ -1,3 +1,4 @@
+from .activity import Activity
 from .asset import InfrastructureAsset
 from .boundary import Boundary
 from .figures import PortfolioChange, PortfolioFigures
@@ -7,6 +8,7 @@ from .reference import Agency, Pillar, SubDimension
 from .service import DigitalService
 
 __all__ = [
+    "Activity",
     "Agency",
     "Boundary",
     "BudgetLine",

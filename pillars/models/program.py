@@ -197,6 +197,11 @@ class BudgetLine(TimeStampedModel):
     planned_amount = models.PositiveBigIntegerField(verbose_name=_("planned (Rp)"), default=0)
     realised_amount = models.PositiveBigIntegerField(verbose_name=_("realised (Rp)"), default=0)
     note = models.CharField(verbose_name=_("note"), max_length=200, blank=True)
+    smart_city = models.BooleanField(
+        verbose_name=_("smart-city budget"),
+        default=False,
+        help_text=_("Counted in the year's smart-city budget (the evaluation's Output dimension)."),
+    )
 
     search_fields = ("program__title_id", "note")  # the API's `q` and the admin's search box
     objects = BudgetLineQuerySet.as_manager()

@@ -29,6 +29,8 @@ PAGES = {
     "partners": "/partnerships/partners/",
     "evaluation list": "/evaluations/",
     "evaluation detail": ("/evaluations/", r'href="(/evaluations/\d{4}-[a-z0-9-]+/)"'),
+    "regulations and decrees": "/evaluations/regulations/",
+    "survey form": ("/evaluations/", r'href="(/evaluations/surveys/[\w-]+/\d+/answer/)"'),
     "open data": "/open-data/",
 }
 LANGUAGES = {"id": "", "en": "/en"}  # Indonesian, the default, has no prefix

@@ -4,16 +4,25 @@ from decimal import Decimal
 import factory
 
 from evaluations.models import (
+    BodyMember,
+    ClarificationRequest,
     Evaluation,
     EvaluationScheme,
     FieldVisit,
     Finding,
     FollowUpAction,
+    LegalInstrument,
     SchemeBand,
     SchemeDimension,
+    Survey,
+    SurveyAnswer,
+    SurveyItem,
+    SurveyResponse,
+    SurveyTarget,
 )
 from evaluations.services import evaluation_slug
-from tests.pillars.factories import AgencyFactory
+from pillars.models import Pillar, SubDimension
+from tests.pillars.factories import AgencyFactory, ProgramFactory
 
 # The usual five dimensions with example weights (they vary by year: each scheme stores its own).
 WEIGHTS = {"baseline": 10, "output": 20, "outcome": 30, "impact": 30, "quick-win": 10}
@@ -97,3 +106,78 @@ class FieldVisitFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = FieldVisit
+
+
+# --- Evidence of the five dimensions (issue 14) ---------------------------------------------------------------------
+class LegalInstrumentFactory(factory.django.DjangoModelFactory):
+    year = 2023
+    kind = "regulation"
+    number = factory.Sequence(lambda n: f"Perwako No. {n} Tahun 2023")
+    issued_on = datetime.date(2023, 3, 1)
+    title_id = factory.Sequence(lambda n: f"Peraturan uji {n}")
+    publication = "published"
+
+    class Meta:
+        model = LegalInstrument
+
+
+class BodyMemberFactory(factory.django.DjangoModelFactory):
+    instrument = factory.SubFactory(LegalInstrumentFactory, kind="decree", forms_body="council")
+    name = factory.Sequence(lambda n: f"Anggota {n}")
+    role = "Anggota"
+
+    class Meta:
+        model = BodyMember
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    """A published 1–5 survey with three items, q1 to q3."""
+
+    year = 2023
+    slug = factory.Sequence(lambda n: f"survei-{n}")
+    title_id = factory.Sequence(lambda n: f"Survei uji {n}")
+    publication = "published"
+
+    class Meta:
+        model = Survey
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def items(self, create, extracted, **kwargs):
+        codes = extracted if extracted is not None else ["q1", "q2", "q3"]
+        for order, code in enumerate(codes, start=1):
+            SurveyItem.objects.create(survey=self, code=code, order=order, text_id=f"Pernyataan {code}")
+
+
+class SurveyTargetFactory(factory.django.DjangoModelFactory):
+    survey = factory.SubFactory(SurveyFactory)
+    sub_dimension = factory.LazyFunction(lambda: SubDimension.objects.filter(pillar__slug="governance").first())
+    program = factory.SubFactory(ProgramFactory)
+
+    class Meta:
+        model = SurveyTarget
+
+
+class SurveyResponseFactory(factory.django.DjangoModelFactory):
+    target = factory.SubFactory(SurveyTargetFactory)
+    answered_on = datetime.date(2023, 6, 1)
+
+    class Meta:
+        model = SurveyResponse
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def answers(self, create, extracted, **kwargs):
+        for item in self.target.survey.items.all():
+            SurveyAnswer.objects.create(response=self, item=item, value=(extracted or {}).get(item.code, 4))
+
+
+class ClarificationRequestFactory(factory.django.DjangoModelFactory):
+    evaluation = factory.SubFactory(EvaluationFactory)
+    pillar = factory.LazyFunction(lambda: Pillar.objects.get(slug="governance"))
+    owner_agency = factory.SubFactory(AgencyFactory)
+    question = factory.Sequence(lambda n: f"Mohon bukti dukung {n}")
+    due_on = datetime.date(2099, 12, 31)
+
+    class Meta:
+        model = ClarificationRequest

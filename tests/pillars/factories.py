@@ -4,6 +4,7 @@ import decimal
 import factory
 
 from pillars.models import (
+    Activity,
     Agency,
     BudgetLine,
     DigitalService,
@@ -160,3 +161,15 @@ class InfrastructureAssetFactory(PublishedMixin):
 
     class Meta:
         model = InfrastructureAsset
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    program = factory.SubFactory(ProgramFactory)
+    year = 2024
+    owner_agency = factory.LazyAttribute(lambda activity: activity.program.lead_agency)
+    title_id = factory.Sequence(lambda n: f"Kegiatan {n}")
+    weight = 1
+    target = "10 titik"
+
+    class Meta:
+        model = Activity

@@ -14,6 +14,7 @@ RESOURCES = {
     "measurements": resources.MeasurementResource,
     "services": resources.DigitalServiceResource,
     "assets": resources.InfrastructureAssetResource,
+    "activities": resources.ActivityResource,
 }
 
 
