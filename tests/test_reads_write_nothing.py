@@ -43,7 +43,7 @@ DETAILS = {
     "/indicators/": r'href="(/indicators/[\w-]+/)"',
     "/partnerships/": r'href="(/partnerships/mou/[\w-]+/)"',
     "/partnerships/partners/": r'href="(/partnerships/partners/[\w-]+/)"',
-    "/evaluations/": r'href="(/evaluations/(?!exports/)[\w-]+/)"',
+    "/evaluations/": r'href="(/evaluations/\d{4}-[\w-]+/)"',  # an evaluation's slug starts with its year
 }
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE)\b|\bFOR (NO KEY )?UPDATE\b|\bFOR SHARE\b", re.I)
 

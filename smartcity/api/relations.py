@@ -13,6 +13,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 LARGEST_ID = 2**63 - 1  # PostgreSQL's bigint
 
@@ -42,6 +43,11 @@ class BriefRelatedField(serializers.RelatedField):
         "does_not_exist": _("There is no record with id {pk_value}."),
         "incorrect_type": _("Give the related record's id, a whole number."),
     }
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        list_kwargs = {key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS}
+        return BriefManyRelatedField(child_relation=cls(*args, **kwargs), **list_kwargs)
 
     def use_pk_only_optimization(self):
         return False
@@ -82,6 +88,18 @@ class BriefRelatedField(serializers.RelatedField):
 
 def _is_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()  # not "٣" or "³", which str.isdigit() also accepts
+
+
+class BriefManyRelatedField(serializers.ManyRelatedField):
+    """A to-many relation read straight from the prefetch cache when the list prefetched it: building a related
+    manager per row only to read the prefetched rows was a sixth of a cold list's time (bench/profile.py)."""
+
+    def get_attribute(self, instance):
+        if len(self.source_attrs) == 1:
+            prefetched = getattr(instance, "_prefetched_objects_cache", {}).get(self.source_attrs[0])
+            if prefetched is not None:
+                return prefetched
+        return super().get_attribute(instance)
 
 
 class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
