@@ -3,10 +3,21 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pillars.models import Agency, Pillar
+from smartcity.filters import FilterSet as BaseFilterSet
 from smartcity.filters import IdsFilter, SlugsFilter, YearFilter
 
 from .choices import EvaluationKind, EvaluationStage, EvaluationStatus, FindingKind, FollowUpStatus
-from .models import Evaluation, EvaluationScheme, FieldVisit, Finding, FollowUpAction
+from .models import (
+    Evaluation,
+    EvaluationScheme,
+    ExternalIndex,
+    ExternalIndexValue,
+    FieldVisit,
+    Finding,
+    FollowUpAction,
+    Framework,
+    SelfAssessment,
+)
 
 
 def pillar_filters(field_name: str):
@@ -113,3 +124,35 @@ class FieldVisitFilterSet(django_filters.FilterSet):
         if not value.strip():
             return queryset
         return queryset.filter(Q(site__icontains=value) | Q(notes_id__icontains=value) | Q(notes_en__icontains=value))
+
+
+# --- Assessment frameworks and external indices (the shared FilterSet base: q, <rel>_id and <rel>) ----------
+
+
+class FrameworkFilterSet(BaseFilterSet):
+    class Meta:
+        model = Framework
+        fields = ["id", "slug", "issuing_body"]
+        unfiltered = {"notes": "free text", "source": "free text"}
+
+
+class SelfAssessmentFilterSet(BaseFilterSet):
+    year = YearFilter(label=_("Year"))
+
+    class Meta:
+        model = SelfAssessment
+        fields = ["id"]
+
+
+class ExternalIndexFilterSet(BaseFilterSet):
+    class Meta:
+        model = ExternalIndex
+        fields = ["id", "slug", "publisher"]
+
+
+class ExternalIndexValueFilterSet(BaseFilterSet):
+    year = YearFilter(label=_("Year"))
+
+    class Meta:
+        model = ExternalIndexValue
+        fields = ["id"]

@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from smartcity.filters import SlugFilter, SlugsFilter, YearFilter
 
-from .choices import AssetKind, AssetStatus, Audience, FundingSource, Horizon, ServiceStatus, Stage
+from .choices import Approval, AssetKind, AssetStatus, Audience, FundingSource, Horizon, IsoTheme, ServiceStatus, Stage
 from .models import (
     Agency,
     BudgetLine,
     DigitalService,
+    District,
     Indicator,
     IndicatorTarget,
     InfrastructureAsset,
@@ -20,6 +21,7 @@ from .models import (
     Pillar,
     Program,
     SubDimension,
+    Village,
 )
 
 
@@ -35,6 +37,38 @@ def search(*fields):
         return queryset.filter(query)
 
     return method
+
+
+def area_filter(field: str, model, label):
+    """Rows in any of the given areas, by Kemendagri code (`?district=13.71.01`); an unknown code is a 400."""
+    return SlugsFilter(field_name=f"{field}__code", to_field_name="code", queryset=model.objects.all(), label=label)
+
+
+def district_filter(field="district"):
+    return area_filter(field, District, _("District (Kemendagri code)"))
+
+
+def village_filter(field="village"):
+    return area_filter(field, Village, _("Village (Kemendagri code)"))
+
+
+class DistrictFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    search = search("code", "name")
+
+    class Meta:
+        model = District
+        fields = ["id", "code"]
+
+
+class VillageFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    district = district_filter()
+    search = search("code", "name")
+
+    class Meta:
+        model = Village
+        fields = ["id", "code"]
 
 
 def pillar_filter(field="pillar__slug"):
@@ -92,6 +126,7 @@ class ProgramFilterSet(django_filters.FilterSet):
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("Stage"))
     horizon = django_filters.MultipleChoiceFilter(choices=Horizon.choices, label=_("Horizon"))
     year = YearFilter(method="running_in", label=_("Running in year"))
+    district = district_filter("districts")
 
     search = search("title_id", "title_en", "description_id", "description_en", "slug", "location")
 
@@ -134,7 +169,17 @@ class IndicatorFilterSet(django_filters.FilterSet):
     pillar = pillar_filter()
     city_wide = django_filters.BooleanFilter(field_name="pillar", lookup_expr="isnull", label=_("City-wide"))
     agency = agency_filter("owner_agency__slug")
+    approval = django_filters.MultipleChoiceFilter(choices=Approval.choices, label=_("Walidata approval"))
+    iso_theme = django_filters.MultipleChoiceFilter(choices=IsoTheme.choices, label=_("ISO 37120 theme"))
+    iso_number = django_filters.CharFilter(label=_("ISO 37120/37122 number"))
+    sdg_target = django_filters.CharFilter(method="by_sdg", label=_("SDG target (e.g. 11 or 11.6)"))
+    spbe_indicator = django_filters.NumberFilter(label=_("SPBE indicator"))
     search = search("name_id", "name_en", "slug", "data_source")
+
+    def by_sdg(self, queryset, name, value):
+        """A goal (11), a target (11.6) or an indicator (11.6.2): the code itself and everything under it."""
+        value = value.strip()
+        return queryset.filter(Q(sdg_target=value) | Q(sdg_target__startswith=f"{value}.")) if value else queryset
 
     class Meta:
         model = Indicator
@@ -183,6 +228,8 @@ class InfrastructureAssetFilterSet(django_filters.FilterSet):
     program = django_filters.CharFilter(field_name="program__slug", label=_("Program (slug)"))
     year = YearFilter(field_name="installed_on__year", label=_("Year installed"))
     operator = django_filters.CharFilter(field_name="operator__slug", label=_("Operator (partner slug)"))
+    district = district_filter()
+    village = village_filter()
     search = search("name", "kelurahan", "kecamatan", "operator__name")
 
     class Meta:

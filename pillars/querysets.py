@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Subquery
 
-from smartcity.models import PublicParentMixin, PublishableQuerySet
+from smartcity.models import PublicParentMixin, PublishableQuerySet, VisibleMixin
 from smartcity.scoping import AgencyScopedMixin
 
 
@@ -23,6 +23,16 @@ class AgencyQuerySet(models.QuerySet):
         return self
 
 
+class AreaQuerySet(VisibleMixin, models.QuerySet):
+    """Districts and villages are public reference data."""
+
+    def public(self):
+        return self
+
+    def with_related(self):
+        return self.select_related("district") if self.model._meta.model_name == "village" else self
+
+
 class MasterplanQuerySet(models.QuerySet):
     def with_related(self):
         return self
@@ -32,7 +42,7 @@ class ProgramQuerySet(AgencyScopedMixin, PublishableQuerySet):
     def with_related(self):
         """What the program serializer, list and page read, in a fixed number of queries."""
         return self.select_related("pillar", "lead_agency", "masterplan").prefetch_related(
-            "sub_dimensions", "supporting_agencies"
+            "sub_dimensions", "supporting_agencies", "districts"
         )
 
 
@@ -54,6 +64,13 @@ class BudgetLineQuerySet(PublicParentMixin, AgencyScopedMixin, models.QuerySet):
 
 class IndicatorQuerySet(AgencyScopedMixin, PublishableQuerySet):
     agency_field = "owner_agency"
+
+    def published(self, at=None):
+        """Published, due, and approved by the walidata: an indicator the walidata has not approved is on no
+        public surface (pages, API, downloads, open data, the catalogue), whatever its publication says."""
+        from pillars.choices import Approval
+
+        return super().published(at).filter(approval=Approval.APPROVED)
 
     def with_latest_measurement(self):
         """Annotate `latest_value` and `latest_measured_on`: the newest measurement, one subquery each."""
@@ -98,4 +115,4 @@ class DigitalServiceQuerySet(AgencyScopedMixin, PublishableQuerySet):
 
 class InfrastructureAssetQuerySet(PublishableQuerySet):
     def with_related(self):
-        return self.select_related("program", "operator")
+        return self.select_related("program", "operator", "district", "village")

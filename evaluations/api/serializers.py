@@ -220,3 +220,12 @@ class FieldVisitSerializer(serializers.ModelSerializer):
             *PUBLICATION,
             "updated_at",
         ]
+
+
+# The frameworks' serializers live in their own module; re-exported so `<Model>BriefSerializer` is found here.
+from .framework_serializers import (  # noqa: E402, F401
+    ExternalIndexBriefSerializer,
+    ExternalIndexValueBriefSerializer,
+    FrameworkBriefSerializer,
+    SelfAssessmentBriefSerializer,
+)

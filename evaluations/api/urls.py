@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import framework_views, views
 
 app_name = "evaluations-api"
 
@@ -10,5 +10,10 @@ router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 router.register("findings", views.FindingViewSet, basename="finding")
 router.register("follow-ups", views.FollowUpActionViewSet, basename="followup")
 router.register("field-visits", views.FieldVisitViewSet, basename="fieldvisit")
+
+router.register("frameworks", framework_views.FrameworkViewSet, basename="framework")
+router.register("self-assessments", framework_views.SelfAssessmentViewSet, basename="selfassessment")
+router.register("external-indices", framework_views.ExternalIndexViewSet, basename="externalindex")
+router.register("external-index-values", framework_views.ExternalIndexValueViewSet, basename="externalindexvalue")
 
 urlpatterns = router.urls

@@ -6,6 +6,7 @@ from pillars.models import (
     Agency,
     BudgetLine,
     DigitalService,
+    District,
     Indicator,
     IndicatorTarget,
     InfrastructureAsset,
@@ -15,13 +16,49 @@ from pillars.models import (
     Pillar,
     Program,
     SubDimension,
+    Village,
 )
+from smartcity.api.relations import BriefRelatedField
 
 PUBLICATION = ["publication", "publish_from"]
 
 
 def slug_field(queryset, many=False, **kwargs):
     return serializers.SlugRelatedField(slug_field="slug", queryset=queryset, many=many, **kwargs)
+
+
+class DistrictBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["id", "code", "name"]
+
+
+class VillageBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Village
+        fields = ["id", "code", "name"]
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["id", "code", "name", "note", "updated_at"]
+
+
+class VillageSerializer(serializers.ModelSerializer):
+    district = BriefRelatedField(queryset=District.objects.all())
+
+    class Meta:
+        model = Village
+        fields = ["id", "code", "name", "district", "note", "updated_at"]
+
+
+class AreaFileSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV with the columns code, name and optionally note (UTF-8).")
+
+
+class IndicatorSendBackSerializer(serializers.Serializer):
+    note = serializers.CharField(help_text="What the producing agency should change.")
 
 
 class SubDimensionBriefSerializer(serializers.ModelSerializer):
@@ -66,6 +103,7 @@ class ProgramSerializer(serializers.ModelSerializer):
     sub_dimensions = slug_field(SubDimension.objects.all(), many=True, required=False)
     lead_agency = slug_field(Agency.objects.all())
     supporting_agencies = slug_field(Agency.objects.all(), many=True, required=False)
+    districts = BriefRelatedField(queryset=District.objects.all(), many=True, required=False)
 
     class Meta:
         model = Program
@@ -88,6 +126,7 @@ class ProgramSerializer(serializers.ModelSerializer):
             "first_year",
             "last_year",
             "location",
+            "districts",
             "latitude",
             "longitude",
             *PUBLICATION,
@@ -117,6 +156,10 @@ class TargetBriefSerializer(serializers.ModelSerializer):
         fields = ["year", "value"]
 
 
+INDICATOR_METADATA = ["concept", "definition", "interpretation", "method", "measure", "breakdown", "is_composite",
+                      "estimation_level"]  # fmt: skip
+
+
 class IndicatorSerializer(serializers.ModelSerializer):
     pillar = slug_field(Pillar.objects.all(), allow_null=True, required=False)
     owner_agency = slug_field(Agency.objects.all())
@@ -143,6 +186,14 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "frequency",
             "data_source",
             "owner_agency",
+            *INDICATOR_METADATA,
+            "approval",
+            "approval_note",
+            "approved_at",
+            "iso_theme",
+            "iso_number",
+            "sdg_target",
+            "spbe_indicator",
             "targets",
             "latest_value",
             "latest_measured_on",
@@ -205,6 +256,8 @@ class DigitalServiceSerializer(serializers.ModelSerializer):
 class InfrastructureAssetSerializer(serializers.ModelSerializer):
     program = slug_field(Program.objects.all(), allow_null=True, required=False)
     operator = slug_field(Partner.objects.all(), allow_null=True, required=False)
+    district = BriefRelatedField(queryset=District.objects.all(), allow_null=True, required=False)
+    village = BriefRelatedField(queryset=Village.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = InfrastructureAsset
@@ -214,6 +267,8 @@ class InfrastructureAssetSerializer(serializers.ModelSerializer):
             "name",
             "kelurahan",
             "kecamatan",
+            "district",
+            "village",
             "latitude",
             "longitude",
             "status",

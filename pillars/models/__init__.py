@@ -1,3 +1,4 @@
+from .area import District, Village
 from .asset import InfrastructureAsset
 from .boundary import Boundary
 from .figures import PortfolioChange, PortfolioFigures
@@ -11,6 +12,7 @@ __all__ = [
     "Boundary",
     "BudgetLine",
     "DigitalService",
+    "District",
     "Indicator",
     "IndicatorTarget",
     "InfrastructureAsset",
@@ -22,4 +24,5 @@ __all__ = [
     "PortfolioFigures",
     "Program",
     "SubDimension",
+    "Village",
 ]
