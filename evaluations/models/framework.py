@@ -202,6 +202,7 @@ class SelfAssessment(PublishableModel, TimeStampedModel):
     summary_en = models.TextField(verbose_name=_("summary (English)"), blank=True)
 
     summary = Translated("summary")
+    band_label = Translated("band_label")  # band_label_id / _en: annotated by with_index()
     search_fields = ("framework__name_id", "framework__slug", "summary_id")
 
     objects = qs.SelfAssessmentQuerySet.as_manager()

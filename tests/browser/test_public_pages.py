@@ -30,6 +30,9 @@ PAGES = {
     "evaluation list": "/evaluations/",
     "evaluation detail": ("/evaluations/", r'href="(/evaluations/\d+/)"'),
     "open data": "/open-data/",
+    "frameworks and indices": "/evaluations/frameworks/",
+    "framework results": ("/evaluations/frameworks/", r'href="(/evaluations/frameworks/[\w-]+/)"'),
+    "external index": ("/evaluations/frameworks/", r'href="(/evaluations/indices/[\w-]+/)"'),
 }
 LANGUAGES = {"id": "", "en": "/en"}  # Indonesian, the default, has no prefix
 DOCS = "/api/v1/docs/"
