@@ -327,3 +327,5 @@ class FieldVisitAdmin(ServiceAdmin):
     list_select_related = ["evaluation", "pillar", "agency"]
     search_fields = ["site", "notes_id", "notes_en"]
     inlines = [FieldVisitAttachmentInline]
+
+from . import framework_admin  # noqa: E402, F401 - registers the frameworks' admin
