@@ -171,7 +171,7 @@ def _approval_step(*, indicator: Indicator, actor, perm: str, sources, data: dic
         if perm.endswith("submit_indicator"):
             scoping.require_agency(actor, before.owner_agency)
         if before.approval not in sources:
-            raise ValidationError({"approval": ValidationError(message, code=code)})
+            raise ValidationError(message, code=code)
         if data["approval"] != Approval.SENT_BACK:
             metadata_complete(after)
 

@@ -114,6 +114,14 @@ class IndicatorFactory(PublishedMixin):
     pillar = factory.LazyFunction(lambda: Pillar.objects.get(slug="governance"))
     unit = "%"
     owner_agency = factory.SubFactory(AgencyFactory)
+    # Approved by the walidata, with its MS-Ind metadata: a published indicator is public by default.
+    approval = "approved"
+    concept = "Konsep uji"
+    definition = "Definisi uji"
+    interpretation = "Makin tinggi makin baik"
+    method = "Jumlah dibagi total"
+    measure = "Persentase"
+    estimation_level = "Kota"
 
     class Meta:
         model = Indicator
