@@ -168,3 +168,12 @@ class InfrastructureAssetFactory(PublishedMixin):
 
     class Meta:
         model = InfrastructureAsset
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    code = factory.Sequence(lambda n: f"13.71.{n % 100:02d}")
+    name = factory.Sequence(lambda n: f"Kecamatan uji {n}")
+
+    class Meta:
+        model = "pillars.District"
+        django_get_or_create = ("code",)
