@@ -328,4 +328,5 @@ class FieldVisitAdmin(ServiceAdmin):
     search_fields = ["site", "notes_id", "notes_en"]
     inlines = [FieldVisitAttachmentInline]
 
+
 from . import framework_admin  # noqa: E402, F401 - registers the frameworks' admin

@@ -122,7 +122,3 @@ class IsoTheme(models.TextChoices):
     WASTEWATER = "wastewater", _("Wastewater")
     WATER = "water", _("Water")
 
-
-class AreaLevel(models.TextChoices):
-    DISTRICT = "district", _("District (kecamatan)")
-    VILLAGE = "village", _("Village (kelurahan)")

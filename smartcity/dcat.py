@@ -46,10 +46,7 @@ def _titles(name: str, viewset) -> dict[str, str]:
 def _years(rows: list[dict]) -> tuple[int, int] | None:
     """The first and last year any row's time fields name, or None."""
     years = [
-        int(match.group(1))
-        for row in rows
-        for field in TIME_FIELDS
-        if (match := YEAR.match(str(row.get(field) or "")))
+        int(match.group(1)) for row in rows for field in TIME_FIELDS if (match := YEAR.match(str(row.get(field) or "")))
     ]
     return (min(years), max(years)) if years else None
 
