@@ -54,7 +54,7 @@ def test_submitting_without_the_metadata_is_400_naming_each_missing_field_and_ch
     response = step(api_client, indicator, "submit")
     assert response.status_code == 400
     assert {"concept", "definition", "method"} <= set(response.data["errors"])
-    assert "required before publication" in str(response.data["errors"]["concept"])
+    assert response.data["errors"]["concept"][0].code == "metadata_missing"
     after = snapshot(indicator)
     assert after[1] == before[1] and not changed_tables(before, after)
 
@@ -72,7 +72,8 @@ def test_publishing_an_unapproved_indicator_is_refused_with_a_clear_error(api_cl
     url = reverse("pillars-api:indicator-detail", args=[indicator.slug])
     response = api_client.patch(url, {"publication": "published"}, format="json")
     assert response.status_code == 400
-    assert "Only an indicator the walidata (Diskominfo) has approved" in str(response.data["errors"]["publication"])
+    assert response.data["errors"]["publication"][0].code == "not_approved"
+    assert "walidata" in str(response.data["errors"]["publication"][0])
     assert Indicator.objects.get(pk=indicator.pk).publication == "draft"
     response = api_client.post(reverse("pillars-api:indicator-list"), {
         "slug": "baru", "name_id": "Baru", "unit": "%", "owner_agency": indicator.owner_agency.slug,
@@ -163,3 +164,11 @@ def test_a_malformed_sdg_target_is_400(api_client):
     url = reverse("pillars-api:indicator-detail", args=[indicator.slug])
     response = api_client.patch(url, {"sdg_target": "eleven"}, format="json")
     assert response.status_code == 400 and "sdg_target" in response.data["errors"]
+
+
+def test_the_public_download_carries_the_metadata(client):
+    IndicatorFactory(slug="wifi", definition="Jumlah titik Wi-Fi publik aktif", sdg_target="9.c")
+    body = b"".join(client.get("/indicators/?download=csv").streaming_content).decode("utf-8-sig")
+    header, row = body.splitlines()[:2]
+    assert "definition" in header and "sdg_target" in header
+    assert "Jumlah titik Wi-Fi publik aktif" in row and "9.c" in row
