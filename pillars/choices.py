@@ -121,4 +121,3 @@ class IsoTheme(models.TextChoices):
     URBAN_PLANNING = "urban_planning", _("Urban planning")
     WASTEWATER = "wastewater", _("Wastewater")
     WATER = "water", _("Water")
-
