@@ -211,6 +211,14 @@ def _set_scores(*, assessment: SelfAssessment, actor, items: list[dict], fields:
             raise ValidationError({"scores": messages}, code="bad_score") from error
 
 
+def self_assessment_rules(*, before, after, many, actor) -> None:
+    """A scored self-assessment keeps its framework: its scores are for that framework's indicators."""
+    if before is not None and after is not None and before.framework_id != after.framework_id:
+        if SelfAssessmentScore.objects.filter(assessment=before).exists():
+            message = _("A self-assessment with scores keeps its framework.")
+            raise ValidationError({"framework": ValidationError(message, code="framework_fixed")})
+
+
 SELF_FIELDS = ("target_level", "self_level", "justification")
 ASSESSOR_FIELDS = ("assessor_level", "assessor_note")
 

@@ -23,7 +23,7 @@ from smartcity.roles import DISKOMINFO_EDITOR, EVALUATOR, OPD_EDITOR
 from tests.api import StandardApiTests, count_queries
 from tests.factories import UserFactory
 
-from .factories import ExternalIndexFactory, ExternalIndexValueFactory, SelfAssessmentFactory
+from .factories import ExternalIndexFactory, ExternalIndexValueFactory, FrameworkFactory, SelfAssessmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -259,3 +259,41 @@ def test_the_index_page_charts_the_years(client):
     assert "index-chart" in html and "63.75" in html and "20 / 98" in html
     chart = json.loads(html.split('id="index-chart"')[1].split(">", 1)[1].split("</script>")[0])
     assert chart["labels"] == [2022, 2023] and chart["datasets"][0]["data"] == [60.5, 63.75]
+
+
+def test_the_admin_refuses_weights_that_do_not_add_up_as_a_form_error(client):
+    from tests.test_permission_matrix import World, admin_form_data
+
+    framework = FrameworkFactory()
+    client.force_login(role(DISKOMINFO_EDITOR))
+    data = admin_form_data(World(), Framework, framework)
+    weight = next(key for key, value in data.items() if key.endswith("-weight") and value.startswith("60"))
+    response = client.post(reverse("admin:evaluations_framework_change", args=[framework.pk]), data | {weight: "50"})
+    assert response.status_code == 200 and "90" in str(
+        response.context["inline_admin_formsets"][2].formset.non_form_errors()
+    )
+    assert sorted(framework.indicators.values_list("weight", flat=True)) == [40, 60]
+
+
+def test_the_data_migration_approves_the_indicators_that_were_public_before():
+    import importlib
+
+    from django.apps import apps
+
+    from tests.pillars.factories import IndicatorFactory
+
+    indicator = IndicatorFactory(approval="draft")
+    migration = importlib.import_module("pillars.migrations.0014_approve_existing_roles")
+    migration.approve_existing(apps, None)
+    indicator.refresh_from_db()
+    assert indicator.approval == "approved"
+
+
+def test_a_scored_self_assessment_keeps_its_framework(api_client):
+    assessment = SelfAssessmentFactory()
+    api_client.force_authenticate(role(DISKOMINFO_EDITOR))
+    url = reverse("evaluations-api:selfassessment-detail", args=[assessment.pk])
+    api_client.patch(url, {"scores": [{"indicator": 1, "self_level": 2}]}, format="json")
+    response = api_client.patch(url, {"framework": FrameworkFactory().pk}, format="json")
+    assert response.status_code == 400 and "framework" in response.data["errors"]
+    assert SelfAssessment.objects.get(pk=assessment.pk).framework_id == assessment.framework_id
