@@ -39,3 +39,11 @@ def build_waiting_report_exports(*, older_than_seconds: int = 60) -> int:
     for export in waiting:
         report_export_build(export=export)
     return len(waiting)
+
+
+@shared_task
+def announce_lifted_evaluation_embargoes() -> int:
+    """Every five minutes: evaluations whose publish-from moment has just passed go out to the partners' webhooks."""
+    from evaluations.services import evaluation_embargoes_announce
+
+    return evaluation_embargoes_announce()

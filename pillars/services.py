@@ -5,6 +5,7 @@ import csv
 import datetime
 import io
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from smartcity import cache as public_cache
 from smartcity import scoping
 from smartcity.choices import Publication
+from smartcity.roles import ROLES
 from smartcity.services import Rule, Writer, model_save, register, related, upsert
 
 from . import rules
@@ -288,3 +290,16 @@ def areas_load(*, content: bytes | str, actor) -> dict:
         counts[row["level"] + "s"] += 1
         counts["created"] += created
     return counts
+
+
+@transaction.atomic
+def staff_sign_in_apply(*, user, role: str, agency: Agency | None, email: str, first_name: str, last_name: str):
+    """Make a person signed in by the city's identity provider what its claims say: staff, of exactly one role
+    (other groups are kept) and of exactly the named agency (none when it names none). Run at every sign-in,
+    by the system, so a change at the provider follows here the next time."""
+    user.email, user.first_name, user.last_name, user.is_staff = email, first_name, last_name, True
+    user.save(update_fields=["email", "first_name", "last_name", "is_staff"])
+    user.groups.remove(*Group.objects.filter(name__in=ROLES).exclude(name=role))
+    user.groups.add(Group.objects.get(name=role))
+    user.agencies.set([agency] if agency is not None else [])
+    return user

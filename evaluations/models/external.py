@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from evaluations import querysets as qs
-from pillars.models.fields import YearField
+from smartcity.fields import YearField
 from smartcity.models import PublishableModel, TimeStampedModel, Translated
 from smartcity.uploads import FileContentValidator, RandomName
 

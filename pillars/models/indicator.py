@@ -6,10 +6,9 @@ from simple_history.models import HistoricalRecords
 
 from pillars.choices import Approval, Direction, Frequency, IsoTheme
 from pillars.querysets import IndicatorQuerySet, IndicatorTargetQuerySet, MeasurementQuerySet
+from smartcity.fields import YearField
 from smartcity.models import PublishableModel, TimeStampedModel, Translated
 from smartcity.uploads import FileContentValidator, RandomName
-
-from .fields import YearField
 
 VALUE = {"max_digits": 16, "decimal_places": 2}
 
@@ -105,7 +104,7 @@ class Indicator(PublishableModel, TimeStampedModel):
 
     name = Translated("name")
 
-    search_fields = ("name_id", "name_en", "slug", "data_source")
+    search_fields = ("name_id", "name_en", "slug", "data_source")  # the API's `q` and the admin's search box
     METADATA_FIELDS = ("concept", "definition", "interpretation", "method", "measure", "unit", "estimation_level")
 
     objects = IndicatorQuerySet.as_manager()
@@ -174,6 +173,7 @@ class Measurement(TimeStampedModel):
         validators=[FileContentValidator()],
     )
 
+    search_fields = ("indicator__name_id", "source_note")  # the API's `q` and the admin's search box
     objects = MeasurementQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -28,7 +28,7 @@ PAGES = {
     "MoU detail": ("/partnerships/", r'href="(/partnerships/mou/[\w-]+/)"'),
     "partners": "/partnerships/partners/",
     "evaluation list": "/evaluations/",
-    "evaluation detail": ("/evaluations/", r'href="(/evaluations/\d+/)"'),
+    "evaluation detail": ("/evaluations/", r'href="(/evaluations/\d{4}-[a-z0-9-]+/)"'),
     "open data": "/open-data/",
     "frameworks and indices": "/evaluations/frameworks/",
     "framework results": ("/evaluations/frameworks/", r'href="(/evaluations/frameworks/[\w-]+/)"'),

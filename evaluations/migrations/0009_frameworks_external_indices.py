@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import pillars.models.fields
+import smartcity.fields
 import simple_history.models
 import smartcity.uploads
 from django.conf import settings
@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0007_workflow_permissions'),
+        ('evaluations', '0008_evaluation_slug'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -163,7 +163,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
-                ('year', pillars.models.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
+                ('year', smartcity.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
                 ('value', models.DecimalField(decimal_places=4, max_digits=10, verbose_name='value')),
                 ('band_id', models.CharField(blank=True, max_length=80, verbose_name='band (Indonesian)')),
                 ('band_en', models.CharField(blank=True, max_length=80, verbose_name='band (English)')),
@@ -328,7 +328,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
                 ('publication', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=12, verbose_name='publication')),
                 ('publish_from', models.DateTimeField(blank=True, help_text='Leave empty to publish at once; set a moment to keep the record hidden until then.', null=True, verbose_name='publish from')),
-                ('year', pillars.models.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
+                ('year', smartcity.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
                 ('self_index', models.DecimalField(blank=True, decimal_places=4, editable=False, max_digits=10, null=True, verbose_name='self-assessed index')),
                 ('assessor_index', models.DecimalField(blank=True, decimal_places=4, editable=False, max_digits=10, null=True, verbose_name="assessors' index")),
                 ('summary_id', models.TextField(blank=True, verbose_name='summary (Indonesian)')),
@@ -356,7 +356,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('publication', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=12, verbose_name='publication')),
                 ('publish_from', models.DateTimeField(blank=True, help_text='Leave empty to publish at once; set a moment to keep the record hidden until then.', null=True, verbose_name='publish from')),
-                ('year', pillars.models.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
+                ('year', smartcity.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
                 ('self_index', models.DecimalField(blank=True, decimal_places=4, editable=False, max_digits=10, null=True, verbose_name='self-assessed index')),
                 ('assessor_index', models.DecimalField(blank=True, decimal_places=4, editable=False, max_digits=10, null=True, verbose_name="assessors' index")),
                 ('summary_id', models.TextField(blank=True, verbose_name='summary (Indonesian)')),
@@ -462,7 +462,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('year', pillars.models.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
+                ('year', smartcity.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
                 ('value', models.DecimalField(decimal_places=4, max_digits=10, verbose_name='value')),
                 ('band_id', models.CharField(blank=True, max_length=80, verbose_name='band (Indonesian)')),
                 ('band_en', models.CharField(blank=True, max_length=80, verbose_name='band (English)')),
