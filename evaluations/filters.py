@@ -97,8 +97,14 @@ class FieldVisitFilterSet(FilterSet):
 class FrameworkFilterSet(FilterSet):
     class Meta:
         model = Framework
-        fields = ["id", "slug", "issuing_body"]
-        unfiltered = {"notes": FREE_TEXT, "source": FREE_TEXT}
+        fields = ["id", "slug", "issuing_body", "publication"]
+        unfiltered = {
+            "notes": FREE_TEXT,
+            "source": FREE_TEXT,
+            "level_min": "the framework's level scale, shown on the record",
+            "level_max": "the framework's level scale, shown on the record",
+            "decimals": "how the index is shown",
+        }
 
 
 class SelfAssessmentFilterSet(FilterSet):
@@ -106,13 +112,22 @@ class SelfAssessmentFilterSet(FilterSet):
 
     class Meta:
         model = SelfAssessment
-        fields = ["id"]
+        fields = ["id", "publication"]
+        unfiltered = {"self_index": FIGURE, "assessor_index": FIGURE, "summary_en": FREE_TEXT}
 
 
 class ExternalIndexFilterSet(FilterSet):
     class Meta:
         model = ExternalIndex
-        fields = ["id", "slug", "publisher"]
+        fields = ["id", "slug", "publisher", "publication"]
+        unfiltered = {
+            "scale_min": "the index's scale, shown on the record",
+            "scale_max": "the index's scale, shown on the record",
+            "decimals": "how the values are shown",
+            "url": "an address shown on the record",
+            "description_id": FREE_TEXT,
+            "description_en": FREE_TEXT,
+        }
 
 
 class ExternalIndexValueFilterSet(FilterSet):
@@ -121,3 +136,12 @@ class ExternalIndexValueFilterSet(FilterSet):
     class Meta:
         model = ExternalIndexValue
         fields = ["id"]
+        unfiltered = {
+            "value": FIGURE,
+            "band_id": FREE_TEXT,
+            "band_en": FREE_TEXT,
+            "rank": FIGURE,
+            "ranked_among": FIGURE,
+            "source_document": FILE,
+            "source_url": "an address shown on the record",
+        }

@@ -177,3 +177,13 @@ class DistrictFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "pillars.District"
         django_get_or_create = ("code",)
+
+
+class VillageFactory(factory.django.DjangoModelFactory):
+    district = factory.SubFactory(DistrictFactory)
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.district.code}.{1000 + n % 9000:04d}")
+    name = factory.Sequence(lambda n: f"Kelurahan uji {n}")
+
+    class Meta:
+        model = "pillars.Village"
+        django_get_or_create = ("code",)
