@@ -21,9 +21,16 @@ from pillars.models import Pillar
 from smartcity.api.shape import api_shape, listing, relation_fields
 from tests.api import count_queries
 from tests.api_routes import allows, brief_fields, list_routes, model_of, writable_routes
-from tests.evaluations.factories import EvaluationFactory, EvaluationSchemeFactory, FieldVisitFactory, FindingFactory
+from tests.evaluations.factories import (
+    EvaluationFactory,
+    EvaluationSchemeFactory,
+    ExternalIndexValueFactory,
+    FieldVisitFactory,
+    FindingFactory,
+    SelfAssessmentFactory,
+)
 from tests.partnerships.factories import ProgressReportFactory, make_key
-from tests.pillars.factories import MasterplanFactory
+from tests.pillars.factories import DistrictFactory, MasterplanFactory, VillageFactory
 from tests.test_api_battery import ADMINISTRATOR, BATTERY, client_as
 from tests.test_permission_matrix import KEY_A, World
 
@@ -94,6 +101,7 @@ def world(db):
         world.follow_up(side)
         ProgressReportFactory(commitment=world.commitment(side))
     world.masterplan, world.field_visit  # noqa: B018 - made on first use
+    world.self_assessment, world.external_index_value, world.village  # noqa: B018 - and their parents
     # scores, so a round trip writes nested rows' relations back as the brief objects it read
     governance = Pillar.objects.get(slug="governance")
     scores = [{"dimension": code, "score": Decimal("3")} for code in ("output", "impact")]
@@ -161,6 +169,9 @@ def more_rows(world):
     EvaluationFactory(scheme=EvaluationSchemeFactory(year=2019))
     MasterplanFactory()
     make_key(world.partner("a"))
+    SelfAssessmentFactory(year=2023)  # and another framework
+    ExternalIndexValueFactory(year=2022)  # and another index
+    VillageFactory(district=DistrictFactory(code="13.71.05"), code="13.71.05.1001")
 
 
 @pytest.mark.parametrize("name", LISTS)

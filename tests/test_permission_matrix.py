@@ -35,6 +35,7 @@ from tests.evaluations.factories import (
     EvaluationFactory,
     EvaluationSchemeFactory,
     ExternalIndexFactory,
+    ExternalIndexValueFactory,
     FieldVisitFactory,
     FindingFactory,
     FollowUpActionFactory,
@@ -47,6 +48,7 @@ from tests.pillars.factories import (
     AgencyFactory,
     BudgetLineFactory,
     DigitalServiceFactory,
+    DistrictFactory,
     IndicatorFactory,
     IndicatorTargetFactory,
     InfrastructureAssetFactory,
@@ -54,6 +56,7 @@ from tests.pillars.factories import (
     MeasurementFactory,
     MilestoneFactory,
     ProgramFactory,
+    VillageFactory,
 )
 from tests.snapshots import changed_tables, snapshot
 
@@ -126,6 +129,18 @@ class World:
     @cached_property
     def external_index(self):
         return ExternalIndexFactory()
+
+    @cached_property
+    def external_index_value(self):
+        return ExternalIndexValueFactory(index=self.external_index, year=2023)
+
+    @cached_property
+    def district(self):
+        return DistrictFactory(code="13.71.04", name="Padang Timur")
+
+    @cached_property
+    def village(self):
+        return VillageFactory(district=self.district, code="13.71.04.1001", name="Sawahan")
 
     @cached_property
     def masterplan(self):
