@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from smartcity.public_filters import PublicFilterSet, checkboxes, year_filter
 
 from .choices import AssetKind, AssetStatus, Audience, FundingSource, Horizon, IsoTheme, ServiceStatus, Stage
-from .models import Agency, DigitalService, District, Indicator, InfrastructureAsset, Pillar, Program
+from .models import Agency, DigitalService, District, Indicator, InfrastructureAsset, Pillar, Program, Village
 
 CITY_WIDE = "city-wide"
 
@@ -152,6 +152,12 @@ class InfrastructureAssetPublicFilterSet(PublicFilterSet):
         choices=FundingSource.choices, label=_("Funding source"), empty_label=_("Any source")
     )
     year = year_filter(_("Year installed"), field_name="installed_on__year")
+    district = django_filters.ModelChoiceFilter(
+        queryset=District.objects.all(), to_field_name="code", label=_("District"), empty_label=_("All districts")
+    )
+    village = django_filters.ModelChoiceFilter(
+        queryset=Village.objects.all(), to_field_name="code", label=_("Village"), empty_label=_("All villages")
+    )
 
     class Meta:
         model = InfrastructureAsset
