@@ -14,6 +14,7 @@ Medians of the repeats. Results: printed, and bench/results/latest.{json,md}.
 """
 
 import argparse
+import datetime
 import json
 import os
 import re
@@ -24,25 +25,30 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.endpoints import CEILING, ENDPOINTS  # noqa: E402
+from bench.endpoints import AS_A_BROWSER, BROWSER_HEADERS, CEILING, ENDPOINTS, SIZED, UNDER_WRITES  # noqa: E402
+from deploy import replica as replica_cluster  # noqa: E402
 
 PYTHON = sys.executable
-BASE_PORT = 8500
-DATABASE = "kc_bench"
-REDIS_DB = 6  # and the next ones, one per scale
+# Where the benchmark runs: override to share a machine (BENCH_PORT .. +N, BENCH_DATABASE_*, BENCH_REDIS's databases).
+BASE_PORT = int(os.environ.get("BENCH_PORT", "8500"))
+DATABASE = os.environ.get("BENCH_DATABASE", "kc_bench")
+REDIS = os.environ.get("BENCH_REDIS", "127.0.0.1:6379")
+REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "6"))  # and the next ones, one per scale
 
 
 def environment(run: Path) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+        "REDIS_URL": f"redis://{REDIS}/{REDIS_DB}",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_STATIC_ROOT": str(run / "static"),
@@ -58,7 +64,7 @@ def at_scale(env, index: int, programs: int) -> dict[str, str]:
     return {
         **env,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}_{programs}",
-        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB + index}",
+        "REDIS_URL": f"redis://{REDIS}/{REDIS_DB + index}",
     }
 
 
@@ -87,16 +93,22 @@ def prepare(env, scales: list[int]) -> str:
     manage(env, "load_demo")
     manage(env, "collectstatic", "--noinput")
     script = (
-        "from partnerships.models import Partner, PartnerAPIKey;"
-        "_, key = PartnerAPIKey.objects.create_key(name='bench', partner=Partner.objects.get(slug='telkom'));"
-        "print(key)"
+        "from partnerships.models import Commitment, PartnerAPIKey;"
+        "commitment = Commitment.objects.order_by('pk').first();"  # the key's partner reports on it
+        "_, key = PartnerAPIKey.objects.create_key(name='bench', partner=commitment.partner);"
+        "print(key, commitment.pk)"
     )
-    key = manage(env, "shell", "--no-imports", "-c", script, capture=True).strip().splitlines()[-1]
+    key, commitment = manage(env, "shell", "--no-imports", "-c", script, capture=True).strip().splitlines()[-1].split()
+    env["BENCH_COMMITMENT"] = commitment
     for index, programs in enumerate(scales):
         print(f"scale {programs} programs: generating…", flush=True)
         createdb(f"{DATABASE}_{programs}", template=DATABASE)
         scaled = at_scale(env, index, programs)
-        subprocess.run(["redis-cli", "-n", str(REDIS_DB + index), "flushdb"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["redis-cli", "-h", REDIS.split(":")[0], "-p", REDIS.split(":")[1], "-n", str(REDIS_DB + index), "flushdb"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         manage(scaled, "generate_portfolio", str(programs), "--verbosity", "0")
     return key
 
@@ -137,10 +149,12 @@ def to_ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(port: int, path: str, key: str | None, seconds: int, connections: int) -> dict:
+def wrk(port: int, path: str, key: str | None, seconds: int, connections: int, headers=()) -> dict:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}{path}"]
     if key:
         command[1:1] = ["-H", f"Authorization: Api-Key {key}"]
+    for header in headers:
+        command[1:1] = ["-H", header]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
@@ -164,8 +178,9 @@ def measure_phase(phase: str, ports: dict[int, int], key: str, args) -> dict:
     ceilings = []
     for name, path, with_key in ENDPOINTS:
         header = key if with_key else None
+        extra = BROWSER_HEADERS if name in AS_A_BROWSER else ()
         for scale in args.scales:
-            wrk(ports[scale], path, header, 2, args.connections)  # warm-up (and, when on, fill the cache)
+            wrk(ports[scale], path, header, 2, args.connections, extra)  # warm-up (and, when on, fill the cache)
         wrk(ceiling_port, CEILING[1], None, 1, args.connections)
         runs = {scale: [] for scale in args.scales}
         for _ in range(args.repeats):
@@ -173,7 +188,7 @@ def measure_phase(phase: str, ports: dict[int, int], key: str, args) -> dict:
             ceilings.append(ceiling)
             for scale in args.scales:
                 port = ports[scale]
-                run = wrk(port, path, header, args.seconds, args.connections)
+                run = wrk(port, path, header, args.seconds, args.connections, extra)
                 runs[scale].append({**run, "ratio": run["rps"] / ceiling["rps"]})
         for scale in args.scales:
             row = results[scale][name] = median_of(runs[scale])
@@ -194,18 +209,102 @@ def measure_phase(phase: str, ports: dict[int, int], key: str, args) -> dict:
     return results
 
 
+class Poster(threading.Thread):
+    """A partner's system posting progress reports on one of its commitments, `rate` a second, with its key."""
+
+    def __init__(self, port: int, key: str, commitment: str, rate: float = 10):
+        super().__init__(daemon=True)
+        self.url, self.key, self.commitment, self.rate = (
+            f"http://127.0.0.1:{port}/api/v1/progress-reports/",
+            key,
+            commitment,
+            rate,
+        )
+        self.stopping, self.sent, self.failed = threading.Event(), 0, 0
+        self.started_at = self.stopped_at = 0.0
+
+    def run(self):
+        day = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+        self.started_at = next_at = time.monotonic()
+        while not self.stopping.is_set():
+            body = {"commitment": int(self.commitment), "reported_on": day, "quantity_reached": "1", "note": "bench"}
+            request = urllib.request.Request(
+                self.url,
+                data=json.dumps(body).encode(),
+                method="POST",
+                headers={"Authorization": f"Api-Key {self.key}", "Content-Type": "application/json"},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    ok = response.status == 201
+            except (urllib.error.URLError, OSError):
+                ok = False
+            self.sent += ok
+            self.failed += not ok
+            next_at += 1 / self.rate
+            time.sleep(max(0.0, next_at - time.monotonic()))
+        self.stopped_at = time.monotonic()
+
+    def stop(self) -> dict:
+        self.stopping.set()
+        self.join(timeout=30)
+        seconds = max(self.stopped_at - self.started_at, 1e-9)
+        return {"posted": self.sent, "failed": self.failed, "per_second": round(self.sent / seconds, 1)}
+
+
+def fetch_size(port: int, path: str, key: str | None, coding: str | None) -> tuple[int, str]:
+    headers = {"Accept-Encoding": coding or "identity"}
+    if key:
+        headers["Authorization"] = f"Api-Key {key}"
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return len(response.read()), response.headers.get("Content-Encoding") or "identity"
+
+
+def sizes(port: int, key: str) -> dict:
+    """Bytes on the wire per answer: raw, gzip, brotli (what a browser that accepts them receives)."""
+    found = {}
+    for name, path, with_key in SIZED:
+        row = {}
+        for coding in (None, "gzip", "br"):
+            size, used = fetch_size(port, path, key if with_key else None, coding)
+            row[coding or "raw"] = size
+            row[f"{coding or 'raw'}_encoding"] = used
+        found[name] = row
+    return found
+
+
+def under_writes(port: int, ceiling_port: int, key: str, commitment: str, args) -> dict:
+    """Warm ratios of UNDER_WRITES while a partner posts progress reports at --post-rate a second."""
+    paths = {name: path for name, path, _key in ENDPOINTS}
+    poster = Poster(port, key, commitment, args.post_rate)
+    poster.start()
+    time.sleep(1)
+    results = {}
+    try:
+        for name in UNDER_WRITES:
+            runs = []
+            for _ in range(args.repeats):
+                ceiling = wrk(ceiling_port, CEILING[1], None, args.seconds, args.connections)
+                run = wrk(port, paths[name], None, args.seconds, args.connections)
+                runs.append({**run, "ratio": run["rps"] / ceiling["rps"]})
+            results[name] = {k: round(v, 3) for k, v in median_of(runs).items()}
+            print(f"  writes {name:26} ratio {results[name]['ratio']:.3f}", flush=True)
+    finally:
+        results["poster"] = poster.stop()
+    print(f"  writes poster: {results['poster']}", flush=True)
+    return results
+
+
 def run_phases(env, key: str, args) -> dict:
     results = {str(scale): {} for scale in args.scales}
     for index, scale in enumerate(args.scales):
-        counted = subprocess.run(
-            [PYTHON, "bench/queries.py", key],
-            cwd=ROOT,
-            env=at_scale(env, index, scale),
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        results[str(scale)]["queries"] = json.loads(counted.stdout.strip().splitlines()[-1])
+        scaled = at_scale(env, index, scale)
+        for script, field in (("bench/queries.py", "queries"), ("bench/downloads.py", "downloads")):
+            counted = subprocess.run(
+                [PYTHON, script, key], cwd=ROOT, env=scaled, capture_output=True, text=True, check=True
+            )
+            results[str(scale)][field] = json.loads(counted.stdout.strip().splitlines()[-1])
     for phase, cache_seconds in (("cold", 0), ("warm", 300)):
         # One server per scale, and one of its own for the ceiling, so that no run inherits another's workers.
         ports = {scale: BASE_PORT + index for index, scale in enumerate(args.scales)}
@@ -216,6 +315,13 @@ def run_phases(env, key: str, args) -> dict:
         servers.append(serve(at_scale(env, 0, args.scales[0]), ports[CEILING[0]], cache_seconds))
         try:
             measured = measure_phase(phase, ports, key, args)
+            if phase == "warm":
+                for scale in args.scales:
+                    results[str(scale)]["sizes"] = sizes(ports[scale], key)
+                largest = args.scales[-1]
+                results[str(largest)]["under_writes"] = under_writes(
+                    ports[largest], ports[CEILING[0]], key, env["BENCH_COMMITMENT"], args
+                )
         finally:
             for server in servers:
                 stop(server)
@@ -224,8 +330,46 @@ def run_phases(env, key: str, args) -> dict:
     return results
 
 
+def database_transactions(port: int, database: str) -> int:
+    sql = "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+    return int(replica_cluster.psql(sql, port=port, database=database))
+
+
+def replica_share(env, key: str, args) -> dict:
+    """With a streaming replica (deploy/replica.py) and DATABASE_REPLICA_URL, the share of the database's
+    transactions the replica served while public pages and API lists are read (cache off, so they reach the
+    database) and a partner posts progress reports."""
+    reason = replica_cluster.available()
+    if reason:
+        print(f"replica: skipped ({reason})", flush=True)
+        return {"skipped": reason}
+    index, scale = len(args.scales) - 1, args.scales[-1]
+    scaled = at_scale(env, index, scale)
+    database = scaled["DATABASE_URL"].rsplit("/", 1)[1]
+    print("replica: copying the primary (pg_basebackup)…", flush=True)
+    with replica_cluster.streaming_replica(port=args.replica_port) as url_for:
+        replica_cluster.wait_until("SELECT true", database=database, port=args.replica_port)
+        port = BASE_PORT + len(args.scales) + 1
+        server = serve({**scaled, "DATABASE_REPLICA_URL": url_for(database)}, port, 0)
+        before = (database_transactions(5432, database), database_transactions(args.replica_port, database))
+        poster = Poster(port, key, env["BENCH_COMMITMENT"], args.post_rate)
+        poster.start()
+        try:
+            for path in ("/", "/programs/", "/api/v1/programs/?limit=50"):
+                wrk(port, path, None, args.seconds, args.connections)
+        finally:
+            posts = poster.stop()
+            stop(server)  # closing its connections flushes their statistics
+        time.sleep(1)
+        after = (database_transactions(5432, database), database_transactions(args.replica_port, database))
+    primary, replica = after[0] - before[0], after[1] - before[1]
+    result = {"primary": primary, "replica": replica, "share": round(replica / max(1, primary + replica), 3), **posts}
+    print(f"replica: {result}", flush=True)
+    return result
+
+
 def markdown(results: dict, args) -> str:
-    scales = sorted(results, key=int)
+    scales = sorted((name for name in results if name.isdigit()), key=int)
     lines = [
         f"Benchmark: {args.repeats} runs of {args.seconds} s each, {args.connections} connections, medians. "
         "Each run of an endpoint follows a run of the bare Django view (the ceiling); "
@@ -251,7 +395,62 @@ def markdown(results: dict, args) -> str:
             + ", ".join(f"{name} {large['cold'][name]['time_vs_smallest']:.2f}×" for name, _p, _k in ENDPOINTS)
             + ".",
         ]
+    lines += extra_sections(results, scales, args)
     return "\n".join(lines) + "\n"
+
+
+def kib(size: int) -> str:
+    return f"{size / 1024:.1f}"
+
+
+def extra_sections(results: dict, scales: list[str], args) -> list[str]:
+    lines = ["", "Bytes on the wire per answer, KiB (raw / gzip / brotli; a browser gets the smallest it accepts):", ""]
+    lines += ["| answer | " + " | ".join(f"{scale}: raw / gzip / br" for scale in scales) + " |"]
+    lines += ["|---|" + "---|" * len(scales)]
+    for name, _path, _key in SIZED:
+        cells = []
+        for scale in scales:
+            row = results[scale].get("sizes", {}).get(name)
+            cells.append(f"{kib(row['raw'])} / {kib(row['gzip'])} / {kib(row['br'])}" if row else "–")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Answers to a partner's key are never compressed (BREACH: its own records beside reflected filters).",
+        "",
+        "Whole-list downloads, streamed in-process (rows, raw and gzip KiB, peak Python memory while streaming):",
+        "",
+        "| download | " + " | ".join(f"{scale}: rows, raw / gzip KiB, peak KiB" for scale in scales) + " |",
+        "|---|" + "---|" * len(scales),
+    ]
+    for name in results[scales[0]].get("downloads", {}):
+        cells = []
+        for scale in scales:
+            row = results[scale]["downloads"][name]
+            cells.append(f"{row['rows'] or '–'}, {kib(row['raw_bytes'])} / {kib(row['gzip_bytes'])}, {row['peak_kib']}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    writes = results[scales[-1]].get("under_writes")
+    if writes:
+        poster = writes["poster"]
+        lines += [
+            "",
+            f"Warm ratios at {scales[-1]} programs while a partner's system posts progress reports "
+            f"({poster['per_second']}/s achieved, {poster['posted']} posted, {poster['failed']} failed; each post "
+            "starts a new public-cache generation): "
+            + ", ".join(f"{name} {writes[name]['ratio']:.3f}" for name in UNDER_WRITES)
+            + ".",
+        ]
+    replica = results.get("replica")
+    if replica and "share" in replica:
+        lines += [
+            "",
+            f"Read replica at {scales[-1]} programs (cache off, reads of /, /programs/ and the API list while a "
+            f"partner posts {replica['per_second']}/s): the replica served {replica['replica']} of "
+            f"{replica['replica'] + replica['primary']} database transactions ({replica['share']:.1%}); "
+            f"{replica['posted']} posts acknowledged, {replica['failed']} failed.",
+        ]
+    elif replica:
+        lines += ["", f"Read replica: skipped ({replica.get('skipped')})."]
+    return lines
 
 
 def main():
@@ -260,6 +459,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--post-rate", type=float, default=10, help="progress reports a second during the writes run")
+    parser.add_argument("--replica-port", type=int, default=int(os.environ.get("BENCH_REPLICA_PORT", "5442")))
+    parser.add_argument("--no-replica", action="store_true", help="skip the read-replica run")
     args = parser.parse_args()
     if min(args.scales) < 1 or min(args.seconds, args.repeats, args.connections) < 1:
         parser.error("scales, seconds, repeats and connections must be positive")
@@ -270,6 +472,8 @@ def main():
     env = environment(run)
     key = prepare(env, args.scales)
     results = run_phases(env, key, args)
+    if not args.no_replica:
+        results["replica"] = replica_share(env, key, args)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=1))

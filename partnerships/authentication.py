@@ -9,9 +9,21 @@ read the key user's `cache_audience`.
 
 A key check counts failures per address and refuses an address over its budget before verifying anything
 (smartcity.api.authentication.FailureBudgetMixin).
+
+A valid key is verified against the database once per KEY_CHECK_SECONDS: the check's outcome is kept in the
+cache under a hash of the whole key (never the prefix alone, so a wrong secret always reaches the database),
+with the key's expiry, so an expiry takes effect at the moment it passes. Revocation, any other change and
+deletion take effect at once: the key's writer (partnerships/services.py) renews the key's generation in the
+cache when the change commits, and a kept check of an older generation is not used. Unknown keys are never
+kept. Without the cache (Redis away) every request is verified against the database, as before.
 """
 
+import hashlib
+import uuid
+
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -24,6 +36,47 @@ from .models import PartnerAPIKey
 
 # A key's last use is written at most this often, so a busy partner does not cost a write per request.
 LAST_USED_RESOLUTION = timezone.timedelta(minutes=1)
+# A valid key is verified against the database at most this often (revocation still takes effect at once).
+KEY_CHECK_SECONDS = 60
+
+
+def _check_key(raw: str) -> str:
+    return "api-key-check:" + hashlib.sha256(raw.encode("latin-1", "replace")).hexdigest()
+
+
+def _generation_key(prefix: str) -> str:
+    return f"api-key-generation:{prefix}"
+
+
+def forget_key(prefix: str) -> None:
+    """The key was revoked, changed or deleted: from now on its kept checks are void, the next call re-verifies."""
+    cache.set(_generation_key(prefix), uuid.uuid4().hex, timeout=None)
+
+
+def forget_key_on_commit(prefix: str) -> None:
+    """`forget_key` now and again when the current transaction commits: a check made in between read the row
+    as it was before the change, and the second renewal voids it."""
+    forget_key(prefix)
+    transaction.on_commit(lambda: forget_key(prefix))
+
+
+def _kept(api_key, generation: str) -> dict:
+    fields = ("pk", "prefix", "name", "partner_id", "expiry_date", "last_used_at")
+    return {"generation": generation, **{name: getattr(api_key, name) for name in fields}}
+
+
+def _from_kept(entry: dict) -> PartnerAPIKey:
+    """The key as checked (a row read then; its `revoked` is False, or it would not have been kept)."""
+    api_key = PartnerAPIKey(
+        id=entry["pk"],
+        prefix=entry["prefix"],
+        name=entry["name"],
+        partner_id=entry["partner_id"],
+        expiry_date=entry["expiry_date"],
+        last_used_at=entry["last_used_at"],
+    )
+    api_key._state.adding, api_key._state.db = False, "default"
+    return api_key
 
 
 class PartnerKeyUser(AnonymousUser):
@@ -53,15 +106,26 @@ class KeyCheck(authentication.BaseAuthentication):
         parts = authentication.get_authorization_header(request).split()
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(_("Invalid API key header: give the key after Api-Key."))
-        try:
-            api_key = PartnerAPIKey.objects.get_from_key(parts[1].decode("latin-1"))
-        except PartnerAPIKey.DoesNotExist:
-            raise exceptions.AuthenticationFailed(_("Unknown or revoked API key.")) from None
-        if api_key.has_expired:
+        raw = parts[1].decode("latin-1")
+        check, generation_key = _check_key(raw), _generation_key(raw.partition(".")[0])
+        found = cache.get_many([check, generation_key])  # one round trip
+        generation, entry = found.get(generation_key, ""), found.get(check)
+        if entry is not None and entry["generation"] == generation:
+            api_key = _from_kept(entry)
+        else:
+            try:
+                api_key = PartnerAPIKey.objects.get_from_key(raw)
+            except PartnerAPIKey.DoesNotExist:
+                raise exceptions.AuthenticationFailed(_("Unknown or revoked API key.")) from None
+            entry = _kept(api_key, generation)  # kept with the generation read before the row: never newer
+            cache.set(check, entry, timeout=KEY_CHECK_SECONDS)
+        if api_key.has_expired:  # against the expiry the key had when checked: it takes effect when it passes
             raise exceptions.AuthenticationFailed(_("This API key has expired."))
         now = timezone.now()
         if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
             PartnerAPIKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+            api_key.last_used_at = entry["last_used_at"] = now
+            cache.set(check, entry, timeout=KEY_CHECK_SECONDS)
         return PartnerKeyUser(api_key), api_key
 
     def authenticate_header(self, request):

@@ -136,8 +136,6 @@ class WebhookEndpointFilterSet(FilterSet):
         model = WebhookEndpoint
         fields = ["id", "active"]
         unfiltered = {
-            "url": "searched by q",
-            "description": "searched by q",
             "events": "a JSON list; few endpoints per partner",
             "secret": "never readable",
             "previous_secret": "never readable",
@@ -150,12 +148,16 @@ class WebhookEndpointFilterSet(FilterSet):
 
 
 class WebhookDeliveryFilterSet(FilterSet):
+    """`q`, `endpoint_id` and `replay_of_id` come from the base. `event` is the message's `webhook-id` (`msg_…`, a
+    string, the same on every retry and replay), not a row's id: named without `_id`, which is for ids."""
+
     status = django_filters.MultipleChoiceFilter(choices=DeliveryStatus.choices, label=_("Status"))
     event_type = django_filters.MultipleChoiceFilter(choices=WebhookEvent.choices, label=_("Event"))
+    event = django_filters.CharFilter(field_name="event_id", label=_("Event ID (webhook-id)"))
 
     class Meta:
         model = WebhookDelivery
-        fields = ["id", "event_id"]
+        fields = ["id"]
         unfiltered = {
             "payload": "the event itself",
             "attempts": "bookkeeping",
@@ -165,6 +167,5 @@ class WebhookDeliveryFilterSet(FilterSet):
             "response_code": "bookkeeping",
             "response_ms": "bookkeeping",
             "error": "bookkeeping",
-            "replay_of": "admin only",
             "created_at": "ordering",
         }

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from smartcity.notifications import diskominfo_staff_emails, notify
 from smartcity.services import Writer, lock, model_save, register, related
 
+from .authentication import forget_key_on_commit
 from .choices import MoUState
 from .models import (
     Commitment,
@@ -213,7 +214,31 @@ class ProgressReportWriter(Writer):
 
 
 # Every door (API, admin forms, inlines, history reverts, bulk deletes, the demo loader) reaches them by writer_for().
-PARTNER = register(Writer(Partner))
+class PartnerWriter(Writer):
+    """A partner's keys go with it (on_delete CASCADE): their kept checks are void from the commit on."""
+
+    def delete(self, *, instance, actor) -> None:
+        prefixes = list(PartnerAPIKey.objects.filter(partner_id=instance.pk).values_list("prefix", flat=True))
+        super().delete(instance=instance, actor=actor)
+        for prefix in prefixes:
+            forget_key_on_commit(prefix)
+
+
+class PartnerAPIKeyWriter(Writer):
+    """Revoking, changing or deleting a key takes effect at once, though valid keys are verified only once per
+    KEY_CHECK_SECONDS (partnerships/authentication.py): the key's kept checks are void from the commit on."""
+
+    def update(self, *, instance, data, actor, read_version=None):
+        saved = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
+        forget_key_on_commit(saved.prefix)
+        return saved
+
+    def delete(self, *, instance, actor) -> None:
+        super().delete(instance=instance, actor=actor)
+        forget_key_on_commit(instance.prefix)
+
+
+PARTNER = register(PartnerWriter(Partner))
 PARTNER_CONTACT = register(Writer(PartnerContact))
 # Reference data from a data migration; the roles may only reword it (no add or delete permission but superusers').
 SCOPE_AREA = register(Writer(ScopeArea, rules=scope_area_rules))
@@ -222,7 +247,7 @@ MOU_PARTY = register(Writer(MoUParty, rules=party_rules))
 COMMITMENT = register(Writer(Commitment, rules=commitment_rules))
 PROGRESS_REPORT = register(ProgressReportWriter(ProgressReport, rules=progress_report_rules))
 # Keys are made by the library (only the hash is kept) and then saved through this writer; see PartnerAPIKeyAdmin.
-PARTNER_API_KEY = register(Writer(PartnerAPIKey, rules=api_key_rules))
+PARTNER_API_KEY = register(PartnerAPIKeyWriter(PartnerAPIKey, rules=api_key_rules))
 
 partner_create, partner_update, partner_delete = PARTNER.create, PARTNER.update, PARTNER.delete
 commitment_create, commitment_update, commitment_delete = COMMITMENT.create, COMMITMENT.update, COMMITMENT.delete

@@ -2,12 +2,12 @@
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from smartcity.downloads import download_response, wants_download
+from smartcity.pagination import Paginator
 
 from .exports import MoUExport, PartnerExport
 from .models import MoU, Partner

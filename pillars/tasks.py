@@ -10,3 +10,11 @@ def flag_stale_indicators() -> int:
     from pillars.services import indicators_flag_stale  # lazy: tasks are imported at Celery start-up
 
     return indicators_flag_stale(today=timezone.localdate())
+
+
+@shared_task
+def prune_portfolio_changes() -> int:
+    """Every 5 minutes: fold the dashboard's change marks into the stored figures, so a read counts few marks."""
+    from pillars.figures import prune_figures
+
+    return prune_figures()

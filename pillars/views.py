@@ -1,16 +1,16 @@
 """Public pages of the pillars app: the dashboard, pillars, programs, indicators, services and the map."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from smartcity.downloads import public_list
+from smartcity.pagination import Paginator
 
 from . import charts, figures, resources, selectors
 from .choices import AssetKind, AssetStatus, ServiceStatus, Stage
-from .geojson import boundary_collection
+from .geojson import GRID_PIXELS, boundary_collection
 from .models import Boundary, BudgetLine, DigitalService, Indicator, InfrastructureAsset, Milestone, Pillar, Program
 from .public_filters import (
     DigitalServicePublicFilterSet,
@@ -225,6 +225,7 @@ def asset_map(request):
         # The GeoJSON endpoint has no language prefix: the map names kinds and states in the page's language.
         "map_labels": {"kinds": dict(AssetKind.choices), "statuses": dict(AssetStatus.choices)},
         "kinds": AssetKind.choices,
+        "grid_pixels": GRID_PIXELS,
         "counts": dict(queryset.values_list("kind").annotate(count=Count("pk")).order_by()),
         "last_updated": selectors.last_updated(queryset),
     }

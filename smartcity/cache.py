@@ -19,6 +19,7 @@ from django.db.models import Min
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.http import urlencode
+from django_http_compression.middleware import best_coding
 
 from .models import PublishableModel
 
@@ -107,10 +108,13 @@ def view_parameters(path: str) -> frozenset[str]:
         view = resolve(path).func
     except Resolver404:  # a page outside the URL patterns (a 404 page): keep every parameter any view reads
         return read_parameters()
-    filterset_class = getattr(getattr(view, "cls", None), "filterset_class", None)
+    view_class = getattr(view, "cls", None)
+    filterset_class = getattr(view_class, "filterset_class", None)
     if filterset_class is None:
         return read_parameters()
-    return frozenset(_filter_names(filterset_class) | PLAIN_PARAMETERS)
+    # A viewset names the parameters its actions read beside its filters (e.g. a map view's bbox and zoom).
+    own = frozenset(getattr(view_class, "query_parameters", ()))
+    return frozenset(_filter_names(filterset_class) | PLAIN_PARAMETERS | own)
 
 
 def known(name: str, names: frozenset[str]) -> bool:
@@ -128,7 +132,14 @@ def canonical_query(request) -> str:
 
 def response_key(request) -> str:
     query = canonical_query(request)
-    parts = [request.get_host(), request.path, query, request.LANGUAGE_CODE, request.META.get("HTTP_ACCEPT", "")]
+    parts = [
+        request.get_host(),
+        request.path,
+        query,
+        request.LANGUAGE_CODE,
+        request.META.get("HTTP_ACCEPT", ""),
+        best_coding(request.META.get("HTTP_ACCEPT_ENCODING", "")),  # entries are stored compressed
+    ]
     return f"public-cache:page:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"
 
 

@@ -9,15 +9,18 @@ cells escaped by smartcity/spreadsheets.py) or into a JSON list.
 
 A page offers `?download=csv|json` (`public_list`). A download reads every row of a table, so anonymous callers
 get a budget of them per address (REST_FRAMEWORK DEFAULT_THROTTLE_RATES["download"], PUBLIC_DOWNLOAD_RATE) and
-a 429 beyond it. The file is written while it is sent (StreamingHttpResponse), a chunk of rows at a time, so a
-big table never sits whole in a worker's memory. The open-data dump (smartcity/opendata.py) writes files with
-the same `chunks`.
+a 429 beyond it. The file is written while it is sent (StreamingHttpResponse), a chunk of rows at a time (read
+through a server-side cursor, their related rows prefetched per chunk: `rows`), so a big table never sits whole
+in a worker's memory. Lines go out in blocks of about BLOCK_BYTES, so the compression middleware
+(smartcity.middleware) compresses whole blocks rather than flushing after every line. The open-data dump
+(smartcity/opendata.py) writes files with the same `chunks`.
 """
 
 import json
 from collections.abc import Iterable, Iterator
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -26,7 +29,29 @@ from import_export.resources import Resource
 from .api.throttling import DownloadRateThrottle
 from .spreadsheets import csv_lines
 
+CHUNK_ROWS = 1000  # rows read (and their relations prefetched) at a time
+BLOCK_BYTES = 64 * 1024  # characters sent at a time
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+
+
+def rows(queryset) -> Iterator:
+    """The rows of `queryset` CHUNK_ROWS at a time, never all at once (a list or other iterable as it is)."""
+    if isinstance(queryset, QuerySet):
+        return queryset.iterator(chunk_size=CHUNK_ROWS)  # prefetch_related applies per chunk
+    return iter(queryset)
+
+
+def blocks(pieces: Iterable[str], size: int = BLOCK_BYTES) -> Iterator[str]:
+    """The same text in pieces of about `size` characters (whole lines each)."""
+    pending, length = [], 0
+    for piece in pieces:
+        pending.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(pending)
+            pending, length = [], 0
+    if pending:
+        yield "".join(pending)
 
 
 class RecordExport:
@@ -42,7 +67,7 @@ class RecordExport:
         raise NotImplementedError
 
     def records(self, queryset) -> Iterator[dict]:
-        return (self.record(row) for row in queryset)
+        return (self.record(row) for row in rows(queryset))
 
 
 class ResourceExport(RecordExport):
@@ -56,7 +81,7 @@ class ResourceExport(RecordExport):
 
     def records(self, queryset) -> Iterator[dict]:
         headers = self.headers()
-        for row in self.resource.iter_queryset(queryset):
+        for row in rows(queryset):
             yield dict(zip(headers, self.resource.export_resource(row), strict=True))
 
 
@@ -71,7 +96,7 @@ class SerializerExport(RecordExport):
         return list(self.child.fields)
 
     def records(self, queryset) -> Iterator[dict]:
-        return (self.child.to_representation(row) for row in queryset)
+        return (self.child.to_representation(row) for row in rows(queryset))
 
     def fields(self) -> dict:
         return {
@@ -143,7 +168,7 @@ def download_response(request, export, queryset, *, fmt: str, name: str) -> Http
     refusal = refused(request)
     if refusal:
         return refusal
-    response = StreamingHttpResponse(chunks(as_export(export), queryset, fmt), content_type=FORMATS[fmt])
+    response = StreamingHttpResponse(blocks(chunks(as_export(export), queryset, fmt)), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{stamped(name, fmt)}"'
     return response
 

@@ -1,5 +1,8 @@
 """Middleware of the portal."""
 
+from django.conf import settings
+from django_http_compression.middleware import HttpCompressionMiddleware
+
 from . import cache as public_cache
 
 
@@ -24,3 +27,38 @@ class PublicCacheMiddleware:
             public_cache.store(key, version, response)
         response["X-Cache"] = "miss"
         return response
+
+
+class CompressionMiddleware(HttpCompressionMiddleware):
+    """Compress HTML, JSON, GeoJSON and CSV answers (zstd, brotli or gzip, whichever the client prefers;
+    django-http-compression), streamed downloads included, but never an answer that may put a secret beside
+    input the request chose (BREACH): a compressed answer's length would let an attacker who can make a
+    victim's browser send requests guess the secret a character at a time. So nothing is compressed
+
+    - for a signed-in user or a caller with credentials (their answers may show drafts, a partner's own MoUs,
+      personal data, beside the filters the request reflects);
+    - under the admin (`COMPRESSION_EXCLUDED_PATHS`: it shows a new partner key once, and echoes searches);
+    - when the page carries a CSRF token (any page with a form that posts).
+
+    What remains is public data only, the same for every caller, where there is nothing to guess. It runs
+    inside the public cache (smartcity/cache.py keys entries by the coding), so a hit is served compressed
+    without compressing again."""
+
+    def maybe_compress(self, request, response) -> None:
+        if may_compress(request, response):
+            super().maybe_compress(request, response)
+
+
+def may_compress(request, response) -> bool:
+    if carries_csrf_token(request, response) or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    return not any(part in request.path_info for part in settings.COMPRESSION_EXCLUDED_PATHS)
+
+
+def carries_csrf_token(request, response) -> bool:
+    """Whether the view put a CSRF token in the page: `get_token()` flags the request until CsrfViewMiddleware
+    (outside this one) sets the cookie; a view decorated with `csrf_protect` has set it already."""
+    return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE")) or settings.CSRF_COOKIE_NAME in response.cookies

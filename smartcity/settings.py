@@ -92,6 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "smartcity.replica.ReplicaMiddleware",  # reads of read-only requests from the replica, when there is one
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",  # ETag on every page: a browser that has it gets a 304
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "smartcity.middleware.PublicCacheMiddleware",
+    "smartcity.middleware.CompressionMiddleware",  # inside the public cache: a hit is stored compressed
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -131,6 +133,17 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'kotacerdas.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming replica of the primary, for the reads of read-only requests (smartcity/replica.py): writes, the
+# admin, and a caller that wrote in the last REPLICA_PIN_SECONDS stay on the primary.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # the test database has no replica of its own
+DATABASE_ROUTERS = ["smartcity.replica.ReplicaRouter"]
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=15)
+REPLICA_PIN_COOKIE = "kc-primary"
+REPLICA_EXCLUDED_PATHS = ("/admin/", "/healthz")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -150,6 +163,8 @@ else:
 # Anonymous GETs of public pages and API lists are cached this long at most (0 turns the cache off).
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 PUBLIC_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/media/")
+# Never compressed (BREACH: a secret beside reflected input); see smartcity.middleware.CompressionMiddleware.
+COMPRESSION_EXCLUDED_PATHS = ("/admin/",)
 
 # --- Celery: Redis as broker when REDIS_URL is set, otherwise tasks run in-process ---------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -192,6 +207,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-webhooks": {  # every minute: webhook deliveries whose queue message was lost
         "task": "partnerships.tasks.send_due_webhooks",
         "schedule": 60.0,
+    },
+    "prune-portfolio-changes": {  # every 5 minutes: the dashboard's change marks folded into its figures
+        "task": "pillars.tasks.prune_portfolio_changes",
+        "schedule": 300.0,
     },
     "flag-stale-indicators": {  # weekly, Monday 06:00 Asia/Jakarta
         "task": "pillars.tasks.flag_stale_indicators",

@@ -17,6 +17,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.fields import FileField
 
 from evaluations.services import evaluation_set_scores
+from partnerships.webhooks import webhook_emit
 from pillars.models import Pillar
 from smartcity.api.shape import api_shape, listing, relation_fields
 from tests.api import count_queries
@@ -100,7 +101,7 @@ def world(db):
             make(side)
         world.follow_up(side)
         ProgressReportFactory(commitment=world.commitment(side))
-    world.masterplan, world.field_visit  # noqa: B018 - made on first use
+    world.masterplan, world.field_visit, world.webhook_delivery  # noqa: B018 - made on first use (and its endpoint)
     world.self_assessment, world.external_index_value, world.village  # noqa: B018 - and their parents
     # scores, so a round trip writes nested rows' relations back as the brief objects it read
     governance = Pillar.objects.get(slug="governance")
@@ -172,6 +173,8 @@ def more_rows(world):
     SelfAssessmentFactory(year=2023)  # and another framework
     ExternalIndexValueFactory(year=2022)  # and another index
     VillageFactory(district=DistrictFactory(code="13.71.05"), code="13.71.05.1001")
+    partners = [world.partner("a").pk, world.webhook_endpoint("b").partner_id]  # a second endpoint, to partner B
+    webhook_emit(event_type="mou.signed", data={"id": 2}, partner_ids=partners)  # a delivery to each
 
 
 @pytest.mark.parametrize("name", LISTS)

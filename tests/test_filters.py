@@ -9,6 +9,7 @@ import datetime
 
 import django_filters
 import pytest
+from django.contrib.auth.models import Permission
 from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
 from rest_framework.test import APIClient
 
@@ -39,12 +40,15 @@ from tests.evaluations.factories import (
     FrameworkFactory,
     SelfAssessmentFactory,
 )
+from tests.factories import UserFactory
 from tests.partnerships.factories import (
     CommitmentFactory,
     MoUFactory,
     PartnerFactory,
     ProgressReportFactory,
     ScopeAreaFactory,
+    WebhookDeliveryFactory,
+    WebhookEndpointFactory,
 )
 from tests.pillars.factories import (
     AgencyFactory,
@@ -409,6 +413,31 @@ def external_index_values():
     return hit, ExternalIndexValueFactory(year=2023), {"year": 2019}
 
 
+def webhook_endpoints():
+    hit = WebhookEndpointFactory(url="https://sistem.telkom.example/hooks/kota", partner=PartnerFactory(), active=True)
+    miss = WebhookEndpointFactory(url="https://mitra.example/hooks", partner=PartnerFactory(), active=False)
+    return hit, miss, {"q": "telkom", "active": "true"}
+
+
+def webhook_deliveries():
+    """The hit is a replay (`replay_of`); the delivery it replays is put on a third endpoint with its own event, so
+    every filter but `replay_of_id` leaves it out and the two rows differ in every relation."""
+    replayed = WebhookDeliveryFactory(
+        endpoint=WebhookEndpointFactory(url="https://lain.example/hooks"), event_type="mou.terminated", status="failed"
+    )
+    hit = WebhookDeliveryFactory(
+        endpoint=WebhookEndpointFactory(url="https://sistem.telkom.example/hooks"),
+        event_type="mou.signed",
+        status="delivered",
+        replay_of=replayed,
+    )
+    miss = WebhookDeliveryFactory(
+        endpoint=WebhookEndpointFactory(url="https://mitra.example/hooks"), event_type="mou.expiring"
+    )
+    params = {"q": "telkom", "event": hit.event_id, "event_type": "mou.signed", "status": "delivered"}
+    return hit, miss, params
+
+
 # Each FilterSet: a row every filter should keep (hit), one it should leave out (miss), and the values of the filters
 # that are not relations (`q`, `year`, relations read by a method). Relations are read off the two rows themselves.
 CASES = {
@@ -471,7 +500,28 @@ CASES = {
         {"q": "cerdas"},
     ),
     evaluation_filters.ExternalIndexValueFilterSet: external_index_values,
+    partnership_filters.WebhookEndpointFilterSet: webhook_endpoints,
+    partnership_filters.WebhookDeliveryFilterSet: webhook_deliveries,
 }
+
+# Lists that are not public, read as a member of staff who may view every row of them. (A partner's key sees only
+# its own endpoints and their deliveries: tests/partnerships/test_webhooks.py.)
+WEBHOOK_VIEW = ("view_webhookendpoint", "view_webhookdelivery")
+READERS = {
+    partnership_filters.WebhookEndpointFilterSet: WEBHOOK_VIEW,
+    partnership_filters.WebhookDeliveryFilterSet: WEBHOOK_VIEW,
+}
+
+
+def client_for(filterset) -> APIClient:
+    """Anonymous for a public list; for one that is not, a staff member holding exactly the view permissions."""
+    client = APIClient()
+    if filterset in READERS:
+        user = UserFactory(is_staff=True)
+        user.user_permissions.add(*Permission.objects.filter(codename__in=READERS[filterset]))
+        client.force_authenticate(user)
+    return client
+
 
 # A draft of each record a relation filter may name: it must answer exactly like a row that does not exist.
 HIDDEN = {
@@ -516,7 +566,7 @@ def test_every_filterset_has_a_filter_test():
 @pytest.mark.django_db
 @pytest.mark.parametrize("filterset", list(CASES), ids=lambda cls: cls.__name__)
 def test_each_filter_narrows_the_list(filterset):
-    client, url = APIClient(), list_url(filterset)
+    client, url = client_for(filterset), list_url(filterset)
     hit, miss, params = CASES[filterset]()
     assert {hit.pk, miss.pk} <= listed(client, url)
     assert ("q" in params) == ("q" in filterset.base_filters) and ("year" in params) == (
@@ -550,7 +600,7 @@ def test_a_hidden_rows_slug_or_id_answers_like_an_unknown_one(filterset, name):
     hidden_value, unknown = (
         (hidden.slug, "no-such-row") if isinstance(declared, SlugsFilter) else (str(hidden.pk), "987654")
     )
-    client, url = APIClient(), list_url(filterset)
+    client, url = client_for(filterset), list_url(filterset)
     answers = []
     for value in (hidden_value, unknown):
         response = client.get(url, {name: value})
@@ -576,7 +626,7 @@ def bad_values(filterset) -> dict[str, str]:
     ],
 )
 def test_a_bad_value_is_a_400_naming_the_filter(filterset, name, value):
-    response = APIClient().get(list_url(filterset), {name: value})
+    response = client_for(filterset).get(list_url(filterset), {name: value})
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid" and list(body["errors"]) == [name] and body["errors"][name]

@@ -27,6 +27,6 @@ def grant_roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("evaluations", "0009_frameworks_external_indices"), ("pillars", "0014_approve_existing_roles")]
+    dependencies = [("evaluations", "0009_frameworks_external_indices"), ("pillars", "0015_approve_existing_roles")]
 
     operations = [migrations.RunPython(grant_roles, migrations.RunPython.noop)]

@@ -1,12 +1,12 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from pillars import filters, services
-from pillars.geojson import feature_collection
+from pillars.geojson import feature_collection, map_view, map_view_parameters
 from pillars.models import (
     Agency,
     BudgetLine,
@@ -179,12 +179,26 @@ class InfrastructureAssetViewSet(RecordViewSet):
     serializer_class = serializers.InfrastructureAssetSerializer
     filterset_class = filters.InfrastructureAssetFilterSet
     ordering_fields = ["name", "kind", "installed_on", "updated_at"]
+    query_parameters = ("bbox", "zoom")  # read by `geojson` (so the public cache keys its entries by them)
 
     @extend_schema(
-        description=str(_("The assets with coordinates as a GeoJSON FeatureCollection (same filters, no pages).")),
+        description=str(
+            _(
+                "The assets with coordinates as a GeoJSON FeatureCollection (same filters, no pages). With bbox "
+                "and zoom, one map view: the assets inside the box, nearby ones grouped per kind (a Feature with "
+                "cluster true and its count), so the answer stays small however many assets there are."
+            )
+        ),
+        parameters=[
+            OpenApiParameter("bbox", str, description=str(_("west,south,east,north in degrees (with zoom)"))),
+            OpenApiParameter("zoom", int, description=str(_("the map's zoom level, 0 to 20 (with bbox)"))),
+        ],
         responses={200: OpenApiResponse(description="GeoJSON FeatureCollection")},
     )
     @action(detail=False, methods=["get"], pagination_class=None, renderer_classes=[GeoJSONRenderer, JSONRenderer])
     def geojson(self, request):
         assets = self.filter_queryset(self.get_queryset()).exclude(latitude__isnull=True)
-        return Response(feature_collection(assets))
+        view = map_view_parameters(request.query_params)
+        if view is None:
+            return Response(feature_collection(assets))
+        return Response(map_view(assets, *view))

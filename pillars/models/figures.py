@@ -1,10 +1,12 @@
+import uuid
+
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
 class PortfolioChange(models.Model):
     """A mark that a counted record changed (pillars/figures.py): written in the writer's own transaction, so
-    it becomes visible exactly when the change does, and consumed by the next read of the figures."""
+    it becomes visible exactly when the change does; counted by reads, folded by `prune_figures()`."""
 
     public_cache_ignores = True  # bookkeeping, not public data: saving it starts no new cache generation
 
@@ -20,6 +22,9 @@ class PortfolioFigures(models.Model):
 
     public_cache_ignores = True
     groups = models.JSONField(encoder=DjangoJSONEncoder, default=list)
+    # Renewed whenever marks are folded into `groups`: with the number of marks waiting, it names the state of
+    # the records, which keys the groups in the cache (pillars/figures.py).
+    epoch = models.UUIDField(default=uuid.uuid4)
     built_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):

@@ -1,7 +1,22 @@
 from rest_framework import pagination
 
+from smartcity.pagination import page_and_total
+
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
-    """`?limit=&offset=` pages of PAGE_SIZE rows by default, never more than 500 at once."""
+    """`?limit=&offset=` pages of PAGE_SIZE rows by default, never more than 500 at once. The total count comes
+    back with the rows, in one query (smartcity/pagination.py)."""
 
     max_limit = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.limit = self.get_limit(request)
+        if self.limit is None:
+            return None
+        self.offset = self.get_offset(request)
+        rows, total = page_and_total(queryset, self.offset, self.offset + self.limit)
+        self.count = total if total is not None else self.get_count(queryset)
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        return rows

@@ -1,8 +1,10 @@
 /* The infrastructure map. It orients without internet: the city boundary and district outlines that the office
  * uploaded (data-boundaries) are drawn under the points, and a tile server is used only when one is configured
  * (data-tiles), since a closed government network reaches none. Points come from the GeoJSON endpoint
- * (data-geojson), one layer per asset kind, each clustered on its own (Leaflet.markercluster), so a kind with
- * few points (CCTV, Wi-Fi) stays visible beside one with many (towers). */
+ * (data-geojson) one view at a time: the map asks for its box and zoom, and the server answers with the assets
+ * there, nearby ones already grouped per kind (pillars/geojson.py), so a view stays small at any number of
+ * assets. One layer per asset kind, grouped on its own, so a kind with few points (CCTV, Wi-Fi) stays visible
+ * beside one with many (towers); selecting a group zooms in on it. */
 (function () {
   "use strict";
   var COLOURS = { cctv: "#be123c", wifi: "#1d4ed8", tower: "#b45309", fiber: "#7e22ce", command_center: "#047857", other: "#475569" };
@@ -31,38 +33,66 @@
     return box;
   }
 
-  // A group of points: its count, named by kind for a screen reader ("CCTV: 12").
-  function clusterIcon(kind, label) {
-    return function (cluster) {
-      var count = cluster.getChildCount();
-      var size = count < 10 ? 32 : count < 50 ? 38 : 44;
-      var html = document.createElement("span");
-      html.appendChild(text("span", "visually-hidden", label + ": "));
-      html.appendChild(document.createTextNode(String(count)));
-      return L.divIcon({ className: "asset-cluster kind-" + kind, html: html, iconSize: [size, size] });
-    };
+  // A group of points, drawn with its count and named by kind for a screen reader ("CCTV: 12"). The groups of
+  // one grid cell sit around its centre, one corner per kind, so that they never cover each other.
+  var CORNERS = { wifi: [-1, -1], cctv: [1, -1], tower: [-1, 1], fiber: [1, 1], command_center: [0, -1], other: [0, 1] };
+  function clusterIcon(kind, label, count) {
+    var size = count < 10 ? 26 : count < 100 ? 30 : 36;
+    var corner = CORNERS[kind] || [0, 0];
+    var html = document.createElement("span");
+    html.appendChild(text("span", "visually-hidden", label + ": "));
+    html.appendChild(document.createTextNode(String(count)));
+    return L.divIcon({
+      className: "asset-cluster kind-" + kind,
+      html: html,
+      iconSize: [size, size],
+      iconAnchor: [size / 2 - corner[0] * 18, size / 2 - corner[1] * 18],
+    });
   }
 
-  function pointLayers(data) {
+  // One layer per kind, refilled with each view's answer, so the layer control keeps what the reader chose.
+  function kindLayers() {
     var layers = {};
+    Object.keys(COLOURS).forEach(function (kind) {
+      layers[kind] = L.featureGroup();
+    });
+    return layers;
+  }
+
+  function fill(map, layers, data) {
+    Object.keys(layers).forEach(function (kind) { layers[kind].clearLayers(); });
     data.features.forEach(function (feature) {
       var p = feature.properties;
       var kind = COLOURS[p.kind] ? p.kind : "other";
       var label = kindLabel(p);
-      if (!layers[label]) {
-        layers[label] = L.markerClusterGroup({
-          iconCreateFunction: clusterIcon(kind, label),
-          showCoverageOnHover: false,
-          maxClusterRadius: 45,
-        });
-      }
       var c = feature.geometry.coordinates;
-      var icon = L.divIcon({ className: "asset-point kind-" + kind, iconSize: [16, 16] });
-      L.marker([c[1], c[0]], { icon: icon, title: p.name + " (" + label + ")" })
-        .bindPopup(popup(p))
-        .addTo(layers[label]);
+      var at = [c[1], c[0]];
+      if (p.cluster) {
+        L.marker(at, { icon: clusterIcon(kind, label, p.count), title: label + ": " + p.count })
+          .on("click", function () { map.setView(at, Math.min(map.getZoom() + 2, map.getMaxZoom())); })
+          .addTo(layers[kind]);
+      } else {
+        var icon = L.divIcon({ className: "asset-point kind-" + kind, iconSize: [16, 16] });
+        L.marker(at, { icon: icon, title: p.name + " (" + label + ")" }).bindPopup(popup(p)).addTo(layers[kind]);
+      }
     });
-    return layers;
+  }
+
+  // The box asked for is snapped outward to the server's grouping grid (pillars/geojson.py, its cell size in
+  // pixels in data-grid-pixels), so nearby views ask the same URL and share the public cache's answer.
+  function viewURL(element, map) {
+    var base = element.dataset.geojson.replace(/\?$/, "");
+    var zoom = Math.round(map.getZoom());
+    var step = 360 / (Math.pow(2, zoom) * 256 / Number(element.dataset.gridPixels || 64));
+    var b = map.getBounds();
+    function down(v, low) { return Math.max(low, Math.floor(v / step) * step); }
+    function up(v, high) { return Math.min(high, Math.ceil(v / step) * step); }
+    var west = down(b.getWest(), -180), south = down(b.getSouth(), -90);
+    var east = up(b.getEast(), 180), north = up(b.getNorth(), 90);
+    if (east <= west) east = Math.min(180, west + step);
+    if (north <= south) north = Math.min(90, south + step);
+    var box = [west, south, east, north].map(function (v) { return v.toFixed(6); }).join(",");
+    return base + (base.indexOf("?") < 0 ? "?" : "&") + "bbox=" + box + "&zoom=" + zoom;
   }
 
   function outlineLayers(data) {
@@ -88,10 +118,13 @@
 
   function draw(map, element, outlines, points) {
     var overlays = {};
-    var all = Object.assign({}, outlines, points);
-    Object.keys(all).forEach(function (name) {
-      all[name].addTo(map);
-      overlays[name] = all[name];
+    Object.keys(outlines).forEach(function (name) {
+      outlines[name].addTo(map);
+      overlays[name] = outlines[name];
+    });
+    Object.keys(points).forEach(function (kind) {
+      points[kind].addTo(map);
+      overlays[LABELS.kinds[kind] || kind] = points[kind];
     });
     L.control.layers(null, overlays, { collapsed: window.innerWidth < 640 }).addTo(map);
     var toggle = element.querySelector(".leaflet-control-layers-toggle");
@@ -99,10 +132,25 @@
       toggle.title = element.dataset.layersLabel;
       toggle.setAttribute("aria-label", element.dataset.layersLabel);
     }
-    // Frame the points (the outlines around them give the context), or the outlines when there is no point.
-    var bounds = L.featureGroup(Object.values(points)).getBounds();
-    if (!bounds.isValid()) bounds = L.featureGroup(Object.values(outlines)).getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16] });
+    // Frame the city by its outlines; the points of the framed view are asked for next.
+    var bounds = L.featureGroup(Object.values(outlines)).getBounds();
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], animate: false });
+  }
+
+  // Each view asks only for its own box (a latest-wins refresh after the map stops moving).
+  function follow(map, element, points) {
+    var asked = 0, timer = null;
+    function refresh() {
+      var ask = ++asked;
+      getJSON(viewURL(element, map)).then(function (data) {
+        if (ask === asked) fill(map, points, data);
+      });
+    }
+    map.on("moveend", function () {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 150);
+    });
+    refresh();
   }
 
   // District names overlap when zoomed out: they show from zoom LABELS_FROM on.
@@ -113,17 +161,19 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var element = document.getElementById("asset-map");
-    if (!element || typeof L === "undefined" || !L.markerClusterGroup) return;
+    if (!element || typeof L === "undefined") return;
     var labels = document.getElementById("map-labels");
     if (labels) LABELS = JSON.parse(labels.textContent);
-    var map = L.map(element, { maxZoom: 18 }).setView([-0.9471, 100.4172], 12); // clustering needs a maxZoom
+    var map = L.map(element, { maxZoom: 18 }).setView([-0.9471, 100.4172], 12);
     map.on("zoomend", function () { toggleLabels(map, element); });
     toggleLabels(map, element);
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: element.dataset.attribution || "" }).addTo(map);
     }
-    Promise.all([getJSON(element.dataset.boundaries), getJSON(element.dataset.geojson)]).then(function (answers) {
-      draw(map, element, outlineLayers(answers[0]), pointLayers(answers[1]));
-    });
+    var points = kindLayers();
+    getJSON(element.dataset.boundaries)
+      .then(function (outlines) { draw(map, element, outlineLayers(outlines), points); })
+      .catch(function () { draw(map, element, {}, points); })
+      .then(function () { follow(map, element, points); });
   });
 })();

@@ -283,7 +283,7 @@ def test_the_data_migration_approves_the_indicators_that_were_public_before():
     from tests.pillars.factories import IndicatorFactory
 
     indicator = IndicatorFactory(approval="draft")
-    migration = importlib.import_module("pillars.migrations.0014_approve_existing_roles")
+    migration = importlib.import_module("pillars.migrations.0015_approve_existing_roles")
     migration.approve_existing(apps, None)
     indicator.refresh_from_db()
     assert indicator.approval == "approved"

@@ -134,7 +134,8 @@ def test_the_map_page_draws_outlines_and_groups_points_from_our_own_files(client
     Boundary.objects.create(name="Kota Padang", kind="city", note="Garis batas demo", geometry=POLYGON)
     html = client.get("/en/map/").content.decode()
     assert 'data-boundaries="/en/map/boundaries.geojson"' in html
-    assert "/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
+    assert "/static/vendor/leaflet/leaflet.js" in html and "/static/js/map.js" in html
+    assert "markercluster" not in html  # points come grouped from the server (pillars/geojson.py)
     assert '<span lang="id">Garis batas demo</span>' in html  # the office's note, marked as Indonesian
     assert '<script id="map-labels" type="application/json">' in html  # data, not a script: the CSP holds
     assert '"wifi": "Public Wi-Fi"' in html  # kinds named in the page's language

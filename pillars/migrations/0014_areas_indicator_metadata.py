@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pillars', '0012_boundary'),
+        ('pillars', '0013_portfolio_figures_epoch'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -25,7 +25,7 @@ def grant_roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("pillars", "0013_areas_indicator_metadata")]
+    dependencies = [("pillars", "0014_areas_indicator_metadata")]
 
     operations = [
         migrations.RunPython(approve_existing, migrations.RunPython.noop),

@@ -1,0 +1,144 @@
+#!/usr/bin/env python
+"""A streaming replica of the primary PostgreSQL on loopback, for the replica test and the benchmark.
+
+    with streaming_replica() as url_for:        # url_for("kotacerdas") -> postgres://...:5442/kotacerdas
+        ...
+
+It copies the primary (127.0.0.1:5432) with `pg_basebackup -R` (which writes the standby's connection to the
+primary) into a fresh data directory and starts it as a hot standby on its own port, as the `postgres` OS user
+when run as root (PostgreSQL refuses to run as root). On a fresh machine the primary needs a replication entry
+in pg_hba.conf: when none admits 127.0.0.1, one is added for the run and removed afterwards (then the primary
+reloads its configuration). wal_level=replica and max_wal_senders are PostgreSQL's defaults; the copy fails
+with PostgreSQL's own message if they were turned down. Run alone, it starts a replica and waits (Ctrl+C stops).
+"""
+
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+PRIMARY_HOST, PRIMARY_PORT = "127.0.0.1", 5432
+HBA_LINE = "host replication postgres 127.0.0.1/32 trust  # kota-cerdas replica rehearsal (temporary)"
+
+
+def available() -> str | None:
+    """None when a replica can be started here, else the reason it cannot."""
+    missing = [name for name in ("pg_basebackup", "pg_ctl") if not (BIN / name).exists()]
+    if missing:
+        return f"PostgreSQL server binaries not found in {BIN} ({', '.join(missing)}); set PG_BIN"
+    if not shutil.which("psql"):
+        return "psql not found"
+    return None
+
+
+def psql(sql: str, *, port: int = PRIMARY_PORT, database: str = "postgres") -> str:
+    result = subprocess.run(
+        ["psql", "-h", PRIMARY_HOST, "-p", str(port), "-U", "postgres", "-d", database, "-Atc", sql],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip()
+
+
+def as_postgres(command: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@contextlib.contextmanager
+def replication_allowed():
+    """A pg_hba.conf entry that lets 127.0.0.1 replicate, for the duration of the block if it was missing."""
+    rules = psql(
+        "SELECT count(*) FROM pg_hba_file_rules WHERE type = 'host' AND 'replication' = ANY(database) "
+        "AND (address = '127.0.0.1' OR address IS NULL OR address = 'all')"
+    )
+    if rules != "0":
+        yield
+        return
+    hba = Path(psql("SHOW hba_file"))
+    original = hba.read_text()
+    hba.write_text(HBA_LINE + "\n" + original)  # first, so that no earlier rule refuses it
+    psql("SELECT pg_reload_conf()")
+    try:
+        yield
+    finally:
+        hba.write_text(hba.read_text().replace(HBA_LINE + "\n", ""))
+        psql("SELECT pg_reload_conf()")
+
+
+@contextlib.contextmanager
+def streaming_replica(port: int = 5442, data_dir: str | None = None):
+    """Start a hot standby of the primary on `port`; yield a function from a database name to its URL."""
+    reason = available()
+    if reason:
+        raise RuntimeError(reason)
+    base = Path(data_dir or tempfile.mkdtemp(prefix="kc_replica_"))
+    data, socket_dir, log = base / "data", base / "socket", base / "replica.log"
+    if data.exists():
+        shutil.rmtree(data)
+    socket_dir.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres")
+        shutil.chown(socket_dir, "postgres")
+    with replication_allowed():
+        subprocess.run(
+            as_postgres(
+                [str(BIN / "pg_basebackup"), "-h", PRIMARY_HOST, "-p", str(PRIMARY_PORT), "-U", "postgres"]
+                + ["-D", str(data), "-R", "-X", "stream", "-c", "fast"]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        # Debian keeps a cluster's configuration outside its data directory: the copy gets its own, minimal.
+        (data / "postgresql.conf").write_text("# the replica rehearsal: settings come from pg_ctl -o\n")
+        (data / "pg_hba.conf").write_text("local all all trust\nhost all all 127.0.0.1/32 trust\n")
+        (data / "pg_ident.conf").write_text("")
+        if os.geteuid() == 0:
+            for name in ("postgresql.conf", "pg_hba.conf", "pg_ident.conf"):
+                shutil.chown(data / name, "postgres", "postgres")
+        options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={socket_dir} -c hot_standby=on"
+        try:
+            started = subprocess.run(
+                as_postgres([str(BIN / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "start"]),
+                capture_output=True,
+                text=True,
+            )
+            if started.returncode:
+                raise RuntimeError(f"the replica did not start: {started.stdout}{started.stderr}{log.read_text()}")
+            for _ in range(100):
+                with contextlib.suppress(subprocess.CalledProcessError):
+                    if psql("SELECT pg_is_in_recovery()", port=port) == "t":
+                        break
+                time.sleep(0.1)
+            else:
+                raise RuntimeError(f"the replica did not start as a standby: see {log}")
+            yield lambda database: f"postgres://postgres@{PRIMARY_HOST}:{port}/{database}"
+        finally:
+            subprocess.run(
+                as_postgres([str(BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
+                check=False,
+                capture_output=True,
+            )
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def wait_until(sql: str, *, database: str, port: int = 5442, timeout: float = 180) -> None:
+    """Until `sql` answers true on the replica (a row written on the primary has been replayed)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if psql(sql, port=port, database=database) == "t":
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"the replica never answered true to {sql!r}")
+
+
+if __name__ == "__main__":
+    with streaming_replica() as url_for:
+        print("replica up:", url_for("postgres"), "(Ctrl+C stops it)")
+        with contextlib.suppress(KeyboardInterrupt):
+            while True:
+                time.sleep(3600)
