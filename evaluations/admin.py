@@ -460,3 +460,6 @@ class ReadinessOverrideAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from . import framework_admin  # noqa: E402, F401 - registers the frameworks' admin

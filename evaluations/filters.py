@@ -24,10 +24,14 @@ from .models import (
     Evaluation,
     EvaluationPack,
     EvaluationScheme,
+    ExternalIndex,
+    ExternalIndexValue,
     FieldVisit,
     Finding,
     FollowUpAction,
+    Framework,
     LegalInstrument,
+    SelfAssessment,
     Survey,
     SurveyResponse,
     SurveyTarget,
@@ -178,3 +182,59 @@ class EvaluationPackFilterSet(FilterSet):
         model = EvaluationPack
         fields = ["id", "format", "status"]
         unfiltered = {"progress": "shown", "file": "a file", "error": "shown", "requested_by": "staff only"}
+
+
+# --- Assessment frameworks and external indices -----------------------------------------------------------------
+
+
+class FrameworkFilterSet(FilterSet):
+    class Meta:
+        model = Framework
+        fields = ["id", "slug", "issuing_body", "publication"]
+        unfiltered = {
+            "notes": FREE_TEXT,
+            "source": FREE_TEXT,
+            "level_min": "the framework's level scale, shown on the record",
+            "level_max": "the framework's level scale, shown on the record",
+            "decimals": "how the index is shown",
+        }
+
+
+class SelfAssessmentFilterSet(FilterSet):
+    year = YearFilter(label=_("Year"))
+
+    class Meta:
+        model = SelfAssessment
+        fields = ["id", "publication"]
+        unfiltered = {"self_index": FIGURE, "assessor_index": FIGURE, "summary_en": FREE_TEXT}
+
+
+class ExternalIndexFilterSet(FilterSet):
+    class Meta:
+        model = ExternalIndex
+        fields = ["id", "slug", "publisher", "publication"]
+        unfiltered = {
+            "scale_min": "the index's scale, shown on the record",
+            "scale_max": "the index's scale, shown on the record",
+            "decimals": "how the values are shown",
+            "url": "an address shown on the record",
+            "description_id": FREE_TEXT,
+            "description_en": FREE_TEXT,
+        }
+
+
+class ExternalIndexValueFilterSet(FilterSet):
+    year = YearFilter(label=_("Year"))
+
+    class Meta:
+        model = ExternalIndexValue
+        fields = ["id"]
+        unfiltered = {
+            "value": FIGURE,
+            "band_id": FREE_TEXT,
+            "band_en": FREE_TEXT,
+            "rank": FIGURE,
+            "ranked_among": FIGURE,
+            "source_document": FILE,
+            "source_url": "an address shown on the record",
+        }

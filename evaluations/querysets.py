@@ -285,3 +285,95 @@ class ClarificationAnswerQuerySet(PrivateQuerySet):
 class EvaluationPackQuerySet(PrivateQuerySet):
     def with_related(self):
         return self.select_related("evaluation")
+
+
+# --- Assessment frameworks and external indices -------------------------------------------------------------
+def _band_of(index_expression, framework_field: str):
+    """A subquery: the label of the framework band holding the index (None outside every band)."""
+    from .models import FrameworkBand
+
+    bands = FrameworkBand.objects.filter(
+        framework=OuterRef(framework_field), lower__lte=index_expression, upper__gte=index_expression
+    ).order_by("lower")
+    return bands
+
+
+class FrameworkQuerySet(PublishableQuerySet):
+    def with_related(self):
+        """The framework with its domains, aspects, indicators and bands, as the serializer and pages read them."""
+        from .models import FrameworkAspect, FrameworkBand, FrameworkDomain, FrameworkIndicator
+
+        return self.prefetch_related(
+            Prefetch("domains", queryset=FrameworkDomain.objects.order_by("order", "pk")),
+            Prefetch("aspects", queryset=FrameworkAspect.objects.order_by("order", "pk")),
+            Prefetch("indicators", queryset=FrameworkIndicator.objects.order_by("number")),
+            Prefetch("bands", queryset=FrameworkBand.objects.order_by("lower")),
+        )
+
+
+class FrameworkPartQuerySet(PublicParentMixin, models.QuerySet):
+    parent_field = "framework"
+
+    def with_related(self):
+        return self.select_related("framework")
+
+
+class SelfAssessmentQuerySet(PublishableQuerySet):
+    def public(self):
+        """Published, due, and of a public framework."""
+        from .models import Framework
+
+        return self.published().filter(framework__in=Framework.objects.public().values("pk"))
+
+    def with_index(self):
+        """Annotate `index` (the assessors' index once complete, else the self-assessed one) and its band's
+        labels `band_label_id` / `band_label_en`."""
+        annotated = self.annotate(index=Coalesce("assessor_index", "self_index"))
+        bands = _band_of(OuterRef("index"), "framework")
+        return annotated.annotate(
+            band_label_id=Subquery(bands.values("label_id")[:1]),
+            band_label_en=Subquery(bands.values("label_en")[:1]),
+        )
+
+    def with_related(self):
+        from .models import SelfAssessmentScore
+
+        scores = SelfAssessmentScore.objects.select_related("indicator").prefetch_related("evidence")
+        return (
+            self.select_related("framework")
+            .prefetch_related(Prefetch("scores", queryset=scores.order_by("indicator__number")))
+            .with_index()
+        )
+
+
+class SelfAssessmentScoreQuerySet(PublicParentMixin, models.QuerySet):
+    parent_field = "assessment"
+
+    def with_related(self):
+        return self.select_related("assessment", "indicator")
+
+
+class SelfAssessmentEvidenceQuerySet(PublicParentMixin, models.QuerySet):
+    parent_field = "score"
+
+    def public(self):
+        from .models import SelfAssessment
+
+        return self.filter(score__assessment__in=SelfAssessment.objects.public().values("pk"))
+
+    def with_related(self):
+        return self.select_related("score")
+
+
+class ExternalIndexQuerySet(PublishableQuerySet):
+    def with_related(self):
+        from .models import ExternalIndexValue
+
+        return self.prefetch_related(Prefetch("values", queryset=ExternalIndexValue.objects.order_by("year")))
+
+
+class ExternalIndexValueQuerySet(PublicParentMixin, models.QuerySet):
+    parent_field = "index"
+
+    def with_related(self):
+        return self.select_related("index")

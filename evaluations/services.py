@@ -736,3 +736,34 @@ def evaluation_pack_build(*, pack: EvaluationPack) -> EvaluationPack:
     pack.status, pack.progress = ExportStatus.DONE, 100
     pack.save(update_fields=["file", "status", "progress", "updated_at"])
     return pack
+
+
+# --- Assessment frameworks, self-assessments, external indices (evaluations/frameworks.py) ----------------
+from . import frameworks as _frameworks  # noqa: E402 - the writers below need the rules defined above
+from .models import (  # noqa: E402
+    ExternalIndex,
+    ExternalIndexValue,
+    Framework,
+    FrameworkAspect,
+    FrameworkBand,
+    FrameworkDomain,
+    FrameworkIndicator,
+    SelfAssessment,
+    SelfAssessmentEvidence,
+    SelfAssessmentScore,
+)
+
+FRAMEWORK = register(_frameworks.FrameworkWriter(Framework))
+FRAMEWORK_DOMAIN = register(Writer(FrameworkDomain))
+FRAMEWORK_ASPECT = register(Writer(FrameworkAspect, rules=_frameworks.same_framework))
+FRAMEWORK_INDICATOR = register(Writer(FrameworkIndicator, rules=_frameworks.same_framework))
+FRAMEWORK_BAND = register(Writer(FrameworkBand, rules=_frameworks.framework_band_rules))
+SELF_ASSESSMENT = register(_frameworks.SelfAssessmentWriter(SelfAssessment, rules=_frameworks.self_assessment_rules))
+SELF_ASSESSMENT_SCORE = register(Writer(SelfAssessmentScore, rules=_frameworks.score_rules))
+SELF_ASSESSMENT_EVIDENCE = register(Writer(SelfAssessmentEvidence))
+EXTERNAL_INDEX = register(Writer(ExternalIndex, rules=_frameworks.external_index_rules))
+EXTERNAL_INDEX_VALUE = register(Writer(ExternalIndexValue, rules=_frameworks.index_value_rules))
+
+self_assessment_assess = _frameworks.self_assessment_assess
+self_assessment_add_evidence = _frameworks.self_assessment_add_evidence
+self_assessment_readiness = _frameworks.self_assessment_readiness

@@ -1,4 +1,9 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
@@ -7,12 +12,13 @@ from smartcity import scoping
 from smartcity.admin import ServiceAdmin, ServiceInlineMixin
 from smartcity.widgets import MoneyField, PillarSubDimensionSelect
 
-from . import resources
+from . import resources, services
 from .imports import LimitedImportMixin
 from .models import (
     Agency,
     BudgetLine,
     DigitalService,
+    District,
     Indicator,
     IndicatorTarget,
     InfrastructureAsset,
@@ -22,6 +28,7 @@ from .models import (
     Pillar,
     Program,
     SubDimension,
+    Village,
 )
 
 
@@ -138,7 +145,7 @@ class ProgramAdmin(PortfolioAdmin):
             {"fields": ["pillar", "sub_dimensions", "lead_agency", "supporting_agencies", "masterplan"]},
         ),
         (_("Progress"), {"fields": ["horizon", "stage", "progress", "completed_on", "first_year", "last_year"]}),
-        (_("Location"), {"fields": ["location", "latitude", "longitude"]}),
+        (_("Location"), {"fields": ["location", "districts", "latitude", "longitude"]}),
         (_("Publication"), {"fields": ["publication", "publish_from"]}),
     ]
 
@@ -164,11 +171,57 @@ class MeasurementInline(ServiceInlineMixin, admin.TabularInline):
 class IndicatorAdmin(PortfolioAdmin):
     resource_classes = [resources.IndicatorResource]
     agency_field = "owner_agency"
-    list_display = ["name_id", "pillar", "unit", "direction", "owner_agency", "is_headline", "publication"]
-    list_filter = ["pillar", "owner_agency", "direction", "frequency", "is_headline", "publication"]
+    list_display = ["name_id", "pillar", "unit", "owner_agency", "is_headline", "approval", "publication"]
+    list_filter = ["pillar", "owner_agency", "approval", "iso_theme", "frequency", "is_headline", "publication"]
     list_select_related = ["pillar", "owner_agency"]
     prepopulated_fields = {"slug": ["name_id"]}
+    readonly_fields = ["approval", "approval_note", "approved_at"]
     inlines = [TargetInline, MeasurementInline]
+    actions = ["submit_to_walidata", "approve_as_walidata"]
+    fieldsets = [
+        (None, {"fields": ["slug", "name_id", "name_en", "pillar", "is_headline", "owner_agency"]}),
+        (
+            _("Measure"),
+            {"fields": ["unit", "direction", "baseline_value", "baseline_year", "frequency", "data_source"]},
+        ),  # fmt: skip
+        (
+            _("Metadata (Satu Data Indonesia)"),
+            {
+                "fields": [
+                    "concept",
+                    "definition",
+                    "interpretation",
+                    "method",
+                    "measure",
+                    "breakdown",
+                    "is_composite",
+                    "estimation_level",
+                ]
+            },  # fmt: skip
+        ),
+        (_("Framework codes"), {"fields": ["iso_theme", "iso_number", "sdg_target", "spbe_indicator"]}),
+        (_("Walidata approval"), {"fields": ["approval", "approval_note", "approved_at"]}),
+        (_("Publication"), {"fields": ["publication", "publish_from"]}),
+    ]
+
+    def _step(self, request, queryset, service, done):
+        for indicator in queryset:
+            service(indicator=indicator, actor=request.user)  # a refusal rolls the whole action back
+        self.message_user(request, done, messages.SUCCESS)
+
+    @admin.action(description=_("Submit to the walidata"), permissions=["submit"])
+    def submit_to_walidata(self, request, queryset):
+        self._step(request, queryset, services.indicator_submit, _("Submitted to the walidata."))
+
+    @admin.action(description=_("Approve as walidata"), permissions=["approve"])
+    def approve_as_walidata(self, request, queryset):
+        self._step(request, queryset, services.indicator_approve, _("Approved."))
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("pillars.submit_indicator")
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm("pillars.approve_indicator")
 
 
 @admin.register(Measurement)
@@ -257,3 +310,53 @@ class ActivityAdmin(PortfolioAdmin):
     autocomplete_fields = ["program"]
     fields = ["program", "year", "owner_agency", "title_id", "title_en", "weight", "target", "progress", "evidence",
               "note"]  # fmt: skip
+
+
+# --- Areas: districts and villages, one by one or from the office's file ---------------------------------------
+class AreaFileForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), help_text=_("Columns: code, name and optionally note (UTF-8)."))
+
+
+class VillageInline(ServiceInlineMixin, admin.TabularInline):
+    model = Village
+    fields = ["code", "name", "note"]
+    extra = 0
+
+
+@admin.register(District)
+class DistrictAdmin(ServiceAdmin):
+    list_display = ["code", "name", "note"]
+    search_fields = ["code", "name"]
+    inlines = [VillageInline]
+    change_list_template = "admin/pillars/district/change_list.html"
+
+    def get_urls(self):
+        load = self.admin_site.admin_view(self.load_view)
+        return [path("load/", load, name="pillars_district_load"), *super().get_urls()]
+
+    def load_view(self, request):
+        """Load districts and villages from a CSV file: a wrong line refuses the whole file (a form error)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = AreaFileForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                counts = services.areas_load(content=form.cleaned_data["file"].read(), actor=request.user)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error("file", message)
+            else:
+                message = _("%(districts)s districts and %(villages)s villages loaded.") % counts
+                self.message_user(request, message, messages.SUCCESS)
+                return redirect("admin:pillars_district_changelist")
+        context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
+                   "title": _("Load districts and villages")}  # fmt: skip
+        return TemplateResponse(request, "admin/pillars/district/load.html", context)
+
+
+@admin.register(Village)
+class VillageAdmin(ServiceAdmin):
+    list_display = ["code", "name", "district"]
+    list_filter = ["district"]
+    list_select_related = ["district"]
+    search_fields = ["code", "name"]

@@ -86,3 +86,38 @@ class AssetStatus(models.TextChoices):
 class BoundaryKind(models.TextChoices):
     CITY = "city", _("City boundary")
     DISTRICT = "district", _("District (kecamatan)")
+
+
+class Approval(models.TextChoices):
+    """Satu Data Indonesia: the producing agency submits an indicator's metadata, the walidata (Diskominfo) checks
+    it and approves it or sends it back; only an approved indicator may be published."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted to the walidata")
+    APPROVED = "approved", _("Approved")
+    SENT_BACK = "sent_back", _("Sent back")
+
+
+class IsoTheme(models.TextChoices):
+    """The 19 themes of ISO 37120:2018 (sustainable cities and communities: indicators for city services and
+    quality of life); ISO 37122 (smart cities) uses the same themes."""
+
+    ECONOMY = "economy", _("Economy")
+    EDUCATION = "education", _("Education")
+    ENERGY = "energy", _("Energy")
+    ENVIRONMENT = "environment", _("Environment and climate change")
+    FINANCE = "finance", _("Finance")
+    GOVERNANCE = "governance", _("Governance")
+    HEALTH = "health", _("Health")
+    HOUSING = "housing", _("Housing")
+    POPULATION = "population", _("Population and social conditions")
+    RECREATION = "recreation", _("Recreation")
+    SAFETY = "safety", _("Safety")
+    SOLID_WASTE = "solid_waste", _("Solid waste")
+    SPORT_CULTURE = "sport_culture", _("Sport and culture")
+    TELECOMMUNICATION = "telecommunication", _("Telecommunication")
+    TRANSPORTATION = "transportation", _("Transportation")
+    URBAN_AGRICULTURE = "urban_agriculture", _("Urban/local agriculture and food security")
+    URBAN_PLANNING = "urban_planning", _("Urban planning")
+    WASTEWATER = "wastewater", _("Wastewater")
+    WATER = "water", _("Water")

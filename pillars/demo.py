@@ -22,6 +22,7 @@ from .models import (
     Agency,
     BudgetLine,
     DigitalService,
+    District,
     Indicator,
     IndicatorTarget,
     InfrastructureAsset,
@@ -142,6 +143,27 @@ def _load_activities(year: int) -> None:
             )
 
 
+def _demo_metadata(name_id: str, unit: str) -> dict:
+    """MS-Ind metadata for a demo indicator (demo wording, to be replaced by the producing agency's)."""
+    return {
+        "concept": f"{name_id} (demo).",
+        "definition": f"{name_id}, dihitung setiap tahun oleh perangkat daerah pemilik (demo).",
+        "interpretation": "Semakin dekat ke target, semakin baik (demo).",
+        "method": "Nilai akhir tahun dari data perangkat daerah (demo).",
+        "measure": unit,
+        "estimation_level": "Kota",
+    }
+
+
+def _load_areas():
+    """Padang's 11 districts from the office-style file (pillars/demo_areas.csv), codes marked to verify."""
+    from pathlib import Path
+
+    from .services import areas_load
+
+    return areas_load(content=(Path(__file__).parent / "demo_areas.csv").read_bytes(), actor=None)
+
+
 def _load_indicators(agencies, pillars):
     for slug, pillar, name_id, name_en, unit, direction, agency, targets, actuals in INDICATORS:
         indicator, _ = upsert(
@@ -157,6 +179,8 @@ def _load_indicators(agencies, pillars):
                 "is_headline": pillar is None,
                 "frequency": "yearly",
                 "data_source": "Diskominfo (demo)",
+                **_demo_metadata(name_id, unit),
+                "approval": "approved",
                 "publication": "published",
             },
         )
@@ -212,6 +236,7 @@ def _load_services(agencies, pillars):
 
 def _load_assets():
     programs = {p.slug: p for p in Program.objects.all()}
+    districts = {d.name: d for d in District.objects.all()}
     for kind, name, kecamatan, status, installed, _operator, funding, program, view in ASSETS:  # operator: partnerships
         kelurahan, lat, lon = KECAMATAN[kecamatan]
         upsert(
@@ -221,6 +246,7 @@ def _load_assets():
                 "kind": kind,
                 "kecamatan": kecamatan,
                 "kelurahan": kelurahan,
+                "district": districts.get(kecamatan),
                 "latitude": Decimal(lat),
                 "longitude": Decimal(lon),
                 "status": status,
@@ -241,6 +267,7 @@ def _load_assets():
             defaults={
                 "kind": "tower",
                 "kecamatan": kecamatan,
+                "district": districts.get(kecamatan),
                 "kelurahan": kelurahan,
                 "status": "active",
                 "latitude": (Decimal(lat) + Decimal(spread.uniform(-0.02, 0.02))).quantize(Decimal("0.000001")),
@@ -262,6 +289,7 @@ def load() -> dict[str, int]:
         title="Masterplan Smart City Kota Padang",
         defaults={"first_year": 2019, "last_year": 2028, "regulation": "Perwako (demo)", "rpjmd_period": "2019–2024"},
     )
+    _load_areas()
     _load_programs(agencies, pillars, masterplan)
     _load_activities(ACTION_PLAN_YEAR)
     _load_indicators(agencies, pillars)
@@ -275,6 +303,7 @@ def load() -> dict[str, int]:
         "measurements": Measurement.objects.count(),
         "services": DigitalService.objects.count(),
         "assets": InfrastructureAsset.objects.count(),
+        "districts": District.objects.count(),
     }
 
 

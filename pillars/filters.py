@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from smartcity.filters import FilterSet, IdsFilter, SlugsFilter, YearFilter
 
-from .choices import AssetKind, AssetStatus, Audience, FundingSource, Horizon, ServiceStatus, Stage
+from .choices import Approval, AssetKind, AssetStatus, Audience, FundingSource, Horizon, IsoTheme, ServiceStatus, Stage
 from .models import (
     Activity,
     Agency,
     BudgetLine,
     DigitalService,
+    District,
     Indicator,
     IndicatorTarget,
     InfrastructureAsset,
@@ -22,12 +23,43 @@ from .models import (
     Milestone,
     Pillar,
     Program,
+    Village,
 )
 
 COORDINATES = "coordinates: the map (assets/geojson/) places the rows"
 FILE = "a file: nothing to match"
 FREE_TEXT = "free text shown on the record"
 MONEY = "an amount: sum or compare it after reading the rows"
+
+
+def area_filter(field: str, model, label):
+    """Rows in any of the given areas, by Kemendagri code (`?district=13.71.01`); an unknown code is a 400. The
+    base gives the `<rel>_id` twin; an area has a code where other records have a slug."""
+    return SlugsFilter(field_name=f"{field}__code", to_field_name="code", queryset=model.objects.all(), label=label)
+
+
+def district_filter(field="district"):
+    return area_filter(field, District, _("District (Kemendagri code)"))
+
+
+def village_filter(field="village"):
+    return area_filter(field, Village, _("Village (Kemendagri code)"))
+
+
+class DistrictFilterSet(FilterSet):
+    class Meta:
+        model = District
+        fields = ["id", "code"]
+        unfiltered = {"note": FREE_TEXT}
+
+
+class VillageFilterSet(FilterSet):
+    district = district_filter()
+
+    class Meta:
+        model = Village
+        fields = ["id", "code"]
+        unfiltered = {"note": FREE_TEXT}
 
 
 class PillarFilterSet(FilterSet):
@@ -72,6 +104,7 @@ class ProgramFilterSet(FilterSet):
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("Stage"))
     horizon = django_filters.MultipleChoiceFilter(choices=Horizon.choices, label=_("Horizon"))
     year = YearFilter(method="running_in", label=_("Running in year"))
+    district = district_filter("districts")
 
     class Meta:
         model = Program
@@ -141,6 +174,16 @@ class BudgetLineFilterSet(FilterSet):
 
 class IndicatorFilterSet(FilterSet):
     city_wide = django_filters.BooleanFilter(field_name="pillar", lookup_expr="isnull", label=_("City-wide"))
+    approval = django_filters.MultipleChoiceFilter(choices=Approval.choices, label=_("Walidata approval"))
+    iso_theme = django_filters.MultipleChoiceFilter(choices=IsoTheme.choices, label=_("ISO 37120 theme"))
+    iso_number = django_filters.CharFilter(label=_("ISO 37120/37122 number"))
+    sdg_target = django_filters.CharFilter(method="by_sdg", label=_("SDG target (e.g. 11 or 11.6)"))
+    spbe_indicator = django_filters.NumberFilter(label=_("SPBE indicator"))
+
+    def by_sdg(self, queryset, name, value):
+        """A goal (11), a target (11.6) or an indicator (11.6.2): the code itself and everything under it."""
+        value = value.strip()
+        return queryset.filter(Q(sdg_target=value) | Q(sdg_target__startswith=f"{value}.")) if value else queryset
 
     class Meta:
         model = Indicator
@@ -150,6 +193,16 @@ class IndicatorFilterSet(FilterSet):
             "baseline_value": "a figure shown with the targets",
             "baseline_year": "a figure shown with the targets",
             "stale_since": "set by the weekly check and shown on the record",
+            "concept": FREE_TEXT,
+            "definition": FREE_TEXT,
+            "interpretation": FREE_TEXT,
+            "method": FREE_TEXT,
+            "measure": FREE_TEXT,
+            "breakdown": FREE_TEXT,
+            "is_composite": "metadata shown on the record",
+            "estimation_level": "metadata shown on the record",
+            "approval_note": FREE_TEXT,
+            "approved_at": "a moment shown on the record; filter ?approval=approved",
         }
 
 
@@ -192,6 +245,8 @@ class InfrastructureAssetFilterSet(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=AssetStatus.choices, label=_("Status"))
     funding_source = django_filters.MultipleChoiceFilter(choices=FundingSource.choices, label=_("Funding source"))
     year = YearFilter(field_name="installed_on__year", label=_("Year installed"))
+    district = district_filter()
+    village = village_filter()
 
     class Meta:
         model = InfrastructureAsset

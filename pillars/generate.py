@@ -63,6 +63,7 @@ def _indicators(count, pillars, agencies, rng):
             unit="%",
             owner_agency=rng.choice(agencies),
             publication="published",
+            approval="approved",
             direction=rng.choice(["higher", "lower"]),
         )
 

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from smartcity.public_filters import PublicFilterSet, checkboxes, year_filter
 
-from .choices import AssetKind, AssetStatus, Audience, FundingSource, Horizon, ServiceStatus, Stage
-from .models import Agency, DigitalService, Indicator, InfrastructureAsset, Pillar, Program
+from .choices import AssetKind, AssetStatus, Audience, FundingSource, Horizon, IsoTheme, ServiceStatus, Stage
+from .models import Agency, DigitalService, District, Indicator, InfrastructureAsset, Pillar, Program, Village
 
 CITY_WIDE = "city-wide"
 
@@ -54,6 +54,13 @@ class ProgramPublicFilterSet(PublicFilterSet):
     stage = checkboxes(Stage.choices, _("Stage"))
     horizon = django_filters.ChoiceFilter(choices=Horizon.choices, label=_("Horizon"), empty_label=_("Any horizon"))
     year = year_filter(_("Running in year"), method="running_in")
+    district = django_filters.ModelChoiceFilter(
+        field_name="districts",
+        to_field_name="code",
+        queryset=District.objects.all(),
+        label=_("District"),
+        empty_label=_("All districts"),
+    )
 
     class Meta:
         model = Program
@@ -77,6 +84,10 @@ class IndicatorPublicFilterSet(PublicFilterSet):
         choices=pillar_choices, method="by_pillar", label=_("Pillar"), empty_label=_("All pillars")
     )
     agency = agency_select(agencies_of(Indicator, "owner_agency"), field_name="owner_agency")
+    iso_theme = django_filters.ChoiceFilter(
+        choices=IsoTheme.choices, label=_("ISO 37120 theme"), empty_label=_("All themes")
+    )
+    sdg_target = django_filters.CharFilter(method="by_sdg", label=_("SDG goal or target"))
 
     class Meta:
         model = Indicator
@@ -84,6 +95,10 @@ class IndicatorPublicFilterSet(PublicFilterSet):
 
     def by_pillar(self, queryset, name, value):
         return queryset.filter(pillar__isnull=True) if value == CITY_WIDE else queryset.filter(pillar__slug=value)
+
+    def by_sdg(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(sdg_target=value) | Q(sdg_target__startswith=f"{value}.")) if value else queryset
 
 
 class DigitalServicePublicFilterSet(PublicFilterSet):
@@ -137,6 +152,12 @@ class InfrastructureAssetPublicFilterSet(PublicFilterSet):
         choices=FundingSource.choices, label=_("Funding source"), empty_label=_("Any source")
     )
     year = year_filter(_("Year installed"), field_name="installed_on__year")
+    district = django_filters.ModelChoiceFilter(
+        queryset=District.objects.all(), to_field_name="code", label=_("District"), empty_label=_("All districts")
+    )
+    village = django_filters.ModelChoiceFilter(
+        queryset=Village.objects.all(), to_field_name="code", label=_("Village"), empty_label=_("All villages")
+    )
 
     class Meta:
         model = InfrastructureAsset

@@ -23,6 +23,13 @@ class AgencyQuerySet(ReferenceQuerySet):
         return self.all()  # a new queryset: a viewset's class-level one is never evaluated (see MasterplanQuerySet)
 
 
+class AreaQuerySet(ReferenceQuerySet):
+    """Districts and villages are public reference data."""
+
+    def with_related(self):
+        return self.select_related("district") if self.model._meta.model_name == "village" else self.all()
+
+
 class MasterplanQuerySet(ReferenceQuerySet):
     def with_related(self):
         """Nothing to join; a new queryset all the same, so that a viewset's class-level queryset is never the one
@@ -34,7 +41,7 @@ class ProgramQuerySet(AgencyScopedMixin, PublishableQuerySet):
     def with_related(self):
         """What the program serializer, list and page read, in a fixed number of queries."""
         return self.select_related("pillar", "lead_agency", "masterplan").prefetch_related(
-            "sub_dimensions", "supporting_agencies"
+            "sub_dimensions", "supporting_agencies", "districts"
         )
 
 
@@ -64,6 +71,13 @@ class ActivityQuerySet(PublicParentMixin, AgencyScopedMixin, models.QuerySet):
 
 class IndicatorQuerySet(AgencyScopedMixin, PublishableQuerySet):
     agency_field = "owner_agency"
+
+    def published(self, at=None):
+        """Published, due, and approved by the walidata: an indicator the walidata has not approved is on no
+        public surface (pages, API, downloads, open data, the catalogue), whatever its publication says."""
+        from pillars.choices import Approval
+
+        return super().published(at).filter(approval=Approval.APPROVED)
 
     def with_latest_measurement(self):
         """Annotate `latest_value` and `latest_measured_on`: the newest measurement, one subquery each."""
@@ -108,4 +122,4 @@ class DigitalServiceQuerySet(AgencyScopedMixin, PublishableQuerySet):
 
 class InfrastructureAssetQuerySet(PublishableQuerySet):
     def with_related(self):
-        return self.select_related("program", "operator")
+        return self.select_related("program", "operator", "district", "village")

@@ -1,10 +1,12 @@
 """Writes of the pillars app: one writer per model (smartcity/services.py), holding the model's rules once.
 The API, the admin's forms, inlines, history and bulk actions, the import and the commands all write through them."""
 
+import csv
 import datetime
+import io
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -12,16 +14,18 @@ from django.utils.translation import gettext as _
 
 from smartcity import cache as public_cache
 from smartcity import scoping
+from smartcity.choices import Publication
 from smartcity.roles import ROLES
-from smartcity.services import Rule, Writer, register, related
+from smartcity.services import Rule, Writer, model_save, register, related, upsert
 
 from . import rules
-from .choices import FREQUENCY_DAYS
+from .choices import FREQUENCY_DAYS, Approval
 from .models import (
     Activity,
     Agency,
     BudgetLine,
     DigitalService,
+    District,
     Indicator,
     IndicatorTarget,
     InfrastructureAsset,
@@ -31,7 +35,9 @@ from .models import (
     Pillar,
     Program,
     SubDimension,
+    Village,
 )
+from .models.area import DISTRICT_CODE, VILLAGE_CODE
 from .progress import program_progress_refresh
 
 
@@ -109,6 +115,35 @@ def measurement_rules(*, before, after, many, actor) -> None:
         rules.not_in_the_future(after.measured_on, "measured_on")
 
 
+def metadata_complete(indicator: Indicator) -> None:
+    """Refuse an indicator whose MS-Ind metadata is incomplete, naming each empty field."""
+    missing = indicator.missing_metadata
+    if missing:
+        message = _("Fill in the indicator's metadata first: this field is required before publication.")
+        raise ValidationError({name: ValidationError(message, code="metadata_missing") for name in missing})
+
+
+def indicator_rules(*, before, after, many, actor) -> None:
+    """The producing agency's editors write its indicators; the walidata's approval changes only through its own
+    steps; an indicator is published only once approved, with its metadata complete."""
+    _owner_agency(before=before, after=after, many=many, actor=actor)
+    if after is None:
+        return
+    was = before.approval if before is not None else Approval.DRAFT
+    if actor is not None and after.approval != was:
+        message = _("The approval changes only by submitting, approving or sending the indicator back.")
+        raise ValidationError({"approval": ValidationError(message, code="approval_by_workflow")})
+    if after.publication != Publication.PUBLISHED:
+        return
+    becomes_public = before is None or before.publication != Publication.PUBLISHED
+    if becomes_public and after.approval != Approval.APPROVED:
+        message = _("Only an indicator the walidata (Diskominfo) has approved can be published.")
+        raise ValidationError({"publication": ValidationError(message, code="not_approved")})
+    touched = before is None or any(getattr(before, f) != getattr(after, f) for f in Indicator.METADATA_FIELDS)
+    if becomes_public or touched:
+        metadata_complete(after)
+
+
 class MeasurementWriter(Writer):
     """A measurement also refreshes its indicator's stale mark, whichever door it came through."""
 
@@ -136,7 +171,7 @@ PROGRAM = register(Writer(Program, rules=program_rules))
 ACTIVITY = register(ActivityWriter(Activity, rules=activity_rules))
 MILESTONE = register(Writer(Milestone, rules=_program_owner))
 BUDGET_LINE = register(Writer(BudgetLine, rules=_program_owner))
-INDICATOR = register(Writer(Indicator, rules=_owner_agency))
+INDICATOR = register(Writer(Indicator, rules=indicator_rules))
 INDICATOR_TARGET = register(Writer(IndicatorTarget, rules=_indicator_owner))
 MEASUREMENT = register(MeasurementWriter(Measurement, rules=measurement_rules))
 DIGITAL_SERVICE = register(Writer(DigitalService, rules=_owner_agency))
@@ -146,6 +181,8 @@ INFRASTRUCTURE_ASSET = register(Writer(InfrastructureAsset, rules=_diskominfo_on
 PILLAR = register(Writer(Pillar, rules=_diskominfo_only, deletable=False))
 SUB_DIMENSION = register(Writer(SubDimension, rules=_diskominfo_only, deletable=False))
 AGENCY = register(Writer(Agency, rules=_diskominfo_only))
+DISTRICT = register(Writer(District, rules=_diskominfo_only))
+VILLAGE = register(Writer(Village, rules=_diskominfo_only))
 
 program_create, program_update, program_delete = PROGRAM.create, PROGRAM.update, PROGRAM.delete
 measurement_create, measurement_update, measurement_delete = MEASUREMENT.create, MEASUREMENT.update, MEASUREMENT.delete
@@ -165,6 +202,135 @@ def indicators_flag_stale(*, today: datetime.date, indicators=None) -> int:
     if changed:
         public_cache.invalidate()  # queryset updates send no signals
     return changed
+
+
+# --- The walidata's approval (Satu Data Indonesia): producer submits, walidata approves or sends back ----------
+def _approval_step(*, indicator: Indicator, actor, perm: str, sources, data: dict, code: str, message) -> Indicator:
+    """Move the indicator's approval, checked on the locked row as it stands."""
+    if actor is not None and not actor.has_perm(perm):
+        raise PermissionDenied(_("You do not have permission to take this step."))
+
+    def rules(*, before, after, many, actor):
+        if perm.endswith("submit_indicator"):
+            scoping.require_agency(actor, before.owner_agency)
+        if before.approval not in sources:
+            raise ValidationError(message, code=code)
+        if data["approval"] != Approval.SENT_BACK:
+            metadata_complete(after)
+
+    return model_save(instance=indicator, data=data, actor=actor, rules=rules)
+
+
+def indicator_submit(*, indicator: Indicator, actor) -> Indicator:
+    """The producing agency hands the indicator and its metadata to the walidata for checking."""
+    return _approval_step(
+        indicator=indicator,
+        actor=actor,
+        perm="pillars.submit_indicator",
+        sources=(Approval.DRAFT, Approval.SENT_BACK),
+        data={"approval": Approval.SUBMITTED},
+        code="not_draft",
+        message=_("Only a draft or sent-back indicator can be submitted."),
+    )
+
+
+def indicator_approve(*, indicator: Indicator, actor) -> Indicator:
+    """The walidata approves a submitted indicator: from then on it may be published."""
+    return _approval_step(
+        indicator=indicator,
+        actor=actor,
+        perm="pillars.approve_indicator",
+        sources=(Approval.SUBMITTED,),
+        data={"approval": Approval.APPROVED, "approval_note": "", "approved_at": timezone.now()},
+        code="not_submitted",
+        message=_("Only a submitted indicator can be approved."),
+    )
+
+
+def indicator_send_back(*, indicator: Indicator, actor, note: str) -> Indicator:
+    """The walidata returns a submitted (or approved) indicator to its producer with the reason; it leaves every
+    public surface until it is approved again."""
+    if not (note or "").strip():
+        raise ValidationError({"note": ValidationError(_("Say what the producer should change."), code="required")})
+    return _approval_step(
+        indicator=indicator,
+        actor=actor,
+        perm="pillars.approve_indicator",
+        sources=(Approval.SUBMITTED, Approval.APPROVED),
+        data={"approval": Approval.SENT_BACK, "approval_note": note.strip(), "approved_at": None},
+        code="not_submitted",
+        message=_("Only a submitted or approved indicator can be sent back."),
+    )
+
+
+# --- Areas: districts and villages from the office's file ----------------------------------------------------
+AREA_COLUMNS = ("code", "name")
+
+
+def _area_rows(content: bytes | str) -> list[dict]:
+    """The file's rows ({code, name, note}), or a ValidationError naming every line that is wrong."""
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError({"file": _("The file is not UTF-8 text.")}, code="bad_file") from None
+    reader = csv.DictReader(io.StringIO(content))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    if not set(AREA_COLUMNS) <= set(header):
+        message = _("The file needs the columns code and name (and optionally note), comma-separated.")
+        raise ValidationError({"file": message}, code="bad_columns")
+    rows, errors, seen = [], [], set()
+    for line, raw in enumerate(reader, start=2):
+        row = {key.strip().lower(): (value or "").strip() for key, value in raw.items() if key}
+        code, name = row.get("code", ""), row.get("name", "")
+        level = _code_level(code)
+        if level is None or not name or code in seen:
+            errors.append(_("Line %(line)s: %(code)s is not a district or village code, lacks a name, or repeats.")
+                          % {"line": line, "code": code or "—"})  # fmt: skip
+            continue
+        seen.add(code)
+        rows.append({"code": code, "name": name, "note": row.get("note", ""), "level": level})
+    if not rows and not errors:
+        errors.append(_("The file holds no area."))
+    if errors:
+        raise ValidationError({"file": errors}, code="bad_rows")
+    return rows
+
+
+def _code_level(code: str) -> str | None:
+    for level, validator in (("district", DISTRICT_CODE), ("village", VILLAGE_CODE)):
+        try:
+            validator(code)
+            return level
+        except ValidationError:
+            continue
+    return None
+
+
+@transaction.atomic
+def areas_load(*, content: bytes | str, actor) -> dict:
+    """Load the districts and villages of the office's CSV file (code, name, note): new codes are added, known
+    ones renamed. One wrong line refuses the whole file; a village's district must be in the file or known."""
+    if actor is not None and not actor.has_perm("pillars.add_district"):
+        raise PermissionDenied(_("You do not have permission to change records of this kind."))
+    rows = _area_rows(content)
+    districts = {row["code"] for row in rows if row["level"] == "district"}
+    known = set(District.objects.filter(code__in={r["code"][:8] for r in rows}).values_list("code", flat=True))
+    orphans = [row["code"] for row in rows if row["level"] == "village" and row["code"][:8] not in districts | known]
+    if orphans:
+        message = _("These villages name a district that is neither in the file nor known: %(codes)s.")
+        raise ValidationError({"file": message % {"codes": ", ".join(orphans)}}, code="unknown_district")
+    counts = {"districts": 0, "villages": 0, "created": 0}
+    for row in sorted(rows, key=lambda r: r["code"]):
+        fields = {"name": row["name"], "note": row["note"]}
+        if row["level"] == "district":
+            created = upsert(District, defaults=fields, actor=actor, code=row["code"])[1]
+        else:
+            district = District.objects.get(code=row["code"][:8])
+            created = upsert(Village, defaults={**fields, "district": district}, actor=actor, code=row["code"])[1]
+        counts[row["level"] + "s"] += 1
+        counts["created"] += created
+    return counts
 
 
 @transaction.atomic

@@ -161,6 +161,13 @@ def indicator_list(request):
     return render(request, "pillars/indicator_list.html", context)
 
 
+def indicator_metadata(indicator) -> list[tuple[str, str]]:
+    """The indicator's MS-Ind texts that are filled in, with their labels in the page's language."""
+    names = ["concept", "definition", "interpretation", "method", "measure", "breakdown", "estimation_level"]
+    fields = [indicator._meta.get_field(name) for name in names]
+    return [(str(f.verbose_name).capitalize(), value) for f in fields if (value := getattr(indicator, f.name))]
+
+
 def indicator_detail(request, slug: str):
     """An indicator's page: target against actual per year, as a chart and a table, and its measurements."""
     indicator = get_object_or_404(Indicator.objects.published().with_related(), slug=slug)
@@ -168,6 +175,7 @@ def indicator_detail(request, slug: str):
     colour = indicator.pillar.colour if indicator.pillar else charts.ACTUAL_COLOUR
     context = {
         "indicator": indicator,
+        "metadata": indicator_metadata(indicator),
         "series": series,
         "standing": standing_point(series),
         "chart": charts.target_vs_actual(series, colour, indicator.unit),

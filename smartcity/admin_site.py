@@ -31,6 +31,8 @@ DAILY_WORK = [
     "evaluations.FollowUpAction",
     "evaluations.Finding",
     "evaluations.FieldVisit",
+    "evaluations.SelfAssessment",
+    "evaluations.ExternalIndex",
 ]
 # Set up once and rarely changed: one section of their own, after the daily work.
 REFERENCE_DATA = [
@@ -40,6 +42,9 @@ REFERENCE_DATA = [
     "pillars.Masterplan",
     "partnerships.ScopeArea",
     "evaluations.EvaluationScheme",
+    "evaluations.Framework",
+    "pillars.District",
+    "pillars.Village",
 ]
 APP_ORDER = ["pillars", "partnerships", "evaluations"]
 LAST_APPS = ["auth", "axes"]  # users and groups, then the login-lockout records

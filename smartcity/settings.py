@@ -410,6 +410,9 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Portal ---------------------------------------------------------------------------------------
 PORTAL_CITY_NAME = env("PORTAL_CITY_NAME", default="Kota Padang")
+# The DCAT catalogue of the open data (smartcity/dcat.py): who publishes it and under which licence.
+OPEN_DATA_PUBLISHER = env("OPEN_DATA_PUBLISHER", default="") or f"Dinas Komunikasi dan Informatika {PORTAL_CITY_NAME}"
+OPEN_DATA_LICENSE = env("OPEN_DATA_LICENSE", default="https://creativecommons.org/licenses/by/4.0/")
 # Map tiles: none by default, since a closed network reaches no tile server; markers and lists still work.
 MAP_TILE_URL = env("MAP_TILE_URL", default="")  # e.g. https://tiles.example.go.id/{z}/{x}/{y}.png
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")

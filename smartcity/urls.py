@@ -19,6 +19,8 @@ urlpatterns = [
     path("api/v1/", include("smartcity.api.urls")),
     path("healthz", healthz, name="healthz"),
     path("open-data/files/<str:name>", views.open_data_file, name="open-data-file"),
+    path("open-data/catalog.jsonld", views.open_data_catalogue, {"fmt": "jsonld"}, name="open-data-catalogue"),
+    path("open-data/catalog.ttl", views.open_data_catalogue, {"fmt": "ttl"}, name="open-data-catalogue-turtle"),
     path("media/<path:name>", serve_upload, name="upload"),  # never served straight from disk: see media.py
 ]
 if settings.OIDC_ENABLED:  # staff sign-in through the city's OpenID provider; the callback URL is /oidc/callback/

@@ -6,9 +6,10 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 
+from .dcat import FORMATS, catalogue_document
 from .opendata import open_data_index
 
 FILE_NAME = re.compile(r"^[a-z-]+\.(csv|json)$")
@@ -37,3 +38,11 @@ def open_data_file(request, name: str):
     if not path.is_file():
         raise Http404
     return FileResponse(path.open("rb"), content_type=CONTENT_TYPES[name.rsplit(".", 1)[1]], as_attachment=True)
+
+
+def open_data_catalogue(request, fmt: str):
+    """The open data's DCAT catalogue (catalog.jsonld or catalog.ttl), for harvesters such as CKAN's."""
+    document = catalogue_document(base_url=request.build_absolute_uri("/").rstrip("/"), fmt=fmt)
+    if document is None:
+        raise Http404
+    return HttpResponse(document, content_type=FORMATS[fmt][1])

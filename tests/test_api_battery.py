@@ -21,6 +21,7 @@ from tests.snapshots import snapshot
 from tests.test_permission_matrix import (
     DISK,
     EVAL,
+    FRAMEWORK,
     HOOK_URL,
     INSTRUMENT,
     KEY_A,
@@ -93,6 +94,15 @@ BATTERY = {
     f"{P}measurement": Entry(OPD, measurement_data("a"), lambda w: w.measurement("a"), {"value": "12"}),
     f"{P}service": Entry(
         OPD, service_data("a"), lambda w: w.service("a"), {"name": "Layanan diubah"}, delete_actor=DISK, lookup="slug"
+    ),
+    f"{P}district": Entry(
+        DISK, lambda w: {"code": "13.71.12", "name": "Baru"}, lambda w: w.district, {"name": "Padang Timur Baru"}
+    ),
+    f"{P}village": Entry(
+        DISK,
+        lambda w: {"district": w.district.pk, "code": "13.71.04.1099", "name": "Baru"},
+        lambda w: w.village,
+        {"name": "Sawahan Timur"},
     ),
     f"{P}asset": Entry(
         DISK,
@@ -196,6 +206,30 @@ BATTERY = {
         lambda w: w.clarification("a"),
         {"question": "Mohon bukti yang lain"},
         delete_actor=DISK,
+    ),
+    # frameworks and indices: Diskominfo keeps them; only the Administrator deletes a framework or a self-assessment
+    f"{EV}framework": Entry(
+        DISK, lambda w: FRAMEWORK, lambda w: w.framework, {"notes": "Diubah"}, delete_actor=ADMINISTRATOR, lookup="slug"
+    ),
+    f"{EV}selfassessment": Entry(
+        DISK,
+        lambda w: {"framework": w.framework.pk, "year": 2025},
+        lambda w: w.self_assessment,
+        {"summary_id": "Diubah"},
+        delete_actor=ADMINISTRATOR,
+    ),
+    f"{EV}externalindex": Entry(
+        DISK,
+        lambda w: {"slug": "ikc", "name_id": "Indeks Kota Cerdas", "publisher": "Kompas", "scale_max": "100"},
+        lambda w: w.external_index,
+        {"publisher": "Kompas Gramedia"},
+        lookup="slug",
+    ),
+    f"{EV}externalindexvalue": Entry(
+        DISK,
+        lambda w: {"index": w.external_index.pk, "year": 2024, "value": "60"},
+        lambda w: w.external_index_value,
+        {"value": "70"},
     ),
 }
 # The OPD editor updates their agency's follow-up (Diskominfo creates it from the finding).

@@ -26,14 +26,16 @@ from tests.api_routes import allows, brief_fields, list_routes, model_of, writab
 from tests.evaluations.factories import (
     EvaluationFactory,
     EvaluationSchemeFactory,
+    ExternalIndexValueFactory,
     FieldVisitFactory,
     FindingFactory,
     LegalInstrumentFactory,
+    SelfAssessmentFactory,
     SurveyResponseFactory,
     SurveyTargetFactory,
 )
 from tests.partnerships.factories import ProgressReportFactory, make_key
-from tests.pillars.factories import MasterplanFactory
+from tests.pillars.factories import DistrictFactory, MasterplanFactory, VillageFactory
 from tests.test_api_battery import ADMINISTRATOR, BATTERY, client_as
 from tests.test_permission_matrix import KEY_A, World
 
@@ -105,6 +107,7 @@ def world(db):
         ProgressReportFactory(commitment=world.commitment(side))
     world.masterplan, world.field_visit, world.webhook_delivery  # noqa: B018 - made on first use (and its endpoint)
     world.activity("a"), world.clarification("a"), world.legal_instrument, world.survey_response, world.pack
+    world.self_assessment, world.external_index_value, world.village  # noqa: B018 - and their parents
     # scores, so a round trip writes nested rows' relations back as the brief objects it read
     governance = Pillar.objects.get(slug="governance")
     scores = [{"dimension": code, "score": Decimal("3")} for code in ("output", "impact")]
@@ -172,6 +175,9 @@ def more_rows(world):
     EvaluationFactory(scheme=EvaluationSchemeFactory(year=2019))
     MasterplanFactory()
     make_key(world.partner("a"))
+    SelfAssessmentFactory(year=2023)  # and another framework
+    ExternalIndexValueFactory(year=2022)  # and another index
+    VillageFactory(district=DistrictFactory(code="13.71.05"), code="13.71.05.1001")
     partners = [world.partner("a").pk, world.webhook_endpoint("b").partner_id]  # a second endpoint, to partner B
     webhook_emit(event_type="mou.signed", data={"id": 2}, partner_ids=partners)  # a delivery to each
     # evidence (issue 14)

@@ -15,7 +15,15 @@ from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
 from rest_framework.test import APIClient
 
 from evaluations import filters as evaluation_filters
-from evaluations.models import Evaluation, EvaluationPack, EvaluationScheme, Finding, PillarScore
+from evaluations.models import (
+    Evaluation,
+    EvaluationPack,
+    EvaluationScheme,
+    ExternalIndex,
+    Finding,
+    Framework,
+    PillarScore,
+)
 from partnerships import filters as partnership_filters
 from partnerships.models import Commitment, MoU, Partner, ScopeArea
 from pillars import filters as pillar_filters
@@ -34,10 +42,14 @@ from tests.evaluations.factories import (
     ClarificationRequestFactory,
     EvaluationFactory,
     EvaluationSchemeFactory,
+    ExternalIndexFactory,
+    ExternalIndexValueFactory,
     FieldVisitFactory,
     FindingFactory,
     FollowUpActionFactory,
+    FrameworkFactory,
     LegalInstrumentFactory,
+    SelfAssessmentFactory,
     SurveyFactory,
     SurveyResponseFactory,
     SurveyTargetFactory,
@@ -57,6 +69,7 @@ from tests.pillars.factories import (
     AgencyFactory,
     BudgetLineFactory,
     DigitalServiceFactory,
+    DistrictFactory,
     IndicatorFactory,
     IndicatorTargetFactory,
     InfrastructureAssetFactory,
@@ -65,6 +78,7 @@ from tests.pillars.factories import (
     MilestoneFactory,
     PillarFactory,
     ProgramFactory,
+    VillageFactory,
 )
 
 APPS = ("pillars", "partnerships", "evaluations")
@@ -250,6 +264,7 @@ def program_with_everything(title: str, pillar_slug: str, years: tuple[int, int]
     )
     program.sub_dimensions.set(program.pillar.sub_dimensions.all()[:1])
     program.supporting_agencies.set([AgencyFactory()])
+    program.districts.set([DistrictFactory()])
     return program
 
 
@@ -309,11 +324,22 @@ def services():
 
 
 def assets():
+    hit_village, miss_village = VillageFactory(), VillageFactory()
     hit = InfrastructureAssetFactory(
-        name="CCTV Pantai", operator=PartnerFactory(), program=ProgramFactory(), installed_on=datetime.date(2019, 5, 1)
+        name="CCTV Pantai",
+        operator=PartnerFactory(),
+        program=ProgramFactory(),
+        installed_on=datetime.date(2019, 5, 1),
+        district=hit_village.district,
+        village=hit_village,
     )
     miss = InfrastructureAssetFactory(
-        name="Menara Bukit", operator=PartnerFactory(), program=ProgramFactory(), installed_on=datetime.date(2021, 5, 1)
+        name="Menara Bukit",
+        operator=PartnerFactory(),
+        program=ProgramFactory(),
+        installed_on=datetime.date(2021, 5, 1),
+        district=miss_village.district,
+        village=miss_village,
     )
     return hit, miss, {"q": "pantai", "year": 2019}
 
@@ -385,6 +411,21 @@ def field_visits():
         evaluation=result(2023), site="Balai Kota", agency=AgencyFactory(), pillar=pillar("economy")
     )
     return hit, miss, {"q": "pantai", "year": 2019}
+
+
+def villages():
+    hit = VillageFactory(name="Air Tawar Barat")
+    return hit, VillageFactory(name="Lolong Belanti"), {"q": "tawar"}
+
+
+def self_assessments():
+    hit = SelfAssessmentFactory(framework=FrameworkFactory(name_id="Kerangka SPBE"), year=2019)
+    return hit, SelfAssessmentFactory(year=2023), {"q": "spbe", "year": 2019}
+
+
+def external_index_values():
+    hit = ExternalIndexValueFactory(year=2019)
+    return hit, ExternalIndexValueFactory(year=2023), {"year": 2019}
 
 
 def webhook_endpoints():
@@ -487,6 +528,12 @@ CASES = {
         MasterplanFactory(title="Masterplan baru"),
         {"q": "lama", "year": 2012},
     ),
+    pillar_filters.DistrictFilterSet: lambda: (
+        DistrictFactory(name="Padang Barat"),
+        DistrictFactory(name="Koto Tangah"),
+        {"q": "barat"},
+    ),
+    pillar_filters.VillageFilterSet: villages,
     pillar_filters.ProgramFilterSet: programs,
     pillar_filters.MilestoneFilterSet: milestones,
     pillar_filters.BudgetLineFilterSet: budget_lines,
@@ -513,6 +560,18 @@ CASES = {
     evaluation_filters.FindingFilterSet: findings,
     evaluation_filters.FollowUpActionFilterSet: follow_ups,
     evaluation_filters.FieldVisitFilterSet: field_visits,
+    evaluation_filters.FrameworkFilterSet: lambda: (
+        FrameworkFactory(name_id="Kerangka SPBE"),
+        FrameworkFactory(name_id="Kerangka IPD"),
+        {"q": "spbe"},
+    ),
+    evaluation_filters.SelfAssessmentFilterSet: self_assessments,
+    evaluation_filters.ExternalIndexFilterSet: lambda: (
+        ExternalIndexFactory(name_id="Indeks Kota Cerdas"),
+        ExternalIndexFactory(name_id="Indeks Kota Toleran"),
+        {"q": "cerdas"},
+    ),
+    evaluation_filters.ExternalIndexValueFilterSet: external_index_values,
     partnership_filters.WebhookEndpointFilterSet: webhook_endpoints,
     partnership_filters.WebhookDeliveryFilterSet: webhook_deliveries,
     pillar_filters.ActivityFilterSet: activities,
@@ -560,6 +619,8 @@ HIDDEN = {
     EvaluationScheme: lambda: EvaluationSchemeFactory(publication="draft"),
     Evaluation: lambda: EvaluationFactory(publication="draft"),
     Finding: lambda: FindingFactory(publication="draft"),
+    Framework: lambda: FrameworkFactory(publication="draft"),
+    ExternalIndex: lambda: ExternalIndexFactory(publication="draft"),
 }
 
 

@@ -26,19 +26,23 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from evaluations.models import EvaluationPack, FieldVisit, LegalInstrument
+from evaluations.models import EvaluationPack, ExternalIndex, FieldVisit, LegalInstrument
 from partnerships.models import PartnerAPIKey, ProgressReport, ScopeArea, WebhookDelivery, WebhookEndpoint
 from partnerships.webhooks import new_secret, webhook_emit
-from pillars.models import Boundary, Masterplan, Pillar, Program
+from pillars.models import Boundary, District, Masterplan, Pillar, Program
 from smartcity.roles import DISKOMINFO_EDITOR, EVALUATOR, OPD_EDITOR, VIEWER
 from tests.evaluations.factories import (
     ClarificationRequestFactory,
     EvaluationFactory,
     EvaluationSchemeFactory,
+    ExternalIndexFactory,
+    ExternalIndexValueFactory,
     FieldVisitFactory,
     FindingFactory,
     FollowUpActionFactory,
+    FrameworkFactory,
     LegalInstrumentFactory,
+    SelfAssessmentFactory,
     SurveyResponseFactory,
     SurveyTargetFactory,
 )
@@ -49,6 +53,7 @@ from tests.pillars.factories import (
     AgencyFactory,
     BudgetLineFactory,
     DigitalServiceFactory,
+    DistrictFactory,
     IndicatorFactory,
     IndicatorTargetFactory,
     InfrastructureAssetFactory,
@@ -56,6 +61,7 @@ from tests.pillars.factories import (
     MeasurementFactory,
     MilestoneFactory,
     ProgramFactory,
+    VillageFactory,
 )
 from tests.snapshots import changed_tables, snapshot
 
@@ -110,6 +116,36 @@ class World:
 
     def asset(self, side):
         return self._once(f"asset_{side}", lambda: InfrastructureAssetFactory(operator=self.partner(side)))
+
+    def unapproved_indicator(self, side, approval="draft"):
+        return self._once(
+            f"unapproved_{side}_{approval}",
+            lambda: IndicatorFactory(owner_agency=self.agency(side), approval=approval, publication="draft"),
+        )
+
+    @cached_property
+    def self_assessment(self):
+        return SelfAssessmentFactory(year=2024)
+
+    @cached_property
+    def framework(self):
+        return FrameworkFactory()
+
+    @cached_property
+    def external_index(self):
+        return ExternalIndexFactory()
+
+    @cached_property
+    def external_index_value(self):
+        return ExternalIndexValueFactory(index=self.external_index, year=2023)
+
+    @cached_property
+    def district(self):
+        return DistrictFactory(code="13.71.04", name="Padang Timur")
+
+    @cached_property
+    def village(self):
+        return VillageFactory(district=self.district, code="13.71.04.1001", name="Sawahan")
 
     @cached_property
     def masterplan(self):
@@ -394,6 +430,19 @@ def webhook_data(side):
 SCHEME = {"name": "Skema baru", "year": 2026, "issuing_body": "Kementerian Baru", "scale_max": "4",
           "dimensions": [{"code": "output", "name_id": "Output", "weight": "100"}]}  # fmt: skip
 CHANGED = {"title_id": "Diubah"}
+FRAMEWORK = {"slug": "ipd-2025", "name_id": "IPD", "issuing_body": "KemenPANRB",
+             "domains": [{"code": "d", "name_id": "D", "aspects": [{"code": "a", "name_id": "A", "indicators": [
+                 {"number": 1, "name_id": "I", "weight": "100"}]}]}]}  # fmt: skip
+
+
+def indicator_step(name, side, approval="draft"):
+    return post_to(lambda w: api(f"{P}indicator-{name}", w.unapproved_indicator(side, approval).slug), {},
+                   lambda w: w.unapproved_indicator(side, approval))  # fmt: skip
+
+
+def assess(w):
+    return {"scores": [{"indicator": 1, "assessor_level": 4}]}
+
 
 API_WRITES = {
     # pillars: the OPD editor writes for agency A only; assets and masterplans are Diskominfo's
@@ -452,6 +501,11 @@ API_WRITES = {
         api_staff_only(200),
     ),
     "masterplan delete": (delete(f"{P}masterplan", lambda w: w.masterplan), api_staff_only(204)),
+    # issue 15: the producing OPD submits its own indicators; Diskominfo (walidata) approves and keeps the areas
+    "indicator submit of A": (indicator_step("submit", "a"), api_staff_only(200, OPD=200)),
+    "indicator submit of B": (indicator_step("submit", "b"), api_staff_only(200)),
+    "indicator approve of A": (indicator_step("approve", "a", "submitted"), api_staff_only(200)),
+    "district create": (create(f"{P}district", lambda w: {"code": "13.71.12", "name": "Baru"}), api_staff_only(201)),
     # partnerships: staff write; a partner's key only reports progress and sets its own assets' status
     "partner create": (
         create(f"{PA}partner", lambda w: {"name": "Universitas Andalas", "slug": "unand", "kind": "university"}),
@@ -623,6 +677,24 @@ API_WRITES = {
     "evaluation pack request": (
         post_to(lambda w: api(f"{EV}evaluation-pack", w.evaluation.pk), {"format": "xlsx"}),
         api_staff_only(202, EVAL=202),
+    ),
+    # frameworks: Diskominfo keeps them and fills the self-assessment; the evaluators (assessors) record their levels
+    "framework create": (create(f"{EV}framework", lambda w: FRAMEWORK), api_staff_only(201)),
+    "self-assessment create": (
+        create(f"{EV}selfassessment", lambda w: {"framework": w.framework.pk, "year": 2025}),
+        api_staff_only(201),
+    ),
+    "self-assessment update": (
+        update(f"{EV}selfassessment", lambda w: w.self_assessment, {"scores": [{"indicator": 1, "self_level": 3}]}),
+        api_staff_only(200),
+    ),
+    "self-assessment assess": (
+        post_to(lambda w: api(f"{EV}selfassessment-assess", w.self_assessment.pk), assess, lambda w: w.self_assessment),
+        api_staff_only(403, EVAL=200),
+    ),
+    "external index value create": (
+        create(f"{EV}externalindexvalue", lambda w: {"index": w.external_index.pk, "year": 2024, "value": "60"}),
+        api_staff_only(201),
     ),
 }
 
@@ -823,6 +895,25 @@ ADMIN_WRITES = {
             number="Perwal 3/2023",
             issued_on="2023-01-02",
             title_id="Perwal Smart City",
+        ),
+        admin_staff_only(),
+    ),  # fmt: skip
+    "admin district add": (admin_add(District, code="13.71.12", name="Baru"), admin_staff_only()),
+    "admin framework change": (admin_change(lambda w: w.framework, notes="Diubah"), admin_staff_only()),
+    "admin self-assessment change": (
+        admin_change(lambda w: w.self_assessment, summary_id="Diubah"),
+        admin_staff_only(),
+    ),
+    "admin external index add": (
+        admin_add(
+            ExternalIndex,
+            slug="ikci",
+            name_id="IKCI",
+            publisher="Kompas",
+            scale_min="0",
+            scale_max="100",
+            decimals="2",
+            publication="published",
         ),
         admin_staff_only(),
     ),  # fmt: skip

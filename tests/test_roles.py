@@ -116,6 +116,31 @@ EXPECTED = {
     VIEWER: PILLARS_READ | PARTNERSHIPS_READ | EVALUATIONS_READ | {"evaluations.view_reportexport"},
 }
 
+# Issue 15. Districts and villages are Diskominfo's; the producing OPD submits an indicator, Diskominfo (walidata)
+# approves it. Frameworks, self-assessments and external indices: Diskominfo keeps them (only the Administrator
+# deletes a framework or a self-assessment), the evaluators (assessors) record their own levels.
+AREAS = {"district": ALL, "village": ALL}
+SUBMIT, APPROVE = "pillars.submit_indicator", "pillars.approve_indicator"
+FRAMEWORK_MODELS = ["framework", "frameworkdomain", "frameworkaspect", "frameworkindicator", "frameworkband",
+                    "selfassessment", "selfassessmentscore", "selfassessmentevidence", "externalindex",
+                    "externalindexvalue"]  # fmt: skip
+FRAMEWORKS_READ = expand("evaluations", dict.fromkeys(FRAMEWORK_MODELS, READ))
+ASSESS = "evaluations.assess_selfassessment"
+EXPECTED[ADMINISTRATOR] |= (
+    expand("pillars", AREAS)
+    | {SUBMIT, APPROVE}
+    | expand("evaluations", dict.fromkeys(FRAMEWORK_MODELS, ALL))
+    | {ASSESS}
+)
+EXPECTED[DISKOMINFO_EDITOR] |= (
+    expand("pillars", AREAS)
+    | {SUBMIT, APPROVE}
+    | expand("evaluations", dict.fromkeys(FRAMEWORK_MODELS, ALL) | {"framework": WRITE, "selfassessment": WRITE})
+)
+EXPECTED[EVALUATOR] |= FRAMEWORKS_READ | {ASSESS}
+EXPECTED[OPD_EDITOR] |= expand("pillars", dict.fromkeys(AREAS, READ)) | {SUBMIT} | FRAMEWORKS_READ
+EXPECTED[VIEWER] |= expand("pillars", dict.fromkeys(AREAS, READ)) | FRAMEWORKS_READ
+
 
 EXPECTED = {role: perms | EVIDENCE_BY_ROLE[role] for role, perms in EXPECTED.items()}
 

@@ -448,3 +448,12 @@ class EvaluationSubmitSerializer(serializers.Serializer):
 
 class PackRequestSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=ExportFormat.choices)
+
+
+# The frameworks' serializers live in their own module; re-exported so `<Model>BriefSerializer` is found here.
+from .framework_serializers import (  # noqa: E402, F401
+    ExternalIndexBriefSerializer,
+    ExternalIndexValueBriefSerializer,
+    FrameworkBriefSerializer,
+    SelfAssessmentBriefSerializer,
+)

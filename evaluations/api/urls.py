@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import framework_views, views
 
 app_name = "evaluations-api"
 
@@ -17,5 +17,9 @@ router.register("survey-targets", views.SurveyTargetViewSet, basename="surveytar
 router.register("survey-responses", views.SurveyResponseViewSet, basename="surveyresponse")
 router.register("clarification-requests", views.ClarificationRequestViewSet, basename="clarificationrequest")
 router.register("evaluation-packs", views.EvaluationPackViewSet, basename="evaluationpack")
+router.register("frameworks", framework_views.FrameworkViewSet, basename="framework")
+router.register("self-assessments", framework_views.SelfAssessmentViewSet, basename="selfassessment")
+router.register("external-indices", framework_views.ExternalIndexViewSet, basename="externalindex")
+router.register("external-index-values", framework_views.ExternalIndexValueViewSet, basename="externalindexvalue")
 
 urlpatterns = router.urls

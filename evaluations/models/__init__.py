@@ -1,7 +1,18 @@
 from .clarification import ClarificationAnswer, ClarificationRequest
 from .evaluation import DimensionScore, Evaluation, PillarScore
 from .evidence import BodyMember, LegalInstrument
+from .external import ExternalIndex, ExternalIndexValue
 from .finding import Finding, FollowUpAction, FollowUpDigest
+from .framework import (
+    Framework,
+    FrameworkAspect,
+    FrameworkBand,
+    FrameworkDomain,
+    FrameworkIndicator,
+    SelfAssessment,
+    SelfAssessmentEvidence,
+    SelfAssessmentScore,
+)
 from .pack import EvaluationPack, ReadinessOverride
 from .report import ReportExport
 from .scheme import EvaluationScheme, SchemeBand, SchemeDimension
@@ -16,12 +27,19 @@ __all__ = [
     "Evaluation",
     "EvaluationPack",
     "EvaluationScheme",
+    "ExternalIndex",
+    "ExternalIndexValue",
     "FieldVisit",
     "FieldVisitAttachment",
     "Finding",
     "FollowUpAction",
     "FollowUpDigest",
     "LegalInstrument",
+    "Framework",
+    "FrameworkAspect",
+    "FrameworkBand",
+    "FrameworkDomain",
+    "FrameworkIndicator",
     "PillarScore",
     "ReadinessOverride",
     "ReportExport",
@@ -32,4 +50,7 @@ __all__ = [
     "SurveyItem",
     "SurveyResponse",
     "SurveyTarget",
+    "SelfAssessment",
+    "SelfAssessmentEvidence",
+    "SelfAssessmentScore",
 ]

@@ -6,6 +6,7 @@ from pillars.models import (
     Agency,
     BudgetLine,
     DigitalService,
+    District,
     Indicator,
     IndicatorTarget,
     InfrastructureAsset,
@@ -15,6 +16,7 @@ from pillars.models import (
     Pillar,
     Program,
     SubDimension,
+    Village,
 )
 from smartcity.api.relations import BriefRelatedField
 
@@ -30,6 +32,40 @@ class PillarBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Pillar
         fields = ["id", "slug", "name_id", "name_en"]
+
+
+class DistrictBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["id", "code", "name"]
+
+
+class VillageBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Village
+        fields = ["id", "code", "name"]
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["id", "code", "name", "note", "updated_at"]
+
+
+class VillageSerializer(serializers.ModelSerializer):
+    district = BriefRelatedField(queryset=District.objects.all())
+
+    class Meta:
+        model = Village
+        fields = ["id", "code", "name", "district", "note", "updated_at"]
+
+
+class AreaFileSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV with the columns code, name and optionally note (UTF-8).")
+
+
+class IndicatorSendBackSerializer(serializers.Serializer):
+    note = serializers.CharField(help_text="What the producing agency should change.")
 
 
 class SubDimensionBriefSerializer(serializers.ModelSerializer):
@@ -138,6 +174,7 @@ class ProgramSerializer(serializers.ModelSerializer):
     lead_agency = BriefRelatedField(queryset=Agency.objects.all())
     supporting_agencies = BriefRelatedField(queryset=Agency.objects.all(), many=True, required=False)
     masterplan = BriefRelatedField(queryset=Masterplan.objects.all(), allow_null=True, required=False)
+    districts = BriefRelatedField(queryset=District.objects.all(), many=True, required=False)
 
     class Meta:
         model = Program
@@ -160,6 +197,7 @@ class ProgramSerializer(serializers.ModelSerializer):
             "first_year",
             "last_year",
             "location",
+            "districts",
             "latitude",
             "longitude",
             *PUBLICATION,
@@ -225,6 +263,10 @@ class BudgetLineSerializer(serializers.ModelSerializer):
         ]
 
 
+INDICATOR_METADATA = ["concept", "definition", "interpretation", "method", "measure", "breakdown", "is_composite",
+                      "estimation_level"]  # fmt: skip
+
+
 class IndicatorSerializer(serializers.ModelSerializer):
     pillar = BriefRelatedField(queryset=Pillar.objects.all(), allow_null=True, required=False)
     owner_agency = BriefRelatedField(queryset=Agency.objects.all())
@@ -251,6 +293,14 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "frequency",
             "data_source",
             "owner_agency",
+            *INDICATOR_METADATA,
+            "approval",
+            "approval_note",
+            "approved_at",
+            "iso_theme",
+            "iso_number",
+            "sdg_target",
+            "spbe_indicator",
             "targets",
             "latest_value",
             "latest_measured_on",
@@ -313,6 +363,8 @@ class DigitalServiceSerializer(serializers.ModelSerializer):
 class InfrastructureAssetSerializer(serializers.ModelSerializer):
     program = BriefRelatedField(queryset=Program.objects.all(), allow_null=True, required=False)
     operator = BriefRelatedField(queryset=Partner.objects.all(), allow_null=True, required=False)
+    district = BriefRelatedField(queryset=District.objects.all(), allow_null=True, required=False)
+    village = BriefRelatedField(queryset=Village.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = InfrastructureAsset
@@ -322,6 +374,8 @@ class InfrastructureAssetSerializer(serializers.ModelSerializer):
             "name",
             "kelurahan",
             "kecamatan",
+            "district",
+            "village",
             "latitude",
             "longitude",
             "status",

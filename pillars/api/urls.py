@@ -17,5 +17,7 @@ router.register("targets", views.IndicatorTargetViewSet, basename="target")
 router.register("measurements", views.MeasurementViewSet, basename="measurement")
 router.register("services", views.DigitalServiceViewSet, basename="service")
 router.register("assets", views.InfrastructureAssetViewSet, basename="asset")
+router.register("districts", views.DistrictViewSet, basename="district")
+router.register("villages", views.VillageViewSet, basename="village")
 
 urlpatterns = router.urls

@@ -5,13 +5,14 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from pillars import filters
+from pillars import filters, services
 from pillars.geojson import feature_collection, map_view, map_view_parameters
 from pillars.models import (
     Activity,
     Agency,
     BudgetLine,
     DigitalService,
+    District,
     Indicator,
     IndicatorTarget,
     InfrastructureAsset,
@@ -20,9 +21,10 @@ from pillars.models import (
     Milestone,
     Pillar,
     Program,
+    Village,
 )
 from smartcity.api.caching import CachedListMixin
-from smartcity.api.permissions import PublicReadModelPermissions
+from smartcity.api.permissions import HasPerm, PublicReadModelPermissions
 from smartcity.api.views import BriefListMixin, RecordViewSet
 
 from . import serializers
@@ -102,6 +104,63 @@ class IndicatorViewSet(RecordViewSet):
     filterset_class = filters.IndicatorFilterSet
     ordering_fields = ["name_id", "name_en", "latest_measured_on", "updated_at"]
     lookup_field = "slug"
+
+    def _step(self, service, **kwargs):
+        indicator = service(indicator=self.get_object(), actor=self.request.user, **kwargs)
+        return Response(self.get_serializer(self.get_queryset().get(pk=indicator.pk)).data)
+
+    @extend_schema(request=None, description=_("The producing agency submits the indicator to the walidata."))
+    @action(detail=True, methods=["post"], permission_classes=[HasPerm("pillars.submit_indicator")])
+    def submit(self, request, slug=None):
+        return self._step(services.indicator_submit)
+
+    @extend_schema(request=None, description=_("The walidata approves a submitted indicator."))
+    @action(detail=True, methods=["post"], permission_classes=[HasPerm("pillars.approve_indicator")])
+    def approve(self, request, slug=None):
+        return self._step(services.indicator_approve)
+
+    @extend_schema(
+        request=serializers.IndicatorSendBackSerializer,
+        description=_("The walidata sends an indicator back to its producer, saying why."),
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="send-back",
+        permission_classes=[HasPerm("pillars.approve_indicator")],
+    )
+    def send_back(self, request, slug=None):
+        params = serializers.IndicatorSendBackSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        return self._step(services.indicator_send_back, note=params.validated_data["note"])
+
+
+class DistrictViewSet(RecordViewSet):
+    """The city's districts (kecamatan) with their Kemendagri codes: public reference data."""
+
+    queryset = District.objects.all()
+    serializer_class = serializers.DistrictSerializer
+    filterset_class = filters.DistrictFilterSet
+    ordering_fields = ["code", "name"]
+
+    @extend_schema(
+        request={"multipart/form-data": serializers.AreaFileSerializer},
+        description=_("Load districts and villages from the office's CSV file (code, name, note): all or nothing."),
+    )
+    @action(detail=False, methods=["post"], permission_classes=[HasPerm("pillars.add_district")])
+    def load(self, request):
+        params = serializers.AreaFileSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        return Response(services.areas_load(content=params.validated_data["file"].read(), actor=request.user))
+
+
+class VillageViewSet(RecordViewSet):
+    """The city's villages (kelurahan) with their Kemendagri codes: public reference data."""
+
+    queryset = Village.objects.all()
+    serializer_class = serializers.VillageSerializer
+    filterset_class = filters.VillageFilterSet
+    ordering_fields = ["code", "name"]
 
 
 class IndicatorTargetViewSet(RecordViewSet):

@@ -1,4 +1,5 @@
 from .activity import Activity
+from .area import District, Village
 from .asset import InfrastructureAsset
 from .boundary import Boundary
 from .figures import PortfolioChange, PortfolioFigures
@@ -13,6 +14,7 @@ __all__ = [
     "Boundary",
     "BudgetLine",
     "DigitalService",
+    "District",
     "Indicator",
     "IndicatorTarget",
     "InfrastructureAsset",
@@ -24,4 +26,5 @@ __all__ = [
     "PortfolioFigures",
     "Program",
     "SubDimension",
+    "Village",
 ]

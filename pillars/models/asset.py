@@ -17,6 +17,22 @@ class InfrastructureAsset(PublishableModel, TimeStampedModel):
     name = models.CharField(verbose_name=_("name"), max_length=160)
     kelurahan = models.CharField(verbose_name=_("kelurahan"), max_length=80, blank=True)
     kecamatan = models.CharField(verbose_name=_("kecamatan"), max_length=80, blank=True)
+    district = models.ForeignKey(
+        to="pillars.District",
+        on_delete=models.PROTECT,
+        related_name="assets",
+        null=True,
+        blank=True,
+        verbose_name=_("district"),
+    )
+    village = models.ForeignKey(
+        to="pillars.Village",
+        on_delete=models.PROTECT,
+        related_name="assets",
+        null=True,
+        blank=True,
+        verbose_name=_("village"),
+    )
     latitude = latitude_field()
     longitude = longitude_field()
     status = models.CharField(verbose_name=_("status"), max_length=10, choices=AssetStatus, default=AssetStatus.PLANNED)
@@ -64,3 +80,5 @@ class InfrastructureAsset(PublishableModel, TimeStampedModel):
             raise ValidationError({"public_view_url": _("Only a CCTV has a public viewing address.")})
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
+        if self.village_id and self.district_id and self.village.district_id != self.district_id:
+            raise ValidationError({"village": _("The village is not in the chosen district.")})

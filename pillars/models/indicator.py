@@ -1,9 +1,10 @@
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pillars.choices import Direction, Frequency
+from pillars.choices import Approval, Direction, Frequency, IsoTheme
 from pillars.querysets import IndicatorQuerySet, IndicatorTargetQuerySet, MeasurementQuerySet
 from smartcity.fields import YearField
 from smartcity.models import PublishableModel, TimeStampedModel, Translated
@@ -45,6 +46,54 @@ class Indicator(PublishableModel, TimeStampedModel):
     owner_agency = models.ForeignKey(
         to="pillars.Agency", on_delete=models.PROTECT, related_name="indicators", verbose_name=_("owner agency")
     )
+    # Satu Data Indonesia's indicator metadata (MS-Ind); the unit, periodicity (frequency) and producing agency
+    # (owner agency) are the fields above. All are required before the indicator is submitted or published.
+    concept = models.TextField(verbose_name=_("concept"), blank=True, help_text=_("The idea the indicator measures."))
+    definition = models.TextField(verbose_name=_("definition"), blank=True)
+    interpretation = models.TextField(
+        verbose_name=_("interpretation"), blank=True, help_text=_("How to read a higher or lower value.")
+    )
+    method = models.TextField(verbose_name=_("method / formula"), blank=True, help_text=_("How the value is computed."))
+    measure = models.CharField(
+        verbose_name=_("measure"), max_length=200, blank=True, help_text=_("What is counted, e.g. number of points.")
+    )
+    breakdown = models.CharField(
+        verbose_name=_("breakdown"), max_length=200, blank=True, help_text=_("For example by district, by sex.")
+    )
+    is_composite = models.BooleanField(
+        verbose_name=_("composite indicator"), default=False, help_text=_("Computed from other indicators.")
+    )
+    estimation_level = models.CharField(
+        verbose_name=_("estimation level"), max_length=100, blank=True, help_text=_("For example city, district.")
+    )
+    approval = models.CharField(
+        verbose_name=_("walidata approval"), max_length=10, choices=Approval, default=Approval.DRAFT, editable=False
+    )
+    approval_note = models.TextField(
+        verbose_name=_("walidata note"), blank=True, editable=False, help_text=_("Why it was sent back.")
+    )
+    approved_at = models.DateTimeField(verbose_name=_("approved at"), null=True, blank=True, editable=False)
+    # Framework codes: how the indicator reads against national and international standards.
+    iso_theme = models.CharField(verbose_name=_("ISO 37120 theme"), max_length=20, choices=IsoTheme, blank=True)
+    iso_number = models.CharField(
+        verbose_name=_("ISO 37120/37122 number"),
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d{1,2}(\.\d{1,2}){1,2}$", _("A number like 5.1 or 17.2."))],
+    )
+    sdg_target = models.CharField(
+        verbose_name=_("SDG target"),
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^\d{1,2}\.[0-9a-c]{1,2}(\.\d{1,2})?$", _("A target like 11.2 or 11.6.2."))],
+    )
+    spbe_indicator = models.PositiveSmallIntegerField(
+        verbose_name=_("SPBE indicator"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text=_("The indicator's number in the SPBE evaluation, e.g. 43 (open data)."),
+    )
     stale_since = models.DateField(
         verbose_name=_("stale since"),
         null=True,
@@ -56,6 +105,8 @@ class Indicator(PublishableModel, TimeStampedModel):
     name = Translated("name")
 
     search_fields = ("name_id", "name_en", "slug", "data_source")  # the API's `q` and the admin's search box
+    METADATA_FIELDS = ("concept", "definition", "interpretation", "method", "measure", "unit", "estimation_level")
+
     objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -63,6 +114,10 @@ class Indicator(PublishableModel, TimeStampedModel):
         ordering = ["-is_headline", "pillar__order", "name_id"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
+        permissions = [
+            ("submit_indicator", "Can submit an indicator's metadata to the walidata"),
+            ("approve_indicator", "Can approve or send back an indicator as walidata"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["is_headline"], condition=Q(is_headline=True), name="%(app_label)s_%(class)s_one_headline"
@@ -71,6 +126,11 @@ class Indicator(PublishableModel, TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def missing_metadata(self) -> list[str]:
+        """The MS-Ind fields still empty (the row's own columns only)."""
+        return [name for name in self.METADATA_FIELDS if not str(getattr(self, name) or "").strip()]
 
 
 class IndicatorTarget(TimeStampedModel):

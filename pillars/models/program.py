@@ -92,6 +92,13 @@ class Program(PublishableModel, TimeStampedModel):
     first_year = YearField(verbose_name=_("first year"))
     last_year = YearField(verbose_name=_("last year"))
     location = models.CharField(verbose_name=_("location"), max_length=200, blank=True)
+    districts = models.ManyToManyField(
+        to="pillars.District",
+        related_name="programs",
+        blank=True,
+        verbose_name=_("districts"),
+        help_text=_("The districts (kecamatan) the program serves; none for the whole city."),
+    )
     latitude = latitude_field()
     longitude = longitude_field()
 
@@ -108,7 +115,7 @@ class Program(PublishableModel, TimeStampedModel):
         "location",
     )
     objects = ProgramQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[sub_dimensions, supporting_agencies])
+    history = HistoricalRecords(m2m_fields=[sub_dimensions, supporting_agencies, districts])
 
     class Meta:
         # By title, on an index: sorting by the pillar's order would join and sort every row on each page.

@@ -207,8 +207,9 @@ def relation_filter(filterset_class, name, model):
     declared = filterset_class.base_filters[name]
     path = declared.field_name or name
     if isinstance(declared, (ModelChoiceFilter, ModelMultipleChoiceFilter)):
-        by_slug = declared.extra.get("to_field_name") == "slug" or path.endswith("__slug")
-        return path, not by_slug
+        # by a natural key (a slug, an area's Kemendagri code) unless it names no field or the primary key
+        by_key = declared.extra.get("to_field_name") not in (None, "pk", "id") or path.endswith("__slug")
+        return path, not by_key
     head, _, last = path.rpartition("__")
     if last == "slug" and head and is_relation_path(model, head):
         return path, False

@@ -32,6 +32,9 @@ PAGES = {
     "regulations and decrees": "/evaluations/regulations/",
     "survey form": ("/evaluations/", r'href="(/evaluations/surveys/[\w-]+/\d+/answer/)"'),
     "open data": "/open-data/",
+    "frameworks and indices": "/evaluations/frameworks/",
+    "framework results": ("/evaluations/frameworks/", r'href="(/evaluations/frameworks/[\w-]+/)"'),
+    "external index": ("/evaluations/frameworks/", r'href="(/evaluations/indices/[\w-]+/)"'),
 }
 LANGUAGES = {"id": "", "en": "/en"}  # Indonesian, the default, has no prefix
 DOCS = "/api/v1/docs/"

@@ -115,6 +115,14 @@ class IndicatorFactory(PublishedMixin):
     pillar = factory.LazyFunction(lambda: Pillar.objects.get(slug="governance"))
     unit = "%"
     owner_agency = factory.SubFactory(AgencyFactory)
+    # Approved by the walidata, with its MS-Ind metadata: a published indicator is public by default.
+    approval = "approved"
+    concept = "Konsep uji"
+    definition = "Definisi uji"
+    interpretation = "Makin tinggi makin baik"
+    method = "Jumlah dibagi total"
+    measure = "Persentase"
+    estimation_level = "Kota"
 
     class Meta:
         model = Indicator
@@ -173,3 +181,22 @@ class ActivityFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Activity
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    code = factory.Sequence(lambda n: f"13.71.{n % 100:02d}")
+    name = factory.Sequence(lambda n: f"Kecamatan uji {n}")
+
+    class Meta:
+        model = "pillars.District"
+        django_get_or_create = ("code",)
+
+
+class VillageFactory(factory.django.DjangoModelFactory):
+    district = factory.SubFactory(DistrictFactory)
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.district.code}.{1000 + n % 9000:04d}")
+    name = factory.Sequence(lambda n: f"Kelurahan uji {n}")
+
+    class Meta:
+        model = "pillars.Village"
+        django_get_or_create = ("code",)

@@ -2,12 +2,19 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from evaluations import demo as evaluations_demo
+from evaluations import framework_demo
 from partnerships import demo as partnerships_demo
 from pillars import demo as pillars_demo
 from smartcity.opendata import open_data_build
 
 # partnerships links programs: after pillars; evaluations looks up pillars and agencies: after both
-DEMO_LOADERS = [pillars_demo.load, pillars_demo.load_map_outlines, partnerships_demo.load, evaluations_demo.load]
+DEMO_LOADERS = [
+    pillars_demo.load,
+    pillars_demo.load_map_outlines,
+    partnerships_demo.load,
+    evaluations_demo.load,
+    framework_demo.load,
+]
 
 
 class Command(BaseCommand):

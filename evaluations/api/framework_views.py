@@ -1,0 +1,88 @@
+"""API of the assessment frameworks, self-assessments and external indices."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from evaluations import filters, services
+from evaluations.models import ExternalIndex, ExternalIndexValue, Framework, SelfAssessment
+from smartcity.api.permissions import HasPerm
+from smartcity.api.views import RecordViewSet
+
+from . import framework_serializers as serializers
+
+
+class FrameworkViewSet(RecordViewSet):
+    """Assessment frameworks (SPBE, IPD, ...): domains, aspects, weighted indicators and bands, written whole."""
+
+    queryset = Framework.objects.all()
+    serializer_class = serializers.FrameworkSerializer
+    filterset_class = filters.FrameworkFilterSet
+    ordering_fields = ["name_id", "slug"]
+    lookup_field = "slug"
+
+
+class SelfAssessmentViewSet(RecordViewSet):
+    """The city's yearly self-assessments against a framework, with the index and band. Staff write the targets,
+    self-assessed levels and justifications; the external assessors record theirs with `assess`."""
+
+    queryset = SelfAssessment.objects.all()
+    serializer_class = serializers.SelfAssessmentSerializer
+    filterset_class = filters.SelfAssessmentFilterSet
+    ordering_fields = ["year"]
+
+    def _answer(self, assessment):
+        return Response(self.get_serializer(self.get_queryset().get(pk=assessment.pk)).data)
+
+    @extend_schema(request=serializers.AssessInput, description=_("The external assessors record their levels."))
+    @action(detail=True, methods=["post"], permission_classes=[HasPerm("evaluations.assess_selfassessment")])
+    def assess(self, request, pk=None):
+        params = serializers.AssessInput(data=request.data)
+        params.is_valid(raise_exception=True)
+        scores = params.validated_data["scores"]
+        return self._answer(services.self_assessment_assess(assessment=self.get_object(), actor=request.user,
+                                                            scores=scores))  # fmt: skip
+
+    @extend_schema(
+        request={"multipart/form-data": serializers.EvidenceInput},
+        description=_("Attach a supporting document to one indicator."),
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser, FormParser],
+        permission_classes=[HasPerm("evaluations.add_selfassessmentevidence")],
+    )
+    def evidence(self, request, pk=None):
+        params = serializers.EvidenceInput(data=request.data)
+        params.is_valid(raise_exception=True)
+        assessment = self.get_object()
+        services.self_assessment_add_evidence(assessment=assessment, actor=request.user, **params.validated_data)
+        return self._answer(assessment)
+
+    @extend_schema(request=None, description=_("Indicators still lacking a level, a justification or evidence."))
+    @action(detail=True, methods=["get"], permission_classes=[HasPerm("evaluations.change_selfassessment")])
+    def readiness(self, request, pk=None):
+        gaps = services.self_assessment_readiness(assessment=self.get_object())
+        return Response({"missing": len(gaps), "indicators": gaps})
+
+
+class ExternalIndexViewSet(RecordViewSet):
+    """The external indices the office tracks (IKCI, the SPBE index, the UN e-government index, ...)."""
+
+    queryset = ExternalIndex.objects.all()
+    serializer_class = serializers.ExternalIndexSerializer
+    filterset_class = filters.ExternalIndexFilterSet
+    ordering_fields = ["name_id", "slug"]
+    lookup_field = "slug"
+
+
+class ExternalIndexValueViewSet(RecordViewSet):
+    """The city's yearly values of the external indices, with band, rank and source."""
+
+    queryset = ExternalIndexValue.objects.all()
+    serializer_class = serializers.ExternalIndexValueSerializer
+    filterset_class = filters.ExternalIndexValueFilterSet
+    ordering_fields = ["year", "value"]

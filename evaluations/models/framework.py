@@ -1,0 +1,294 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from evaluations import querysets as qs
+from smartcity.fields import YearField
+from smartcity.models import PublishableModel, TimeStampedModel, Translated
+from smartcity.uploads import FileContentValidator, RandomName
+
+from .fields import MAX_DECIMALS, score_field
+
+# An indicator's weight is its share (%) of the whole index; four decimals hold any published weighting.
+INDICATOR_WEIGHT = {"max_digits": 7, "decimal_places": 4}
+
+
+class Framework(PublishableModel, TimeStampedModel):
+    """A national assessment framework kept as data, e.g. SPBE (PermenPANRB 59/2020) or its successor IPD:
+    domains, aspects and weighted indicators, each assessed on a level scale, with bands for the index."""
+
+    slug = models.SlugField(verbose_name=_("slug"), max_length=80, unique=True)
+    name_id = models.CharField(verbose_name=_("name (Indonesian)"), max_length=200)
+    name_en = models.CharField(verbose_name=_("name (English)"), max_length=200, blank=True)
+    issuing_body = models.CharField(verbose_name=_("issuing body"), max_length=160)
+    source = models.CharField(
+        verbose_name=_("source"), max_length=300, blank=True, help_text=_("The regulation the structure comes from.")
+    )
+    level_min = models.PositiveSmallIntegerField(verbose_name=_("lowest level"), default=1)
+    level_max = models.PositiveSmallIntegerField(verbose_name=_("highest level"), default=5)
+    decimals = models.PositiveSmallIntegerField(
+        verbose_name=_("decimal places"),
+        default=2,
+        validators=[MaxValueValidator(MAX_DECIMALS)],
+        help_text=_("The index is rounded half up to this many decimal places."),
+    )
+    notes = models.TextField(verbose_name=_("notes"), blank=True, help_text=_("Including what is not verified."))
+
+    name = Translated("name")
+    search_fields = ("slug", "name_id", "name_en", "issuing_body")
+
+    objects = qs.FrameworkQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name_id"]
+        verbose_name = _("assessment framework")
+        verbose_name_plural = _("assessment frameworks")
+        constraints = [
+            models.CheckConstraint(condition=Q(level_min__lt=F("level_max")), name="%(app_label)s_%(class)s_levels"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class FrameworkDomain(TimeStampedModel):
+    """A domain of a framework, e.g. SPBE's "Kebijakan Internal SPBE"."""
+
+    framework = models.ForeignKey(
+        to="evaluations.Framework", on_delete=models.CASCADE, related_name="domains", verbose_name=_("framework")
+    )
+    code = models.SlugField(verbose_name=_("code"), max_length=40)
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
+    name_id = models.CharField(verbose_name=_("name (Indonesian)"), max_length=200)
+    name_en = models.CharField(verbose_name=_("name (English)"), max_length=200, blank=True)
+
+    name = Translated("name")
+
+    objects = qs.FrameworkPartQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "order", "pk"]
+        verbose_name = _("framework domain")
+        verbose_name_plural = _("framework domains")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="%(app_label)s_%(class)s_unique_code"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class FrameworkAspect(TimeStampedModel):
+    """An aspect of a framework's domain, e.g. SPBE's "Perencanaan Strategis SPBE"."""
+
+    framework = models.ForeignKey(
+        to="evaluations.Framework", on_delete=models.CASCADE, related_name="aspects", verbose_name=_("framework")
+    )
+    domain = models.ForeignKey(
+        to="evaluations.FrameworkDomain", on_delete=models.CASCADE, related_name="aspects", verbose_name=_("domain")
+    )
+    code = models.SlugField(verbose_name=_("code"), max_length=40)
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
+    name_id = models.CharField(verbose_name=_("name (Indonesian)"), max_length=200)
+    name_en = models.CharField(verbose_name=_("name (English)"), max_length=200, blank=True)
+
+    name = Translated("name")
+
+    objects = qs.FrameworkPartQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "order", "pk"]
+        verbose_name = _("framework aspect")
+        verbose_name_plural = _("framework aspects")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="%(app_label)s_%(class)s_unique_code"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class FrameworkIndicator(TimeStampedModel):
+    """An indicator of a framework's aspect, assessed on the framework's levels, with its weight in the index."""
+
+    framework = models.ForeignKey(
+        to="evaluations.Framework", on_delete=models.CASCADE, related_name="indicators", verbose_name=_("framework")
+    )
+    aspect = models.ForeignKey(
+        to="evaluations.FrameworkAspect",
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name=_("aspect"),
+    )
+    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
+    name_id = models.CharField(verbose_name=_("name (Indonesian)"), max_length=300)
+    name_en = models.CharField(verbose_name=_("name (English)"), max_length=300, blank=True)
+    weight = models.DecimalField(
+        verbose_name=_("weight (%)"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("The indicator's share of the index; a framework's weights add up to 100."),
+        **INDICATOR_WEIGHT,
+    )
+    verified = models.BooleanField(
+        verbose_name=_("weight verified"),
+        default=False,
+        help_text=_("Checked against the published regulation."),
+    )
+
+    name = Translated("name")
+
+    objects = qs.FrameworkPartQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "number"]
+        verbose_name = _("framework indicator")
+        verbose_name_plural = _("framework indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "number"], name="%(app_label)s_%(class)s_unique_number"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0, weight__lte=100), name="%(app_label)s_%(class)s_weight_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class FrameworkBand(TimeStampedModel):
+    """A named band of a framework's index, e.g. SPBE's "Baik" from 2.60 to 3.49."""
+
+    framework = models.ForeignKey(
+        to="evaluations.Framework", on_delete=models.CASCADE, related_name="bands", verbose_name=_("framework")
+    )
+    label_id = models.CharField(verbose_name=_("label (Indonesian)"), max_length=80)
+    label_en = models.CharField(verbose_name=_("label (English)"), max_length=80, blank=True)
+    lower = score_field(_("from"), help_text=_("The lowest index in the band (inclusive)."))
+    upper = score_field(_("to"), help_text=_("The highest index in the band (inclusive)."))
+
+    label = Translated("label")
+
+    objects = qs.FrameworkPartQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "lower"]
+        verbose_name = _("framework band")
+        verbose_name_plural = _("framework bands")
+        constraints = [
+            models.CheckConstraint(condition=Q(lower__lte=F("upper")), name="%(app_label)s_%(class)s_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.lower}–{self.upper})"
+
+
+class SelfAssessment(PublishableModel, TimeStampedModel):
+    """The city's assessment against a framework in one year: a level per indicator, self-assessed with
+    justification and evidence, then checked by the external assessors; weighted into an index."""
+
+    framework = models.ForeignKey(
+        to="evaluations.Framework", on_delete=models.PROTECT, related_name="assessments", verbose_name=_("framework")
+    )
+    year = YearField(verbose_name=_("year"))
+    self_index = score_field(_("self-assessed index"), null=True, blank=True, editable=False)
+    assessor_index = score_field(_("assessors' index"), null=True, blank=True, editable=False)
+    summary_id = models.TextField(verbose_name=_("summary (Indonesian)"), blank=True)
+    summary_en = models.TextField(verbose_name=_("summary (English)"), blank=True)
+
+    summary = Translated("summary")
+    band_label = Translated("band_label")  # band_label_id / _en: annotated by with_index()
+    search_fields = ("framework__name_id", "framework__slug", "summary_id")
+
+    objects = qs.SelfAssessmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "-year"]
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        permissions = [("assess_selfassessment", "Can record the external assessors' levels")]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "year"], name="%(app_label)s_%(class)s_one_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.framework} {self.year}"
+
+
+class SelfAssessmentScore(TimeStampedModel):
+    """One indicator of a year's self-assessment: target, self-assessed and assessors' levels, justification."""
+
+    assessment = models.ForeignKey(
+        to="evaluations.SelfAssessment", on_delete=models.CASCADE, related_name="scores", verbose_name=_("assessment")
+    )
+    indicator = models.ForeignKey(
+        to="evaluations.FrameworkIndicator",
+        on_delete=models.PROTECT,
+        related_name="scores",
+        verbose_name=_("indicator"),
+    )
+    target_level = models.PositiveSmallIntegerField(verbose_name=_("target level"), null=True, blank=True)
+    self_level = models.PositiveSmallIntegerField(verbose_name=_("self-assessed level"), null=True, blank=True)
+    justification = models.TextField(verbose_name=_("justification"), blank=True)
+    assessor_level = models.PositiveSmallIntegerField(
+        verbose_name=_("assessors' level"), null=True, blank=True, editable=False
+    )
+    assessor_note = models.TextField(verbose_name=_("assessors' note"), blank=True, editable=False)
+
+    objects = qs.SelfAssessmentScoreQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "indicator__number"]
+        verbose_name = _("self-assessment score")
+        verbose_name_plural = _("self-assessment scores")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "indicator"], name="%(app_label)s_%(class)s_one_each"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_id}: {self.self_level}"
+
+    @property
+    def level(self):
+        """The level that counts: the assessors' once given, else the self-assessed one."""
+        return self.assessor_level if self.assessor_level is not None else self.self_level
+
+    @property
+    def gap(self):
+        """How far the level that counts is below the target (negative: above it)."""
+        if self.target_level is None or self.level is None:
+            return None
+        return self.target_level - self.level
+
+
+class SelfAssessmentEvidence(TimeStampedModel):
+    """A supporting document (bukti dukung) for one indicator of a self-assessment."""
+
+    score = models.ForeignKey(
+        to="evaluations.SelfAssessmentScore",
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name=_("score"),
+    )
+    file = models.FileField(
+        verbose_name=_("file"), upload_to=RandomName("framework-evidence"), validators=[FileContentValidator()]
+    )
+    caption = models.CharField(verbose_name=_("caption"), max_length=200, blank=True)
+
+    objects = qs.SelfAssessmentEvidenceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["score", "pk"]
+        verbose_name = _("self-assessment evidence")
+        verbose_name_plural = _("self-assessment evidence")
+
+    def __str__(self):
+        return self.caption or self.file.name
