@@ -113,3 +113,27 @@ class FieldVisitFilterSet(django_filters.FilterSet):
         if not value.strip():
             return queryset
         return queryset.filter(Q(site__icontains=value) | Q(notes_id__icontains=value) | Q(notes_en__icontains=value))
+
+
+# --- the provincial view ------------------------------------------------------------------------------------------
+from smartcity.filters import FilterSet  # noqa: E402
+
+from .models import FollowedPortal, PortalSnapshot  # noqa: E402
+
+
+class FollowedPortalFilterSet(FilterSet):
+    class Meta:
+        model = FollowedPortal
+        fields = ["id", "active"]
+        unfiltered = {"name": "searched by q", "base_url": "searched by q", "created_at": "not useful",
+                      "updated_at": "not useful"}  # fmt: skip
+
+
+class PortalSnapshotFilterSet(FilterSet):
+    read_after = django_filters.IsoDateTimeFilter(field_name="read_at", lookup_expr="gte", label=_("Read from"))
+
+    class Meta:
+        model = PortalSnapshot
+        fields = ["id", "ok"]
+        unfiltered = {"reason": "searched by q", "data": "a document, not a value", "read_at": "read_after",
+                      "duration_ms": "not useful"}  # fmt: skip

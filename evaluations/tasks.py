@@ -39,3 +39,11 @@ def build_waiting_report_exports(*, older_than_seconds: int = 60) -> int:
     for export in waiting:
         report_export_build(export=export)
     return len(waiting)
+
+
+@shared_task(acks_late=True, soft_time_limit=1800)
+def harvest_followed_portals() -> int:
+    """Hourly on a provincial hub: read every followed portal's public API into a snapshot (see federation.py)."""
+    from evaluations.federation_services import portals_harvest
+
+    return len(portals_harvest())

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import export_views, views
+from . import export_views, federation_views, views
 
 app_name = "evaluations"
 
 urlpatterns = [
     path("", views.evaluation_list, name="list"),
+    path("cities/", federation_views.city_comparison, name="cities"),
     path("<int:pk>/", views.evaluation_detail, name="detail"),
     path("<int:pk>/changes/", views.evaluation_changes, name="changes"),
     path("<int:pk>/readiness/", views.evaluation_readiness, name="readiness"),

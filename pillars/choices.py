@@ -86,3 +86,9 @@ class AssetStatus(models.TextChoices):
 class BoundaryKind(models.TextChoices):
     CITY = "city", _("City boundary")
     DISTRICT = "district", _("District (kecamatan)")
+
+
+class FeedbackStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting moderation")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")

@@ -4,13 +4,14 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from smartcity.filters import SlugFilter, SlugsFilter, YearFilter
+from smartcity.filters import FilterSet, SlugFilter, SlugsFilter, YearFilter
 
 from .choices import AssetKind, AssetStatus, Audience, FundingSource, Horizon, ServiceStatus, Stage
 from .models import (
     Agency,
     BudgetLine,
     DigitalService,
+    Feedback,
     Indicator,
     IndicatorTarget,
     InfrastructureAsset,
@@ -188,3 +189,27 @@ class InfrastructureAssetFilterSet(django_filters.FilterSet):
     class Meta:
         model = InfrastructureAsset
         fields = ["id", "kecamatan", "kelurahan", "publication"]
+
+
+class FeedbackFilterSet(FilterSet):
+    """`q` searches the message, the reply and the SP4N-LAPOR! ID; `program`/`service` (slugs) and their `_id`s come
+    from the base class."""
+
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte", label=_("Sent from"))
+
+    class Meta:
+        model = Feedback
+        fields = ["id", "status"]
+        unfiltered = {
+            "message": "searched by q",
+            "reply": "searched by q",
+            "lapor_reference": "searched by q",
+            "name": "personal data: never a filter",
+            "contact": "personal data: never a filter",
+            "moderated_at": "the list is ordered by it",
+            "moderated_by": "a user, not a public record",
+            "message_digest": "internal",
+            "sender_digest": "internal",
+            "created_at": "created_after",
+            "updated_at": "not useful",
+        }

@@ -10,6 +10,7 @@ from evaluations.selectors import evaluation_overview
 from smartcity.downloads import download_response, wants_download
 
 from . import charts, figures, resources, selectors
+from .feedback_views import subject_feedback
 from .choices import AssetKind, AssetStatus, ServiceStatus, Stage
 from .filters import InfrastructureAssetFilterSet
 from .geojson import boundary_collection
@@ -19,6 +20,7 @@ from .selectors import standing_point
 
 PAGE_SIZE = 20
 PILLAR_PAGE_INDICATORS, PILLAR_PAGE_SERVICES = 6, 12
+PROGRAM_PAGE_FEEDBACK = 5  # the newest published feedback; its own page lists them all
 
 
 def _page(request, queryset):
@@ -137,6 +139,7 @@ def program_detail(request, slug: str):
         "budget_chart": charts.budget_by_year(budget) if budget else None,
         "assets": InfrastructureAsset.objects.published().filter(program=program),
         "last_updated": program.updated_at,
+        **subject_feedback(program, limit=PROGRAM_PAGE_FEEDBACK),
     }
     return render(request, "pillars/program_detail.html", context)
 

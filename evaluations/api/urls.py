@@ -10,5 +10,7 @@ router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 router.register("findings", views.FindingViewSet, basename="finding")
 router.register("follow-ups", views.FollowUpActionViewSet, basename="followup")
 router.register("field-visits", views.FieldVisitViewSet, basename="fieldvisit")
+router.register("followed-portals", views.FollowedPortalViewSet, basename="followedportal")
+router.register("portal-snapshots", views.PortalSnapshotViewSet, basename="portalsnapshot")
 
 urlpatterns = router.urls

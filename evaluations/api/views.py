@@ -80,3 +80,29 @@ class FieldVisitViewSet(RecordViewSet):
     serializer_class = FieldVisitSerializer
     filterset_class = FieldVisitFilterSet
     ordering_fields = ["visited_on"]
+
+
+# --- the provincial view ------------------------------------------------------------------------------------------
+from evaluations.filters import FollowedPortalFilterSet, PortalSnapshotFilterSet  # noqa: E402
+from evaluations.models import FollowedPortal, PortalSnapshot  # noqa: E402
+
+from .serializers import FollowedPortalSerializer, PortalSnapshotSerializer  # noqa: E402
+
+
+class FollowedPortalViewSet(RecordViewSet):
+    """The other cities' portals a provincial hub reads (public: the active ones); Diskominfo keeps the list."""
+
+    queryset = FollowedPortal.objects.all()
+    serializer_class = FollowedPortalSerializer
+    filterset_class = FollowedPortalFilterSet
+    ordering_fields = ["name", "created_at"]
+
+
+class PortalSnapshotViewSet(RecordViewSet):
+    """What each harvest read from a followed portal, and when; written by the harvest only."""
+
+    queryset = PortalSnapshot.objects.all()
+    serializer_class = PortalSnapshotSerializer
+    filterset_class = PortalSnapshotFilterSet
+    ordering_fields = ["read_at"]
+    http_method_names = ["get", "head", "options"]

@@ -1,4 +1,5 @@
 from .evaluation import DimensionScore, Evaluation, PillarScore
+from .federation import FollowedPortal, PortalSnapshot
 from .finding import Finding, FollowUpAction, FollowUpDigest
 from .report import ReportExport
 from .scheme import EvaluationScheme, SchemeBand, SchemeDimension
@@ -13,7 +14,9 @@ __all__ = [
     "Finding",
     "FollowUpAction",
     "FollowUpDigest",
+    "FollowedPortal",
     "PillarScore",
+    "PortalSnapshot",
     "ReportExport",
     "SchemeBand",
     "SchemeDimension",

@@ -6,6 +6,7 @@ from pillars.models import (
     Agency,
     BudgetLine,
     DigitalService,
+    Feedback,
     Indicator,
     IndicatorTarget,
     InfrastructureAsset,
@@ -225,3 +226,61 @@ class InfrastructureAssetSerializer(serializers.ModelSerializer):
             *PUBLICATION,
             "updated_at",
         ]
+
+
+class ProgramBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Program
+        fields = ["id", "slug", "title_id", "title_en"]
+
+
+class DigitalServiceBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DigitalService
+        fields = ["id", "slug", "name"]
+
+
+class FeedbackBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Feedback
+        fields = ["id", "status", "created_at"]
+
+
+class FeedbackPublicSerializer(serializers.ModelSerializer):
+    """Published feedback as anyone may read it: the message and the agency's reply, never who wrote it."""
+
+    program = ProgramBriefSerializer(read_only=True)
+    service = DigitalServiceBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Feedback
+        fields = ["id", "program", "service", "message", "status", "reply", "moderated_at", "created_at"]
+        read_only_fields = fields
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    """Feedback as the owning agency moderates it: the citizen's words and contact are read-only; staff set the
+    status (published or rejected) and the reply."""
+
+    program = ProgramBriefSerializer(read_only=True)
+    service = DigitalServiceBriefSerializer(read_only=True)
+    moderated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Feedback
+        fields = [
+            "id",
+            "program",
+            "service",
+            "message",
+            "name",
+            "contact",
+            "lapor_reference",
+            "status",
+            "reply",
+            "moderated_at",
+            "moderated_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["message", "name", "contact", "lapor_reference", "moderated_at", "created_at", "updated_at"]

@@ -16,5 +16,6 @@ router.register("targets", views.IndicatorTargetViewSet, basename="target")
 router.register("measurements", views.MeasurementViewSet, basename="measurement")
 router.register("services", views.DigitalServiceViewSet, basename="service")
 router.register("assets", views.InfrastructureAssetViewSet, basename="asset")
+router.register("feedback", views.FeedbackViewSet, basename="feedback")
 
 urlpatterns = router.urls

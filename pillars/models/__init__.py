@@ -1,5 +1,6 @@
 from .asset import InfrastructureAsset
 from .boundary import Boundary
+from .feedback import Feedback
 from .figures import PortfolioChange, PortfolioFigures
 from .indicator import Indicator, IndicatorTarget, Measurement
 from .program import BudgetLine, Masterplan, Milestone, Program
@@ -11,6 +12,7 @@ __all__ = [
     "Boundary",
     "BudgetLine",
     "DigitalService",
+    "Feedback",
     "Indicator",
     "IndicatorTarget",
     "InfrastructureAsset",
