@@ -212,15 +212,20 @@ def _no_constant(name):
 def slug_of(value) -> str | None:
     """A relation as the API writes it: a slug, or a brief object carrying the slug (or, for a dimension, code)."""
     if isinstance(value, str):
-        return value[:MAX_TEXT] or None
+        return text(value) or None
     if isinstance(value, dict):
         found = value.get("slug") or value.get("code")
-        return found[:MAX_TEXT] if isinstance(found, str) and found else None
+        return text(found) or None if isinstance(found, str) else None
     return None
 
 
+def printable(value: str) -> str:
+    """Without control characters (PostgreSQL refuses NUL in text and JSON alike)."""
+    return "".join(ch if ch.isprintable() else "?" for ch in value)
+
+
 def text(value) -> str:
-    return value[:MAX_TEXT] if isinstance(value, str) else ""
+    return printable(value[:MAX_TEXT]) if isinstance(value, str) else ""
 
 
 def number(value) -> str | None:
@@ -290,7 +295,7 @@ def normalise_headline(rows: list) -> dict | None:
         if isinstance(t, dict) and year(t.get("year"))
     }
     measured_on = row.get("latest_measured_on")
-    measured_on = measured_on[:10] if isinstance(measured_on, str) else None
+    measured_on = text(measured_on)[:10] or None
     return {"name_id": text(row.get("name_id")), "name_en": text(row.get("name_en")), "unit": text(row.get("unit"))[:20],
             "targets": targets, "latest_value": number(row.get("latest_value")), "latest_measured_on": measured_on,
             "latest_achievement": number(row.get("latest_achievement"))}  # fmt: skip
