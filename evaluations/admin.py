@@ -362,8 +362,9 @@ class FollowedPortalAdmin(ServiceAdmin):
     def read_now(self, request, queryset):
         snapshots = [portal_harvest(portal=portal) for portal in queryset]
         good = sum(snapshot.ok for snapshot in snapshots)
-        message = ngettext("%(good)s of %(count)s portal read in full.", "%(good)s of %(count)s portals read in full.",
-                           len(snapshots)) % {"good": good, "count": len(snapshots)}  # fmt: skip
+        message = ngettext(
+            "%(good)s of %(count)s portal read in full.", "%(good)s of %(count)s portals read in full.", len(snapshots)
+        ) % {"good": good, "count": len(snapshots)}
         self.message_user(request, message, messages.SUCCESS if good == len(snapshots) else messages.WARNING)
 
 

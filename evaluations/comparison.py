@@ -64,8 +64,14 @@ class Comparison:
                 datasets.append({"label": city.portal.name, "data": values, "formatted": formatted(values, decimals=2)})
         if not datasets:
             return None
-        return {"type": "line", "labels": [str(y) for y in self.years], "datasets": datasets,
-                "options": {"spanGaps": True}, "format": chart_format(decimals=2), "decimals": 2}  # fmt: skip
+        return {
+            "type": "line",
+            "labels": [str(y) for y in self.years],
+            "datasets": datasets,
+            "options": {"spanGaps": True},
+            "format": chart_format(decimals=2),
+            "decimals": 2,
+        }
 
 
 def _pillar_columns(cities: list[City]) -> list[dict]:
@@ -92,9 +98,16 @@ def province_comparison() -> Comparison:
     for portal in portals:
         latest, good = snapshots.get(portal.latest_id), snapshots.get(portal.latest_ok_id)
         state = NEVER if latest is None else LIVE if latest.ok else STALE
-        cities.append(City(portal=portal, state=state, checked_at=latest.read_at if latest else None,
-                           read_at=good.read_at if good else None, reason="" if state == LIVE else getattr(latest, "reason", ""),
-                           data=good.data if good else {}))  # fmt: skip
+        cities.append(
+            City(
+                portal=portal,
+                state=state,
+                checked_at=latest.read_at if latest else None,
+                read_at=good.read_at if good else None,
+                reason="" if state == LIVE else getattr(latest, "reason", ""),
+                data=good.data if good else {},
+            )
+        )
     pillars = _pillar_columns(cities)
     years = sorted({e["year"] for city in cities for e in city.data.get("evaluations") or []})
     for city in cities:
@@ -108,27 +121,59 @@ def province_comparison() -> Comparison:
 def comparison_rows(comparison: Comparison) -> tuple[list[str], list[list]]:
     """The download: one row per city and year of a final result (a city without any has one row)."""
     slugs = [p["slug"] for p in comparison.pillars]
-    headers = ["city", "portal", "state", "read_at", "reason", "year", "index", *[f"pillar_{s}" for s in slugs],
-               "headline_indicator", "headline_unit", "headline_value", "headline_target", "headline_achievement",
-               "headline_measured_on"]  # fmt: skip
+    headers = [
+        "city",
+        "portal",
+        "state",
+        "read_at",
+        "reason",
+        "year",
+        "index",
+        *[f"pillar_{s}" for s in slugs],
+        "headline_indicator",
+        "headline_unit",
+        "headline_value",
+        "headline_target",
+        "headline_achievement",
+        "headline_measured_on",
+    ]
     rows = []
     for city in comparison.cities:
         headline = city.headline or {}
-        tail = [headline.get("name_id", ""), headline.get("unit", ""), headline.get("latest_value"),
-                headline.get("target"), headline.get("latest_achievement"), headline.get("latest_measured_on")]  # fmt: skip
-        head = [city.portal.name, city.portal.base_url, city.state, city.read_at.isoformat() if city.read_at else "",
-                city.reason]  # fmt: skip
+        tail = [
+            headline.get("name_id", ""),
+            headline.get("unit", ""),
+            headline.get("latest_value"),
+            headline.get("target"),
+            headline.get("latest_achievement"),
+            headline.get("latest_measured_on"),
+        ]
+        head = [
+            city.portal.name,
+            city.portal.base_url,
+            city.state,
+            city.read_at.isoformat() if city.read_at else "",
+            city.reason,
+        ]
         for evaluation in city.data.get("evaluations") or [{}]:
             pillars = evaluation.get("pillars") or {}
-            rows.append([*head, evaluation.get("year"), evaluation.get("index"), *[pillars.get(s) for s in slugs],
-                         *tail])  # fmt: skip
+            rows.append(
+                [*head, evaluation.get("year"), evaluation.get("index"), *[pillars.get(s) for s in slugs], *tail]
+            )
     return headers, rows
 
 
 def comparison_records(comparison: Comparison) -> list[dict]:
     """The JSON download: each city with what was read from its portal, and when."""
     return [
-        {"city": city.portal.name, "portal": city.portal.base_url, "state": city.state,
-         "checked_at": city.checked_at, "read_at": city.read_at, "reason": city.reason, **city.data}  # fmt: skip
+        {
+            "city": city.portal.name,
+            "portal": city.portal.base_url,
+            "state": city.state,
+            "checked_at": city.checked_at,
+            "read_at": city.read_at,
+            "reason": city.reason,
+            **city.data,
+        }
         for city in comparison.cities
     ]

@@ -259,8 +259,14 @@ def normalise_pillars(rows: list) -> list[dict]:
         slug = slug_of(row.get("slug"))
         if slug:
             order = row.get("order")
-            pillars.append({"slug": slug, "name_id": text(row.get("name_id")), "name_en": text(row.get("name_en")),
-                            "order": order if isinstance(order, int) and not isinstance(order, bool) else 999})  # fmt: skip
+            pillars.append(
+                {
+                    "slug": slug,
+                    "name_id": text(row.get("name_id")),
+                    "name_en": text(row.get("name_en")),
+                    "order": order if isinstance(order, int) and not isinstance(order, bool) else 999,
+                }
+            )
     return sorted(pillars, key=lambda p: (p["order"], p["slug"]))
 
 
@@ -271,8 +277,12 @@ def normalise_evaluation(row: dict) -> dict | None:
     scheme = row.get("scheme_detail") if isinstance(row.get("scheme_detail"), dict) else row.get("scheme")
     scheme = scheme if isinstance(scheme, dict) else {}
     dimensions = [
-        {"code": slug_of(d.get("dimension")), "name_id": text(d.get("name_id")), "name_en": text(d.get("name_en")),
-         "score": number(d.get("score"))}  # fmt: skip
+        {
+            "code": slug_of(d.get("dimension")),
+            "name_id": text(d.get("name_id")),
+            "name_en": text(d.get("name_en")),
+            "score": number(d.get("score")),
+        }
         for d in (row.get("dimension_scores") or [])[:MAX_ITEMS]
         if isinstance(d, dict) and slug_of(d.get("dimension"))
     ]
@@ -281,8 +291,14 @@ def normalise_evaluation(row: dict) -> dict | None:
         for p in (row.get("pillar_scores") or [])[:MAX_ITEMS]
         if isinstance(p, dict) and slug_of(p.get("pillar"))
     }
-    return {"year": row["year"], "index": number(row.get("index")), "scale_max": number(scheme.get("scale_max")),
-            "letter_number": text(row.get("letter_number")), "dimensions": dimensions, "pillars": pillars}  # fmt: skip
+    return {
+        "year": row["year"],
+        "index": number(row.get("index")),
+        "scale_max": number(scheme.get("scale_max")),
+        "letter_number": text(row.get("letter_number")),
+        "dimensions": dimensions,
+        "pillars": pillars,
+    }
 
 
 def normalise_headline(rows: list) -> dict | None:
@@ -296,9 +312,15 @@ def normalise_headline(rows: list) -> dict | None:
     }
     measured_on = row.get("latest_measured_on")
     measured_on = text(measured_on)[:10] or None
-    return {"name_id": text(row.get("name_id")), "name_en": text(row.get("name_en")), "unit": text(row.get("unit"))[:20],
-            "targets": targets, "latest_value": number(row.get("latest_value")), "latest_measured_on": measured_on,
-            "latest_achievement": number(row.get("latest_achievement"))}  # fmt: skip
+    return {
+        "name_id": text(row.get("name_id")),
+        "name_en": text(row.get("name_en")),
+        "unit": text(row.get("unit"))[:20],
+        "targets": targets,
+        "latest_value": number(row.get("latest_value")),
+        "latest_measured_on": measured_on,
+        "latest_achievement": number(row.get("latest_achievement")),
+    }
 
 
 def api_url(base: str, path: str, **query) -> str:
@@ -308,7 +330,9 @@ def api_url(base: str, path: str, **query) -> str:
 def harvest(base_url: str) -> dict:
     """Everything the comparison needs from one portal, read within one deadline; HarvestError says why not."""
     deadline = Deadline(settings.PROVINCIAL_HUB_TIMEOUT)
-    pillars = normalise_pillars(results(fetch_json(api_url(base_url, "api/v1/pillars/", limit=100), deadline), "pillar"))
+    pillars = normalise_pillars(
+        results(fetch_json(api_url(base_url, "api/v1/pillars/", limit=100), deadline), "pillar")
+    )
     by_year: dict[int, dict] = {}
     for page in range(MAX_PAGES):
         query = {"stage": "final", "limit": 100, "offset": page * 100}
@@ -320,8 +344,9 @@ def harvest(base_url: str) -> dict:
                 by_year.setdefault(evaluation["year"], evaluation)
         if not (isinstance(document, dict) and document.get("next")) or not rows:
             break
-    headline_rows = results(fetch_json(api_url(base_url, "api/v1/indicators/", is_headline="true", limit=5), deadline),
-                            "indicator")  # fmt: skip
+    headline_rows = results(
+        fetch_json(api_url(base_url, "api/v1/indicators/", is_headline="true", limit=5), deadline), "indicator"
+    )
     if not pillars:
         raise HarvestError("the portal lists no pillars")
     return {

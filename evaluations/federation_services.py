@@ -57,8 +57,14 @@ def portal_harvest(*, portal: FollowedPortal) -> PortalSnapshot:
     except Exception as error:  # a portal's answer must never stop the harvest of the others
         logger.exception("harvest of %s failed unexpectedly", portal.base_url)
         data, ok, reason = {}, False, f"unexpected answer ({type(error).__name__})"
-    fields = {"portal": portal, "read_at": timezone.now(), "ok": ok, "reason": federation.printable(reason)[:300], "data": data,
-              "duration_ms": round((time.monotonic() - started) * 1000)}  # fmt: skip
+    fields = {
+        "portal": portal,
+        "read_at": timezone.now(),
+        "ok": ok,
+        "reason": federation.printable(reason)[:300],
+        "data": data,
+        "duration_ms": round((time.monotonic() - started) * 1000),
+    }
     snapshot = writer_for(PortalSnapshot).create(data=fields, actor=None)
     _prune(portal)
     return snapshot

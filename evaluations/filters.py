@@ -125,8 +125,12 @@ class FollowedPortalFilterSet(FilterSet):
     class Meta:
         model = FollowedPortal
         fields = ["id", "active"]
-        unfiltered = {"name": "searched by q", "base_url": "searched by q", "created_at": "not useful",
-                      "updated_at": "not useful"}  # fmt: skip
+        unfiltered = {
+            "name": "searched by q",
+            "base_url": "searched by q",
+            "created_at": "not useful",
+            "updated_at": "not useful",
+        }
 
 
 class PortalSnapshotFilterSet(FilterSet):
@@ -135,5 +139,9 @@ class PortalSnapshotFilterSet(FilterSet):
     class Meta:
         model = PortalSnapshot
         fields = ["id", "ok"]
-        unfiltered = {"reason": "searched by q", "data": "a document, not a value", "read_at": "read_after",
-                      "duration_ms": "not useful"}  # fmt: skip
+        unfiltered = {
+            "reason": "searched by q",
+            "data": "a document, not a value",
+            "read_at": "read_after",
+            "duration_ms": "not useful",
+        }

@@ -581,5 +581,6 @@ def report_export_build(*, export: ReportExport) -> ReportExport:
     export.save(update_fields=["file", "status", "progress", "updated_at"])
     return export
 
+
 # The provincial view's writers (followed portals, snapshots) live with the harvest; importing them registers them.
 from . import federation_services  # noqa: E402, F401

@@ -267,10 +267,28 @@ class FeedbackAdmin(ServiceAdmin):
     list_filter = ["status", "created_at"]
     list_select_related = ["program", "service"]
     date_hierarchy = "created_at"
-    fields = ["subject", "message", "name", "contact", "lapor_reference", "created_at", "status", "reply",
-              "moderated_at", "moderated_by"]  # fmt: skip
-    readonly_fields = ["subject", "message", "name", "contact", "lapor_reference", "created_at", "moderated_at",
-                       "moderated_by"]  # fmt: skip
+    fields = [
+        "subject",
+        "message",
+        "name",
+        "contact",
+        "lapor_reference",
+        "created_at",
+        "status",
+        "reply",
+        "moderated_at",
+        "moderated_by",
+    ]
+    readonly_fields = [
+        "subject",
+        "message",
+        "name",
+        "contact",
+        "lapor_reference",
+        "created_at",
+        "moderated_at",
+        "moderated_by",
+    ]
     actions = ["publish_selected", "reject_selected"]
 
     def get_queryset(self, request):

@@ -82,8 +82,14 @@ def feedback_page(request, kind: str, slug: str):
         return _refusal(request, 429, message, subject=subject, kind=kind, retry_after=wait)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
-        return _refusal(request, 400, _("Your message was not sent: please correct the fields marked below."),
-                        subject=subject, kind=kind, form=form)  # fmt: skip
+        return _refusal(
+            request,
+            400,
+            _("Your message was not sent: please correct the fields marked below."),
+            subject=subject,
+            kind=kind,
+            form=form,
+        )
     sent = reverse(f"pillars:{kind}-feedback-sent", args=[slug])
     if form.is_robot:
         return HttpResponseRedirect(sent, status=303)  # a robot learns nothing; nothing is kept
@@ -91,8 +97,14 @@ def feedback_page(request, kind: str, slug: str):
     try:
         services.feedback_submit(subject=subject, sender=client_ip(request), **fields)
     except ValidationError as error:
-        return _refusal(request, 409 if error.code in ("repeat", "repeat_sender") else 400, " ".join(error.messages),
-                        subject=subject, kind=kind, form=form)  # fmt: skip
+        return _refusal(
+            request,
+            409 if error.code in ("repeat", "repeat_sender") else 400,
+            " ".join(error.messages),
+            subject=subject,
+            kind=kind,
+            form=form,
+        )
     return HttpResponseRedirect(sent, status=303)  # the browser follows with a GET: a reload does not post again
 
 

@@ -115,7 +115,10 @@ def feedback_rules(*, before, after, many, actor) -> None:
     changed = [name for name in CITIZEN_FIELDS if getattr(before, name) != getattr(after, name)]
     if changed:
         raise ValidationError(
-            {name: ValidationError(_("What the citizen wrote is not edited."), code="citizen_field") for name in changed}
+            {
+                name: ValidationError(_("What the citizen wrote is not edited."), code="citizen_field")
+                for name in changed
+            }
         )
     if before.status != FeedbackStatus.PENDING and after.status == FeedbackStatus.PENDING:
         raise ValidationError({"status": _("Moderated feedback does not go back to waiting.")}, code="back_to_pending")
@@ -180,8 +183,15 @@ def feedback_normalised(message: str) -> str:
 
 
 @transaction.atomic
-def feedback_submit(*, subject: Program | DigitalService, message: str, sender: str, name: str = "",
-                    contact: str = "", lapor_reference: str = "") -> Feedback:
+def feedback_submit(
+    *,
+    subject: Program | DigitalService,
+    message: str,
+    sender: str,
+    name: str = "",
+    contact: str = "",
+    lapor_reference: str = "",
+) -> Feedback:
     """Hold a citizen's feedback on a published program or service for moderation by its agency. The same text on
     the same record within FEEDBACK_REPEAT_HOURS, or a second message from the same address on it within
     FEEDBACK_SENDER_MINUTES, is refused as a repeat. The address itself is never stored, only a keyed digest."""
@@ -202,7 +212,12 @@ def feedback_submit(*, subject: Program | DigitalService, message: str, sender: 
         message_text = _("You sent feedback on this a few minutes ago. Please wait before writing again.")
         raise ValidationError(message_text, code="repeat_sender")
     data = {
-        field: subject, "message": message.strip(), "name": name.strip(), "contact": contact.strip(),
-        "lapor_reference": lapor_reference, "message_digest": message_digest, "sender_digest": sender_digest,
-    }  # fmt: skip
+        field: subject,
+        "message": message.strip(),
+        "name": name.strip(),
+        "contact": contact.strip(),
+        "lapor_reference": lapor_reference,
+        "message_digest": message_digest,
+        "sender_digest": sender_digest,
+    }
     return FEEDBACK.create(data=data, actor=None)

@@ -10,8 +10,8 @@ from evaluations.selectors import evaluation_overview
 from smartcity.downloads import download_response, wants_download
 
 from . import charts, figures, resources, selectors
-from .feedback_views import subject_feedback
 from .choices import AssetKind, AssetStatus, ServiceStatus, Stage
+from .feedback_views import subject_feedback
 from .filters import InfrastructureAssetFilterSet
 from .geojson import boundary_collection
 from .models import Boundary, BudgetLine, DigitalService, Indicator, InfrastructureAsset, Milestone, Pillar, Program

@@ -120,7 +120,9 @@ class FilterSet(django_filters.FilterSet):
             distinct = field.many_to_many
             filters.setdefault(
                 f"{field.name}_id",
-                IdsFilter(field_name=field.name, queryset=queryset, distinct=distinct, label=format_lazy(_("{} (ID)"), name)),
+                IdsFilter(
+                    field_name=field.name, queryset=queryset, distinct=distinct, label=format_lazy(_("{} (ID)"), name)
+                ),
             )
             if has_slug(related):
                 filters.setdefault(

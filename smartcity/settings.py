@@ -355,7 +355,7 @@ MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
 if MAP_TILE_URL:  # the tile server's origin may serve images to the map
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("/".join(MAP_TILE_URL.split("/")[:3]))
 
-# --- Citizen feedback (pillars): what counts as a repeat (the form's budget is REST_FRAMEWORK's "feedback") ------------
+# --- Citizen feedback (pillars): what counts as a repeat (the form's budget is REST_FRAMEWORK's "feedback")
 FEEDBACK_REPEAT_HOURS = env.int("FEEDBACK_REPEAT_HOURS", default=24)  # the same text on the same record
 FEEDBACK_SENDER_MINUTES = env.int("FEEDBACK_SENDER_MINUTES", default=10)  # the same address on the same record
 

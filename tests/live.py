@@ -54,9 +54,10 @@ def get(url: str) -> tuple[int, str]:
 
 
 @contextlib.contextmanager
-def serve(env: dict[str, str], *, workers: int = 1, threads: int = 1):
-    """Start the portal under gunicorn on a free port and yield its base URL once a worker answers."""
-    port = free_port()
+def serve(env: dict[str, str], *, workers: int = 1, threads: int = 1, port: int | None = None):
+    """Start the portal under gunicorn on `port` (a free one by default) and yield its base URL once a worker
+    answers."""
+    port = port or free_port()
     command = [sys.executable, "-m", "gunicorn", "smartcity.wsgi", "--bind", f"127.0.0.1:{port}"]
     process = subprocess.Popen(
         [*command, "--workers", str(workers), "--threads", str(threads)],

@@ -239,8 +239,17 @@ class FollowedPortalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FollowedPortal
-        fields = ["id", "name", "base_url", "active", "last_read_at", "last_read_ok", "last_reason", "created_at",
-                  "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            "base_url",
+            "active",
+            "last_read_at",
+            "last_read_ok",
+            "last_reason",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["created_at", "updated_at"]
 
 

@@ -15,7 +15,7 @@ def grant_roles(apps, schema_editor):
         EVALUATOR: read,
         OPD_EDITOR: read,
         VIEWER: read,
-    })  # fmt: skip
+    })
 
 
 class Migration(migrations.Migration):

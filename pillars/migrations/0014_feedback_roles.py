@@ -13,7 +13,7 @@ def grant_roles(apps, schema_editor):
         ADMINISTRATOR: [*moderate, "pillars.delete_feedback"],
         DISKOMINFO_EDITOR: moderate,
         OPD_EDITOR: moderate,
-    })  # fmt: skip
+    })
 
 
 class Migration(migrations.Migration):

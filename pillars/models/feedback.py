@@ -101,7 +101,8 @@ class Feedback(TimeStampedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(program__isnull=False, service__isnull=True) | Q(program__isnull=True, service__isnull=False),
+                condition=Q(program__isnull=False, service__isnull=True)
+                | Q(program__isnull=True, service__isnull=False),
                 name="%(app_label)s_%(class)s_one_subject",
             ),
         ]

@@ -4,8 +4,7 @@ errors it can give, all in the one error format of smartcity/api/exceptions.py."
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
-from drf_spectacular.utils import inline_serializer
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 
 ErrorSerializer = inline_serializer(

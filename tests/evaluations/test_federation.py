@@ -27,16 +27,31 @@ EVALUATIONS = {
     "count": 2,
     "next": None,
     "results": [
-        {"year": 2024, "stage": "final", "status": "final", "index": "3.10",
-         "scheme": {"id": 4, "name": "Skema 2024", "scale_max": "4.00"},
-         "dimension_scores": [{"dimension": {"code": "output"}, "name_id": "Output", "score": "3.20"}],
-         "pillar_scores": [{"pillar": {"id": 1, "slug": "governance", "name_id": "Tata Kelola"}, "score": 2.75}]},
+        {
+            "year": 2024,
+            "stage": "final",
+            "status": "final",
+            "index": "3.10",
+            "scheme": {"id": 4, "name": "Skema 2024", "scale_max": "4.00"},
+            "dimension_scores": [{"dimension": {"code": "output"}, "name_id": "Output", "score": "3.20"}],
+            "pillar_scores": [{"pillar": {"id": 1, "slug": "governance", "name_id": "Tata Kelola"}, "score": 2.75}],
+        },
         {"year": 2024, "stage": "stage_1", "status": "final", "index": "2.00"},
     ],
-}  # fmt: skip
-HEADLINE = {"results": [{"name_id": "Capaian smart city", "unit": "%", "is_headline": True, "latest_value": "91.4",
-                         "latest_measured_on": "2024-12-31", "latest_achievement": "99.0",
-                         "targets": [{"year": 2024, "value": "92.30"}]}]}  # fmt: skip
+}
+HEADLINE = {
+    "results": [
+        {
+            "name_id": "Capaian smart city",
+            "unit": "%",
+            "is_headline": True,
+            "latest_value": "91.4",
+            "latest_measured_on": "2024-12-31",
+            "latest_achievement": "99.0",
+            "targets": [{"year": 2024, "value": "92.30"}],
+        }
+    ]
+}
 
 
 @pytest.fixture
@@ -101,10 +116,16 @@ def test_a_portal_answering_briefs_or_slugs_is_read(hub):
     assert snapshot.ok and snapshot.reason == ""
     data = snapshot.data
     assert [p["slug"] for p in data["pillars"]] == ["governance"]
-    assert data["evaluations"] == [{"year": 2024, "index": "3.10", "scale_max": "4.00", "letter_number": "",
-                                    "dimensions": [{"code": "output", "name_id": "Output", "name_en": "",
-                                                    "score": "3.20"}],
-                                    "pillars": {"governance": "2.75"}}]  # fmt: skip
+    assert data["evaluations"] == [
+        {
+            "year": 2024,
+            "index": "3.10",
+            "scale_max": "4.00",
+            "letter_number": "",
+            "dimensions": [{"code": "output", "name_id": "Output", "name_en": "", "score": "3.20"}],
+            "pillars": {"governance": "2.75"},
+        }
+    ]
     assert data["headline"]["targets"] == {"2024": "92.30"}
     assert federation.slug_of("governance") == federation.slug_of({"id": 1, "slug": "governance"}) == "governance"
     assert federation.slug_of(7) is None and federation.slug_of({"id": 7}) is None
@@ -157,9 +178,18 @@ def test_a_portal_that_is_down_is_kept_as_stale(hub):
 
 @pytest.mark.parametrize(
     "url",
-    ["ftp://portal.example.go.id/", "http://user:secret@127.0.0.1/", "http://169.254.169.254/", "http://10.1.2.3/",
-     "http://[::1]/", "http://localhost/", "http://portal.invalid/", "file:///etc/passwd", "http://127.0.0.1/?x=1"],
-)  # fmt: skip
+    [
+        "ftp://portal.example.go.id/",
+        "http://user:secret@127.0.0.1/",
+        "http://169.254.169.254/",
+        "http://10.1.2.3/",
+        "http://[::1]/",
+        "http://localhost/",
+        "http://portal.invalid/",
+        "file:///etc/passwd",
+        "http://127.0.0.1/?x=1",
+    ],
+)
 def test_ssrf_only_public_http_portals_may_be_followed(settings, url):
     settings.PROVINCIAL_HUB_ALLOW_LOOPBACK = False
     with pytest.raises(ValidationError):
@@ -203,9 +233,16 @@ def test_the_comparison_reads_in_three_queries_however_many_cities(hub, django_a
 
     def city(n):
         portal = FollowedPortal.objects.create(name=f"Kota {n}", base_url=f"http://127.0.0.1:{9000 + n}/")
-        PortalSnapshot.objects.create(portal=portal, read_at="2026-11-30T10:00+07:00", ok=True, data={
-            "pillars": PILLARS["results"], "headline": None,
-            "evaluations": [{"year": 2024, "index": "3.10", "pillars": {"governance": "2.75"}}]})  # fmt: skip
+        PortalSnapshot.objects.create(
+            portal=portal,
+            read_at="2026-11-30T10:00+07:00",
+            ok=True,
+            data={
+                "pillars": PILLARS["results"],
+                "headline": None,
+                "evaluations": [{"year": 2024, "index": "3.10", "pillars": {"governance": "2.75"}}],
+            },
+        )
         PortalSnapshot.objects.create(portal=portal, read_at="2026-11-30T11:00+07:00", ok=False, reason="down")
 
     city(1)
