@@ -346,6 +346,11 @@ class FollowedPortalAdmin(ServiceAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_last_read()
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "base_url":
+            kwargs["assume_scheme"] = "https"  # an address typed without a scheme is read as https
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     @admin.display(description=_("last read"), ordering="last_read_at")
     def last_read_at(self, obj):
         return obj.last_read_at

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from evaluations.models import FieldVisit
+from evaluations.models import FieldVisit, FollowedPortal, PortalSnapshot
 from partnerships.models import PartnerAPIKey, ProgressReport
 from pillars.models import Boundary, Masterplan, Pillar, Program
 from smartcity.roles import DISKOMINFO_EDITOR, EVALUATOR, OPD_EDITOR, VIEWER
@@ -43,6 +43,7 @@ from tests.pillars.factories import (
     AgencyFactory,
     BudgetLineFactory,
     DigitalServiceFactory,
+    FeedbackFactory,
     IndicatorFactory,
     IndicatorTargetFactory,
     InfrastructureAssetFactory,
@@ -104,6 +105,17 @@ class World:
 
     def asset(self, side):
         return self._once(f"asset_{side}", lambda: InfrastructureAssetFactory(operator=self.partner(side)))
+
+    def feedback(self, side):
+        return self._once(f"feedback_{side}", lambda: FeedbackFactory(program=self.program(side)))
+
+    @cached_property
+    def followed_portal(self):
+        return FollowedPortal.objects.create(name="Kota Bukittinggi", base_url="http://36.66.1.1/")
+
+    @cached_property
+    def portal_snapshot(self):
+        return PortalSnapshot.objects.create(portal=self.followed_portal, read_at=timezone.now(), ok=False, reason="x")
 
     @cached_property
     def masterplan(self):
@@ -469,6 +481,31 @@ API_WRITES = {
         api_staff_only(200, EVAL=200),
     ),
     "field visit delete": (delete(f"{EV}fieldvisit", lambda w: w.field_visit), api_staff_only(204)),
+    # citizen feedback: the owning agency moderates (a hidden row answers 404); citizens write through the public form
+    "feedback publish of A": (
+        update(f"{P}feedback", lambda w: w.feedback("a"), {"status": "published", "reply": "Terima kasih"}),
+        api_staff_only(200, OPD=200),
+    ),
+    "feedback publish of B": (
+        update(f"{P}feedback", lambda w: w.feedback("b"), {"status": "published"}),
+        api_staff_only(200, OPD=404),
+    ),
+    "feedback create": (
+        create(f"{P}feedback", lambda w: {"program": w.program("a").pk, "message": "Dari API"}),
+        api_staff_only(403),
+    ),
+    "feedback delete of A": (delete(f"{P}feedback", lambda w: w.feedback("a")), api_staff_only(403)),
+    # the provincial view: Diskominfo keeps the followed portals; snapshots are the harvest's alone
+    "followed portal create": (
+        create(f"{EV}followedportal", lambda w: {"name": "Kota Solok", "base_url": "http://36.66.2.2"}),
+        api_staff_only(201),
+    ),
+    "followed portal update": (
+        update(f"{EV}followedportal", lambda w: w.followed_portal, {"active": False}),
+        api_staff_only(200),
+    ),
+    "followed portal delete": (delete(f"{EV}followedportal", lambda w: w.followed_portal), api_staff_only(204)),
+    "portal snapshot delete": (delete(f"{EV}portalsnapshot", lambda w: w.portal_snapshot), api_staff_only(403)),
 }
 
 
@@ -629,6 +666,23 @@ ADMIN_WRITES = {
         admin_add(FieldVisit, evaluation=lambda w: str(w.evaluation.pk), visited_on="2023-10-01", site="Pantai"),
         admin_staff_only(EVAL=SAVED),
     ),
+    "admin feedback publish of A": (
+        admin_change(lambda w: w.feedback("a"), status="published", reply="Terima kasih"),
+        admin_staff_only(OPD=SAVED),
+    ),
+    "admin feedback publish of B": (
+        admin_change(lambda w: w.feedback("b"), status="published"),
+        admin_staff_only(OPD=MISSING),  # B's feedback is outside the OPD editor's rows
+    ),
+    "admin followed portal add": (
+        admin_add(FollowedPortal, name="Kota Solok", base_url="http://36.66.2.2/", active="on"),
+        admin_staff_only(),
+    ),
+    "admin followed portal add on a private address": (
+        admin_add(FollowedPortal, name="Metadata", base_url="http://169.254.169.254/", active="on"),
+        admin_staff_only(INVALID),
+    ),
+    "admin followed portal change": (admin_change(lambda w: w.followed_portal, name="Diubah"), admin_staff_only()),
 }
 
 
@@ -680,8 +734,8 @@ def test_write(world, write, actor, for_admin):
 # that answer with a redirect whatever happened (a bulk action, an import's confirm), what became of the target row:
 # GONE / KEPT (bulk delete), WRITTEN / KEPT (import). An import's dry run is OFFERED (a confirm form) or REFUSED (row
 # errors); an export lists the target's row (WITH) or not (WITHOUT).
-SHOWN, GONE, KEPT, WRITTEN, OFFERED, REFUSED, WITH, WITHOUT = (
-    "shown", "gone", "kept", "written", "offered", "refused", "with", "without",
+SHOWN, GONE, KEPT, WRITTEN, OFFERED, REFUSED, WITH, WITHOUT, PUBLISHED = (
+    "shown", "gone", "kept", "written", "offered", "refused", "with", "without", "published",
 )  # fmt: skip
 # The rows each door is tried on: agency-scoped rows of A and B, and the partnerships rows only staff keep.
 DOOR_TARGETS = {
@@ -806,6 +860,8 @@ def door_outcome(kind, response, target):
     present = type(target).objects.filter(pk=target.pk).exists()
     if kind == "bulk":
         return GONE if not present else KEPT
+    if kind == "publish":
+        return PUBLISHED if type(target).objects.get(pk=target.pk).status == "published" else KEPT
     if kind == "confirm":
         field = CHANGEABLE[target._meta.model_name]
         return WRITTEN if getattr(type(target).objects.get(pk=target.pk), field) == "Diimpor" else KEPT
@@ -852,6 +908,22 @@ for _name in IMPORTABLE:
     DOORS[f"export of {_name}"] = ("export", export(DOOR_TARGETS[_name]),
                                    outcomes(VIEWER_=WITH, OPD=WITH if _own else WITHOUT, EVAL=WITH,
                                             DISK=WITH))  # fmt: skip
+
+
+def bulk_publish(target_of):
+    def build(w):
+        target = target_of(w)
+        data = {"action": "publish_selected", "_selected_action": [target.pk]}
+        return Request("post", _admin_url(target, "changelist"), data, target)
+
+    return build
+
+
+# Citizen feedback: the bulk publish action, through the writer, on the OPD editor's own agency's rows only.
+DOORS["bulk publish of feedback of A"] = ("publish", bulk_publish(lambda w: w.feedback("a")),
+                                          outcomes(VIEWER_=403, OPD=PUBLISHED, EVAL=403, DISK=PUBLISHED))  # fmt: skip
+DOORS["bulk publish of feedback of B"] = ("publish", bulk_publish(lambda w: w.feedback("b")),
+                                          outcomes(VIEWER_=403, OPD=KEPT, EVAL=403, DISK=PUBLISHED))  # fmt: skip
 DOOR_CELLS = [(door, actor) for door in DOORS for actor in ACTORS]
 
 
@@ -864,7 +936,7 @@ def test_admin_door(world, door, actor):
     response = getattr(client, request.method)(request.url, request.data)
     outcome = door_outcome(kind, response, request.target)
     assert outcome == expected[actor], admin_errors(response)
-    if outcome in (SAVED, GONE, WRITTEN):
+    if outcome in (SAVED, GONE, WRITTEN, PUBLISHED):
         assert snapshot(request.target) != before, "an allowed write changed nothing"
         return
     after = snapshot(request.target)
