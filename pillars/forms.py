@@ -69,6 +69,7 @@ class FeedbackForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["message"].help_text = gettext(
             "At most %(count)s characters. It is shown publicly only after the agency has read it."

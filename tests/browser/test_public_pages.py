@@ -23,12 +23,14 @@ PAGES = {
     "indicator list": "/indicators/",
     "indicator detail": ("/indicators/", r'href="(/indicators/[\w-]+/)"'),
     "services": "/services/",
+    "service feedback": ("/services/", r'href="(/services/[\w-]+/feedback/)"'),
     "map": "/map/",
     "MoU registry": "/partnerships/",
     "MoU detail": ("/partnerships/", r'href="(/partnerships/mou/[\w-]+/)"'),
     "partners": "/partnerships/partners/",
     "evaluation list": "/evaluations/",
     "evaluation detail": ("/evaluations/", r'href="(/evaluations/\d+/)"'),
+    "city comparison": "/evaluations/cities/",
     "open data": "/open-data/",
 }
 LANGUAGES = {"id": "", "en": "/en"}  # Indonesian, the default, has no prefix
