@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from partnerships.choices import MoUStatus
 from partnerships.models import Commitment, MoU, MoUParty, Partner, PartnerContact, ProgressReport, ScopeArea
+from pillars.api.serializers import ProgramBriefSerializer
 from pillars.models import Pillar, Program
 
 
@@ -61,14 +62,6 @@ class MoUPartySerializer(serializers.ModelSerializer):
     class Meta:
         model = MoUParty
         fields = ["partner", "partner_detail", "partner_number", "signatory_name", "signatory_position"]
-
-
-class ProgramBriefSerializer(serializers.ModelSerializer):
-    pillar = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-
-    class Meta:
-        model = Program
-        fields = ["id", "slug", "title_id", "title_en", "pillar"]
 
 
 class MoUSerializer(serializers.ModelSerializer):

@@ -229,9 +229,13 @@ class InfrastructureAssetSerializer(serializers.ModelSerializer):
 
 
 class ProgramBriefSerializer(serializers.ModelSerializer):
+    """A program as it reads inside other records (an MoU's programs, a citizen's feedback)."""
+
+    pillar = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
     class Meta:
         model = Program
-        fields = ["id", "slug", "title_id", "title_en"]
+        fields = ["id", "slug", "title_id", "title_en", "pillar"]
 
 
 class DigitalServiceBriefSerializer(serializers.ModelSerializer):
