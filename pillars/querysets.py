@@ -139,4 +139,4 @@ class FeedbackQuerySet(models.QuerySet):
         return self.filter(status=FeedbackStatus.PENDING)
 
     def with_related(self):
-        return self.select_related("program__lead_agency", "service__owner_agency", "moderated_by")
+        return self.select_related("program__lead_agency", "program__pillar", "service__owner_agency", "moderated_by")

@@ -263,3 +263,19 @@ def test_staff_read_a_portal_now_from_the_admin(hub):
         response = client.post(changelist, {"action": "read_now", "_selected_action": [portal.pk]})
     assert response.status_code == 302
     assert portal.snapshots.get().ok
+
+
+@pytest.mark.parametrize("name", ["followedportal", "portalsnapshot"])
+def test_the_lists_run_as_many_queries_for_one_portal_as_for_ten(name):
+    from tests.api import count_queries
+
+    def portal(n):
+        row = FollowedPortal.objects.create(name=f"Kota {n}", base_url=f"http://36.66.0.{n}/")
+        PortalSnapshot.objects.create(portal=row, read_at="2026-11-30T10:00+07:00", ok=True, data={"pillars": []})
+
+    url = reverse(f"evaluations-api:{name}-list")
+    portal(1)
+    one = count_queries(APIClient(), url)
+    for n in range(2, 11):
+        portal(n)
+    assert count_queries(APIClient(), url) == one

@@ -220,3 +220,22 @@ def test_program_page_queries_do_not_grow_with_feedback(client, program, django_
     one = queries()
     FeedbackFactory.create_batch(12, program=program, status=FeedbackStatus.PUBLISHED, reply="Ya")
     assert queries() == one
+
+
+@pytest.mark.parametrize("who", ["anonymous", "diskominfo", "opd"])
+def test_the_feedback_list_runs_as_many_queries_for_one_row_as_for_twenty(program, who):
+    from tests.api import count_queries
+
+    client = APIClient()
+    if who != "anonymous":
+        client.force_authenticate(
+            staff(DISKOMINFO_EDITOR) if who == "diskominfo" else staff(OPD_EDITOR, program.lead_agency)
+        )
+    service = DigitalServiceFactory(owner_agency=program.lead_agency)
+    url = reverse("pillars-api:feedback-list")
+    FeedbackFactory(program=program, status=FeedbackStatus.PUBLISHED, moderated_by=UserFactory())
+    count_queries(client, url)  # the first call loads the user's permissions, which later calls reuse
+    one = count_queries(client, url)
+    FeedbackFactory.create_batch(10, program=program, status=FeedbackStatus.PUBLISHED, moderated_by=UserFactory())
+    FeedbackFactory.create_batch(9, program=None, service=service, status=FeedbackStatus.PUBLISHED)
+    assert count_queries(client, url) == one
