@@ -73,7 +73,10 @@ def resolve(host: str, port: int) -> str:
 
 def split_base_url(url: str) -> tuple[str, str, int]:
     """(scheme, host, port) of a followed portal's address, or HarvestError naming what is wrong with it."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise HarvestError("the address is not a valid URL") from None
     if parts.scheme not in ("http", "https"):
         raise HarvestError("only http and https addresses can be followed")
     if not parts.hostname or parts.username or parts.password:
@@ -87,7 +90,10 @@ def split_base_url(url: str) -> tuple[str, str, int]:
 
 def base_url_check(url: str) -> None:
     """Raise ValidationError when the hub may not follow `url` (the writer's rule for FollowedPortal)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        raise ValidationError({"base_url": _("Enter a valid URL.")}, code="invalid") from None
     if parts.query or parts.fragment:
         raise ValidationError({"base_url": _("Give the portal's home address, without ? or #.")}, code="base_url")
     try:
