@@ -20,6 +20,7 @@ The API's relations are read in both shapes it has had: a slug (`"pillar": "gove
 (`"pillar": {"id": 1, "slug": "governance", "name_id": ...}`).
 """
 
+import concurrent.futures
 import http.client
 import ipaddress
 import json
@@ -58,11 +59,19 @@ def address_allowed(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def resolve(host: str, port: int) -> str:
+# getaddrinfo() takes no timeout: it runs in these threads, and whoever asked stops waiting at its deadline.
+_RESOLVER = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="hub-resolver")
+RESOLVE_SECONDS = 5.0
+
+
+def resolve(host: str, port: int, timeout: float = RESOLVE_SECONDS) -> str:
     """The address to connect to: `host`'s first, once every address it resolves to is allowed."""
+    lookup = _RESOLVER.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as error:
+        infos = lookup.result(timeout=min(timeout, RESOLVE_SECONDS))
+    except concurrent.futures.TimeoutError:
+        raise HarvestError(f"the host name {host} could not be resolved in time") from None
+    except (OSError, UnicodeError) as error:
         raise HarvestError(f"the host name {host} could not be resolved ({error})") from None
     addresses = [info[4][0] for info in infos]
     refused = [address for address in addresses if not address_allowed(address)]
@@ -159,7 +168,7 @@ def _read_body(response, limit: int, deadline: Deadline) -> bytes:
 def _request_once(url: str, deadline: Deadline) -> tuple[int, str | None, str, bytes]:
     """(status, Location, Content-Type, body) of one GET of `url`."""
     scheme, host, port = split_base_url(url)
-    address = resolve(host, port)
+    address = resolve(host, port, deadline.left())
     kind = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
     connection = kind(host, port, address=address, timeout=min(deadline.left(), settings.PROVINCIAL_HUB_TIMEOUT))
     parts = urlsplit(url)
