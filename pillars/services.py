@@ -182,6 +182,17 @@ def feedback_normalised(message: str) -> str:
     return " ".join("".join(ch for ch in message.casefold() if ch.isalnum() or ch.isspace()).split())
 
 
+def _refuse_repeats(on_subject, message_digest: str, sender_digest: str) -> None:
+    now = timezone.now()
+    since = now - datetime.timedelta(hours=settings.FEEDBACK_REPEAT_HOURS)
+    if on_subject.filter(message_digest=message_digest, created_at__gte=since).exists():
+        raise ValidationError(_("This message was already received; it is waiting for moderation."), code="repeat")
+    recently = now - datetime.timedelta(minutes=settings.FEEDBACK_SENDER_MINUTES)
+    if on_subject.filter(sender_digest=sender_digest, created_at__gte=recently).exists():
+        message = _("You sent feedback on this a few minutes ago. Please wait before writing again.")
+        raise ValidationError(message, code="repeat_sender")
+
+
 @transaction.atomic
 def feedback_submit(
     *,
@@ -202,15 +213,7 @@ def feedback_submit(
     field = "program" if isinstance(subject, Program) else "service"
     message_digest = _digest("message", f"{field}:{subject.pk}:{feedback_normalised(message)}")
     sender_digest = _digest("sender", sender)
-    now = timezone.now()
-    on_subject = Feedback.objects.filter(**{field: subject})
-    since = now - datetime.timedelta(hours=settings.FEEDBACK_REPEAT_HOURS)
-    if on_subject.filter(message_digest=message_digest, created_at__gte=since).exists():
-        raise ValidationError(_("This message was already received; it is waiting for moderation."), code="repeat")
-    recently = now - datetime.timedelta(minutes=settings.FEEDBACK_SENDER_MINUTES)
-    if on_subject.filter(sender_digest=sender_digest, created_at__gte=recently).exists():
-        message_text = _("You sent feedback on this a few minutes ago. Please wait before writing again.")
-        raise ValidationError(message_text, code="repeat_sender")
+    _refuse_repeats(Feedback.objects.filter(**{field: subject}), message_digest, sender_digest)
     data = {
         field: subject,
         "message": message.strip(),

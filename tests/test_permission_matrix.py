@@ -111,7 +111,9 @@ class World:
 
     @cached_property
     def followed_portal(self):
-        return FollowedPortal.objects.create(name="Kota Bukittinggi", base_url="http://36.66.1.1/")
+        from evaluations.federation_services import FOLLOWED_PORTAL
+
+        return FOLLOWED_PORTAL.create(data={"name": "Kota Bukittinggi", "base_url": "http://36.66.1.1/"}, actor=None)
 
     @cached_property
     def portal_snapshot(self):
@@ -753,7 +755,7 @@ IMPORTABLE = ["program of A", "program of B", "indicator of B", "measurement of 
 # A text field an import or a revert changes on each kind of row.
 CHANGEABLE = {"program": "title_id", "indicator": "name_id", "measurement": "source_note", "budgetline": "note",
               "digitalservice": "name", "followupaction": "note", "mou": "title_id",
-              "commitment": "description_id"}  # fmt: skip
+              "commitment": "description_id", "followedportal": "name"}  # fmt: skip
 
 
 def _admin_url(target, view, *args):
@@ -918,6 +920,15 @@ def bulk_publish(target_of):
 
     return build
 
+
+# Followed portals (the provincial view): every staff role reads them, only Diskominfo changes or removes them.
+_portal = lambda w: w.followed_portal  # noqa: E731
+DOORS["history list of followed portal"] = ("read", history_list(_portal),
+                                            outcomes(VIEWER_=SHOWN, OPD=SHOWN, EVAL=SHOWN, DISK=SHOWN))  # fmt: skip
+DOORS["revert of followed portal"] = ("write", history_revert(_portal),
+                                      outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=SAVED))  # fmt: skip
+DOORS["bulk delete of followed portal"] = ("bulk", bulk_delete(_portal),
+                                           outcomes(VIEWER_=KEPT, OPD=KEPT, EVAL=KEPT, DISK=GONE))  # fmt: skip
 
 # Citizen feedback: the bulk publish action, through the writer, on the OPD editor's own agency's rows only.
 DOORS["bulk publish of feedback of A"] = ("publish", bulk_publish(lambda w: w.feedback("a")),

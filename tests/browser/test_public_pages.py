@@ -24,6 +24,8 @@ PAGES = {
     "indicator detail": ("/indicators/", r'href="(/indicators/[\w-]+/)"'),
     "services": "/services/",
     "service feedback": ("/services/", r'href="(/services/[\w-]+/feedback/)"'),
+    "program feedback": "/programs/wifi-kelurahan/feedback/",  # the demo program with a published message
+    "feedback sent": "/programs/wifi-kelurahan/feedback/sent/",
     "map": "/map/",
     "MoU registry": "/partnerships/",
     "MoU detail": ("/partnerships/", r'href="(/partnerships/mou/[\w-]+/)"'),
