@@ -40,10 +40,11 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PG_PORT, REDIS_PORT, PORT = 5434, 6390, 8630
 DATABASE = "kc_faults"
 READS = ["/", "/programs/", "/pillars/society/", "/api/v1/programs/?limit=20", "/api/v1/indicators/", "/map/"]
-FAULT_INDICATOR = """
+FAULT_INDICATOR_ID = 900001  # fixed, so the writes can name it (the API names a relation by id); far past the demo's
+FAULT_INDICATOR = f"""
 from pillars.models import Agency, Indicator
-Indicator.objects.create(slug="faults", name_id="Uji gangguan", unit="x", publication="published",
-                         owner_agency=Agency.objects.order_by("pk").first())
+Indicator.objects.create(pk={FAULT_INDICATOR_ID}, slug="faults", name_id="Uji gangguan", unit="x",
+                         publication="published", owner_agency=Agency.objects.order_by("pk").first())
 """
 
 
@@ -132,7 +133,7 @@ class Client:
         """POST one measurement on a day no other write uses; (status, day)."""
         with self.lock:
             day = (datetime.date(1990, 1, 1) + datetime.timedelta(days=next(self.days))).isoformat()
-        body = json.dumps({"indicator": "faults", "measured_on": day, "value": "1"}).encode()
+        body = json.dumps({"indicator": FAULT_INDICATOR_ID, "measured_on": day, "value": "1"}).encode()
         headers = {"Content-Type": "application/json", "Accept": "application/json", **self.staff}
         return stack.fetch(f"{self.base}/api/v1/measurements/", data=body, headers=headers)[0], day
 

@@ -35,6 +35,7 @@ PYTHON = sys.executable
 PORT, PORT_A, PORT_B = 8400, 8401, 8402
 DATABASE = "kc_multinode"
 USER, PASSWORD = "loadtester", secrets.token_urlsafe(12)
+INDICATOR_ID = 900001  # fixed, so the writes can name it (the API names a relation by id); far past the demo's
 READS = [
     "/",
     "/en/",
@@ -74,8 +75,8 @@ def prepare(env):
     script = (
         "from django.contrib.auth.models import User, Permission; from pillars.models import Indicator, Agency;"
         f"u = User.objects.create_user({USER!r}, password={PASSWORD!r}, is_staff=True, is_superuser=True);"
-        "Indicator.objects.create(slug='multinode', name_id='Uji multinode', unit='x', publication='published',"
-        " owner_agency=Agency.objects.first())"
+        f"Indicator.objects.create(pk={INDICATOR_ID}, slug='multinode', name_id='Uji multinode', unit='x',"
+        " publication='published', owner_agency=Agency.objects.first())"
     )
     manage(env, "shell", "-c", script)
 
@@ -194,7 +195,7 @@ class Load:
             step += 1
             if step % 5 == 0:  # one write in five
                 day = self.day()
-                body = json.dumps({"indicator": "multinode", "measured_on": day, "value": "1"}).encode()
+                body = json.dumps({"indicator": INDICATOR_ID, "measured_on": day, "value": "1"}).encode()
                 status = self.call("/api/v1/measurements/", body)
                 with self.lock:
                     self.counts["writes_sent"] += 1

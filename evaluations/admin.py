@@ -74,7 +74,6 @@ class EvaluationSchemeAdmin(ServiceAdmin):
 
     list_display = ["name", "year", "issuing_body", "scale_min", "scale_max", "decimals", "publication"]
     list_filter = ["year", "publication"]
-    search_fields = ["name", "issuing_body"]
     inlines = [SchemeDimensionInline, SchemeBandInline]
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
@@ -180,7 +179,6 @@ class EvaluationAdmin(ServiceAdmin):
         "publish_from",
     ]
     list_filter = ["year", "stage", "kind", "status", "publication"]
-    search_fields = ["letter_number", "evaluating_body", "assessors"]
     list_select_related = ["scheme"]
     readonly_fields = ["status", "computed_index", "readiness_link"]
     fieldsets = [
@@ -227,7 +225,9 @@ class EvaluationAdmin(ServiceAdmin):
     def readiness_link(self, obj):
         if obj is None or obj.pk is None:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("evaluations:readiness", args=[obj.pk]), _("What is missing"))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("evaluations:evaluation-readiness", args=[obj.slug]), _("What is missing")
+        )
 
 
 # --- Findings and follow-ups ----------------------------------------------------------------------
@@ -243,7 +243,6 @@ class FindingAdmin(ServiceAdmin):
     list_display = ["__str__", "evaluation", "pillar", "kind", "publication"]
     list_filter = ["kind", "pillar", "evaluation__year", "publication"]
     list_select_related = ["evaluation", "pillar"]
-    search_fields = ["text_id", "text_en"]
     inlines = [FollowUpInline]
 
 
@@ -272,7 +271,6 @@ class FollowUpActionAdmin(ServiceAdmin):
     list_display = ["title_id", "owner_agency", "due_on", "status", "done_on", "overdue", "publication"]
     list_filter = ["owner_agency", "status", OverdueFilter, "finding__evaluation__year", "publication"]
     list_select_related = ["owner_agency"]
-    search_fields = ["title_id", "title_en", "note"]
     autocomplete_fields = ["finding"]
     fields = [
         "finding",
@@ -325,7 +323,6 @@ class FieldVisitAdmin(ServiceAdmin):
     list_display = ["site", "visited_on", "evaluation", "pillar", "agency", "publication"]
     list_filter = ["pillar", "evaluation__year", "publication"]
     list_select_related = ["evaluation", "pillar", "agency"]
-    search_fields = ["site", "notes_id", "notes_en"]
     inlines = [FieldVisitAttachmentInline]
 
 

@@ -2,12 +2,14 @@
 in each city's latest final result, the index over the years, and the latest headline achievement against its
 target. Three queries, however many cities and snapshots."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.utils.translation import get_language
 
 from pillars.models import Pillar
+from smartcity.downloads import RecordExport
 
 from .models import FollowedPortal, PortalSnapshot
 
@@ -163,17 +165,15 @@ def comparison_rows(comparison: Comparison) -> tuple[list[str], list[list]]:
     return headers, rows
 
 
-def comparison_records(comparison: Comparison) -> list[dict]:
-    """The JSON download: each city with what was read from its portal, and when."""
-    return [
-        {
-            "city": city.portal.name,
-            "portal": city.portal.base_url,
-            "state": city.state,
-            "checked_at": city.checked_at,
-            "read_at": city.read_at,
-            "reason": city.reason,
-            **city.data,
-        }
-        for city in comparison.cities
-    ]
+class ComparisonExport(RecordExport):
+    """The comparison as a download through the one download path (smartcity/downloads.py): one record per city
+    and year of a final result, the same columns in CSV and JSON. The "queryset" it is given is the Comparison."""
+
+    def __init__(self, comparison: Comparison):
+        self.columns, self.rows = comparison_rows(comparison)
+
+    def headers(self) -> list[str]:
+        return list(self.columns)
+
+    def records(self, queryset) -> Iterator[dict]:
+        return (dict(zip(self.columns, row, strict=True)) for row in self.rows)

@@ -30,7 +30,7 @@ def report_exports(request):
             services.report_export_request(
                 actor=request.user, year=form.cleaned_data["year"], fmt=form.cleaned_data["format"]
             )
-            return redirect("evaluations:report-exports")
+            return redirect("evaluations:report-export-list")
     exports = ReportExport.objects.select_related("requested_by")[:30]
     busy = any(e.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) for e in exports)
     return render(request, "evaluations/report_exports.html", {"form": form, "exports": exports, "busy": busy})

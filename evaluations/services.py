@@ -21,9 +21,12 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.choices import WebhookEvent
+from partnerships.webhooks import webhook_emit
 from smartcity import scoping
 from smartcity.notifications import notify
 from smartcity.roles import OPD_EDITOR
@@ -262,29 +265,55 @@ class SchemeDimensionWriter(Writer):
         scheme_recompute_indices(scheme=scheme, actor=actor)
 
 
+def _slug_candidates(year, stage, kind):
+    stage, kind = slugify(stage.replace("_", "-")), slugify(kind.replace("_", "-"))  # stage_2 -> stage-2
+    yield f"{year}-{stage}"
+    yield f"{year}-{stage}-{kind}"
+    number = 2
+    while True:
+        yield f"{year}-{stage}-{kind}-{number}"
+        number += 1
+
+
+def evaluation_slug(*, year, stage, kind) -> str:
+    """The slug of a new evaluation, free among the others: year and stage (2024-stage-2), else with the kind
+    (2024-stage-2-national), else numbered. Set once on create: a public address that never moves."""
+    taken = set(Evaluation.objects.filter(slug__startswith=f"{year}-").values_list("slug", flat=True))
+    return next(slug for slug in _slug_candidates(year, stage, kind) if slug not in taken)
+
+
 class EvaluationWriter(Writer):
     """An evaluation is written with its scores, when the write gives them ({"dimension": code, "score"} and
-    {"pillar": Pillar, "score"} lists replacing the old sets), and its index recomputed, in one transaction."""
+    {"pillar": Pillar, "score"} lists replacing the old sets), and its index recomputed, in one transaction.
+    A new evaluation gets its slug here (evaluation_slug), whichever door it came through."""
 
     @transaction.atomic
     def create(self, *, data, actor):
         data = dict(data)
+        if data.get("year") and data.get("stage") and data.get("kind"):
+            data["slug"] = evaluation_slug(year=data["year"], stage=data["stage"], kind=data["kind"])
         parts = {
             "dimension_scores": data.pop("dimension_scores", None),
             "pillar_scores": data.pop("pillar_scores", None),
         }
         evaluation = super().create(data=data, actor=actor)
-        return evaluation_set_scores(evaluation=evaluation, actor=actor, **parts)
+        evaluation = evaluation_set_scores(evaluation=evaluation, actor=actor, **parts)
+        evaluation_publication_announce(evaluation=evaluation, was_public=False)
+        return evaluation
 
     @transaction.atomic
     def update(self, *, instance, data, actor, read_version=None):
         data = dict(data)
+        data.pop("slug", None)  # a public address never moves
         parts = {
             "dimension_scores": data.pop("dimension_scores", None),
             "pillar_scores": data.pop("pillar_scores", None),
         }
+        was_public = Evaluation.objects.public().filter(pk=instance.pk).exists()
         evaluation = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
-        return evaluation_set_scores(evaluation=evaluation, actor=actor, **parts)
+        evaluation = evaluation_set_scores(evaluation=evaluation, actor=actor, **parts)
+        evaluation_publication_announce(evaluation=evaluation, was_public=was_public)
+        return evaluation
 
 
 class DimensionScoreWriter(Writer):
@@ -307,6 +336,37 @@ class DimensionScoreWriter(Writer):
         evaluation_id = instance.evaluation_id
         super().delete(instance=instance, actor=actor)
         evaluation_recompute_index(evaluation=Evaluation.objects.get(pk=evaluation_id), actor=actor)
+
+
+def evaluation_publication_announce(*, evaluation: Evaluation, was_public: bool) -> None:
+    """Tell every partner system that chose `evaluation.published` about an evaluation citizens can now read:
+    when a write makes it public, or (evaluation_embargoes_announce) when its publish-from moment passes. Each
+    evaluation is announced once, however often it is published."""
+    if was_public or not Evaluation.objects.public().filter(pk=evaluation.pk).exists():
+        return
+    row = Evaluation.objects.with_index().get(pk=evaluation.pk)
+    data = {
+        "id": row.pk,
+        "year": row.year,
+        "stage": row.stage,
+        "kind": row.kind,
+        "status": row.status,
+        "index": None if row.headline_index is None else str(row.headline_index),
+        "letter_number": row.letter_number,
+        "letter_date": row.letter_date and row.letter_date.isoformat(),
+    }
+    webhook_emit(event_type=WebhookEvent.EVALUATION_PUBLISHED, data=data, event_key=f"evaluation.published/{row.pk}")
+
+
+@transaction.atomic
+def evaluation_embargoes_announce(*, window_minutes: int = 10) -> int:
+    """Announce the evaluations whose publish-from moment passed in the last `window_minutes` (run every five
+    minutes; the window overlaps, and the announcement's stable id keeps it to one delivery per endpoint)."""
+    now = datetime.datetime.now(tz=datetime.UTC)
+    lifted = Evaluation.objects.public().filter(publish_from__gt=now - datetime.timedelta(minutes=window_minutes))
+    for evaluation in lifted:
+        evaluation_publication_announce(evaluation=evaluation, was_public=False)
+    return len(lifted)
 
 
 # One writer per model users change; every door reaches them by writer_for(). Schemes and evaluations are
@@ -390,9 +450,9 @@ def evaluation_set_scores(
     dimension_scores: list[dict] | None = None,
     pillar_scores: list[dict] | None = None,
 ) -> Evaluation:
-    """Replace the given score sets ({"dimension": code, "score"} and {"pillar": Pillar, "score"}), then
-    recompute the index. One score outside the scale refuses the whole call. The evaluation's writer calls
-    this after checking the actor's permission on the evaluation, which covers its scores."""
+    """Replace the given score sets ({"dimension": code or SchemeDimension, "score"} and {"pillar": Pillar,
+    "score"}), then recompute the index. One score outside the scale refuses the whole call. The evaluation's
+    writer calls this after checking the actor's permission on the evaluation, which covers its scores."""
     if dimension_scores is not None:
         with _errors_under("dimension_scores"):
             _set_dimension_scores(evaluation=evaluation, actor=actor, items=dimension_scores)
@@ -402,8 +462,19 @@ def evaluation_set_scores(
     return evaluation_recompute_index(evaluation=evaluation, actor=actor)
 
 
+def _dimension_code(dimension: SchemeDimension | str, scheme: EvaluationScheme) -> str:
+    """A score names its dimension by code (the demo, the services) or as the scheme's row (the API, by id)."""
+    if isinstance(dimension, str):
+        return dimension
+    if dimension.scheme_id != scheme.pk:
+        message = _("%(dimension)s is not a dimension of %(scheme)s.")
+        raise ValidationError(message, code="foreign_dimension", params={"dimension": dimension, "scheme": scheme})
+    return dimension.code
+
+
 def _set_dimension_scores(*, evaluation: Evaluation, actor, items: list[dict]) -> None:
     dimensions = {dimension.code: dimension for dimension in evaluation.scheme.dimensions.all()}
+    items = [{**item, "dimension": _dimension_code(item["dimension"], evaluation.scheme)} for item in items]
     for item in items:
         if item["dimension"] not in dimensions:
             message = _("The scheme has no dimension %(code)s.")

@@ -47,3 +47,11 @@ def harvest_followed_portals() -> int:
     from evaluations.federation_services import portals_harvest
 
     return len(portals_harvest())
+
+
+@shared_task
+def announce_lifted_evaluation_embargoes() -> int:
+    """Every five minutes: evaluations whose publish-from moment has just passed go out to the partners' webhooks."""
+    from evaluations.services import evaluation_embargoes_announce
+
+    return evaluation_embargoes_announce()

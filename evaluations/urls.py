@@ -5,12 +5,16 @@ from . import export_views, federation_views, views
 app_name = "evaluations"
 
 urlpatterns = [
-    path("", views.evaluation_list, name="list"),
-    path("cities/", federation_views.city_comparison, name="cities"),
-    path("<int:pk>/", views.evaluation_detail, name="detail"),
-    path("<int:pk>/changes/", views.evaluation_changes, name="changes"),
-    path("<int:pk>/readiness/", views.evaluation_readiness, name="readiness"),
-    path("report/<int:year>/", views.evaluation_report, name="report"),
-    path("exports/", export_views.report_exports, name="report-exports"),
+    path("", views.evaluation_list, name="evaluation-list"),
+    path("cities/", federation_views.city_comparison, name="portal-comparison"),
+    path("report/<int:year>/", views.evaluation_report, name="evaluation-report"),
+    path("exports/", export_views.report_exports, name="report-export-list"),
     path("exports/<int:pk>/download/", export_views.report_export_download, name="report-export-download"),
+    # The old addresses by id move permanently to the slug (a slug always has a hyphen, an id never).
+    path("<int:pk>/", views.evaluation_moved),
+    path("<int:pk>/changes/", views.evaluation_moved, {"page": "changes"}),
+    path("<int:pk>/readiness/", views.evaluation_readiness_moved),
+    path("<slug:slug>/", views.evaluation_detail, name="evaluation-detail"),
+    path("<slug:slug>/changes/", views.evaluation_changes, name="evaluation-changes"),
+    path("<slug:slug>/readiness/", views.evaluation_readiness, name="evaluation-readiness"),
 ]

@@ -6,10 +6,10 @@ publish-from moment (the official letter) has come; staff with the view permissi
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from smartcity.downloads import download_response, wants_download
+from smartcity.downloads import public_list
 
 from . import selectors
 from .models import Evaluation, FieldVisit, Finding, FollowUpAction
@@ -21,11 +21,15 @@ def evaluation_list(request):
     """The evaluation results year by year, searched and filtered, with a chart of the overall index and each
     pillar, and the filtered list as CSV or JSON."""
     evaluations = Evaluation.objects.visible_to(request.user).with_related().order_by("-year", "stage", "pk")
-    filterset = EvaluationPublicFilterSet(request.GET or None, queryset=evaluations, request=request)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else evaluations
-    fmt = wants_download(request)
-    if fmt:
-        return download_response(request, EvaluationResource, rows, fmt=fmt, name="evaluations")
+    filterset, rows, download = public_list(
+        request,
+        filterset_class=EvaluationPublicFilterSet,
+        queryset=evaluations,
+        export=EvaluationResource,
+        name="evaluations",
+    )
+    if download:
+        return download
     context = {"filter": filterset, "evaluations": rows, "trend": selectors.evaluation_trend(user=request.user)}
     return render(request, "evaluations/evaluation_list.html", context)
 
@@ -41,9 +45,9 @@ def _findings(request, evaluations):
     )
 
 
-def evaluation_detail(request, pk: int):
+def evaluation_detail(request, slug: str):
     """One evaluation: index and band, improvement, dimension and pillar scores, findings, follow-ups, visits."""
-    evaluation = get_object_or_404(Evaluation.objects.visible_to(request.user).with_related(), pk=pk)
+    evaluation = get_object_or_404(Evaluation.objects.visible_to(request.user).with_related(), slug=slug)
     context = {
         "evaluation": evaluation,
         "findings": _findings(request, [evaluation]),
@@ -54,9 +58,9 @@ def evaluation_detail(request, pk: int):
     return render(request, "evaluations/evaluation_detail.html", context)
 
 
-def evaluation_changes(request, pk: int):
+def evaluation_changes(request, slug: str):
     """What changed since the previous result: per pillar, the score change and what happened in between."""
-    evaluation = get_object_or_404(Evaluation.objects.visible_to(request.user).with_related(), pk=pk)
+    evaluation = get_object_or_404(Evaluation.objects.visible_to(request.user).with_related(), slug=slug)
     changes = selectors.evaluation_changes(evaluation=evaluation, user=request.user)
     return render(request, "evaluations/evaluation_changes.html", {"evaluation": evaluation, "changes": changes})
 
@@ -76,9 +80,24 @@ def evaluation_report(request, year: int):
 
 @login_required(login_url="admin:login")
 @permission_required("evaluations.view_readiness", raise_exception=True)
-def evaluation_readiness(request, pk: int):
+def evaluation_readiness(request, slug: str):
     """Staff only: pillar by pillar, what still lacks evidence or a recent measurement before submitting."""
-    evaluation = get_object_or_404(Evaluation.objects.with_related(), pk=pk)
+    evaluation = get_object_or_404(Evaluation.objects.with_related(), slug=slug)
     groups = selectors.evaluation_readiness(evaluation=evaluation)
     context = {"evaluation": evaluation, "groups": groups, "gaps": sum(group.gaps for group in groups)}
     return render(request, "evaluations/evaluation_readiness.html", context)
+
+
+def evaluation_moved(request, pk: int, page: str = "detail"):
+    """The old addresses by id (/evaluations/12/, its changes/): a permanent redirect to the slug, for those who
+    may see the evaluation (others get the 404 the page would give)."""
+    evaluation = get_object_or_404(Evaluation.objects.visible_to(request.user), pk=pk)
+    return redirect(f"evaluations:evaluation-{page}", evaluation.slug, permanent=True)
+
+
+@login_required(login_url="admin:login")
+@permission_required("evaluations.view_readiness", raise_exception=True)
+def evaluation_readiness_moved(request, pk: int):
+    """The readiness page's old address by id: a permanent redirect to the slug, for staff who may see it."""
+    evaluation = get_object_or_404(Evaluation.objects.all(), pk=pk)
+    return redirect("evaluations:evaluation-readiness", evaluation.slug, permanent=True)

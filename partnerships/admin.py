@@ -3,13 +3,15 @@
 
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import APIKey
@@ -24,8 +26,20 @@ from smartcity.admin import (
 )
 from smartcity.services import writer_for
 
-from .choices import MoUStatus, PartnerKind
-from .models import Commitment, MoU, MoUParty, Partner, PartnerAPIKey, PartnerContact, ProgressReport, ScopeArea
+from . import webhooks
+from .choices import MoUStatus, PartnerKind, WebhookEvent
+from .models import (
+    Commitment,
+    MoU,
+    MoUParty,
+    Partner,
+    PartnerAPIKey,
+    PartnerContact,
+    ProgressReport,
+    ScopeArea,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 admin.site.unregister(APIKey)  # the library's own key model is unused: every key belongs to a partner
 
@@ -112,7 +126,6 @@ class PartnerAPIKeyInline(admin.TabularInline):
 class PartnerAdmin(ServiceAdmin):
     list_display = ["name", "short_name", "kind", "publication", "updated_at"]
     list_filter = ["kind", "publication"]
-    search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     fields = [
         "name",
@@ -188,7 +201,6 @@ class ScopeAreaAdmin(ServiceAdmin):
 
     list_display = ["order", "name_id", "name_en", "slug"]
     list_display_links = ["name_id"]
-    search_fields = ["name_id", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     fields = ["order", "slug", "name_id", "name_en"]
 
@@ -282,7 +294,6 @@ class MoUAdmin(ServiceAdmin):
         "publication",
     ]
     list_filter = [StatusFilter, PartnerKindFilter, "scope_areas", ExpiringFilter, "publication", "signed_online"]
-    search_fields = ["title_id", "title_en", "city_number", "parties__partner_number", "parties__partner__name"]
     prepopulated_fields = {"slug": ["title_id"]}
     filter_horizontal = ["scope_areas", "pillars", "programs"]
     raw_id_fields = ["contact"]
@@ -339,7 +350,6 @@ class CommitmentAdmin(ServiceAdmin):
     list_display = ["__str__", "mou", "partner", "due_on", "pillar"]
     list_filter = ["partner__kind", "pillar"]
     list_select_related = ["mou", "partner", "pillar"]
-    search_fields = ["description_id", "description_en", "mou__title_id", "partner__name"]
     autocomplete_fields = ["mou", "partner"]
 
 
@@ -351,7 +361,85 @@ class ProgressReportAdmin(ServiceAdmin):
     list_display = ["commitment", "reported_on", "quantity_reached", "reported_by", "reported_by_key"]
     list_select_related = ["commitment", "reported_by", "reported_by_key"]
     list_filter = ["reported_on"]
-    search_fields = ["note", "commitment__description_id"]
     autocomplete_fields = ["commitment"]
     fields = ["commitment", "reported_on", "quantity_reached", "note", "evidence", "reported_by", "reported_by_key"]
     readonly_fields = ["reported_by", "reported_by_key"]
+
+
+# --- Webhooks -------------------------------------------------------------------------------------------------------
+class WebhookEndpointForm(VersionedModelForm):
+    events = forms.MultipleChoiceField(
+        label=capfirst(_("events")), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(ServiceAdmin):
+    """Staff register a partner's endpoint here (its key can do so through the API). The signing secret is made by
+    the writer and shown once, on saving a new endpoint and on rotating; the URL is checked by the same rule the
+    API runs. An endpoint switched off after repeated failures is switched on again by ticking "active"."""
+
+    form = WebhookEndpointForm
+    list_display = ["url", "partner", "active", "failure_count", "disabled_at", "updated_at"]
+    list_filter = ["active", "partner"]
+    list_select_related = ["partner"]
+    fields = ["partner", "url", "description", "events", "active", "failure_count", "disabled_at",
+              "previous_secret_expires_at"]  # fmt: skip
+    readonly_fields = ["failure_count", "disabled_at", "previous_secret_expires_at"]
+    autocomplete_fields = ["partner"]
+    actions = ["rotate_secret"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "partner"] if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            self._show_secret(request, WebhookEndpoint.objects.get(pk=obj.pk))
+
+    def _show_secret(self, request, endpoint):
+        message = gettext(
+            "The signing secret of %(url)s is %(secret)s. Hand it to %(partner)s safely: it is not shown again."
+        ) % {"url": endpoint.url, "secret": endpoint.secret, "partner": endpoint.partner}
+        messages.warning(request, message)
+
+    @admin.action(description=_("Give the selected endpoints a new signing secret"), permissions=["change"])
+    def rotate_secret(self, request, queryset):
+        for endpoint in queryset:
+            self._show_secret(request, webhooks.webhook_secret_rotate(endpoint=endpoint, actor=request.user))
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """The delivery log, read only; "send again" makes a new delivery of the same event through the service."""
+
+    list_display = ["event_type", "endpoint", "status", "attempts", "response_code", "response_ms", "created_at"]
+    list_filter = ["status", "event_type"]
+    list_select_related = ["endpoint__partner"]
+    search_fields = WebhookDelivery.search_fields
+    actions = ["replay"]
+    readonly_fields = [field.name for field in WebhookDelivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_replay_permission(self, request):
+        return request.user.has_perm("partnerships.replay_webhookdelivery")
+
+    @admin.action(description=_("Send the selected deliveries again"), permissions=["replay"])
+    def replay(self, request, queryset):
+        try:
+            with transaction.atomic():
+                replays = [webhooks.webhook_delivery_replay(delivery=row, actor=request.user) for row in queryset]
+        except (ValidationError, PermissionDenied) as refusal:
+            message = str(refusal) if isinstance(refusal, PermissionDenied) else " ".join(refusal.messages)
+            self.message_user(request, message, level=messages.ERROR)
+            return
+        self.message_user(request, gettext("%(count)d deliveries queued again.") % {"count": len(replays)})

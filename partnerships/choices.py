@@ -29,3 +29,20 @@ class MoUStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     EXPIRED = "expired", _("Expired")
     TERMINATED = "terminated", _("Terminated")
+
+
+class WebhookEvent(models.TextChoices):
+    """What a partner's system may be told about; each is sent only to partners who may see its subject."""
+
+    MOU_SIGNED = "mou.signed", _("An MoU the partner is party to was signed")
+    MOU_TERMINATED = "mou.terminated", _("An MoU the partner is party to was terminated")
+    MOU_EXPIRING = "mou.expiring", _("An MoU the partner is party to nears its end (90, 30 and 7 days before)")
+    PROGRESS_REPORTED = "commitment.progress_reported", _("Progress was reported on a commitment the partner sees")
+    EVALUATION_PUBLISHED = "evaluation.published", _("An evaluation of the city was published")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")

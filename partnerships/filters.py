@@ -1,53 +1,50 @@
-"""FilterSets of the partnerships API and of the public MoU registry.
-
-Every filter on a related row (an MoU, a partner, a commitment) offers only the rows the caller may see
-(smartcity.filters), so a draft's slug or id answers exactly like one that does not exist."""
+"""FilterSets of the partnerships API. `q` and the `<rel>_id` / `<rel>` pairs of every relation come from the base
+(smartcity.filters.FilterSet), `Meta.relations` declares those reached through a path; every one offers only
+the rows the caller may see, so a draft's slug or id answers exactly like one that does not exist. The public
+MoU registry and partner list have their own forms (partnerships/public_filters.py)."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pillars.models import Pillar
-from smartcity.filters import IdsFilter, SlugFilter, SlugsFilter, YearFilter
+from smartcity.filters import FilterSet, YearFilter
 
-from .choices import MoUStatus, PartnerKind
-from .models import Commitment, MoU, Partner, ProgressReport, ScopeArea
+from .choices import DeliveryStatus, MoUStatus, PartnerKind, WebhookEvent
+from .models import Commitment, MoU, Partner, ProgressReport, ScopeArea, WebhookDelivery, WebhookEndpoint
+
+FILE = "a file: nothing to match"
+FREE_TEXT = "free text shown on the record"
+QUANTITY = "a quantity: compare it after reading the rows"
+THROUGH_STATUS = "filtered through `status`, `in_force_on` and `expiring_before`"
 
 
-class PartnerFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-    kind = django_filters.MultipleChoiceFilter(choices=PartnerKind.choices, label=_("Kind"))
-    scope_area = SlugsFilter(
-        field_name="mous__scope_areas__slug",
-        queryset=ScopeArea.objects.all(),
-        distinct=True,
-        label=_("Scope area (slug)"),
+def partner_kind(path: str) -> django_filters.MultipleChoiceFilter:
+    return django_filters.MultipleChoiceFilter(
+        field_name=f"{path}__kind", choices=PartnerKind.choices, distinct=True, label=_("Partner kind")
     )
+
+
+class PartnerFilterSet(FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=PartnerKind.choices, label=_("Kind"))
 
     class Meta:
         model = Partner
-        fields = ["id", "slug"]
+        fields = ["id", "slug", "publication"]
+        relations = {"scope_area": "mous__scope_areas"}
+        unfiltered = {
+            "website": "an address shown on the record",
+            "description_id": FREE_TEXT,
+            "description_en": FREE_TEXT,
+        }
 
-    def search(self, queryset, name, value):
-        if not value.strip():
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
 
-
-class ScopeAreaFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-
+class ScopeAreaFilterSet(FilterSet):
     class Meta:
         model = ScopeArea
         fields = ["id", "slug"]
-
-    def search(self, queryset, name, value):
-        if not value.strip():
-            return queryset
-        return queryset.filter(Q(name_id__icontains=value) | Q(name_en__icontains=value))
+        unfiltered = {"order": "the fixed display order: the list is sorted by it"}
 
 
-class MoUConditionsMixin(django_filters.FilterSet):
+class MoUConditionsMixin(FilterSet):
     """Filters on an MoU's derived status and dates; `mou_path` leads from the listed model to the MoU."""
 
     mou_path = ""
@@ -72,98 +69,42 @@ class MoUConditionsMixin(django_filters.FilterSet):
         return self._mous(queryset, MoU.objects.expiring_before(value))
 
 
-def partner_filters(path: str) -> type[django_filters.FilterSet]:
-    """A base declaring partner_id, partner (slug) and partner_kind, reaching the partner through `path`."""
-    return type(
-        "PartnerFilters",
-        (django_filters.FilterSet,),
-        {
-            "partner_id": IdsFilter(
-                field_name=path, queryset=Partner.objects.all(), distinct=True, label=_("Partner (ID)")
-            ),
-            "partner": SlugsFilter(
-                field_name=f"{path}__slug",
-                queryset=Partner.objects.all(),
-                distinct=True,
-                label=_("Partner (slug)"),
-            ),
-            "partner_kind": django_filters.MultipleChoiceFilter(
-                field_name=f"{path}__kind", choices=PartnerKind.choices, distinct=True, label=_("Partner kind")
-            ),
-        },
-    )
-
-
-def scope_and_pillar_filters(mou_path: str, pillar_path: str) -> type[django_filters.FilterSet]:
-    """A base declaring scope_area and pillar (slugs), through the MoU at `mou_path` and the pillar at `pillar_path`."""
-    prefix = f"{mou_path}__" if mou_path else ""
-    return type(
-        "ScopeAndPillarFilters",
-        (django_filters.FilterSet,),
-        {
-            "scope_area": SlugsFilter(
-                field_name=f"{prefix}scope_areas__slug",
-                queryset=ScopeArea.objects.all(),
-                distinct=True,
-                label=_("Scope area (slug)"),
-            ),
-            "pillar": SlugsFilter(
-                field_name=f"{pillar_path}__slug",
-                queryset=Pillar.objects.all(),
-                distinct=True,
-                label=_("Pillar (slug)"),
-            ),
-        },
-    )
-
-
-class MoUFilterSet(MoUConditionsMixin, partner_filters("partners"), scope_and_pillar_filters("", "pillars")):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+class MoUFilterSet(MoUConditionsMixin):
+    partner_kind = partner_kind("partners")
     year = YearFilter(field_name="signed_on", lookup_expr="year", label=_("Year signed"))
 
     class Meta:
         model = MoU
-        fields = ["id", "slug", "state", "signed_online"]
+        fields = ["id", "slug", "state", "signed_online", "publication"]
+        unfiltered = {
+            "city_signatory_name": FREE_TEXT,
+            "city_signatory_position": FREE_TEXT,
+            "signed_place": FREE_TEXT,
+            "valid_from": THROUGH_STATUS,
+            "valid_until": THROUGH_STATUS,
+            "summary_id": FREE_TEXT,
+            "summary_en": FREE_TEXT,
+            "signed_document": FILE,
+            "contact": "the partner's contact person is seen by staff only",
+            "terminated_on": "follows the state: filter ?state=terminated",
+            "termination_reason": FREE_TEXT,
+        }
 
-    def search(self, queryset, name, value):
-        if not value.strip():
-            return queryset
-        matches = (
-            Q(title_id__icontains=value)
-            | Q(title_en__icontains=value)
-            | Q(city_number__icontains=value)
-            | Q(parties__partner_number__icontains=value)
-            | Q(parties__partner__name__icontains=value)
-            | Q(parties__partner__short_name__icontains=value)
-        )
-        return queryset.filter(pk__in=MoU.objects.filter(matches).values("pk"))
 
-
-class CommitmentFilterSet(MoUConditionsMixin, partner_filters("partner"), scope_and_pillar_filters("mou", "pillar")):
+class CommitmentFilterSet(MoUConditionsMixin):
     mou_path = "mou"
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-    mou = SlugsFilter(field_name="mou__slug", queryset=MoU.objects.all(), label=_("MoU (slug)"))
-    mou_id = IdsFilter(field_name="mou", queryset=MoU.objects.all(), label=_("MoU (ID)"))
+    partner_kind = partner_kind("partner")
 
     class Meta:
         model = Commitment
         fields = ["id", "due_on"]
-
-    def search(self, queryset, name, value):
-        if not value.strip():
-            return queryset
-        return queryset.filter(
-            Q(description_id__icontains=value) | Q(description_en__icontains=value) | Q(unit_id__icontains=value)
-        )
+        relations = {"scope_area": "mou__scope_areas"}
+        unfiltered = {"target_quantity": QUANTITY}
 
 
-class ProgressReportFilterSet(
-    MoUConditionsMixin,
-    partner_filters("commitment__partner"),
-    scope_and_pillar_filters("commitment__mou", "commitment__pillar"),
-):
+class ProgressReportFilterSet(MoUConditionsMixin):
     mou_path = "commitment__mou"
-    q = django_filters.CharFilter(field_name="note", lookup_expr="icontains", label=_("Search"))
+    partner_kind = partner_kind("commitment__partner")
     reported_after = django_filters.DateFilter(
         field_name="reported_on", lookup_expr="gte", label=_("Reported on or after")
     )
@@ -171,37 +112,59 @@ class ProgressReportFilterSet(
         field_name="reported_on", lookup_expr="lte", label=_("Reported on or before")
     )
 
-    commitment_id = IdsFilter(field_name="commitment", queryset=Commitment.objects.all(), label=_("Commitment (ID)"))
-
     class Meta:
         model = ProgressReport
         fields = ["id"]
+        relations = {
+            "mou": "commitment__mou",
+            "partner": "commitment__partner",
+            "pillar": "commitment__pillar",
+            "scope_area": "commitment__mou__scope_areas",
+        }
+        unfiltered = {
+            "quantity_reached": QUANTITY,
+            "evidence": FILE,
+            "reported_by": "staff accounts are not public",
+            "reported_by_key": "a partner's API key is not public",
+        }
 
 
-class MoURegistryFilterSet(django_filters.FilterSet):
-    """The public MoU registry's form: status, scope area, partner kind and year signed."""
-
-    status = django_filters.ChoiceFilter(
-        choices=MoUStatus.choices, method="filter_status", label=_("Status"), empty_label=_("Any status")
-    )
-    scope_area = SlugFilter(
-        field_name="scope_areas",
-        queryset=ScopeArea.objects.all(),
-        label=_("Scope area"),
-        empty_label=_("Any scope area"),
-    )
-    partner_kind = django_filters.ChoiceFilter(
-        field_name="partners__kind",
-        choices=PartnerKind.choices,
-        distinct=True,
-        label=_("Partner kind"),
-        empty_label=_("Any kind of partner"),
-    )
-    year = YearFilter(field_name="signed_on", lookup_expr="year", label=_("Year signed"))
+class WebhookEndpointFilterSet(FilterSet):
+    """`q`, `partner_id` and `partner` come from the base (smartcity.filters.FilterSet)."""
 
     class Meta:
-        model = MoU
-        fields = []
+        model = WebhookEndpoint
+        fields = ["id", "active"]
+        unfiltered = {
+            "url": "searched by q",
+            "description": "searched by q",
+            "events": "a JSON list; few endpoints per partner",
+            "secret": "never readable",
+            "previous_secret": "never readable",
+            "previous_secret_expires_at": "bookkeeping",
+            "failure_count": "bookkeeping",
+            "disabled_at": "active says it",
+            "created_at": "ordering",
+            "updated_at": "ordering",
+        }
 
-    def filter_status(self, queryset, name, value):
-        return queryset.with_status(value) if value else queryset
+
+class WebhookDeliveryFilterSet(FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=DeliveryStatus.choices, label=_("Status"))
+    event_type = django_filters.MultipleChoiceFilter(choices=WebhookEvent.choices, label=_("Event"))
+
+    class Meta:
+        model = WebhookDelivery
+        fields = ["id", "event_id"]
+        unfiltered = {
+            "payload": "the event itself",
+            "attempts": "bookkeeping",
+            "next_attempt_at": "bookkeeping",
+            "last_attempt_at": "bookkeeping",
+            "delivered_at": "bookkeeping",
+            "response_code": "bookkeeping",
+            "response_ms": "bookkeeping",
+            "error": "bookkeeping",
+            "replay_of": "admin only",
+            "created_at": "ordering",
+        }

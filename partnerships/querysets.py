@@ -1,6 +1,6 @@
 """Reads of the partnerships app: `with_related()` bundles, the derived MoU status, and who sees what.
 
-A partner system calling with its API key is represented by `smartcity.api.authentication.PartnerKeyUser`:
+A partner system calling with its API key is represented by `partnerships.authentication.PartnerKeyUser`:
 it holds no model permissions, but carries `partner_id`, so it sees what is public plus its own records.
 """
 
@@ -12,7 +12,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from smartcity.choices import Publication
-from smartcity.models import PublishableQuerySet
+from smartcity.models import PublishableQuerySet, ReferenceQuerySet
 
 from .choices import MoUState, MoUStatus
 
@@ -63,9 +63,9 @@ class PartnerContactQuerySet(models.QuerySet):
         return self.select_related("partner")
 
 
-class ScopeAreaQuerySet(models.QuerySet):
+class ScopeAreaQuerySet(ReferenceQuerySet):
     def with_related(self):
-        return self
+        return self.all()  # a new queryset: a viewset's class-level one is never evaluated (see MasterplanQuerySet)
 
 
 class MoUQuerySet(PublishableQuerySet):
@@ -176,3 +176,27 @@ class ProgressReportQuerySet(models.QuerySet):
         return self.select_related("commitment__mou", "commitment__partner").annotate(
             target_quantity=F("commitment__target_quantity")
         )
+
+
+class WebhookEndpointQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff with the view permission see every endpoint; a partner's key only its own; nobody else any."""
+        if holds_view_perm(user, self.model):
+            return self
+        partner_id = partner_id_of(user)
+        return self.filter(partner_id=partner_id) if partner_id else self.none()
+
+    def with_related(self):
+        return self.select_related("partner")
+
+
+class WebhookDeliveryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The deliveries to the endpoints the caller may see."""
+        if holds_view_perm(user, self.model):
+            return self
+        partner_id = partner_id_of(user)
+        return self.filter(endpoint__partner_id=partner_id) if partner_id else self.none()
+
+    def with_related(self):
+        return self.select_related("endpoint__partner")

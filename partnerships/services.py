@@ -28,6 +28,7 @@ from .models import (
     ScopeArea,
 )
 from .querysets import partner_id_of
+from .webhooks import mou_expiring_announce, mou_state_announce, progress_report_announce
 
 
 def _field_error(field: str, message: str, code: str) -> ValidationError:
@@ -145,14 +146,17 @@ class MoUWriter(Writer):
         mou = super().create(data=fields, actor=actor)
         if parties is not None:
             self.parties_replace(mou=mou, parties=parties, actor=actor)
+        mou_state_announce(previous_state=None, mou=mou)
         return mou
 
     @transaction.atomic
     def update(self, *, instance, data, actor, read_version=None):
         fields, parties = _split_parties(data)
+        previous = MoU.objects.filter(pk=instance.pk).values_list("state", flat=True).first()
         mou = super().update(instance=instance, data=fields, actor=actor, read_version=read_version)
         if parties is not None:
             self.parties_replace(mou=mou, parties=parties, actor=actor)
+        mou_state_announce(previous_state=previous, mou=mou)  # the admin's form may change the state too
         return mou
 
     def parties_replace(self, *, mou: MoU, parties: list[dict], actor) -> None:
@@ -190,18 +194,22 @@ class ProgressReportWriter(Writer):
             return
         super().require_perm(actor, action)
 
+    @transaction.atomic
     def create(self, *, data, actor):
         self.require_perm(actor, "add")
         if actor is not None:
             data = {**_reporter(actor), **data}
         if not partner_id_of(actor):
-            return model_save(instance=self.model(), data=data, actor=actor, rules=self.rules)
+            report = model_save(instance=self.model(), data=data, actor=actor, rules=self.rules)
+        else:
 
-        def rules_for_key(*, before, after, many, actor):  # the history has no user for a key: it names the key
-            self.rules(before=before, after=after, many=many, actor=key)
+            def rules_for_key(*, before, after, many, actor):  # the history has no user for a key: it names the key
+                self.rules(before=before, after=after, many=many, actor=key)
 
-        key = actor
-        return model_save(instance=self.model(), data=data, actor=None, rules=rules_for_key)
+            key = actor
+            report = model_save(instance=self.model(), data=data, actor=None, rules=rules_for_key)
+        progress_report_announce(report=report)
+        return report
 
 
 # Every door (API, admin forms, inlines, history reverts, bulk deletes, the demo loader) reaches them by writer_for().
@@ -239,7 +247,9 @@ def mou_sign(*, mou: MoU, actor, signed_on: datetime.date, signed_place: str = "
     if not current.parties.exists():
         raise _field_error("parties", _("Add the partners before recording the signing."), "no_parties")
     data = {"state": MoUState.SIGNED, "signed_on": signed_on, "signed_place": signed_place}
-    return model_save(instance=current, data=data | {"signed_online": signed_online}, actor=actor, rules=mou_rules)
+    signed = model_save(instance=current, data=data | {"signed_online": signed_online}, actor=actor, rules=mou_rules)
+    mou_state_announce(previous_state=MoUState.DRAFT, mou=signed)
+    return signed
 
 
 @transaction.atomic
@@ -249,7 +259,9 @@ def mou_terminate(*, mou: MoU, actor, terminated_on: datetime.date, reason: str)
     if current.state != MoUState.SIGNED:
         raise ValidationError(_("Only a signed MoU can be terminated."), code="not_signed")
     data = {"state": MoUState.TERMINATED, "terminated_on": terminated_on, "termination_reason": reason}
-    return model_save(instance=current, data=data, actor=actor, rules=mou_rules)
+    terminated = model_save(instance=current, data=data, actor=actor, rules=mou_rules)
+    mou_state_announce(previous_state=MoUState.SIGNED, mou=terminated)
+    return terminated
 
 
 def progress_report_create(
@@ -308,4 +320,5 @@ def _mou_reminder_send(*, mou: MoU, threshold: int, days_left: int) -> int:
         context={"mou": mou, "days_left": days_left, "site_name": settings.PORTAL_CITY_NAME},
     )
     reminder.save(update_fields=["recipients"])
+    mou_expiring_announce(mou=mou, days_left=days_left, threshold=threshold)
     return 1

@@ -1,9 +1,15 @@
 """Public pages of the partnerships app: partners, the MoU registry, one MoU, and the downloads."""
 
-from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from urllib.parse import urlencode
 
-from . import exports
+from django.core.paginator import Paginator
+from django.http import HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from smartcity.downloads import download_response, wants_download
+
+from .exports import MoUExport, PartnerExport
 from .models import MoU, Partner
 from .public_filters import MoUPublicFilterSet, PartnerPublicFilterSet
 
@@ -31,6 +37,9 @@ def _query(request) -> str:
 def partner_list(request):
     """Every published partner, searched and filtered by kind, with how many published MoUs it has with the city."""
     partners = _partners(request)
+    fmt = wants_download(request)
+    if fmt:
+        return download_response(request, PartnerExport, partners.qs, fmt=fmt, name="partners")
     context = {"filter": partners, "partners": partners.qs, "query": _query(request)}
     return render(request, "partnerships/partner_list.html", context)
 
@@ -45,6 +54,9 @@ def partner_detail(request, slug: str):
 def mou_list(request):
     """The MoU registry, searched and filtered by status, partner, partner kind, scope area and year signed."""
     registry = _registry(request)
+    fmt = wants_download(request)
+    if fmt:
+        return download_response(request, MoUExport, registry.qs, fmt=fmt, name="mou")
     page = Paginator(registry.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": registry, "page": page, "mous": page.object_list, "query": _query(request)}
     return render(request, "partnerships/mou_list.html", context)
@@ -56,11 +68,15 @@ def mou_detail(request, slug: str):
     return render(request, "partnerships/mou_detail.html", {"mou": mou})
 
 
+def _as_list_download(request, url_name: str, fmt: str):
+    """The old `mou.csv`-style routes: a permanent redirect to the list's own `?download=` (same filters)."""
+    query = [(key, value) for key, values in request.GET.lists() if key != "download" for value in values]
+    return HttpResponsePermanentRedirect(f"{reverse(url_name)}?{urlencode(query + [('download', fmt)])}")
+
+
 def mou_download(request, format: str):  # noqa: A002 - the URL's word for it
-    records = (exports.mou_record(mou) for mou in _registry(request).qs)
-    return exports.download(request, records, fmt=format, filename=f"mou.{format}")
+    return _as_list_download(request, "partnerships:mou-list", format)
 
 
 def partner_download(request, format: str):  # noqa: A002
-    records = (exports.partner_record(partner) for partner in _partners(request).qs)
-    return exports.download(request, records, fmt=format, filename=f"partners.{format}")
+    return _as_list_download(request, "partnerships:partner-list", format)

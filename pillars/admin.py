@@ -58,7 +58,6 @@ class SubDimensionAdmin(ReferenceDataMixin, ServiceAdmin):
     list_display = ["name_id", "name_en", "pillar", "order"]
     list_filter = ["pillar"]
     list_select_related = ["pillar"]
-    search_fields = ["name_id", "name_en", "slug"]
     readonly_fields = ["slug", "pillar"]
     fields = ["pillar", "slug", "order", "name_id", "name_en"]
 
@@ -66,7 +65,6 @@ class SubDimensionAdmin(ReferenceDataMixin, ServiceAdmin):
 @admin.register(Agency)
 class AgencyAdmin(ServiceAdmin):
     list_display = ["name", "acronym", "slug", "updated_at"]
-    search_fields = ["name", "acronym", "slug"]
     prepopulated_fields = {"slug": ["acronym"]}
     fields = ["name", "acronym", "slug", "members"]
     filter_horizontal = ["members"]
@@ -121,7 +119,6 @@ class BudgetLineInline(MoneyFieldsMixin, ServiceInlineMixin, admin.TabularInline
 @admin.register(Masterplan)
 class MasterplanAdmin(ServiceAdmin):
     list_display = ["title", "first_year", "last_year", "regulation", "rpjmd_period"]
-    search_fields = ["title", "regulation"]
 
 
 @admin.register(Program)
@@ -131,7 +128,6 @@ class ProgramAdmin(PortfolioAdmin):
     list_display = ["title_id", "pillar", "lead_agency", "horizon", "stage", "progress", "publication", "updated_at"]
     list_filter = ["pillar", "lead_agency", "stage", "horizon", "first_year", "publication"]
     list_select_related = ["pillar", "lead_agency"]
-    search_fields = ["title_id", "title_en", "slug", "location"]
     prepopulated_fields = {"slug": ["title_id"]}
     autocomplete_fields = ["supporting_agencies"]
     inlines = [MilestoneInline, BudgetLineInline]
@@ -171,7 +167,6 @@ class IndicatorAdmin(PortfolioAdmin):
     list_display = ["name_id", "pillar", "unit", "direction", "owner_agency", "is_headline", "publication"]
     list_filter = ["pillar", "owner_agency", "direction", "frequency", "is_headline", "publication"]
     list_select_related = ["pillar", "owner_agency"]
-    search_fields = ["name_id", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_id"]}
     inlines = [TargetInline, MeasurementInline]
 
@@ -182,7 +177,6 @@ class MeasurementAdmin(PortfolioAdmin):
     list_display = ["indicator", "measured_on", "value", "source_note"]
     list_filter = ["indicator__pillar", "measured_on"]
     list_select_related = ["indicator"]
-    search_fields = ["indicator__name_id", "source_note"]
     date_hierarchy = "measured_on"
 
 
@@ -192,7 +186,6 @@ class BudgetLineAdmin(MoneyFieldsMixin, PortfolioAdmin):
     list_display = ["program", "year", "source", "planned", "realised"]
     list_filter = ["year", "source", "program__pillar"]
     list_select_related = ["program"]
-    search_fields = ["program__title_id", "note"]
 
     @admin.display(description=_("planned (Rp)"), ordering="planned_amount")
     def planned(self, obj):
@@ -210,7 +203,6 @@ class DigitalServiceAdmin(PortfolioAdmin):
     list_display = ["name", "pillar", "owner_agency", "audience", "status", "launched_year", "origin", "publication"]
     list_filter = ["pillar", "owner_agency", "audience", "status", "launched_year", "origin", "platform"]
     list_select_related = ["pillar", "owner_agency"]
-    search_fields = ["name", "slug", "origin_city"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -220,7 +212,6 @@ class InfrastructureAssetAdmin(PortfolioAdmin):
     list_display = ["name", "kind", "kecamatan", "kelurahan", "status", "installed_on", "operator", "publication"]
     list_filter = ["kind", "status", "kecamatan", "funding_source", "publication"]
     list_select_related = ["operator"]
-    search_fields = ["name", "kelurahan", "kecamatan", "operator__name"]
     autocomplete_fields = ["program", "operator"]
 
 

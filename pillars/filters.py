@@ -1,10 +1,12 @@
-"""FilterSets of the pillars app, shared by the API and the public list pages."""
+"""FilterSets of the pillars API. `q` and the `<rel>_id` / `<rel>` pairs of every relation come from the base
+(smartcity.filters.FilterSet); a relation reached through a path is declared here in the same pattern. The public
+list pages have their own forms (pillars/public_filters.py)."""
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from smartcity.filters import FilterSet, SlugFilter, SlugsFilter, YearFilter
+from smartcity.filters import FilterSet, IdsFilter, SlugsFilter, YearFilter
 
 from .choices import AssetKind, AssetStatus, Audience, FundingSource, Horizon, ServiceStatus, Stage
 from .models import (
@@ -20,96 +22,80 @@ from .models import (
     Milestone,
     Pillar,
     Program,
-    SubDimension,
 )
 
-
-def search(*fields):
-    """A `q` filter method matching `value` in any of `fields`, case-insensitively."""
-
-    def method(self, queryset, name, value):
-        if not value.strip():
-            return queryset
-        query = Q()
-        for field in fields:
-            query |= Q(**{f"{field}__icontains": value.strip()})
-        return queryset.filter(query)
-
-    return method
+COORDINATES = "coordinates: the map (assets/geojson/) places the rows"
+FILE = "a file: nothing to match"
+FREE_TEXT = "free text shown on the record"
+MONEY = "an amount: sum or compare it after reading the rows"
 
 
-def pillar_filter(field="pillar__slug"):
-    return SlugsFilter(field_name=field, queryset=Pillar.objects.all(), label=_("Pillar"))
-
-
-def agency_filter(field):
-    return SlugsFilter(field_name=field, queryset=Agency.objects.all(), label=_("Agency"))
-
-
-class PillarFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-
+class PillarFilterSet(FilterSet):
     class Meta:
         model = Pillar
         fields = ["id", "slug"]
-
-    def search(self, queryset, name, value):
-        if not value.strip():
-            return queryset
-        matching = SubDimension.objects.filter(Q(name_id__icontains=value) | Q(name_en__icontains=value))
-        return queryset.filter(
-            Q(name_id__icontains=value) | Q(name_en__icontains=value) | Q(pk__in=matching.values("pillar"))
-        )
+        unfiltered = {
+            "order": "the pillars' fixed display order: sort with ?ordering=order",
+            "description_id": "long text: the six pillars are read whole",
+            "description_en": "long text: the six pillars are read whole",
+            "colour": "a chart colour",
+        }
 
 
-class AgencyFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-    search = search("name", "acronym")
-
+class AgencyFilterSet(FilterSet):
     class Meta:
         model = Agency
         fields = ["id", "slug", "acronym"]
+        unfiltered = {"members": "staff accounts are not public"}
 
 
-class MasterplanFilterSet(django_filters.FilterSet):
-    year = YearFilter(method="covering", label=_("Year"))
+class MasterplanFilterSet(FilterSet):
+    year = YearFilter(method="covering", label=_("Year covered"))
 
     class Meta:
         model = Masterplan
         fields = ["id"]
+        unfiltered = {
+            "first_year": "filtered through `year` (the masterplan covering it)",
+            "last_year": "filtered through `year` (the masterplan covering it)",
+            "rpjmd_period": FREE_TEXT,
+            "document": FILE,
+        }
 
     def covering(self, queryset, name, value):
         return queryset.filter(first_year__lte=value, last_year__gte=value)
 
 
-class ProgramFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-    pillar = pillar_filter()
-    sub_dimension = SlugsFilter(
-        field_name="sub_dimensions__slug", queryset=SubDimension.objects.all(), label=_("Sub-dimension")
-    )
-    agency = SlugFilter(queryset=Agency.objects.all(), method="by_agency", label=_("Agency (lead or support)"))
-    lead_agency = agency_filter("lead_agency__slug")
+class ProgramFilterSet(FilterSet):
+    agency_id = IdsFilter(queryset=Agency.objects.all(), method="by_agency", label=_("Agency, lead or support (ID)"))
+    agency = SlugsFilter(queryset=Agency.objects.all(), method="by_agency", label=_("Agency, lead or support (slug)"))
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("Stage"))
     horizon = django_filters.MultipleChoiceFilter(choices=Horizon.choices, label=_("Horizon"))
     year = YearFilter(method="running_in", label=_("Running in year"))
 
-    search = search("title_id", "title_en", "description_id", "description_en", "slug", "location")
-
     class Meta:
         model = Program
         fields = ["id", "slug", "publication"]
+        unfiltered = {
+            "progress": "a percentage: sort with ?ordering=progress",
+            "completed_on": "follows the stage: filter ?stage=completed",
+            "first_year": "filtered through `year` (the programs running in it)",
+            "last_year": "filtered through `year` (the programs running in it)",
+            "latitude": COORDINATES,
+            "longitude": COORDINATES,
+        }
 
-    def by_agency(self, queryset, name, agency):
-        matching = Program.objects.filter(supporting_agencies=agency).values("pk")
-        return queryset.filter(Q(lead_agency=agency) | Q(pk__in=matching))
+    def by_agency(self, queryset, name, agencies):
+        if not agencies:  # a multiple-choice field left empty cleans to an empty queryset, not to None
+            return queryset
+        supported = Program.objects.filter(supporting_agencies__in=agencies).values("pk")
+        return queryset.filter(Q(lead_agency__in=agencies) | Q(pk__in=supported))
 
     def running_in(self, queryset, name, value):
         return queryset.filter(first_year__lte=value, last_year__gte=value)
 
 
-class MilestoneFilterSet(django_filters.FilterSet):
-    program = django_filters.CharFilter(field_name="program__slug", label=_("Program (slug)"))
+class MilestoneFilterSet(FilterSet):
     done = django_filters.BooleanFilter(field_name="done_on", lookup_expr="isnull", exclude=True, label=_("Done"))
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lt", label=_("Due before"))
     year = YearFilter(field_name="due_on__year", label=_("Year due"))
@@ -117,42 +103,44 @@ class MilestoneFilterSet(django_filters.FilterSet):
     class Meta:
         model = Milestone
         fields = ["id"]
+        unfiltered = {"evidence": FILE}
 
 
-class BudgetLineFilterSet(django_filters.FilterSet):
-    program = django_filters.CharFilter(field_name="program__slug", label=_("Program (slug)"))
-    pillar = pillar_filter("program__pillar__slug")
-    agency = agency_filter("program__lead_agency__slug")
+class BudgetLineFilterSet(FilterSet):
     source = django_filters.MultipleChoiceFilter(choices=FundingSource.choices, label=_("Source"))
+    year = YearFilter(label=_("Year"))
 
     class Meta:
         model = BudgetLine
-        fields = ["id", "year"]
+        fields = ["id"]
+        relations = {"pillar": "program__pillar", "lead_agency": "program__lead_agency"}
+        unfiltered = {"planned_amount": MONEY, "realised_amount": MONEY}
 
 
-class IndicatorFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-    pillar = pillar_filter()
+class IndicatorFilterSet(FilterSet):
     city_wide = django_filters.BooleanFilter(field_name="pillar", lookup_expr="isnull", label=_("City-wide"))
-    agency = agency_filter("owner_agency__slug")
-    search = search("name_id", "name_en", "slug", "data_source")
 
     class Meta:
         model = Indicator
         fields = ["id", "slug", "is_headline", "direction", "frequency", "publication"]
+        unfiltered = {
+            "unit": FREE_TEXT,
+            "baseline_value": "a figure shown with the targets",
+            "baseline_year": "a figure shown with the targets",
+            "stale_since": "set by the weekly check and shown on the record",
+        }
 
 
-class IndicatorTargetFilterSet(django_filters.FilterSet):
-    indicator = django_filters.CharFilter(field_name="indicator__slug", label=_("Indicator (slug)"))
+class IndicatorTargetFilterSet(FilterSet):
+    year = YearFilter(label=_("Year"))
 
     class Meta:
         model = IndicatorTarget
-        fields = ["id", "year"]
+        fields = ["id"]
+        unfiltered = {"value": "a figure: compare it after reading the rows"}
 
 
-class MeasurementFilterSet(django_filters.FilterSet):
-    indicator = django_filters.CharFilter(field_name="indicator__slug", label=_("Indicator (slug)"))
-    pillar = pillar_filter("indicator__pillar__slug")
+class MeasurementFilterSet(FilterSet):
     year = YearFilter(field_name="measured_on__year", label=_("Year"))
     measured_after = django_filters.DateFilter(field_name="measured_on", lookup_expr="gte", label=_("Measured from"))
     measured_before = django_filters.DateFilter(field_name="measured_on", lookup_expr="lte", label=_("Measured until"))
@@ -160,35 +148,37 @@ class MeasurementFilterSet(django_filters.FilterSet):
     class Meta:
         model = Measurement
         fields = ["id"]
+        relations = {"pillar": "indicator__pillar"}
+        unfiltered = {"value": "a figure: compare it after reading the rows", "evidence": FILE}
 
 
-class DigitalServiceFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-    pillar = pillar_filter()
-    agency = agency_filter("owner_agency__slug")
+class DigitalServiceFilterSet(FilterSet):
     audience = django_filters.MultipleChoiceFilter(choices=Audience.choices, label=_("Audience"))
     status = django_filters.MultipleChoiceFilter(choices=ServiceStatus.choices, label=_("Status"))
     year = YearFilter(field_name="launched_year", label=_("Year launched"))
-    search = search("name", "description_id", "description_en", "origin_city")
 
     class Meta:
         model = DigitalService
         fields = ["id", "slug", "platform", "origin", "publication"]
+        unfiltered = {"url": "an address shown on the record"}
 
 
-class InfrastructureAssetFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+class InfrastructureAssetFilterSet(FilterSet):
+    """Also read by the map page's GeoJSON layer with the public form's parameters (pillars/public_filters.py)."""
+
     kind = django_filters.MultipleChoiceFilter(choices=AssetKind.choices, label=_("Kind"))
     status = django_filters.MultipleChoiceFilter(choices=AssetStatus.choices, label=_("Status"))
     funding_source = django_filters.MultipleChoiceFilter(choices=FundingSource.choices, label=_("Funding source"))
-    program = django_filters.CharFilter(field_name="program__slug", label=_("Program (slug)"))
     year = YearFilter(field_name="installed_on__year", label=_("Year installed"))
-    operator = django_filters.CharFilter(field_name="operator__slug", label=_("Operator (partner slug)"))
-    search = search("name", "kelurahan", "kecamatan", "operator__name")
 
     class Meta:
         model = InfrastructureAsset
         fields = ["id", "kecamatan", "kelurahan", "publication"]
+        unfiltered = {
+            "latitude": COORDINATES,
+            "longitude": COORDINATES,
+            "public_view_url": "an address shown on the record",
+        }
 
 
 class FeedbackFilterSet(FilterSet):
@@ -210,6 +200,4 @@ class FeedbackFilterSet(FilterSet):
             "moderated_by": "a user, not a public record",
             "message_digest": "internal",
             "sender_digest": "internal",
-            "created_at": "created_after",
-            "updated_at": "not useful",
         }

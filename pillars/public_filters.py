@@ -1,5 +1,5 @@
-"""The filter forms of the public list pages (programs, indicators, services): a search and what a citizen
-filters by, in the page's language. The API keeps its own FilterSets (pillars/filters.py)."""
+"""The filter forms of the public list pages (programs, indicators, services, the map): a search and what a
+citizen filters by, in the page's language. The API keeps its own FilterSets (pillars/filters.py)."""
 
 import django_filters
 from django.db.models import Q
@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from smartcity.public_filters import PublicFilterSet, checkboxes, year_filter
 
-from .choices import Audience, Horizon, ServiceStatus, Stage
-from .models import Agency, DigitalService, Indicator, Pillar, Program
+from .choices import AssetKind, AssetStatus, Audience, FundingSource, Horizon, ServiceStatus, Stage
+from .models import Agency, DigitalService, Indicator, InfrastructureAsset, Pillar, Program
 
 CITY_WIDE = "city-wide"
 
@@ -96,4 +96,48 @@ class DigitalServicePublicFilterSet(PublicFilterSet):
 
     class Meta:
         model = DigitalService
+        fields = []
+
+
+def kecamatan_choices():
+    """The districts (kecamatan) of the published assets, looked up per request (embargoes lift)."""
+    published = InfrastructureAsset.objects.published().exclude(kecamatan="")
+    return [(name, name) for name in published.values_list("kecamatan", flat=True).distinct().order_by("kecamatan")]
+
+
+def asset_programs(request):
+    """The published programs that have a published asset on the map."""
+    return Program.objects.published().filter(pk__in=InfrastructureAsset.objects.published().values("program"))
+
+
+def asset_operators(request):
+    """The published partners that operate a published asset on the map (reached through the asset's operator,
+    so pillars imports nothing from partnerships)."""
+    operators = InfrastructureAsset.objects.published().values("operator")
+    return InfrastructureAsset._meta.get_field("operator").related_model.objects.published().filter(pk__in=operators)
+
+
+class InfrastructureAssetPublicFilterSet(PublicFilterSet):
+    """The map page's form. Its parameters are also the API's (InfrastructureAssetFilterSet): the map layer reads
+    the GeoJSON endpoint with the page's query, so the list and the map always show the same assets."""
+
+    search_fields = InfrastructureAsset.search_fields
+    kind = checkboxes(AssetKind.choices, _("Kind"))
+    status = django_filters.ChoiceFilter(choices=AssetStatus.choices, label=_("Status"), empty_label=_("Any status"))
+    kecamatan = django_filters.ChoiceFilter(
+        choices=kecamatan_choices, label=_("District (kecamatan)"), empty_label=_("All districts")
+    )
+    operator = django_filters.ModelChoiceFilter(
+        queryset=asset_operators, to_field_name="slug", label=_("Operator"), empty_label=_("All operators")
+    )
+    program = django_filters.ModelChoiceFilter(
+        queryset=asset_programs, to_field_name="slug", label=_("Program"), empty_label=_("All programs")
+    )
+    funding_source = django_filters.ChoiceFilter(
+        choices=FundingSource.choices, label=_("Funding source"), empty_label=_("Any source")
+    )
+    year = year_filter(_("Year installed"), field_name="installed_on__year")
+
+    class Meta:
+        model = InfrastructureAsset
         fields = []

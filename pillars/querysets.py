@@ -3,29 +3,31 @@
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Subquery
 
-from smartcity.models import PublicParentMixin, PublishableQuerySet
+from smartcity.models import PublicParentMixin, PublishableQuerySet, ReferenceQuerySet
 from smartcity.scoping import AgencyScopedMixin
 
 
-class PillarQuerySet(models.QuerySet):
+class PillarQuerySet(ReferenceQuerySet):
     def with_related(self):
         """Everything the pillar serializer and templates read: the pillar and its sub-dimensions."""
         return self.prefetch_related("sub_dimensions")
 
 
-class SubDimensionQuerySet(models.QuerySet):
+class SubDimensionQuerySet(ReferenceQuerySet):
     def with_related(self):
         return self.select_related("pillar")
 
 
-class AgencyQuerySet(models.QuerySet):
+class AgencyQuerySet(ReferenceQuerySet):
     def with_related(self):
-        return self
+        return self.all()  # a new queryset: a viewset's class-level one is never evaluated (see MasterplanQuerySet)
 
 
-class MasterplanQuerySet(models.QuerySet):
+class MasterplanQuerySet(ReferenceQuerySet):
     def with_related(self):
-        return self
+        """Nothing to join; a new queryset all the same, so that a viewset's class-level queryset is never the one
+        evaluated (its cached rows would answer every later request)."""
+        return self.all()
 
 
 class ProgramQuerySet(AgencyScopedMixin, PublishableQuerySet):

@@ -4,6 +4,7 @@ The API, the admin's forms, inlines, history and bulk actions, the import and th
 import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from smartcity import cache as public_cache
 from smartcity import scoping
+from smartcity.roles import ROLES
 from smartcity.services import Rule, Writer, register, related
 
 from . import rules
@@ -224,3 +226,16 @@ def feedback_submit(
         "sender_digest": sender_digest,
     }
     return FEEDBACK.create(data=data, actor=None)
+
+
+@transaction.atomic
+def staff_sign_in_apply(*, user, role: str, agency: Agency | None, email: str, first_name: str, last_name: str):
+    """Make a person signed in by the city's identity provider what its claims say: staff, of exactly one role
+    (other groups are kept) and of exactly the named agency (none when it names none). Run at every sign-in,
+    by the system, so a change at the provider follows here the next time."""
+    user.email, user.first_name, user.last_name, user.is_staff = email, first_name, last_name, True
+    user.save(update_fields=["email", "first_name", "last_name", "is_staff"])
+    user.groups.remove(*Group.objects.filter(name__in=ROLES).exclude(name=role))
+    user.groups.add(Group.objects.get(name=role))
+    user.agencies.set([agency] if agency is not None else [])
+    return user

@@ -5,7 +5,7 @@ from . import feedback_views, views
 app_name = "pillars"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.home, name="pillar-list"),  # the home page: the dashboard and the six pillars
     path("pillars/<slug:slug>/", views.pillar_detail, name="pillar-detail"),
     path("pillar-colours.css", views.pillar_colours_css, name="pillar-colours"),
     path("programs/", views.program_list, name="program-list"),
@@ -28,5 +28,5 @@ urlpatterns = [
         name="service-feedback-sent",
     ),
     path("map/", views.asset_map, name="asset-map"),
-    path("map/boundaries.geojson", views.map_boundaries, name="map-boundaries"),
+    path("map/boundaries.geojson", views.map_boundaries, name="boundary-geojson"),
 ]

@@ -6,16 +6,19 @@ from django.db.models import Count, F
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from evaluations.selectors import evaluation_overview
-from smartcity.downloads import download_response, wants_download
+from smartcity.downloads import public_list
 
 from . import charts, figures, resources, selectors
 from .choices import AssetKind, AssetStatus, ServiceStatus, Stage
 from .feedback_views import subject_feedback
-from .filters import InfrastructureAssetFilterSet
 from .geojson import boundary_collection
 from .models import Boundary, BudgetLine, DigitalService, Indicator, InfrastructureAsset, Milestone, Pillar, Program
-from .public_filters import DigitalServicePublicFilterSet, IndicatorPublicFilterSet, ProgramPublicFilterSet
+from .public_filters import (
+    DigitalServicePublicFilterSet,
+    IndicatorPublicFilterSet,
+    InfrastructureAssetPublicFilterSet,
+    ProgramPublicFilterSet,
+)
 from .selectors import standing_point
 
 PAGE_SIZE = 20
@@ -28,18 +31,18 @@ def _page(request, queryset):
 
 
 def _public_list(request, *, filterset_class, queryset, resource_class, name):
-    """A filtered public list: the FilterSet, its page of rows, or the whole filtered list as a download."""
-    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    fmt = wants_download(request)
-    if fmt:
-        return None, download_response(request, resource_class, rows, fmt=fmt, name=name)
-    return {"filter": filterset, "page": _page(request, rows)}, None
+    """A filtered public list: the FilterSet, its page of rows, or the whole filtered list as a download
+    (smartcity.downloads.public_list, the one download path)."""
+    filterset, rows, download = public_list(
+        request, filterset_class=filterset_class, queryset=queryset, export=resource_class, name=name
+    )
+    return (None, download) if download else ({"filter": filterset, "page": _page(request, rows)}, None)
 
 
 def home(request):
     """The public dashboard: the city-wide achievement and its standing, headline counts, the latest evaluation
-    by pillar with the index over the years, and the six pillars."""
+    by pillar with the index over the years (composed in the template by the `evaluations` tag library, so
+    pillars imports no evaluations code), and the six pillars."""
     counts = figures.published_counts()
     headline, headline_series = selectors.headline_with_series()
     pillars = list(Pillar.objects.with_related())
@@ -56,7 +59,6 @@ def home(request):
             "assets": counts.count("asset", state=AssetStatus.ACTIVE),
         },
         "last_updated": counts.last_updated("program", "indicator"),
-        "evaluation": evaluation_overview(user=request.user, pillars=pillars),
     }
     if headline:
         context["headline_chart"] = charts.target_vs_actual(headline_series, unit=headline.unit)
@@ -204,7 +206,7 @@ def asset_map(request):
     queryset = InfrastructureAsset.objects.published().with_related()
     context, download = _public_list(
         request,
-        filterset_class=InfrastructureAssetFilterSet,
+        filterset_class=InfrastructureAssetPublicFilterSet,
         queryset=queryset,
         resource_class=resources.InfrastructureAssetResource,
         name="assets",

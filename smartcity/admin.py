@@ -106,9 +106,11 @@ class ServiceAdmin(SimpleHistoryAdmin):
 
     form = VersionedModelForm
 
-    def get_search_fields(self, request):
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
         # The model's `search_fields` are also the API's `q` (smartcity.filters.FilterSet): one list, two boxes.
-        return self.search_fields or getattr(self.model, "search_fields", ())
+        # Set on the instance, not read in get_search_fields(): the autocomplete check reads the attribute.
+        self.search_fields = self.search_fields or getattr(model, "search_fields", ())
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         return _with_actor(super().get_form(request, obj, change=change, **kwargs), request.user)

@@ -6,9 +6,13 @@ login-lockout records of django-axes stand last. Installed through `AdminConfig.
 `django.contrib.admin.site` (and every `@admin.register`) is this site.
 """
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.sites import AdminSite
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 # The order staff open them in, app by app; a model not listed follows the listed ones of its app.
@@ -74,6 +78,20 @@ class KotaCerdasAdminSite(AdminSite):
         for app in apps:
             app["models"].sort(key=_model_key)
         return sorted(apps, key=_app_key)
+
+    def login(self, request, extra_context=None):
+        """The login page, with a button to the city's identity provider when OpenID Connect is configured."""
+        if settings.OIDC_ENABLED:
+            after = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(after, allowed_hosts={request.get_host()}):
+                after = reverse("admin:index", current_app=self.name)
+            extra_context = {
+                **(extra_context or {}),
+                "oidc_login_url": f"{reverse('oidc_authentication_init')}?{urlencode({'next': after})}",
+                "oidc_provider_name": settings.OIDC_PROVIDER_NAME,
+                "oidc_local_login": settings.OIDC_LOCAL_LOGIN,
+            }
+        return super().login(request, extra_context)
 
     def _with_reference_section(self, request, apps: list[dict]) -> list[dict]:
         reference = []

@@ -133,12 +133,12 @@ def response_key(request) -> str:
 
 
 def audience(user) -> str | None:
-    """Whose view of the records a caller has: "public" for anonymous callers, the partner's for its API key
-    (public rows plus its own), and None for signed-in users, whose permissions may show them drafts."""
-    from .api.authentication import PartnerKeyUser
-
-    if isinstance(user, PartnerKeyUser):
-        return f"partner-{user.partner_id}"
+    """Whose view of the records a caller has: the caller's own `cache_audience` when its user object names one
+    (a partner's API key: public rows plus its own, partnerships.authentication.PartnerKeyUser), "public" for
+    anonymous callers, and None for signed-in users, whose permissions may show them drafts."""
+    own = getattr(user, "cache_audience", None)
+    if own:
+        return own
     return None if user.is_authenticated else "public"
 
 

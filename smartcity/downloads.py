@@ -1,9 +1,17 @@
-"""CSV and JSON downloads of a whole public list: streamed row by row, and throttled per address.
+"""The one download path: a public list's rows as CSV or JSON, written the same way for every page and for the
+open-data dump.
 
-A download reads every row of a table, so anonymous callers get a budget of them per address (REST_FRAMEWORK
-DEFAULT_THROTTLE_RATES["download"], PUBLIC_DOWNLOAD_RATE) and a 429 beyond it. The file is written while it
-is sent (StreamingHttpResponse), a chunk of rows at a time, so a big table never sits whole in a worker's
-memory. CSV cells that a spreadsheet would run as formulas are escaped (smartcity/spreadsheets.py).
+An *export* says what a row of a list is as a record: an import-export Resource (the columns staff export and
+import, as on the program, indicator, service, asset and evaluation pages), a `RecordExport` (a record with
+lists, as the MoU registry's), or `SerializerExport` (what the API says, as the open-data dump of every public
+API list writes it). One writer turns records into CSV (lists joined with "; ", nested values as JSON, formula
+cells escaped by smartcity/spreadsheets.py) or into a JSON list.
+
+A page offers `?download=csv|json` (`public_list`). A download reads every row of a table, so anonymous callers
+get a budget of them per address (REST_FRAMEWORK DEFAULT_THROTTLE_RATES["download"], PUBLIC_DOWNLOAD_RATE) and
+a 429 beyond it. The file is written while it is sent (StreamingHttpResponse), a chunk of rows at a time, so a
+big table never sits whole in a worker's memory. The open-data dump (smartcity/opendata.py) writes files with
+the same `chunks`.
 """
 
 import json
@@ -13,11 +21,97 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
+from import_export.resources import Resource
 
 from .api.throttling import DownloadRateThrottle
 from .spreadsheets import csv_lines
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+
+
+class RecordExport:
+    """An export written by hand: `columns`, and `record(row)` giving one dict with those keys (lists stay lists
+    in JSON). `record` reads only what the list's queryset prefetches."""
+
+    columns: tuple[str, ...] = ()
+
+    def headers(self) -> list[str]:
+        return list(self.columns)
+
+    def record(self, row) -> dict:
+        raise NotImplementedError
+
+    def records(self, queryset) -> Iterator[dict]:
+        return (self.record(row) for row in queryset)
+
+
+class ResourceExport(RecordExport):
+    """An import-export Resource's export columns, one record per row (what the admin's export writes)."""
+
+    def __init__(self, resource_class):
+        self.resource = resource_class()
+
+    def headers(self) -> list[str]:
+        return self.resource.get_export_headers()
+
+    def records(self, queryset) -> Iterator[dict]:
+        headers = self.headers()
+        for row in self.resource.iter_queryset(queryset):
+            yield dict(zip(headers, self.resource.export_resource(row), strict=True))
+
+
+class SerializerExport(RecordExport):
+    """What an API list says about each row: `serializer` (a list's `many=True` serializer, made with its
+    view's context), row by row, and a field dictionary from its fields (the open-data dump's fields.json)."""
+
+    def __init__(self, serializer):
+        self.child = serializer.child
+
+    def headers(self) -> list[str]:
+        return list(self.child.fields)
+
+    def records(self, queryset) -> Iterator[dict]:
+        return (self.child.to_representation(row) for row in queryset)
+
+    def fields(self) -> dict:
+        return {
+            name: {"type": type(field).__name__, "label": str(field.label or name), "help": str(field.help_text or "")}
+            for name, field in self.child.fields.items()
+        }
+
+
+def as_export(export) -> RecordExport:
+    """An export from what a view names: an import-export Resource class, a RecordExport class, or an instance."""
+    if isinstance(export, type) and issubclass(export, Resource):
+        return ResourceExport(export)
+    return export() if isinstance(export, type) else export
+
+
+def _cell(value):
+    if isinstance(value, list) and all(not isinstance(item, list | dict) for item in value):
+        return "; ".join("" if item is None else str(item) for item in value)
+    if isinstance(value, list | dict):
+        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return value
+
+
+def csv_chunks(headers: list[str], records: Iterable[dict]) -> Iterator[str]:
+    """CSV lines of `records` (a BOM, the header, one line per record), formula cells escaped."""
+    return csv_lines(headers, ([_cell(record.get(name)) for name in headers] for record in records))
+
+
+def json_chunks(records: Iterable[dict]) -> Iterator[str]:
+    """A JSON list of `records`, written as it is read."""
+    yield "["
+    for count, record in enumerate(records):
+        yield ("," if count else "") + json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False)
+    yield "]"
+
+
+def chunks(export: RecordExport, queryset, fmt: str) -> Iterator[str]:
+    """The rows of `queryset` as `export` writes them, in `fmt` ("csv" or "json"), chunk by chunk."""
+    records = export.records(queryset)
+    return csv_chunks(export.headers(), records) if fmt == "csv" else json_chunks(records)
 
 
 def wants_download(request) -> str | None:
@@ -40,35 +134,26 @@ def refused(request) -> HttpResponse | None:
     return response
 
 
-def json_chunks(records: Iterable[dict], *, wrap_count: bool = False) -> Iterator[str]:
-    """A JSON list of `records`, written as it is read; with `wrap_count`, `{"results": [...], "count": n}`."""
-    yield '{"results": [' if wrap_count else "["
-    count = 0
-    for record in records:
-        yield ("," if count else "") + json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False)
-        count += 1
-    yield f'], "count": {count}}}' if wrap_count else "]"
-
-
-def streamed(chunks: Iterator[str], *, fmt: str, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(chunks, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def stamped(name: str, fmt: str) -> str:
     return f"{name}-{timezone.localdate().isoformat()}.{fmt}"
 
 
-def download_response(request, resource_class, queryset, *, fmt: str, name: str) -> HttpResponse:
-    """The rows of `queryset` as an import-export resource writes them (the columns staff export), streamed."""
+def download_response(request, export, queryset, *, fmt: str, name: str) -> HttpResponse:
+    """The rows of `queryset` as `export` writes them (see as_export), streamed, throttled for anonymous callers."""
     refusal = refused(request)
     if refusal:
         return refusal
-    resource = resource_class()
-    headers = resource.get_export_headers()
-    rows = (resource.export_resource(row) for row in resource.iter_queryset(queryset))
-    if fmt == "csv":
-        return streamed(csv_lines(headers, rows), fmt=fmt, filename=stamped(name, fmt))
-    records = (dict(zip(headers, row, strict=True)) for row in rows)
-    return streamed(json_chunks(records), fmt=fmt, filename=stamped(name, fmt))
+    response = StreamingHttpResponse(chunks(as_export(export), queryset, fmt), content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{stamped(name, fmt)}"'
+    return response
+
+
+def public_list(request, *, filterset_class, queryset, export, name: str):
+    """A filtered public list page: (its bound FilterSet, the filtered rows, None), or, when the page was asked
+    for `?download=csv|json`, (None, None, the whole filtered list as a download)."""
+    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    fmt = wants_download(request)
+    if fmt:
+        return None, None, download_response(request, export, rows, fmt=fmt, name=name)
+    return filterset, rows, None

@@ -3,10 +3,13 @@
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+
+# A search reads at most this many words: more would only make a slower query that matches less.
+SEARCH_WORDS = 10
 
 
 class VisibleChoicesMixin:
@@ -58,8 +61,9 @@ class YearFilter(django_filters.Filter):
 
 
 class SearchFilter(django_filters.CharFilter):
-    """`q`: rows where any of `fields` contains the words, case-insensitively. A field across a to-many relation
-    is matched through a subquery, so a row is listed once however many of its related rows match."""
+    """`q`: rows where every word appears in one of `fields` (any of them), case-insensitively; the API, the admin
+    and the public pages search alike. A field across a relation is matched through a subquery, so a row is
+    listed once however many of its related rows match."""
 
     def __init__(self, fields, **kwargs):
         self.fields = tuple(fields)
@@ -67,20 +71,21 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(**kwargs)
 
     def filter(self, queryset, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        query = Q()
-        for field in self.fields:
-            query |= Q(**{f"{field}__icontains": value})
-        if any("__" in field for field in self.fields):
-            return queryset.filter(pk__in=queryset.model._default_manager.filter(query).values("pk"))
-        return queryset.filter(query)
+        for word in (value or "").split()[:SEARCH_WORDS]:
+            query = Q()
+            for field in self.fields:
+                query |= Q(**{f"{field}__icontains": word})
+            if any("__" in field for field in self.fields):
+                queryset = queryset.filter(pk__in=queryset.model._default_manager.filter(query).values("pk"))
+            else:
+                queryset = queryset.filter(query)
+        return queryset
 
 
 def public_relations(model):
     """The forward relations of `model` to records that have a visibility rule (`visible_to`): the relations a
-    FilterSet offers as `<rel>_id` and, where the related model has a slug, `<rel>`."""
+    FilterSet offers as `<rel>_id` and, where the related model has a slug, `<rel>`. Reference data (pillars,
+    agencies, scope areas) has one too: every row is public (smartcity.models.ReferenceQuerySet)."""
     for field in model._meta.get_fields():
         if not (field.is_relation and field.concrete and (field.many_to_one or field.many_to_many)):
             continue
@@ -89,8 +94,56 @@ def public_relations(model):
         yield field
 
 
+def relation_filter_name(field) -> str:
+    """`<rel>` of a relation's filters: the field's name, in the singular for a to-many relation (NetBox's way:
+    an MoU's `partners` are filtered as `?partner=telkom`, a program's `supporting_agencies` as
+    `?supporting_agency=…`)."""
+    name = field.name
+    if not field.many_to_many:
+        return name
+    if name.endswith("ies"):
+        return f"{name[:-3]}y"
+    return name.removesuffix("s")
+
+
 def has_slug(model) -> bool:
     return any(field.name == "slug" for field in model._meta.concrete_fields)
+
+
+# Model fields no FilterSet filters by, whatever the model; each FilterSet's `Meta.unfiltered` adds its own.
+UNFILTERED_EVERYWHERE = {
+    "created_at": "bookkeeping of the portal, not a property of the record",
+    "updated_at": "bookkeeping of the portal, not a property of the record",
+    "publish_from": "an embargo moment shown on the record; what is not yet public is left out for citizens",
+}
+
+
+def path_target(model, path: str):
+    """The model at the end of `path` from `model` (`indicator__pillar` from Measurement: Pillar), and whether the
+    path crosses a to-many relation (then a row could match twice, so the filter is distinct)."""
+    to_many = False
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        to_many = to_many or field.many_to_many or field.one_to_many
+        model = field.related_model
+    return model, to_many
+
+
+def relation_filters(name: str, path: str, model, to_many: bool) -> dict[str, django_filters.Filter]:
+    """`<name>_id` (ids) and, where `model` has a slug, `<name>` (slugs): the rows related through `path` to any of
+    the given `model` rows the caller may see."""
+    queryset = model._default_manager.all()
+    label = capfirst(model._meta.verbose_name)
+    filters = {
+        f"{name}_id": IdsFilter(
+            field_name=path, queryset=queryset, distinct=to_many, label=format_lazy(_("{} (ID)"), label)
+        )
+    }
+    if has_slug(model):
+        filters[name] = SlugsFilter(
+            field_name=f"{path}__slug", queryset=queryset, distinct=to_many, label=format_lazy(_("{} (slug)"), label)
+        )
+    return filters
 
 
 class FilterSet(django_filters.FilterSet):
@@ -98,10 +151,13 @@ class FilterSet(django_filters.FilterSet):
 
     - `q` searches the model's `search_fields` (the same list the admin's search box uses);
     - every relation to a record with a visibility rule is filterable as `<rel>_id` (ids) and, where the related
-      model has a slug, as `<rel>` (slugs); both repeat (`?pillar=economy&pillar=living`) and offer only rows
-      the caller may see;
+      model has a slug, as `<rel>` (slugs), `<rel>` in the singular for a to-many relation; both repeat
+      (`?pillar=economy&pillar=living`) and offer only rows the caller may see;
+    - `Meta.relations` names relations reached through a path the same way (`{"pillar": "indicator__pillar"}`
+      gives a measurement `pillar_id` and `pillar`);
     - a year is always `year`, a `YearFilter`;
-    - `Meta.unfiltered` maps each model field left without a filter to the reason (tests/test_filters.py).
+    - `Meta.unfiltered` maps each model field left without a filter to the reason (tests/test_filters.py); a
+      field in `search_fields` is filtered by `q`.
 
     A filter declared on the class under one of these names replaces the generated one."""
 
@@ -112,21 +168,23 @@ class FilterSet(django_filters.FilterSet):
         if model is None:
             return filters
         if getattr(model, "search_fields", None) and "q" not in filters:
-            filters["q"] = SearchFilter(model.search_fields)
+            filters["q"] = SearchFilter(model.search_fields, field_name="q")
+        generated = {}
         for field in public_relations(model):
-            related = field.related_model
-            queryset = related._default_manager.all()
-            name = related._meta.verbose_name
-            distinct = field.many_to_many
-            filters.setdefault(
-                f"{field.name}_id",
-                IdsFilter(
-                    field_name=field.name, queryset=queryset, distinct=distinct, label=format_lazy(_("{} (ID)"), name)
-                ),
-            )
-            if has_slug(related):
-                filters.setdefault(
-                    field.name,
-                    SlugsFilter(field_name=f"{field.name}__slug", queryset=queryset, distinct=distinct, label=name),
-                )
+            name = relation_filter_name(field)
+            generated |= relation_filters(name, field.name, field.related_model, to_many=field.many_to_many)
+        for name, path in cls.relation_paths().items():
+            generated |= relation_filters(name, path, *path_target(model, path))
+        for name, generated_filter in generated.items():
+            filters.setdefault(name, generated_filter)
         return filters
+
+    @classmethod
+    def relation_paths(cls) -> dict[str, str]:
+        """`Meta.relations`: filter name to the path of a relation reached through another one."""
+        return getattr(getattr(cls, "Meta", None), "relations", {})
+
+    @classmethod
+    def unfiltered(cls) -> dict[str, str]:
+        """The model's fields deliberately without a filter, with the reason for each."""
+        return {**UNFILTERED_EVERYWHERE, **getattr(getattr(cls, "Meta", None), "unfiltered", {})}

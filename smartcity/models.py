@@ -47,6 +47,13 @@ class VisibleMixin:
         return self.public()
 
 
+class ReferenceQuerySet(VisibleMixin, models.QuerySet):
+    """Reference data every visitor reads (pillars, agencies, scope areas, masterplans): every row is public."""
+
+    def public(self):
+        return self.all()
+
+
 class PublishableQuerySet(VisibleMixin, models.QuerySet):
     """Reads shared by every record citizens may see once staff publish it."""
 

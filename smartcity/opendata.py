@@ -1,7 +1,9 @@
 """Open-data dumps: every public API list as CSV and JSON files, with a field dictionary, rebuilt nightly.
 
 A dataset is any list of /api/v1/ that anonymous callers may read; its rows are exactly what an
-anonymous API call returns (published and due records only), without pages.
+anonymous API call returns (published and due records only), without pages. The files are written by the
+one download path (smartcity/downloads.py, as a page's `?download=csv|json` is), with the list's serializer
+as its export. The datasets are found by walking the URL patterns, so the core names no app.
 """
 
 import json
@@ -13,14 +15,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from .spreadsheets import csv_lines
+from .downloads import SerializerExport, csv_chunks, json_chunks
 
 INDEX = "index.json"
 
@@ -58,32 +59,24 @@ def _anonymous_view(viewset_class):
     return view
 
 
-def dataset_rows(viewset_class) -> tuple[list[dict], dict] | None:
-    """What an anonymous list call returns, all pages, and the field dictionary; None if not public."""
+def dataset_rows(viewset_class) -> tuple[list[dict], SerializerExport] | None:
+    """What an anonymous list call returns, all pages, and its export (columns and field dictionary); None if
+    not public."""
     view = _anonymous_view(viewset_class)
     try:
         view.check_permissions(view.request)
     except (exceptions.NotAuthenticated, exceptions.PermissionDenied):
         return None
-    serializer = view.get_serializer(view.get_queryset(), many=True)
-    fields = {
-        name: {"type": type(field).__name__, "label": str(field.label or name), "help": str(field.help_text or "")}
-        for name, field in serializer.child.fields.items()
-    }
-    return list(serializer.data), fields
+    queryset = view.get_queryset()
+    export = SerializerExport(view.get_serializer(queryset, many=True))
+    return list(export.records(queryset)), export
 
 
-def _flat(value):
-    if isinstance(value, list | dict):
-        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
-    return value
-
-
-def _write(folder: Path, name: str, rows: list[dict], fields: dict) -> None:
-    (folder / f"{name}.json").write_text(json.dumps(rows, cls=DjangoJSONEncoder, ensure_ascii=False))
-    lines = csv_lines(list(fields), ([_flat(row.get(field)) for field in fields] for row in rows))
+def _write(folder: Path, name: str, rows: list[dict], export: SerializerExport) -> None:
+    with (folder / f"{name}.json").open("w", encoding="utf-8") as file:
+        file.writelines(json_chunks(rows))
     with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as file:
-        file.writelines(lines)
+        file.writelines(csv_chunks(export.headers(), rows))
 
 
 def open_data_build(*, progress: Callable[[str], None] = lambda name: None) -> dict:
@@ -112,10 +105,10 @@ def _write_all(staging: Path, progress: Callable[[str], None]) -> dict:
     for name, viewset_class in sorted(public_list_views().items()):
         result = dataset_rows(viewset_class)
         if result is not None:
-            rows, fields = result
-            _write(staging, name, rows, fields)
+            rows, export = result
+            _write(staging, name, rows, export)
             index["datasets"][name] = {"rows": len(rows), "formats": ["csv", "json"]}
-            dictionary[name] = fields
+            dictionary[name] = export.fields()
         progress(name)
     (staging / "fields.json").write_text(json.dumps(dictionary, ensure_ascii=False, indent=1))
     (staging / INDEX).write_text(json.dumps(index, ensure_ascii=False, indent=1))

@@ -2,39 +2,40 @@
 
 A citizen's form offers a free-text search and only what a citizen filters by: no IDs, slugs, publication or
 internal fields; single selects with an "All …" first choice, or checkbox groups, so it works by touch; and
-related rows offered (and accepted) only when they are published.
+related rows offered (and accepted) only when they are published. It shares the API's filter classes
+(smartcity.filters): the search matches words the same way, and a year is a `YearFilter`.
 """
 
 import django_filters
 from django import forms
-from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+
+from .filters import SearchFilter, YearFilter
+
+SEARCH_WIDGET = forms.TextInput(attrs={"type": "search", "autocomplete": "off"})
 
 
 class PublicFilterSet(django_filters.FilterSet):
-    """`q` searches `search_fields` (every word must match one of them); subclasses add the citizen's filters."""
+    """`q` searches `search_fields`, every word in one of them: the fields a citizen sees on the page, which may be
+    fewer than the model's (the API's and the admin's), so a search never matches on what the page does not show.
+    Subclasses add the citizen's filters."""
 
     search_fields: tuple[str, ...] = ()
 
-    q = django_filters.CharFilter(
-        method="search", label=_("Search"), widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"})
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        if cls.search_fields:
+            filters["q"] = SearchFilter(cls.search_fields, field_name="q", widget=SEARCH_WIDGET)
+        return filters
+
+
+def checkboxes(choices, label, **kwargs) -> django_filters.MultipleChoiceFilter:
+    """A group of checkboxes (any of them), which works by touch where a multi-select needs Ctrl-click."""
+    return django_filters.MultipleChoiceFilter(
+        choices=choices, label=label, widget=forms.CheckboxSelectMultiple, **kwargs
     )
 
-    def search(self, queryset, name, value):
-        for word in value.split()[:10]:
-            query = Q()
-            for field in self.search_fields:
-                query |= Q(**{f"{field}__icontains": word})
-            # through a relation a row could match twice: match on the primary key instead of joining
-            queryset = queryset.filter(pk__in=queryset.model.objects.filter(query).values("pk"))
-        return queryset
 
-
-def checkboxes(choices, label) -> django_filters.MultipleChoiceFilter:
-    """A group of checkboxes (any of them), which works by touch where a multi-select needs Ctrl-click."""
-    return django_filters.MultipleChoiceFilter(choices=choices, label=label, widget=forms.CheckboxSelectMultiple)
-
-
-def year_filter(label, **kwargs) -> django_filters.NumberFilter:
+def year_filter(label, **kwargs) -> YearFilter:
     widget = forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900, "max": 2100})
-    return django_filters.NumberFilter(label=label, min_value=1900, max_value=2100, widget=widget, **kwargs)
+    return YearFilter(label=label, min_value=1900, max_value=2100, widget=widget, **kwargs)

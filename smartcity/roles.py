@@ -51,3 +51,14 @@ def revoke(apps, revocations: dict[str, list[str]]) -> None:
 def model_perms(app_label: str, models: list[str], actions: tuple[str, ...]) -> list[str]:
     """["pillars.view_program", ...] for every model and action."""
     return [f"{app_label}.{action}_{model}" for model in models for action in actions]
+
+
+ROLES = (ADMINISTRATOR, DISKOMINFO_EDITOR, OPD_EDITOR, EVALUATOR, VIEWER)
+# The values an identity provider's role claim may carry, and the role each one gives (OIDC_ROLES may replace them).
+ROLE_CLAIM_VALUES = {
+    "administrator": ADMINISTRATOR,
+    "diskominfo-editor": DISKOMINFO_EDITOR,
+    "opd-editor": OPD_EDITOR,
+    "evaluator": EVALUATOR,
+    "viewer": VIEWER,
+}

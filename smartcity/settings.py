@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
 
+from smartcity.roles import ROLE_CLAIM_VALUES, ROLES
 from smartcity.spreadsheets import SafeCSV, SafeXLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -184,6 +185,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "smartcity.tasks.rebuild_open_data",
         "schedule": crontab(minute=30, hour=1),
     },
+    "announce-lifted-evaluation-embargoes": {  # every 5 minutes: evaluations just published by their embargo
+        "task": "evaluations.tasks.announce_lifted_evaluation_embargoes",
+        "schedule": 300.0,
+    },
+    "send-due-webhooks": {  # every minute: webhook deliveries whose queue message was lost
+        "task": "partnerships.tasks.send_due_webhooks",
+        "schedule": 60.0,
+    },
     "flag-stale-indicators": {  # weekly, Monday 06:00 Asia/Jakarta
         "task": "pillars.tasks.flag_stale_indicators",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
@@ -200,8 +209,37 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a username and address pair after too many failures
-    "django.contrib.auth.backends.ModelBackend",
+    "smartcity.auth.LocalPasswordBackend",  # Django's passwords; only superusers' once OpenID Connect is on
 ]
+
+# Staff sign-in through the city's OpenID Connect provider (e.g. Keycloak), on when OIDC_CLIENT_ID is set. The
+# provider's endpoints are given one by one (no discovery at start-up: a closed network may not reach it then).
+OIDC_ENABLED = bool(env("OIDC_CLIENT_ID", default=""))
+OIDC_LOCAL_LOGIN = env("OIDC_LOCAL_LOGIN", default="superusers")  # or "all": who still signs in with a password
+if OIDC_LOCAL_LOGIN not in ("superusers", "all"):
+    raise ImproperlyConfigured("OIDC_LOCAL_LOGIN is either superusers or all.")
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("pillars.oidc.AgencyRoleBackend")  # claims -> agency and role
+    OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env("OIDC_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env("OIDC_USERINFO_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env("OIDC_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = env("OIDC_SCOPES", default="openid email profile")
+    OIDC_USE_PKCE = True
+    OIDC_TIMEOUT = env.float("OIDC_TIMEOUT_SECONDS", default=10.0)
+    OIDC_CALLBACK_CLASS = "smartcity.oidc.CallbackView"
+    LOGIN_REDIRECT_URL = "admin:index"
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="SSO")  # on the admin's login button
+OIDC_AGENCY_CLAIM = env("OIDC_AGENCY_CLAIM", default="agency")  # its value: an agency's slug
+OIDC_ROLE_CLAIM = env("OIDC_ROLE_CLAIM", default="role")  # a value, or a list of them, of OIDC_ROLES
+# claim value -> role (a group of smartcity/roles.py), e.g. OIDC_ROLES="opd=OPD editor,kominfo=Diskominfo editor"
+OIDC_ROLES = env.dict("OIDC_ROLES", default=ROLE_CLAIM_VALUES)
+if set(OIDC_ROLES.values()) - set(ROLES):
+    raise ImproperlyConfigured(f"OIDC_ROLES may name only these roles: {', '.join(ROLES)}.")
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 # A username at an address; the whole address once it tries several usernames (smartcity/lockout.py).
@@ -243,6 +281,8 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Credentials a request for an uploaded file may carry besides the session (smartcity/media.py): partner keys.
+UPLOAD_AUTHENTICATION_CLASSES = ["partnerships.authentication.PartnerAPIKeyAuthentication"]
 # Generated reports and open-data dumps: never served as media, only through views that check rights.
 PRIVATE_MEDIA_ROOT = Path(env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 OPEN_DATA_ROOT = Path(env("DJANGO_OPEN_DATA_ROOT", default=str(VAR_DIR / "open-data")))
@@ -260,12 +300,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Partner API keys first, so an anonymous call to a protected endpoint gets 401 with WWW-Authenticate.
         # Both credential schemes refuse an address over its failure budget before checking anything.
-        "smartcity.api.authentication.PartnerAPIKeyAuthentication",
+        "partnerships.authentication.PartnerAPIKeyAuthentication",
         "smartcity.api.authentication.BasicAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_THROTTLE_CLASSES": [  # atomic counters in the cache (smartcity/api/throttling.py)
-        "smartcity.api.throttling.PartnerKeyRateThrottle",
+    "DEFAULT_THROTTLE_CLASSES": [  # atomic counters in the cache (smartcity/api/throttling.py; keys: partnerships)
+        "partnerships.authentication.PartnerKeyRateThrottle",
         "smartcity.api.throttling.AnonymousRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
@@ -316,6 +356,8 @@ SPECTACULAR_SETTINGS = {
         "AssetStatusEnum": "pillars.choices.AssetStatus",
         "ServiceStatusEnum": "pillars.choices.ServiceStatus",
         "MoUStateEnum": "partnerships.choices.MoUState",
+        "WebhookEventEnum": "partnerships.choices.WebhookEvent",
+        "DeliveryStatusEnum": "partnerships.choices.DeliveryStatus",
     },
 }
 
@@ -372,6 +414,16 @@ if PROVINCIAL_HUB:
         "task": "evaluations.tasks.harvest_followed_portals",
         "schedule": crontab(minute=20),
     }
+# --- Webhooks to partner systems (partnerships/webhooks.py) ----------------------------------------
+# Endpoints on loopback (127.0.0.0/8, ::1) are refused unless this is on: for tests and a receiver on the same
+# machine only. Private, link-local and reserved addresses are always refused.
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)  # then the delivery is marked failed
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)  # doubled after each failure
+WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=20)  # attempts in a row
+WEBHOOK_SECRET_OVERLAP_HOURS = env.float("WEBHOOK_SECRET_OVERLAP_HOURS", default=24.0)  # old secret still signs
 
 # --- Logging: one JSON object per line on stderr, for the process manager to collect ------------
 LOGGING = {

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -20,6 +21,8 @@ urlpatterns = [
     path("open-data/files/<str:name>", views.open_data_file, name="open-data-file"),
     path("media/<path:name>", serve_upload, name="upload"),  # never served straight from disk: see media.py
 ]
+if settings.OIDC_ENABLED:  # staff sign-in through the city's OpenID provider; the callback URL is /oidc/callback/
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 # Pages carry the language prefix; Indonesian, the default, is served without one (/ and /en/).
 urlpatterns += i18n_patterns(

@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from pillars.models import Pillar
 from smartcity.roles import DISKOMINFO_EDITOR
 from tests.evaluations.factories import EvaluationFactory, EvaluationSchemeFactory, FindingFactory
 from tests.factories import UserFactory
@@ -65,8 +66,8 @@ def program(**bad):
     good = {
         "slug": "baru",
         "title_id": "Baru",
-        "pillar": "governance",
-        "lead_agency": "dishub",
+        "pillar": "PILLAR",
+        "lead_agency": "AGENCY",
         "first_year": 2024,
         "last_year": 2025,
     }
@@ -106,9 +107,9 @@ API_CASES = [
     ("program reversed years", "post", f"{P}program", None, program(first_year=2026, last_year=2024), "last_year"),
     ("program progress over 100", "post", f"{P}program", None, program(progress=140), "progress"),
     ("program negative progress", "post", f"{P}program", None, program(progress=-5), "progress"),
-    ("program unknown pillar", "post", f"{P}program", None, program(pillar="smart-nothing"), "pillar"),
-    ("program unknown agency", "post", f"{P}program", None, program(lead_agency="no-such-opd"), "lead_agency"),
-    ("program unknown sub-dimension", "post", f"{P}program", None, program(sub_dimensions=["nope"]), "sub_dimensions"),
+    ("program unknown pillar", "post", f"{P}program", None, program(pillar=999999), "pillar"),
+    ("program unknown agency", "post", f"{P}program", None, program(lead_agency=999999), "lead_agency"),
+    ("program unknown sub-dimension", "post", f"{P}program", None, program(sub_dimensions=[999999]), "sub_dimensions"),
     ("program overlong title", "post", f"{P}program", None, program(title_id=LONG), "title_id"),
     ("program year as text", "post", f"{P}program", None, program(first_year="dua ribu"), "first_year"),
     ("program list for a string", "post", f"{P}program", None, program(title_id=["a", "b"]), "title_id"),
@@ -137,7 +138,7 @@ API_CASES = [
         "post",
         f"{P}milestone",
         None,
-        {"program": "nope", "title_id": "Tahap", "due_on": "2025-01-01"},
+        {"program": 999999, "title_id": "Tahap", "due_on": "2025-01-01"},
         "program",
     ),
     (
@@ -145,7 +146,7 @@ API_CASES = [
         "post",
         f"{P}milestone",
         None,
-        {"program": "wifi", "title_id": "Tahap", "due_on": "besok"},
+        {"program": "PROGRAM", "title_id": "Tahap", "due_on": "besok"},
         "due_on",
     ),
     (
@@ -153,7 +154,7 @@ API_CASES = [
         "post",
         f"{P}budgetline",
         None,
-        {"program": "wifi", "year": 2024, "source": "apbd", "planned_amount": -1000},
+        {"program": "PROGRAM", "year": 2024, "source": "apbd", "planned_amount": -1000},
         "planned_amount",
     ),
     (
@@ -161,7 +162,7 @@ API_CASES = [
         "post",
         f"{P}budgetline",
         None,
-        {"program": "wifi", "year": 2024, "source": "apbd", "realised_amount": "banyak"},
+        {"program": "PROGRAM", "year": 2024, "source": "apbd", "realised_amount": "banyak"},
         "realised_amount",
     ),
     (
@@ -169,7 +170,7 @@ API_CASES = [
         "post",
         f"{P}budgetline",
         None,
-        {"program": "wifi", "year": 2024, "source": "hutang"},
+        {"program": "PROGRAM", "year": 2024, "source": "hutang"},
         "source",
     ),
     (
@@ -177,17 +178,24 @@ API_CASES = [
         "post",
         f"{P}indicator",
         None,
-        {"slug": "i", "name_id": "I", "unit": "%", "owner_agency": "nope"},
+        {"slug": "i", "name_id": "I", "unit": "%", "owner_agency": 999999},
         "owner_agency",
     ),
     ("indicator baseline year 3000", "patch", f"{P}indicator", "indicator", {"baseline_year": 3000}, "baseline_year"),
-    ("target value as list", "post", f"{P}target", None, {"indicator": "capaian", "year": 2024, "value": [1]}, "value"),
+    (
+        "target value as list",
+        "post",
+        f"{P}target",
+        None,
+        {"indicator": "INDICATOR", "year": 2024, "value": [1]},
+        "value",
+    ),
     (
         "target value too many digits",
         "post",
         f"{P}target",
         None,
-        {"indicator": "capaian", "year": 2024, "value": "1" * 20},
+        {"indicator": "INDICATOR", "year": 2024, "value": "1" * 20},
         "value",
     ),
     (
@@ -195,7 +203,7 @@ API_CASES = [
         "post",
         f"{P}measurement",
         None,
-        {"indicator": "capaian", "measured_on": TOMORROW, "value": "1"},
+        {"indicator": "INDICATOR", "measured_on": TOMORROW, "value": "1"},
         "measured_on",
     ),
     (
@@ -203,7 +211,7 @@ API_CASES = [
         "post",
         f"{P}measurement",
         None,
-        {"indicator": "nope", "measured_on": "2024-01-01", "value": "1"},
+        {"indicator": 999999, "measured_on": "2024-01-01", "value": "1"},
         "indicator",
     ),
     (
@@ -211,7 +219,7 @@ API_CASES = [
         "post",
         f"{P}service",
         None,
-        {"slug": "s", "name": "S", "pillar": "governance", "owner_agency": "dishub", "status": "live"},
+        {"slug": "s", "name": "S", "pillar": "PILLAR", "owner_agency": "AGENCY", "status": "live"},
         "launched_year",
     ),
     (
@@ -219,7 +227,7 @@ API_CASES = [
         "post",
         f"{P}service",
         None,
-        {"slug": "s", "name": "S", "pillar": "governance", "owner_agency": "dishub", "url": "not a url"},
+        {"slug": "s", "name": "S", "pillar": "PILLAR", "owner_agency": "AGENCY", "url": "not a url"},
         "url",
     ),
     ("asset unknown kind", "post", f"{P}asset", None, {"kind": "spaceship", "name": "X"}, "kind"),
@@ -236,7 +244,7 @@ API_CASES = [
         "post",
         f"{P}asset",
         None,
-        {"kind": "wifi", "name": "X", "operator": "nope"},
+        {"kind": "wifi", "name": "X", "operator": 999999},
         "operator",
     ),
     (
@@ -255,7 +263,7 @@ API_CASES = [
     ("MoU without parties", "post", f"{PA}mou", None, mou(parties=[]), "parties"),
     ("MoU unknown partner", "post", f"{PA}mou", None, mou(parties=[{"partner": 999999}]), "parties"),
     ("MoU parties as text", "post", f"{PA}mou", None, mou(parties="Telkom"), "parties"),
-    ("MoU unknown scope area", "post", f"{PA}mou", None, mou(scope_areas=["teleportation"]), "scope_areas"),
+    ("MoU unknown scope area", "post", f"{PA}mou", None, mou(scope_areas=[999999]), "scope_areas"),
     ("MoU update reversed validity", "patch", f"{PA}mou", "mou", {"valid_until": "2000-01-01"}, "valid_until"),
     ("MoU sign in the future", "post", f"{PA}mou-sign", "draft_mou", {"signed_on": TOMORROW}, "signed_on"),
     ("MoU sign date as text", "post", f"{PA}mou-sign", "draft_mou", {"signed_on": "kemarin"}, "signed_on"),
@@ -357,7 +365,7 @@ API_CASES = [
         "post",
         f"{EV}evaluation",
         None,
-        evaluation(dimension_scores=[{"dimension": "output", "score": "9"}]),
+        evaluation(dimension_scores=[{"dimension": "DIMENSION", "score": "9"}]),
         "dimension_scores",
     ),
     (
@@ -365,7 +373,7 @@ API_CASES = [
         "post",
         f"{EV}evaluation",
         None,
-        evaluation(pillar_scores=[{"pillar": "governance", "score": "-1"}]),
+        evaluation(pillar_scores=[{"pillar": "PILLAR", "score": "-1"}]),
         "pillar_scores",
     ),
     (
@@ -373,7 +381,7 @@ API_CASES = [
         "post",
         f"{EV}evaluation",
         None,
-        evaluation(dimension_scores=[{"dimension": "luck", "score": "1"}]),
+        evaluation(dimension_scores=[{"dimension": 999999, "score": "1"}]),
         "dimension_scores",
     ),
     (
@@ -381,7 +389,7 @@ API_CASES = [
         "post",
         f"{EV}evaluation",
         None,
-        evaluation(pillar_scores=[{"pillar": "smart-nothing", "score": "1"}]),
+        evaluation(pillar_scores=[{"pillar": 999999, "score": "1"}]),
         "pillar_scores",
     ),
     ("evaluation year of another scheme", "post", f"{EV}evaluation", None, evaluation(year=2019), "scheme"),
@@ -399,7 +407,7 @@ API_CASES = [
         "patch",
         f"{EV}evaluation",
         "evaluation",
-        {"dimension_scores": [{"dimension": "output", "score": "3.555"}]},
+        {"dimension_scores": [{"dimension": "DIMENSION", "score": "3.555"}]},
         "dimension_scores",
     ),
     (
@@ -416,7 +424,7 @@ API_CASES = [
         "post",
         f"{EV}followup",
         None,
-        {"finding": "FINDING", "owner_agency": "nope", "title_id": "T", "due_on": "2099-01-01"},
+        {"finding": "FINDING", "owner_agency": 999999, "title_id": "T", "due_on": "2099-01-01"},
         "owner_agency",
     ),
     (
@@ -424,7 +432,7 @@ API_CASES = [
         "post",
         f"{EV}followup",
         None,
-        {"finding": "FINDING", "owner_agency": "dishub", "title_id": "T", "due_on": "2099-01-01", "status": "done"},
+        {"finding": "FINDING", "owner_agency": "AGENCY", "title_id": "T", "due_on": "2099-01-01", "status": "done"},
         "done_on",
     ),
     (
@@ -443,17 +451,28 @@ PLACEHOLDERS = {
     "SCHEME": "scheme",
     "FINDING": "finding",
     "EVALUATION": "evaluation",
+    "AGENCY": "agency",
+    "PROGRAM": "program",
+    "INDICATOR": "indicator",
 }
 
 
+# Rows with a slug whose API detail stays by id (an evaluation's slug is for its public pages).
+API_DETAIL_BY_ID = {"evaluation"}
+
+
 def resolve(value, rows):
-    """Replace the placeholders in a body by the ids of the world's rows."""
+    """Replace the placeholders in a body by the ids of the world's rows (the API names a relation by id)."""
     if isinstance(value, dict):
         return {key: resolve(item, rows) for key, item in value.items()}
     if isinstance(value, list):
         return [resolve(item, rows) for item in value]
     if value == "SCHEME":
         return rows["evaluation"].scheme_id
+    if value == "PILLAR":
+        return Pillar.objects.get(slug="governance").pk
+    if value == "DIMENSION":
+        return rows["evaluation"].scheme.dimensions.get(code="output").pk
     return rows[PLACEHOLDERS[value]].pk if isinstance(value, str) and value in PLACEHOLDERS else value
 
 
@@ -475,7 +494,8 @@ def test_api_refuses_bad_input_with_400_and_changes_nothing(editor, rows, method
         url = reverse(f"{url_name}-list")
     else:
         suffix = "" if url_name.endswith(("sign", "terminate")) else "-detail"
-        url = reverse(f"{url_name}{suffix}", args=[getattr(row, "slug", None) or row.pk])
+        by_id = target in API_DETAIL_BY_ID
+        url = reverse(f"{url_name}{suffix}", args=[row.pk if by_id else getattr(row, "slug", None) or row.pk])
     before = snapshot(row)
     response = getattr(api_as(editor), method)(url, resolve(body, rows), format="json")
     assert response.status_code == 400, response.data
@@ -512,7 +532,7 @@ def fifty_mb_pdf() -> SimpleUploadedFile:
 
 def test_a_50_mb_evidence_upload_is_a_400(editor, rows):
     before = snapshot()
-    body = {"indicator": "capaian", "measured_on": "2024-01-01", "value": "1", "evidence": fifty_mb_pdf()}
+    body = {"indicator": rows["indicator"].pk, "measured_on": "2024-01-01", "value": "1", "evidence": fifty_mb_pdf()}
     response = api_as(editor).post(reverse("pillars-api:measurement-list"), body, format="multipart")
     assert response.status_code == 400 and response.data["errors"]["evidence"][0].code == "file_too_large"
     assert not changed_tables(before, snapshot())
@@ -521,7 +541,12 @@ def test_a_50_mb_evidence_upload_is_a_400(editor, rows):
 def test_a_50_mb_json_body_is_a_413_not_a_server_error(editor, rows):
     """Django refuses to read a non-file body over DATA_UPLOAD_MAX_MEMORY_SIZE; the API says so in its format."""
     before = snapshot()
-    body = {"indicator": "capaian", "measured_on": "2024-01-01", "value": "1", "source_note": "x" * (50 * MB)}
+    body = {
+        "indicator": rows["indicator"].pk,
+        "measured_on": "2024-01-01",
+        "value": "1",
+        "source_note": "x" * (50 * MB),
+    }
     response = api_as(editor).post(reverse("pillars-api:measurement-list"), body, format="json")
     assert response.status_code == 413 and response.data["code"] == "too_large"
     assert not changed_tables(before, snapshot())

@@ -52,3 +52,14 @@ def test_field_dictionary_and_page(client):
 def test_only_dump_files_are_served(client, name):
     open_data_build()
     assert client.get(f"/open-data/files/{name}").status_code == 404
+
+
+def test_a_build_leaves_no_list_answering_the_rows_it_read(client):
+    """The build reads every list through its viewset: a viewset's class-level queryset must never be the one
+    evaluated, or every later request would get the rows cached then (masterplans did)."""
+    from tests.pillars.factories import MasterplanFactory
+
+    open_data_build()
+    MasterplanFactory(title="Masterplan baru")
+    titles = [row["title"] for row in client.get("/api/v1/masterplans/").json()["results"]]
+    assert titles == ["Masterplan baru"]

@@ -27,7 +27,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from evaluations.models import FieldVisit, FollowedPortal, PortalSnapshot
-from partnerships.models import PartnerAPIKey, ProgressReport
+from partnerships.models import PartnerAPIKey, ProgressReport, ScopeArea, WebhookDelivery, WebhookEndpoint
+from partnerships.webhooks import new_secret, webhook_emit
 from pillars.models import Boundary, Masterplan, Pillar, Program
 from smartcity.roles import DISKOMINFO_EDITOR, EVALUATOR, OPD_EDITOR, VIEWER
 from tests.evaluations.factories import (
@@ -144,6 +145,20 @@ class World:
     def hidden_commitment_b(self):
         return CommitmentFactory(mou=self.hidden_mou_b)
 
+    def webhook_endpoint(self, side):
+        return self._once(
+            f"webhook_{side}",
+            lambda: WebhookEndpoint.objects.create(
+                partner=self.partner(side), url=HOOK_URL, events=["mou.signed"], secret=new_secret()
+            ),
+        )
+
+    @cached_property
+    def webhook_delivery(self):
+        endpoint = self.webhook_endpoint("a")
+        webhook_emit(event_type="mou.signed", data={"id": 1}, partner_ids=[endpoint.partner_id])
+        return WebhookDelivery.objects.get(endpoint=endpoint)
+
     @cached_property
     def evaluation(self):
         return EvaluationFactory(scheme=EvaluationSchemeFactory(year=2023))
@@ -195,7 +210,8 @@ CLIENTS = {"admin": Client(), "api": APIClient()}
 
 
 @pytest.fixture
-def world(db):
+def world(db, settings):
+    settings.WEBHOOK_ALLOW_LOOPBACK = True  # the webhook rows register loopback URLs (nothing is sent)
     return World()
 
 
@@ -251,23 +267,28 @@ def api_staff_only(ok: int, **overrides) -> dict:
     return expected | {globals()[name]: status for name, status in overrides.items()}
 
 
+def governance() -> int:
+    """The API names a relation by id."""
+    return Pillar.objects.get(slug="governance").pk
+
+
 def program_data(side):
     return lambda w: {
         "slug": "program-baru",
         "title_id": "Program baru",
-        "pillar": "governance",
-        "lead_agency": w.agency(side).slug,
+        "pillar": governance(),
+        "lead_agency": w.agency(side).pk,
         "first_year": 2024,
         "last_year": 2025,
     }
 
 
 def milestone_data(side):
-    return lambda w: {"program": w.program(side).slug, "title_id": "Tahap baru", "due_on": "2025-06-30"}
+    return lambda w: {"program": w.program(side).pk, "title_id": "Tahap baru", "due_on": "2025-06-30"}
 
 
 def budget_data(side):
-    return lambda w: {"program": w.program(side).slug, "year": 2030, "source": "apbd", "planned_amount": 1000}
+    return lambda w: {"program": w.program(side).pk, "year": 2030, "source": "apbd", "planned_amount": 1000}
 
 
 def indicator_data(side):
@@ -275,25 +296,25 @@ def indicator_data(side):
         "slug": "indikator-baru",
         "name_id": "Indikator baru",
         "unit": "%",
-        "owner_agency": w.agency(side).slug,
+        "owner_agency": w.agency(side).pk,
     }
 
 
 def target_data(side):
-    return lambda w: {"indicator": w.indicator(side).slug, "year": 2031, "value": "50"}
+    return lambda w: {"indicator": w.indicator(side).pk, "year": 2031, "value": "50"}
 
 
 def measurement_data(side):
-    return lambda w: {"indicator": w.indicator(side).slug, "measured_on": "2024-01-15", "value": "10"}
+    return lambda w: {"indicator": w.indicator(side).pk, "measured_on": "2024-01-15", "value": "10"}
 
 
 def service_data(side):
-    return lambda w: {"slug": "layanan-baru", "name": "Layanan baru", "pillar": "governance",
-                      "owner_agency": w.agency(side).slug}  # fmt: skip
+    return lambda w: {"slug": "layanan-baru", "name": "Layanan baru", "pillar": governance(),
+                      "owner_agency": w.agency(side).pk}  # fmt: skip
 
 
 def follow_up_data(side):
-    return lambda w: {"finding": w.finding.pk, "owner_agency": w.agency(side).slug, "title_id": "Tindak lanjut",
+    return lambda w: {"finding": w.finding.pk, "owner_agency": w.agency(side).pk, "title_id": "Tindak lanjut",
                       "due_on": "2099-01-01"}  # fmt: skip
 
 
@@ -304,7 +325,7 @@ def mou_data(w):
         "valid_from": "2025-01-01",
         "valid_until": "2027-12-31",
         "parties": [{"partner": w.partner("a").pk, "signatory_name": "Direktur"}],
-        "scope_areas": ["cctv-integration"],
+        "scope_areas": [ScopeArea.objects.get(slug="cctv-integration").pk],
     }
 
 
@@ -325,6 +346,13 @@ def asset_status(side):
                    lambda w: w.asset(side))  # fmt: skip
 
 
+HOOK_URL = "http://127.0.0.1:8179/hook"
+
+
+def webhook_data(side):
+    return lambda w: {"url": HOOK_URL, "events": ["mou.signed"], "partner": w.partner(side).pk}
+
+
 SCHEME = {"name": "Skema baru", "year": 2026, "issuing_body": "Kementerian Baru", "scale_max": "4",
           "dimensions": [{"code": "output", "name_id": "Output", "weight": "100"}]}  # fmt: skip
 CHANGED = {"title_id": "Diubah"}
@@ -339,7 +367,7 @@ API_WRITES = {
     ),
     "program update of B": (update(f"{P}program", lambda w: w.program("b"), CHANGED, "slug"), api_staff_only(200)),
     "program move A to B": (
-        update(f"{P}program", lambda w: w.program("a"), lambda w: {"lead_agency": w.agency_b.slug}, "slug"),
+        update(f"{P}program", lambda w: w.program("a"), lambda w: {"lead_agency": w.agency_b.pk}, "slug"),
         api_staff_only(200),
     ),
     "program delete of A": (delete(f"{P}program", lambda w: w.program("a"), "slug"), api_staff_only(204)),
@@ -422,10 +450,44 @@ API_WRITES = {
     "progress report on B's commitment": (report_on(lambda w: w.commitment("b")), api_staff_only(201)),
     "progress report on B's hidden commitment": (
         report_on(lambda w: w.hidden_commitment_b),
-        api_staff_only(201, KEY_A=404),
+        api_staff_only(201, KEY_A=400),  # named like a commitment that does not exist: 400 on the field
     ),
     "operated asset status of A": (asset_status("a"), api_staff_only(403, KEY_A=200)),
     "operated asset status of B": (asset_status("b"), api_staff_only(403)),
+    # webhooks: a partner's key keeps its own endpoints (another partner's answer as missing); Diskominfo keeps all
+    "webhook endpoint create for A": (
+        create(f"{PA}webhook-endpoint", webhook_data("a")),
+        api_staff_only(201, KEY_A=201),
+    ),
+    "webhook endpoint create for B": (create(f"{PA}webhook-endpoint", webhook_data("b")), api_staff_only(201)),
+    "webhook endpoint update of A": (
+        update(f"{PA}webhook-endpoint", lambda w: w.webhook_endpoint("a"), {"events": ["mou.expiring"]}),
+        api_staff_only(200, KEY_A=200),
+    ),
+    "webhook endpoint update of B": (
+        update(f"{PA}webhook-endpoint", lambda w: w.webhook_endpoint("b"), {"active": False}),
+        api_staff_only(200, KEY_A=404),
+    ),
+    "webhook endpoint delete of B": (
+        delete(f"{PA}webhook-endpoint", lambda w: w.webhook_endpoint("b")),
+        api_staff_only(204, KEY_A=404),
+    ),
+    "webhook endpoint rotate secret of A": (
+        post_to(
+            lambda w: api(f"{PA}webhook-endpoint-rotate-secret", w.webhook_endpoint("a").pk),
+            {},
+            lambda w: w.webhook_endpoint("a"),
+        ),  # fmt: skip
+        api_staff_only(200, KEY_A=200),
+    ),
+    "webhook endpoint rotate secret of B": (
+        post_to(
+            lambda w: api(f"{PA}webhook-endpoint-rotate-secret", w.webhook_endpoint("b").pk),
+            {},
+            lambda w: w.webhook_endpoint("b"),
+        ),  # fmt: skip
+        api_staff_only(200, KEY_A=404),
+    ),
     # evaluations: evaluators assess, Diskominfo keeps the schemes, OPD editors report on their agency's follow-ups
     "scheme create": (create(f"{EV}evaluationscheme", lambda w: SCHEME), api_staff_only(201)),
     "scheme update": (
@@ -467,7 +529,7 @@ API_WRITES = {
         api_staff_only(200),
     ),
     "follow-up hand A's to B": (
-        update(f"{EV}followup", lambda w: w.follow_up("a"), lambda w: {"owner_agency": w.agency_b.slug}),
+        update(f"{EV}followup", lambda w: w.follow_up("a"), lambda w: {"owner_agency": w.agency_b.pk}),
         api_staff_only(200),
     ),
     "follow-up delete of A": (delete(f"{EV}followup", lambda w: w.follow_up("a")), api_staff_only(204)),
@@ -580,6 +642,17 @@ def admin_delete(target_of):
     return build
 
 
+def admin_action(model, action, target_of):
+    """A bulk action of a change list, posted for the target row as the change list's form sends it."""
+
+    def build(w):
+        target = target_of(w)
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        return Request("post", url, {"action": action, "_selected_action": [target.pk]}, target)
+
+    return build
+
+
 def admin_staff_only(ok: str = SAVED, **overrides) -> dict:
     """Only the Diskominfo editor may; a partner's key opens no admin page (it is no login)."""
     expected = {ANON: LOGIN, VIEWER_: 403, OPD: 403, EVAL: 403, DISK: ok, KEY_A: LOGIN, EXPIRED: LOGIN, REVOKED: LOGIN}
@@ -596,7 +669,7 @@ def _outline_file():
 
 
 def _pillar_pk():
-    return str(Pillar.objects.get(slug="governance").pk)
+    return str(governance())
 
 
 ADMIN_WRITES = {
@@ -648,6 +721,22 @@ ADMIN_WRITES = {
     ),
     "admin API key add for A": (
         admin_add(PartnerAPIKey, partner=lambda w: str(w.partner("a").pk), name="Kunci baru"),
+        admin_staff_only(),
+    ),
+    "admin webhook endpoint add for A": (
+        admin_add(WebhookEndpoint, partner=lambda w: str(w.partner("a").pk), url=HOOK_URL, events=["mou.signed"]),
+        admin_staff_only(),
+    ),
+    "admin webhook endpoint switched on again": (
+        admin_change(lambda w: w.webhook_endpoint("a"), active="on", description="Hidup lagi"),
+        admin_staff_only(),
+    ),
+    "admin webhook endpoint rotate secret": (
+        admin_action(WebhookEndpoint, "rotate_secret", lambda w: w.webhook_endpoint("a")),
+        admin_staff_only(),
+    ),
+    "admin webhook delivery replay": (
+        admin_action(WebhookDelivery, "replay", lambda w: w.webhook_delivery),
         admin_staff_only(),
     ),
     "admin evaluation change": (
@@ -726,7 +815,7 @@ def test_write(world, write, actor, for_admin):
     assert after[1] == before[1], "a refused write changed the row"
     assert not changed_tables(before, after), "a refused write added or removed rows"
     if not for_admin:
-        assert set(response.data) == {"code", "detail"}
+        assert set(response.data) == ({"code", "detail", "errors"} if outcome == 400 else {"code", "detail"})
         if outcome == 401:
             assert response["WWW-Authenticate"] == "Api-Key"
 

@@ -25,6 +25,7 @@ from tests.pillars.factories import (
     DigitalServiceFactory,
     IndicatorFactory,
     IndicatorTargetFactory,
+    InfrastructureAssetFactory,
     MeasurementFactory,
     MilestoneFactory,
     ProgramFactory,
@@ -35,7 +36,15 @@ pytestmark = pytest.mark.django_db
 
 NBSP = "\u00a0"
 TODAY = datetime.date.today()
-LIST_PAGES = ["/programs/", "/indicators/", "/services/", "/partnerships/", "/partnerships/partners/", "/evaluations/"]
+LIST_PAGES = [
+    "/programs/",
+    "/indicators/",
+    "/services/",
+    "/partnerships/",
+    "/partnerships/partners/",
+    "/evaluations/",
+    "/map/",
+]
 
 
 def html_of(client, url: str) -> str:
@@ -230,6 +239,29 @@ def test_agency_filter_offers_only_agencies_with_something_published(client):
     assert "Dinas Terbit" in form and "Dinas Draf Saja" not in form
 
 
+def test_map_form_offers_published_operators_programs_and_districts_and_the_map_follows_it(client):
+    operator = PartnerFactory(name="PT Menara Terbit", slug="menara-terbit")
+    hidden = PartnerFactory(name="PT Draf", slug="draf", publication="draft")
+    idle = PartnerFactory(name="PT Tanpa Aset", slug="tanpa-aset")  # published, but operates nothing on the map
+    program = ProgramFactory(title_id="Kota terhubung", slug="kota-terhubung")
+    InfrastructureAssetFactory(
+        name="Menara Bukit", kind="tower", operator=operator, program=program, kecamatan="Kuranji"
+    )
+    InfrastructureAssetFactory(name="Menara Rahasia", operator=hidden, kecamatan="Koto Tangah")
+    InfrastructureAssetFactory(name="Aset draf", operator=idle, kecamatan="Nanggalo", publication="draft")
+    form = form_of(html_of(client, "/map/"))
+    assert 'value="menara-terbit"' in form and 'value="kota-terhubung"' in form and "Kuranji" in form
+    assert "PT Draf" not in form and "PT Tanpa Aset" not in form and "Nanggalo" not in form
+    assert 'type="checkbox" name="kind"' in form and "Operator" in form and "Kecamatan" in form
+    html = html_of(client, "/map/?operator=menara-terbit&kecamatan=Kuranji&kind=tower")
+    assert "Menara Bukit" in html and "Menara Rahasia" not in html
+    # the map layer reads the API with the same query, and the API reads it the same way
+    geojson = client.get("/api/v1/assets/geojson/?operator=menara-terbit&kecamatan=Kuranji&kind=tower").json()
+    assert [feature["properties"]["name"] for feature in geojson["features"]] == ["Menara Bukit"]
+    refused = html_of(client, "/map/?operator=draf")  # a draft operator answers like a missing one
+    assert 'class="error"' in refused and "PT Draf" not in form_of(refused)
+
+
 @pytest.mark.parametrize("url", LIST_PAGES)
 def test_list_pages_with_filters_run_a_constant_number_of_queries(client, url):
     query = "?q=a&pillar=governance" if url in ("/programs/", "/indicators/", "/services/") else "?q=a"
@@ -238,6 +270,7 @@ def test_list_pages_with_filters_run_a_constant_number_of_queries(client, url):
     DigitalServiceFactory(name="Aplikasi a")
     MoUFactory(title_id="MoU a")
     PartnerFactory(name="Mitra a")
+    InfrastructureAssetFactory(name="Aset a", operator=PartnerFactory(), program=ProgramFactory())
     result(2022, "3.00", {"governance": "3.00"})
     one = queries(client, url + query)  # at least one row each: an empty page would skip its query
     for n in range(5):
@@ -246,6 +279,7 @@ def test_list_pages_with_filters_run_a_constant_number_of_queries(client, url):
         DigitalServiceFactory(name=f"Aplikasi a{n}")
         MoUFactory(title_id=f"MoU a{n}")
         PartnerFactory(name=f"Mitra a{n}")
+        InfrastructureAssetFactory(name=f"Aset a{n}", operator=PartnerFactory(), program=ProgramFactory())
         result(2023 + n, "3.00", {"governance": "3.00"})
     assert queries(client, url + query) == one
 

@@ -39,6 +39,10 @@ REPORTS = {"evaluations.view_reportexport", "evaluations.add_reportexport"}
 MOU_VERBS = {"partnerships.sign_mou", "partnerships.terminate_mou"}
 # The evaluation's workflow: evaluators submit what they assessed; only Diskominfo declares it final.
 EVALUATION_VERBS = {"evaluations.submit_evaluation", "evaluations.finalise_evaluation"}
+# Partners' webhook endpoints and the delivery log (sent again by staff) stay with Diskominfo, like the API keys.
+WEBHOOKS = expand("partnerships", {"webhookendpoint": ALL, "webhookdelivery": READ}) | {
+    "partnerships.replay_webhookdelivery"
+}
 
 EXPECTED = {
     ADMINISTRATOR: expand("auth", {"user": ALL, "group": ALL, "permission": READ})
@@ -51,6 +55,7 @@ EXPECTED = {
         | {"partnerapikey": ALL, "scopearea": "change view"},
     )
     | MOU_VERBS
+    | WEBHOOKS
     | expand("evaluations", dict.fromkeys(EVALUATION_MODELS, ALL))
     | {"evaluations.view_readiness"}
     | EVALUATION_VERBS
@@ -62,6 +67,7 @@ EXPECTED = {
         | {"mouparty": ALL, "partnercontact": ALL, "scopearea": "change view"},
     )
     | MOU_VERBS
+    | WEBHOOKS
     # Evaluations and their schemes are official records: only the Administrator deletes them.
     | expand("evaluations", dict.fromkeys(EVALUATION_MODELS, ALL) | {"evaluation": WRITE, "evaluationscheme": WRITE})
     | {"evaluations.view_readiness"}

@@ -46,7 +46,7 @@ def test_public_list_downloads_escape_formula_cells(client, title):
 
 def test_registry_downloads_escape_formula_cells(client):
     PartnerFactory(slug="jebakan", name="=cmd|' /C calc'!A0")
-    rows = csv_rows(body(client.get("/partnerships/partners.csv")))
+    rows = csv_rows(body(client.get("/partnerships/partners/?download=csv")))
     assert rows[0]["name"] == "'=cmd|' /C calc'!A0"
 
 

@@ -8,22 +8,65 @@ from evaluations.models import (
     FieldVisit,
     FieldVisitAttachment,
     Finding,
+    FollowedPortal,
     FollowUpAction,
     PillarScore,
+    PortalSnapshot,
     SchemeBand,
     SchemeDimension,
 )
 from evaluations.models.fields import SCORE
 from pillars.models import Agency, Pillar
+from smartcity.api.relations import BriefRelatedField
 
 PUBLICATION = ["publication", "publish_from"]
+
+
+# --- Brief forms: how each record reads inside another one and in `?brief=1` lists (id, names) --------------
+class EvaluationSchemeBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvaluationScheme
+        fields = ["id", "name", "year"]
+
+
+class SchemeDimensionBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SchemeDimension
+        fields = ["id", "code", "name_id", "name_en"]
+
+
+class EvaluationBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evaluation
+        fields = ["id", "slug", "year", "stage", "kind"]
+
+
+class FindingBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Finding
+        fields = ["id", "kind", "text_id", "text_en"]
+
+
+class FollowUpActionBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FollowUpAction
+        fields = ["id", "title_id", "title_en"]
+
+
+class FieldVisitBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FieldVisit
+        fields = ["id", "visited_on", "site"]
+
+
+# --- Full forms ------------------------------------------------------------------------------------------
 
 
 class SchemeDimensionSerializer(serializers.ModelSerializer):
     class Meta:
         model = SchemeDimension
-        fields = ["code", "order", "name_id", "name_en", "weight"]
-        read_only_fields = ["order"]
+        fields = ["id", "code", "order", "name_id", "name_en", "weight"]
+        read_only_fields = ["id", "order"]
 
 
 class SchemeBandSerializer(serializers.ModelSerializer):
@@ -54,38 +97,26 @@ class EvaluationSchemeSerializer(serializers.ModelSerializer):
         ]
 
 
-class EvaluationSchemeBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = EvaluationScheme
-        fields = ["id", "name", "year", "issuing_body", "scale_min", "scale_max", "decimals"]
-
-
 class DimensionScoreSerializer(serializers.ModelSerializer):
-    dimension = serializers.CharField(source="dimension.code", help_text=_("The dimension's code in the scheme."))
-    name_id = serializers.CharField(source="dimension.name_id", read_only=True)
-    name_en = serializers.CharField(source="dimension.name_en", read_only=True)
-    weight = serializers.DecimalField(source="dimension.weight", max_digits=5, decimal_places=2, read_only=True)
+    dimension = BriefRelatedField(
+        queryset=SchemeDimension.objects.all(), help_text=_("A dimension of the evaluation's scheme.")
+    )
 
     class Meta:
         model = DimensionScore
-        fields = ["dimension", "name_id", "name_en", "weight", "score"]
-
-    def validate(self, attrs):
-        return {"dimension": attrs["dimension"]["code"], "score": attrs["score"]}
+        fields = ["dimension", "score"]
 
 
 class PillarScoreSerializer(serializers.ModelSerializer):
-    pillar = serializers.SlugRelatedField(slug_field="slug", queryset=Pillar.objects.all())
-    name_id = serializers.CharField(source="pillar.name_id", read_only=True)
-    name_en = serializers.CharField(source="pillar.name_en", read_only=True)
+    pillar = BriefRelatedField(queryset=Pillar.objects.all())
 
     class Meta:
         model = PillarScore
-        fields = ["pillar", "name_id", "name_en", "score"]
+        fields = ["pillar", "score"]
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
-    scheme_detail = EvaluationSchemeBriefSerializer(source="scheme", read_only=True)
+    scheme = BriefRelatedField(queryset=EvaluationScheme.objects.all())
     index = serializers.DecimalField(source="headline_index", read_only=True, allow_null=True, **SCORE)
     band_id = serializers.CharField(source="band_label_id", read_only=True, allow_null=True)
     band_en = serializers.CharField(source="band_label_en", read_only=True, allow_null=True)
@@ -99,8 +130,8 @@ class EvaluationSerializer(serializers.ModelSerializer):
         model = Evaluation
         fields = [
             "id",
+            "slug",
             "scheme",
-            "scheme_detail",
             "year",
             "stage",
             "kind",
@@ -132,24 +163,15 @@ class EvaluationSerializer(serializers.ModelSerializer):
         read_only_fields = ["computed_index", "status"]
 
 
-class EvaluationBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Evaluation
-        fields = ["id", "year", "stage", "kind"]
-
-
 class FindingSerializer(serializers.ModelSerializer):
-    evaluation_detail = EvaluationBriefSerializer(source="evaluation", read_only=True)
-    pillar = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Pillar.objects.all(), allow_null=True, required=False
-    )
+    evaluation = BriefRelatedField(queryset=Evaluation.objects.all())
+    pillar = BriefRelatedField(queryset=Pillar.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = Finding
         fields = [
             "id",
             "evaluation",
-            "evaluation_detail",
             "pillar",
             "kind",
             "text_id",
@@ -160,11 +182,11 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class FollowUpActionSerializer(serializers.ModelSerializer):
-    owner_agency = serializers.SlugRelatedField(slug_field="slug", queryset=Agency.objects.all())
-    owner_agency_name = serializers.CharField(source="owner_agency.name", read_only=True)
-    evaluation = serializers.IntegerField(source="finding.evaluation_id", read_only=True)
-    year = serializers.IntegerField(source="finding.evaluation.year", read_only=True)
-    pillar = serializers.SlugRelatedField(source="finding.pillar", slug_field="slug", read_only=True)
+    finding = BriefRelatedField(queryset=Finding.objects.all())
+    owner_agency = BriefRelatedField(queryset=Agency.objects.all())
+    # The finding's evaluation and pillar, read through it (written by naming the finding).
+    evaluation = BriefRelatedField(source="finding.evaluation", read_only=True, model=Evaluation)
+    pillar = BriefRelatedField(source="finding.pillar", read_only=True, allow_null=True, model=Pillar)
     is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -173,10 +195,8 @@ class FollowUpActionSerializer(serializers.ModelSerializer):
             "id",
             "finding",
             "evaluation",
-            "year",
             "pillar",
             "owner_agency",
-            "owner_agency_name",
             "title_id",
             "title_en",
             "due_on",
@@ -197,12 +217,9 @@ class FieldVisitAttachmentSerializer(serializers.ModelSerializer):
 
 
 class FieldVisitSerializer(serializers.ModelSerializer):
-    agency = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Agency.objects.all(), allow_null=True, required=False
-    )
-    pillar = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Pillar.objects.all(), allow_null=True, required=False
-    )
+    evaluation = BriefRelatedField(queryset=Evaluation.objects.all())
+    agency = BriefRelatedField(queryset=Agency.objects.all(), allow_null=True, required=False)
+    pillar = BriefRelatedField(queryset=Pillar.objects.all(), allow_null=True, required=False)
     attachments = FieldVisitAttachmentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -223,9 +240,6 @@ class FieldVisitSerializer(serializers.ModelSerializer):
 
 
 # --- the provincial view ------------------------------------------------------------------------------------------
-from evaluations.models import FollowedPortal, PortalSnapshot  # noqa: E402
-
-
 class FollowedPortalBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = FollowedPortal
@@ -260,7 +274,7 @@ class PortalSnapshotBriefSerializer(serializers.ModelSerializer):
 
 
 class PortalSnapshotSerializer(serializers.ModelSerializer):
-    portal = FollowedPortalBriefSerializer(read_only=True)
+    portal = BriefRelatedField(model=FollowedPortal, read_only=True)
 
     class Meta:
         model = PortalSnapshot

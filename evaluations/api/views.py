@@ -9,9 +9,19 @@ from evaluations.filters import (
     EvaluationSchemeFilterSet,
     FieldVisitFilterSet,
     FindingFilterSet,
+    FollowedPortalFilterSet,
     FollowUpActionFilterSet,
+    PortalSnapshotFilterSet,
 )
-from evaluations.models import Evaluation, EvaluationScheme, FieldVisit, Finding, FollowUpAction
+from evaluations.models import (
+    Evaluation,
+    EvaluationScheme,
+    FieldVisit,
+    Finding,
+    FollowedPortal,
+    FollowUpAction,
+    PortalSnapshot,
+)
 from smartcity.api.permissions import HasPerm
 from smartcity.api.views import RecordViewSet
 
@@ -20,7 +30,9 @@ from .serializers import (
     EvaluationSerializer,
     FieldVisitSerializer,
     FindingSerializer,
+    FollowedPortalSerializer,
     FollowUpActionSerializer,
+    PortalSnapshotSerializer,
 )
 
 
@@ -83,12 +95,6 @@ class FieldVisitViewSet(RecordViewSet):
 
 
 # --- the provincial view ------------------------------------------------------------------------------------------
-from evaluations.filters import FollowedPortalFilterSet, PortalSnapshotFilterSet  # noqa: E402
-from evaluations.models import FollowedPortal, PortalSnapshot  # noqa: E402
-
-from .serializers import FollowedPortalSerializer, PortalSnapshotSerializer  # noqa: E402
-
-
 class FollowedPortalViewSet(RecordViewSet):
     """The other cities' portals a provincial hub reads (public: the active ones); Diskominfo keeps the list."""
 

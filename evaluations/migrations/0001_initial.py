@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import pillars.models.fields
+import smartcity.fields
 import simple_history.models
 import smartcity.uploads
 from django.conf import settings
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('publication', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=12, verbose_name='publication')),
                 ('publish_from', models.DateTimeField(blank=True, help_text='Leave empty to publish at once; set a moment to keep the record hidden until then.', null=True, verbose_name='publish from')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('year', pillars.models.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
+                ('year', smartcity.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
                 ('issuing_body', models.CharField(help_text='For example Kementerian Komunikasi dan Digital.', max_length=160, verbose_name='issuing body')),
                 ('scale_min', models.DecimalField(decimal_places=4, default=0, max_digits=10, verbose_name='scale minimum')),
                 ('scale_max', models.DecimalField(decimal_places=4, help_text="The highest score of this year's scale, e.g. 4 or 5.", max_digits=10, verbose_name='scale maximum')),
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('publication', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=12, verbose_name='publication')),
                 ('publish_from', models.DateTimeField(blank=True, help_text='Leave empty to publish at once; set a moment to keep the record hidden until then.', null=True, verbose_name='publish from')),
-                ('year', pillars.models.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
+                ('year', smartcity.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
                 ('stage', models.CharField(choices=[('self_assessment', 'Self-assessment'), ('stage_1', 'Stage I'), ('stage_2', 'Stage II'), ('final', 'Final')], max_length=16, verbose_name='stage')),
                 ('kind', models.CharField(choices=[('self_assessment', 'Self-assessment'), ('field_review', 'Field review'), ('national', 'National evaluation')], max_length=16, verbose_name='kind')),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('final', 'Final')], default='draft', max_length=10, verbose_name='status')),
@@ -167,7 +167,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
                 ('publication', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=12, verbose_name='publication')),
                 ('publish_from', models.DateTimeField(blank=True, help_text='Leave empty to publish at once; set a moment to keep the record hidden until then.', null=True, verbose_name='publish from')),
-                ('year', pillars.models.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
+                ('year', smartcity.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
                 ('stage', models.CharField(choices=[('self_assessment', 'Self-assessment'), ('stage_1', 'Stage I'), ('stage_2', 'Stage II'), ('final', 'Final')], max_length=16, verbose_name='stage')),
                 ('kind', models.CharField(choices=[('self_assessment', 'Self-assessment'), ('field_review', 'Field review'), ('national', 'National evaluation')], max_length=16, verbose_name='kind')),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('final', 'Final')], default='draft', max_length=10, verbose_name='status')),
@@ -207,7 +207,7 @@ class Migration(migrations.Migration):
                 ('publication', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=12, verbose_name='publication')),
                 ('publish_from', models.DateTimeField(blank=True, help_text='Leave empty to publish at once; set a moment to keep the record hidden until then.', null=True, verbose_name='publish from')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('year', pillars.models.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
+                ('year', smartcity.fields.YearField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
                 ('issuing_body', models.CharField(help_text='For example Kementerian Komunikasi dan Digital.', max_length=160, verbose_name='issuing body')),
                 ('scale_min', models.DecimalField(decimal_places=4, default=0, max_digits=10, verbose_name='scale minimum')),
                 ('scale_max', models.DecimalField(decimal_places=4, help_text="The highest score of this year's scale, e.g. 4 or 5.", max_digits=10, verbose_name='scale maximum')),

@@ -2,13 +2,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from evaluations.choices import EvaluationKind, EvaluationStage, EvaluationStatus
 from evaluations.querysets import DimensionScoreQuerySet, EvaluationQuerySet, PillarScoreQuerySet
-from pillars.models.fields import YearField
+from smartcity.fields import YearField
 from smartcity.models import PublishableModel, TimeStampedModel, Translated
 
 from .fields import score_field
@@ -24,6 +25,13 @@ class Evaluation(PublishableModel, TimeStampedModel):
         verbose_name=_("scheme"),
     )
     year = YearField(verbose_name=_("year"))
+    slug = models.SlugField(
+        verbose_name=_("slug"),
+        max_length=80,
+        unique=True,
+        editable=False,
+        help_text=_("Its address on the portal, from the year, stage and kind (e.g. 2024-stage-2); it never changes."),
+    )
     stage = models.CharField(verbose_name=_("stage"), max_length=16, choices=EvaluationStage)
     kind = models.CharField(verbose_name=_("kind"), max_length=16, choices=EvaluationKind)
     status = models.CharField(
@@ -64,6 +72,7 @@ class Evaluation(PublishableModel, TimeStampedModel):
     summary = Translated("summary")
     band_label = Translated("band_label")  # the band annotated by EvaluationQuerySet.with_band()
 
+    search_fields = ("letter_number", "evaluating_body", "assessors")  # the API's `q` and the admin's search box
     objects = EvaluationQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -93,6 +102,9 @@ class Evaluation(PublishableModel, TimeStampedModel):
 
     def __str__(self):
         return f"{self.year} · {self.get_stage_display()} · {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluations:evaluation-detail", args=[self.slug])
 
     @property
     def index(self):

@@ -34,6 +34,7 @@ class Finding(PublishableModel, TimeStampedModel):
 
     text = Translated("text")
 
+    search_fields = ("text_id", "text_en")  # the API's `q` and the admin's search box
     objects = FindingQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -73,6 +74,7 @@ class FollowUpAction(PublishableModel, TimeStampedModel):
 
     title = Translated("title")
 
+    search_fields = ("title_id", "title_en", "note")  # the API's `q` and the admin's search box
     objects = FollowUpActionQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from evaluations.querysets import EvaluationSchemeQuerySet, SchemeBandQuerySet, SchemeDimensionQuerySet
-from pillars.models.fields import YearField
+from smartcity.fields import YearField
 from smartcity.models import PublishableModel, TimeStampedModel, Translated
 
 from .fields import MAX_DECIMALS, WEIGHT, score_field
@@ -30,6 +30,7 @@ class EvaluationScheme(PublishableModel, TimeStampedModel):
     )
     notes = models.TextField(verbose_name=_("notes"), blank=True)
 
+    search_fields = ("name", "issuing_body")  # the API's `q` and the admin's search box
     objects = EvaluationSchemeQuerySet.as_manager()
     history = HistoricalRecords()
 

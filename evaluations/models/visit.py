@@ -40,6 +40,7 @@ class FieldVisit(PublishableModel, TimeStampedModel):
 
     notes = Translated("notes")
 
+    search_fields = ("site", "notes_id", "notes_en")  # the API's `q` and the admin's search box
     objects = FieldVisitQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -10,8 +10,10 @@ from rest_framework.response import Response
 from partnerships import services
 from partnerships.querysets import partner_id_of, published_q
 from pillars.choices import AssetStatus
+from pillars.filters import InfrastructureAssetFilterSet
 from pillars.models import InfrastructureAsset
 from smartcity.api.caching import CachedListMixin
+from smartcity.api.views import BriefListMixin
 
 
 class IsPartnerKey(permissions.BasePermission):
@@ -32,13 +34,13 @@ class AssetStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=AssetStatus.choices, label=_("status"))
 
 
-class OperatedAssetViewSet(CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class OperatedAssetViewSet(BriefListMixin, CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The assets a partner operates (list); `POST <id>/status/` sets one's status. Another partner's
     published asset is a 403, an unpublished one a 404."""
 
     serializer_class = OperatedAssetSerializer
     permission_classes = [IsPartnerKey]
-    filterset_fields = ["kind", "status"]
+    filterset_class = InfrastructureAssetFilterSet  # the assets endpoint's own: one FilterSet per model
 
     def get_queryset(self):
         partner_id = partner_id_of(self.request.user)

@@ -1,22 +1,58 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from partnerships.choices import MoUStatus
-from partnerships.models import Commitment, MoU, MoUParty, Partner, PartnerContact, ProgressReport, ScopeArea
-from pillars.api.serializers import ProgramBriefSerializer
+from partnerships.choices import MoUStatus, WebhookEvent
+from partnerships.models import (
+    Commitment,
+    MoU,
+    MoUParty,
+    Partner,
+    PartnerContact,
+    ProgressReport,
+    ScopeArea,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from pillars.models import Pillar, Program
+from smartcity.api.relations import BriefRelatedField
 
 
-class ScopeAreaSerializer(serializers.ModelSerializer):
+# --- Brief forms: how each record reads inside another one and in `?brief=1` lists (id, slug, names) ---------
+class ScopeAreaBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = ScopeArea
-        fields = ["id", "slug", "order", "name_id", "name_en"]
+        fields = ["id", "slug", "name_id", "name_en"]
 
 
 class PartnerBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Partner
         fields = ["id", "slug", "name", "short_name", "kind"]
+
+
+class MoUBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MoU
+        fields = ["id", "slug", "title_id", "title_en"]
+
+
+class CommitmentBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Commitment
+        fields = ["id", "description_id", "description_en"]
+
+
+class ProgressReportBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "reported_on", "quantity_reached"]
+
+
+# --- Full forms ------------------------------------------------------------------------------------------
+class ScopeAreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScopeArea
+        fields = ["id", "slug", "order", "name_id", "name_en"]
 
 
 class PartnerContactSerializer(serializers.ModelSerializer):
@@ -56,25 +92,19 @@ class PartnerWithContactsSerializer(PartnerSerializer):
 
 
 class MoUPartySerializer(serializers.ModelSerializer):
-    partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.all())
-    partner_detail = PartnerBriefSerializer(source="partner", read_only=True)
+    partner = BriefRelatedField(queryset=Partner.objects.all())
 
     class Meta:
         model = MoUParty
-        fields = ["partner", "partner_detail", "partner_number", "signatory_name", "signatory_position"]
+        fields = ["partner", "partner_number", "signatory_name", "signatory_position"]
 
 
 class MoUSerializer(serializers.ModelSerializer):
     parties = MoUPartySerializer(many=True)
     status = serializers.ChoiceField(choices=MoUStatus.choices, read_only=True, help_text=_("Today's status."))
-    scope_areas = serializers.SlugRelatedField(
-        slug_field="slug", many=True, queryset=ScopeArea.objects.all(), required=False
-    )
-    pillars = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Pillar.objects.all(), required=False)
-    programs = serializers.SlugRelatedField(
-        slug_field="slug", many=True, queryset=Program.objects.all(), required=False
-    )
-    program_details = ProgramBriefSerializer(source="programs", many=True, read_only=True)
+    scope_areas = BriefRelatedField(queryset=ScopeArea.objects.all(), many=True, required=False)
+    pillars = BriefRelatedField(queryset=Pillar.objects.all(), many=True, required=False)
+    programs = BriefRelatedField(queryset=Program.objects.all(), many=True, required=False)
 
     class Meta:
         model = MoU
@@ -97,7 +127,6 @@ class MoUSerializer(serializers.ModelSerializer):
             "scope_areas",
             "pillars",
             "programs",
-            "program_details",
             "summary_id",
             "summary_en",
             "signed_document",
@@ -129,13 +158,9 @@ class MoUTerminateSerializer(serializers.Serializer):
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
-    mou = serializers.PrimaryKeyRelatedField(queryset=MoU.objects.all())
-    mou_slug = serializers.SlugRelatedField(source="mou", slug_field="slug", read_only=True)
-    partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.all())
-    partner_slug = serializers.SlugRelatedField(source="partner", slug_field="slug", read_only=True)
-    pillar = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Pillar.objects.all(), required=False, allow_null=True
-    )
+    mou = BriefRelatedField(queryset=MoU.objects.all())
+    partner = BriefRelatedField(queryset=Partner.objects.all())
+    pillar = BriefRelatedField(queryset=Pillar.objects.all(), required=False, allow_null=True)
     reached_quantity = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
     last_reported_on = serializers.DateField(read_only=True, allow_null=True)
     progress_percent = serializers.IntegerField(read_only=True)
@@ -145,9 +170,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "mou",
-            "mou_slug",
             "partner",
-            "partner_slug",
             "description_id",
             "description_en",
             "target_quantity",
@@ -163,7 +186,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):
-    commitment = serializers.PrimaryKeyRelatedField(queryset=Commitment.objects.all())
+    commitment = BriefRelatedField(queryset=Commitment.objects.all())
     progress_percent = serializers.IntegerField(read_only=True)
     reported_with_key = serializers.SerializerMethodField(help_text=_("Whether the partner's system reported it."))
 
@@ -183,3 +206,80 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
     def get_reported_with_key(self, report) -> bool:
         return report.reported_by_key_id is not None
+
+
+class EventsField(serializers.MultipleChoiceField):
+    """The events an endpoint chose, as a sorted list of their names."""
+
+    def to_internal_value(self, data):
+        return sorted(super().to_internal_value(data))
+
+    def to_representation(self, value):
+        return sorted(value)
+
+
+class WebhookEndpointBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "url"]
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer):
+    """A partner's key leaves `partner` out (it registers for itself); staff name the partner."""
+
+    partner = BriefRelatedField(queryset=Partner.objects.all(), required=False)
+    events = EventsField(choices=WebhookEvent.choices, allow_empty=False)
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = [
+            "id",
+            "partner",
+            "url",
+            "description",
+            "events",
+            "active",
+            "failure_count",
+            "disabled_at",
+            "previous_secret_expires_at",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class WebhookEndpointWithSecretSerializer(WebhookEndpointSerializer):
+    """The answer to a registration or a rotation: the only time the signing secret is shown."""
+
+    secret = serializers.CharField(read_only=True, help_text=_("The signing secret (whsec_…): shown only now."))
+
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+
+
+class WebhookDeliveryBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookDelivery
+        fields = ["id", "event_id", "event_type", "status"]
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    endpoint = BriefRelatedField(queryset=WebhookEndpoint.objects.all())
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "endpoint",
+            "event_id",
+            "event_type",
+            "payload",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "last_attempt_at",
+            "delivered_at",
+            "response_code",
+            "response_ms",
+            "error",
+            "created_at",
+        ]

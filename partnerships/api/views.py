@@ -3,15 +3,16 @@
 No deletes here: partnership records carry legal weight, so staff remove mistakes in the admin (through the same
 writers). Signing and terminating an MoU are actions of their own, each with its permission."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from partnerships import filters, services
-from partnerships.models import Commitment, MoU, Partner, ProgressReport, ScopeArea
+from partnerships import filters, services, webhooks
+from partnerships.models import Commitment, MoU, Partner, ProgressReport, ScopeArea, WebhookDelivery, WebhookEndpoint
 from smartcity.api.caching import CachedListMixin
-from smartcity.api.permissions import HasPerm, PublicReadModelPermissions
-from smartcity.api.views import RecordViewSet
+from smartcity.api.permissions import HasPerm, ModelPermissions, PublicReadModelPermissions
+from smartcity.api.views import BriefListMixin, RecordViewSet
 
 from . import serializers
 
@@ -22,6 +23,7 @@ class PartnerViewSet(RecordViewSet):
     """Partner organisations; contact people only for staff holding view_partnercontact."""
 
     queryset = Partner.objects.all()
+    serializer_class = serializers.PartnerSerializer
     filterset_class = filters.PartnerFilterSet
     ordering_fields = ["name", "kind", "updated_at"]
     lookup_field = "slug"
@@ -35,10 +37,13 @@ class PartnerViewSet(RecordViewSet):
         return queryset.with_contacts() if self.shows_contacts() else queryset.with_related()
 
     def get_serializer_class(self):
-        return serializers.PartnerWithContactsSerializer if self.shows_contacts() else serializers.PartnerSerializer
+        serializer_class = super().get_serializer_class()  # the brief form for `?brief=1`
+        if serializer_class is serializers.PartnerSerializer and self.shows_contacts():
+            return serializers.PartnerWithContactsSerializer
+        return serializer_class
 
 
-class ScopeAreaViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
+class ScopeAreaViewSet(BriefListMixin, CachedListMixin, viewsets.ReadOnlyModelViewSet):
     """The scope areas an MoU can cover: public reference data, changed only in the admin."""
 
     queryset = ScopeArea.objects.with_related()
@@ -106,3 +111,55 @@ class ProgressReportViewSet(RecordViewSet):
     permission_classes = [ProgressReportPermissions]
     ordering_fields = ["reported_on", "quantity_reached", "created_at"]
     http_method_names = ["get", "post", "head", "options"]
+
+
+class PartnerKeyOrModelPermissions(ModelPermissions):
+    """A partner's key may read and write (its own rows: the queryset and the writer see to that); staff need the
+    model permissions, reads included; anonymous callers get 401."""
+
+    def has_permission(self, request, view):
+        if getattr(request.user, "partner_id", None):
+            return True
+        return super().has_permission(request, view)
+
+
+class WebhookEndpointViewSet(RecordViewSet):
+    """Webhook endpoints: a partner's key registers, changes and removes its own; staff see and keep them all. The
+    signing secret is answered once, on registration and on `rotate-secret`."""
+
+    queryset = WebhookEndpoint.objects.all()
+    serializer_class = serializers.WebhookEndpointSerializer
+    filterset_class = filters.WebhookEndpointFilterSet
+    permission_classes = [PartnerKeyOrModelPermissions]
+    ordering_fields = ["created_at", "url"]
+
+    def list(self, request, *args, **kwargs):
+        # Live bookkeeping (attempts, failures) changes by queryset updates, which start no new cache generation.
+        return viewsets.ModelViewSet.list(self, request, *args, **kwargs)
+
+    def get_serializer_class(self):
+        if self.action in ("create", "rotate_secret"):  # the two answers that carry the secret
+            return serializers.WebhookEndpointWithSecretSerializer
+        return super().get_serializer_class()
+
+    @extend_schema(request=None, responses=serializers.WebhookEndpointWithSecretSerializer)
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, pk=None):
+        """A new signing secret; the previous one keeps signing too for WEBHOOK_SECRET_OVERLAP_HOURS."""
+        endpoint = webhooks.webhook_secret_rotate(endpoint=self.get_object(), actor=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=endpoint.pk)).data)
+
+
+class WebhookDeliveryViewSet(RecordViewSet):
+    """The log of what was sent to the caller's endpoints (staff: to every endpoint), with the last answer."""
+
+    queryset = WebhookDelivery.objects.all()
+    serializer_class = serializers.WebhookDeliverySerializer
+    filterset_class = filters.WebhookDeliveryFilterSet
+    permission_classes = [PartnerKeyOrModelPermissions]
+    ordering_fields = ["created_at", "status"]
+    http_method_names = ["get", "head", "options"]
+
+    def list(self, request, *args, **kwargs):
+        # Live bookkeeping (attempts, failures) changes by queryset updates, which start no new cache generation.
+        return viewsets.ModelViewSet.list(self, request, *args, **kwargs)

@@ -2,6 +2,7 @@ from .apikey import PartnerAPIKey
 from .commitment import Commitment, ProgressReport
 from .mou import MoU, MoUParty, MoUReminder
 from .partner import Partner, PartnerContact, ScopeArea
+from .webhook import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Commitment",
@@ -13,4 +14,6 @@ __all__ = [
     "PartnerContact",
     "ProgressReport",
     "ScopeArea",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -47,6 +47,15 @@ class Commitment(TimeStampedModel):
     description = Translated("description")
     unit = Translated("unit")
 
+    # the API's `q` and the admin's search box
+    search_fields = (
+        "description_id",
+        "description_en",
+        "unit_id",
+        "unit_en",
+        "mou__title_id",
+        "partner__name",
+    )
     objects = CommitmentQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -99,6 +108,7 @@ class ProgressReport(TimeStampedModel):
         verbose_name=_("reported with API key"),
     )
 
+    search_fields = ("note", "commitment__description_id")  # the API's `q` and the admin's search box
     objects = ProgressReportQuerySet.as_manager()
     history = HistoricalRecords()
 

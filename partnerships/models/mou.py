@@ -72,6 +72,15 @@ class MoU(PublishableModel, TimeStampedModel):
     title = Translated("title")
     summary = Translated("summary")
 
+    # the API's `q` and the admin's search box
+    search_fields = (
+        "title_id",
+        "title_en",
+        "city_number",
+        "parties__partner_number",
+        "parties__partner__name",
+        "parties__partner__short_name",
+    )
     objects = MoUQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[scope_areas, pillars, programs])
 

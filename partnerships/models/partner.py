@@ -22,6 +22,7 @@ class Partner(PublishableModel, TimeStampedModel):
 
     description = Translated("description")
 
+    search_fields = ("name", "short_name", "slug")  # the API's `q` and the admin's search box
     objects = PartnerQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -67,6 +68,7 @@ class ScopeArea(TimeStampedModel):
 
     name = Translated("name")
 
+    search_fields = ("name_id", "name_en", "slug")  # the API's `q` and the admin's search box
     objects = ScopeAreaQuerySet.as_manager()
     history = HistoricalRecords()
 

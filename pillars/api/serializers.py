@@ -1,6 +1,5 @@
 from rest_framework import serializers
 
-from partnerships.models import Partner
 from pillars.achievement import achievement_percent
 from pillars.models import (
     Agency,
@@ -17,18 +16,89 @@ from pillars.models import (
     Program,
     SubDimension,
 )
+from smartcity.api.relations import BriefRelatedField
 
 PUBLICATION = ["publication", "publish_from"]
 
+# The asset's operator is a partner: the one relation from pillars up to partnerships (README, architecture).
+# Named through the model field, so this module imports nothing from partnerships.
+Partner = InfrastructureAsset._meta.get_field("operator").related_model
 
-def slug_field(queryset, many=False, **kwargs):
-    return serializers.SlugRelatedField(slug_field="slug", queryset=queryset, many=many, **kwargs)
+
+# --- Brief forms: how each record reads inside another one and in `?brief=1` lists (id, slug, names) ---------
+class PillarBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Pillar
+        fields = ["id", "slug", "name_id", "name_en"]
 
 
 class SubDimensionBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = SubDimension
         fields = ["id", "slug", "order", "name_id", "name_en"]
+
+
+class AgencyBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["id", "slug", "name", "acronym"]
+
+
+class MasterplanBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Masterplan
+        fields = ["id", "title"]
+
+
+class ProgramBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Program
+        fields = ["id", "slug", "title_id", "title_en"]
+
+
+class MilestoneBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["id", "title_id", "title_en"]
+
+
+class BudgetLineBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BudgetLine
+        fields = ["id", "year", "source"]
+
+
+class IndicatorBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = ["id", "slug", "name_id", "name_en"]
+
+
+class IndicatorTargetBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IndicatorTarget
+        fields = ["id", "year", "value"]
+
+
+class MeasurementBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Measurement
+        fields = ["id", "measured_on", "value"]
+
+
+class DigitalServiceBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DigitalService
+        fields = ["id", "slug", "name"]
+
+
+class InfrastructureAssetBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InfrastructureAsset
+        fields = ["id", "name"]
+
+
+# --- Full forms ------------------------------------------------------------------------------------------
 
 
 class PillarSerializer(serializers.ModelSerializer):
@@ -63,10 +133,11 @@ class MasterplanSerializer(serializers.ModelSerializer):
 
 
 class ProgramSerializer(serializers.ModelSerializer):
-    pillar = slug_field(Pillar.objects.all())
-    sub_dimensions = slug_field(SubDimension.objects.all(), many=True, required=False)
-    lead_agency = slug_field(Agency.objects.all())
-    supporting_agencies = slug_field(Agency.objects.all(), many=True, required=False)
+    pillar = BriefRelatedField(queryset=Pillar.objects.all())
+    sub_dimensions = BriefRelatedField(queryset=SubDimension.objects.all(), many=True, required=False)
+    lead_agency = BriefRelatedField(queryset=Agency.objects.all())
+    supporting_agencies = BriefRelatedField(queryset=Agency.objects.all(), many=True, required=False)
+    masterplan = BriefRelatedField(queryset=Masterplan.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = Program
@@ -97,7 +168,7 @@ class ProgramSerializer(serializers.ModelSerializer):
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
-    program = slug_field(Program.objects.all())
+    program = BriefRelatedField(queryset=Program.objects.all())
 
     class Meta:
         model = Milestone
@@ -105,23 +176,17 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 
 class BudgetLineSerializer(serializers.ModelSerializer):
-    program = slug_field(Program.objects.all())
+    program = BriefRelatedField(queryset=Program.objects.all())
 
     class Meta:
         model = BudgetLine
         fields = ["id", "program", "year", "source", "planned_amount", "realised_amount", "note", "updated_at"]
 
 
-class TargetBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = IndicatorTarget
-        fields = ["year", "value"]
-
-
 class IndicatorSerializer(serializers.ModelSerializer):
-    pillar = slug_field(Pillar.objects.all(), allow_null=True, required=False)
-    owner_agency = slug_field(Agency.objects.all())
-    targets = TargetBriefSerializer(many=True, read_only=True)
+    pillar = BriefRelatedField(queryset=Pillar.objects.all(), allow_null=True, required=False)
+    owner_agency = BriefRelatedField(queryset=Agency.objects.all())
+    targets = IndicatorTargetBriefSerializer(many=True, read_only=True)
     latest_value = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, allow_null=True)
     latest_measured_on = serializers.DateField(read_only=True, allow_null=True)
     latest_achievement = serializers.SerializerMethodField(
@@ -162,7 +227,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class IndicatorTargetSerializer(serializers.ModelSerializer):
-    indicator = slug_field(Indicator.objects.all())
+    indicator = BriefRelatedField(queryset=Indicator.objects.all())
 
     class Meta:
         model = IndicatorTarget
@@ -170,7 +235,7 @@ class IndicatorTargetSerializer(serializers.ModelSerializer):
 
 
 class MeasurementSerializer(serializers.ModelSerializer):
-    indicator = slug_field(Indicator.objects.all())
+    indicator = BriefRelatedField(queryset=Indicator.objects.all())
 
     class Meta:
         model = Measurement
@@ -178,8 +243,8 @@ class MeasurementSerializer(serializers.ModelSerializer):
 
 
 class DigitalServiceSerializer(serializers.ModelSerializer):
-    pillar = slug_field(Pillar.objects.all())
-    owner_agency = slug_field(Agency.objects.all())
+    pillar = BriefRelatedField(queryset=Pillar.objects.all())
+    owner_agency = BriefRelatedField(queryset=Agency.objects.all())
 
     class Meta:
         model = DigitalService
@@ -204,8 +269,8 @@ class DigitalServiceSerializer(serializers.ModelSerializer):
 
 
 class InfrastructureAssetSerializer(serializers.ModelSerializer):
-    program = slug_field(Program.objects.all(), allow_null=True, required=False)
-    operator = slug_field(Partner.objects.all(), allow_null=True, required=False)
+    program = BriefRelatedField(queryset=Program.objects.all(), allow_null=True, required=False)
+    operator = BriefRelatedField(queryset=Partner.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = InfrastructureAsset
@@ -228,22 +293,6 @@ class InfrastructureAssetSerializer(serializers.ModelSerializer):
         ]
 
 
-class ProgramBriefSerializer(serializers.ModelSerializer):
-    """A program as it reads inside other records (an MoU's programs, a citizen's feedback)."""
-
-    pillar = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-
-    class Meta:
-        model = Program
-        fields = ["id", "slug", "title_id", "title_en", "pillar"]
-
-
-class DigitalServiceBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = DigitalService
-        fields = ["id", "slug", "name"]
-
-
 class FeedbackBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Feedback
@@ -253,8 +302,8 @@ class FeedbackBriefSerializer(serializers.ModelSerializer):
 class FeedbackPublicSerializer(serializers.ModelSerializer):
     """Published feedback as anyone may read it: the message and the agency's reply, never who wrote it."""
 
-    program = ProgramBriefSerializer(read_only=True)
-    service = DigitalServiceBriefSerializer(read_only=True)
+    program = BriefRelatedField(model=Program, read_only=True)
+    service = BriefRelatedField(model=DigitalService, read_only=True)
 
     class Meta:
         model = Feedback
@@ -266,9 +315,8 @@ class FeedbackSerializer(serializers.ModelSerializer):
     """Feedback as the owning agency moderates it: the citizen's words and contact are read-only; staff set the
     status (published or rejected) and the reply."""
 
-    program = ProgramBriefSerializer(read_only=True)
-    service = DigitalServiceBriefSerializer(read_only=True)
-    moderated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    program = BriefRelatedField(model=Program, read_only=True)
+    service = BriefRelatedField(model=DigitalService, read_only=True)
 
     class Meta:
         model = Feedback
@@ -283,7 +331,6 @@ class FeedbackSerializer(serializers.ModelSerializer):
             "status",
             "reply",
             "moderated_at",
-            "moderated_by",
             "created_at",
             "updated_at",
         ]

@@ -23,7 +23,7 @@ from pillars.models import (
 )
 from smartcity.api.caching import CachedListMixin
 from smartcity.api.permissions import PublicReadModelPermissions
-from smartcity.api.views import RecordViewSet
+from smartcity.api.views import BriefListMixin, RecordViewSet
 
 from . import serializers
 
@@ -33,7 +33,7 @@ class GeoJSONRenderer(JSONRenderer):
     format = "geojson"
 
 
-class PillarViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
+class PillarViewSet(BriefListMixin, CachedListMixin, viewsets.ReadOnlyModelViewSet):
     """The six pillars with their sub-dimensions: public reference data."""
 
     queryset = Pillar.objects.with_related()
@@ -44,7 +44,7 @@ class PillarViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
 
-class AgencyViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
+class AgencyViewSet(BriefListMixin, CachedListMixin, viewsets.ReadOnlyModelViewSet):
     """The city's agencies (OPD): public reference data."""
 
     queryset = Agency.objects.with_related()
@@ -56,13 +56,12 @@ class AgencyViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class MasterplanViewSet(RecordViewSet):
+    """The city's smart-city masterplans: public documents (reference data, smartcity.models.ReferenceQuerySet)."""
+
     queryset = Masterplan.objects.all()
     serializer_class = serializers.MasterplanSerializer
     filterset_class = filters.MasterplanFilterSet
     ordering_fields = ["first_year", "title"]
-
-    def get_queryset(self):
-        return self.queryset.with_related()  # masterplans are public documents
 
 
 class ProgramViewSet(RecordViewSet):

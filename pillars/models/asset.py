@@ -45,6 +45,7 @@ class InfrastructureAsset(PublishableModel, TimeStampedModel):
         verbose_name=_("public viewing address"), blank=True, help_text=_("Where citizens may watch this CCTV feed.")
     )
 
+    search_fields = ("name", "kelurahan", "kecamatan", "operator__name")  # the API's `q` and the admin's search box
     objects = InfrastructureAssetQuerySet.as_manager()
     history = HistoricalRecords()
 

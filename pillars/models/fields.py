@@ -1,4 +1,4 @@
-"""Field builders shared by the portfolio models: years and coordinates inside Indonesia."""
+"""Field builders shared by the portfolio models: coordinates inside Indonesia (years: smartcity.fields)."""
 
 from decimal import Decimal
 
@@ -10,14 +10,6 @@ from django.utils.translation import gettext_lazy as _
 # Indonesia's bounding box: a point outside it is a typo (often latitude and longitude swapped).
 LATITUDE_RANGE = (Decimal("-11.5"), Decimal("6.5"))
 LONGITUDE_RANGE = (Decimal("94.5"), Decimal("141.5"))
-
-
-class YearField(models.PositiveSmallIntegerField):
-    """A calendar year between 2000 and 2100."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("validators", [MinValueValidator(2000), MaxValueValidator(2100)])
-        super().__init__(*args, **kwargs)
 
 
 def latitude_field():

@@ -5,10 +5,9 @@ from simple_history.models import HistoricalRecords
 
 from pillars.choices import Direction, Frequency
 from pillars.querysets import IndicatorQuerySet, IndicatorTargetQuerySet, MeasurementQuerySet
+from smartcity.fields import YearField
 from smartcity.models import PublishableModel, TimeStampedModel, Translated
 from smartcity.uploads import FileContentValidator, RandomName
-
-from .fields import YearField
 
 VALUE = {"max_digits": 16, "decimal_places": 2}
 
@@ -56,6 +55,7 @@ class Indicator(PublishableModel, TimeStampedModel):
 
     name = Translated("name")
 
+    search_fields = ("name_id", "name_en", "slug", "data_source")  # the API's `q` and the admin's search box
     objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -113,6 +113,7 @@ class Measurement(TimeStampedModel):
         validators=[FileContentValidator()],
     )
 
+    search_fields = ("indicator__name_id", "source_note")  # the API's `q` and the admin's search box
     objects = MeasurementQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -9,10 +9,11 @@ from simple_history.models import HistoricalRecords
 from pillars.achievement import milestone_is_late, program_is_overdue
 from pillars.choices import FundingSource, Horizon, Stage
 from pillars.querysets import BudgetLineQuerySet, MasterplanQuerySet, MilestoneQuerySet, ProgramQuerySet
+from smartcity.fields import YearField
 from smartcity.models import PublishableModel, TimeStampedModel, Translated
 from smartcity.uploads import PDF_ONLY, FileContentValidator, RandomName
 
-from .fields import YearField, coordinates_constraint, latitude_field, longitude_field
+from .fields import coordinates_constraint, latitude_field, longitude_field
 
 
 class Masterplan(TimeStampedModel):
@@ -34,6 +35,7 @@ class Masterplan(TimeStampedModel):
         validators=[FileContentValidator(PDF_ONLY, max_bytes=30 * 1024 * 1024)],
     )
 
+    search_fields = ("title", "regulation")  # the API's `q` and the admin's search box
     objects = MasterplanQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -96,6 +98,15 @@ class Program(PublishableModel, TimeStampedModel):
     title = Translated("title")
     description = Translated("description")
 
+    # the API's `q` and the admin's search box
+    search_fields = (
+        "title_id",
+        "title_en",
+        "description_id",
+        "description_en",
+        "slug",
+        "location",
+    )
     objects = ProgramQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[sub_dimensions, supporting_agencies])
 
@@ -157,6 +168,7 @@ class Milestone(TimeStampedModel):
 
     title = Translated("title")
 
+    search_fields = ("title_id", "title_en")  # the API's `q` and the admin's search box
     objects = MilestoneQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -186,6 +198,7 @@ class BudgetLine(TimeStampedModel):
     realised_amount = models.PositiveBigIntegerField(verbose_name=_("realised (Rp)"), default=0)
     note = models.CharField(verbose_name=_("note"), max_length=200, blank=True)
 
+    search_fields = ("program__title_id", "note")  # the API's `q` and the admin's search box
     objects = BudgetLineQuerySet.as_manager()
     history = HistoricalRecords()
 

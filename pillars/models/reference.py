@@ -26,6 +26,13 @@ class Pillar(TimeStampedModel):
     name = Translated("name")
     description = Translated("description")
 
+    # the API's `q` and the admin's search box
+    search_fields = (
+        "name_id",
+        "name_en",
+        "sub_dimensions__name_id",
+        "sub_dimensions__name_en",
+    )
     objects = PillarQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -51,6 +58,7 @@ class SubDimension(TimeStampedModel):
 
     name = Translated("name")
 
+    search_fields = ("name_id", "name_en", "slug")  # the API's `q` and the admin's search box
     objects = SubDimensionQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -80,6 +88,7 @@ class Agency(TimeStampedModel):
         help_text=_("Staff of this agency: an OPD editor edits only the records of the agencies they belong to."),
     )
 
+    search_fields = ("name", "acronym", "slug")  # the API's `q` and the admin's search box
     objects = AgencyQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -5,9 +5,8 @@ from simple_history.models import HistoricalRecords
 
 from pillars.choices import Audience, Platform, ServiceOrigin, ServiceStatus
 from pillars.querysets import DigitalServiceQuerySet
+from smartcity.fields import YearField
 from smartcity.models import PublishableModel, TimeStampedModel, Translated
-
-from .fields import YearField
 
 
 class DigitalService(PublishableModel, TimeStampedModel):
@@ -42,6 +41,14 @@ class DigitalService(PublishableModel, TimeStampedModel):
 
     description = Translated("description")
 
+    # the API's `q` and the admin's search box
+    search_fields = (
+        "name",
+        "slug",
+        "description_id",
+        "description_en",
+        "origin_city",
+    )
     objects = DigitalServiceQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -17,7 +17,7 @@ def api_docs(request):
         context = {
             "language": language,
             "languages": [(code, code != language) for code in languages],
-            "portal_url": reverse("pillars:home"),  # the home page in the docs' language (/ or /en/)
+            "portal_url": reverse("pillars:pillar-list"),  # the home page in the docs' language (/ or /en/)
             "schema_url": f"{reverse('schema')}?lang={language}",  # descriptions and labels in that language too
         }
         return render(request, "api_docs.html", context)

@@ -14,6 +14,8 @@ from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
+LARGEST_ID = 2**63 - 1  # PostgreSQL's bigint
+
 
 @cache
 def brief_serializer_for(model):
@@ -26,6 +28,14 @@ class BriefRelatedField(serializers.RelatedField):
     """Reads as the related record's brief form; written as its id, bare (`3`) or inside the brief object read
     before (`{"id": 3, ...}`), so a record read can be written back unchanged. Only records the caller may see
     can be named: a hidden one is refused exactly like one that does not exist."""
+
+    def __init__(self, *, model=None, **kwargs):
+        # A read-only relation reached through another one (`source="finding.pillar"`) has no queryset to name
+        # its model by: `model=` does.
+        self.related_model = model
+        super().__init__(**kwargs)
+        if self.related_model is None:
+            self.related_model = self.queryset.model
 
     default_error_messages = {
         "required": _("This field is required."),
@@ -47,7 +57,7 @@ class BriefRelatedField(serializers.RelatedField):
     def brief(self):
         # One serializer per field, not one per related row: a list of 50 rows renders 50 briefs through it.
         if not hasattr(self, "_brief"):
-            self._brief = brief_serializer_for(self.queryset.model)(context=self.context)
+            self._brief = brief_serializer_for(self.related_model)(context=self.context)
         return self._brief
 
     def to_representation(self, value):
@@ -56,8 +66,10 @@ class BriefRelatedField(serializers.RelatedField):
     def to_internal_value(self, data):
         if isinstance(data, dict):
             data = data.get("id")
-        if isinstance(data, bool) or not isinstance(data, (int, str)) or not str(data).isdigit():
+        if isinstance(data, bool) or not isinstance(data, (int, str)) or not _is_digits(str(data)):
             self.fail("incorrect_type")
+        if int(data) > LARGEST_ID:  # beyond any key the database holds: not a 500 from an out-of-range lookup
+            self.fail("does_not_exist", pk_value=data)
         try:
             return self.get_queryset().get(pk=int(data))
         except ObjectDoesNotExist:
@@ -68,6 +80,10 @@ class BriefRelatedField(serializers.RelatedField):
         return str(instance)
 
 
+def _is_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()  # not "٣" or "³", which str.isdigit() also accepts
+
+
 class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
     """In the OpenAPI schema a relation reads as `<Model>Brief` and is written as an integer id."""
 
@@ -76,5 +92,5 @@ class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
     def map_serializer_field(self, auto_schema, direction):
         if direction == "request":
             return build_basic_type(OpenApiTypes.INT)
-        brief = brief_serializer_for(self.target.queryset.model)
+        brief = brief_serializer_for(self.target.related_model)
         return auto_schema.resolve_serializer(brief, direction).ref

@@ -3,9 +3,12 @@ errors it can give, all in the one error format of smartcity/api/exceptions.py."
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
+from drf_spectacular.plumbing import ResolvedComponent, build_array_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
+
+from .relations import brief_serializer_for
 
 ErrorSerializer = inline_serializer(
     name="Error",
@@ -48,6 +51,35 @@ class AutoSchema(openapi.AutoSchema):
         if self.method == "GET" and self._is_list_view() and getattr(self.view, "supports_brief", False):
             parameters = [*parameters, BRIEF]
         return parameters
+
+    def brief_model(self):
+        """The model whose brief form a `?brief=1` of this operation answers, or None."""
+        if not (self.method == "GET" and self._is_list_view() and getattr(self.view, "supports_brief", False)):
+            return None
+        serializer = self.get_response_serializers()
+        return getattr(getattr(serializer, "Meta", None), "model", None)
+
+    def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
+        """A list's page is the full rows, or with `?brief=1` the brief ones: `anyOf` both pages (a full row also
+        satisfies the brief schema, so `oneOf` would refuse it)."""
+        response = super()._get_response_for_code(serializer, status_code, media_types, direction)
+        model = self.brief_model() if status_code == "200" else None
+        if model is None:
+            return response
+        brief = build_array_type(self.resolve_serializer(brief_serializer_for(model), direction).ref)
+        paginator = self._get_paginator()
+        if paginator is not None:
+            page = ResolvedComponent(
+                name=self.get_paginated_name(f"{model.__name__}Brief"),
+                type=ResolvedComponent.SCHEMA,
+                schema=paginator.get_paginated_response_schema(brief),
+                object=f"{model.__name__}BriefPage",
+            )
+            self.registry.register_on_missing(page)
+            brief = page.ref
+        for media in response.get("content", {}).values():
+            media["schema"] = {"anyOf": [media["schema"], brief]}
+        return response
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

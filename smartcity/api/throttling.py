@@ -63,29 +63,17 @@ class CounterThrottle(throttling.SimpleRateThrottle):
 
 
 class AnonymousRateThrottle(CounterThrottle):
-    """Anonymous callers, per address. Partner keys have their own budget and signed-in staff none."""
+    """Anonymous callers, per address. Callers with an audience of their own (a partner's key, which has its own
+    budget: partnerships.authentication.PartnerKeyRateThrottle) and signed-in staff are not counted here."""
 
     scope = "anon"
 
     def get_cache_key(self, request, view):
-        from .authentication import PartnerKeyUser
+        from ..cache import audience
 
-        if request.user.is_authenticated or isinstance(request.user, PartnerKeyUser):
+        if audience(request.user) != "public":
             return None
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
-
-
-class PartnerKeyRateThrottle(CounterThrottle):
-    """Each partner key gets its own budget (DEFAULT_THROTTLE_RATES["partner_key"]), whatever its address."""
-
-    scope = "partner_key"
-
-    def get_cache_key(self, request, view):
-        from .authentication import PartnerKeyUser
-
-        if not isinstance(request.user, PartnerKeyUser):
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": request.user.api_key.prefix}
 
 
 class DownloadRateThrottle(CounterThrottle):

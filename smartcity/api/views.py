@@ -22,7 +22,19 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "stale"
 
 
-class RecordViewSet(CachedListMixin, viewsets.ModelViewSet):
+class BriefListMixin:
+    """`?brief=1` on the list: each row as `<Model>BriefSerializer`, the form it has inside other records."""
+
+    supports_brief = True  # documented by smartcity/api/schema.py
+
+    def get_serializer_class(self):
+        serializer_class = super().get_serializer_class()
+        if self.action == "list" and wants_brief(self.request):
+            return brief_serializer_for(serializer_class.Meta.model)
+        return serializer_class
+
+
+class RecordViewSet(BriefListMixin, CachedListMixin, viewsets.ModelViewSet):
     """CRUD over one model. Reads see `visible_to(user)` rows through `with_related()`; writes need the model
     permission and go through `writer_for(model)`, which runs the row-level rules under a row lock.
 
@@ -31,7 +43,6 @@ class RecordViewSet(CachedListMixin, viewsets.ModelViewSet):
     names, on the row as it stands, so two clients changing different fields both keep their change."""
 
     permission_classes = [PublicReadModelPermissions]
-    supports_brief = True  # `?brief=1` on the list (documented by smartcity/api/schema.py)
 
     def get_queryset(self):
         return self.queryset.visible_to(self.request.user).with_related()
@@ -39,11 +50,6 @@ class RecordViewSet(CachedListMixin, viewsets.ModelViewSet):
     @property
     def writer(self):
         return writer_for(self.queryset.model)
-
-    def get_serializer_class(self):
-        if self.action == "list" and wants_brief(self.request):
-            return brief_serializer_for(self.queryset.model)
-        return super().get_serializer_class()
 
     def get_serializer(self, *args, **kwargs):
         serializer = super().get_serializer(*args, **kwargs)

@@ -31,7 +31,7 @@ PAGES = {
     "MoU detail": ("/partnerships/", r'href="(/partnerships/mou/[\w-]+/)"'),
     "partners": "/partnerships/partners/",
     "evaluation list": "/evaluations/",
-    "evaluation detail": ("/evaluations/", r'href="(/evaluations/\d+/)"'),
+    "evaluation detail": ("/evaluations/", r'href="(/evaluations/\d{4}-[a-z0-9-]+/)"'),
     "city comparison": "/evaluations/cities/",
     "open data": "/open-data/",
 }

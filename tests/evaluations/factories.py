@@ -12,6 +12,7 @@ from evaluations.models import (
     SchemeBand,
     SchemeDimension,
 )
+from evaluations.services import evaluation_slug
 from tests.pillars.factories import AgencyFactory
 
 # The usual five dimensions with example weights (they vary by year: each scheme stores its own).
@@ -60,6 +61,7 @@ class EvaluationFactory(factory.django.DjangoModelFactory):
     year = factory.LazyAttribute(lambda evaluation: evaluation.scheme.year)
     stage = "final"
     kind = "national"
+    slug = factory.LazyAttribute(lambda e: evaluation_slug(year=e.year, stage=e.stage, kind=e.kind))
     publication = "published"
 
     class Meta:

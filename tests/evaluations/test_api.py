@@ -23,6 +23,10 @@ pytestmark = pytest.mark.django_db
 LATER = datetime.timedelta(days=30)
 
 
+def pillar(slug):
+    return Pillar.objects.get(slug=slug)
+
+
 class EvaluationsApiTests(StandardApiTests):
     """The shared battery. Our querysets ask `user.has_perm()` (drafts for staff, public rows for the rest),
     and Django caches a user's permissions after the first ask: one warm-up request first, so the
@@ -87,10 +91,11 @@ class TestEvaluationApi(EvaluationsApiTests):
 
     def payload(self, scheme, scores=("3", "3", "3", "3", "3"), pillar_score="3.25"):
         codes = ["baseline", "output", "outcome", "impact", "quick-win"]
+        ids = [scheme.dimensions.get(code=code).pk for code in codes]  # relations are named by id
         return {
             "scheme": scheme.pk, "year": scheme.year, "stage": "final", "kind": "national",
-            "dimension_scores": [{"dimension": c, "score": s} for c, s in zip(codes, scores, strict=True)],
-            "pillar_scores": [{"pillar": "governance", "score": pillar_score}],
+            "dimension_scores": [{"dimension": i, "score": s} for i, s in zip(ids, scores, strict=True)],
+            "pillar_scores": [{"pillar": pillar("governance").pk, "score": pillar_score}],
         }  # fmt: skip
 
     def test_create_computes_the_index_from_scores_and_weights(self, api_client, make_user):
@@ -99,9 +104,18 @@ class TestEvaluationApi(EvaluationsApiTests):
         response = api_client.post(self.list_url, self.payload(scheme, ("3.00", "3.10", "2.80", "2.70", "3.00")))
         assert response.status_code == 201, response.data
         assert response.data["computed_index"] == "2.8700" and response.data["index"] == "2.8700"
+        governance = pillar("governance")
         assert response.data["pillar_scores"] == [
-            {"pillar": "governance", "name_id": "Tata Kelola Cerdas", "name_en": "Smart Governance", "score": "3.2500"}
-        ]
+            {
+                "pillar": {"id": governance.pk, "slug": "governance", "name_id": "Tata Kelola Cerdas",
+                           "name_en": "Smart Governance"},
+                "score": "3.2500",
+            }
+        ]  # fmt: skip
+        output = response.data["dimension_scores"][1]
+        assert output["dimension"] == {
+            "id": scheme.dimensions.get(code="output").pk, "code": "output", "name_id": "Output", "name_en": "Output"
+        } and output["score"] == "3.1000"  # fmt: skip
 
     def test_score_outside_the_scale_is_400_and_saves_nothing(self, api_client, make_user):
         api_client.force_authenticate(make_user("evaluations.add_evaluation", "evaluations.view_evaluation"))
@@ -113,12 +127,24 @@ class TestEvaluationApi(EvaluationsApiTests):
         assert not Evaluation.objects.exists() and not DimensionScore.objects.exists()
         assert not PillarScore.objects.exists()
 
+    def test_a_dimension_of_another_scheme_is_400_and_saves_nothing(self, api_client, make_user):
+        api_client.force_authenticate(make_user("evaluations.add_evaluation", "evaluations.view_evaluation"))
+        scheme, other = EvaluationSchemeFactory(), EvaluationSchemeFactory(year=2019)
+        payload = self.payload(scheme)
+        payload["dimension_scores"][0]["dimension"] = other.dimensions.get(
+            code="baseline"
+        ).pk  # same code, wrong scheme
+        response = api_client.post(self.list_url, payload, format="json")
+        assert response.status_code == 400 and "dimension_scores" in response.data["errors"], response.data
+        assert not Evaluation.objects.exists() and not DimensionScore.objects.exists()
+
     def test_update_with_a_bad_score_keeps_the_old_scores(self, api_client, make_user):
         api_client.force_authenticate(make_user("evaluations.change_evaluation", "evaluations.view_evaluation"))
         evaluation = EvaluationFactory()
         url = self.detail_url(evaluation)
-        assert api_client.patch(url, {"pillar_scores": [{"pillar": "economy", "score": "3.5"}]}).status_code == 200
-        response = api_client.patch(url, {"pillar_scores": [{"pillar": "economy", "score": "4.5"}], "summary_id": "x"})
+        economy = pillar("economy").pk
+        assert api_client.patch(url, {"pillar_scores": [{"pillar": economy, "score": "3.5"}]}).status_code == 200
+        response = api_client.patch(url, {"pillar_scores": [{"pillar": economy, "score": "4.5"}], "summary_id": "x"})
         assert response.status_code == 400
         evaluation.refresh_from_db()
         assert evaluation.summary_id == "" and evaluation.pillar_scores.get().score == Decimal("3.5")
@@ -197,10 +223,10 @@ class TestFollowUpApi(EvaluationsApiTests):
 
     def test_opd_editor_cannot_hand_a_follow_up_to_another_agency(self, api_client, opd_editor):
         editor, agency = opd_editor
-        AgencyFactory(slug="agency-b")
+        other = AgencyFactory(slug="agency-b")
         action = FollowUpActionFactory(owner_agency=agency)
         api_client.force_authenticate(editor)
-        assert api_client.patch(self.detail_url(action), {"owner_agency": "agency-b"}).status_code == 403
+        assert api_client.patch(self.detail_url(action), {"owner_agency": other.pk}).status_code == 403
         action.refresh_from_db()
         assert action.owner_agency == agency
 
@@ -238,7 +264,7 @@ class TestFollowUpApi(EvaluationsApiTests):
         FollowUpActionFactory(due_on=today - datetime.timedelta(days=9), status="done", done_on=today)
         assert [r["id"] for r in api_client.get(self.list_url, {"overdue": "true"}).data["results"]] == [late.pk]
         assert late.pk not in [r["id"] for r in api_client.get(self.list_url, {"overdue": "false"}).data["results"]]
-        assert [r["id"] for r in api_client.get(self.list_url, {"agency": "dlh"}).data["results"]] == [late.pk]
+        assert [r["id"] for r in api_client.get(self.list_url, {"owner_agency": "dlh"}).data["results"]] == [late.pk]
         assert [r["id"] for r in api_client.get(self.list_url, {"pillar": "environment"}).data["results"]] == [late.pk]
         response = api_client.get(self.list_url, {"status": "in_progress"})
         assert [r["id"] for r in response.data["results"]] == [on_time.pk]

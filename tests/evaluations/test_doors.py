@@ -130,7 +130,7 @@ def test_opd_editor_cannot_take_another_agencys_follow_up_through_the_api(opd_ed
     api.force_authenticate(opd_editor_of_a)
     url = reverse("evaluations-api:followup-detail", args=[b_follow_up.pk])
     before = snapshot(b_follow_up)
-    response = api.patch(url, {"owner_agency": "agency-a", "title_id": "Milik A"}, format="json")
+    response = api.patch(url, {"owner_agency": agencies[0].pk, "title_id": "Milik A"}, format="json")
     assert response.status_code == 403 and response.data["code"] == "permission_denied"
     assert unchanged(before, b_follow_up)
 

@@ -221,7 +221,7 @@ def test_the_api_refuses_a_forbidden_address_and_normalises_an_allowed_one(hub, 
 
 def test_only_a_hub_shows_the_page_and_harvests(settings):
     settings.PROVINCIAL_HUB = False
-    assert Client().get(reverse("evaluations:cities")).status_code == 404
+    assert Client().get(reverse("evaluations:portal-comparison")).status_code == 404
     from evaluations.tasks import harvest_followed_portals
 
     FollowedPortal.objects.create(name="Kota Uji", base_url="http://127.0.0.1:9/")

@@ -72,7 +72,7 @@ def test_only_allowed_staff_see_and_download_the_files(client, make_user, year_w
     assert client.get(download).status_code == 302  # anonymous: to the login page
     client.force_login(staff(make_user, OPD_EDITOR))
     assert client.get(download).status_code == 403
-    assert client.post(reverse("evaluations:report-exports"), {"year": 2024, "format": "pdf"}).status_code == 403
+    assert client.post(reverse("evaluations:report-export-list"), {"year": 2024, "format": "pdf"}).status_code == 403
     client.force_login(staff(make_user, EVALUATOR))
     response = client.get(download)
     assert response.status_code == 200 and b"".join(response.streaming_content)[:5] == b"%PDF-"
@@ -81,6 +81,6 @@ def test_only_allowed_staff_see_and_download_the_files(client, make_user, year_w
 
 def test_asking_for_a_report_with_a_bad_year_changes_nothing(client, make_user):
     client.force_login(staff(make_user, EVALUATOR))
-    response = client.post(reverse("evaluations:report-exports"), {"year": 1800, "format": "pdf"})
+    response = client.post(reverse("evaluations:report-export-list"), {"year": 1800, "format": "pdf"})
     assert response.status_code == 200 and "year" in response.context["form"].errors
     assert not ReportExport.objects.exists()

@@ -214,6 +214,20 @@ def test_evaluation_uses_the_scheme_of_its_own_year(diskominfo):
     assert codes(error.value) == {"year_mismatch"} and "scheme" in error.value.message_dict
 
 
+def test_the_writer_gives_a_new_evaluation_a_slug_that_never_moves(diskominfo):
+    kominfo, bppt = EvaluationSchemeFactory(year=2024), EvaluationSchemeFactory(year=2024, issuing_body="BPPT")
+    first = services.evaluation_create(
+        actor=diskominfo, scheme=kominfo, year=2024, stage="stage_2", kind="field_review"
+    )
+    second = services.evaluation_create(actor=diskominfo, scheme=bppt, year=2024, stage="stage_2", kind="field_review")
+    third = services.evaluation_create(actor=diskominfo, scheme=bppt, year=2024, stage="final", kind="national")
+    assert [first.slug, second.slug, third.slug] == ["2024-stage-2", "2024-stage-2-field-review", "2024-final"]
+    services.evaluation_update(evaluation=first, actor=diskominfo, stage="stage_1", slug="elsewhere")
+    first.refresh_from_db()
+    assert (first.stage, first.slug) == ("stage_1", "2024-stage-2")
+    assert first.get_absolute_url() == "/evaluations/2024-stage-2/"
+
+
 def test_changing_a_schemes_weights_recomputes_its_indices(diskominfo):
     evaluation, user = EvaluationFactory(), diskominfo
     services.evaluation_set_scores(evaluation=evaluation, actor=user, dimension_scores=scores(4, 2, 2, 2, 2))

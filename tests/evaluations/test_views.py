@@ -44,7 +44,7 @@ def chart(html: str, chart_id: str) -> dict:
 def test_list_shows_results_year_by_year_with_index_and_improvement(client):
     result(2022, "3.06")
     result(2023, "3.31")
-    html = client.get(reverse("evaluations:list")).content.decode()
+    html = client.get(reverse("evaluations:evaluation-list")).content.decode()
     assert "B-2023/SC" in html and "3,31" in html and "+0,25" in html  # Indonesian decimal comma
     trend = chart(html, "evaluation-trend")
     assert trend["labels"] == ["2022", "2023"]
@@ -61,19 +61,37 @@ def test_embargoed_result_is_on_no_public_surface(client):
     public = result(2022, "3.06")
     hidden = embargoed(2023, "3.99")
     FindingFactory(evaluation=hidden, text_id="Temuan rahasia")
-    html = client.get(reverse("evaluations:list")).content.decode()
+    html = client.get(reverse("evaluations:evaluation-list")).content.decode()
     assert "B-2023/SC" not in html and "3,99" not in html
     assert chart(html, "evaluation-trend")["labels"] == ["2022"]
-    for name in ("evaluations:detail", "evaluations:changes"):
-        assert client.get(reverse(name, args=[hidden.pk])).status_code == 404
-    assert client.get(reverse("evaluations:report", args=[2023])).status_code == 404
-    assert "Temuan rahasia" not in client.get(reverse("evaluations:detail", args=[public.pk])).content.decode()
+    for name in ("evaluations:evaluation-detail", "evaluations:evaluation-changes"):
+        assert client.get(reverse(name, args=[hidden.slug])).status_code == 404
+    assert client.get(f"/evaluations/{hidden.pk}/").status_code == 404  # the old address leaks no slug
+    assert client.get(reverse("evaluations:evaluation-report", args=[2023])).status_code == 404
+    assert (
+        "Temuan rahasia"
+        not in client.get(reverse("evaluations:evaluation-detail", args=[public.slug])).content.decode()
+    )
+
+
+def test_pages_live_at_the_slug_and_the_old_addresses_by_id_move_there(client, make_user):
+    evaluation = result(2023, "3.31")
+    assert evaluation.slug == "2023-final"
+    assert f'href="/evaluations/{evaluation.slug}/"' in client.get("/evaluations/").content.decode()
+    for old, new in [("", ""), ("changes/", "changes/")]:
+        response = client.get(f"/en/evaluations/{evaluation.pk}/{old}")
+        assert response.status_code == 301 and response["Location"] == f"/en/evaluations/2023-final/{new}"
+    assert client.get(f"/evaluations/{evaluation.pk}/readiness/").status_code == 302  # staff only, as the page
+    client.force_login(make_user("evaluations.view_readiness", "evaluations.view_evaluation"))
+    response = client.get(f"/evaluations/{evaluation.pk}/readiness/")
+    assert response.status_code == 301 and response["Location"] == "/evaluations/2023-final/readiness/"
+    assert client.get("/evaluations/2023-final/readiness/").status_code == 200
 
 
 def test_staff_with_view_permission_preview_an_embargoed_result(client, make_user):
     hidden = embargoed(2023, "3.31")
     client.force_login(make_user("evaluations.view_evaluation"))
-    response = client.get(reverse("evaluations:detail", args=[hidden.pk]))
+    response = client.get(reverse("evaluations:evaluation-detail", args=[hidden.slug]))
     assert response.status_code == 200 and "<mark>" in response.content.decode()  # flagged as not public
 
 
@@ -82,11 +100,11 @@ def test_list_page_query_count_does_not_grow_with_results(client, django_assert_
     # evaluations (with index, band and improvement), scheme dimensions, scheme bands, dimension scores,
     # pillar scores; then the trend: the same five, plus the pillars
     with django_assert_num_queries(11):
-        client.get(reverse("evaluations:list"))
+        client.get(reverse("evaluations:evaluation-list"))
     for year in (2022, 2023, 2024):
         result(year, "3.00")
     with django_assert_num_queries(11):
-        assert client.get(reverse("evaluations:list")).status_code == 200
+        assert client.get(reverse("evaluations:evaluation-list")).status_code == 200
 
 
 # --- One evaluation -------------------------------------------------------------------------------
@@ -98,7 +116,7 @@ def test_detail_shows_official_and_computed_index_band_findings_and_due_follow_u
     FollowUpActionFactory(finding=finding, title_id="Tindak lanjut draf", publication="draft")
     FollowUpActionFactory(finding=finding, title_id="Tindak lanjut embargo", publish_from=timezone.now() + LATER)
     FieldVisitFactory(evaluation=evaluation, site="Pantai Air Manis")
-    html = client.get(reverse("evaluations:detail", args=[evaluation.pk])).content.decode()
+    html = client.get(reverse("evaluations:evaluation-detail", args=[evaluation.slug])).content.decode()
     assert "3,31" in html and "3,32" in html and "Maju" in html
     assert "Bukti dukung belum lengkap" in html and "Kumpulkan bukti dukung" in html and "Pantai Air Manis" in html
     assert "Tindak lanjut draf" not in html and "Tindak lanjut embargo" not in html
@@ -107,7 +125,7 @@ def test_detail_shows_official_and_computed_index_band_findings_and_due_follow_u
 
 def test_detail_query_count_does_not_grow_with_findings_and_visits(client, django_assert_num_queries):
     evaluation = result(2023, "3.31")
-    url = reverse("evaluations:detail", args=[evaluation.pk])
+    url = reverse("evaluations:evaluation-detail", args=[evaluation.slug])
     FollowUpActionFactory(finding=FindingFactory(evaluation=evaluation))
     FieldVisitFactory(evaluation=evaluation)
     with django_assert_num_queries(9):
@@ -123,7 +141,7 @@ def test_yearly_report_lists_every_public_evaluation_of_the_year(client):
     result(2023, "3.31")
     review = EvaluationFactory(scheme=EvaluationSchemeFactory(year=2023), stage="stage_2", kind="field_review")
     FindingFactory(evaluation=review, text_id="Kartu Brizzi di Pantai Air Manis")
-    html = client.get(reverse("evaluations:report", args=[2023])).content.decode()
+    html = client.get(reverse("evaluations:evaluation-report", args=[2023])).content.decode()
     assert "B-2023/SC" in html and "Kartu Brizzi di Pantai Air Manis" in html
 
 
@@ -140,7 +158,7 @@ def test_what_changed_shows_score_change_and_what_happened_in_between(client):
     FollowUpActionFactory(
         finding=finding, title_id="Semua kelurahan terhubung", status="done", done_on=datetime.date(2023, 3, 1)
     )
-    html = client.get(reverse("evaluations:changes", args=[latest.pk])).content.decode()
+    html = client.get(reverse("evaluations:evaluation-changes", args=[latest.slug])).content.decode()
     assert "3,06 → 3,31" in html and "+0,25" in html
     assert "Command center" in html and "Semua kelurahan terhubung" in html
     assert "Program lama" not in html and "Program draf" not in html
@@ -150,7 +168,7 @@ def test_what_changed_never_compares_with_an_embargoed_result(client):
     result(2021, "2.87")
     embargoed(2022, "3.99")
     latest = result(2023, "3.31")
-    html = client.get(reverse("evaluations:changes", args=[latest.pk])).content.decode()
+    html = client.get(reverse("evaluations:evaluation-changes", args=[latest.slug])).content.decode()
     assert "2,87 → 3,31" in html and "3,99" not in html
 
 
@@ -162,14 +180,14 @@ def test_what_changed_lists_the_mous_signed_between_the_two_results(client):
     mou.pillars.set(Pillar.objects.filter(slug="governance"))
     MoUFactory(title_id="MoU lama", signed_on=datetime.date(2019, 3, 1))
     with translation.override("en"):
-        url = reverse("evaluations:changes", args=[result(2023, "3.31").pk])
+        url = reverse("evaluations:evaluation-changes", args=[result(2023, "3.31").slug])
     html = client.get(url).content.decode()
     assert "MoUs signed" in html and "MoU Tower Bersama Grup" in html and "MoU lama" not in html
 
 
 # --- Readiness (staff) ----------------------------------------------------------------------------
 def test_readiness_is_for_staff_only(client, make_user):
-    url = reverse("evaluations:readiness", args=[EvaluationFactory().pk])
+    url = reverse("evaluations:evaluation-readiness", args=[EvaluationFactory().slug])
     assert client.get(url).status_code == 302
     client.force_login(make_user())
     assert client.get(url).status_code == 403
@@ -196,7 +214,7 @@ def test_readiness_lists_what_lacks_evidence_or_a_recent_measurement(client, mak
         title_id="Tindak lanjut terbuka", finding=FindingFactory(evaluation=evaluation, pillar=branding)
     )
     client.force_login(make_user("evaluations.view_readiness", "evaluations.view_evaluation"))
-    html = client.get(reverse("evaluations:readiness", args=[evaluation.pk])).content.decode()
+    html = client.get(reverse("evaluations:evaluation-readiness", args=[evaluation.slug])).content.decode()
     assert "Wi-Fi Pantai Air Manis" in html and "Indikator lama" in html and "Tindak lanjut terbuka" in html
     assert "Program berbukti" not in html and "Program rencana" not in html and "Indikator baru" not in html
 
@@ -205,8 +223,8 @@ def test_readiness_lists_what_lacks_evidence_or_a_recent_measurement(client, mak
 @pytest.mark.parametrize("name", ["list", "detail", "changes", "report"])
 def test_pages_have_no_inline_script_or_style_and_nothing_from_another_host(client, name):
     evaluation = result(2023, "3.31")
-    args = {"list": [], "report": [2023]}.get(name, [evaluation.pk])
-    html = client.get(reverse(f"evaluations:{name}", args=args)).content.decode()
+    args = {"list": [], "report": [2023]}.get(name, [evaluation.slug])
+    html = client.get(reverse(f"evaluations:evaluation-{name}", args=args)).content.decode()
     assert " style=" not in html
     for script in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
         assert 'type="application/json"' in script[0] or (not script[1].strip() and "src=" in script[0])

@@ -12,6 +12,8 @@ from partnerships.models import (
     PartnerContact,
     ProgressReport,
     ScopeArea,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from tests.factories import UserFactory
 
@@ -111,3 +113,25 @@ def make_key(partner, **fields) -> tuple[PartnerAPIKey, str]:
     """A key for `partner`; returns the row and the plain key (which only exists now)."""
     fields.setdefault("name", "Sistem mitra")
     return PartnerAPIKey.objects.create_key(partner=partner, **fields)
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    """A partner's endpoint on loopback (tests allow it with WEBHOOK_ALLOW_LOOPBACK), told of signed MoUs."""
+
+    partner = factory.SubFactory(PartnerFactory)
+    url = factory.Sequence(lambda n: f"http://127.0.0.1:8179/hooks/{n}")
+    events = factory.LazyFunction(lambda: ["mou.signed"])
+    secret = factory.LazyFunction(lambda: __import__("partnerships.webhooks").webhooks.new_secret())
+
+    class Meta:
+        model = WebhookEndpoint
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    event_id = factory.Sequence(lambda n: f"msg_{n:032x}")
+    event_type = "mou.signed"
+    payload = factory.LazyFunction(lambda: {"type": "mou.signed", "data": {"id": 1}})
+
+    class Meta:
+        model = WebhookDelivery

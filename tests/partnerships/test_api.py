@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from partnerships.models import MoU, ProgressReport
+from partnerships.models import MoU, ProgressReport, ScopeArea
 from partnerships.models.mou import MOU_DOCUMENT_MAX_BYTES
 from pillars.models import Pillar
 from tests.api import StandardApiTests, count_queries
@@ -29,6 +29,10 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+def area(slug):
+    return ScopeArea.objects.get(slug=slug)
 
 
 class RichMoUFactory(MoUFactory):
@@ -139,8 +143,8 @@ class TestMoUApi(PartnershipsApiTests):
             "valid_from": "2021-07-26",
             "valid_until": "2026-07-25",
             "parties": [{"partner": partner.pk, "signatory_name": "Budianto Purwahjo", "partner_number": "TBG/1"}],
-            "scope_areas": ["digital-applications", "cctv-integration"],
-            "pillars": ["governance"],
+            "scope_areas": [area("digital-applications").pk, area("cctv-integration").pk],
+            "pillars": [Pillar.objects.get(slug="governance").pk],
         }
         return data | overrides
 
@@ -158,14 +162,16 @@ class TestMoUApi(PartnershipsApiTests):
         assert response.status_code == 201, response.data
         assert response.data["state"] == "draft" and response.data["status"] == "draft"
         assert [p["partner_number"] for p in response.data["parties"]] == ["TBG/1"]
-        assert response.data["scope_areas"] == ["digital-applications", "cctv-integration"]
+        assert [a["slug"] for a in response.data["scope_areas"]] == ["digital-applications", "cctv-integration"]
+        assert response.data["parties"][0]["partner"]["id"] == MoU.objects.get(slug="tbg-2021").partners.get().pk
 
     @pytest.mark.parametrize(
         ("overrides", "field"),
         [
             ({"valid_from": "2026-07-25", "valid_until": "2021-07-26"}, "valid_until"),  # reversed dates
             ({"parties": []}, "parties"),
-            ({"scope_areas": ["no-such-area"]}, "scope_areas"),
+            ({"scope_areas": [999999]}, "scope_areas"),
+            ({"scope_areas": ["cctv-integration"]}, "scope_areas"),  # a slug: relations are named by id
         ],
     )
     def test_bad_input_is_400_and_saves_nothing(self, api_client, make_user, overrides, field):

@@ -268,7 +268,7 @@ def test_an_mou_create_naming_signed_on_is_a_400_naming_the_field(api_client, st
     body.pop("signed_on")
     response = api_client.post(reverse("partnerships-api:mou-list"), body)
     assert response.status_code == 201 and response.data["state"] == "draft"
-    assert [party["partner"] for party in response.data["parties"]] == [partner.pk]
+    assert [party["partner"]["id"] for party in response.data["parties"]] == [partner.pk]
 
 
 # --- Partner ------------------------------------------------------------------------------------------------------

@@ -118,9 +118,9 @@ def test_list_pages_and_downloads_run_a_constant_number_of_queries(client, name)
     from django.test.utils import CaptureQueriesContext
 
     target = {
-        "mou-download-csv": "/partnerships/mou.csv",
-        "mou-download-json": "/partnerships/mou.json",
-        "partner-download-json": "/partnerships/partners.json",
+        "mou-download-csv": "/partnerships/?download=csv",
+        "mou-download-json": "/partnerships/?download=json",
+        "partner-download-json": "/partnerships/partners/?download=json",
         "mou-list": "/partnerships/",
         "partner-list": "/partnerships/partners/",
     }[name]
@@ -155,13 +155,14 @@ def test_csv_and_json_downloads_follow_the_registry_filters(client):
     )
     MoUFactory(slug="baru")
     MoUFactory(slug="draf", publication="draft")
-    response = client.get("/partnerships/mou.csv?status=expired")
+    response = client.get("/partnerships/?status=expired&download=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8" and "attachment" in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(body(response).decode("utf-8-sig"))))
     assert [(r["slug"], r["status"], r["signed_place"]) for r in rows] == [("lama", "expired", "Bandung")]
-    data = json.loads(body(client.get("/partnerships/mou.json")))
-    assert data["count"] == 2 and {r["slug"] for r in data["results"]} == {"lama", "baru"}
-    assert data["results"][0]["scope_areas"] == ["public-wifi"]
+    data = json.loads(body(client.get("/partnerships/?download=json")))
+    assert len(data) == 2 and {r["slug"] for r in data} == {"lama", "baru"}
+    assert data[0]["scope_areas"] == ["public-wifi"]
+    assert 'href="?status=expired&amp;download=csv"' in client.get("/partnerships/?status=expired").content.decode()
 
 
 def test_partner_downloads_leave_out_contacts_and_drafts(client):
@@ -169,9 +170,23 @@ def test_partner_downloads_leave_out_contacts_and_drafts(client):
 
     PartnerContactFactory(partner=PartnerFactory(slug="telkom"), email="rahasia@telkom.example")
     PartnerFactory(slug="draf", publication="draft")
-    text = body(client.get("/partnerships/partners.csv")).decode("utf-8-sig")
+    text = body(client.get("/partnerships/partners/?download=csv")).decode("utf-8-sig")
     assert "telkom" in text and "rahasia@" not in text and "draf" not in text
     assert client.get("/partnerships/partners.xml").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/partnerships/mou.csv?status=expired", "/partnerships/?status=expired&download=csv"),
+        ("/partnerships/mou.json", "/partnerships/?download=json"),
+        ("/partnerships/partners.csv?kind=bumn&download=json", "/partnerships/partners/?kind=bumn&download=csv"),
+        ("/en/partnerships/partners.json", "/en/partnerships/partners/?download=json"),
+    ],
+)
+def test_the_old_download_routes_move_permanently_to_the_list_download(client, old, new):
+    response = client.get(old)
+    assert response.status_code == 301 and response["Location"] == new
 
 
 def test_nav_links_to_the_registry(client):

@@ -101,12 +101,14 @@ def test_children_of_a_draft_program_are_hidden_from_the_public(api_client):
 
 
 def program_payload(agency, **overrides):
+    """Relations are named by id (the brief object read before is accepted too)."""
+    society = Pillar.objects.get(slug="society")
     return {
         "slug": "wifi-kelurahan",
         "title_id": "Wi-Fi publik di setiap kelurahan",
-        "pillar": "society",
-        "sub_dimensions": ["community"],
-        "lead_agency": agency.slug,
+        "pillar": society.pk,
+        "sub_dimensions": [society.sub_dimensions.get(slug="community").pk],
+        "lead_agency": agency.pk,
         "first_year": 2021,
         "last_year": 2024,
         "horizon": "quick_win",
@@ -130,7 +132,13 @@ def test_opd_editor_creates_a_program_for_their_own_agency(api_client, opd_edito
     api_client.force_authenticate(user)
     response = api_client.post(reverse("pillars-api:program-list"), program_payload(agency), format="json")
     assert response.status_code == 201, response.data
-    assert response.data["lead_agency"] == "diskominfo" and response.data["sub_dimensions"] == ["community"]
+    assert response.data["lead_agency"] == {
+        "id": agency.pk,
+        "slug": "diskominfo",
+        "name": agency.name,
+        "acronym": agency.acronym,
+    }
+    assert [sub["slug"] for sub in response.data["sub_dimensions"]] == ["community"]
     assert Program.objects.get(slug="wifi-kelurahan").history.first().history_user == user
 
 
@@ -147,7 +155,7 @@ def test_opd_editor_cannot_change_or_take_over_another_agencys_program(api_clien
     theirs = ProgramFactory(slug="theirs", lead_agency=AgencyFactory())
     api_client.force_authenticate(user)
     url = reverse("pillars-api:program-detail", args=["theirs"])
-    response = api_client.patch(url, {"progress": 90, "lead_agency": agency.slug}, format="json")
+    response = api_client.patch(url, {"progress": 90, "lead_agency": agency.pk}, format="json")
     assert response.status_code == 403
     theirs.refresh_from_db()
     assert theirs.progress == 0 and theirs.lead_agency != agency
@@ -156,13 +164,15 @@ def test_opd_editor_cannot_change_or_take_over_another_agencys_program(api_clien
 def test_bad_program_input_is_400_with_field_errors_and_saves_nothing(api_client, make_user):
     agency = AgencyFactory()
     api_client.force_authenticate(make_user("pillars.add_program", "pillars.manage_all_agencies"))
+    tourism = Pillar.objects.get(slug="branding").sub_dimensions.get(slug="tourism")
     cases = [
         ({"progress": 140}, "progress"),
         ({"first_year": 2025, "last_year": 2020}, "last_year"),
-        ({"sub_dimensions": ["tourism"]}, "sub_dimensions"),  # a Smart Branding sub-dimension
+        ({"sub_dimensions": [tourism.pk]}, "sub_dimensions"),  # a Smart Branding sub-dimension
         ({"stage": "completed", "progress": 100}, "completed_on"),
         ({"latitude": "40.7", "longitude": "-74.0"}, "latitude"),  # New York, not Indonesia
-        ({"pillar": "weather"}, "pillar"),
+        ({"pillar": 999999}, "pillar"),
+        ({"pillar": "society"}, "pillar"),  # a slug: relations are named by id
     ]
     for overrides, field in cases:
         response = api_client.post(reverse("pillars-api:program-list"), program_payload(agency, **overrides))
@@ -174,7 +184,7 @@ def test_bad_program_input_is_400_with_field_errors_and_saves_nothing(api_client
 def test_negative_budget_is_refused(api_client, make_user):
     program = ProgramFactory()
     api_client.force_authenticate(make_user("pillars.add_budgetline", "pillars.manage_all_agencies"))
-    payload = {"program": program.slug, "year": 2024, "source": "apbd", "planned_amount": -5}
+    payload = {"program": program.pk, "year": 2024, "source": "apbd", "planned_amount": -5}
     response = api_client.post(reverse("pillars-api:budgetline-list"), payload)
     assert response.status_code == 400 and "planned_amount" in response.data["errors"]
     assert not BudgetLine.objects.exists()
@@ -184,7 +194,7 @@ def test_measurement_in_the_future_is_refused(api_client, make_user):
     indicator = IndicatorFactory()
     api_client.force_authenticate(make_user("pillars.add_measurement", "pillars.manage_all_agencies"))
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    payload = {"indicator": indicator.slug, "measured_on": tomorrow.isoformat(), "value": "10"}
+    payload = {"indicator": indicator.pk, "measured_on": tomorrow.isoformat(), "value": "10"}
     response = api_client.post(reverse("pillars-api:measurement-list"), payload)
     assert response.status_code == 400 and "measured_on" in response.data["errors"]
     assert not Measurement.objects.exists()

@@ -195,6 +195,12 @@ def test_map_page_points_at_the_geojson_with_the_same_filters(client):
     assert "leaflet.js" in html and "<script>" not in html  # no inline script
 
 
+def test_a_refused_map_filter_shows_every_asset_on_the_list_and_on_the_map(client):
+    html = client.get("/map/", {"year": "0", "kind": "cctv"}).content.decode()
+    assert 'class="error"' in html  # the list shows the form's error and every asset...
+    assert 'data-geojson="/api/v1/assets/geojson/?"' in html  # ...and the map asks for every one, not for a 400
+
+
 def test_pillar_page_shows_a_bounded_sample_and_links_to_the_rest(client):
     for n in range(8):
         indicator = IndicatorFactory(name_en=f"Indicator {n}:")

@@ -19,6 +19,6 @@ def grant_roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("evaluations", "0008_followed_portals"), ("auth", "0012_alter_user_first_name_max_length")]
+    dependencies = [("evaluations", "0009_followed_portals"), ("auth", "0012_alter_user_first_name_max_length")]
 
     operations = [migrations.RunPython(grant_roles, migrations.RunPython.noop)]

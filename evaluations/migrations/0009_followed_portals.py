@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0007_workflow_permissions'),
+        ('evaluations', '0008_evaluation_slug'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,67 @@
+"""One download path (smartcity/downloads.py): every public list page offers `?download=csv|json`, with its own
+filters, streamed; CSV and JSON say the same rows; a list of plain values reads "a; b" in CSV, as in the dump."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.evaluations.factories import EvaluationFactory
+from tests.partnerships.factories import MoUFactory, PartnerFactory
+from tests.pillars.factories import DigitalServiceFactory, IndicatorFactory, InfrastructureAssetFactory, ProgramFactory
+from tests.responses import body
+
+pytestmark = pytest.mark.django_db
+
+# Every public list page, with the column that names a row in its downloads.
+LIST_PAGES = {
+    "/programs/": "slug",
+    "/indicators/": "slug",
+    "/services/": "slug",
+    "/map/": "name",
+    "/partnerships/": "slug",
+    "/partnerships/partners/": "slug",
+    "/evaluations/": "year",
+}
+
+
+@pytest.fixture
+def one_of_each():
+    ProgramFactory()
+    IndicatorFactory()
+    DigitalServiceFactory()
+    InfrastructureAssetFactory()
+    MoUFactory()
+    PartnerFactory()
+    EvaluationFactory()
+
+
+@pytest.mark.parametrize("path", LIST_PAGES)
+def test_every_public_list_offers_csv_and_json_of_the_same_rows(client, one_of_each, path):
+    html = client.get(path).content.decode()
+    assert "download=csv" in html and "download=json" in html
+    as_csv = client.get(path + "?download=csv")
+    as_json = client.get(path + "?download=json")
+    assert as_csv.streaming and as_json.streaming and "attachment" in as_csv["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(body(as_csv).decode("utf-8-sig"))))
+    records = json.loads(body(as_json))
+    column = LIST_PAGES[path]
+    assert rows and [row[column] for row in rows] == [str(record[column]) for record in records]
+
+
+def test_a_list_of_plain_values_reads_the_same_in_a_page_download_and_in_the_dump(client, settings, tmp_path):
+    from smartcity.opendata import open_data_build
+
+    settings.OPEN_DATA_ROOT = tmp_path / "open-data"
+    mou = MoUFactory(slug="dua-program")
+    mou.programs.set([ProgramFactory(slug="wifi"), ProgramFactory(slug="cctv")])
+    page = list(csv.DictReader(io.StringIO(body(client.get("/partnerships/?download=csv")).decode("utf-8-sig"))))
+    assert set(page[0]["programs"].split("; ")) == {"wifi", "cctv"}
+    assert sorted(json.loads(body(client.get("/partnerships/?download=json")))[0]["programs"]) == ["cctv", "wifi"]
+    open_data_build()
+    dump = list(csv.DictReader(io.StringIO((tmp_path / "open-data" / "mous.csv").read_text(encoding="utf-8-sig"))))
+    said = json.loads((tmp_path / "open-data" / "mous.json").read_text())[0]["programs"]
+    plain = all(not isinstance(value, list | dict) for value in said)
+    expected = "; ".join(map(str, said)) if plain else json.dumps(said, ensure_ascii=False)
+    assert dump[0]["slug"] == "dua-program" and dump[0]["programs"] == expected
