@@ -17,7 +17,9 @@ Outgoing requests are the hub's attack surface (SSRF), so:
   the socket, so a server that drips bytes cannot hold the worker; each answer is cut at PROVINCIAL_HUB_MAX_BYTES.
 
 The API's relations are read in both shapes it has had: a slug (`"pillar": "governance"`) or a brief object
-(`"pillar": {"id": 1, "slug": "governance", "name_id": ...}`).
+(`"pillar": {"id": 1, "slug": "governance", "name_id": ...}`, issue 18's one shape). A brief scheme carries no
+scale, so the scale of each scheme the kept results name is read from `evaluation-schemes/<id>/` (older portals
+answered it inline as `scheme_detail`).
 """
 
 import concurrent.futures
@@ -285,6 +287,16 @@ def normalise_pillars(rows: list) -> list[dict]:
     return sorted(pillars, key=lambda p: (p["order"], p["slug"]))
 
 
+def record_id(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63 else None
+
+
+def named(row: dict, key: str):
+    """A dimension score's name: inside its dimension's brief object (the one shape), or on the row (older)."""
+    dimension = row.get("dimension")
+    return dimension.get(key) if isinstance(dimension, dict) and key in dimension else row.get(key)
+
+
 def normalise_evaluation(row: dict) -> dict | None:
     """A final result as the comparison keeps it, or None when it is not one (another stage, no year)."""
     if row.get("stage") != "final" or row.get("status", "final") != "final" or year(row.get("year")) is None:
@@ -294,8 +306,8 @@ def normalise_evaluation(row: dict) -> dict | None:
     dimensions = [
         {
             "code": slug_of(d.get("dimension")),
-            "name_id": text(d.get("name_id")),
-            "name_en": text(d.get("name_en")),
+            "name_id": text(named(d, "name_id")),
+            "name_en": text(named(d, "name_en")),
             "score": number(d.get("score")),
         }
         for d in (row.get("dimension_scores") or [])[:MAX_ITEMS]
@@ -310,6 +322,7 @@ def normalise_evaluation(row: dict) -> dict | None:
         "year": row["year"],
         "index": number(row.get("index")),
         "scale_max": number(scheme.get("scale_max")),
+        "scheme_id": record_id(scheme.get("id")),  # read for its scale when the row carried none; then dropped
         "letter_number": text(row.get("letter_number")),
         "dimensions": dimensions,
         "pillars": pillars,
@@ -359,6 +372,15 @@ def harvest(base_url: str) -> dict:
                 by_year.setdefault(evaluation["year"], evaluation)
         if not (isinstance(document, dict) and document.get("next")) or not rows:
             break
+    evaluations = [by_year[y] for y in sorted(by_year)][-MAX_ITEMS:]
+    scales: dict[int, str | None] = {}
+    for evaluation in evaluations:
+        scheme_id = evaluation.pop("scheme_id")
+        if evaluation["scale_max"] is None and scheme_id is not None:
+            if scheme_id not in scales:
+                scheme = fetch_json(api_url(base_url, f"api/v1/evaluation-schemes/{scheme_id}/"), deadline)
+                scales[scheme_id] = number(scheme.get("scale_max")) if isinstance(scheme, dict) else None
+            evaluation["scale_max"] = scales[scheme_id]
     headline_rows = results(
         fetch_json(api_url(base_url, "api/v1/indicators/", is_headline="true", limit=5), deadline), "indicator"
     )
@@ -366,6 +388,6 @@ def harvest(base_url: str) -> dict:
         raise HarvestError("the portal lists no pillars")
     return {
         "pillars": pillars,
-        "evaluations": [by_year[y] for y in sorted(by_year)][-MAX_ITEMS:],
+        "evaluations": evaluations,
         "headline": normalise_headline(headline_rows),
     }

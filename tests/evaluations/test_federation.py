@@ -32,13 +32,16 @@ EVALUATIONS = {
             "stage": "final",
             "status": "final",
             "index": "3.10",
-            "scheme": {"id": 4, "name": "Skema 2024", "scale_max": "4.00"},
-            "dimension_scores": [{"dimension": {"code": "output"}, "name_id": "Output", "score": "3.20"}],
+            "scheme": {"id": 4, "name": "Skema 2024", "year": 2024},  # a brief: the scale is read from the scheme
+            "dimension_scores": [
+                {"dimension": {"id": 9, "code": "output", "name_id": "Output", "name_en": "Output"}, "score": "3.20"}
+            ],
             "pillar_scores": [{"pillar": {"id": 1, "slug": "governance", "name_id": "Tata Kelola"}, "score": 2.75}],
         },
         {"year": 2024, "stage": "stage_1", "status": "final", "index": "2.00"},
     ],
 }
+SCHEME = {"id": 4, "name": "Skema 2024", "year": 2024, "scale_min": "0.00", "scale_max": "4.00"}
 HEADLINE = {
     "results": [
         {
@@ -99,7 +102,12 @@ def portal_server(behaviour):
 
 
 def good_portal(handler, path):
-    documents = {"/api/v1/pillars/": PILLARS, "/api/v1/evaluations/": EVALUATIONS, "/api/v1/indicators/": HEADLINE}
+    documents = {
+        "/api/v1/pillars/": PILLARS,
+        "/api/v1/evaluations/": EVALUATIONS,
+        "/api/v1/evaluation-schemes/4/": SCHEME,
+        "/api/v1/indicators/": HEADLINE,
+    }
     document = documents.get(path.split("?")[0])
     if document is None:
         return answer(handler, 404, b"{}")
@@ -122,7 +130,7 @@ def test_a_portal_answering_briefs_or_slugs_is_read(hub):
             "index": "3.10",
             "scale_max": "4.00",
             "letter_number": "",
-            "dimensions": [{"code": "output", "name_id": "Output", "name_en": "", "score": "3.20"}],
+            "dimensions": [{"code": "output", "name_id": "Output", "name_en": "Output", "score": "3.20"}],
             "pillars": {"governance": "2.75"},
         }
     ]

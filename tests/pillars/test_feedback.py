@@ -71,7 +71,9 @@ def test_a_citizens_feedback_goes_through_moderation_and_gets_a_published_reply(
     assert [row["contact"] for row in queue.data["results"]] == ["0812-3456-7890"]  # the agency sees the contact
     answer = editor.patch(url, {"status": "published", "reply": "Terima kasih, petugas PJU sudah menggantinya."})
     assert answer.status_code == 200, answer.data
-    assert answer.data["moderated_by"] and answer.data["moderated_at"]
+    assert answer.data["moderated_at"] and Feedback.objects.get(pk=feedback.pk).moderated_by is not None
+    assert answer.data["program"] == {"id": program.pk, "slug": program.slug, "title_id": program.title_id,
+                                      "title_en": program.title_en}  # fmt: skip
     assert Feedback.history.filter(id=feedback.pk).first().history_user.groups.filter(name=OPD_EDITOR).exists()
 
     html = client.get(reverse("pillars:program-detail", args=[program.slug])).content.decode()
