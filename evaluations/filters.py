@@ -94,7 +94,6 @@ class FollowedPortalFilterSet(FilterSet):
     class Meta:
         model = FollowedPortal
         fields = ["id", "active"]
-        unfiltered = {"name": "searched by q", "base_url": "searched by q"}
 
 
 class PortalSnapshotFilterSet(FilterSet):
@@ -104,8 +103,6 @@ class PortalSnapshotFilterSet(FilterSet):
         model = PortalSnapshot
         fields = ["id", "ok"]
         unfiltered = {
-            "reason": "searched by q",
             "data": "a document, not a value",
-            "read_at": "read_after",
             "duration_ms": "not useful",
         }

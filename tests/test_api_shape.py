@@ -13,9 +13,12 @@ import jsonschema
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.fields import FileField
 
+from evaluations.federation_services import FOLLOWED_PORTAL
+from evaluations.models import PortalSnapshot
 from evaluations.services import evaluation_set_scores
 from pillars.models import Pillar
 from smartcity.api.shape import api_shape, listing, relation_fields
@@ -23,7 +26,7 @@ from tests.api import count_queries
 from tests.api_routes import allows, brief_fields, list_routes, model_of, writable_routes
 from tests.evaluations.factories import EvaluationFactory, EvaluationSchemeFactory, FieldVisitFactory, FindingFactory
 from tests.partnerships.factories import ProgressReportFactory, make_key
-from tests.pillars.factories import MasterplanFactory
+from tests.pillars.factories import FeedbackFactory, MasterplanFactory
 from tests.test_api_battery import ADMINISTRATOR, BATTERY, client_as
 from tests.test_permission_matrix import KEY_A, World
 
@@ -93,7 +96,8 @@ def world(db):
             make(side)
         world.follow_up(side)
         ProgressReportFactory(commitment=world.commitment(side))
-    world.masterplan, world.field_visit  # noqa: B018 - made on first use
+    world.feedback(side)
+    world.masterplan, world.field_visit, world.portal_snapshot  # noqa: B018 - made on first use
     # scores, so a round trip writes nested rows' relations back as the brief objects it read
     governance = Pillar.objects.get(slug="governance")
     scores = [{"dimension": code, "score": Decimal("3")} for code in ("output", "impact")]
@@ -161,6 +165,11 @@ def more_rows(world):
     EvaluationFactory(scheme=EvaluationSchemeFactory(year=2019))
     MasterplanFactory()
     make_key(world.partner("a"))
+    world.feedback("b")
+    FeedbackFactory(program=None, service=world.service("b"))
+    portal = FOLLOWED_PORTAL.create(data={"name": "Kota Solok", "base_url": "http://36.66.2.2/"}, actor=None)
+    for portal_ in (portal, world.followed_portal):
+        PortalSnapshot.objects.create(portal=portal_, read_at=timezone.now(), ok=True, data={"pillars": []})
 
 
 @pytest.mark.parametrize("name", LISTS)
