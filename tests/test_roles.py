@@ -43,6 +43,11 @@ EVALUATION_VERBS = {"evaluations.submit_evaluation", "evaluations.finalise_evalu
 WEBHOOKS = expand("partnerships", {"webhookendpoint": ALL, "webhookdelivery": READ}) | {
     "partnerships.replay_webhookdelivery"
 }
+# Citizen feedback: the owning agency's editors and Diskominfo moderate it; only the Administrator deletes it.
+FEEDBACK_MODERATION = expand("pillars", {"feedback": "change view"})
+# The provincial view: Diskominfo keeps the followed portals; every staff role reads them and their snapshots.
+PORTALS_READ = expand("evaluations", {"followedportal": READ, "portalsnapshot": READ})
+PORTALS_KEPT = expand("evaluations", {"followedportal": ALL, "portalsnapshot": READ})
 
 EXPECTED = {
     ADMINISTRATOR: expand("auth", {"user": ALL, "group": ALL, "permission": READ})
@@ -59,7 +64,10 @@ EXPECTED = {
     | expand("evaluations", dict.fromkeys(EVALUATION_MODELS, ALL))
     | {"evaluations.view_readiness"}
     | EVALUATION_VERBS
-    | REPORTS,
+    | REPORTS
+    | FEEDBACK_MODERATION
+    | {"pillars.delete_feedback"}
+    | PORTALS_KEPT,
     DISKOMINFO_EDITOR: STAFF_PILLARS
     | expand(
         "partnerships",
@@ -72,21 +80,26 @@ EXPECTED = {
     | expand("evaluations", dict.fromkeys(EVALUATION_MODELS, ALL) | {"evaluation": WRITE, "evaluationscheme": WRITE})
     | {"evaluations.view_readiness"}
     | EVALUATION_VERBS
-    | REPORTS,
+    | REPORTS
+    | FEEDBACK_MODERATION
+    | PORTALS_KEPT,
     EVALUATOR: PILLARS_READ
     | PARTNERSHIPS_READ
     | EVALUATIONS_READ
     | expand("evaluations", {"evaluation": WRITE, "finding": WRITE, "fieldvisit": WRITE})
     | expand("evaluations", {"dimensionscore": ALL, "pillarscore": ALL, "fieldvisitattachment": ALL})
     | {"evaluations.view_readiness", "evaluations.submit_evaluation"}
-    | REPORTS,
+    | REPORTS
+    | PORTALS_READ,
     OPD_EDITOR: PILLARS_READ
     | expand("pillars", {"program": WRITE, "indicator": WRITE, "digitalservice": WRITE})
     | expand("pillars", {"milestone": ALL, "budgetline": ALL, "indicatortarget": ALL, "measurement": ALL})
     | PARTNERSHIPS_READ
     | EVALUATIONS_READ
-    | {"evaluations.change_followupaction"},
-    VIEWER: PILLARS_READ | PARTNERSHIPS_READ | EVALUATIONS_READ | {"evaluations.view_reportexport"},
+    | {"evaluations.change_followupaction"}
+    | FEEDBACK_MODERATION
+    | PORTALS_READ,
+    VIEWER: PILLARS_READ | PARTNERSHIPS_READ | EVALUATIONS_READ | {"evaluations.view_reportexport"} | PORTALS_READ,
 }
 
 
