@@ -358,6 +358,7 @@ SPECTACULAR_SETTINGS = {
         "MoUStateEnum": "partnerships.choices.MoUState",
         "WebhookEventEnum": "partnerships.choices.WebhookEvent",
         "DeliveryStatusEnum": "partnerships.choices.DeliveryStatus",
+        "FeedbackStatusEnum": "pillars.choices.FeedbackStatus",
     },
 }
 
