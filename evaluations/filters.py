@@ -28,9 +28,11 @@ from .models import (
     ExternalIndexValue,
     FieldVisit,
     Finding,
+    FollowedPortal,
     FollowUpAction,
     Framework,
     LegalInstrument,
+    PortalSnapshot,
     SelfAssessment,
     Survey,
     SurveyResponse,
@@ -237,4 +239,23 @@ class ExternalIndexValueFilterSet(FilterSet):
             "ranked_among": FIGURE,
             "source_document": FILE,
             "source_url": "an address shown on the record",
+        }
+
+
+# --- the provincial view ------------------------------------------------------------------------------------------
+class FollowedPortalFilterSet(FilterSet):
+    class Meta:
+        model = FollowedPortal
+        fields = ["id", "active"]
+
+
+class PortalSnapshotFilterSet(FilterSet):
+    read_after = django_filters.IsoDateTimeFilter(field_name="read_at", lookup_expr="gte", label=_("Read from"))
+
+    class Meta:
+        model = PortalSnapshot
+        fields = ["id", "ok"]
+        unfiltered = {
+            "data": "a document, not a value",
+            "duration_ms": "not useful",
         }

@@ -11,7 +11,7 @@ from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from smartcity.models import PublicParentMixin, PublishableQuerySet
+from smartcity.models import PublicParentMixin, PublishableQuerySet, VisibleMixin
 from smartcity.scoping import AgencyScopedMixin
 
 from .choices import CLOSED_FOLLOW_UP_STATUSES, EvaluationStage, EvaluationStatus
@@ -377,3 +377,38 @@ class ExternalIndexValueQuerySet(PublicParentMixin, models.QuerySet):
 
     def with_related(self):
         return self.select_related("index")
+
+
+class FollowedPortalQuerySet(VisibleMixin, models.QuerySet):
+    """The cities a provincial hub compares are public: the active ones."""
+
+    def public(self):
+        return self.filter(active=True)
+
+    def with_latest_snapshots(self):
+        """Annotate `latest_id` (the last read, good or not) and `latest_ok_id` (the last good one)."""
+        from .models import PortalSnapshot
+
+        reads = PortalSnapshot.objects.filter(portal=OuterRef("pk")).order_by("-read_at", "-pk").values("pk")
+        return self.annotate(latest_id=Subquery(reads[:1]), latest_ok_id=Subquery(reads.filter(ok=True)[:1]))
+
+    def with_last_read(self):
+        """Annotate `last_read_at`, `last_read_ok` and `last_reason` of the latest read, for lists (one query)."""
+        from .models import PortalSnapshot
+
+        reads = PortalSnapshot.objects.filter(portal=OuterRef("pk")).order_by("-read_at", "-pk")
+        return self.annotate(
+            last_read_at=Subquery(reads.values("read_at")[:1]),
+            last_read_ok=Subquery(reads.values("ok")[:1]),
+            last_reason=Subquery(reads.values("reason")[:1]),
+        )
+
+    def with_related(self):
+        return self.with_last_read()
+
+
+class PortalSnapshotQuerySet(PublicParentMixin, models.QuerySet):
+    parent_field = "portal"
+
+    def with_related(self):
+        return self.select_related("portal")

@@ -767,3 +767,5 @@ EXTERNAL_INDEX_VALUE = register(Writer(ExternalIndexValue, rules=_frameworks.ind
 self_assessment_assess = _frameworks.self_assessment_assess
 self_assessment_add_evidence = _frameworks.self_assessment_add_evidence
 self_assessment_readiness = _frameworks.self_assessment_readiness
+# The provincial view's writers (followed portals, snapshots) live with the harvest; importing them registers them.
+from . import federation_services  # noqa: E402, F401

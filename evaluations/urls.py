@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import export_views, framework_pages, public_survey, views
+from . import export_views, federation_views, framework_pages, public_survey, views
 
 app_name = "evaluations"
 
 urlpatterns = [
     path("", views.evaluation_list, name="evaluation-list"),
+    path("cities/", federation_views.city_comparison, name="portal-comparison"),
     path("report/<int:year>/", views.evaluation_report, name="evaluation-report"),
     path("frameworks/", framework_pages.framework_list, name="framework-list"),
     path("frameworks/<slug:slug>/", framework_pages.framework_detail, name="framework-detail"),

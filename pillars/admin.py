@@ -360,3 +360,83 @@ class VillageAdmin(ServiceAdmin):
     list_filter = ["district"]
     list_select_related = ["district"]
     search_fields = ["code", "name"]
+
+
+# --- citizen feedback: moderated by the owning agency, every change through the writer ----------------------------
+from django.utils.translation import ngettext  # noqa: E402
+
+from smartcity.services import writer_for  # noqa: E402
+
+from .choices import FeedbackStatus  # noqa: E402
+from .models import Feedback  # noqa: E402
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(ServiceAdmin):
+    """Staff read what citizens wrote about their agencies' programs and services, publish or reject it, and reply.
+    The citizen's words and contact are read-only; nobody adds feedback here (citizens use the public form)."""
+
+    list_display = ["short_message", "subject", "status", "created_at", "moderated_at"]
+    list_filter = ["status", "created_at"]
+    list_select_related = ["program", "service"]
+    date_hierarchy = "created_at"
+    fields = [
+        "subject",
+        "message",
+        "name",
+        "contact",
+        "lapor_reference",
+        "created_at",
+        "status",
+        "reply",
+        "moderated_at",
+        "moderated_by",
+    ]
+    readonly_fields = [
+        "subject",
+        "message",
+        "name",
+        "contact",
+        "lapor_reference",
+        "created_at",
+        "moderated_at",
+        "moderated_by",
+    ]
+    actions = ["publish_selected", "reject_selected"]
+
+    def get_queryset(self, request):
+        """Only the feedback of the agencies the user edits for (every agency's for Diskominfo)."""
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("message"))
+    def short_message(self, obj):
+        return str(obj)
+
+    @admin.display(description=_("about"))
+    def subject(self, obj):
+        return obj.subject
+
+    def _moderate(self, request, queryset, status: str) -> int:
+        """Each row through the writer (the agency rule, the history); the action runs in one transaction."""
+        writer = writer_for(Feedback)
+        changed = 0
+        for row in queryset:
+            if row.status != status:
+                writer.update(instance=row, data={"status": status}, actor=request.user)
+                changed += 1
+        return changed
+
+    @admin.action(description=_("Publish the selected feedback"), permissions=["change"])
+    def publish_selected(self, request, queryset):
+        count = self._moderate(request, queryset, FeedbackStatus.PUBLISHED)
+        done = ngettext("%(count)s message published.", "%(count)s messages published.", count)
+        self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Reject the selected feedback"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        count = self._moderate(request, queryset, FeedbackStatus.REJECTED)
+        done = ngettext("%(count)s message rejected.", "%(count)s messages rejected.", count)
+        self.message_user(request, done % {"count": count}, messages.SUCCESS)

@@ -121,3 +121,9 @@ class IsoTheme(models.TextChoices):
     URBAN_PLANNING = "urban_planning", _("Urban planning")
     WASTEWATER = "wastewater", _("Wastewater")
     WATER = "water", _("Water")
+
+
+class FeedbackStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting moderation")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")

@@ -23,6 +23,7 @@ from .models import (
     BudgetLine,
     DigitalService,
     District,
+    Feedback,
     Indicator,
     IndicatorTarget,
     InfrastructureAsset,
@@ -279,6 +280,28 @@ def _load_assets():
         )
 
 
+# Citizen feedback (invented, marked demo): one published with the agency's reply, one still waiting for moderation.
+FEEDBACK = [
+    ("wifi-kelurahan", "Wi-Fi publik di kantor kelurahan kami cepat, tetapi mati setelah pukul 17.00. (demo)",
+     "Terima kasih. Mulai bulan depan titik Wi-Fi kelurahan menyala sampai pukul 22.00. (demo)"),
+    ("wifi-kelurahan", "Apakah Wi-Fi juga akan dipasang di taman kota? (demo)", ""),
+]  # fmt: skip
+
+
+def _load_feedback() -> None:
+    """Through the public form's service and the moderation writer, once: a demo run again adds nothing."""
+    from .services import FEEDBACK as FEEDBACK_WRITER
+    from .services import feedback_submit
+
+    for number, (slug, message, reply) in enumerate(FEEDBACK):
+        program = Program.objects.filter(slug=slug).first()
+        if program is None or Feedback.objects.filter(program=program, message=message).exists():
+            continue
+        feedback = feedback_submit(subject=program, message=message, sender=f"demo-{number}")
+        if reply:
+            FEEDBACK_WRITER.update(instance=feedback, data={"status": "published", "reply": reply}, actor=None)
+
+
 @transaction.atomic
 def load() -> dict[str, int]:
     """Create or update the demo city's portfolio; returns how many rows each model has afterwards."""
@@ -295,6 +318,7 @@ def load() -> dict[str, int]:
     _load_indicators(agencies, pillars)
     _load_services(agencies, pillars)
     _load_assets()
+    _load_feedback()
     return {
         "agencies": Agency.objects.count(),
         "programs": Program.objects.count(),

@@ -15,6 +15,7 @@ from .models import (
     BudgetLine,
     DigitalService,
     District,
+    Feedback,
     Indicator,
     IndicatorTarget,
     InfrastructureAsset,
@@ -255,4 +256,23 @@ class InfrastructureAssetFilterSet(FilterSet):
             "latitude": COORDINATES,
             "longitude": COORDINATES,
             "public_view_url": "an address shown on the record",
+        }
+
+
+class FeedbackFilterSet(FilterSet):
+    """`q` searches the message, the reply and the SP4N-LAPOR! ID; `program`/`service` (slugs) and their `_id`s come
+    from the base class."""
+
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte", label=_("Sent from"))
+
+    class Meta:
+        model = Feedback
+        fields = ["id", "status"]
+        unfiltered = {
+            "name": "personal data: never a filter",
+            "contact": "personal data: never a filter",
+            "moderated_at": "the list is ordered by it",
+            "moderated_by": "a user, not a public record",
+            "message_digest": "internal",
+            "sender_digest": "internal",
         }

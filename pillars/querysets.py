@@ -123,3 +123,44 @@ class DigitalServiceQuerySet(AgencyScopedMixin, PublishableQuerySet):
 class InfrastructureAssetQuerySet(PublishableQuerySet):
     def with_related(self):
         return self.select_related("program", "operator", "district", "village")
+
+
+class FeedbackQuerySet(models.QuerySet):
+    """Citizen feedback: the public sees published messages about public records; staff who hold the view permission
+    see their own agencies' (every agency's with `manage_all_agencies`), contacts included."""
+
+    def published(self):
+        from pillars.choices import FeedbackStatus
+        from pillars.models import DigitalService, Program
+
+        return self.filter(status=FeedbackStatus.PUBLISHED).filter(
+            models.Q(program__in=Program.objects.public().values("pk"))
+            | models.Q(service__in=DigitalService.objects.public().values("pk"))
+        )
+
+    def public(self):
+        return self.published()
+
+    def editable_by(self, user):
+        """The rows of the agencies `user` edits for: a program's lead agency, a service's owner agency."""
+        from pillars.models import Agency
+        from smartcity.scoping import manages_all_agencies
+
+        if manages_all_agencies(user):
+            return self
+        agencies = Agency.objects.filter(members=user).values("pk")
+        return self.filter(models.Q(program__lead_agency__in=agencies) | models.Q(service__owner_agency__in=agencies))
+
+    def visible_to(self, user):
+        """Published rows for everyone; every row of their own agencies for holders of `pillars.view_feedback`."""
+        if user is not None and user.has_perm("pillars.view_feedback"):
+            return self.editable_by(user)
+        return self.public()
+
+    def pending(self):
+        from pillars.choices import FeedbackStatus
+
+        return self.filter(status=FeedbackStatus.PENDING)
+
+    def with_related(self):
+        return self.select_related("program__lead_agency", "program__pillar", "service__owner_agency", "moderated_by")

@@ -5,11 +5,13 @@ import csv
 import datetime
 import io
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from smartcity import cache as public_cache
@@ -19,13 +21,14 @@ from smartcity.roles import ROLES
 from smartcity.services import Rule, Writer, model_save, register, related, upsert
 
 from . import rules
-from .choices import FREQUENCY_DAYS, Approval
+from .choices import FREQUENCY_DAYS, Approval, FeedbackStatus
 from .models import (
     Activity,
     Agency,
     BudgetLine,
     DigitalService,
     District,
+    Feedback,
     Indicator,
     IndicatorTarget,
     InfrastructureAsset,
@@ -165,6 +168,49 @@ class MeasurementWriter(Writer):
         return measurement
 
 
+# --- citizen feedback ----------------------------------------------------------------------------------------------
+CITIZEN_FIELDS = ("program", "service", "message", "name", "contact", "lapor_reference")
+
+
+def _feedback_agency(row):
+    subject = related(row, "program") or related(row, "service")
+    if subject is None:
+        return None
+    return related(subject, "lead_agency") if isinstance(subject, Program) else related(subject, "owner_agency")
+
+
+def feedback_rules(*, before, after, many, actor) -> None:
+    """The owning agency moderates (a program's lead agency, a service's owner agency); a citizen's words are never
+    edited, and a moderated message does not go back to waiting."""
+    _owned_by(_feedback_agency)(before=before, after=after, many=many, actor=actor)
+    if after is None:
+        return
+    if before is None:
+        if after.status != FeedbackStatus.PENDING or after.reply:
+            raise ValidationError(_("New feedback waits for moderation, without a reply."), code="not_pending")
+        return
+    changed = [name for name in CITIZEN_FIELDS if getattr(before, name) != getattr(after, name)]
+    if changed:
+        raise ValidationError(
+            {
+                name: ValidationError(_("What the citizen wrote is not edited."), code="citizen_field")
+                for name in changed
+            }
+        )
+    if before.status != FeedbackStatus.PENDING and after.status == FeedbackStatus.PENDING:
+        raise ValidationError({"status": _("Moderated feedback does not go back to waiting.")}, code="back_to_pending")
+
+
+class FeedbackWriter(Writer):
+    """Moderation records who published, rejected or answered, and when, whichever door it came through."""
+
+    def update(self, *, instance, data, actor, read_version=None):
+        moderated = any(name in data and data[name] != getattr(instance, name) for name in ("status", "reply"))
+        if moderated:
+            data = {**data, "moderated_at": timezone.now(), "moderated_by": actor}
+        return super().update(instance=instance, data=data, actor=actor, read_version=read_version)
+
+
 # One writer per model staff change; every door (API, admin, import, commands) reaches them by writer_for().
 MASTERPLAN = register(Writer(Masterplan, rules=_diskominfo_only))
 PROGRAM = register(Writer(Program, rules=program_rules))
@@ -183,6 +229,9 @@ SUB_DIMENSION = register(Writer(SubDimension, rules=_diskominfo_only, deletable=
 AGENCY = register(Writer(Agency, rules=_diskominfo_only))
 DISTRICT = register(Writer(District, rules=_diskominfo_only))
 VILLAGE = register(Writer(Village, rules=_diskominfo_only))
+# Citizens write feedback through `feedback_submit` (no staff creates it: nobody holds add_feedback); the owning
+# agency moderates it through this writer (API, admin form and bulk actions).
+FEEDBACK = register(FeedbackWriter(Feedback, rules=feedback_rules))
 
 program_create, program_update, program_delete = PROGRAM.create, PROGRAM.update, PROGRAM.delete
 measurement_create, measurement_update, measurement_delete = MEASUREMENT.create, MEASUREMENT.update, MEASUREMENT.delete
@@ -331,6 +380,59 @@ def areas_load(*, content: bytes | str, actor) -> dict:
         counts[row["level"] + "s"] += 1
         counts["created"] += created
     return counts
+
+
+def _digest(kind: str, value: str) -> str:
+    return salted_hmac(f"pillars.feedback.{kind}", value, algorithm="sha256").hexdigest()
+
+
+def feedback_normalised(message: str) -> str:
+    """The text repeat detection compares: case, spacing and punctuation do not make a message new."""
+    return " ".join("".join(ch for ch in message.casefold() if ch.isalnum() or ch.isspace()).split())
+
+
+def _refuse_repeats(on_subject, message_digest: str, sender_digest: str) -> None:
+    now = timezone.now()
+    since = now - datetime.timedelta(hours=settings.FEEDBACK_REPEAT_HOURS)
+    if on_subject.filter(message_digest=message_digest, created_at__gte=since).exists():
+        raise ValidationError(_("This message was already received; it is waiting for moderation."), code="repeat")
+    recently = now - datetime.timedelta(minutes=settings.FEEDBACK_SENDER_MINUTES)
+    if on_subject.filter(sender_digest=sender_digest, created_at__gte=recently).exists():
+        message = _("You sent feedback on this a few minutes ago. Please wait before writing again.")
+        raise ValidationError(message, code="repeat_sender")
+
+
+@transaction.atomic
+def feedback_submit(
+    *,
+    subject: Program | DigitalService,
+    message: str,
+    sender: str,
+    name: str = "",
+    contact: str = "",
+    lapor_reference: str = "",
+) -> Feedback:
+    """Hold a citizen's feedback on a published program or service for moderation by its agency. The same text on
+    the same record within FEEDBACK_REPEAT_HOURS, or a second message from the same address on it within
+    FEEDBACK_SENDER_MINUTES, is refused as a repeat. The address itself is never stored, only a keyed digest."""
+    # The record's row lock makes two identical posts arriving together meet one after the other.
+    public = type(subject).objects.public().select_for_update(of=("self",)).filter(pk=subject.pk)
+    if not list(public.values_list("pk", flat=True)):
+        raise ValidationError(_("Feedback is taken on published records only."), code="not_public")
+    field = "program" if isinstance(subject, Program) else "service"
+    message_digest = _digest("message", f"{field}:{subject.pk}:{feedback_normalised(message)}")
+    sender_digest = _digest("sender", sender)
+    _refuse_repeats(Feedback.objects.filter(**{field: subject}), message_digest, sender_digest)
+    data = {
+        field: subject,
+        "message": message.strip(),
+        "name": name.strip(),
+        "contact": contact.strip(),
+        "lapor_reference": lapor_reference,
+        "message_digest": message_digest,
+        "sender_digest": sender_digest,
+    }
+    return FEEDBACK.create(data=data, actor=None)
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feedback_views, views
 
 app_name = "pillars"
 
@@ -10,9 +10,23 @@ urlpatterns = [
     path("pillar-colours.css", views.pillar_colours_css, name="pillar-colours"),
     path("programs/", views.program_list, name="program-list"),
     path("programs/<slug:slug>/", views.program_detail, name="program-detail"),
+    path("programs/<slug:slug>/feedback/", feedback_views.feedback_page, {"kind": "program"}, name="program-feedback"),
+    path(
+        "programs/<slug:slug>/feedback/sent/",
+        feedback_views.feedback_sent,
+        {"kind": "program"},
+        name="program-feedback-sent",
+    ),
     path("indicators/", views.indicator_list, name="indicator-list"),
     path("indicators/<slug:slug>/", views.indicator_detail, name="indicator-detail"),
     path("services/", views.service_list, name="service-list"),
+    path("services/<slug:slug>/feedback/", feedback_views.feedback_page, {"kind": "service"}, name="service-feedback"),
+    path(
+        "services/<slug:slug>/feedback/sent/",
+        feedback_views.feedback_sent,
+        {"kind": "service"},
+        name="service-feedback-sent",
+    ),
     path("map/", views.asset_map, name="asset-map"),
     path("map/boundaries.geojson", views.map_boundaries, name="boundary-geojson"),
 ]

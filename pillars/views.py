@@ -10,6 +10,7 @@ from smartcity.pagination import Paginator
 
 from . import charts, figures, resources, selectors
 from .choices import AssetKind, AssetStatus, ServiceStatus, Stage
+from .feedback_views import subject_feedback
 from .geojson import GRID_PIXELS, boundary_collection
 from .models import Boundary, BudgetLine, DigitalService, Indicator, InfrastructureAsset, Milestone, Pillar, Program
 from .public_filters import (
@@ -22,6 +23,7 @@ from .selectors import standing_point
 
 PAGE_SIZE = 20
 PILLAR_PAGE_INDICATORS, PILLAR_PAGE_SERVICES = 6, 12
+PROGRAM_PAGE_FEEDBACK = 5  # the newest published feedback; its own page lists them all
 
 
 def _page(request, queryset):
@@ -139,6 +141,7 @@ def program_detail(request, slug: str):
         "budget_chart": charts.budget_by_year(budget) if budget else None,
         "assets": InfrastructureAsset.objects.published().filter(program=program),
         "last_updated": program.updated_at,
+        **subject_feedback(program, limit=PROGRAM_PAGE_FEEDBACK),
     }
     return render(request, "pillars/program_detail.html", context)
 

@@ -333,6 +333,7 @@ REST_FRAMEWORK = {
         "anon": env("API_ANONYMOUS_RATE", default="300/minute"),  # per address; staff are not throttled
         "failed_auth": env("API_FAILED_AUTH_RATE", default="20/hour"),  # wrong keys or passwords, per address
         "download": env("PUBLIC_DOWNLOAD_RATE", default="30/hour"),  # anonymous whole-list downloads, per address
+        "feedback": env("FEEDBACK_RATE", default="5/hour"),  # posts of the citizen feedback form, per address
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_PARSER_CLASSES": [  # JSON nested past a sane depth is a 400, not a RecursionError
@@ -377,6 +378,11 @@ SPECTACULAR_SETTINGS = {
         "MoUStateEnum": "partnerships.choices.MoUState",
         "WebhookEventEnum": "partnerships.choices.WebhookEvent",
         "DeliveryStatusEnum": "partnerships.choices.DeliveryStatus",
+        "FeedbackStatusEnum": "pillars.choices.FeedbackStatus",
+        "ClarificationStatusEnum": "evaluations.choices.ClarificationStatus",
+        "ExportStatusEnum": "evaluations.choices.ExportStatus",
+        "InstrumentKindEnum": "evaluations.choices.InstrumentKind",
+        "BoundaryKindEnum": "pillars.choices.BoundaryKind",
     },
 }
 
@@ -419,6 +425,23 @@ MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
 if MAP_TILE_URL:  # the tile server's origin may serve images to the map
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("/".join(MAP_TILE_URL.split("/")[:3]))
 
+# --- Citizen feedback (pillars): what counts as a repeat (the form's budget is REST_FRAMEWORK's "feedback")
+FEEDBACK_REPEAT_HOURS = env.int("FEEDBACK_REPEAT_HOURS", default=24)  # the same text on the same record
+FEEDBACK_SENDER_MINUTES = env.int("FEEDBACK_SENDER_MINUTES", default=10)  # the same address on the same record
+
+# --- Provincial hub (evaluations/federation.py): compare the cities whose portals this one follows ------------
+PROVINCIAL_HUB = env.bool("PROVINCIAL_HUB", default=False)  # the comparison page and the harvest run only then
+PROVINCIAL_HUB_TIMEOUT = env.float("PROVINCIAL_HUB_TIMEOUT", default=10.0)  # seconds per portal, all requests
+PROVINCIAL_HUB_MAX_BYTES = env.int("PROVINCIAL_HUB_MAX_BYTES", default=2 * 1024 * 1024)  # per answer
+# Followed portals must be on public addresses. A government network's private range may be allowed by name
+# (e.g. 10.20.0.0/16); loopback only ever by PROVINCIAL_HUB_ALLOW_LOOPBACK, which the tests set.
+PROVINCIAL_HUB_ALLOWED_NETWORKS = env.list("PROVINCIAL_HUB_ALLOWED_NETWORKS", default=[])
+PROVINCIAL_HUB_ALLOW_LOOPBACK = env.bool("PROVINCIAL_HUB_ALLOW_LOOPBACK", default=False)
+if PROVINCIAL_HUB:
+    CELERY_BEAT_SCHEDULE["harvest-followed-portals"] = {  # every hour at minute 20 Asia/Jakarta
+        "task": "evaluations.tasks.harvest_followed_portals",
+        "schedule": crontab(minute=20),
+    }
 # --- Webhooks to partner systems (partnerships/webhooks.py) ----------------------------------------
 # Endpoints on loopback (127.0.0.0/8, ::1) are refused unless this is on: for tests and a receiver on the same
 # machine only. Private, link-local and reserved addresses are always refused.

@@ -231,6 +231,20 @@ BATTERY = {
         lambda w: w.external_index_value,
         {"value": "70"},
     ),
+    # citizens write feedback through the public form; the owning agency moderates it here
+    f"{P}feedback": Entry(
+        OPD,
+        lambda w: {},
+        lambda w: w.feedback("a"),
+        {"status": "published", "reply": "Terima kasih, sudah diperbaiki."},
+        delete_actor=ADMINISTRATOR,  # a mistake only: the agencies reject, they do not delete
+    ),
+    f"{EV}followedportal": Entry(
+        DISK,
+        lambda w: {"name": "Kota Solok", "base_url": "http://36.66.2.2/"},
+        lambda w: w.followed_portal,
+        {"name": "Kota Bukittinggi (Sumbar)", "active": False},
+    ),
 }
 # The OPD editor updates their agency's follow-up (Diskominfo creates it from the finding).
 UPDATE_ACTORS = {f"{EV}followup": OPD}

@@ -13,10 +13,12 @@ import jsonschema
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.fields import FileField
 
-from evaluations.models import EvaluationPack
+from evaluations.federation_services import FOLLOWED_PORTAL
+from evaluations.models import EvaluationPack, PortalSnapshot
 from evaluations.services import evaluation_set_scores
 from partnerships.webhooks import webhook_emit
 from pillars.models import Pillar
@@ -35,7 +37,7 @@ from tests.evaluations.factories import (
     SurveyTargetFactory,
 )
 from tests.partnerships.factories import ProgressReportFactory, make_key
-from tests.pillars.factories import DistrictFactory, MasterplanFactory, VillageFactory
+from tests.pillars.factories import DistrictFactory, FeedbackFactory, MasterplanFactory, VillageFactory
 from tests.test_api_battery import ADMINISTRATOR, BATTERY, client_as
 from tests.test_permission_matrix import KEY_A, World
 
@@ -108,6 +110,8 @@ def world(db):
     world.masterplan, world.field_visit, world.webhook_delivery  # noqa: B018 - made on first use (and its endpoint)
     world.activity("a"), world.clarification("a"), world.legal_instrument, world.survey_response, world.pack
     world.self_assessment, world.external_index_value, world.village  # noqa: B018 - and their parents
+    world.feedback(side)
+    world.masterplan, world.field_visit, world.portal_snapshot  # noqa: B018 - made on first use
     # scores, so a round trip writes nested rows' relations back as the brief objects it read
     governance = Pillar.objects.get(slug="governance")
     scores = [{"dimension": code, "score": Decimal("3")} for code in ("output", "impact")]
@@ -185,6 +189,11 @@ def more_rows(world):
     LegalInstrumentFactory().pillars.set(Pillar.objects.all()[:2])
     SurveyResponseFactory(target=SurveyTargetFactory(program=world.program("b")))
     EvaluationPack.objects.create(evaluation=world.evaluation, format="pdf", requested_by=world.superuser)
+    world.feedback("b")
+    FeedbackFactory(program=None, service=world.service("b"))
+    portal = FOLLOWED_PORTAL.create(data={"name": "Kota Solok", "base_url": "http://36.66.2.2/"}, actor=None)
+    for portal_ in (portal, world.followed_portal):
+        PortalSnapshot.objects.create(portal=portal_, read_at=timezone.now(), ok=True, data={"pillars": []})
 
 
 @pytest.mark.parametrize("name", LISTS)

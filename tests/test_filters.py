@@ -11,10 +11,12 @@ import django_filters
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
 from rest_framework.test import APIClient
 
 from evaluations import filters as evaluation_filters
+from evaluations.federation_services import FOLLOWED_PORTAL
 from evaluations.models import (
     Evaluation,
     EvaluationPack,
@@ -23,6 +25,7 @@ from evaluations.models import (
     Finding,
     Framework,
     PillarScore,
+    PortalSnapshot,
 )
 from partnerships import filters as partnership_filters
 from partnerships.models import Commitment, MoU, Partner, ScopeArea
@@ -70,6 +73,7 @@ from tests.pillars.factories import (
     BudgetLineFactory,
     DigitalServiceFactory,
     DistrictFactory,
+    FeedbackFactory,
     IndicatorFactory,
     IndicatorTargetFactory,
     InfrastructureAssetFactory,
@@ -510,8 +514,37 @@ PRIVATE = {
 }
 
 
+def feedback():
+    """Feedback is about a program or a service, never both: one pair of rows for each of the two relations."""
+    published = {"status": "published"}
+    on_programs = (
+        FeedbackFactory(program=ProgramFactory(), message="Lampu taman mati", **published),
+        FeedbackFactory(program=ProgramFactory(), message="Jaringan lambat", **published),
+        {"q": "lampu"},
+    )
+    on_services = (
+        FeedbackFactory(program=None, service=DigitalServiceFactory(), message="Aplikasi galat", **published),
+        FeedbackFactory(program=None, service=DigitalServiceFactory(), message="Formulir panjang", **published),
+        {"q": "galat"},
+    )
+    return [on_programs, on_services]
+
+
+def followed(name: str, address: str):
+    return FOLLOWED_PORTAL.create(data={"name": name, "base_url": f"http://{address}/"}, actor=None)
+
+
+def portal_snapshots():
+    now = timezone.now()
+    hit = PortalSnapshot.objects.create(portal=followed("Kota Padang", "36.66.1.1"), read_at=now, reason="timed out")
+    miss = PortalSnapshot.objects.create(portal=followed("Kota Solok", "36.66.1.2"), read_at=now, reason="not JSON")
+    return hit, miss, {"q": "timed"}
+
+
 # Each FilterSet: a row every filter should keep (hit), one it should leave out (miss), and the values of the filters
 # that are not relations (`q`, `year`, relations read by a method). Relations are read off the two rows themselves.
+# Rows whose relations exclude each other (feedback names a program or a service) give a list of such triples:
+# each relation filter is then judged on the pair that differs in it, and every one must be judged once.
 CASES = {
     pillar_filters.PillarFilterSet: lambda: (
         PillarFactory(name_id="Samudra"),
@@ -585,6 +618,13 @@ CASES = {
     ),
     evaluation_filters.ClarificationRequestFilterSet: clarifications,
     evaluation_filters.EvaluationPackFilterSet: packs,
+    pillar_filters.FeedbackFilterSet: feedback,
+    evaluation_filters.FollowedPortalFilterSet: lambda: (
+        followed("Kota Padang", "36.66.1.1"),
+        followed("Kota Solok", "36.66.1.2"),
+        {"q": "padang"},
+    ),
+    evaluation_filters.PortalSnapshotFilterSet: portal_snapshots,
 }
 
 # Lists that are not public, read as a member of staff who may view every row of them. (A partner's key sees only
@@ -652,18 +692,27 @@ def test_every_filterset_has_a_filter_test():
 @pytest.mark.django_db
 @pytest.mark.parametrize("filterset", list(CASES), ids=lambda cls: cls.__name__)
 def test_each_filter_narrows_the_list(filterset):
+    cases = CASES[filterset]()
+    cases = cases if isinstance(cases, list) else [cases]
+    judged = set()
+    for hit, miss, params in cases:
+        judged |= narrows(filterset, hit, miss, params, exclusive=len(cases) > 1)
+    assert judged == set(relation_filters(filterset)), "a relation filter no pair of rows judged"
+
+
+def narrows(filterset, hit, miss, params, *, exclusive: bool) -> set[str]:
     client, url = client_for(filterset), list_url(filterset)
-    url = list_url(filterset)
-    hit, miss, params = CASES[filterset]()
-    client = client_for(filterset)
     assert {hit.pk, miss.pk} <= listed(client, url)
     assert ("q" in params) == ("q" in filterset.base_filters) and ("year" in params) == (
         "year" in filterset.base_filters
     )
-    first = None
+    first, judged = None, set()
     for name, declared in relation_filters(filterset).items():
         values = related_values(filterset, hit, declared) - related_values(filterset, miss, declared)
+        if exclusive and not values:
+            continue  # another pair of rows judges this relation
         assert values, f"{name}: the two rows must differ in what the filter reads"
+        judged.add(name)
         params[name] = sorted(values)[0]
         first = first or (name, params[name], sorted(related_values(filterset, miss, declared))[0])
     for name, value in params.items():
@@ -671,6 +720,7 @@ def test_each_filter_narrows_the_list(filterset):
     if first:  # a relation filter repeats: any of the values
         name, hit_value, miss_value = first
         assert listed(client, url, {name: [hit_value, miss_value]}) == {hit.pk, miss.pk}
+    return judged
 
 
 def hidden_cases():

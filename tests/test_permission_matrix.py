@@ -26,7 +26,14 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from evaluations.models import EvaluationPack, ExternalIndex, FieldVisit, LegalInstrument
+from evaluations.models import (
+    EvaluationPack,
+    ExternalIndex,
+    FieldVisit,
+    FollowedPortal,
+    LegalInstrument,
+    PortalSnapshot,
+)
 from partnerships.models import PartnerAPIKey, ProgressReport, ScopeArea, WebhookDelivery, WebhookEndpoint
 from partnerships.webhooks import new_secret, webhook_emit
 from pillars.models import Boundary, District, Masterplan, Pillar, Program
@@ -54,6 +61,7 @@ from tests.pillars.factories import (
     BudgetLineFactory,
     DigitalServiceFactory,
     DistrictFactory,
+    FeedbackFactory,
     IndicatorFactory,
     IndicatorTargetFactory,
     InfrastructureAssetFactory,
@@ -146,6 +154,19 @@ class World:
     @cached_property
     def village(self):
         return VillageFactory(district=self.district, code="13.71.04.1001", name="Sawahan")
+
+    def feedback(self, side):
+        return self._once(f"feedback_{side}", lambda: FeedbackFactory(program=self.program(side)))
+
+    @cached_property
+    def followed_portal(self):
+        from evaluations.federation_services import FOLLOWED_PORTAL
+
+        return FOLLOWED_PORTAL.create(data={"name": "Kota Bukittinggi", "base_url": "http://36.66.1.1/"}, actor=None)
+
+    @cached_property
+    def portal_snapshot(self):
+        return PortalSnapshot.objects.create(portal=self.followed_portal, read_at=timezone.now(), ok=False, reason="x")
 
     @cached_property
     def masterplan(self):
@@ -696,6 +717,31 @@ API_WRITES = {
         create(f"{EV}externalindexvalue", lambda w: {"index": w.external_index.pk, "year": 2024, "value": "60"}),
         api_staff_only(201),
     ),
+    # citizen feedback: the owning agency moderates (a hidden row answers 404); citizens write through the public form
+    "feedback publish of A": (
+        update(f"{P}feedback", lambda w: w.feedback("a"), {"status": "published", "reply": "Terima kasih"}),
+        api_staff_only(200, OPD=200),
+    ),
+    "feedback publish of B": (
+        update(f"{P}feedback", lambda w: w.feedback("b"), {"status": "published"}),
+        api_staff_only(200, OPD=404),
+    ),
+    "feedback create": (
+        create(f"{P}feedback", lambda w: {"program": w.program("a").pk, "message": "Dari API"}),
+        api_staff_only(403),
+    ),
+    "feedback delete of A": (delete(f"{P}feedback", lambda w: w.feedback("a")), api_staff_only(403)),
+    # the provincial view: Diskominfo keeps the followed portals; snapshots are the harvest's alone
+    "followed portal create": (
+        create(f"{EV}followedportal", lambda w: {"name": "Kota Solok", "base_url": "http://36.66.2.2"}),
+        api_staff_only(201),
+    ),
+    "followed portal update": (
+        update(f"{EV}followedportal", lambda w: w.followed_portal, {"active": False}),
+        api_staff_only(200),
+    ),
+    "followed portal delete": (delete(f"{EV}followedportal", lambda w: w.followed_portal), api_staff_only(204)),
+    "portal snapshot delete": (delete(f"{EV}portalsnapshot", lambda w: w.portal_snapshot), api_staff_only(403)),
 }
 
 
@@ -921,6 +967,23 @@ ADMIN_WRITES = {
         admin_add(FieldVisit, evaluation=lambda w: str(w.evaluation.pk), visited_on="2023-10-01", site="Pantai"),
         admin_staff_only(EVAL=SAVED),
     ),
+    "admin feedback publish of A": (
+        admin_change(lambda w: w.feedback("a"), status="published", reply="Terima kasih"),
+        admin_staff_only(OPD=SAVED),
+    ),
+    "admin feedback publish of B": (
+        admin_change(lambda w: w.feedback("b"), status="published"),
+        admin_staff_only(OPD=MISSING),  # B's feedback is outside the OPD editor's rows
+    ),
+    "admin followed portal add": (
+        admin_add(FollowedPortal, name="Kota Solok", base_url="http://36.66.2.2/", active="on"),
+        admin_staff_only(),
+    ),
+    "admin followed portal add on a private address": (
+        admin_add(FollowedPortal, name="Metadata", base_url="http://169.254.169.254/", active="on"),
+        admin_staff_only(INVALID),
+    ),
+    "admin followed portal change": (admin_change(lambda w: w.followed_portal, name="Diubah"), admin_staff_only()),
 }
 
 
@@ -973,8 +1036,8 @@ def test_write(world, write, actor, for_admin):
 # that answer with a redirect whatever happened (a bulk action, an import's confirm), what became of the target row:
 # GONE / KEPT (bulk delete), WRITTEN / KEPT (import). An import's dry run is OFFERED (a confirm form) or REFUSED (row
 # errors); an export lists the target's row (WITH) or not (WITHOUT).
-SHOWN, GONE, KEPT, WRITTEN, OFFERED, REFUSED, WITH, WITHOUT = (
-    "shown", "gone", "kept", "written", "offered", "refused", "with", "without",
+SHOWN, GONE, KEPT, WRITTEN, OFFERED, REFUSED, WITH, WITHOUT, PUBLISHED = (
+    "shown", "gone", "kept", "written", "offered", "refused", "with", "without", "published",
 )  # fmt: skip
 # The rows each door is tried on: agency-scoped rows of A and B, and the partnerships rows only staff keep.
 DOOR_TARGETS = {
@@ -992,7 +1055,7 @@ IMPORTABLE = ["program of A", "program of B", "indicator of B", "measurement of 
 # A text field an import or a revert changes on each kind of row.
 CHANGEABLE = {"program": "title_id", "indicator": "name_id", "measurement": "source_note", "budgetline": "note",
               "digitalservice": "name", "followupaction": "note", "mou": "title_id",
-              "commitment": "description_id"}  # fmt: skip
+              "commitment": "description_id", "followedportal": "name"}  # fmt: skip
 
 
 def _admin_url(target, view, *args):
@@ -1099,6 +1162,8 @@ def door_outcome(kind, response, target):
     present = type(target).objects.filter(pk=target.pk).exists()
     if kind == "bulk":
         return GONE if not present else KEPT
+    if kind == "publish":
+        return PUBLISHED if type(target).objects.get(pk=target.pk).status == "published" else KEPT
     if kind == "confirm":
         field = CHANGEABLE[target._meta.model_name]
         return WRITTEN if getattr(type(target).objects.get(pk=target.pk), field) == "Diimpor" else KEPT
@@ -1145,6 +1210,31 @@ for _name in IMPORTABLE:
     DOORS[f"export of {_name}"] = ("export", export(DOOR_TARGETS[_name]),
                                    outcomes(VIEWER_=WITH, OPD=WITH if _own else WITHOUT, EVAL=WITH,
                                             DISK=WITH))  # fmt: skip
+
+
+def bulk_publish(target_of):
+    def build(w):
+        target = target_of(w)
+        data = {"action": "publish_selected", "_selected_action": [target.pk]}
+        return Request("post", _admin_url(target, "changelist"), data, target)
+
+    return build
+
+
+# Followed portals (the provincial view): every staff role reads them, only Diskominfo changes or removes them.
+_portal = lambda w: w.followed_portal  # noqa: E731
+DOORS["history list of followed portal"] = ("read", history_list(_portal),
+                                            outcomes(VIEWER_=SHOWN, OPD=SHOWN, EVAL=SHOWN, DISK=SHOWN))  # fmt: skip
+DOORS["revert of followed portal"] = ("write", history_revert(_portal),
+                                      outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=SAVED))  # fmt: skip
+DOORS["bulk delete of followed portal"] = ("bulk", bulk_delete(_portal),
+                                           outcomes(VIEWER_=KEPT, OPD=KEPT, EVAL=KEPT, DISK=GONE))  # fmt: skip
+
+# Citizen feedback: the bulk publish action, through the writer, on the OPD editor's own agency's rows only.
+DOORS["bulk publish of feedback of A"] = ("publish", bulk_publish(lambda w: w.feedback("a")),
+                                          outcomes(VIEWER_=403, OPD=PUBLISHED, EVAL=403, DISK=PUBLISHED))  # fmt: skip
+DOORS["bulk publish of feedback of B"] = ("publish", bulk_publish(lambda w: w.feedback("b")),
+                                          outcomes(VIEWER_=403, OPD=KEPT, EVAL=403, DISK=PUBLISHED))  # fmt: skip
 DOOR_CELLS = [(door, actor) for door in DOORS for actor in ACTORS]
 
 
@@ -1157,7 +1247,7 @@ def test_admin_door(world, door, actor):
     response = getattr(client, request.method)(request.url, request.data)
     outcome = door_outcome(kind, response, request.target)
     assert outcome == expected[actor], admin_errors(response)
-    if outcome in (SAVED, GONE, WRITTEN):
+    if outcome in (SAVED, GONE, WRITTEN, PUBLISHED):
         assert snapshot(request.target) != before, "an allowed write changed nothing"
         return
     after = snapshot(request.target)

@@ -43,6 +43,11 @@ EVALUATION_VERBS = {"evaluations.submit_evaluation", "evaluations.finalise_evalu
 WEBHOOKS = expand("partnerships", {"webhookendpoint": ALL, "webhookdelivery": READ}) | {
     "partnerships.replay_webhookdelivery"
 }
+# Citizen feedback: the owning agency's editors and Diskominfo moderate it; only the Administrator deletes it.
+FEEDBACK_MODERATION = expand("pillars", {"feedback": "change view"})
+# The provincial view: Diskominfo keeps the followed portals; every staff role reads them and their snapshots.
+PORTALS_READ = expand("evaluations", {"followedportal": READ, "portalsnapshot": READ})
+PORTALS_KEPT = expand("evaluations", {"followedportal": ALL, "portalsnapshot": READ})
 
 # Issue 14, the evaluation's evidence: Diskominfo keeps the output register and the survey; assessors ask for
 # clarifications and close them; OPD editors plan and report their own activities and answer their own requests;
@@ -86,7 +91,10 @@ EXPECTED = {
     | expand("evaluations", dict.fromkeys(EVALUATION_MODELS, ALL))
     | {"evaluations.view_readiness"}
     | EVALUATION_VERBS
-    | REPORTS,
+    | REPORTS
+    | FEEDBACK_MODERATION
+    | {"pillars.delete_feedback"}
+    | PORTALS_KEPT,
     DISKOMINFO_EDITOR: STAFF_PILLARS
     | expand(
         "partnerships",
@@ -99,21 +107,26 @@ EXPECTED = {
     | expand("evaluations", dict.fromkeys(EVALUATION_MODELS, ALL) | {"evaluation": WRITE, "evaluationscheme": WRITE})
     | {"evaluations.view_readiness"}
     | EVALUATION_VERBS
-    | REPORTS,
+    | REPORTS
+    | FEEDBACK_MODERATION
+    | PORTALS_KEPT,
     EVALUATOR: PILLARS_READ
     | PARTNERSHIPS_READ
     | EVALUATIONS_READ
     | expand("evaluations", {"evaluation": WRITE, "finding": WRITE, "fieldvisit": WRITE})
     | expand("evaluations", {"dimensionscore": ALL, "pillarscore": ALL, "fieldvisitattachment": ALL})
     | {"evaluations.view_readiness", "evaluations.submit_evaluation"}
-    | REPORTS,
+    | REPORTS
+    | PORTALS_READ,
     OPD_EDITOR: PILLARS_READ
     | expand("pillars", {"program": WRITE, "indicator": WRITE, "digitalservice": WRITE})
     | expand("pillars", {"milestone": ALL, "budgetline": ALL, "indicatortarget": ALL, "measurement": ALL})
     | PARTNERSHIPS_READ
     | EVALUATIONS_READ
-    | {"evaluations.change_followupaction"},
-    VIEWER: PILLARS_READ | PARTNERSHIPS_READ | EVALUATIONS_READ | {"evaluations.view_reportexport"},
+    | {"evaluations.change_followupaction"}
+    | FEEDBACK_MODERATION
+    | PORTALS_READ,
+    VIEWER: PILLARS_READ | PARTNERSHIPS_READ | EVALUATIONS_READ | {"evaluations.view_reportexport"} | PORTALS_READ,
 }
 
 # Issue 15. Districts and villages are Diskominfo's; the producing OPD submits an indicator, Diskominfo (walidata)

@@ -10,6 +10,8 @@ router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 router.register("findings", views.FindingViewSet, basename="finding")
 router.register("follow-ups", views.FollowUpActionViewSet, basename="followup")
 router.register("field-visits", views.FieldVisitViewSet, basename="fieldvisit")
+router.register("followed-portals", views.FollowedPortalViewSet, basename="followedportal")
+router.register("portal-snapshots", views.PortalSnapshotViewSet, basename="portalsnapshot")
 
 router.register("legal-instruments", views.LegalInstrumentViewSet, basename="legalinstrument")
 router.register("surveys", views.SurveyViewSet, basename="survey")

@@ -12,8 +12,10 @@ from evaluations.filters import (
     EvaluationSchemeFilterSet,
     FieldVisitFilterSet,
     FindingFilterSet,
+    FollowedPortalFilterSet,
     FollowUpActionFilterSet,
     LegalInstrumentFilterSet,
+    PortalSnapshotFilterSet,
     SurveyFilterSet,
     SurveyResponseFilterSet,
     SurveyTargetFilterSet,
@@ -25,8 +27,10 @@ from evaluations.models import (
     EvaluationScheme,
     FieldVisit,
     Finding,
+    FollowedPortal,
     FollowUpAction,
     LegalInstrument,
+    PortalSnapshot,
     Survey,
     SurveyResponse,
     SurveyTarget,
@@ -45,9 +49,11 @@ from .serializers import (
     EvaluationSubmitSerializer,
     FieldVisitSerializer,
     FindingSerializer,
+    FollowedPortalSerializer,
     FollowUpActionSerializer,
     LegalInstrumentSerializer,
     PackRequestSerializer,
+    PortalSnapshotSerializer,
     SurveyImportSerializer,
     SurveyResponseSerializer,
     SurveySerializer,
@@ -255,4 +261,24 @@ class EvaluationPackViewSet(RecordViewSet):
     serializer_class = EvaluationPackSerializer
     filterset_class = EvaluationPackFilterSet
     ordering_fields = ["created_at"]
+    http_method_names = ["get", "head", "options"]
+
+
+# --- the provincial view ------------------------------------------------------------------------------------------
+class FollowedPortalViewSet(RecordViewSet):
+    """The other cities' portals a provincial hub reads (public: the active ones); Diskominfo keeps the list."""
+
+    queryset = FollowedPortal.objects.all()
+    serializer_class = FollowedPortalSerializer
+    filterset_class = FollowedPortalFilterSet
+    ordering_fields = ["name", "created_at"]
+
+
+class PortalSnapshotViewSet(RecordViewSet):
+    """What each harvest read from a followed portal, and when; written by the harvest only."""
+
+    queryset = PortalSnapshot.objects.all()
+    serializer_class = PortalSnapshotSerializer
+    filterset_class = PortalSnapshotFilterSet
+    ordering_fields = ["read_at"]
     http_method_names = ["get", "head", "options"]

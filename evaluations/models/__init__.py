@@ -2,6 +2,7 @@ from .clarification import ClarificationAnswer, ClarificationRequest
 from .evaluation import DimensionScore, Evaluation, PillarScore
 from .evidence import BodyMember, LegalInstrument
 from .external import ExternalIndex, ExternalIndexValue
+from .federation import FollowedPortal, PortalSnapshot
 from .finding import Finding, FollowUpAction, FollowUpDigest
 from .framework import (
     Framework,
@@ -42,6 +43,9 @@ __all__ = [
     "FrameworkIndicator",
     "PillarScore",
     "ReadinessOverride",
+    "FollowedPortal",
+    "PillarScore",
+    "PortalSnapshot",
     "ReportExport",
     "SchemeBand",
     "SchemeDimension",

@@ -7,6 +7,7 @@ from pillars.models import (
     BudgetLine,
     DigitalService,
     District,
+    Feedback,
     Indicator,
     IndicatorTarget,
     InfrastructureAsset,
@@ -387,3 +388,47 @@ class InfrastructureAssetSerializer(serializers.ModelSerializer):
             *PUBLICATION,
             "updated_at",
         ]
+
+
+class FeedbackBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Feedback
+        fields = ["id", "status", "created_at"]
+
+
+class FeedbackPublicSerializer(serializers.ModelSerializer):
+    """Published feedback as anyone may read it: the message and the agency's reply, never who wrote it."""
+
+    program = BriefRelatedField(model=Program, read_only=True)
+    service = BriefRelatedField(model=DigitalService, read_only=True)
+
+    class Meta:
+        model = Feedback
+        fields = ["id", "program", "service", "message", "status", "reply", "moderated_at", "created_at"]
+        read_only_fields = fields
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    """Feedback as the owning agency moderates it: the citizen's words and contact are read-only; staff set the
+    status (published or rejected) and the reply."""
+
+    program = BriefRelatedField(model=Program, read_only=True)
+    service = BriefRelatedField(model=DigitalService, read_only=True)
+
+    class Meta:
+        model = Feedback
+        fields = [
+            "id",
+            "program",
+            "service",
+            "message",
+            "name",
+            "contact",
+            "lapor_reference",
+            "status",
+            "reply",
+            "moderated_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["message", "name", "contact", "lapor_reference", "moderated_at", "created_at", "updated_at"]

@@ -19,5 +19,6 @@ router.register("services", views.DigitalServiceViewSet, basename="service")
 router.register("assets", views.InfrastructureAssetViewSet, basename="asset")
 router.register("districts", views.DistrictViewSet, basename="district")
 router.register("villages", views.VillageViewSet, basename="village")
+router.register("feedback", views.FeedbackViewSet, basename="feedback")
 
 urlpatterns = router.urls

@@ -13,6 +13,7 @@ from pillars.models import (
     BudgetLine,
     DigitalService,
     District,
+    Feedback,
     Indicator,
     IndicatorTarget,
     InfrastructureAsset,
@@ -213,3 +214,21 @@ class InfrastructureAssetViewSet(RecordViewSet):
         if view is None:
             return Response(feature_collection(assets))
         return Response(map_view(assets, *view))
+
+
+class FeedbackViewSet(RecordViewSet):
+    """Citizen feedback for the agency that moderates it: OPD editors read and moderate their own agencies' (a
+    program's lead agency, a service's owner agency), Diskominfo every agency's. Anyone else reads only published
+    messages, without name, contact or SP4N-LAPOR! ID. Citizens write through the public form, not here."""
+
+    queryset = Feedback.objects.all()
+    serializer_class = serializers.FeedbackSerializer
+    filterset_class = filters.FeedbackFilterSet
+    ordering_fields = ["created_at", "moderated_at", "status"]
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def get_serializer_class(self):
+        chosen = super().get_serializer_class()
+        if chosen is serializers.FeedbackSerializer and not self.request.user.has_perm("pillars.view_feedback"):
+            return serializers.FeedbackPublicSerializer
+        return chosen

@@ -2,6 +2,7 @@ from .activity import Activity
 from .area import District, Village
 from .asset import InfrastructureAsset
 from .boundary import Boundary
+from .feedback import Feedback
 from .figures import PortfolioChange, PortfolioFigures
 from .indicator import Indicator, IndicatorTarget, Measurement
 from .program import BudgetLine, Masterplan, Milestone, Program
@@ -15,6 +16,7 @@ __all__ = [
     "BudgetLine",
     "DigitalService",
     "District",
+    "Feedback",
     "Indicator",
     "IndicatorTarget",
     "InfrastructureAsset",

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.live import ROOT, manage, portal_env, serve
+from tests.live import ROOT, free_port, manage, portal_env, serve
 
 CHROMIUM = Path(os.environ.get("BROWSER_TESTS_CHROMIUM", "/usr/bin/chromium"))
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -47,6 +47,8 @@ def portal(tmp_path_factory):
         DJANGO_OPEN_DATA_ROOT=str(var / "open-data"),
         DJANGO_STATIC_ROOT=str(var / "static"),
         DJANGO_STATICFILES_STORAGE=None,  # production's hashed, compressed static files, as WhiteNoise serves them
+        PROVINCIAL_HUB="true",  # the comparison page: the portal follows itself and a port where nothing answers
+        PROVINCIAL_HUB_ALLOW_LOOPBACK="true",
     )
     _postgres("createdb", database)
     # collectstatic (compressing every file, about 20 s) needs no database: it runs while the database is built.
@@ -64,6 +66,11 @@ def portal(tmp_path_factory):
             assert done.returncode == 0, done.stderr
         assert collect.wait(timeout=300) == 0, collect.stderr.read()
         with serve(env, workers=2) as base:
+            for address, city in ((base, "Kota Padang"), (f"http://127.0.0.1:{free_port()}/", "Kota Sawahlunto")):
+                done = manage("follow_portal", address, city, env=env)
+                assert done.returncode == 0, done.stderr
+            done = manage("harvest_portals", env=env)
+            assert done.returncode == 0 and "Kota Padang: read in full" in done.stdout, done.stdout + done.stderr
             yield base
     finally:
         collect.kill()  # already ended unless the database steps failed

@@ -23,6 +23,9 @@ PAGES = {
     "indicator list": "/indicators/",
     "indicator detail": ("/indicators/", r'href="(/indicators/[\w-]+/)"'),
     "services": "/services/",
+    "service feedback": ("/services/", r'href="(/services/[\w-]+/feedback/)"'),
+    "program feedback": "/programs/wifi-kelurahan/feedback/",  # the demo program with a published message
+    "feedback sent": "/programs/wifi-kelurahan/feedback/sent/",
     "map": "/map/",
     "MoU registry": "/partnerships/",
     "MoU detail": ("/partnerships/", r'href="(/partnerships/mou/[\w-]+/)"'),
@@ -31,6 +34,7 @@ PAGES = {
     "evaluation detail": ("/evaluations/", r'href="(/evaluations/\d{4}-[a-z0-9-]+/)"'),
     "regulations and decrees": "/evaluations/regulations/",
     "survey form": ("/evaluations/", r'href="(/evaluations/surveys/[\w-]+/\d+/answer/)"'),
+    "city comparison": "/evaluations/cities/",
     "open data": "/open-data/",
     "frameworks and indices": "/evaluations/frameworks/",
     "framework results": ("/evaluations/frameworks/", r'href="(/evaluations/frameworks/[\w-]+/)"'),

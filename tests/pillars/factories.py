@@ -200,3 +200,17 @@ class VillageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "pillars.Village"
         django_get_or_create = ("code",)
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    """A citizen's message on a published program, waiting for moderation (as the public form leaves it)."""
+
+    program = factory.SubFactory(ProgramFactory)
+    message = factory.Sequence(lambda n: f"Wi-Fi di taman kota sering putus ({n}).")
+    name = "Siti"
+    contact = "siti@warga.example"
+    message_digest = factory.Sequence(lambda n: f"{n:064x}")
+    sender_digest = factory.Sequence(lambda n: f"{n + 1:064x}")
+
+    class Meta:
+        model = "pillars.Feedback"
