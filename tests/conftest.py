@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
@@ -18,6 +19,7 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
+    translation.activate(settings.LANGUAGE_CODE)  # a language an earlier test left active must not move reverse()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PUBLIC_CACHE_SECONDS = 0  # query-count tests measure the database; tests/test_cache.py turns it on
     settings.STORAGES = {
