@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smartcity import scoping
-from smartcity.services import Writer, model_delete, model_save, register, related
+from smartcity.services import WholeWriter, Writer, model_delete, model_save, register, related
 
 from .choices import ClarificationStatus, InstrumentBody
 from .models import (
@@ -69,23 +69,14 @@ def member_rules(*, before, after, many, actor) -> None:
         raise ValidationError({"instrument": ValidationError(message, code="no_body")})
 
 
-class LegalInstrumentWriter(Writer):
+class LegalInstrumentWriter(WholeWriter):
     """A regulation or decree is written with its members, when the write gives them, as one whole: the old list
     is replaced, and one member without a name refuses the whole write."""
 
-    @transaction.atomic
-    def create(self, *, data, actor):
-        data = dict(data)
-        members = data.pop("members", None)
-        instrument = super().create(data=data, actor=actor)
-        return self._set_members(instrument, members, actor)
+    parts = ("members",)
 
-    @transaction.atomic
-    def update(self, *, instance, data, actor, read_version=None):
-        data = dict(data)
-        members = data.pop("members", None)
-        instrument = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
-        return self._set_members(instrument, members, actor)
+    def write_parts(self, *, row, actor, members):
+        self._set_members(row, members, actor)
 
     def _set_members(self, instrument, members, actor):
         if members is None:
@@ -125,22 +116,14 @@ class SurveyTargetWriter(Writer):
         return super().create(data=data, actor=actor)
 
 
-class SurveyWriter(Writer):
+class SurveyWriter(WholeWriter):
     """A survey is written with its Likert items, when the write gives them ({code, text_id, text_en}): items of the
     given codes are kept (their answers too) and changed, others removed, new ones added."""
 
-    @transaction.atomic
-    def create(self, *, data, actor):
-        data = dict(data)
-        items = data.pop("items", None)
-        return self._set_items(super().create(data=data, actor=actor), items, actor)
+    parts = ("items",)
 
-    @transaction.atomic
-    def update(self, *, instance, data, actor, read_version=None):
-        data = dict(data)
-        items = data.pop("items", None)
-        survey = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
-        return self._set_items(survey, items, actor)
+    def write_parts(self, *, row, actor, items):
+        self._set_items(row, items, actor)
 
     def _set_items(self, survey, items, actor):
         if items is None:

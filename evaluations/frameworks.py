@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from smartcity.services import Writer, model_delete, model_save, related
+from smartcity.services import WholeWriter, model_delete, model_save, related
 
 from .models import (
     ExternalIndex,
@@ -72,27 +72,21 @@ def framework_band_rules(*, before, after, many, actor) -> None:
         framework_parts_validate(framework=framework, weights=None, bands=[(after.lower, after.upper)])
 
 
-class FrameworkWriter(Writer):
+class FrameworkWriter(WholeWriter):
     """A framework is written with its structure ({domains: [{code, name_id, aspects: [{code, name_id,
     indicators: [{number, name_id, weight}]}]}]}) and bands, when the write gives them, as one whole."""
 
-    @transaction.atomic
-    def create(self, *, data, actor):
-        data = dict(data)
-        parts = {"domains": data.pop("domains", None), "bands": data.pop("bands", None)}
-        framework = super().create(data=data, actor=actor)
-        framework_set_parts(framework=framework, actor=actor, **parts)
-        return framework
+    parts = ("domains", "bands")
 
-    @transaction.atomic
+    def write_parts(self, *, row, actor, domains, bands):
+        framework_set_parts(framework=row, actor=actor, domains=domains, bands=bands)
+
     def update(self, *, instance, data, actor, read_version=None):
-        data = dict(data)
-        parts = {"domains": data.pop("domains", None), "bands": data.pop("bands", None)}
-        framework = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
-        framework_set_parts(framework=framework, actor=actor, **parts)
-        for assessment in framework.assessments.all():
-            self_assessment_recompute(assessment=assessment, actor=actor)
-        return framework
+        with transaction.atomic():
+            framework = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
+            for assessment in framework.assessments.all():
+                self_assessment_recompute(assessment=assessment, actor=actor)
+            return framework
 
 
 def framework_set_parts(*, framework: Framework, actor, domains: list[dict] | None, bands: list[dict] | None):
@@ -223,28 +217,18 @@ SELF_FIELDS = ("target_level", "self_level", "justification")
 ASSESSOR_FIELDS = ("assessor_level", "assessor_note")
 
 
-class SelfAssessmentWriter(Writer):
+class SelfAssessmentWriter(WholeWriter):
     """A self-assessment is written with its scores ({indicator: number, target_level, self_level,
     justification}), when given, and its indices recomputed, in one transaction."""
 
-    @transaction.atomic
-    def create(self, *, data, actor):
-        data = dict(data)
-        scores = data.pop("scores", None)
-        assessment = super().create(data=data, actor=actor)
-        return self._scored(assessment, scores, actor)
+    parts = ("scores",)
 
-    @transaction.atomic
-    def update(self, *, instance, data, actor, read_version=None):
-        data = dict(data)
-        scores = data.pop("scores", None)
-        assessment = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
-        return self._scored(assessment, scores, actor)
-
-    def _scored(self, assessment, scores, actor):
+    def write_parts(self, *, row, actor, scores):
         if scores is not None:
-            _set_scores(assessment=assessment, actor=actor, items=scores, fields=SELF_FIELDS)
-        return self_assessment_recompute(assessment=assessment, actor=actor)
+            _set_scores(assessment=row, actor=actor, items=scores, fields=SELF_FIELDS)
+
+    def after_write(self, *, row, actor):
+        return self_assessment_recompute(assessment=row, actor=actor)
 
 
 @transaction.atomic

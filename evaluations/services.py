@@ -30,7 +30,7 @@ from partnerships.webhooks import webhook_emit
 from smartcity import scoping
 from smartcity.notifications import notify
 from smartcity.roles import OPD_EDITOR
-from smartcity.services import Writer, model_delete, model_save, register
+from smartcity.services import WholeWriter, Writer, model_delete, model_save, register
 from smartcity.tasks import enqueue
 
 from . import evidence, reports  # noqa: F401 (evidence registers its writers on import)
@@ -224,26 +224,20 @@ def _errors_under(field: str):
         raise ValidationError({field: errors}) from error
 
 
-class SchemeWriter(Writer):
+class SchemeWriter(WholeWriter):
     """A scheme is written with its dimensions and bands, when the write gives them, as one whole: the set rules
     run on the set as it would become, and every index under the scheme is recomputed (weights or decimals)."""
 
-    @transaction.atomic
-    def create(self, *, data, actor):
-        data = dict(data)
-        parts = {"dimensions": data.pop("dimensions", None), "bands": data.pop("bands", None)}
-        scheme = super().create(data=data, actor=actor)
-        _scheme_set_parts(scheme=scheme, actor=actor, **parts)
-        return scheme
+    parts = ("dimensions", "bands")
 
-    @transaction.atomic
+    def write_parts(self, *, row, actor, dimensions, bands):
+        _scheme_set_parts(scheme=row, actor=actor, dimensions=dimensions, bands=bands)
+
     def update(self, *, instance, data, actor, read_version=None):
-        data = dict(data)
-        parts = {"dimensions": data.pop("dimensions", None), "bands": data.pop("bands", None)}
-        scheme = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
-        _scheme_set_parts(scheme=scheme, actor=actor, **parts)
-        scheme_recompute_indices(scheme=scheme, actor=actor)
-        return scheme
+        with transaction.atomic():
+            scheme = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
+            scheme_recompute_indices(scheme=scheme, actor=actor)
+            return scheme
 
 
 class SchemeDimensionWriter(Writer):

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
+from typing import ClassVar
 
 from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -153,6 +154,38 @@ class Writer:
     def check(self, *, before, after, many: dict, actor) -> None:
         """The rules alone, for a form that wants to show their errors before anything is saved."""
         self.rules(before=before, after=after, many=many, actor=actor)
+
+
+class WholeWriter(Writer):
+    """A row written with its child sets as one whole, in one transaction: the keys in `parts` are taken out of the
+    data, the row is written, then `write_parts(row, actor, **parts)` writes the sets (a part the write does not
+    name is None: leave that set as it is) and `after_write(row, actor)` recomputes what depends on them."""
+
+    parts: ClassVar[tuple[str, ...]] = ()
+
+    def write_parts(self, *, row, actor, **parts) -> None:
+        raise NotImplementedError
+
+    def after_write(self, *, row, actor):
+        return row
+
+    def _split(self, data: dict) -> tuple[dict, dict]:
+        fields = dict(data)
+        return fields, {name: fields.pop(name, None) for name in self.parts}
+
+    @transaction.atomic
+    def create(self, *, data: dict, actor) -> models.Model:
+        fields, parts = self._split(data)
+        row = super().create(data=fields, actor=actor)
+        self.write_parts(row=row, actor=actor, **parts)
+        return self.after_write(row=row, actor=actor)
+
+    @transaction.atomic
+    def update(self, *, instance: models.Model, data: dict, actor, read_version: str | None = None) -> models.Model:
+        fields, parts = self._split(data)
+        row = super().update(instance=instance, data=fields, actor=actor, read_version=read_version)
+        self.write_parts(row=row, actor=actor, **parts)
+        return self.after_write(row=row, actor=actor)
 
 
 _WRITERS: dict[type[models.Model], Writer] = {}
