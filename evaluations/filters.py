@@ -14,6 +14,7 @@ from .choices import (
     EvaluationKind,
     EvaluationStage,
     EvaluationStatus,
+    ExportFormat,
     FindingKind,
     FollowUpStatus,
     InstrumentBody,
@@ -180,9 +181,14 @@ class ClarificationRequestFilterSet(FilterSet):
 
 
 class EvaluationPackFilterSet(FilterSet):
+    # `format` is DRF's renderer parameter (`?format=json`): a filter of that name could never be reached.
+    file_format = django_filters.MultipleChoiceFilter(
+        field_name="format", choices=ExportFormat.choices, label=_("File format")
+    )
+
     class Meta:
         model = EvaluationPack
-        fields = ["id", "format", "status"]
+        fields = ["id", "status"]
         unfiltered = {"progress": "shown", "file": "a file", "error": "shown", "requested_by": "staff only"}
 
 

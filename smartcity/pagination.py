@@ -9,6 +9,7 @@ the public list pages (`Paginator`).
 """
 
 from django.core import paginator
+from django.core.exceptions import EmptyResultSet
 from django.db.models import IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.query import ModelIterable
@@ -35,7 +36,11 @@ def page_and_total(queryset, start: int, stop: int) -> tuple[list, int | None]:
     """The rows [start:stop] and the total (None when it must be counted apart: nothing on this page)."""
     if not can_fold(queryset):
         return list(queryset[start:stop]), queryset.count()
-    rows = list(with_total(queryset)[start:stop])
+    try:
+        folded = with_total(queryset)
+    except EmptyResultSet:  # a filter Django knows matches nothing (an id beyond the column's range): no rows
+        return [], 0
+    rows = list(folded[start:stop])
     return rows, (getattr(rows[0], TOTAL) if rows else None)
 
 

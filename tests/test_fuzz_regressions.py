@@ -96,3 +96,14 @@ def test_a_partner_publish_from_before_2000_is_a_400(api_client, make_user):
     )
 
     assert response.status_code == 400 and "publish_from" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("url_name", ["pillars-api:program-list", "evaluations-api:portalsnapshot-list"])
+def test_an_id_beyond_the_columns_range_is_an_empty_page_not_a_500(api_client, make_user, url_name):
+    """Django knows no row can match and refuses to build the query; the page that folds its count in must not
+    turn that into a 500 (found by the fuzzer on portal-snapshots)."""
+    api_client.force_authenticate(make_user(is_superuser=True))
+    response = api_client.get(reverse(url_name), {"id": "682575044957140811776"})
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 0 and response.json()["results"] == []

@@ -1,7 +1,8 @@
 """API of the assessment frameworks, self-assessments and external indices."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers as fields
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -62,7 +63,14 @@ class SelfAssessmentViewSet(RecordViewSet):
         services.self_assessment_add_evidence(assessment=assessment, actor=request.user, **params.validated_data)
         return self._answer(assessment)
 
-    @extend_schema(request=None, description=_("Indicators still lacking a level, a justification or evidence."))
+    @extend_schema(
+        request=None,
+        description=_("Indicators still lacking a level, a justification or evidence."),
+        responses=inline_serializer(
+            "SelfAssessmentReadiness",
+            {"missing": fields.IntegerField(), "indicators": fields.ListField(child=fields.DictField())},
+        ),
+    )
     @action(detail=True, methods=["get"], permission_classes=[HasPerm("evaluations.change_selfassessment")])
     def readiness(self, request, pk=None):
         gaps = services.self_assessment_readiness(assessment=self.get_object())

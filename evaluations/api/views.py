@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers as fields
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -95,7 +96,19 @@ class EvaluationViewSet(RecordViewSet):
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=evaluation.pk)).data)
 
-    @extend_schema(description=_("What the year's evaluation still lacks, per dimension and pillar."))
+    @extend_schema(
+        description=_("What the year's evaluation still lacks, per dimension and pillar."),
+        responses=inline_serializer(
+            "DimensionReadiness",
+            {
+                "dimension": fields.CharField(),
+                "name": fields.CharField(),
+                "blocking": fields.IntegerField(),
+                "gaps": fields.ListField(child=fields.DictField()),
+            },
+            many=True,
+        ),
+    )
     @action(detail=True, methods=["get"], permission_classes=[HasPerm("evaluations.view_readiness")])
     def readiness(self, request, pk=None):
         dimensions = dimension_readiness(evaluation=self.get_object())
@@ -173,7 +186,17 @@ class SurveyViewSet(RecordViewSet):
     filterset_class = SurveyFilterSet
     ordering_fields = ["year"]
 
-    @extend_schema(description=_("Count, mean and distribution per item, sub-dimension and pillar."))
+    @extend_schema(
+        description=_("Count, mean and distribution per item, sub-dimension and pillar."),
+        responses=inline_serializer(
+            "SurveyResults",
+            {
+                "survey": fields.IntegerField(),
+                "minimum_responses": fields.IntegerField(),
+                "pillars": fields.ListField(child=fields.DictField()),
+            },
+        ),
+    )
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
         return Response(survey_results_json(survey_results(survey=self.get_object())))

@@ -399,8 +399,8 @@ class FeedbackBriefSerializer(serializers.ModelSerializer):
 class FeedbackPublicSerializer(serializers.ModelSerializer):
     """Published feedback as anyone may read it: the message and the agency's reply, never who wrote it."""
 
-    program = BriefRelatedField(model=Program, read_only=True)
-    service = BriefRelatedField(model=DigitalService, read_only=True)
+    program = BriefRelatedField(model=Program, read_only=True, allow_null=True)  # a program's or a service's
+    service = BriefRelatedField(model=DigitalService, read_only=True, allow_null=True)
 
     class Meta:
         model = Feedback
@@ -412,8 +412,8 @@ class FeedbackSerializer(serializers.ModelSerializer):
     """Feedback as the owning agency moderates it: the citizen's words and contact are read-only; staff set the
     status (published or rejected) and the reply."""
 
-    program = BriefRelatedField(model=Program, read_only=True)
-    service = BriefRelatedField(model=DigitalService, read_only=True)
+    program = BriefRelatedField(model=Program, read_only=True, allow_null=True)  # a program's or a service's
+    service = BriefRelatedField(model=DigitalService, read_only=True, allow_null=True)
 
     class Meta:
         model = Feedback

@@ -96,8 +96,9 @@ class AutoSchema(openapi.AutoSchema):
     def error_codes(self) -> list[str]:
         codes = ["401", "403", "414", "429"]  # any credentials may be wrong; throttles apply to every operation
         writes = self.method in ("POST", "PUT", "PATCH")
-        if writes or self._get_filter_parameters() or self.method == "GET" and self._is_list_view():
-            codes.append("400")  # a body, or a filter value, that does not validate
+        queried = any(getattr(parameter, "location", None) == "query" for parameter in self.get_override_parameters())
+        if writes or self._get_filter_parameters() or queried or self.method == "GET" and self._is_list_view():
+            codes.append("400")  # a body, a filter value or another query parameter that does not validate
         if "{" in self.path or self._get_format_parameters():
             codes.append("404")  # no such record; DRF also answers an unknown ?format= with 404
         if writes:
