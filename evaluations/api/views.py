@@ -109,7 +109,12 @@ class EvaluationViewSet(RecordViewSet):
             many=True,
         ),
     )
-    @action(detail=True, methods=["get"], permission_classes=[HasPerm("evaluations.view_readiness")])
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[HasPerm("evaluations.view_readiness")],
+        pagination_class=None,  # one list per evaluation, never paged (and documented so)
+    )
     def readiness(self, request, pk=None):
         dimensions = dimension_readiness(evaluation=self.get_object())
         return Response(
