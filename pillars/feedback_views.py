@@ -16,13 +16,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from smartcity.api.throttling import FeedbackRateThrottle, client_ip
+from smartcity.api.throttling import CounterThrottle, client_ip
 
 from . import services
 from .forms import FeedbackForm
 from .models import DigitalService, Feedback, Program
 
 PAGE_SIZE = 20
+
+
+class FeedbackRateThrottle(CounterThrottle):
+    """Posts of the public feedback form, per address, signed in or not (DEFAULT_THROTTLE_RATES["feedback"])."""
+
+    scope = "feedback"
+
+    def get_cache_key(self, request, view=None):
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+
+
 SUBJECTS = {"program": Program, "service": DigitalService}
 
 

@@ -39,15 +39,6 @@ class SlugsFilter(VisibleChoicesMixin, django_filters.ModelMultipleChoiceFilter)
         super().__init__(*args, **kwargs)
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class SlugFilter(VisibleChoicesMixin, django_filters.ModelChoiceFilter):
-    """Rows related to the given slug."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("to_field_name", "slug")
-        super().__init__(*args, **kwargs)
-
-
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9999})
 class YearFilter(django_filters.Filter):
     """A calendar year, 1 to 9999: any other value is refused (400) rather than reaching a date lookup."""

@@ -102,15 +102,6 @@ class DownloadRateThrottle(CounterThrottle):
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
 
 
-class FeedbackRateThrottle(CounterThrottle):
-    """Posts of the public feedback form, per address, signed in or not (DEFAULT_THROTTLE_RATES["feedback"])."""
-
-    scope = "feedback"
-
-    def get_cache_key(self, request, view=None):
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
-
-
 class FailedAuthenticationThrottle(CounterThrottle):
     """Failed credentials on the API (HTTP Basic, API keys), per address. Checked before any credential is
     verified, so an address over its budget costs no password hash (DEFAULT_THROTTLE_RATES["failed_auth"])."""
