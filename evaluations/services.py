@@ -650,36 +650,46 @@ def report_export_request(*, actor, year: int, fmt: str) -> ReportExport:
 
 
 def report_export_build(*, export: ReportExport) -> ReportExport:
-    """Make the report's file, saving its progress as it goes; a failure is recorded, never lost."""
-    if export.status == ExportStatus.DONE:
-        return export  # a retried or repeated job does the work once
-    export.status, export.progress = ExportStatus.RUNNING, 0
-    export.save(update_fields=["status", "progress", "updated_at"])
+    """Make the yearly report's file (a queued job: see _file_job_build)."""
+
+    def contents():
+        title = gettext("Smart city report %(year)s · %(city)s") % {
+            "year": export.year,
+            "city": settings.PORTAL_CITY_NAME,
+        }
+        return reports.year_report_sections(year=export.year), title
+
+    return _file_job_build(export, filename=f"report-{export.year}-{export.pk}.{export.format}", contents=contents)
+
+
+def _file_job_build(job, *, filename: str, contents):
+    """Make the file of a queued job (a yearly report, an evaluation pack) from `contents()` -> (sections, title),
+    in the portal's language, saving its progress as it goes; a failure is recorded, never lost."""
+    if job.status == ExportStatus.DONE:
+        return job  # a retried or repeated job does the work once
+    job.status, job.progress = ExportStatus.RUNNING, 0
+    job.save(update_fields=["status", "progress", "updated_at"])
 
     def progress(percent: int) -> None:
-        export.progress = percent
-        export.save(update_fields=["progress", "updated_at"])
+        job.progress = percent
+        job.save(update_fields=["progress", "updated_at"])
 
     try:
         with translation.override(settings.LANGUAGE_CODE):
-            sections = reports.year_report_sections(year=export.year)
-            title = gettext("Smart city report %(year)s · %(city)s") % {
-                "year": export.year,
-                "city": settings.PORTAL_CITY_NAME,
-            }
+            sections, title = contents()
             content = (
                 reports.sections_to_xlsx(sections, progress)
-                if export.format == ExportFormat.XLSX
+                if job.format == ExportFormat.XLSX
                 else reports.sections_to_pdf(sections, title, progress)
             )
     except Exception as error:  # recorded for staff to see; the worker's log has the trace
-        export.status, export.error = ExportStatus.FAILED, str(error)[:500]
-        export.save(update_fields=["status", "error", "updated_at"])
+        job.status, job.error = ExportStatus.FAILED, str(error)[:500]
+        job.save(update_fields=["status", "error", "updated_at"])
         raise
-    export.file.save(f"report-{export.year}-{export.pk}.{export.format}", ContentFile(content), save=False)
-    export.status, export.progress = ExportStatus.DONE, 100
-    export.save(update_fields=["file", "status", "progress", "updated_at"])
-    return export
+    job.file.save(filename, ContentFile(content), save=False)
+    job.status, job.progress = ExportStatus.DONE, 100
+    job.save(update_fields=["file", "status", "progress", "updated_at"])
+    return job
 
 
 # --- The evaluation pack --------------------------------------------------------------------------------------------
@@ -697,39 +707,18 @@ def evaluation_pack_request(*, actor, evaluation: Evaluation, fmt: str) -> Evalu
 
 
 def evaluation_pack_build(*, pack: EvaluationPack) -> EvaluationPack:
-    """Make the pack's file, saving its progress as it goes; a failure is recorded, never lost."""
+    """Make the evaluation pack's file (a queued job: see _file_job_build)."""
     from .pack import pack_sections
 
-    if pack.status == ExportStatus.DONE:
-        return pack  # a retried or repeated job does the work once
-    pack.status, pack.progress = ExportStatus.RUNNING, 0
-    pack.save(update_fields=["status", "progress", "updated_at"])
+    def contents():
+        evaluation = Evaluation.objects.with_related().get(pk=pack.evaluation_id)
+        title = gettext("Evaluation pack · %(evaluation)s · %(city)s") % {
+            "evaluation": evaluation,
+            "city": settings.PORTAL_CITY_NAME,
+        }
+        return pack_sections(evaluation=evaluation), title
 
-    def progress(percent: int) -> None:
-        pack.progress = percent
-        pack.save(update_fields=["progress", "updated_at"])
-
-    try:
-        with translation.override(settings.LANGUAGE_CODE):
-            evaluation = Evaluation.objects.with_related().get(pk=pack.evaluation_id)
-            sections = pack_sections(evaluation=evaluation)
-            title = gettext("Evaluation pack · %(evaluation)s · %(city)s") % {
-                "evaluation": evaluation,
-                "city": settings.PORTAL_CITY_NAME,
-            }
-            content = (
-                reports.sections_to_xlsx(sections, progress)
-                if pack.format == ExportFormat.XLSX
-                else reports.sections_to_pdf(sections, title, progress)
-            )
-    except Exception as error:  # recorded for staff to see; the worker's log has the trace
-        pack.status, pack.error = ExportStatus.FAILED, str(error)[:500]
-        pack.save(update_fields=["status", "error", "updated_at"])
-        raise
-    pack.file.save(f"pack-{pack.evaluation_id}-{pack.pk}.{pack.format}", ContentFile(content), save=False)
-    pack.status, pack.progress = ExportStatus.DONE, 100
-    pack.save(update_fields=["file", "status", "progress", "updated_at"])
-    return pack
+    return _file_job_build(pack, filename=f"pack-{pack.evaluation_id}-{pack.pk}.{pack.format}", contents=contents)
 
 
 # --- Assessment frameworks, self-assessments, external indices (evaluations/frameworks.py) ----------------
