@@ -72,8 +72,8 @@ class SchemeBandInline(ServiceInlineMixin, admin.TabularInline):
 class EvaluationSchemeAdmin(ServiceAdmin):
     """Schemes, their dimensions and bands; the writers recompute the indices when weights or decimals change."""
 
-    list_display = ["name", "year", "issuing_body", "scale_min", "scale_max", "decimals", "publication"]
-    list_filter = ["year", "publication"]
+    list_display = ["name", "year", "issuing_body", "source_verified", "publication"]
+    list_filter = ["year", "source_verified", "publication"]
     inlines = [SchemeDimensionInline, SchemeBandInline]
 
     def get_formset_kwargs(self, request, obj, inline, prefix):

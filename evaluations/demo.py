@@ -48,18 +48,32 @@ BPPT = "Badan Pengkajian dan Penerapan Teknologi (BPPT)"
 PUBLISHED = "published"
 DEMO_NOTE_ID = "Angka demo: bukan hasil resmi."
 DEMO_NOTE_EN = "Demo figures: not the official results."
-BANDS = [  # demo bands on a 0–4 scale
-    {"label_id": "Rintisan", "label_en": "Starting", "lower": Decimal("0"), "upper": Decimal("1.99")},
-    {"label_id": "Berkembang", "label_en": "Developing", "lower": Decimal("2"), "upper": Decimal("2.99")},
-    {"label_id": "Maju", "label_en": "Advanced", "lower": Decimal("3"), "upper": Decimal("3.49")},
-    {"label_id": "Unggul", "label_en": "Leading", "lower": Decimal("3.5"), "upper": Decimal("4")},
-]
-# year: (weights of baseline, output, outcome, impact, quick win; their scores; pillar scores in pillar order;
+# The national index's weights by era, with their sources (../shared/DOMAIN.md "Evaluation"). No public source
+# gives bands for this index, so the demo schemes have none.
+EARLY_WEIGHTS = (
+    "10 20 30 30 10",
+    "Bobot tahun-tahun awal gerakan, dari laman resmi sebuah kabupaten peserta; belum dicocokkan dengan sumber kedua.",
+    False,
+)
+WEIGHTS_FROM_2022 = (
+    "10 20 30 20 20",
+    "Dihitung ulang dari skor dimensi yang diterbitkan: Kota Kediri 2022 (surat B-1003/DJAI/AI.01.04/12/2022, "
+    "indeks 3,31) dan Kota Jambi 2024; hanya bobot ini yang menghasilkan indeks resminya.",
+    True,
+)
+
+
+def weights_of(year: int) -> tuple[str, str, bool]:
+    """(weights of baseline, output, outcome, impact, quick win; their source; whether verified) of a year."""
+    return WEIGHTS_FROM_2022 if year >= 2022 else EARLY_WEIGHTS
+
+
+# year: (the dimension scores; pillar scores in pillar order;
 #        the official letter's figure when it differs from the computed one; letter date)
 YEARS = {
-    2019: ("10 20 30 30 10", "3.00 3.10 2.80 2.70 3.00", "2.90 3.05 2.60 2.80 2.85 2.70", None, (2019, 12, 10)),
-    2020: ("10 20 30 30 10", "3.10 3.30 3.00 2.90 3.20", "3.10 3.20 2.85 3.00 3.05 2.90", None, (2020, 12, 8)),
-    2021: ("10 15 30 30 15", "3.30 3.50 3.20 3.20 3.60", "3.30 3.45 3.10 3.25 3.30 3.10", "3.31", (2021, 12, 7)),
+    2019: ("3.00 3.10 2.80 2.70 3.00", "2.90 3.05 2.60 2.80 2.85 2.70", None, (2019, 12, 10)),
+    2020: ("3.10 3.30 3.00 2.90 3.20", "3.10 3.20 2.85 3.00 3.05 2.90", None, (2020, 12, 8)),
+    2021: ("3.30 3.50 3.20 3.20 3.60", "3.30 3.45 3.10 3.25 3.30 3.10", None, (2021, 12, 7)),
 }
 PILLAR_ORDER = ["governance", "branding", "economy", "living", "society", "environment"]
 
@@ -68,7 +82,8 @@ def _decimals(text: str) -> list[Decimal]:
     return [Decimal(value) for value in text.split()]
 
 
-def _scheme(year: int, weights: str) -> EvaluationScheme:
+def _scheme(year: int) -> EvaluationScheme:
+    weights, source, verified = weights_of(year)
     dimensions = [
         {"code": code, "name_id": name_id, "name_en": name_en, "weight": weight}
         for (code, name_id, name_en), weight in zip(DEFAULT_DIMENSIONS, _decimals(weights), strict=True)
@@ -78,14 +93,16 @@ def _scheme(year: int, weights: str) -> EvaluationScheme:
         "scale_min": Decimal(0),
         "scale_max": Decimal(4),
         "decimals": 2,
+        "source": source,
+        "source_verified": verified,
         "notes": f"{DEMO_NOTE_ID} {DEMO_NOTE_EN}",
         "publication": PUBLISHED,
     }
     scheme = EvaluationScheme.objects.filter(year=year, issuing_body=MINISTRY).first()
     if scheme:
-        return services.scheme_update(scheme=scheme, actor=None, dimensions=dimensions, bands=BANDS, **fields)
+        return services.scheme_update(scheme=scheme, actor=None, dimensions=dimensions, bands=[], **fields)
     return services.scheme_create(
-        actor=None, year=year, issuing_body=MINISTRY, dimensions=dimensions, bands=BANDS, **fields
+        actor=None, year=year, issuing_body=MINISTRY, dimensions=dimensions, bands=[], **fields
     )
 
 
@@ -108,10 +125,10 @@ def _evaluation(*, scheme, stage, kind, scores=None, pillar_scores=None, **field
 
 
 def _final_result(year: int, pillars: dict[str, Pillar]) -> Evaluation:
-    weights, scores, pillar_scores, official, letter = YEARS[year]
+    scores, pillar_scores, official, letter = YEARS[year]
     letter_date = datetime.date(*letter)
     return _evaluation(
-        scheme=_scheme(year, weights),
+        scheme=_scheme(year),
         stage=EvaluationStage.FINAL,
         kind=EvaluationKind.NATIONAL,
         evaluating_body=MINISTRY,

@@ -319,14 +319,15 @@ class AreaFileForm(forms.Form):
 
 class VillageInline(ServiceInlineMixin, admin.TabularInline):
     model = Village
-    fields = ["code", "name", "note"]
+    fields = ["code", "bps_code", "name", "source_verified", "note"]
     extra = 0
 
 
 @admin.register(District)
 class DistrictAdmin(ServiceAdmin):
-    list_display = ["code", "name", "note"]
-    search_fields = ["code", "name"]
+    list_display = ["code", "bps_code", "name", "source_verified"]
+    list_filter = ["source_verified"]
+    search_fields = ["code", "bps_code", "name"]
     inlines = [VillageInline]
     change_list_template = "admin/pillars/district/change_list.html"
 
@@ -356,10 +357,10 @@ class DistrictAdmin(ServiceAdmin):
 
 @admin.register(Village)
 class VillageAdmin(ServiceAdmin):
-    list_display = ["code", "name", "district"]
-    list_filter = ["district"]
+    list_display = ["code", "bps_code", "name", "district", "source_verified"]
+    list_filter = ["district", "source_verified"]
     list_select_related = ["district"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "bps_code", "name"]
 
 
 # --- citizen feedback: moderated by the owning agency, every change through the writer ----------------------------

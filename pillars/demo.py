@@ -157,7 +157,7 @@ def _demo_metadata(name_id: str, unit: str) -> dict:
 
 
 def _load_areas():
-    """Padang's 11 districts from the office-style file (pillars/demo_areas.csv), codes marked to verify."""
+    """Padang's 11 districts from the office-style file (pillars/demo_areas.csv): Kemendagri and BPS codes, sourced."""
     from pathlib import Path
 
     from .services import areas_load

@@ -314,10 +314,14 @@ def indicator_send_back(*, indicator: Indicator, actor, note: str) -> Indicator:
 
 # --- Areas: districts and villages from the office's file ----------------------------------------------------
 AREA_COLUMNS = ("code", "name")
+AREA_OPTIONAL_COLUMNS = ("bps_code", "note", "source", "verified")
+YES = {"ya", "y", "yes", "true", "1", "benar"}
+NO = {"", "tidak", "t", "no", "n", "false", "0", "salah"}
 
 
 def _area_rows(content: bytes | str) -> list[dict]:
-    """The file's rows ({code, name, note}), or a ValidationError naming every line that is wrong."""
+    """The file's rows ({code, name, bps_code, note, source, source_verified, level}), or a ValidationError naming
+    every line that is wrong. Only `code` (Kemendagri) and `name` are required."""
     if isinstance(content, bytes):
         try:
             content = content.decode("utf-8-sig")
@@ -326,7 +330,10 @@ def _area_rows(content: bytes | str) -> list[dict]:
     reader = csv.DictReader(io.StringIO(content))
     header = [name.strip().lower() for name in reader.fieldnames or []]
     if not set(AREA_COLUMNS) <= set(header):
-        message = _("The file needs the columns code and name (and optionally note), comma-separated.")
+        message = _(
+            "The file needs the columns code and name (and optionally bps_code, note, source and verified), "
+            "comma-separated."
+        )
         raise ValidationError({"file": message}, code="bad_columns")
     rows, errors, seen = [], [], set()
     for line, raw in enumerate(reader, start=2):
@@ -337,8 +344,16 @@ def _area_rows(content: bytes | str) -> list[dict]:
             errors.append(_("Line %(line)s: %(code)s is not a district or village code, lacks a name, or repeats.")
                           % {"line": line, "code": code or "—"})  # fmt: skip
             continue
+        verified = row.get("verified", "").lower()
+        if verified not in YES | NO:
+            errors.append(_("Line %(line)s: verified is “ya” or “tidak”, not %(value)s.")
+                          % {"line": line, "value": row.get("verified")})  # fmt: skip
+            continue
         seen.add(code)
-        rows.append({"code": code, "name": name, "note": row.get("note", ""), "level": level})
+        rows.append({
+            "code": code, "name": name, "level": level, "bps_code": row.get("bps_code", ""),
+            "note": row.get("note", ""), "source": row.get("source", ""), "source_verified": verified in YES,
+        })  # fmt: skip
     if not rows and not errors:
         errors.append(_("The file holds no area."))
     if errors:
@@ -370,15 +385,24 @@ def areas_load(*, content: bytes | str, actor) -> dict:
         message = _("These villages name a district that is neither in the file nor known: %(codes)s.")
         raise ValidationError({"file": message % {"codes": ", ".join(orphans)}}, code="unknown_district")
     counts = {"districts": 0, "villages": 0, "created": 0}
+    errors = []
     for row in sorted(rows, key=lambda r: r["code"]):
-        fields = {"name": row["name"], "note": row["note"]}
-        if row["level"] == "district":
-            created = upsert(District, defaults=fields, actor=actor, code=row["code"])[1]
-        else:
-            district = District.objects.get(code=row["code"][:8])
-            created = upsert(Village, defaults={**fields, "district": district}, actor=actor, code=row["code"])[1]
+        fields = {name: row[name] for name in ("name", "bps_code", "note", "source", "source_verified")}
+        try:
+            with transaction.atomic():
+                if row["level"] == "district":
+                    created = upsert(District, defaults=fields, actor=actor, code=row["code"])[1]
+                else:
+                    district = District.objects.get(code=row["code"][:8])
+                    defaults = {**fields, "district": district}
+                    created = upsert(Village, defaults=defaults, actor=actor, code=row["code"])[1]
+        except ValidationError as error:  # a field the model refuses (a BPS code of the wrong shape): name the row
+            errors.append(f"{row['code']}: {' '.join(error.messages)}")
+            continue
         counts[row["level"] + "s"] += 1
         counts["created"] += created
+    if errors:  # one wrong line refuses the whole file: the outer transaction rolls back every row written
+        raise ValidationError({"file": errors}, code="bad_rows")
     return counts
 
 

@@ -32,7 +32,9 @@ def test_demo_loads_the_padang_field_review_and_three_years_of_results_idempoten
     results = Evaluation.objects.results().with_related().order_by("year")
     assert [(e.year, str(e.headline_index)) for e in results] == [(2019, "2.8700"), (2020, "3.0600"), (2021, "3.3100")]
     latest = results.last()
-    assert str(latest.computed_index) == "3.3200" and str(latest.improvement) == "0.2500"  # letter differs: both kept
+    assert str(latest.computed_index) == "3.3100" and str(latest.improvement) == "0.2500"
+    assert latest.scheme.source and not latest.scheme.source_verified  # the early weights: one source only
+    assert not latest.scheme.bands.exists()  # no public source gives bands for this index
     assert all("demo" in e.summary_en.lower() for e in results)
 
 
