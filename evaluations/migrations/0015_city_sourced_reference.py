@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='evaluationscheme',
             name='source',
-            field=models.TextField(blank=True, help_text='The document, its date, and a URL or citation, e.g. Kepmendagri 100.1.1-6117/2022.', verbose_name='source'),
+            field=models.TextField(blank=True, help_text='The document, its date, and a URL or citation, e.g. the Kepmendagri decree on area codes and names, 2022.', verbose_name='source'),
         ),
         migrations.AddField(
             model_name='evaluationscheme',
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalevaluationscheme',
             name='source',
-            field=models.TextField(blank=True, help_text='The document, its date, and a URL or citation, e.g. Kepmendagri 100.1.1-6117/2022.', verbose_name='source'),
+            field=models.TextField(blank=True, help_text='The document, its date, and a URL or citation, e.g. the Kepmendagri decree on area codes and names, 2022.', verbose_name='source'),
         ),
         migrations.AddField(
             model_name='historicalevaluationscheme',

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='district',
             name='source',
-            field=models.TextField(blank=True, help_text='The document, its date, and a URL or citation, e.g. Kepmendagri 100.1.1-6117/2022.', verbose_name='source'),
+            field=models.TextField(blank=True, help_text='The document, its date, and a URL or citation, e.g. the Kepmendagri decree on area codes and names, 2022.', verbose_name='source'),
         ),
         migrations.AddField(
             model_name='district',
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicaldistrict',
             name='source',
-            field=models.TextField(blank=True, help_text='The document, its date, and a URL or citation, e.g. Kepmendagri 100.1.1-6117/2022.', verbose_name='source'),
+            field=models.TextField(blank=True, help_text='The document, its date, and a URL or citation, e.g. the Kepmendagri decree on area codes and names, 2022.', verbose_name='source'),
         ),
         migrations.AddField(
             model_name='historicaldistrict',
@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalvillage',
             name='source',
-            field=models.TextField(blank=True, help_text='The document, its date, and a URL or citation, e.g. Kepmendagri 100.1.1-6117/2022.', verbose_name='source'),
+            field=models.TextField(blank=True, help_text='The document, its date, and a URL or citation, e.g. the Kepmendagri decree on area codes and names, 2022.', verbose_name='source'),
         ),
         migrations.AddField(
             model_name='historicalvillage',
@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='village',
             name='source',
-            field=models.TextField(blank=True, help_text='The document, its date, and a URL or citation, e.g. Kepmendagri 100.1.1-6117/2022.', verbose_name='source'),
+            field=models.TextField(blank=True, help_text='The document, its date, and a URL or citation, e.g. the Kepmendagri decree on area codes and names, 2022.', verbose_name='source'),
         ),
         migrations.AddField(
             model_name='village',
