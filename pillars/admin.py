@@ -1,10 +1,13 @@
+import datetime
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
@@ -167,12 +170,40 @@ class MeasurementInline(ServiceInlineMixin, admin.TabularInline):
     extra = 0
 
 
+class MeasurementDueFilter(admin.SimpleListFilter):
+    """Indicators whose next measurement is due (by their frequency) within the staff workspace's look-ahead."""
+
+    title = _("measurement")
+    parameter_name = "measurement"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("Due")), ("stale", _("Stale"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "due":
+            ahead = today + datetime.timedelta(days=settings.WORKSPACE_DAYS_AHEAD)
+            return queryset.with_measurement_due().filter(measurement_due_on__lte=ahead)
+        if self.value() == "stale":
+            return queryset.stale(on=today)
+        return queryset
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(PortfolioAdmin):
     resource_classes = [resources.IndicatorResource]
     agency_field = "owner_agency"
     list_display = ["name_id", "pillar", "unit", "owner_agency", "is_headline", "approval", "publication"]
-    list_filter = ["pillar", "owner_agency", "approval", "iso_theme", "frequency", "is_headline", "publication"]
+    list_filter = [
+        MeasurementDueFilter,
+        "pillar",
+        "owner_agency",
+        "approval",
+        "iso_theme",
+        "frequency",
+        "is_headline",
+        "publication",
+    ]
     list_select_related = ["pillar", "owner_agency"]
     prepopulated_fields = {"slug": ["name_id"]}
     readonly_fields = ["approval", "approval_note", "approved_at"]

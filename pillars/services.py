@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from smartcity.roles import ROLES
 from smartcity.services import Rule, Writer, model_save, register, related, upsert
 
 from . import rules
-from .choices import FREQUENCY_DAYS, Approval, FeedbackStatus
+from .choices import Approval, FeedbackStatus
 from .models import (
     Activity,
     Agency,
@@ -240,14 +239,10 @@ measurement_create, measurement_update, measurement_delete = MEASUREMENT.create,
 def indicators_flag_stale(*, today: datetime.date, indicators=None) -> int:
     """Mark indicators whose latest measurement is older than their frequency allows as stale since
     `today`, and clear the mark of those measured in time. Idempotent; returns how many changed."""
-    indicators = (indicators if indicators is not None else Indicator.objects.all()).with_latest_measurement()
-    changed = 0
-    for frequency, days in FREQUENCY_DAYS.items():
-        due = today - datetime.timedelta(days=days)
-        of_frequency = indicators.filter(frequency=frequency)
-        stale = Q(latest_measured_on__isnull=True) | Q(latest_measured_on__lt=due)
-        changed += of_frequency.filter(stale, stale_since__isnull=True).update(stale_since=today)
-        changed += of_frequency.filter(latest_measured_on__gte=due, stale_since__isnull=False).update(stale_since=None)
+    indicators = indicators if indicators is not None else Indicator.objects.all()
+    stale = indicators.stale(on=today).values("pk")
+    changed = indicators.filter(pk__in=stale, stale_since__isnull=True).update(stale_since=today)
+    changed += indicators.exclude(pk__in=stale).filter(stale_since__isnull=False).update(stale_since=None)
     if changed:
         public_cache.invalidate()  # queryset updates send no signals
     return changed

@@ -12,7 +12,9 @@ from django.conf import settings
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.sites import AdminSite
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 # The order staff open them in, app by app; a model not listed follows the listed ones of its app.
@@ -74,7 +76,15 @@ def _app_key(app: dict):
 
 
 class KotaCerdasAdminSite(AdminSite):
-    """The Django admin with its index in the order of the office's daily work."""
+    """The Django admin with its index in the order of the office's daily work, opening on the signed-in person's
+    workspace: what is due or waiting for them (settings.WORKSPACE_SELECTOR, named so the core imports no app)."""
+
+    index_template = "admin/workspace_index.html"
+
+    def index(self, request, extra_context=None):
+        workspace = import_string(settings.WORKSPACE_SELECTOR)(request.user, today=timezone.localdate())
+        context = {"workspace": workspace, "today": timezone.localdate(), **(extra_context or {})}
+        return super().index(request, context)
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)

@@ -14,9 +14,9 @@ from rest_framework.test import APIClient
 
 from evaluations.models import SurveyResponse
 from evaluations.readiness import blocking_gaps
-from evaluations.services import follow_up_digests_send
 from evaluations.surveys import survey_results
 from pillars.models import Pillar
+from pillars.workspace import workspace_digests_send
 from smartcity.roles import DISKOMINFO_EDITOR, EVALUATOR, OPD_EDITOR, VIEWER
 from tests.factories import UserFactory
 from tests.pillars.factories import ActivityFactory, AgencyFactory, ProgramFactory
@@ -235,10 +235,10 @@ def test_overdue_clarification_requests_join_the_daily_digest():
     )
     late = today - datetime.timedelta(days=2)
     ClarificationRequestFactory(owner_agency=dishub, question="Sudah ditutup", due_on=late, status="closed")
-    assert follow_up_digests_send(today=today) == 1
+    assert workspace_digests_send(today=today) == 1
     [message] = mail.outbox
     assert "Mohon foto lokasi CCTV" in message.body and "Belum jatuh tempo" not in message.body
-    assert "Sudah ditutup" not in message.body and "permintaan klarifikasi" in message.subject
+    assert "Sudah ditutup" not in message.body and "Permintaan klarifikasi yang perlu dijawab: 2" in message.body
 
 
 # --- Survey aggregates: public, and only aggregates ------------------------------------------------------------
