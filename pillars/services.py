@@ -1,9 +1,7 @@
 """Writes of the pillars app: one writer per model (smartcity/services.py), holding the model's rules once.
 The API, the admin's forms, inlines, history and bulk actions, the import and the commands all write through them."""
 
-import csv
 import datetime
-import io
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -19,6 +17,7 @@ from smartcity import scoping
 from smartcity.choices import Publication
 from smartcity.roles import ROLES
 from smartcity.services import Rule, Writer, model_save, register, related, upsert
+from smartcity.spreadsheets import SpreadsheetRefusedError, read_csv
 
 from . import rules
 from .choices import FREQUENCY_DAYS, Approval, FeedbackStatus
@@ -318,16 +317,15 @@ AREA_COLUMNS = ("code", "name")
 
 def _area_rows(content: bytes | str) -> list[dict]:
     """The file's rows ({code, name, note}), or a ValidationError naming every line that is wrong."""
-    if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError({"file": _("The file is not UTF-8 text.")}, code="bad_file") from None
-    reader = csv.DictReader(io.StringIO(content))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    try:
+        table = read_csv(content)  # the shared reader: the row limit, NUL bytes, over-long fields
+    except SpreadsheetRefusedError as refused:
+        raise ValidationError({"file": ValidationError(refused.message, code=refused.code)}) from None
+    header = [name.strip().lower() for name in table.headers or []]
     if not set(AREA_COLUMNS) <= set(header):
         message = _("The file needs the columns code and name (and optionally note), comma-separated.")
         raise ValidationError({"file": message}, code="bad_columns")
+    reader = (dict(zip(header, values, strict=True)) for values in table)
     rows, errors, seen = [], [], set()
     for line, raw in enumerate(reader, start=2):
         row = {key.strip().lower(): (value or "").strip() for key, value in raw.items() if key}
