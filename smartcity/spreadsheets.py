@@ -141,7 +141,9 @@ def _unzipped_size_check(content: bytes) -> None:
 
 
 def _xlsx_rows(workbook) -> Iterator[list]:
-    for row in workbook.active.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
+    sheet = workbook.active
+    sheet.reset_dimensions()  # read the rows there are: a read-only sheet otherwise stops where <dimension> says
+    for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
         if row and row[-1] is not None:
             message = _("This sheet has more than %(limit)s columns.") % {"limit": MAX_COLUMNS}
             raise SpreadsheetRefusedError(message, "too_many_columns")
@@ -168,7 +170,7 @@ def read_xlsx(content: bytes) -> tablib.Dataset:
 
 
 def _csv_rows(text: str) -> Iterator[list]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     while True:
         try:
             row = next(reader)
