@@ -2,6 +2,7 @@
 The API, the admin's forms, inlines, history and bulk actions, the import and the commands all write through them."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -11,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from smartcity import cache as public_cache
 from smartcity import scoping
@@ -253,16 +255,70 @@ def indicators_flag_stale(*, today: datetime.date, indicators=None) -> int:
 
 
 # --- The walidata's approval (Satu Data Indonesia): producer submits, walidata approves or sends back ----------
-def _approval_step(*, indicator: Indicator, actor, perm: str, sources, data: dict, code: str, message) -> Indicator:
-    """Move the indicator's approval, checked on the locked row as it stands."""
-    if actor is not None and not actor.has_perm(perm):
+@dataclass(frozen=True)
+class ApprovalStep:
+    """Who may take a step of the walidata's approval, and from which approval states: the one rule each step's
+    service checks on the locked row, and each door asks before it offers the step (`indicator_step_open`)."""
+
+    perm: str
+    sources: tuple[str, ...]
+    code: str
+    message: str
+    producer: bool = False  # only the producing agency's editors (Diskominfo for any)
+
+
+APPROVAL_STEPS = {
+    "submit": ApprovalStep(
+        "pillars.submit_indicator",
+        (Approval.DRAFT, Approval.SENT_BACK),
+        "not_draft",
+        gettext_lazy("Only a draft or sent-back indicator can be submitted."),
+        producer=True,
+    ),
+    "approve": ApprovalStep(
+        "pillars.approve_indicator",
+        (Approval.SUBMITTED,),
+        "not_submitted",
+        gettext_lazy("Only a submitted indicator can be approved."),
+    ),
+    "send_back": ApprovalStep(
+        "pillars.approve_indicator",
+        (Approval.SUBMITTED, Approval.APPROVED),
+        "not_submitted",
+        gettext_lazy("Only a submitted or approved indicator can be sent back."),
+    ),
+}
+
+
+def _step_check(step: ApprovalStep, indicator: Indicator, actor) -> None:
+    if actor is not None and not actor.has_perm(step.perm):
         raise PermissionDenied(_("You do not have permission to take this step."))
+    if step.producer:
+        scoping.require_agency(actor, indicator.owner_agency)
+    if indicator.approval not in step.sources:
+        raise ValidationError(step.message, code=step.code)
+
+
+def indicator_step_open(*, indicator: Indicator, step: str, actor) -> bool:
+    """May `actor` take `step` on the indicator as it stands? The doors offer a step only when it is open."""
+    try:
+        _step_check(APPROVAL_STEPS[step], indicator, actor)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+def _approval_step(*, indicator: Indicator, actor, step: str, data: dict) -> Indicator:
+    """Move the indicator's approval, checked on the locked row as it stands (the permission first: someone who may
+    not take the step learns nothing about the input)."""
+    rule = APPROVAL_STEPS[step]
+    if actor is not None and not actor.has_perm(rule.perm):
+        raise PermissionDenied(_("You do not have permission to take this step."))
+    if step == "send_back" and not data["approval_note"]:
+        raise ValidationError({"note": ValidationError(_("Say what the producer should change."), code="required")})
 
     def rules(*, before, after, many, actor):
-        if perm.endswith("submit_indicator"):
-            scoping.require_agency(actor, before.owner_agency)
-        if before.approval not in sources:
-            raise ValidationError(message, code=code)
+        _step_check(rule, before, actor)
         if data["approval"] != Approval.SENT_BACK:
             metadata_complete(after)
 
@@ -270,45 +326,22 @@ def _approval_step(*, indicator: Indicator, actor, perm: str, sources, data: dic
 
 
 def indicator_submit(*, indicator: Indicator, actor) -> Indicator:
-    """The producing agency hands the indicator and its metadata to the walidata for checking."""
-    return _approval_step(
-        indicator=indicator,
-        actor=actor,
-        perm="pillars.submit_indicator",
-        sources=(Approval.DRAFT, Approval.SENT_BACK),
-        data={"approval": Approval.SUBMITTED},
-        code="not_draft",
-        message=_("Only a draft or sent-back indicator can be submitted."),
-    )
+    """The producing agency hands the indicator and its metadata to the walidata for checking (again, after it
+    was sent back: the walidata's note stays until the next decision)."""
+    return _approval_step(indicator=indicator, actor=actor, step="submit", data={"approval": Approval.SUBMITTED})
 
 
 def indicator_approve(*, indicator: Indicator, actor) -> Indicator:
     """The walidata approves a submitted indicator: from then on it may be published."""
-    return _approval_step(
-        indicator=indicator,
-        actor=actor,
-        perm="pillars.approve_indicator",
-        sources=(Approval.SUBMITTED,),
-        data={"approval": Approval.APPROVED, "approval_note": "", "approved_at": timezone.now()},
-        code="not_submitted",
-        message=_("Only a submitted indicator can be approved."),
-    )
+    data = {"approval": Approval.APPROVED, "approval_note": "", "approved_at": timezone.now()}
+    return _approval_step(indicator=indicator, actor=actor, step="approve", data=data)
 
 
 def indicator_send_back(*, indicator: Indicator, actor, note: str) -> Indicator:
     """The walidata returns a submitted (or approved) indicator to its producer with the reason; it leaves every
     public surface until it is approved again."""
-    if not (note or "").strip():
-        raise ValidationError({"note": ValidationError(_("Say what the producer should change."), code="required")})
-    return _approval_step(
-        indicator=indicator,
-        actor=actor,
-        perm="pillars.approve_indicator",
-        sources=(Approval.SUBMITTED, Approval.APPROVED),
-        data={"approval": Approval.SENT_BACK, "approval_note": note.strip(), "approved_at": None},
-        code="not_submitted",
-        message=_("Only a submitted or approved indicator can be sent back."),
-    )
+    data = {"approval": Approval.SENT_BACK, "approval_note": (note or "").strip(), "approved_at": None}
+    return _approval_step(indicator=indicator, actor=actor, step="send_back", data=data)
 
 
 # --- Areas: districts and villages from the office's file ----------------------------------------------------

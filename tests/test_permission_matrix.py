@@ -526,6 +526,15 @@ API_WRITES = {
     "indicator submit of A": (indicator_step("submit", "a"), api_staff_only(200, OPD=200)),
     "indicator submit of B": (indicator_step("submit", "b"), api_staff_only(200)),
     "indicator approve of A": (indicator_step("approve", "a", "submitted"), api_staff_only(200)),
+    "indicator send back of A": (
+        post_to(
+            lambda w: api(f"{P}indicator-send-back", w.unapproved_indicator("a", "submitted").slug),
+            {"note": "Definisi belum lengkap"},
+            lambda w: w.unapproved_indicator("a", "submitted"),
+        ),
+        api_staff_only(200),
+    ),  # fmt: skip
+    "indicator resubmit of A": (indicator_step("submit", "a", "sent_back"), api_staff_only(200, OPD=200)),
     "district create": (create(f"{P}district", lambda w: {"code": "13.71.12", "name": "Baru"}), api_staff_only(201)),
     # partnerships: staff write; a partner's key only reports progress and sets its own assets' status
     "partner create": (
@@ -1174,6 +1183,8 @@ def door_outcome(kind, response, target):
         return WITH if EXPORT_MARK in body.decode() else WITHOUT
     if kind == "read":
         return SHOWN if response.status_code == 200 else response.status_code
+    if kind == "approval":
+        return type(target).objects.get(pk=target.pk).approval
     return admin_outcome(response)
 
 
@@ -1235,6 +1246,34 @@ DOORS["bulk publish of feedback of A"] = ("publish", bulk_publish(lambda w: w.fe
                                           outcomes(VIEWER_=403, OPD=PUBLISHED, EVAL=403, DISK=PUBLISHED))  # fmt: skip
 DOORS["bulk publish of feedback of B"] = ("publish", bulk_publish(lambda w: w.feedback("b")),
                                           outcomes(VIEWER_=403, OPD=KEPT, EVAL=403, DISK=PUBLISHED))  # fmt: skip
+
+
+# The walidata's steps on an indicator's change page (issue 22): the same services as the API's actions. The outcome is
+# the indicator's approval state after the post; a refusal leaves it as it was.
+def approval_step(step, side, approval, note=None):
+    def build(w):
+        target = w.unapproved_indicator(side, approval)
+        url = reverse("admin:pillars_indicator_approval", args=[target.pk, step])
+        return Request("post", url, {} if note is None else {"note": note}, target)
+
+    return build
+
+
+DOORS["approve of submitted indicator of A"] = ("approval", approval_step("approve", "a", "submitted"),
+                                                outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK="approved"))  # fmt: skip
+DOORS["approve of draft indicator of A"] = ("approval", approval_step("approve", "a", "draft"),
+                                            outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK="draft"))  # fmt: skip
+DOORS["send back of submitted indicator of A"] = ("approval", approval_step("send_back", "a", "submitted", "Ubah"),
+                                                  outcomes(VIEWER_=403, OPD=403, EVAL=403,
+                                                           DISK="sent_back"))  # fmt: skip
+DOORS["send back without a reason"] = ("approval", approval_step("send_back", "a", "submitted", " "),
+                                       outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK="submitted"))  # fmt: skip
+DOORS["resubmit of sent-back indicator of A"] = ("approval", approval_step("submit", "a", "sent_back"),
+                                                 outcomes(VIEWER_=403, OPD="submitted", EVAL=403,
+                                                          DISK="submitted"))  # fmt: skip
+DOORS["resubmit of sent-back indicator of B"] = ("approval", approval_step("submit", "b", "sent_back"),
+                                                 outcomes(VIEWER_=403, OPD=404, EVAL=403,
+                                                          DISK="submitted"))  # fmt: skip
 DOOR_CELLS = [(door, actor) for door in DOORS for actor in ACTORS]
 
 
@@ -1247,7 +1286,8 @@ def test_admin_door(world, door, actor):
     response = getattr(client, request.method)(request.url, request.data)
     outcome = door_outcome(kind, response, request.target)
     assert outcome == expected[actor], admin_errors(response)
-    if outcome in (SAVED, GONE, WRITTEN, PUBLISHED):
+    moved = kind == "approval" and isinstance(outcome, str) and outcome not in (LOGIN, request.target.approval)
+    if outcome in (SAVED, GONE, WRITTEN, PUBLISHED) or moved:
         assert snapshot(request.target) != before, "an allowed write changed nothing"
         return
     after = snapshot(request.target)
