@@ -1183,6 +1183,10 @@ def door_outcome(kind, response, target):
         return WITH if EXPORT_MARK in body.decode() else WITHOUT
     if kind == "read":
         return SHOWN if response.status_code == 200 else response.status_code
+    if kind == "survey-dry-run":
+        return OFFERED if response.context.get("key") else REFUSED if response.context.get("problems") else INVALID
+    if kind == "survey-confirm":
+        return WRITTEN if target.responses.exists() else KEPT
     if kind == "approval":
         return type(target).objects.get(pk=target.pk).approval
     return admin_outcome(response)
@@ -1274,6 +1278,55 @@ DOORS["resubmit of sent-back indicator of A"] = ("approval", approval_step("subm
 DOORS["resubmit of sent-back indicator of B"] = ("approval", approval_step("submit", "b", "sent_back"),
                                                  outcomes(VIEWER_=403, OPD=404, EVAL=403,
                                                           DISK="submitted"))  # fmt: skip
+
+
+# Survey responses imported on the survey's page (issue 22): the dry run offers a confirm or lists the bad rows; the
+# confirm imports only a file this session checked (a key from another session imports nothing).
+SURVEY_FILE = "respondent,answered_on,q1,q2,q3\nA,2023-06-01,5,4,3\n"
+
+
+def survey_import(text):
+    def build(w):
+        target = w.survey_target
+        url = reverse("admin:evaluations_survey_import_responses", args=[target.survey_id])
+        upload = SimpleUploadedFile("responses.csv", text.encode(), content_type="text/csv")
+        return Request("post", url, {"target": target.pk, "import_file": upload}, target)
+
+    return build
+
+
+def survey_confirm_of_another_session(w):
+    target = w.survey_target
+    url = reverse("admin:evaluations_survey_import_responses", args=[target.survey_id])
+    checker = Client()
+    checker.force_login(w.superuser)
+    upload = SimpleUploadedFile("responses.csv", SURVEY_FILE.encode(), content_type="text/csv")
+    key = checker.post(url, {"target": target.pk, "import_file": upload}).context["key"]
+    return Request("post", url, {"key": key, "confirm": "1"}, target)
+
+
+DOORS["survey import dry run"] = ("survey-dry-run", survey_import(SURVEY_FILE),
+                                  outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=OFFERED))  # fmt: skip
+DOORS["survey import dry run with a bad row"] = ("survey-dry-run", survey_import(SURVEY_FILE + "B,2023-06-01,9,9,9\n"),
+                                                 outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=REFUSED))  # fmt: skip
+DOORS["survey import confirm of another session"] = ("survey-confirm", survey_confirm_of_another_session,
+                                                     outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=KEPT))  # fmt: skip
+
+
+# A scheme copied into a new year (issue 22), through the scheme's writer; a year that has it already is a form error.
+def scheme_copy(year):
+    def build(w):
+        scheme = w.evaluation.scheme
+        return Request("post", reverse("admin:evaluations_evaluationscheme_copy", args=[scheme.pk]), {"year": year},
+                       scheme)  # fmt: skip
+
+    return build
+
+
+DOORS["scheme copy to a new year"] = ("write", scheme_copy("2024"),
+                                      outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=SAVED))  # fmt: skip
+DOORS["scheme copy to its own year"] = ("write", scheme_copy("2023"),
+                                        outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=INVALID))  # fmt: skip
 DOOR_CELLS = [(door, actor) for door in DOORS for actor in ACTORS]
 
 
