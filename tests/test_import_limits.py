@@ -79,7 +79,7 @@ def test_a_workbook_under_the_cap_stops_reading_at_the_row_limit(settings):
     with pytest.raises(SpreadsheetRefusedError) as refused:
         read_xlsx(bomb(200_000))  # 14 MB unzipped: under the cap, far over the rows
     assert refused.value.code == "too_many_rows" and "100" in refused.value.message
-    assert time.monotonic() - started < 2  # 101 rows read, not 200,000
+    assert time.monotonic() - started < 3  # 101 rows read, not 200,000
 
 
 def test_the_row_limit_counts_data_rows_not_the_header(settings):
@@ -112,7 +112,7 @@ def test_the_bomb_through_an_opd_editors_admin_import_is_a_form_error_and_saves_
     started = time.monotonic()
     upload = SimpleUploadedFile("programs.xlsx", three_million_rows)
     response = client.post(reverse("admin:pillars_program_import"), {"import_file": upload, "format": "1"})
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 5  # the review measured 30.7 s and a SIGKILL
     assert response.status_code == 200
     assert "terurai menjadi 200 MB" in response.context["form"].errors["import_file"][0]  # "unpacks to 200 MB"
     assert "result" not in response.context and not Program.objects.exists()
@@ -127,7 +127,7 @@ def test_the_bomb_through_the_api_survey_import_is_a_400_and_saves_nothing(api_c
     upload = SimpleUploadedFile("responses.xlsx", three_million_rows)
     url = reverse("evaluations-api:surveytarget-import-responses", args=[target.pk])
     response = api_client.post(url, {"file": upload}, format="multipart")
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 5  # the review measured 30.7 s and a SIGKILL
     assert response.status_code == 400 and response.data["code"] == "invalid", response.data
     assert response.data["errors"]["file"][0].code == "too_large_unzipped"
     assert not SurveyResponse.objects.exists() and not changed_tables(before, snapshot())
