@@ -393,6 +393,21 @@ def scheme_update(
     return SCHEME.update(instance=scheme, data={**fields, "dimensions": dimensions, "bands": bands}, actor=actor)
 
 
+def scheme_copy(*, scheme: EvaluationScheme, year: int, actor) -> EvaluationScheme:
+    """Copy a year's scheme (its scale, decimals, weighted dimensions and bands) into a new year as a draft, through
+    the scheme's writer, so the same rules run; a year that already has this issuing body's scheme is refused."""
+    SCHEME.require_perm(actor, "add")
+    if EvaluationScheme.objects.filter(year=year, issuing_body=scheme.issuing_body).exists():
+        message = _("%(year)s already has a scheme of %(body)s: open that one instead.")
+        params = {"year": year, "body": scheme.issuing_body}
+        raise ValidationError({"year": ValidationError(message, code="year_taken", params=params)})
+    dimensions = scheme.dimensions.order_by("order", "pk").values("code", "name_id", "name_en", "weight")
+    bands = scheme.bands.order_by("lower").values("label_id", "label_en", "lower", "upper")
+    fields = {name: getattr(scheme, name) for name in ("issuing_body", "scale_min", "scale_max", "decimals", "notes")}
+    name = scheme.name.replace(str(scheme.year), str(year))  # "Evaluasi 2024" becomes "Evaluasi 2025"
+    return scheme_create(actor=actor, name=name, year=year, dimensions=list(dimensions), bands=list(bands), **fields)
+
+
 def _scheme_set_parts(*, scheme, actor, dimensions: list[dict] | None, bands: list[dict] | None) -> None:
     """Check the scheme's weights and bands as they will be, then write the given dimensions and bands (the
     scheme's permission covers its parts)."""

@@ -3,7 +3,9 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -250,6 +252,50 @@ class IndicatorAdmin(PortfolioAdmin):
 
     def has_submit_permission(self, request):
         return request.user.has_perm("pillars.submit_indicator")
+
+    # --- the walidata's steps on the change page: offered to whom the step's own rule lets take it ------------------
+    change_form_template = "admin/pillars/indicator/change_form.html"
+    approval_services = {
+        "submit": (services.indicator_submit, _("Submitted to the walidata.")),
+        "approve": (services.indicator_approve, _("Approved.")),
+        "send_back": (services.indicator_send_back, _("Sent back to its producer.")),
+    }
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.approval_view)
+        return [
+            path("<path:object_id>/approval/<str:step>/", view, name="pillars_indicator_approval"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        indicator = self.get_object(request, unquote(object_id))
+        steps = [
+            step
+            for step in services.APPROVAL_STEPS
+            if indicator is not None
+            and services.indicator_step_open(indicator=indicator, step=step, actor=request.user)
+        ]
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "approval_steps": steps})
+
+    def approval_view(self, request, object_id, step):
+        """One step of the walidata's approval, through the step's service (the same one the API calls)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if step not in self.approval_services:
+            raise Http404
+        indicator = self.get_object(request, unquote(object_id))
+        if indicator is None:
+            raise Http404
+        service, done = self.approval_services[step]
+        kwargs = {"note": request.POST.get("note", "")} if step == "send_back" else {}
+        try:
+            service(indicator=indicator, actor=request.user, **kwargs)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return redirect("admin:pillars_indicator_change", indicator.pk)
 
     def has_approve_permission(self, request):
         return request.user.has_perm("pillars.approve_indicator")

@@ -1,9 +1,8 @@
 """Writes of the pillars app: one writer per model (smartcity/services.py), holding the model's rules once.
 The API, the admin's forms, inlines, history and bulk actions, the import and the commands all write through them."""
 
-import csv
 import datetime
-import io
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -12,12 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from smartcity import cache as public_cache
 from smartcity import scoping
 from smartcity.choices import Publication
 from smartcity.roles import ROLES
 from smartcity.services import Rule, Writer, model_save, register, related, upsert
+from smartcity.spreadsheets import SpreadsheetRefusedError, read_csv
 
 from . import rules
 from .choices import Approval, FeedbackStatus
@@ -249,16 +250,70 @@ def indicators_flag_stale(*, today: datetime.date, indicators=None) -> int:
 
 
 # --- The walidata's approval (Satu Data Indonesia): producer submits, walidata approves or sends back ----------
-def _approval_step(*, indicator: Indicator, actor, perm: str, sources, data: dict, code: str, message) -> Indicator:
-    """Move the indicator's approval, checked on the locked row as it stands."""
-    if actor is not None and not actor.has_perm(perm):
+@dataclass(frozen=True)
+class ApprovalStep:
+    """Who may take a step of the walidata's approval, and from which approval states: the one rule each step's
+    service checks on the locked row, and each door asks before it offers the step (`indicator_step_open`)."""
+
+    perm: str
+    sources: tuple[str, ...]
+    code: str
+    message: str
+    producer: bool = False  # only the producing agency's editors (Diskominfo for any)
+
+
+APPROVAL_STEPS = {
+    "submit": ApprovalStep(
+        "pillars.submit_indicator",
+        (Approval.DRAFT, Approval.SENT_BACK),
+        "not_draft",
+        gettext_lazy("Only a draft or sent-back indicator can be submitted."),
+        producer=True,
+    ),
+    "approve": ApprovalStep(
+        "pillars.approve_indicator",
+        (Approval.SUBMITTED,),
+        "not_submitted",
+        gettext_lazy("Only a submitted indicator can be approved."),
+    ),
+    "send_back": ApprovalStep(
+        "pillars.approve_indicator",
+        (Approval.SUBMITTED, Approval.APPROVED),
+        "not_submitted",
+        gettext_lazy("Only a submitted or approved indicator can be sent back."),
+    ),
+}
+
+
+def _step_check(step: ApprovalStep, indicator: Indicator, actor) -> None:
+    if actor is not None and not actor.has_perm(step.perm):
         raise PermissionDenied(_("You do not have permission to take this step."))
+    if step.producer:
+        scoping.require_agency(actor, indicator.owner_agency)
+    if indicator.approval not in step.sources:
+        raise ValidationError(step.message, code=step.code)
+
+
+def indicator_step_open(*, indicator: Indicator, step: str, actor) -> bool:
+    """May `actor` take `step` on the indicator as it stands? The doors offer a step only when it is open."""
+    try:
+        _step_check(APPROVAL_STEPS[step], indicator, actor)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+def _approval_step(*, indicator: Indicator, actor, step: str, data: dict) -> Indicator:
+    """Move the indicator's approval, checked on the locked row as it stands (the permission first: someone who may
+    not take the step learns nothing about the input)."""
+    rule = APPROVAL_STEPS[step]
+    if actor is not None and not actor.has_perm(rule.perm):
+        raise PermissionDenied(_("You do not have permission to take this step."))
+    if step == "send_back" and not data["approval_note"]:
+        raise ValidationError({"note": ValidationError(_("Say what the producer should change."), code="required")})
 
     def rules(*, before, after, many, actor):
-        if perm.endswith("submit_indicator"):
-            scoping.require_agency(actor, before.owner_agency)
-        if before.approval not in sources:
-            raise ValidationError(message, code=code)
+        _step_check(rule, before, actor)
         if data["approval"] != Approval.SENT_BACK:
             metadata_complete(after)
 
@@ -266,45 +321,22 @@ def _approval_step(*, indicator: Indicator, actor, perm: str, sources, data: dic
 
 
 def indicator_submit(*, indicator: Indicator, actor) -> Indicator:
-    """The producing agency hands the indicator and its metadata to the walidata for checking."""
-    return _approval_step(
-        indicator=indicator,
-        actor=actor,
-        perm="pillars.submit_indicator",
-        sources=(Approval.DRAFT, Approval.SENT_BACK),
-        data={"approval": Approval.SUBMITTED},
-        code="not_draft",
-        message=_("Only a draft or sent-back indicator can be submitted."),
-    )
+    """The producing agency hands the indicator and its metadata to the walidata for checking (again, after it
+    was sent back: the walidata's note stays until the next decision)."""
+    return _approval_step(indicator=indicator, actor=actor, step="submit", data={"approval": Approval.SUBMITTED})
 
 
 def indicator_approve(*, indicator: Indicator, actor) -> Indicator:
     """The walidata approves a submitted indicator: from then on it may be published."""
-    return _approval_step(
-        indicator=indicator,
-        actor=actor,
-        perm="pillars.approve_indicator",
-        sources=(Approval.SUBMITTED,),
-        data={"approval": Approval.APPROVED, "approval_note": "", "approved_at": timezone.now()},
-        code="not_submitted",
-        message=_("Only a submitted indicator can be approved."),
-    )
+    data = {"approval": Approval.APPROVED, "approval_note": "", "approved_at": timezone.now()}
+    return _approval_step(indicator=indicator, actor=actor, step="approve", data=data)
 
 
 def indicator_send_back(*, indicator: Indicator, actor, note: str) -> Indicator:
     """The walidata returns a submitted (or approved) indicator to its producer with the reason; it leaves every
     public surface until it is approved again."""
-    if not (note or "").strip():
-        raise ValidationError({"note": ValidationError(_("Say what the producer should change."), code="required")})
-    return _approval_step(
-        indicator=indicator,
-        actor=actor,
-        perm="pillars.approve_indicator",
-        sources=(Approval.SUBMITTED, Approval.APPROVED),
-        data={"approval": Approval.SENT_BACK, "approval_note": note.strip(), "approved_at": None},
-        code="not_submitted",
-        message=_("Only a submitted or approved indicator can be sent back."),
-    )
+    data = {"approval": Approval.SENT_BACK, "approval_note": (note or "").strip(), "approved_at": None}
+    return _approval_step(indicator=indicator, actor=actor, step="send_back", data=data)
 
 
 # --- Areas: districts and villages from the office's file ----------------------------------------------------
@@ -317,19 +349,18 @@ NO = {"", "tidak", "t", "no", "n", "false", "0", "salah"}
 def _area_rows(content: bytes | str) -> list[dict]:
     """The file's rows ({code, name, bps_code, note, source, source_verified, level}), or a ValidationError naming
     every line that is wrong. Only `code` (Kemendagri) and `name` are required."""
-    if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError({"file": _("The file is not UTF-8 text.")}, code="bad_file") from None
-    reader = csv.DictReader(io.StringIO(content))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    try:
+        table = read_csv(content)  # the shared reader: the row limit, NUL bytes, over-long fields
+    except SpreadsheetRefusedError as refused:
+        raise ValidationError({"file": ValidationError(refused.message, code=refused.code)}) from None
+    header = [name.strip().lower() for name in table.headers or []]
     if not set(AREA_COLUMNS) <= set(header):
         message = _(
             "The file needs the columns code and name (and optionally bps_code, note, source and verified), "
             "comma-separated."
         )
         raise ValidationError({"file": message}, code="bad_columns")
+    reader = (dict(zip(header, values, strict=True)) for values in table)
     rows, errors, seen = [], [], set()
     for line, raw in enumerate(reader, start=2):
         row = {key.strip().lower(): (value or "").strip() for key, value in raw.items() if key}

@@ -401,6 +401,9 @@ EXPORT_FORMATS = [SafeCSV, SafeXLSX]
 # The admin's import refuses bigger files (pillars/imports.py); manage.py import_records has no limit.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
+# A workbook is a zip: one that unpacks to more than this is refused before it is opened (a few hundred KB can
+# declare millions of rows). smartcity/spreadsheets.py reads every import within these limits.
+IMPORT_MAX_UNZIPPED_BYTES = env.int("IMPORT_MAX_UNZIPPED_BYTES", default=20 * 1024 * 1024)
 
 # --- Content-Security-Policy: no inline script anywhere; charts and maps come from our own static files.
 CONTENT_SECURITY_POLICY = {

@@ -6,10 +6,13 @@ from simple_history.models import HistoricalRecords
 from pillars.querysets import AreaQuerySet
 from smartcity.models import SourcedModel, TimeStampedModel
 
-# Kemendagri area codes: province.city.district (13.71.01) and .village (13.71.01.1001).
-DISTRICT_CODE = RegexValidator(r"^\d{2}\.\d{2}\.\d{2}$", _("A district code reads like 13.71.01."), code="bad_code")
+# Kemendagri area codes: province.city.district (13.71.01) and .village (13.71.01.1001), in ASCII digits only (\d
+# would take ١٣.٧١.٠٤) and nothing after them (a $ would take a trailing newline).
+DISTRICT_CODE = RegexValidator(
+    r"\A[0-9]{2}\.[0-9]{2}\.[0-9]{2}\Z", _("A district code reads like 13.71.01."), code="bad_code"
+)
 VILLAGE_CODE = RegexValidator(
-    r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$", _("A village code reads like 13.71.01.1001."), code="bad_code"
+    r"\A[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}\Z", _("A village code reads like 13.71.01.1001."), code="bad_code"
 )
 # BPS (Statistics Indonesia) numbers the same areas in its own order and shape: a district 1371010, a village
 # 1371010001. Statistics often carry it, so both are stored; the two are never mixed.
