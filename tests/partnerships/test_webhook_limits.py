@@ -1,0 +1,239 @@
+"""Issue 23, HIGH 1: one partner's receiver cannot hold a Celery worker. Real misbehaving receivers on loopback
+(a huge Content-Length then a byte a second, a body that drips, an endless chunked body, headers that drip): each
+attempt ends within the total deadline and is recorded as a failed attempt, retried with the backoff. A real
+worker on the real Redis still builds a queued evaluation pack while a receiver drips. And the number of endpoints
+per partner is capped, in the writer's rules, so the API and the admin both refuse the one too many."""
+
+import socket
+import threading
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.urls import reverse
+from django.utils import timezone
+
+from evaluations.choices import ExportStatus
+from evaluations.models import EvaluationPack
+from evaluations.services import evaluation_pack_request
+from partnerships import webhooks
+from partnerships.models import WebhookDelivery, WebhookEndpoint
+from partnerships.tasks import deliver_webhook
+from smartcity.celery import app
+from tests.evaluations.factories import EvaluationFactory, EvaluationSchemeFactory
+from tests.factories import UserFactory
+from tests.partnerships.factories import PartnerFactory, WebhookDeliveryFactory, WebhookEndpointFactory, make_key
+
+DEADLINE = 2.0  # WEBHOOK_TIMEOUT_SECONDS in these tests: the whole attempt, whatever the receiver does
+
+
+def huge_length_drip(conn):
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100000000\r\n\r\n")
+    return lambda: conn.sendall(b"x")
+
+
+def small_length_drip(conn):  # under any byte cap: only the deadline can end it
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n")
+    return lambda: conn.sendall(b"x")
+
+
+def chunked_drip(conn):
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n")
+    return lambda: conn.sendall(b"1\r\nx\r\n")
+
+
+def chunked_flood(conn):  # an endless chunked body, as fast as the socket takes it: only the byte cap can end it
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n")
+    chunk = b"4000\r\n" + b"x" * 0x4000 + b"\r\n"
+    return lambda: conn.sendall(chunk * 8)
+
+
+def header_drip(conn):
+    conn.sendall(b"HTTP/1.1 200 OK\r\n")
+    return lambda: conn.sendall(b"X")  # one endless header line, a byte at a time
+
+
+BEHAVIOURS = {
+    "huge Content-Length, a byte a second": (huge_length_drip, 1.0),
+    "small Content-Length, a byte a second": (small_length_drip, 1.0),
+    "endless chunked body, a byte a second": (chunked_drip, 1.0),
+    "endless chunked body, flooding": (chunked_flood, 0.0),
+    "headers, a byte a second": (header_drip, 1.0),
+}
+
+
+class DrippingReceiver:
+    """A receiver that reads the request, then misbehaves as told until the test ends (it is a real server on a
+    free loopback port; each connection gets its own thread)."""
+
+    def __init__(self, behaviour, pause: float):
+        self.behaviour, self.pause = behaviour, pause
+        self.stop, self.connections = threading.Event(), 0
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/hooks/kota-cerdas"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn):
+        with conn:
+            try:
+                conn.settimeout(5)
+                conn.recv(65536)  # the request (small: one signed event)
+                step = self.behaviour(conn)
+                while not self.stop.is_set():
+                    step()
+                    if self.pause:
+                        self.stop.wait(self.pause)
+            except OSError:
+                return
+
+    def close(self):
+        self.stop.set()
+        self.sock.close()
+
+
+@pytest.fixture
+def dripping():
+    opened = []
+
+    def open_one(behaviour, pause):
+        opened.append(DrippingReceiver(behaviour, pause))
+        return opened[-1]
+
+    yield open_one
+    for receiver in opened:
+        receiver.close()
+
+
+@pytest.fixture
+def short_deadline(settings):
+    settings.WEBHOOK_ALLOW_LOOPBACK = True
+    settings.WEBHOOK_TIMEOUT_SECONDS = DEADLINE
+    settings.WEBHOOK_MAX_RESPONSE_BYTES = 64 * 1024
+    settings.WEBHOOK_RETRY_BASE_SECONDS = 30.0
+    return settings
+
+
+def attempt_in_thread(delivery_id: int, wait: float):
+    """Run one attempt in a thread and wait at most `wait` seconds: today's code would never come back."""
+    outcome = {}
+
+    def run():
+        started = time.monotonic()
+        try:
+            outcome["delay"] = webhooks.webhook_delivery_attempt(delivery_id=delivery_id)
+        finally:
+            outcome["seconds"] = time.monotonic() - started
+            from django.db import connection
+
+            connection.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(wait)
+    return outcome
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("behaviour", list(BEHAVIOURS))
+def test_a_misbehaving_receiver_is_a_failed_attempt_within_the_deadline(short_deadline, dripping, behaviour):
+    receiver = dripping(*BEHAVIOURS[behaviour])
+    delivery = WebhookDeliveryFactory(endpoint=WebhookEndpointFactory(url=receiver.url), next_attempt_at=timezone.now())
+    outcome = attempt_in_thread(delivery.pk, wait=DEADLINE + 3)
+    assert "seconds" in outcome, "the attempt was still held by the receiver"
+    assert outcome["seconds"] < DEADLINE + 1.5
+    delivery.refresh_from_db()
+    assert receiver.connections == 1
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("pending", 1, None)
+    assert delivery.error and outcome["delay"] == 30.0  # retried with the existing backoff
+    assert delivery.next_attempt_at is not None
+
+
+# --- a real worker on the real Redis: a dripping receiver does not keep a queued pack waiting ----------------------
+@pytest.fixture
+def celery_worker():
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
+
+
+def wait_for(condition, timeout: float) -> bool:
+    ends = time.monotonic() + timeout
+    while time.monotonic() < ends:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_queued_pack_still_builds_while_a_receiver_drips(short_deadline, dripping, celery_worker):
+    receiver = dripping(huge_length_drip, 1.0)
+    delivery = WebhookDeliveryFactory(endpoint=WebhookEndpointFactory(url=receiver.url), next_attempt_at=timezone.now())
+    deliver_webhook.apply_async(kwargs={"delivery_id": delivery.pk}, ignore_result=True)  # the worker's first job
+    assert wait_for(lambda: receiver.connections == 1, 10), "the worker never called the receiver"
+    evaluation = EvaluationFactory(scheme=EvaluationSchemeFactory(year=2024))
+    pack = evaluation_pack_request(actor=UserFactory(is_superuser=True), evaluation=evaluation, fmt="xlsx")
+    started = time.monotonic()
+    built = wait_for(lambda: EvaluationPack.objects.get(pk=pack.pk).status == ExportStatus.DONE, 15)
+    assert built, f"the pack stayed {EvaluationPack.objects.get(pk=pack.pk).status} while the receiver dripped"
+    assert time.monotonic() - started < DEADLINE + 10
+    attempted = WebhookDelivery.objects.get(pk=delivery.pk)
+    assert (attempted.status, attempted.attempts, attempted.response_code) == ("pending", 1, None)
+
+
+# --- the cap on endpoints per partner ------------------------------------------------------------------------------
+ENDPOINTS = "partnerships-api:webhook-endpoint"
+
+
+@pytest.fixture
+def capped(settings):
+    settings.WEBHOOK_ALLOW_LOOPBACK = True
+    settings.WEBHOOK_MAX_ENDPOINTS_PER_PARTNER = 3
+    return settings
+
+
+@pytest.mark.django_db
+def test_a_key_cannot_register_one_endpoint_too_many(api_client, capped):
+    partner = PartnerFactory()
+    _, key = make_key(partner)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    data = {"url": "http://127.0.0.1:8179/hook", "events": ["mou.signed"]}
+    for _ in range(3):
+        assert api_client.post(reverse(f"{ENDPOINTS}-list"), data, format="json").status_code == 201
+    refused = api_client.post(reverse(f"{ENDPOINTS}-list"), data, format="json")
+    assert refused.status_code == 400 and "partner" in refused.data["errors"], refused.data
+    assert refused.data["errors"]["partner"][0]["code"] == "too_many_endpoints"
+    assert WebhookEndpoint.objects.filter(partner=partner).count() == 3
+
+
+@pytest.mark.django_db
+def test_staff_cannot_add_or_move_one_endpoint_too_many_in_the_api_or_the_admin(api_client, client, capped):
+    full, other = PartnerFactory(), PartnerFactory()
+    WebhookEndpointFactory.create_batch(3, partner=full)
+    moving = WebhookEndpointFactory(partner=other)
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    api_client.force_authenticate(superuser)
+    data = {"url": "http://127.0.0.1:8179/hook", "events": ["mou.signed"], "partner": full.pk}
+    refused = api_client.post(reverse(f"{ENDPOINTS}-list"), data, format="json")
+    assert refused.status_code == 400 and "partner" in refused.data["errors"], refused.data
+    moved = api_client.patch(reverse(f"{ENDPOINTS}-detail", args=[moving.pk]), {"partner": full.pk}, format="json")
+    assert moved.status_code == 400 and "partner" in moved.data["errors"], moved.data
+    # an endpoint already there may still be changed (the cap counts the others)
+    kept = WebhookEndpoint.objects.filter(partner=full).first()
+    changed = api_client.patch(reverse(f"{ENDPOINTS}-detail", args=[kept.pk]), {"description": "x"}, format="json")
+    assert changed.status_code == 200, changed.data
+
+    client.force_login(superuser)
+    form = {"partner": str(full.pk), "url": "http://127.0.0.1:8179/hook", "events": ["mou.signed"], "active": "on"}
+    page = client.post(reverse("admin:partnerships_webhookendpoint_add"), form)
+    assert page.status_code == 200 and "partner" in page.context["adminform"].form.errors
+    assert WebhookEndpoint.objects.filter(partner=full).count() == 3
+    assert WebhookEndpoint.objects.filter(partner=other).count() == 1
