@@ -116,19 +116,33 @@ def signed_headers(*, endpoint, event_id: str, body: str, now: datetime.datetime
 
 # --- the writers: endpoints (staff in the admin and API, a partner's key for its own) and deliveries ---------------
 def webhook_endpoint_rules(*, before, after, many, actor) -> None:
-    """A partner's key writes only its own endpoints; every URL is checked where it is set, whoever sets it."""
+    """A partner's key writes only its own endpoints; a partner has at most WEBHOOK_MAX_ENDPOINTS_PER_PARTNER; every
+    URL is checked where it is set, whoever sets it."""
     partner_id = partner_id_of(actor)
     if partner_id:
         if before is not None and before.partner_id != partner_id:
             raise Http404
         if after is not None and after.partner_id != partner_id:
             raise PermissionDenied(_("A partner registers webhooks only for itself."))
+    if after is not None and after.partner_id and (before is None or before.partner_id != after.partner_id):
+        _endpoint_cap_check(after)
     if after is None or not after.url or (before is not None and before.url == after.url):
         return
     try:
         url_target(after.url)
     except UnsafeURLError as refusal:
         raise ValidationError({"url": ValidationError(str(refusal), code="unsafe_url")}) from None
+
+
+def _endpoint_cap_check(endpoint: WebhookEndpoint) -> None:
+    """A partner keeps at most WEBHOOK_MAX_ENDPOINTS_PER_PARTNER endpoints (each event is one request per endpoint).
+    The partner's row is locked first, so two registrations at once cannot both take the last place."""
+    Partner.objects.select_for_update().filter(pk=endpoint.partner_id).first()
+    others = WebhookEndpoint.objects.filter(partner_id=endpoint.partner_id).exclude(pk=endpoint.pk).count()
+    limit = settings.WEBHOOK_MAX_ENDPOINTS_PER_PARTNER
+    if others >= limit:
+        message = _("A partner may register at most %(limit)d webhook endpoints; remove one first.") % {"limit": limit}
+        raise ValidationError({"partner": ValidationError(message, code="too_many_endpoints")})
 
 
 class WebhookEndpointWriter(Writer):
