@@ -4,6 +4,8 @@ attempt ends within the total deadline and is recorded as a failed attempt, retr
 worker on the real Redis still builds a queued evaluation pack while a receiver drips. And the number of endpoints
 per partner is capped, in the writer's rules, so the API and the admin both refuse the one too many."""
 
+import subprocess
+import sys
 import threading
 import time
 
@@ -15,13 +17,16 @@ from django.utils import timezone
 from evaluations.choices import ExportStatus
 from evaluations.models import EvaluationPack
 from evaluations.services import evaluation_pack_request
+from evaluations.tasks import build_evaluation_pack, build_report_export, build_waiting_report_exports
 from partnerships import webhooks
 from partnerships.models import WebhookDelivery, WebhookEndpoint
 from partnerships.tasks import deliver_webhook
 from smartcity.celery import app
-from tests.dripping import BEHAVIOURS, huge_length_drip, opened_receivers
+from smartcity.tasks import rebuild_open_data
+from tests.dripping import BEHAVIOURS, huge_length_drip, opened_receivers, small_length_drip
 from tests.evaluations.factories import EvaluationFactory, EvaluationSchemeFactory
 from tests.factories import UserFactory
+from tests.live import ROOT, portal_env, served_database_url
 from tests.partnerships.factories import PartnerFactory, WebhookDeliveryFactory, WebhookEndpointFactory, make_key
 
 DEADLINE = 2.0  # WEBHOOK_TIMEOUT_SECONDS in these tests: the whole attempt, whatever the receiver does
@@ -156,3 +161,45 @@ def test_staff_cannot_add_or_move_one_endpoint_too_many_in_the_api_or_the_admin(
     assert page.status_code == 200 and "partner" in page.context["adminform"].form.errors
     assert WebhookEndpoint.objects.filter(partner=full).count() == 3
     assert WebhookEndpoint.objects.filter(partner=other).count() == 1
+
+
+# --- the soft time limit, in a real prefork worker (the pool that enforces limits) ----------------------------------
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_attempt_stopped_at_the_soft_time_limit_is_a_failed_attempt(settings, dripping, tmp_path):
+    settings.WEBHOOK_ALLOW_LOOPBACK = True
+    receiver = dripping(small_length_drip, 1.0)
+    delivery = WebhookDeliveryFactory(endpoint=WebhookEndpointFactory(url=receiver.url), next_attempt_at=timezone.now())
+    env = portal_env(
+        DATABASE_URL=served_database_url(),
+        WEBHOOK_ALLOW_LOOPBACK="true",
+        WEBHOOK_TIMEOUT_SECONDS="60",  # longer than the task may run: here the task's limit ends the attempt
+    )
+    command = [sys.executable, "-m", "celery", "-A", "smartcity", "worker", "--pool=prefork", "--concurrency=1"]
+    quiet = ["--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=WARNING"]
+    log = (tmp_path / "worker.log").open("w")
+    worker = subprocess.Popen([*command, *quiet], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        # The sender puts its limits in the message (the settings' defaults, here made short)
+        limits = {"soft_time_limit": 2, "time_limit": 10}
+        deliver_webhook.apply_async(kwargs={"delivery_id": delivery.pk}, ignore_result=True, **limits)
+        assert wait_for(lambda: receiver.connections == 1, 60), "the worker never called the receiver"
+        started = time.monotonic()
+        recorded = wait_for(lambda: WebhookDelivery.objects.get(pk=delivery.pk).attempts == 1, 20)
+        assert recorded, (tmp_path / "worker.log").read_text()[-3000:]
+        assert time.monotonic() - started < 8  # the soft limit (2 s), not the webhook's own 60 s
+    finally:
+        worker.kill()  # the receiver would keep a warm shutdown waiting
+        worker.wait(timeout=30)
+        log.close()
+    attempted = WebhookDelivery.objects.get(pk=delivery.pk)
+    assert (attempted.status, attempted.response_code, attempted.next_attempt_at is not None) == ("pending", None, True)
+    assert attempted.error == "Percobaan dihentikan pada batas waktu tugas."  # the worker speaks the portal's language
+
+
+def test_every_task_has_time_limits_and_the_file_jobs_longer_ones(settings):
+    assert (app.conf.task_soft_time_limit, app.conf.task_time_limit) == (120, 180)
+    soft, hard = settings.CELERY_FILE_JOB_TIME_LIMITS
+    for task in [build_report_export, build_evaluation_pack, build_waiting_report_exports, rebuild_open_data]:
+        assert (task.soft_time_limit, task.time_limit) == (soft, hard), task.name
+    assert soft > 120 and hard > soft
