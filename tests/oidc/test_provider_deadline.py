@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from pillars.oidc import AgencyRoleBackend
 from smartcity.oidc import REFUSAL_ATTRIBUTE
@@ -48,7 +49,7 @@ def test_a_misbehaving_provider_refuses_the_sign_in_within_the_deadline(
         "jwks": lambda: backend.retrieve_matching_jwk("e30.e30.sig"),
     }
     started = time.monotonic()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied), translation.override("en"):
         calls[step]()
     assert time.monotonic() - started < DEADLINE + 1.5
     assert "identity provider" in str(getattr(backend.request, REFUSAL_ATTRIBUTE))
