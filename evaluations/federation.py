@@ -14,7 +14,9 @@ Outgoing requests are the hub's attack surface (SSRF), so:
 - the connection goes to the address that was checked (no second lookup to rebind), redirects are followed at most
   three times and each target is checked again;
 - each portal's read has one deadline for all its requests (PROVINCIAL_HUB_TIMEOUT), enforced by a timer that shuts
-  the socket, so a server that drips bytes cannot hold the worker; each answer is cut at PROVINCIAL_HUB_MAX_BYTES.
+  the socket, so a server that drips bytes cannot hold the worker; each answer is cut at PROVINCIAL_HUB_MAX_BYTES;
+- the address rule, the ports (OUTBOUND_ALLOWED_PORTS) and the deadline are the core's, shared with the webhooks
+  (smartcity/outbound.py): an IPv6 form carrying an IPv4 address is judged by that address.
 
 The API's relations are read in both shapes it has had: a slug (`"pillar": "governance"`) or a brief object
 (`"pillar": {"id": 1, "slug": "governance", "name_id": ...}`, issue 18's one shape). A brief scheme carries no
@@ -22,20 +24,15 @@ scale, so the scale of each scheme the kept results name is read from `evaluatio
 answered it inline as `scheme_detail`).
 """
 
-import concurrent.futures
-import http.client
-import ipaddress
 import json
-import socket
-import ssl
-import threading
-import time
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from smartcity import outbound
 
 USER_AGENT = "KotaCerdas-provincial-hub/1"
 MAX_REDIRECTS = 3
@@ -48,38 +45,25 @@ class HarvestError(Exception):
     """A portal could not be read; the message is the reason kept with the snapshot (English, for staff logs)."""
 
 
-# --- where the hub may connect ----------------------------------------------------------------------------------
+# --- where the hub may connect (the rule is the core's, smartcity/outbound.py) --------------------------------------
+def guard() -> outbound.Guard:
+    return outbound.Guard(
+        allow_loopback=settings.PROVINCIAL_HUB_ALLOW_LOOPBACK, networks=tuple(settings.PROVINCIAL_HUB_ALLOWED_NETWORKS)
+    )
+
+
 def address_allowed(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    if ip.is_loopback:
-        return settings.PROVINCIAL_HUB_ALLOW_LOOPBACK
-    networks = [ipaddress.ip_network(net, strict=False) for net in settings.PROVINCIAL_HUB_ALLOWED_NETWORKS]
-    if any(ip in net for net in networks) and not ip.is_link_local:
-        return True
-    return ip.is_global and not ip.is_multicast
+    return outbound.address_allowed(address, allow_loopback=guard().allow_loopback, networks=guard().networks)
 
 
-# getaddrinfo() takes no timeout: it runs in these threads, and whoever asked stops waiting at its deadline.
-_RESOLVER = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="hub-resolver")
-RESOLVE_SECONDS = 5.0
-
-
-def resolve(host: str, port: int, timeout: float = RESOLVE_SECONDS) -> str:
-    """The address to connect to: `host`'s first, once every address it resolves to is allowed."""
-    lookup = _RESOLVER.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+def resolve(host: str, port: int, timeout: float = outbound.RESOLVE_SECONDS) -> str:
+    """The address to connect to: `host`'s first, once every address it resolves to (and the port) is allowed."""
     try:
-        infos = lookup.result(timeout=min(timeout, RESOLVE_SECONDS))
-    except concurrent.futures.TimeoutError:
-        raise HarvestError(f"the host name {host} could not be resolved in time") from None
-    except (OSError, UnicodeError) as error:
-        raise HarvestError(f"the host name {host} could not be resolved ({error})") from None
-    addresses = [info[4][0] for info in infos]
-    refused = [address for address in addresses if not address_allowed(address)]
-    if refused or not addresses:
-        raise HarvestError(f"{host} resolves to an address the hub may not call ({', '.join(refused) or 'none'})")
-    return addresses[0]
+        return outbound.resolve(host, port, guard=guard(), seconds=timeout)
+    except outbound.AddressRefusedError as refusal:
+        raise HarvestError(f"{host} resolves to an address the hub may not call ({refusal})") from None
+    except outbound.OutboundError as error:
+        raise HarvestError(str(error)) from None
 
 
 def split_base_url(url: str) -> tuple[str, str, int]:
@@ -119,88 +103,28 @@ def base_url_check(url: str) -> None:
 
 
 # --- one request, pinned to the checked address, under the portal's deadline --------------------------------------
-class _PinnedHTTP(http.client.HTTPConnection):
-    def __init__(self, host, port, *, address, timeout):
-        super().__init__(host, port, timeout=timeout)
-        self.address = address
-
-    def connect(self):
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
-
-
-class _PinnedHTTPS(http.client.HTTPSConnection):
-    def __init__(self, host, port, *, address, timeout):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self.address = address
-
-    def connect(self):
-        sock = socket.create_connection((self.address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
-
-
-class Deadline:
-    """One portal's time budget, shared by all its requests."""
-
-    def __init__(self, seconds: float):
-        self.ends = time.monotonic() + seconds
-
-    def left(self) -> float:
-        left = self.ends - time.monotonic()
-        if left <= 0:
-            raise HarvestError("no complete answer within the time limit")
-        return left
-
-
-def _read_body(response, limit: int, deadline: Deadline) -> bytes:
-    declared = response.getheader("Content-Length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise HarvestError(f"the answer is larger than {limit} bytes")
-    chunks, size = [], 0
-    while True:
-        deadline.left()
-        chunk = response.read1(65536) if hasattr(response, "read1") else response.read(65536)
-        if not chunk:
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > limit:
-            raise HarvestError(f"the answer is larger than {limit} bytes")
-        chunks.append(chunk)
+Deadline = outbound.Deadline
 
 
 def _request_once(url: str, deadline: Deadline) -> tuple[int, str | None, str, bytes]:
-    """(status, Location, Content-Type, body) of one GET of `url`."""
-    scheme, host, port = split_base_url(url)
-    address = resolve(host, port, deadline.left())
-    kind = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
-    connection = kind(host, port, address=address, timeout=min(deadline.left(), settings.PROVINCIAL_HUB_TIMEOUT))
-    parts = urlsplit(url)
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-
-    def cut():  # the hard deadline: whatever the socket is waiting for, it stops now
-        sock = connection.sock
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    timer = threading.Timer(deadline.left(), cut)
-    timer.daemon = True
-    timer.start()
+    """(status, Location, Content-Type, body) of one GET of `url` (smartcity/outbound.py keeps the deadline)."""
+    _scheme, host, port = split_base_url(url)
     try:
-        connection.request("GET", path, headers={"Accept": "application/json", "User-Agent": USER_AGENT})
-        response = connection.getresponse()
-        body = _read_body(response, settings.PROVINCIAL_HUB_MAX_BYTES, deadline)
-        return response.status, response.getheader("Location"), response.getheader("Content-Type") or "", body
-    except HarvestError:
-        raise
-    except (OSError, http.client.HTTPException, ssl.SSLError) as error:
-        if time.monotonic() >= deadline.ends:
-            raise HarvestError("no complete answer within the time limit") from None
-        raise HarvestError(f"the portal could not be reached ({type(error).__name__}: {error})") from None
-    finally:
-        timer.cancel()
-        connection.close()
+        address = resolve(host, port, deadline.left())
+        answer = outbound.request(
+            "GET",
+            url,
+            headers={"Accept": "application/json", "User-Agent": USER_AGENT},
+            address=address,
+            guard=guard(),
+            deadline=deadline,
+            max_bytes=settings.PROVINCIAL_HUB_MAX_BYTES,
+        )
+    except (outbound.TooSlowError, outbound.TooLargeError) as error:
+        raise HarvestError(str(error)) from None
+    except outbound.OutboundError as error:
+        raise HarvestError(f"the portal {error}") from None
+    return answer.status, answer.header("Location"), answer.header("Content-Type") or "", answer.body
 
 
 def fetch_json(url: str, deadline: Deadline):

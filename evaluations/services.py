@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -655,6 +656,10 @@ def _file_job_build(job, *, filename: str, contents):
                 if job.format == ExportFormat.XLSX
                 else reports.sections_to_pdf(sections, title, progress)
             )
+    except SoftTimeLimitExceeded:  # the task's time is up: a clear word for staff, then the task ends
+        job.status, job.error = ExportStatus.FAILED, gettext("Making the file took too long and was stopped.")
+        job.save(update_fields=["status", "error", "updated_at"])
+        raise
     except Exception as error:  # recorded for staff to see; the worker's log has the trace
         job.status, job.error = ExportStatus.FAILED, str(error)[:500]
         job.save(update_fields=["status", "error", "updated_at"])

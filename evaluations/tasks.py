@@ -1,10 +1,14 @@
 """Scheduled jobs of the evaluations app (schedules in settings.CELERY_BEAT_SCHEDULE)."""
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
+# Building a file may take longer than the default task limit (CELERY_TASK_SOFT_TIME_LIMIT): these jobs name theirs.
+FILE_JOB_SOFT, FILE_JOB_HARD = settings.CELERY_FILE_JOB_TIME_LIMITS
 
-@shared_task(acks_late=True)
+
+@shared_task(acks_late=True, soft_time_limit=FILE_JOB_SOFT, time_limit=FILE_JOB_HARD)
 def build_report_export(*, export_id: int) -> str:
     """Make one requested yearly report file."""
     from evaluations.models import ReportExport
@@ -13,7 +17,7 @@ def build_report_export(*, export_id: int) -> str:
     return report_export_build(export=ReportExport.objects.get(pk=export_id)).status
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, soft_time_limit=FILE_JOB_SOFT, time_limit=FILE_JOB_HARD)
 def build_evaluation_pack(*, pack_id: int) -> str:
     """Make one requested evaluation pack file."""
     from evaluations.models import EvaluationPack
@@ -22,7 +26,7 @@ def build_evaluation_pack(*, pack_id: int) -> str:
     return evaluation_pack_build(pack=EvaluationPack.objects.get(pk=pack_id)).status
 
 
-@shared_task
+@shared_task(soft_time_limit=FILE_JOB_SOFT, time_limit=FILE_JOB_HARD)
 def build_waiting_report_exports(*, older_than_seconds: int = 60) -> int:
     """Every minute: build reports still queued a minute after they were asked for (their doorbell was lost,
     e.g. the broker was away when staff pressed the button). The database, not the broker, holds the job."""
@@ -48,7 +52,7 @@ def build_waiting_report_exports(*, older_than_seconds: int = 60) -> int:
     return len(waiting) + len(packs)
 
 
-@shared_task(acks_late=True, soft_time_limit=1800)
+@shared_task(acks_late=True, soft_time_limit=1800, time_limit=1860)  # each portal has its own deadline too
 def harvest_followed_portals() -> int:
     """Hourly on a provincial hub: read every followed portal's public API into a snapshot (see federation.py)."""
     from evaluations.federation_services import portals_harvest

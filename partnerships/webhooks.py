@@ -14,16 +14,14 @@ are told by e-mail.
 
 import base64
 import datetime
-import ipaddress
 import json
 import logging
 import secrets
-import socket
 import time
 import uuid
 from urllib.parse import urlsplit
 
-import urllib3
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks.webhooks import Webhook
 
+from smartcity import outbound
 from smartcity.notifications import notify
 from smartcity.services import Writer, model_save, register
 from smartcity.tasks import enqueue
@@ -54,20 +53,18 @@ class UnsafeURLError(ValueError):
     """A URL the portal refuses to send to; the message says why, for the one who registered it."""
 
 
-def _allowed_address(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if getattr(ip, "ipv4_mapped", None):
-        ip = ip.ipv4_mapped
-    if ip.is_loopback:
-        return settings.WEBHOOK_ALLOW_LOOPBACK
-    return ip.is_global and not ip.is_multicast
+def guard() -> outbound.Guard:
+    """Where webhooks may go: public addresses (IPv6 transition forms judged by the IPv4 they carry) on the allowed
+    ports; loopback, on any port, only with WEBHOOK_ALLOW_LOOPBACK."""
+    return outbound.Guard(allow_loopback=settings.WEBHOOK_ALLOW_LOOPBACK)
 
 
 def url_target(url: str) -> tuple[str, str, int, str, str]:
     """(scheme, host, port, address, path) of an endpoint's URL, with the one address it resolves to now.
-    Refused: other schemes, credentials in the URL, a name that does not resolve, and any address that is not
-    a public one (private, loopback, link-local, reserved), so the portal cannot be made to call its own
-    network; loopback only where `WEBHOOK_ALLOW_LOOPBACK` is on, and then also over plain http."""
+    Refused: other schemes, credentials in the URL, a name that does not resolve, any address that is not a public
+    one (private, loopback, link-local, reserved, or an IPv6 form carrying one), and a port outside
+    OUTBOUND_ALLOWED_PORTS, so the portal cannot be made to call its own network; loopback only where
+    `WEBHOOK_ALLOW_LOOPBACK` is on, and then also over plain http and on any port."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeURLError(_("Give an http or https URL."))
@@ -75,17 +72,21 @@ def url_target(url: str) -> tuple[str, str, int, str, str]:
         raise UnsafeURLError(_("A webhook URL carries no user name or password."))
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        found = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
-    except (OSError, ValueError):
+        address = outbound.resolve(parts.hostname, port, guard=guard())
+    except ValueError:
         raise UnsafeURLError(_("The host name of this URL cannot be resolved.")) from None
-    addresses = sorted({info[4][0] for info in found})
-    if not addresses or not all(_allowed_address(address) for address in addresses):
-        raise UnsafeURLError(_("This URL points to a private or local address; webhooks go only to public addresses."))
-    loopback = all(ipaddress.ip_address(address.split("%")[0]).is_loopback for address in addresses)
-    if parts.scheme != "https" and not loopback:
+    except outbound.PortRefusedError:
+        ports = ", ".join(str(port) for port in settings.OUTBOUND_ALLOWED_PORTS)
+        raise UnsafeURLError(_("Webhooks are sent only to these ports: %(ports)s.") % {"ports": ports}) from None
+    except outbound.AddressRefusedError:
+        message = _("This URL points to a private or local address; webhooks go only to public addresses.")
+        raise UnsafeURLError(message) from None
+    except outbound.OutboundError:
+        raise UnsafeURLError(_("The host name of this URL cannot be resolved.")) from None
+    if parts.scheme != "https" and not outbound.is_loopback(address):
         raise UnsafeURLError(_("Webhooks are sent only over https."))
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return parts.scheme, parts.hostname, port, addresses[0], path
+    return parts.scheme, parts.hostname, port, address, path
 
 
 def new_secret() -> str:
@@ -115,19 +116,33 @@ def signed_headers(*, endpoint, event_id: str, body: str, now: datetime.datetime
 
 # --- the writers: endpoints (staff in the admin and API, a partner's key for its own) and deliveries ---------------
 def webhook_endpoint_rules(*, before, after, many, actor) -> None:
-    """A partner's key writes only its own endpoints; every URL is checked where it is set, whoever sets it."""
+    """A partner's key writes only its own endpoints; a partner has at most WEBHOOK_MAX_ENDPOINTS_PER_PARTNER; every
+    URL is checked where it is set, whoever sets it."""
     partner_id = partner_id_of(actor)
     if partner_id:
         if before is not None and before.partner_id != partner_id:
             raise Http404
         if after is not None and after.partner_id != partner_id:
             raise PermissionDenied(_("A partner registers webhooks only for itself."))
+    if after is not None and after.partner_id and (before is None or before.partner_id != after.partner_id):
+        _endpoint_cap_check(after)
     if after is None or not after.url or (before is not None and before.url == after.url):
         return
     try:
         url_target(after.url)
     except UnsafeURLError as refusal:
         raise ValidationError({"url": ValidationError(str(refusal), code="unsafe_url")}) from None
+
+
+def _endpoint_cap_check(endpoint: WebhookEndpoint) -> None:
+    """A partner keeps at most WEBHOOK_MAX_ENDPOINTS_PER_PARTNER endpoints (each event is one request per endpoint).
+    The partner's row is locked first, so two registrations at once cannot both take the last place."""
+    Partner.objects.select_for_update().filter(pk=endpoint.partner_id).first()
+    others = WebhookEndpoint.objects.filter(partner_id=endpoint.partner_id).exclude(pk=endpoint.pk).count()
+    limit = settings.WEBHOOK_MAX_ENDPOINTS_PER_PARTNER
+    if others >= limit:
+        message = _("A partner may register at most %(limit)d webhook endpoints; remove one first.") % {"limit": limit}
+        raise ValidationError({"partner": ValidationError(message, code="too_many_endpoints")})
 
 
 class WebhookEndpointWriter(Writer):
@@ -325,23 +340,21 @@ def progress_report_announce(*, report: ProgressReport) -> None:
 
 # --- delivery -------------------------------------------------------------------------------------------------------
 def _post(url: str, body: bytes, headers: dict) -> int:
-    """POST to the address the URL's name resolved to (checked just now), never following a redirect."""
-    scheme, host, port, address, path = url_target(url)
-    timeout = urllib3.Timeout(connect=5.0, read=settings.WEBHOOK_TIMEOUT_SECONDS)
-    options = {"timeout": timeout, "retries": False, "maxsize": 1}
-    if scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(
-            address, port, server_hostname=host, assert_hostname=host, cert_reqs="CERT_REQUIRED", **options
-        )
-    else:
-        pool = urllib3.HTTPConnectionPool(address, port, **options)
-    host_header = host if port in (80, 443) else f"{host}:{port}"
-    with pool:
-        response = pool.urlopen(
-            "POST", path, body=body, headers={**headers, "host": host_header}, redirect=False, preload_content=False
-        )
-        response.drain_conn()
-        return response.status
+    """POST to the address the URL's name resolved to (checked just now), never following a redirect; the whole
+    attempt, answer included, within WEBHOOK_TIMEOUT_SECONDS and WEBHOOK_MAX_RESPONSE_BYTES (smartcity/outbound.py),
+    so a receiver that drips its answer is a failed attempt, not a held worker."""
+    _scheme, _host, _port, address, _path = url_target(url)
+    answer = outbound.request(
+        "POST",
+        url,
+        body=body,
+        headers=headers,
+        address=address,
+        guard=guard(),
+        deadline=settings.WEBHOOK_TIMEOUT_SECONDS,
+        max_bytes=settings.WEBHOOK_MAX_RESPONSE_BYTES,
+    )
+    return answer.status
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -366,10 +379,12 @@ def webhook_delivery_attempt(*, delivery_id: int) -> float | None:
     started, code, error = time.monotonic(), None, ""
     try:
         code = _post(endpoint.url, body.encode(), headers)
-    except UnsafeURLError as refusal:
-        error = str(refusal)
-    except (urllib3.exceptions.HTTPError, OSError) as failure:
-        error = f"{type(failure).__name__}: {failure}"[:300]
+    except (UnsafeURLError, outbound.OutboundError) as refusal:
+        error = str(refusal)[:300]
+    except SoftTimeLimitExceeded:  # the task's time is up: this attempt failed, the backoff brings the next
+        error = _("The attempt was stopped at the task's time limit.")
+        _record(delivery=delivery, code=None, error=error, elapsed_ms=int((time.monotonic() - started) * 1000))
+        raise
     elapsed_ms = int((time.monotonic() - started) * 1000)
     return _record(delivery=delivery, code=code, error=error, elapsed_ms=elapsed_ms)
 

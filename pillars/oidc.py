@@ -14,9 +14,8 @@ import re
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from smartcity.oidc import REFUSAL_ATTRIBUTE
+from smartcity.oidc import REFUSAL_ATTRIBUTE, OutboundOIDCBackend
 from smartcity.roles import OPD_EDITOR
 
 from .models import Agency
@@ -36,7 +35,7 @@ def _values(claim) -> list[str]:
     return [value for value in claim if isinstance(value, str)] if isinstance(claim, list) else []
 
 
-class AgencyRoleBackend(OIDCAuthenticationBackend):
+class AgencyRoleBackend(OutboundOIDCBackend):
     """Signs staff in from the provider's claims, with their agency and role (see the module's docstring)."""
 
     def verify_claims(self, claims):

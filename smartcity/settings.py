@@ -178,6 +178,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_RETRY_DELAY = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Every task ends: the soft limit raises SoftTimeLimitExceeded in the task (it records the attempt as failed), the
+# hard limit then kills the worker process. Tasks that build files name longer limits (evaluations/tasks.py).
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be shorter than CELERY_TASK_TIME_LIMIT.")
+# Longer limits (soft, hard) in seconds for the jobs that build files: a report or pack, the open data dumps.
+CELERY_FILE_JOB_TIME_LIMITS = (
+    env.int("CELERY_FILE_JOB_SOFT_TIME_LIMIT", default=900),
+    env.int("CELERY_FILE_JOB_TIME_LIMIT", default=960),
+)
 # How hard a web request tries to hand a job to the broker before giving up (smartcity.tasks.enqueue).
 CELERY_ENQUEUE_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE = {
@@ -254,7 +265,10 @@ if OIDC_ENABLED:
     OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO", default="RS256")
     OIDC_RP_SCOPES = env("OIDC_SCOPES", default="openid email profile")
     OIDC_USE_PKCE = True
-    OIDC_TIMEOUT = env.float("OIDC_TIMEOUT_SECONDS", default=10.0)
+    # One total deadline per request to the provider (smartcity/outbound.py); requests' own (connect, read) pair
+    # stays as the library's fallback.
+    OIDC_TIMEOUT_SECONDS = env.float("OIDC_TIMEOUT_SECONDS", default=10.0)
+    OIDC_TIMEOUT = (min(5.0, OIDC_TIMEOUT_SECONDS), OIDC_TIMEOUT_SECONDS)  # (connect, read) for requests
     OIDC_CALLBACK_CLASS = "smartcity.oidc.CallbackView"
     LOGIN_REDIRECT_URL = "admin:index"
 OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="SSO")  # on the admin's login button
@@ -460,12 +474,19 @@ if PROVINCIAL_HUB:
 # Endpoints on loopback (127.0.0.0/8, ::1) are refused unless this is on: for tests and a receiver on the same
 # machine only. Private, link-local and reserved addresses are always refused.
 WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
-WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)  # the whole attempt, answer and all
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)  # then the delivery is marked failed
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)  # doubled after each failure
 WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
 WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=20)  # attempts in a row
 WEBHOOK_SECRET_OVERLAP_HOURS = env.float("WEBHOOK_SECRET_OVERLAP_HOURS", default=24.0)  # old secret still signs
+WEBHOOK_MAX_RESPONSE_BYTES = env.int("WEBHOOK_MAX_RESPONSE_BYTES", default=64 * 1024)  # a larger answer: failed
+WEBHOOK_MAX_ENDPOINTS_PER_PARTNER = env.int("WEBHOOK_MAX_ENDPOINTS_PER_PARTNER", default=10)
+
+# --- Every request to another host (smartcity/outbound.py): one total deadline, a byte cap, and these ports only
+# for addresses a user or partner chose (webhooks, followed portals); loopback, where allowed, on any port.
+OUTBOUND_ALLOWED_PORTS = env.list("OUTBOUND_ALLOWED_PORTS", cast=int, default=[80, 443, 8080, 8443])
+OIDC_MAX_RESPONSE_BYTES = env.int("OIDC_MAX_RESPONSE_BYTES", default=1024 * 1024)
 
 # --- Logging: one JSON object per line on stderr, for the process manager to collect ------------
 LOGGING = {

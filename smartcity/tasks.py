@@ -53,7 +53,9 @@ def refresh_cache_for_lifted_embargoes(*, window_minutes: int = 10) -> int:
     return lifted
 
 
-@shared_task
+@shared_task(
+    soft_time_limit=settings.CELERY_FILE_JOB_TIME_LIMITS[0], time_limit=settings.CELERY_FILE_JOB_TIME_LIMITS[1]
+)
 def rebuild_open_data() -> int:
     """Nightly: the CSV and JSON dumps of every public list, swapped in whole."""
     from .opendata import open_data_build

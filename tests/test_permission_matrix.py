@@ -18,6 +18,7 @@ from functools import cached_property
 
 import pytest
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -199,6 +200,18 @@ class World:
             lambda: WebhookEndpoint.objects.create(
                 partner=self.partner(side), url=HOOK_URL, events=["mou.signed"], secret=new_secret()
             ),
+        )
+
+    def webhooks_at_cap(self, side):
+        """Partner `side` with as many webhook endpoints as a partner may have."""
+        return self._once(
+            f"webhooks_at_cap_{side}",
+            lambda: [
+                WebhookEndpoint.objects.create(
+                    partner=self.partner(side), url=f"{HOOK_URL}/{n}", events=["mou.signed"], secret=new_secret()
+                )
+                for n in range(settings.WEBHOOK_MAX_ENDPOINTS_PER_PARTNER)
+            ],
         )
 
     @cached_property
@@ -582,6 +595,10 @@ API_WRITES = {
         api_staff_only(201, KEY_A=201),
     ),
     "webhook endpoint create for B": (create(f"{PA}webhook-endpoint", webhook_data("b")), api_staff_only(201)),
+    "webhook endpoint create for A at its cap": (  # a 400 on `partner`, for staff and the partner's key alike
+        create(f"{PA}webhook-endpoint", lambda w: w.webhooks_at_cap("a") and webhook_data("a")(w)),
+        api_staff_only(400, KEY_A=400),
+    ),
     "webhook endpoint update of A": (
         update(f"{PA}webhook-endpoint", lambda w: w.webhook_endpoint("a"), {"events": ["mou.expiring"]}),
         api_staff_only(200, KEY_A=200),
@@ -907,6 +924,15 @@ ADMIN_WRITES = {
     "admin webhook endpoint add for A": (
         admin_add(WebhookEndpoint, partner=lambda w: str(w.partner("a").pk), url=HOOK_URL, events=["mou.signed"]),
         admin_staff_only(),
+    ),
+    "admin webhook endpoint add for A at its cap": (
+        admin_add(
+            WebhookEndpoint,
+            partner=lambda w: w.webhooks_at_cap("a") and str(w.partner("a").pk),
+            url=HOOK_URL,
+            events=["mou.signed"],
+        ),  # fmt: skip
+        admin_staff_only(INVALID),
     ),
     "admin webhook endpoint switched on again": (
         admin_change(lambda w: w.webhook_endpoint("a"), active="on", description="Hidup lagi"),
