@@ -524,6 +524,13 @@ def _step(*, evaluation: Evaluation, actor, perm: str, source: str, target: str,
     return model_save(instance=evaluation, data={"status": target}, actor=actor, rules=rules)
 
 
+def readiness_override_check(*, evaluation: Evaluation, actor) -> None:
+    """Only an administrator submits a stage past blocking gaps (asked by evaluation_submit, and by the admin before it
+    offers the override form)."""
+    if actor is not None and not actor.has_perm("evaluations.add_readinessoverride"):
+        raise PermissionDenied(_("Only an administrator may submit a stage past blocking gaps."))
+
+
 def evaluation_submit(*, evaluation: Evaluation, actor, override_reason: str = "") -> Evaluation:
     """Hand a draft evaluation in for review: it becomes submitted. While readiness shows a blocking gap a stage the
     city hands evidence in for (self-assessment, stage I, stage II) is refused, unless an administrator overrides it
@@ -537,8 +544,7 @@ def evaluation_submit(*, evaluation: Evaluation, actor, override_reason: str = "
             message = _("Readiness shows %(count)s blocking gaps: close them, or have an administrator override.")
             raise ValidationError({"readiness": [ValidationError(message, params={"count": len(gaps)}), *errors]})
         if gaps:
-            if actor is not None and not actor.has_perm("evaluations.add_readinessoverride"):
-                raise PermissionDenied(_("Only an administrator may submit a stage past blocking gaps."))
+            readiness_override_check(evaluation=evaluation, actor=actor)
             override = ReadinessOverride(
                 evaluation=evaluation,
                 reason=override_reason.strip(),
@@ -708,7 +714,7 @@ def evaluation_pack_request(*, actor, evaluation: Evaluation, fmt: str) -> Evalu
 
 def evaluation_pack_build(*, pack: EvaluationPack) -> EvaluationPack:
     """Make the evaluation pack's file (a queued job: see _file_job_build)."""
-    from .pack import pack_sections
+    from .pack import pack_filename, pack_sections
 
     def contents():
         evaluation = Evaluation.objects.with_related().get(pk=pack.evaluation_id)
@@ -718,7 +724,8 @@ def evaluation_pack_build(*, pack: EvaluationPack) -> EvaluationPack:
         }
         return pack_sections(evaluation=evaluation), title
 
-    return _file_job_build(pack, filename=f"pack-{pack.evaluation_id}-{pack.pk}.{pack.format}", contents=contents)
+    filename = pack_filename(evaluation=pack.evaluation, fmt=pack.format)
+    return _file_job_build(pack, filename=filename, contents=contents)
 
 
 # --- Assessment frameworks, self-assessments, external indices (evaluations/frameworks.py) ----------------
