@@ -50,7 +50,6 @@ def report_export_download(request, pk: int):
 def evaluation_pack_download(request, pk: int):
     """An evaluation's evidence pack, once made (staff who may see packs)."""
     from .models import EvaluationPack
-
     from .pack import pack_filename
 
     pack = get_object_or_404(EvaluationPack.objects.with_related(), pk=pk, status=ExportStatus.DONE)

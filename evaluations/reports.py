@@ -26,7 +26,6 @@ from smartcity.spreadsheets import safe_row
 
 from .models import Evaluation, Finding
 
-
 # ReportLab reads a paragraph as markup: every text is escaped, quotes too (they end an attribute).
 MARKUP_ESCAPES = {'"': "&quot;", "'": "&#39;"}
 
