@@ -47,6 +47,7 @@ from .models import (
     FollowUpAction,
     FollowUpDigest,
     PillarScore,
+    PublicationAnnouncement,
     ReadinessOverride,
     ReportExport,
     SchemeBand,
@@ -295,7 +296,7 @@ class EvaluationWriter(Writer):
         }
         evaluation = super().create(data=data, actor=actor)
         evaluation = evaluation_set_scores(evaluation=evaluation, actor=actor, **parts)
-        evaluation_publication_announce(evaluation=evaluation, was_public=False)
+        evaluation_publication_announce(evaluation=evaluation)
         return evaluation
 
     @transaction.atomic
@@ -306,10 +307,9 @@ class EvaluationWriter(Writer):
             "dimension_scores": data.pop("dimension_scores", None),
             "pillar_scores": data.pop("pillar_scores", None),
         }
-        was_public = Evaluation.objects.public().filter(pk=instance.pk).exists()
         evaluation = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
         evaluation = evaluation_set_scores(evaluation=evaluation, actor=actor, **parts)
-        evaluation_publication_announce(evaluation=evaluation, was_public=was_public)
+        evaluation_publication_announce(evaluation=evaluation)
         return evaluation
 
 
@@ -335,35 +335,41 @@ class DimensionScoreWriter(Writer):
         evaluation_recompute_index(evaluation=Evaluation.objects.get(pk=evaluation_id), actor=actor)
 
 
-def evaluation_publication_announce(*, evaluation: Evaluation, was_public: bool) -> None:
-    """Tell every partner system that chose `evaluation.published` about an evaluation citizens can now read:
-    when a write makes it public, or (evaluation_embargoes_announce) when its publish-from moment passes. Each
-    evaluation is announced once, however often it is published."""
-    if was_public or not Evaluation.objects.public().filter(pk=evaluation.pk).exists():
-        return
-    row = Evaluation.objects.with_index().get(pk=evaluation.pk)
+def evaluation_publication_announce(*, evaluation: Evaluation) -> bool:
+    """Tell every partner system that chose `evaluation.published` about an evaluation citizens can now read, by the
+    one rule of what is public (`Evaluation.objects.public()`: published, and its publish-from moment come; the
+    workflow status is not part of it). Called after every write of an evaluation and by the periodic job for lifted
+    embargoes; each evaluation is announced once (PublicationAnnouncement), however often it is published.
+    Returns whether it was announced now."""
+    row = Evaluation.objects.public().with_index().filter(pk=evaluation.pk).first()
+    if row is None:
+        return False
+    _announcement, created = PublicationAnnouncement.objects.get_or_create(evaluation_id=row.pk)
+    if not created:
+        return False
     data = {
         "id": row.pk,
         "year": row.year,
         "stage": row.stage,
         "kind": row.kind,
-        "status": row.status,
+        "status": row.status,  # the workflow step (a draft stage may be published): not whether it is public
+        "public": True,
+        "publication": row.publication,
+        "publish_from": row.publish_from and row.publish_from.isoformat(),
         "index": None if row.headline_index is None else str(row.headline_index),
         "letter_number": row.letter_number,
         "letter_date": row.letter_date and row.letter_date.isoformat(),
     }
     webhook_emit(event_type=WebhookEvent.EVALUATION_PUBLISHED, data=data, event_key=f"evaluation.published/{row.pk}")
+    return True
 
 
 @transaction.atomic
-def evaluation_embargoes_announce(*, window_minutes: int = 10) -> int:
-    """Announce the evaluations whose publish-from moment passed in the last `window_minutes` (run every five
-    minutes; the window overlaps, and the announcement's stable id keeps it to one delivery per endpoint)."""
-    now = datetime.datetime.now(tz=datetime.UTC)
-    lifted = Evaluation.objects.public().filter(publish_from__gt=now - datetime.timedelta(minutes=window_minutes))
-    for evaluation in lifted:
-        evaluation_publication_announce(evaluation=evaluation, was_public=False)
-    return len(lifted)
+def evaluation_embargoes_announce() -> int:
+    """Announce every public evaluation not announced yet: those whose publish-from moment has passed since the last
+    run, however long ago that run was (no time window: a job that was away misses nothing)."""
+    waiting = Evaluation.objects.public().filter(announcement__isnull=True).values_list("pk", flat=True)
+    return sum(evaluation_publication_announce(evaluation=Evaluation(pk=pk)) for pk in waiting)
 
 
 # One writer per model users change; every door reaches them by writer_for(). Schemes and evaluations are

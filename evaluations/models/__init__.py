@@ -1,3 +1,4 @@
+from .announcement import PublicationAnnouncement
 from .clarification import ClarificationAnswer, ClarificationRequest
 from .evaluation import DimensionScore, Evaluation, PillarScore
 from .evidence import BodyMember, LegalInstrument
@@ -42,9 +43,11 @@ __all__ = [
     "FrameworkDomain",
     "FrameworkIndicator",
     "PillarScore",
+    "PublicationAnnouncement",
     "ReadinessOverride",
     "FollowedPortal",
     "PillarScore",
+    "PublicationAnnouncement",
     "PortalSnapshot",
     "ReportExport",
     "SchemeBand",
