@@ -13,6 +13,7 @@ from smartcity.services import writer_for
 
 from . import services
 from .admin_doors import DimensionLabelsMixin, SchemeCopyMixin, SurveyResponseImportMixin
+from .evidence_admin import ClarificationDoorsMixin, EvaluationDoorsMixin
 from .models import (
     DimensionScore,
     Evaluation,
@@ -171,7 +172,10 @@ def _workflow_action(step, description, done):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(ServiceAdmin):
+class EvaluationAdmin(EvaluationDoorsMixin, ServiceAdmin):
+    """Evaluations with their scores, findings and visits; the change page leads to the evaluation's pack (build,
+    progress, download) and, for an administrator, to submitting a draft stage past blocking gaps."""
+
     list_display = [
         "year",
         "stage",
@@ -421,8 +425,9 @@ class ClarificationAnswerInline(admin.TabularInline):
 
 
 @admin.register(ClarificationRequest)
-class ClarificationRequestAdmin(DimensionLabelsMixin, ServiceAdmin):
-    """Assessors' requests; OPD editors see only their own agency's (answers come through the API's `answer`)."""
+class ClarificationRequestAdmin(ClarificationDoorsMixin, DimensionLabelsMixin, ServiceAdmin):
+    """Assessors' requests; OPD editors see only their own agency's. The change page lists the answers with their
+    files and offers "Answer" (the owning agency) and "Close" (the assessor) to those the services let through."""
 
     list_display = ["__str__", "evaluation", "pillar", "owner_agency", "due_on", "status"]
     list_filter = ["status", "owner_agency", "evaluation__year"]
@@ -440,9 +445,19 @@ class ClarificationRequestAdmin(DimensionLabelsMixin, ServiceAdmin):
 
 @admin.register(EvaluationPack)
 class EvaluationPackAdmin(admin.ModelAdmin):
-    list_display = ["evaluation", "format", "status", "progress", "requested_by", "created_at"]
+    """The packs asked for, read here; they are built from the evaluation's page ("Evaluation pack")."""
+
+    list_display = ["evaluation", "format", "status", "progress", "requested_by", "created_at", "download"]
     list_select_related = ["evaluation", "requested_by"]
-    readonly_fields = ["evaluation", "format", "status", "progress", "file", "error", "requested_by"]
+    fields = ["evaluation", "format", "status", "progress", "download", "error", "requested_by"]
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        if obj.status != "done" or not obj.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("evaluations:evaluationpack-download", args=[obj.pk]),
+                           _("Download"))  # fmt: skip
 
     def has_add_permission(self, request):
         return False
@@ -453,7 +468,8 @@ class EvaluationPackAdmin(admin.ModelAdmin):
 
 @admin.register(ReadinessOverride)
 class ReadinessOverrideAdmin(admin.ModelAdmin):
-    """Kept for the record: who submitted a stage past blocking gaps, why, and which gaps."""
+    """Kept for the record: who submitted a stage past blocking gaps, why, and which gaps. An override is made on the
+    evaluation's page ("Submit past blocking gaps", EvaluationDoorsMixin.override_view), through evaluation_submit."""
 
     list_display = ["evaluation", "decided_by", "created_at", "reason"]
     list_select_related = ["evaluation", "decided_by"]

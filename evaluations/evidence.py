@@ -257,23 +257,46 @@ def _set_status(request: ClarificationRequest, status: str, actor, closed_on=Non
     return model_save(instance=request, data={"status": status, "closed_on": closed_on}, actor=actor)
 
 
-def clarification_answer(*, request: ClarificationRequest, actor, text: str, file=None) -> ClarificationAnswer:
-    """The owning agency answers a request, with a file of evidence when given."""
+def clarification_answer_check(*, request: ClarificationRequest, actor) -> None:
+    """May `actor` answer `request` now? Raises PermissionDenied or ValidationError, as the answer itself would: the
+    admin asks it before it shows the answer form, so the form is shown exactly to those the service lets in."""
     if actor is not None and not actor.has_perm("evaluations.answer_clarificationrequest"):
         raise PermissionDenied(_("You do not have permission to take this step."))
+    CLARIFICATION_ANSWER.require_perm(actor, "add")
+    answer_rules(before=None, after=ClarificationAnswer(request=request), many={}, actor=actor)
+
+
+def clarification_answer(*, request: ClarificationRequest, actor, text: str, file=None) -> ClarificationAnswer:
+    """The owning agency answers a request, with a file of evidence when given."""
+    clarification_answer_check(request=request, actor=actor)
     data = {"request": request, "text": text, **({"file": file} if file else {})}
     return CLARIFICATION_ANSWER.create(data=data, actor=actor)
+
+
+def clarification_close_check(*, request: ClarificationRequest, actor) -> None:
+    """May `actor` close `request` as it stands? Raises PermissionDenied or ValidationError (asked by the admin too)."""
+    if actor is not None and not actor.has_perm("evaluations.change_clarificationrequest"):
+        raise PermissionDenied(_("You do not have permission to take this step."))
+    if request.status == ClarificationStatus.CLOSED:
+        raise ValidationError(_("This request is already closed."), code="closed")
 
 
 @transaction.atomic
 def clarification_close(*, request: ClarificationRequest, actor) -> ClarificationRequest:
     """The assessor closes a request (answered or not): it leaves readiness and the digests."""
-    if actor is not None and not actor.has_perm("evaluations.change_clarificationrequest"):
-        raise PermissionDenied(_("You do not have permission to take this step."))
+    clarification_close_check(request=request, actor=actor)
     current = ClarificationRequest.objects.select_for_update().get(pk=request.pk)
-    if current.status == ClarificationStatus.CLOSED:
-        raise ValidationError(_("This request is already closed."), code="closed")
+    clarification_close_check(request=current, actor=actor)  # the locked row as it stands now
     return _set_status(current, ClarificationStatus.CLOSED, actor, closed_on=timezone.localdate())
+
+
+def allowed(check, **kwargs) -> bool:
+    """Whether a `*_check` lets the step through: what a page asks before it offers the step."""
+    try:
+        check(**kwargs)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
 
 
 LEGAL_INSTRUMENT = register(LegalInstrumentWriter(LegalInstrument, rules=instrument_rules))

@@ -50,8 +50,10 @@ def report_export_download(request, pk: int):
 def evaluation_pack_download(request, pk: int):
     """An evaluation's evidence pack, once made (staff who may see packs)."""
     from .models import EvaluationPack
+    from .pack import pack_filename
 
-    pack = get_object_or_404(EvaluationPack, pk=pk, status=ExportStatus.DONE)
+    pack = get_object_or_404(EvaluationPack.objects.with_related(), pk=pk, status=ExportStatus.DONE)
     if not pack.file:
         raise Http404
-    return FileResponse(pack.file.open("rb"), as_attachment=True, filename=pack.file.name.rsplit("/", 1)[-1])
+    filename = pack_filename(evaluation=pack.evaluation, fmt=pack.format)  # the stored name may carry a suffix
+    return FileResponse(pack.file.open("rb"), as_attachment=True, filename=filename)

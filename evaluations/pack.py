@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Avg, Count, Sum
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from pillars.choices import Horizon
@@ -17,7 +18,23 @@ from smartcity.opendata import portal_host
 from .choices import MIN_SURVEY_RESPONSES
 from .models import ClarificationRequest, Evaluation, LegalInstrument, SurveyAnswer, SurveyTarget
 from .readiness import IMPACT, OUTCOME, OUTPUT
-from .reports import Section
+from .reports import Link, Number, Section
+
+# The stage in the file's name, in Indonesian whatever the language of the one who asked: the pack goes to the
+# Indonesian assessors ("paket-evaluasi-2024-tahap-2.pdf").
+STAGE_FILE_WORDS = {
+    "self_assessment": "penilaian mandiri",
+    "stage_1": "tahap 1",
+    "stage_2": "tahap 2",
+    "final": "hasil akhir",
+}
+
+
+def pack_filename(*, evaluation: Evaluation, fmt: str) -> str:
+    """The pack's readable file name: "paket-evaluasi-<year>-<stage>.<format>"."""
+    stage = STAGE_FILE_WORDS.get(evaluation.stage, evaluation.stage.replace("_", " "))
+    return f"{slugify(f'paket evaluasi {evaluation.year} {stage}')}.{fmt}"
+
 
 # Shares of the page's width: the detail and the links get the room.
 WIDTHS = [0.11, 0.11, 0.11, 0.16, 0.24, 0.11, 0.16]
@@ -27,12 +44,12 @@ def pack_header() -> list[str]:
     return [_("Pillar"), _("Sub-dimension"), _("Evidence"), _("Item"), _("Detail"), _("Figure"), _("Link")]
 
 
-def file_link(field_file) -> str:
+def file_link(field_file) -> Link | str:
     """The absolute address of an uploaded file (served to those who may see its record), or ""."""
     if not field_file:
         return ""
     scheme = "https" if settings.SECURE_SSL_REDIRECT else "http"
-    return f"{scheme}://{portal_host()}{field_file.url}"
+    return Link(f"{scheme}://{portal_host()}{field_file.url}")
 
 
 def _city_wide() -> str:
@@ -48,7 +65,7 @@ def _instrument_row(instrument, pillar) -> list:
         instrument.get_kind_display(),
         instrument.number,
         detail,
-        len(instrument.members.all()) or "",
+        Number(len(instrument.members.all())) if instrument.members.all() else "",
         file_link(instrument.signed_file),
     ]
 
@@ -71,7 +88,7 @@ def _output_rows(year: int, pillars: list[Pillar]) -> list[list]:
         if pillar is not None and pillar.pk in sums:
             row = sums[pillar.pk]
             realised = _("Realised (Rp): %(amount)s") % {"amount": format_number(row["real"], "", 0)}
-            planned = format_number(row["planned"], "", 0)
+            planned = Number(row["planned"] or 0, 0, "Rp")
             rows.append([pillar.name, "", _("Smart-city budget"), _("Planned (Rp)"), realised, planned, ""])
     return rows
 
@@ -93,7 +110,7 @@ def _outcome_rows(year: int, pillars: list[Pillar]) -> list[list]:
                     _("Action plan carried out"),
                     _("%(done)s of %(planned)s activities") % {"done": done, "planned": len(listed)},
                     "",
-                    f"{done * 100 // len(listed)} %",
+                    Number(done * 100 // len(listed), 0, "%"),
                     "",
                 ]
             )
@@ -102,7 +119,8 @@ def _outcome_rows(year: int, pillars: list[Pillar]) -> list[list]:
             detail = (
                 f"{a.program.title} · {a.owner_agency.acronym} · {_('target')}: {a.target} · {_('weight')}: {weight}"
             )
-            rows.append([pillar.name, "", _("Activity"), a.title, detail, f"{a.progress} %", file_link(a.evidence)])
+            progress = Number(a.progress, 0, "%")
+            rows.append([pillar.name, "", _("Activity"), a.title, detail, progress, file_link(a.evidence)])
     return rows
 
 
@@ -132,7 +150,7 @@ def _impact_rows(year: int, pillars: list[Pillar]) -> list[list]:
                 "count": target.response_count,
                 "rule": rule % {"minimum": MIN_SURVEY_RESPONSES},
             }
-            figure = "" if mean is None else format_number(Decimal(mean).quantize(Decimal("0.01")), "", 2)
+            figure = "" if mean is None else Number(Decimal(mean).quantize(Decimal("0.01")), 2)
             rows.append([pillar.name, sub.name, _("Citizen survey"), subject, detail, figure, ""])
     return rows
 
@@ -141,7 +159,7 @@ def _quick_win_rows(year: int, pillars: list[Pillar]) -> list[list]:
     programs = Program.objects.filter(horizon=Horizon.QUICK_WIN, first_year__lte=year, last_year__gte=year)
     names = {p.pk: p.name for p in pillars}
     return [
-        [names.get(p.pillar_id, ""), "", _("Quick win"), p.title, p.get_stage_display(), f"{p.progress} %", ""]
+        [names.get(p.pillar_id, ""), "", _("Quick win"), p.title, p.get_stage_display(), Number(p.progress, 0, "%"), ""]
         for p in programs.select_related("lead_agency").order_by("pillar__order", "title_id")
     ]
 
@@ -150,7 +168,7 @@ def _baseline_rows(evaluation: Evaluation) -> list[list]:
     if getattr(evaluation, "previous_year", None) is None:
         return [[_city_wide(), "", _("Baseline"), _("No earlier final result"), "", "", ""]]
     detail = _("Final result of %(year)s") % {"year": evaluation.previous_year}
-    index = format_number(evaluation.previous_index, "", evaluation.scheme.decimals)
+    index = Number(evaluation.previous_index, evaluation.scheme.decimals)
     return [[_city_wide(), "", _("Baseline"), detail, _("Overall index"), index, ""]]
 
 
@@ -166,7 +184,7 @@ def _clarification_rows(evaluation: Evaluation) -> list[list]:
                 _("Clarification request"),
                 r.question,
                 f"{r.get_status_display()} · {r.owner_agency.acronym}",
-                f"{r.due_on:%d-%m-%Y}",
+                r.due_on,  # a date cell in the workbook, "31-12-2024" in the PDF
                 "",
             ]
         )

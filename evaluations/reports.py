@@ -1,9 +1,12 @@
 """The yearly report: one evaluation year's pillars, indicators, programs, scores and findings, as tables
 that become an XLSX workbook (openpyxl) or a PDF (reportlab)."""
 
+import datetime
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from django.db.models import Count, Q
@@ -18,9 +21,57 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 
 from pillars.models import Indicator, Pillar, Program
 from pillars.selectors import indicator_series
+from smartcity.numbers import PREFIX_UNITS, format_number
 from smartcity.spreadsheets import safe_row
 
 from .models import Evaluation, Finding
+
+# ReportLab reads a paragraph as markup: every text is escaped, quotes too (they end an attribute).
+MARKUP_ESCAPES = {'"': "&quot;", "'": "&#39;"}
+
+
+def markup_escape(text: str) -> str:
+    return escape(text, MARKUP_ESCAPES)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A cell that is a link we made (the address of an uploaded file), never text that merely looks like one."""
+
+    url: str
+
+    @property
+    def safe_url(self) -> str:
+        """The address when it is an http(s) URL with a host and nothing a link must not hold, else ""."""
+        try:
+            parts = urlsplit(self.url)
+        except ValueError:  # a malformed host ("http://[")
+            return ""
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(c in self.url for c in "\"'<> \t\r\n"):
+            return ""
+        return self.url
+
+    def __str__(self):
+        return self.url
+
+
+@dataclass(frozen=True)
+class Number:
+    """A figure: a number in the workbook (with `decimals` and `unit` as its number format), formatted in the PDF."""
+
+    value: int | Decimal
+    decimals: int = 0
+    unit: str = ""
+
+    @property
+    def number_format(self) -> str:
+        digits = "#,##0" + ("." + "0" * self.decimals if self.decimals else "")
+        if not self.unit:
+            return digits
+        return f'"{self.unit}"{digits}' if self.unit in PREFIX_UNITS else f'{digits}" {self.unit}"'
+
+    def __str__(self):
+        return format_number(self.value, self.unit, self.decimals)
 
 
 @dataclass
@@ -124,6 +175,15 @@ def _cell(value):
     return "" if value is None else value
 
 
+def _xlsx_value(value):
+    """A number stays a number (openpyxl writes a numeric cell); a link is its address as text."""
+    if isinstance(value, Number):
+        return value.value
+    if isinstance(value, Link):
+        return value.url
+    return _cell(value)
+
+
 def sections_to_xlsx(sections: list[Section], progress: Callable[[int], None]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -133,7 +193,14 @@ def sections_to_xlsx(sections: list[Section], progress: Callable[[int], None]) -
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in section.rows:
-            sheet.append(safe_row(_cell(value) for value in row))  # text is never run as a formula
+            sheet.append(safe_row(_xlsx_value(value) for value in row))  # text is never run as a formula
+            for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+                if isinstance(value, Number):
+                    cell.number_format = value.number_format
+                elif isinstance(value, datetime.date):
+                    cell.number_format = "DD-MM-YYYY"
+                elif isinstance(value, Link) and value.safe_url:
+                    cell.hyperlink = value.safe_url
         progress(number * 100 // len(sections))
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -141,17 +208,23 @@ def sections_to_xlsx(sections: list[Section], progress: Callable[[int], None]) -
 
 
 def text_paragraph(text: str, style) -> Paragraph:
-    """ReportLab reads a paragraph as markup: staff's text ("R&D <Dinas>") is escaped, printed as written."""
-    return Paragraph(escape(text), style)
+    """ReportLab reads a paragraph as markup: staff's text ("R&D <Dinas>", `http://a"`) is escaped, printed as
+    written; it never becomes markup, whatever it starts with."""
+    return Paragraph(markup_escape(text), style)
 
 
 def cell_paragraph(value, styles) -> Paragraph:
-    """A table cell: text as written; an address (a link to a file) clickable, and broken anywhere to fit."""
-    text = str(_cell(value))
-    if text.startswith(("http://", "https://")):
-        link = ParagraphStyle("link", parent=styles["BodyText"], fontSize=7, wordWrap="CJK", textColor=colors.blue)
-        return Paragraph(f'<link href="{escape(text)}">{escape(text)}</link>', link)
-    return text_paragraph(text, styles["BodyText"])
+    """A table cell: text as written; a link we made (Link) clickable when its address is a valid http(s) URL, with
+    the attribute escaped, and broken anywhere to fit."""
+    if isinstance(value, Link):
+        style = ParagraphStyle("link", parent=styles["BodyText"], fontSize=7, wordWrap="CJK", textColor=colors.blue)
+        if not value.safe_url:
+            return text_paragraph(value.url, style)
+        url = markup_escape(value.safe_url)
+        return Paragraph(f'<link href="{url}">{url}</link>', style)
+    if isinstance(value, datetime.date):
+        value = f"{value:%d-%m-%Y}"
+    return text_paragraph(str(_cell(value)), styles["BodyText"])
 
 
 def sections_to_pdf(sections: list[Section], title: str, progress: Callable[[int], None]) -> bytes:

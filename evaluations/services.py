@@ -44,6 +44,7 @@ from .models import (
     Finding,
     FollowUpAction,
     PillarScore,
+    PublicationAnnouncement,
     ReadinessOverride,
     ReportExport,
     SchemeBand,
@@ -292,7 +293,7 @@ class EvaluationWriter(Writer):
         }
         evaluation = super().create(data=data, actor=actor)
         evaluation = evaluation_set_scores(evaluation=evaluation, actor=actor, **parts)
-        evaluation_publication_announce(evaluation=evaluation, was_public=False)
+        evaluation_publication_announce(evaluation=evaluation)
         return evaluation
 
     @transaction.atomic
@@ -303,10 +304,9 @@ class EvaluationWriter(Writer):
             "dimension_scores": data.pop("dimension_scores", None),
             "pillar_scores": data.pop("pillar_scores", None),
         }
-        was_public = Evaluation.objects.public().filter(pk=instance.pk).exists()
         evaluation = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
         evaluation = evaluation_set_scores(evaluation=evaluation, actor=actor, **parts)
-        evaluation_publication_announce(evaluation=evaluation, was_public=was_public)
+        evaluation_publication_announce(evaluation=evaluation)
         return evaluation
 
 
@@ -332,35 +332,41 @@ class DimensionScoreWriter(Writer):
         evaluation_recompute_index(evaluation=Evaluation.objects.get(pk=evaluation_id), actor=actor)
 
 
-def evaluation_publication_announce(*, evaluation: Evaluation, was_public: bool) -> None:
-    """Tell every partner system that chose `evaluation.published` about an evaluation citizens can now read:
-    when a write makes it public, or (evaluation_embargoes_announce) when its publish-from moment passes. Each
-    evaluation is announced once, however often it is published."""
-    if was_public or not Evaluation.objects.public().filter(pk=evaluation.pk).exists():
-        return
-    row = Evaluation.objects.with_index().get(pk=evaluation.pk)
+def evaluation_publication_announce(*, evaluation: Evaluation) -> bool:
+    """Tell every partner system that chose `evaluation.published` about an evaluation citizens can now read, by the
+    one rule of what is public (`Evaluation.objects.public()`: published, and its publish-from moment come; the
+    workflow status is not part of it). Called after every write of an evaluation and by the periodic job for lifted
+    embargoes; each evaluation is announced once (PublicationAnnouncement), however often it is published.
+    Returns whether it was announced now."""
+    row = Evaluation.objects.public().with_index().filter(pk=evaluation.pk).first()
+    if row is None:
+        return False
+    _announcement, created = PublicationAnnouncement.objects.get_or_create(evaluation_id=row.pk)
+    if not created:
+        return False
     data = {
         "id": row.pk,
         "year": row.year,
         "stage": row.stage,
         "kind": row.kind,
-        "status": row.status,
+        "status": row.status,  # the workflow step (a draft stage may be published): not whether it is public
+        "public": True,
+        "publication": row.publication,
+        "publish_from": row.publish_from and row.publish_from.isoformat(),
         "index": None if row.headline_index is None else str(row.headline_index),
         "letter_number": row.letter_number,
         "letter_date": row.letter_date and row.letter_date.isoformat(),
     }
     webhook_emit(event_type=WebhookEvent.EVALUATION_PUBLISHED, data=data, event_key=f"evaluation.published/{row.pk}")
+    return True
 
 
 @transaction.atomic
-def evaluation_embargoes_announce(*, window_minutes: int = 10) -> int:
-    """Announce the evaluations whose publish-from moment passed in the last `window_minutes` (run every five
-    minutes; the window overlaps, and the announcement's stable id keeps it to one delivery per endpoint)."""
-    now = datetime.datetime.now(tz=datetime.UTC)
-    lifted = Evaluation.objects.public().filter(publish_from__gt=now - datetime.timedelta(minutes=window_minutes))
-    for evaluation in lifted:
-        evaluation_publication_announce(evaluation=evaluation, was_public=False)
-    return len(lifted)
+def evaluation_embargoes_announce() -> int:
+    """Announce every public evaluation not announced yet: those whose publish-from moment has passed since the last
+    run, however long ago that run was (no time window: a job that was away misses nothing)."""
+    waiting = Evaluation.objects.public().filter(announcement__isnull=True).values_list("pk", flat=True)
+    return sum(evaluation_publication_announce(evaluation=Evaluation(pk=pk)) for pk in waiting)
 
 
 # One writer per model users change; every door reaches them by writer_for(). Schemes and evaluations are
@@ -536,6 +542,13 @@ def _step(*, evaluation: Evaluation, actor, perm: str, source: str, target: str,
     return model_save(instance=evaluation, data={"status": target}, actor=actor, rules=rules)
 
 
+def readiness_override_check(*, evaluation: Evaluation, actor) -> None:
+    """Only an administrator submits a stage past blocking gaps (asked by evaluation_submit, and by the admin before it
+    offers the override form)."""
+    if actor is not None and not actor.has_perm("evaluations.add_readinessoverride"):
+        raise PermissionDenied(_("Only an administrator may submit a stage past blocking gaps."))
+
+
 def evaluation_submit(*, evaluation: Evaluation, actor, override_reason: str = "") -> Evaluation:
     """Hand a draft evaluation in for review: it becomes submitted. While readiness shows a blocking gap a stage the
     city hands evidence in for (self-assessment, stage I, stage II) is refused, unless an administrator overrides it
@@ -549,8 +562,7 @@ def evaluation_submit(*, evaluation: Evaluation, actor, override_reason: str = "
             message = _("Readiness shows %(count)s blocking gaps: close them, or have an administrator override.")
             raise ValidationError({"readiness": [ValidationError(message, params={"count": len(gaps)}), *errors]})
         if gaps:
-            if actor is not None and not actor.has_perm("evaluations.add_readinessoverride"):
-                raise PermissionDenied(_("Only an administrator may submit a stage past blocking gaps."))
+            readiness_override_check(evaluation=evaluation, actor=actor)
             override = ReadinessOverride(
                 evaluation=evaluation,
                 reason=override_reason.strip(),
@@ -686,7 +698,7 @@ def evaluation_pack_request(*, actor, evaluation: Evaluation, fmt: str) -> Evalu
 
 def evaluation_pack_build(*, pack: EvaluationPack) -> EvaluationPack:
     """Make the evaluation pack's file (a queued job: see _file_job_build)."""
-    from .pack import pack_sections
+    from .pack import pack_filename, pack_sections
 
     def contents():
         evaluation = Evaluation.objects.with_related().get(pk=pack.evaluation_id)
@@ -696,7 +708,8 @@ def evaluation_pack_build(*, pack: EvaluationPack) -> EvaluationPack:
         }
         return pack_sections(evaluation=evaluation), title
 
-    return _file_job_build(pack, filename=f"pack-{pack.evaluation_id}-{pack.pk}.{pack.format}", contents=contents)
+    filename = pack_filename(evaluation=pack.evaluation, fmt=pack.format)
+    return _file_job_build(pack, filename=filename, contents=contents)
 
 
 # --- Assessment frameworks, self-assessments, external indices (evaluations/frameworks.py) ----------------

@@ -1353,6 +1353,31 @@ DOORS["scheme copy to a new year"] = ("write", scheme_copy("2024"),
                                       outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=SAVED))  # fmt: skip
 DOORS["scheme copy to its own year"] = ("write", scheme_copy("2023"),
                                         outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=INVALID))  # fmt: skip
+def admin_step(view, target_of, data):
+    """A POST to one of the admin's step doors (evaluations/evidence_admin.py) on the target row."""
+
+    def build(w):
+        target = target_of(w)
+        return Request("post", _admin_url(target, view, target.pk), data, target)
+
+    return build
+
+
+# Issue 22: the evaluation steps' admin doors, through the API's services. The owning agency (and Diskominfo) answer a
+# clarification request, another agency's OPD editor does not find it; the assessors close it; evaluators and
+# Diskominfo build the pack; only the Administrator (not an actor here: tests/evaluations/test_admin_doors.py) submits
+# past blocking gaps.
+_request_a, _request_b = (lambda w: w.clarification("a")), (lambda w: w.clarification("b"))  # noqa: E731
+DOORS["admin answer of clarification of A"] = ("write", admin_step("answer", _request_a, {"text": "Terlampir"}),
+                                              outcomes(VIEWER_=403, OPD=SAVED, EVAL=403, DISK=SAVED))  # fmt: skip
+DOORS["admin answer of clarification of B"] = ("write", admin_step("answer", _request_b, {"text": "Terlampir"}),
+                                              outcomes(VIEWER_=403, OPD=404, EVAL=403, DISK=SAVED))  # fmt: skip
+DOORS["admin close of clarification of A"] = ("write", admin_step("close", _request_a, {}),
+                                             outcomes(VIEWER_=403, OPD=403, EVAL=SAVED, DISK=SAVED))  # fmt: skip
+DOORS["admin evaluation pack build"] = ("write", admin_step("pack", lambda w: w.evaluation, {}),
+                                        outcomes(VIEWER_=403, OPD=403, EVAL=SAVED, DISK=SAVED))  # fmt: skip
+DOORS["admin readiness override"] = ("write", admin_step("override", lambda w: w.evaluation, {"reason": "Tenggat"}),
+                                     outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=403))  # fmt: skip
 DOOR_CELLS = [(door, actor) for door in DOORS for actor in ACTORS]
 
 

@@ -1,3 +1,4 @@
+from .announcement import PublicationAnnouncement
 from .clarification import ClarificationAnswer, ClarificationRequest
 from .evaluation import DimensionScore, Evaluation, PillarScore
 from .evidence import BodyMember, LegalInstrument
@@ -41,9 +42,11 @@ __all__ = [
     "FrameworkDomain",
     "FrameworkIndicator",
     "PillarScore",
+    "PublicationAnnouncement",
     "ReadinessOverride",
     "FollowedPortal",
     "PillarScore",
+    "PublicationAnnouncement",
     "PortalSnapshot",
     "ReportExport",
     "SchemeBand",
