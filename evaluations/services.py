@@ -11,7 +11,6 @@ bands) run on the set where a door writes the set: the scheme writer (API, demo)
 which call the same functions.
 """
 
-import datetime
 from collections.abc import Iterable
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal

@@ -1353,6 +1353,8 @@ DOORS["scheme copy to a new year"] = ("write", scheme_copy("2024"),
                                       outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=SAVED))  # fmt: skip
 DOORS["scheme copy to its own year"] = ("write", scheme_copy("2023"),
                                         outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=INVALID))  # fmt: skip
+
+
 def admin_step(view, target_of, data):
     """A POST to one of the admin's step doors (evaluations/evidence_admin.py) on the target row."""
 
