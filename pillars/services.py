@@ -21,7 +21,7 @@ from smartcity.roles import ROLES
 from smartcity.services import Rule, Writer, model_save, register, related, upsert
 
 from . import rules
-from .choices import FREQUENCY_DAYS, Approval, FeedbackStatus
+from .choices import FREQUENCY_DAYS, Approval, FeedbackStatus, Stage
 from .models import (
     Activity,
     Agency,
@@ -66,14 +66,59 @@ _owner_agency = _owned_by(lambda row: related(row, "owner_agency"))
 _lead_agency = _owned_by(lambda row: related(row, "lead_agency"))
 
 
+def program_stage_rules(*, before, after, rolled_up: bool = False) -> None:
+    """A program's stage and its progress never contradict each other; the stage is stored, and this rule keeps it
+    in step on every write, the activity roll-up included (README, "Domain notes"):
+
+    - progress above 0 moves a planned program to in progress; setting "planned" again while it has progress is
+      refused (the stage field names why);
+    - "completed" needs 100 % and, when it has activities, every one of them done: asking sooner is refused;
+    - a roll-up that takes a completed program below that (a new or reopened activity) moves it back to in progress
+      and clears its completion date, rather than refusing the agency's report;
+    - on hold and cancelled are staff's decisions, whatever the progress.
+    """
+    if after is None:
+        return
+    if after.stage == Stage.PLANNED and after.progress > 0:
+        if before is not None and before.stage != Stage.PLANNED and not rolled_up:
+            message = _("A program with progress is not planned any more: choose in progress, on hold or cancelled.")
+            raise ValidationError({"stage": ValidationError(message, code="planned_with_progress")})
+        after.stage = Stage.IN_PROGRESS
+    if after.stage != Stage.COMPLETED:
+        return
+    unfinished = after.pk is not None and Activity.objects.filter(program_id=after.pk, progress__lt=100).exists()
+    if after.progress >= 100 and not unfinished:
+        return
+    if rolled_up:
+        after.stage, after.completed_on = Stage.IN_PROGRESS, None
+        return
+    message = _("A program is completed only at 100 % progress with every activity done.")
+    raise ValidationError({"stage": ValidationError(message, code="not_finished")})
+
+
 def program_rules(*, before, after, many, actor) -> None:
-    """An OPD editor writes only their own agency's programs; sub-dimensions belong to the program's pillar."""
+    """An OPD editor writes only their own agency's programs; sub-dimensions belong to the program's pillar; the
+    stage follows the progress (`program_stage_rules`)."""
     _lead_agency(before=before, after=after, many=many, actor=actor)
     if after is not None and "sub_dimensions" in many and related(after, "pillar") is not None:
         rules.sub_dimensions_belong_to_pillar(after.pillar, many["sub_dimensions"])
     if before is not None and after is not None and after.progress != before.progress and before.activities.exists():
         message = _("This program's progress rolls up from its activities: report progress on the activities.")
         raise ValidationError({"progress": ValidationError(message, code="rolled_up")})
+    program_stage_rules(before=before, after=after)
+
+
+class ProgramWriter(Writer):
+    """A program's writer, with the one write its activities make: the progress they roll up to."""
+
+    def roll_up(self, *, program: Program, progress: int, actor) -> Program:
+        """Store the activities' roll-up as the program's progress, with the stage rule only: the actor's right was
+        checked on the activity they wrote, which may belong to a supporting agency."""
+
+        def rolled(*, before, after, many, actor):
+            program_stage_rules(before=before, after=after, rolled_up=True)
+
+        return model_save(instance=program, data={"progress": progress}, actor=actor, rules=rolled)
 
 
 def activity_rules(*, before, after, many, actor) -> None:
@@ -213,7 +258,7 @@ class FeedbackWriter(Writer):
 
 # One writer per model staff change; every door (API, admin, import, commands) reaches them by writer_for().
 MASTERPLAN = register(Writer(Masterplan, rules=_diskominfo_only))
-PROGRAM = register(Writer(Program, rules=program_rules))
+PROGRAM = register(ProgramWriter(Program, rules=program_rules))
 ACTIVITY = register(ActivityWriter(Activity, rules=activity_rules))
 MILESTONE = register(Writer(Milestone, rules=_program_owner))
 BUDGET_LINE = register(Writer(BudgetLine, rules=_program_owner))
