@@ -5,10 +5,13 @@ import csv
 import datetime
 import io
 
+from functools import partial
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -17,7 +20,8 @@ from django.utils.translation import gettext as _
 from smartcity import cache as public_cache
 from smartcity import scoping
 from smartcity.choices import Publication
-from smartcity.roles import ROLES
+from smartcity.notifications import staff_invitation_send
+from smartcity.roles import AGENCY_BOUND_ROLES, ROLES, role_label
 from smartcity.services import Rule, Writer, model_save, register, related, upsert
 
 from . import rules
@@ -490,4 +494,45 @@ def staff_sign_in_apply(*, user, role: str, agency: Agency | None, email: str, f
     user.groups.remove(*Group.objects.filter(name__in=ROLES).exclude(name=role))
     user.groups.add(Group.objects.get(name=role))
     user.agencies.set([agency] if agency is not None else [])
+    return user
+
+
+# --- staff: one form adds a person with their role and agency (issue 22) -----------------------------------------
+def _staff_invite_check(*, email: str, role: str, agency: Agency | None, actor) -> None:
+    if actor is not None and not actor.has_perm("auth.add_user"):
+        raise PermissionDenied(_("Only an administrator adds staff."))
+    errors = {}
+    users = get_user_model().objects
+    if users.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
+        errors["email"] = ValidationError(_("Someone already has this e-mail address."), code="duplicate")
+    if role not in ROLES:
+        errors["role"] = ValidationError(_("Choose one of the roles."), code="invalid_choice")
+    elif role in AGENCY_BOUND_ROLES and agency is None:
+        message = _("A %(role)s edits only for their own agency: choose the agency.")
+        errors["agency"] = ValidationError(message, code="required", params={"role": role_label(role)})
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def staff_invite(*, name: str, email: str, role: str, agency: Agency | None, actor, base_url: str):
+    """Add a staff member in one step: the account (signed in by e-mail address, no password yet), the role's group
+    and the agency's membership together or not at all; once committed, an e-mail with the link to choose a
+    password. Only holders of auth.add_user (the Administrator) may; a refusal changes nothing."""
+    email = get_user_model().objects.normalize_email(email.strip()).lower()
+    _staff_invite_check(email=email, role=role, agency=agency, actor=actor)
+    user = get_user_model()(username=email, email=email, first_name=name.strip()[:150], is_staff=True)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same address, added a moment ago by another administrator
+        raise ValidationError({"email": _("Someone already has this e-mail address.")}, code="duplicate") from None
+    user.groups.add(Group.objects.get(name=role))
+    if agency is not None:
+        agency.members.add(user)
+    agency_name = agency.name if agency is not None else ""
+    send = partial(staff_invitation_send, user=user, role=role, agency_name=agency_name, base_url=base_url)
+    transaction.on_commit(send)
     return user

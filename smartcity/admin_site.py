@@ -74,7 +74,19 @@ def _app_key(app: dict):
 
 
 class KotaCerdasAdminSite(AdminSite):
-    """The Django admin with its index in the order of the office's daily work."""
+    """The Django admin with its index in the order of the office's daily work, and above it the shortcuts that
+    model admins offer the user (`index_shortcuts(request)` -> [(label, url)], e.g. "Add staff")."""
+
+    index_template = "admin/kota_cerdas_index.html"
+
+    def index(self, request, extra_context=None):
+        shortcuts = [
+            link
+            for model_admin in self._registry.values()
+            if hasattr(model_admin, "index_shortcuts")
+            for link in model_admin.index_shortcuts(request)
+        ]
+        return super().index(request, {**(extra_context or {}), "shortcuts": shortcuts})
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
