@@ -84,26 +84,31 @@ def is_grouped(text: str, separator: str) -> bool:
 
 def ungrouped(text: str) -> str:
     """A decimal typed in the page's language, with its thousands separators taken out ("1.234,5" in Indonesian
-    gives "1234,5"); Django's `sanitize_separators` then reads the decimal separator. What could be read two ways
-    is refused, never guessed: the other language's decimal separator ("78.5" on an Indonesian page) and a lone
-    group of three without decimals ("1.234": a thousand or one and a bit)."""
+    gives "1234,5"); Django's `sanitize_separators` then reads the decimal separator. The other language's decimal
+    separator is read where it can mean nothing else ("78.5" on an Indonesian page, as Django's own #22171 rule
+    does); what could be read two ways is refused, never guessed: a lone group of three ("1.234": a thousand, or
+    one and a bit), and separators out of place ("1.23.4")."""
     text = re.sub(r"[\s\u00a0\u202f]", "", text)
     thousands, decimal = get_format("THOUSAND_SEPARATOR"), get_format("DECIMAL_SEPARATOR")
     if thousands not in text:
         return text
-    whole, has_decimals, _rest = text.partition(decimal)
-    if not is_grouped(whole, thousands):
-        example = format_number(Decimal("78.5"))
-        raise ValidationError(
-            _("Write decimals with %(separator)s, e.g. %(example)s."),
-            code="invalid",
-            params={"separator": f"“{decimal}”", "example": example},
-        )
-    digits = whole.replace(thousands, "")
-    if not has_decimals and whole.count(thousands) == 1:
-        raise ValidationError(
-            _("“%(typed)s” can be read two ways: write %(whole)s for the whole number or %(fraction)s for a decimal."),
-            code="ambiguous",
-            params={"typed": text, "whole": digits, "fraction": whole.replace(thousands, decimal)},
-        )
-    return text.replace(thousands, "")
+    whole, has_decimals, fraction = text.partition(decimal)
+    if has_decimals and is_grouped(whole, thousands):
+        return whole.replace(thousands, "") + decimal + fraction  # "1.234,5"
+    if not has_decimals and text.count(thousands) == 1:
+        head, tail = text.split(thousands)
+        if re.fullmatch(r"[-+]?\d+", head) and re.fullmatch(r"\d+", tail):
+            if len(tail) != 3 or head.lstrip("+-") == "0":
+                return head + decimal + tail  # "78.5": no thousands separator groups like that
+            raise ValidationError(
+                _("“%(typed)s” can be read two ways: write %(whole)s for the whole number or %(fraction)s for a decimal."),
+                code="ambiguous",
+                params={"typed": text, "whole": head + tail, "fraction": head + decimal + tail},
+            )
+    elif not has_decimals and is_grouped(text, thousands):
+        return text.replace(thousands, "")  # "1.234.567"
+    raise ValidationError(
+        _("Write decimals with %(separator)s, e.g. %(example)s."),
+        code="invalid",
+        params={"separator": f"“{decimal}”", "example": format_number(Decimal("1234.5"), decimals=1)},
+    )
