@@ -4,7 +4,6 @@ The API, the admin's forms, inlines, history and bulk actions, the import and th
 import csv
 import datetime
 import io
-
 from functools import partial
 
 from django.conf import settings
@@ -96,6 +95,8 @@ def program_stage_rules(*, before, after, rolled_up: bool = False) -> None:
     if rolled_up:
         after.stage, after.completed_on = Stage.IN_PROGRESS, None
         return
+    if after.progress < 100:
+        return  # Program.clean refuses it, on the progress ("A completed program is at 100 %.")
     message = _("A program is completed only at 100 % progress with every activity done.")
     raise ValidationError({"stage": ValidationError(message, code="not_finished")})
 

@@ -38,9 +38,9 @@ def notify(*, recipients: list[str], subject_template: str, body_template: str, 
 def set_password_path(user) -> str:
     """The path of the page where `user` chooses a password: Django's password reset confirmation, whose token
     (PasswordResetTokenGenerator) stops working once the password is set, or after PASSWORD_RESET_TIMEOUT."""
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    kwargs = {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
     with translation.override(settings.LANGUAGE_CODE):
-        return reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)})
+        return reverse("password_reset_confirm", kwargs=kwargs)
 
 
 def local_passwords_for(user) -> bool:

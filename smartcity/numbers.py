@@ -100,8 +100,11 @@ def ungrouped(text: str) -> str:
         if re.fullmatch(r"[-+]?\d+", head) and re.fullmatch(r"\d+", tail):
             if len(tail) != 3 or head.lstrip("+-") == "0":
                 return head + decimal + tail  # "78.5": no thousands separator groups like that
+            message = _(
+                "“%(typed)s” can be read two ways: write %(whole)s for the whole number or %(fraction)s for a decimal."
+            )
             raise ValidationError(
-                _("“%(typed)s” can be read two ways: write %(whole)s for the whole number or %(fraction)s for a decimal."),
+                message,
                 code="ambiguous",
                 params={"typed": text, "whole": head + tail, "fraction": head + decimal + tail},
             )

@@ -73,6 +73,7 @@ def role_label(group_name: str) -> str:
     """The role's name as people read it, in the page's language; a group that is no role keeps its own name."""
     return str(ROLE_LABELS.get(group_name, group_name))
 
+
 # The values an identity provider's role claim may carry, and the role each one gives (OIDC_ROLES may replace them).
 ROLE_CLAIM_VALUES = {
     "administrator": ADMINISTRATOR,

@@ -164,3 +164,15 @@ def test_an_administrator_cannot_make_a_superuser_or_rename_a_role(client, admin
     role = Group.objects.get(name=OPD_EDITOR)
     html = client.get(url("admin:auth_group_change", role.pk)).content.decode()
     assert 'name="name"' not in html and 'name="permissions"' not in html
+
+
+def test_with_the_city_provider_the_invitation_says_to_sign_in_there(
+    client, agencies, settings, django_capture_on_commit_callbacks
+):
+    settings.OIDC_ENABLED, settings.OIDC_LOCAL_LOGIN = True, "superusers"  # a password would sign nobody in
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))  # the one who still signs in locally
+    data = {"name": "Budi", "email": "budi@kota.example", "role": OPD_EDITOR, "agency": agencies[0].pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url("admin:auth_user_add_staff"), data).status_code == 302
+    [message] = mail.outbox
+    assert "/password/set/" not in message.body and "Masuk dengan akun kota Anda" in message.body

@@ -62,7 +62,8 @@ def test_what_could_be_misread_is_refused_with_a_clear_error(language, typed, co
 def test_the_ambiguity_error_says_how_to_write_either_reading():
     with translation.override("id"), pytest.raises(ValidationError) as refused:
         LocaleDecimalField(max_digits=16, decimal_places=3).clean("1.234")
-    assert refused.value.messages == ["“1.234” bisa dibaca dua cara: tulis 1234 untuk bilangan bulat atau 1,234 untuk desimal."]
+    expected = "“1.234” bisa dibaca dua cara: tulis 1234 untuk bilangan bulat atau 1,234 untuk desimal."
+    assert refused.value.messages == [expected]
 
 
 def test_money_keeps_its_own_whole_rupiah_reading():

@@ -77,11 +77,11 @@ def test_completed_below_100_or_with_open_activities_is_a_stage_error_and_change
     ActivityFactory(program=open_activity, progress=100)
     ActivityFactory(program=open_activity, progress=99)
     Program.objects.filter(pk=open_activity.pk).update(progress=100)  # a rounded roll-up
-    for program in (below, open_activity):
+    for program, field in ((below, "progress"), (open_activity, "stage")):
         before = snapshot(program)
         with pytest.raises(ValidationError) as refused:
             PROGRAM.update(instance=program, data={"stage": Stage.COMPLETED, "completed_on": DONE}, actor=editor)
-        assert refused.value.error_dict["stage"][0].code == "not_finished"
+        assert list(refused.value.error_dict) == [field]
         assert snapshot(program) == before
 
 
@@ -103,14 +103,18 @@ def test_setting_planned_again_while_there_is_progress_is_refused(editor):
     assert snapshot(program) == before
 
 
-def test_the_api_refuses_completed_below_100_with_a_stage_error(editor):
+def test_the_api_refuses_completed_below_100_or_with_an_open_activity(editor):
     program = ProgramFactory(stage=Stage.IN_PROGRESS, progress=30)
     api = APIClient()
     api.force_authenticate(editor)
-    response = api.patch(
-        f"/api/v1/programs/{program.slug}/", {"stage": "completed", "completed_on": "2024-06-30"}, format="json"
-    )
-    assert response.status_code == 400 and "stage" in response.data["errors"], response.data
+    completed = {"stage": "completed", "completed_on": "2024-06-30"}
+    response = api.patch(f"/api/v1/programs/{program.slug}/", completed, format="json")
+    assert response.status_code == 400 and "progress" in response.data["errors"], response.data
+    ActivityFactory(program=program, progress=100)
+    ActivityFactory(program=program, progress=99)
+    Program.objects.filter(pk=program.pk).update(progress=100)  # as a rounded roll-up leaves it
+    response = api.patch(f"/api/v1/programs/{program.slug}/", completed, format="json")
+    assert response.status_code == 400 and response.data["errors"]["stage"][0].code == "not_finished"
 
 
 def test_every_surface_shows_the_rolled_up_stage(client, editor):
