@@ -176,3 +176,20 @@ def test_with_the_city_provider_the_invitation_says_to_sign_in_there(
         assert client.post(url("admin:auth_user_add_staff"), data).status_code == 302
     [message] = mail.outbox
     assert "/password/set/" not in message.body and "Masuk dengan akun kota Anda" in message.body
+
+
+def test_the_user_list_reads_roles_and_agencies_in_a_constant_number_of_queries(client, administrator, agencies):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url("admin:auth_user_changelist"))
+        assert response.status_code == 200 and "Editor OPD" in response.content.decode()
+        return len(captured)
+
+    agencies[0].members.add(member_of(OPD_EDITOR))
+    one = queries()
+    for _ in range(5):
+        agencies[1].members.add(member_of(OPD_EDITOR))
+    assert queries() == one
