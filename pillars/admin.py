@@ -518,3 +518,7 @@ class FeedbackAdmin(ServiceAdmin):
         count = self._moderate(request, queryset, FeedbackStatus.REJECTED)
         done = ngettext("%(count)s message rejected.", "%(count)s messages rejected.", count)
         self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+
+# --- staff: "Add staff" in one form, roles by name (pillars/staff_admin.py) -------------------------------------
+from . import staff_admin  # noqa: E402, F401

@@ -45,7 +45,7 @@ def _programs(count, pillars, agencies, rng):
             lead_agency=rng.choice(agencies),
             horizon=rng.choice(list(Horizon)),
             stage=stage,
-            progress=100 if done else rng.randint(0, 95),
+            progress=100 if done else 0 if stage == Stage.PLANNED else rng.randint(0, 95),  # the stage rule
             first_year=2020,
             last_year=2026,
             completed_on=datetime.date(2024, 6, 30) if done else None,

@@ -35,14 +35,18 @@ def program_rolled_progress(program_id: int) -> int | None:
 
 
 def program_progress_refresh(*, program_id: int, actor=None) -> None:
-    """Store the rollup on the program (history records it); a program without activities is left as it is."""
+    """Store the rollup on the program through its writer (history records it; the stage follows the progress, see
+    `pillars.services.program_stage_rules`); a program without activities is left as it is."""
+    from pillars.choices import Stage
     from pillars.models import Program
-    from smartcity.services import model_save
+    from smartcity.services import writer_for
 
     rolled = program_rolled_progress(program_id)
     program = Program.objects.get(pk=program_id)
-    if rolled is not None and rolled != program.progress:
-        model_save(instance=program, data={"progress": rolled}, actor=actor)
+    # Also when the figure stays but the stage may have to follow: an activity reopened at 99 % of a completed
+    # program whose rounded roll-up is still 100 %.
+    if rolled is not None and (rolled != program.progress or program.stage in (Stage.PLANNED, Stage.COMPLETED)):
+        writer_for(Program).roll_up(program=program, progress=rolled, actor=actor)
 
 
 def activities_carried_out(activities) -> dict:

@@ -3,11 +3,14 @@ The API, the admin's forms, inlines, history and bulk actions, the import and th
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -16,12 +19,13 @@ from django.utils.translation import gettext_lazy
 from smartcity import cache as public_cache
 from smartcity import scoping
 from smartcity.choices import Publication
-from smartcity.roles import ROLES
+from smartcity.notifications import staff_invitation_send
+from smartcity.roles import AGENCY_BOUND_ROLES, ROLES, role_label
 from smartcity.services import Rule, Writer, model_save, register, related, upsert
 from smartcity.spreadsheets import SpreadsheetRefusedError, read_csv
 
 from . import rules
-from .choices import Approval, FeedbackStatus
+from .choices import Approval, FeedbackStatus, Stage
 from .models import (
     Activity,
     Agency,
@@ -66,14 +70,61 @@ _owner_agency = _owned_by(lambda row: related(row, "owner_agency"))
 _lead_agency = _owned_by(lambda row: related(row, "lead_agency"))
 
 
+def program_stage_rules(*, before, after, rolled_up: bool = False) -> None:
+    """A program's stage and its progress never contradict each other; the stage is stored, and this rule keeps it
+    in step on every write, the activity roll-up included (README, "Domain notes"):
+
+    - progress above 0 moves a planned program to in progress; setting "planned" again while it has progress is
+      refused (the stage field names why);
+    - "completed" needs 100 % and, when it has activities, every one of them done: asking sooner is refused;
+    - a roll-up that takes a completed program below that (a new or reopened activity) moves it back to in progress
+      and clears its completion date, rather than refusing the agency's report;
+    - on hold and cancelled are staff's decisions, whatever the progress.
+    """
+    if after is None:
+        return
+    if after.stage == Stage.PLANNED and after.progress > 0:
+        if before is not None and before.stage != Stage.PLANNED and not rolled_up:
+            message = _("A program with progress is not planned any more: choose in progress, on hold or cancelled.")
+            raise ValidationError({"stage": ValidationError(message, code="planned_with_progress")})
+        after.stage = Stage.IN_PROGRESS
+    if after.stage != Stage.COMPLETED:
+        return
+    unfinished = after.pk is not None and Activity.objects.filter(program_id=after.pk, progress__lt=100).exists()
+    if after.progress >= 100 and not unfinished:
+        return
+    if rolled_up:
+        after.stage, after.completed_on = Stage.IN_PROGRESS, None
+        return
+    if after.progress < 100:
+        return  # Program.clean refuses it, on the progress ("A completed program is at 100 %.")
+    message = _("A program is completed only at 100 % progress with every activity done.")
+    raise ValidationError({"stage": ValidationError(message, code="not_finished")})
+
+
 def program_rules(*, before, after, many, actor) -> None:
-    """An OPD editor writes only their own agency's programs; sub-dimensions belong to the program's pillar."""
+    """An OPD editor writes only their own agency's programs; sub-dimensions belong to the program's pillar; the
+    stage follows the progress (`program_stage_rules`)."""
     _lead_agency(before=before, after=after, many=many, actor=actor)
     if after is not None and "sub_dimensions" in many and related(after, "pillar") is not None:
         rules.sub_dimensions_belong_to_pillar(after.pillar, many["sub_dimensions"])
     if before is not None and after is not None and after.progress != before.progress and before.activities.exists():
         message = _("This program's progress rolls up from its activities: report progress on the activities.")
         raise ValidationError({"progress": ValidationError(message, code="rolled_up")})
+    program_stage_rules(before=before, after=after)
+
+
+class ProgramWriter(Writer):
+    """A program's writer, with the one write its activities make: the progress they roll up to."""
+
+    def roll_up(self, *, program: Program, progress: int, actor) -> Program:
+        """Store the activities' roll-up as the program's progress, with the stage rule only: the actor's right was
+        checked on the activity they wrote, which may belong to a supporting agency."""
+
+        def rolled(*, before, after, many, actor):
+            program_stage_rules(before=before, after=after, rolled_up=True)
+
+        return model_save(instance=program, data={"progress": progress}, actor=actor, rules=rolled)
 
 
 def activity_rules(*, before, after, many, actor) -> None:
@@ -213,7 +264,7 @@ class FeedbackWriter(Writer):
 
 # One writer per model staff change; every door (API, admin, import, commands) reaches them by writer_for().
 MASTERPLAN = register(Writer(Masterplan, rules=_diskominfo_only))
-PROGRAM = register(Writer(Program, rules=program_rules))
+PROGRAM = register(ProgramWriter(Program, rules=program_rules))
 ACTIVITY = register(ActivityWriter(Activity, rules=activity_rules))
 MILESTONE = register(Writer(Milestone, rules=_program_owner))
 BUDGET_LINE = register(Writer(BudgetLine, rules=_program_owner))
@@ -495,4 +546,45 @@ def staff_sign_in_apply(*, user, role: str, agency: Agency | None, email: str, f
     user.groups.remove(*Group.objects.filter(name__in=ROLES).exclude(name=role))
     user.groups.add(Group.objects.get(name=role))
     user.agencies.set([agency] if agency is not None else [])
+    return user
+
+
+# --- staff: one form adds a person with their role and agency (issue 22) -----------------------------------------
+def _staff_invite_check(*, email: str, role: str, agency: Agency | None, actor) -> None:
+    if actor is not None and not actor.has_perm("auth.add_user"):
+        raise PermissionDenied(_("Only an administrator adds staff."))
+    errors = {}
+    users = get_user_model().objects
+    if users.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
+        errors["email"] = ValidationError(_("Someone already has this e-mail address."), code="duplicate")
+    if role not in ROLES:
+        errors["role"] = ValidationError(_("Choose one of the roles."), code="invalid_choice")
+    elif role in AGENCY_BOUND_ROLES and agency is None:
+        message = _("A %(role)s edits only for their own agency: choose the agency.")
+        errors["agency"] = ValidationError(message, code="required", params={"role": role_label(role)})
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def staff_invite(*, name: str, email: str, role: str, agency: Agency | None, actor, base_url: str):
+    """Add a staff member in one step: the account (signed in by e-mail address, no password yet), the role's group
+    and the agency's membership together or not at all; once committed, an e-mail with the link to choose a
+    password. Only holders of auth.add_user (the Administrator) may; a refusal changes nothing."""
+    email = get_user_model().objects.normalize_email(email.strip()).lower()
+    _staff_invite_check(email=email, role=role, agency=agency, actor=actor)
+    user = get_user_model()(username=email, email=email, first_name=name.strip()[:150], is_staff=True)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same address, added a moment ago by another administrator
+        raise ValidationError({"email": _("Someone already has this e-mail address.")}, code="duplicate") from None
+    user.groups.add(Group.objects.get(name=role))
+    if agency is not None:
+        agency.members.add(user)
+    agency_name = agency.name if agency is not None else ""
+    send = partial(staff_invitation_send, user=user, role=role, agency_name=agency_name, base_url=base_url)
+    transaction.on_commit(send)
     return user

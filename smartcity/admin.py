@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .services import check_version, row_version, writer_for
+from .widgets import LocaleDecimalField, LocaleFloatField
 
 VERSION_FIELD = "row_version"
 
@@ -72,6 +73,18 @@ class VersionedModelForm(forms.ModelForm):
             self.add_error(None, error)
 
 
+class LocaleNumbersMixin:
+    """Every decimal box of the admin reads and shows numbers in the page's language ("78,5" in Indonesian), once
+    for all models: measurements, targets, weights, scores. A field given its own form class keeps it (money)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DecimalField) and "form_class" not in kwargs and not db_field.choices:
+            kwargs["form_class"] = LocaleDecimalField
+        elif isinstance(db_field, models.FloatField) and "form_class" not in kwargs and not db_field.choices:
+            kwargs["form_class"] = LocaleFloatField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 def _with_actor(form_class, actor, **attrs):
     return type(form_class.__name__, (form_class,), {"actor": actor, **attrs})
 
@@ -86,7 +99,7 @@ class ParentAwareFormSet(forms.BaseInlineFormSet):
         return form
 
 
-class ServiceInlineMixin:
+class ServiceInlineMixin(LocaleNumbersMixin):
     """An inline whose rows are written by their model's writer (see ServiceAdmin.save_formset)."""
 
     form = VersionedModelForm
@@ -101,7 +114,7 @@ class ServiceInlineMixin:
         return [*super().get_fields(request, obj), VERSION_FIELD]
 
 
-class ServiceAdmin(SimpleHistoryAdmin):
+class ServiceAdmin(LocaleNumbersMixin, SimpleHistoryAdmin):
     """A model admin whose every write goes through `writer_for(model)`."""
 
     form = VersionedModelForm

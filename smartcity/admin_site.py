@@ -77,14 +77,21 @@ def _app_key(app: dict):
 
 class KotaCerdasAdminSite(AdminSite):
     """The Django admin with its index in the order of the office's daily work, opening on the signed-in person's
-    workspace: what is due or waiting for them (settings.WORKSPACE_SELECTOR, named so the core imports no app)."""
+    workspace: what is due or waiting for them (settings.WORKSPACE_SELECTOR, named so the core imports no app), then
+    the shortcuts that model admins offer the user (`index_shortcuts(request)` -> [(label, url)], e.g. "Add staff")."""
 
     index_template = "admin/workspace_index.html"
 
     def index(self, request, extra_context=None):
         workspace = import_string(settings.WORKSPACE_SELECTOR)(request.user, today=timezone.localdate())
-        context = {"workspace": workspace, "today": timezone.localdate(), **(extra_context or {})}
-        return super().index(request, context)
+        shortcuts = [
+            link
+            for model_admin in self._registry.values()
+            if hasattr(model_admin, "index_shortcuts")
+            for link in model_admin.index_shortcuts(request)
+        ]
+        context = {"workspace": workspace, "today": timezone.localdate(), "shortcuts": shortcuts}
+        return super().index(request, {**context, **(extra_context or {})})
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)

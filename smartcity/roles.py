@@ -1,7 +1,11 @@
 """Groups (roles) and their permissions, granted by each app's data migration for its own models.
 
-The roles: Administrator, Diskominfo editor, OPD editor (own agency only), Evaluator, Viewer.
+The roles: Administrator, Diskominfo editor, OPD editor (own agency only), Evaluator, Viewer. The group names are
+stable internal names (identity-provider claims, notifications and tests name them); people see each role by its
+translated label (`role_label`): "Editor OPD" in Indonesian.
 """
+
+from django.utils.translation import gettext_lazy as _
 
 ADMINISTRATOR = "Administrator"
 DISKOMINFO_EDITOR = "Diskominfo editor"
@@ -54,6 +58,22 @@ def model_perms(app_label: str, models: list[str], actions: tuple[str, ...]) -> 
 
 
 ROLES = (ADMINISTRATOR, DISKOMINFO_EDITOR, OPD_EDITOR, EVALUATOR, VIEWER)
+ROLE_LABELS = {
+    ADMINISTRATOR: _("Administrator"),
+    DISKOMINFO_EDITOR: _("Diskominfo editor"),
+    OPD_EDITOR: _("OPD editor"),
+    EVALUATOR: _("Evaluator"),
+    VIEWER: _("Viewer"),
+}
+# Roles whose holders edit only for the agencies they belong to: a member of no agency could do nothing.
+AGENCY_BOUND_ROLES = (OPD_EDITOR,)
+
+
+def role_label(group_name: str) -> str:
+    """The role's name as people read it, in the page's language; a group that is no role keeps its own name."""
+    return str(ROLE_LABELS.get(group_name, group_name))
+
+
 # The values an identity provider's role claim may carry, and the role each one gives (OIDC_ROLES may replace them).
 ROLE_CLAIM_VALUES = {
     "administrator": ADMINISTRATOR,

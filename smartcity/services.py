@@ -86,6 +86,10 @@ def _apply(instance: models.Model, data: dict) -> tuple[list[str], dict]:
     return changed, many
 
 
+def _differing(before: models.Model, after: models.Model) -> list[str]:
+    return [f.attname for f in after._meta.concrete_fields if getattr(before, f.attname) != getattr(after, f.attname)]
+
+
 def _raw(field, value):
     return value.pk if field.is_relation and isinstance(value, models.Model) else value
 
@@ -93,7 +97,8 @@ def _raw(field, value):
 @transaction.atomic
 def model_save(*, instance: models.Model, data: dict, actor, rules: Rule = no_rules, read_version=None):
     """Create `instance` or update its row with `data`: rules on the row as it stands and as it would become,
-    `full_clean()`, then a save of the changed fields only (two writers of different fields both keep theirs)."""
+    `full_clean()`, then a save of the changed fields only (two writers of different fields both keep theirs). A rule
+    may set a field the data did not name (a stage that follows the progress): that field is saved too."""
     before = None
     if instance.pk is not None and not instance._state.adding:
         instance = lock(instance)
@@ -101,6 +106,8 @@ def model_save(*, instance: models.Model, data: dict, actor, rules: Rule = no_ru
         before = copy.deepcopy(instance)
     changed, many = _apply(instance, data)
     rules(before=before, after=instance, many=many, actor=actor)
+    if before is not None:  # a rule may complete the row (a program's stage follows its progress): save that too
+        changed += [name for name in _differing(before, instance) if name not in changed]
     instance.full_clean()
     instance._history_user = actor  # simple-history: who changed it, also outside a request
     if before is None:

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import views
@@ -28,6 +29,14 @@ if settings.OIDC_ENABLED:  # staff sign-in through the city's OpenID provider; t
 
 # Pages carry the language prefix; Indonesian, the default, is served without one (/ and /en/).
 urlpatterns += i18n_patterns(
+    # A new staff member's invitation (smartcity.notifications) leads here to choose a password: Django's own
+    # password-reset confirmation, before the admin's catch-all.
+    path(
+        "admin/password/set/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete")),
+        name="password_reset_confirm",
+    ),
+    path("admin/password/set/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("admin/", admin.site.urls),
     path("open-data/", views.open_data, name="open-data"),
     path("", include("pillars.urls")),

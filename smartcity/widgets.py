@@ -1,16 +1,20 @@
-"""Admin form widgets: rupiah amounts with thousands separators, and sub-dimensions that follow the chosen pillar.
+"""Admin form widgets: rupiah amounts with thousands separators, decimals in the page's language ("78,5" in
+Indonesian, "78.5" in English), and sub-dimensions that follow the chosen pillar.
 
-Both only present: the amount reaches the writer as an int, and the rule that a program's sub-dimensions belong
+All only present: the amount reaches the writer as an int, and the rule that a program's sub-dimensions belong
 to its pillar stays in the writer (a sub-dimension of another pillar is still refused there).
 """
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.html import format_html, json_script
 from django.utils.translation import gettext_lazy as _
+
+from .numbers import is_grouped, ungrouped
 
 
 class MoneyInput(forms.TextInput):
@@ -52,7 +56,7 @@ class MoneyField(forms.IntegerField):
                 value = value[2:]
             separator = formats.get_format("THOUSAND_SEPARATOR")
             if separator in value:
-                if not re.fullmatch(rf"\d{{1,3}}({re.escape(separator)}\d{{3}})+", value):
+                if not is_grouped(value, separator) or value[0] in "+-":
                     raise ValidationError(
                         _("Write the amount in whole rupiah, e.g. %(example)s."),
                         code="invalid",
@@ -60,6 +64,47 @@ class MoneyField(forms.IntegerField):
                     )
                 value = value.replace(separator, "")
         return super().to_python(value)
+
+
+class DecimalInput(forms.TextInput):
+    """A decimal shown in the page's language without trailing zeros ("78,5", not "78,50"); a text box, since a
+    browser's number box takes no decimal comma."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, (Decimal, float)) and not isinstance(value, bool):
+            number = Decimal(str(value))
+            number = number.quantize(Decimal(1)) if number == number.to_integral() else number.normalize()
+            return formats.number_format(number, use_l10n=True)
+        return super().format_value(value)  # a refused entry is shown back as it was typed
+
+
+class LocaleDecimalField(forms.DecimalField):
+    """A decimal typed in the page's language: "78,5" and "1.234,5" in Indonesian, "78.5" and "1,234.5" in English.
+    Django's own localization reads the decimal separator (`localize`); `numbers.ungrouped` takes the thousands
+    separators out first and refuses what could be read two ways."""
+
+    widget = DecimalInput
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "localize": True})
+
+    def to_python(self, value):
+        return super().to_python(ungrouped(value) if isinstance(value, str) else value)
+
+
+class LocaleFloatField(forms.FloatField):
+    """A float typed in the page's language, read like LocaleDecimalField."""
+
+    widget = DecimalInput
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "localize": True})
+
+    def to_python(self, value):
+        return super().to_python(ungrouped(value) if isinstance(value, str) else value)
 
 
 class PillarSubDimensionSelect(forms.CheckboxSelectMultiple):

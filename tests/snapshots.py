@@ -1,13 +1,14 @@
-"""What a refused write must leave untouched: the row count of every table of the three apps and one row's fields."""
+"""What a refused write must leave untouched: the row count of every table of the three apps and of the accounts
+(users, their groups and permissions: adding staff writes there), and one row's fields."""
 
 from django.apps import apps
 from django.db import connection
 
-TRACKED_APPS = ("pillars", "partnerships", "evaluations")
+TRACKED_APPS = ("pillars", "partnerships", "evaluations", "auth")
 
 
 def tracked_tables() -> list[str]:
-    """Every table of the three apps: their models, many-to-many tables and simple-history tables."""
+    """Every table of the three apps and of auth: their models, many-to-many tables and simple-history tables."""
     models = [m for label in TRACKED_APPS for m in apps.get_app_config(label).get_models(include_auto_created=True)]
     return sorted({model._meta.db_table for model in models})
 

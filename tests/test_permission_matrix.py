@@ -1019,6 +1019,26 @@ ADMIN_WRITES = {
         admin_staff_only(INVALID),
     ),
     "admin followed portal change": (admin_change(lambda w: w.followed_portal, name="Diubah"), admin_staff_only()),
+    # issue 22: only who may add users (the Administrator) adds staff; the account, role and agency come together
+    "admin add staff as OPD editor of B": (
+        post_to(
+            lambda w: reverse("admin:auth_user_add_staff"),
+            lambda w: {"name": "Staf Baru", "email": "baru@kota.example", "role": OPD_EDITOR, "agency": w.agency_b.pk},
+            lambda w: w.agency_b,
+        ),
+        admin_staff_only(403),
+    ),
+    "admin add staff as administrator": (
+        post_to(
+            lambda w: reverse("admin:auth_user_add_staff"),
+            {"name": "Staf Baru", "email": "baru@kota.example", "role": "Administrator"},
+        ),
+        admin_staff_only(403),
+    ),
+    "admin user made superuser": (
+        admin_change(lambda w: UserFactory(is_staff=True), is_superuser="on"),
+        admin_staff_only(403),
+    ),
 }
 
 
