@@ -11,10 +11,12 @@ from django.db.models import Q
 from django.urls import URLResolver, get_resolver
 from rest_framework.views import APIView
 
-from pillars.models import Agency
+from pillars.models import Agency, Pillar, SubDimension
 from smartcity.roles import DISKOMINFO_EDITOR, OPD_EDITOR
 from tests.api_routes import model_of
+from tests.evaluations.factories import ClarificationRequestFactory
 from tests.factories import UserFactory
+from tests.pillars.factories import ProgramFactory
 from tests.world import populated_world  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -25,14 +27,14 @@ GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)|<(?:\w+:)?(\w+)>")  # a regex group or 
 
 
 def api_patterns(patterns=None, prefix: str = "/"):
-    """(path regex, view class, initkwargs) of every URL pattern of the project a DRF view answers, wherever
+    """(path regex, view class) of every URL pattern of the project a DRF view answers, wherever
     it is included; the `.json`-suffixed twins are left out (the same view)."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             yield from api_patterns(pattern.url_patterns, route)
         elif issubclass(getattr(pattern.callback, "cls", object), APIView) and "format" not in route:
-            yield route, pattern.callback.cls, getattr(pattern.callback, "initkwargs", {})
+            yield route, pattern.callback.cls
 
 
 def fill(route: str, values: dict) -> str:
@@ -52,7 +54,7 @@ def urls_for(user, *, every_row: bool = False) -> list[str]:
     """The URL of every route: lists as they are, detail routes on a row the user sees (a route whose model
     has none is left out, unless `every_row` asks for a row behind each)."""
     urls = []
-    for route, viewset, initkwargs in api_patterns():
+    for route, viewset in api_patterns():
         lookups = [regex or converter for regex, converter in GROUP.findall(route)]
         if not lookups:
             urls.append(fill(route, {}))
@@ -108,3 +110,34 @@ def test_every_api_page_renders_in_the_browser(populated_world, client, role):  
         if response.status_code >= 500 or response.status_code not in (200, 403, 404, 405):
             failed[url] = response.status_code
     assert failed == {}, f"{len(failed)} pages answered an error"
+
+
+def selected(html: str, name: str) -> list[str]:
+    """The values selected in the form field `name` of the page."""
+    found = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert found, f"no select named {name}"
+    return re.findall(r'<option value="([^"]*)"\s*selected', found.group(1))
+
+
+def test_a_record_form_names_its_relations_by_id_with_the_current_ones_selected(client):
+    program = ProgramFactory()
+    program.sub_dimensions.set(SubDimension.objects.filter(pillar__slug="governance")[:2])
+    client.force_login(superuser())
+    html = client.get(f"/api/v1/programs/{program.slug}/", HTTP_ACCEPT=BROWSER_ACCEPT).content.decode()
+    assert selected(html, "pillar") == [str(program.pillar_id)]
+    assert selected(html, "lead_agency") == [str(program.lead_agency_id)]
+    assert sorted(selected(html, "sub_dimensions")) == sorted(str(sub.pk) for sub in program.sub_dimensions.all())
+    options = re.search(r'<select[^>]*name="pillar"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert set(re.findall(r'<option value="(\d+)"', options)) == {
+        str(pk) for pk in Pillar.objects.values_list("pk", flat=True)
+    }
+
+
+def test_a_verb_read_in_the_browser_offers_an_empty_raw_form_not_the_records(client):
+    clarification = ClarificationRequestFactory()
+    client.force_login(superuser())
+    response = client.get(f"/api/v1/clarification-requests/{clarification.pk}/answer/", HTTP_ACCEPT=BROWSER_ACCEPT)
+    html = response.content.decode()
+    assert response.status_code == 405 and response["Content-Type"].startswith("text/html")
+    assert re.search(r'<textarea name="_content"[^>]*>\s*\{\}</textarea>', html)
+    assert 'name="question"' not in html  # the request's own fields are not offered for the answer

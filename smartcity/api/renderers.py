@@ -28,7 +28,24 @@ class HTMLFormRenderer(renderers.HTMLFormRenderer):
         return super().render_field(field, parent_style)
 
 
+def is_extra_action(view) -> bool:
+    """A domain verb (`@action`: sign, pack, answer...), which reads its own small input, not the record."""
+    return any(hasattr(getattr(view, name, None), "mapping") for name in getattr(view, "action_map", {}).values())
+
+
 class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
-    """DRF's browsable API, whose forms name related records by id."""
+    """DRF's browsable API, whose forms name related records by id. A verb's page (GET on a POST-only action
+    answers 405 with this page) offers only the raw form, empty: the record's form would post the wrong fields."""
 
     form_renderer_class = HTMLFormRenderer
+
+    def get_rendered_html_form(self, data, view, method, request):
+        if is_extra_action(view):
+            return None
+        return super().get_rendered_html_form(data, view, method, request)
+
+    def get_raw_data_form(self, data, view, method, request):
+        form = super().get_raw_data_form(data, view, method, request)
+        if form is not None and is_extra_action(view):
+            form.fields["_content"].initial = "{}"
+        return form
