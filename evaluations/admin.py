@@ -72,7 +72,7 @@ class SchemeBandInline(ServiceInlineMixin, admin.TabularInline):
 class EvaluationSchemeAdmin(ServiceAdmin):
     """Schemes, their dimensions and bands; the writers recompute the indices when weights or decimals change."""
 
-    list_display = ["name", "year", "issuing_body", "scale_min", "scale_max", "decimals", "publication"]
+    list_display = ["name", "year", "issuing_body"]  # the scale: the change form; publication: a filter
     list_filter = ["year", "publication"]
     inlines = [SchemeDimensionInline, SchemeBandInline]
 
@@ -175,9 +175,7 @@ class EvaluationAdmin(ServiceAdmin):
         "status",
         "computed_index",
         "official_index",
-        "publication",
-        "publish_from",
-    ]
+    ]  # publication: a filter; publish from: the change form
     list_filter = ["year", "stage", "kind", "status", "publication"]
     list_select_related = ["scheme"]
     readonly_fields = ["status", "computed_index", "readiness_link"]
@@ -268,7 +266,13 @@ class FollowUpActionAdmin(ServiceAdmin):
     page's revert and the delete page refuse another agency's follow-up alike, and the writer checks it again
     on the row as it stands and as it would become."""
 
-    list_display = ["title_id", "owner_agency", "due_on", "status", "done_on", "overdue", "publication"]
+    list_display = [
+        "title_id",
+        "owner_agency",
+        "due_on",
+        "status",
+        "overdue",
+    ]  # done on: the form; publication: a filter
     list_filter = ["owner_agency", "status", OverdueFilter, "finding__evaluation__year", "publication"]
     list_select_related = ["owner_agency"]
     autocomplete_fields = ["finding"]
@@ -320,7 +324,7 @@ class FieldVisitAttachmentInline(ServiceInlineMixin, admin.TabularInline):
 
 @admin.register(FieldVisit)
 class FieldVisitAdmin(ServiceAdmin):
-    list_display = ["site", "visited_on", "evaluation", "pillar", "agency", "publication"]
+    list_display = ["site", "visited_on", "evaluation", "pillar", "agency"]  # publication: a filter
     list_filter = ["pillar", "evaluation__year", "publication"]
     list_select_related = ["evaluation", "pillar", "agency"]
     inlines = [FieldVisitAttachmentInline]
@@ -352,7 +356,7 @@ class BodyMemberInline(ServiceInlineMixin, admin.TabularInline):
 class LegalInstrumentAdmin(ServiceAdmin):
     """The output register: regulations and decrees per evaluation year; a decree forming a body lists members."""
 
-    list_display = ["number", "kind", "year", "issued_on", "forms_body", "publication"]
+    list_display = ["number", "kind", "year", "issued_on", "forms_body"]  # publication: a filter
     list_filter = ["year", "kind", "forms_body", "publication"]
     search_fields = ["number", "title_id", "title_en"]
     filter_horizontal = ["pillars"]
@@ -379,7 +383,7 @@ class SurveyAdmin(ServiceAdmin):
     """The year's citizen survey: its Likert items and, per sub-dimension, the program or service surveyed.
     Responses are imported through the API (`import-responses`) or typed in one by one."""
 
-    list_display = ["title_id", "year", "scale_min", "scale_max", "open_online", "publication"]
+    list_display = ["title_id", "year", "open_online"]  # the scale: the change form; publication: a filter
     list_filter = ["year", "publication"]
     search_fields = ["title_id", "title_en", "slug"]
     prepopulated_fields = {"slug": ["title_id"]}
