@@ -13,23 +13,37 @@ from tests.pillars.factories import VillageFactory
 
 
 def fill_the_gaps() -> None:
-    """One row of every model the admin shows that the demo city has none of (a key, a webhook, a pack...)."""
+    """One row of each model the admin shows that the demo city leaves empty (a key, a webhook, a pack...); a
+    model that has rows already is left as it is."""
     from evaluations.models import EvaluationPack, FollowedPortal, PortalSnapshot, SelfAssessmentEvidence
     from evaluations.models.framework import SelfAssessmentScore
-    from tests.partnerships.factories import PartnerFactory, WebhookDeliveryFactory, make_key
+    from partnerships.models import Partner, PartnerAPIKey, WebhookDelivery
+    from pillars.models import District, Village
+    from tests.partnerships.factories import WebhookDeliveryFactory, make_key
 
-    VillageFactory(district=apps.get_model("pillars", "District").objects.order_by("pk").first())
-    WebhookDeliveryFactory(endpoint__partner=PartnerFactory._meta.model.objects.order_by("pk").first())
-    make_key(PartnerFactory._meta.model.objects.order_by("pk").first(), name="Demo key")
-    someone = get_user_model().objects.order_by("pk").first() or get_user_model().objects.create(username="demo")
-    EvaluationPack.objects.create(
-        evaluation=apps.get_model("evaluations", "Evaluation").objects.order_by("pk").first(),
-        format=EvaluationPack._meta.get_field("format").choices[0][0],
-        requested_by=someone,
-    )
-    portal = FollowedPortal.objects.create(name="Kota Padang", base_url="http://127.0.0.1:9/")
-    PortalSnapshot.objects.create(portal=portal, read_at=timezone.now(), ok=False, reason="refused")
-    SelfAssessmentEvidence.objects.create(score=SelfAssessmentScore.objects.order_by("pk").first(), caption="Bukti")
+    def empty(model) -> bool:
+        return not model._default_manager.exists()
+
+    partner = Partner.objects.order_by("pk").first()
+    if empty(Village):
+        VillageFactory(district=District.objects.order_by("pk").first())
+    if empty(WebhookDelivery):
+        WebhookDeliveryFactory(endpoint__partner=partner)
+    if empty(PartnerAPIKey):
+        make_key(partner, name="Demo key")
+    if empty(EvaluationPack):
+        EvaluationPack.objects.create(
+            evaluation=apps.get_model("evaluations", "Evaluation").objects.order_by("pk").first(),
+            format=EvaluationPack._meta.get_field("format").choices[0][0],
+            requested_by=get_user_model().objects.order_by("pk").first()
+            or get_user_model().objects.create(username="demo"),
+        )
+    if empty(PortalSnapshot):
+        portal = FollowedPortal.objects.order_by("pk").first()
+        portal = portal or FollowedPortal.objects.create(name="Kota Contoh", base_url="http://127.0.0.1:9/")
+        PortalSnapshot.objects.create(portal=portal, read_at=timezone.now(), ok=False, reason="refused")
+    if empty(SelfAssessmentEvidence):
+        SelfAssessmentEvidence.objects.create(score=SelfAssessmentScore.objects.order_by("pk").first(), caption="Bukti")
 
 
 def empty_admin_models() -> list[str]:

@@ -72,4 +72,5 @@ def test_every_admin_page_a_role_reaches_answers(populated_world, client, role):
     assert len(pages) > 10, pages  # the role reached its lists, not only the index
     answered = {path: status for path, status in pages.items() if status not in DELIBERATE}
     assert answered == {}, f"{len(answered)} of {len(pages)} pages answered otherwise"
-    assert [path for path in rowless if "/axes/" not in path] == []  # rows were opened, not only lists
+    if role is None:  # the superuser sees every row: each list (but the empty login records) opened one
+        assert [path for path in rowless if "/axes/" not in path] == []
