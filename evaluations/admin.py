@@ -77,7 +77,7 @@ class EvaluationSchemeAdmin(SchemeCopyMixin, ServiceAdmin):
 
     change_form_template = "admin/evaluations/evaluationscheme/change_form.html"
 
-    list_display = ["name", "year", "issuing_body", "source_verified", "publication"]
+    list_display = ["name", "year", "issuing_body", "source_verified"]  # the scale: the change form
     list_filter = ["year", "source_verified", "publication"]
     inlines = [SchemeDimensionInline, SchemeBandInline]
 
@@ -183,9 +183,7 @@ class EvaluationAdmin(EvaluationDoorsMixin, ServiceAdmin):
         "status",
         "computed_index",
         "official_index",
-        "publication",
-        "publish_from",
-    ]
+    ]  # publication: a filter; publish from: the change form
     list_filter = ["year", "stage", "kind", "status", "publication"]
     list_select_related = ["scheme"]
     readonly_fields = ["status", "computed_index", "readiness_link"]
@@ -276,7 +274,13 @@ class FollowUpActionAdmin(ServiceAdmin):
     page's revert and the delete page refuse another agency's follow-up alike, and the writer checks it again
     on the row as it stands and as it would become."""
 
-    list_display = ["title_id", "owner_agency", "due_on", "status", "done_on", "overdue", "publication"]
+    list_display = [
+        "title_id",
+        "owner_agency",
+        "due_on",
+        "status",
+        "overdue",
+    ]  # done on: the form; publication: a filter
     list_filter = ["owner_agency", "status", OverdueFilter, "finding__evaluation__year", "publication"]
     list_select_related = ["owner_agency"]
     autocomplete_fields = ["finding"]
@@ -328,7 +332,7 @@ class FieldVisitAttachmentInline(ServiceInlineMixin, admin.TabularInline):
 
 @admin.register(FieldVisit)
 class FieldVisitAdmin(ServiceAdmin):
-    list_display = ["site", "visited_on", "evaluation", "pillar", "agency", "publication"]
+    list_display = ["site", "visited_on", "evaluation", "pillar", "agency"]  # publication: a filter
     list_filter = ["pillar", "evaluation__year", "publication"]
     list_select_related = ["evaluation", "pillar", "agency"]
     inlines = [FieldVisitAttachmentInline]
@@ -360,7 +364,7 @@ class BodyMemberInline(ServiceInlineMixin, admin.TabularInline):
 class LegalInstrumentAdmin(ServiceAdmin):
     """The output register: regulations and decrees per evaluation year; a decree forming a body lists members."""
 
-    list_display = ["number", "kind", "year", "issued_on", "forms_body", "publication"]
+    list_display = ["number", "kind", "year", "issued_on", "forms_body"]  # publication: a filter
     list_filter = ["year", "kind", "forms_body", "publication"]
     search_fields = ["number", "title_id", "title_en"]
     filter_horizontal = ["pillars"]
@@ -390,7 +394,7 @@ class SurveyAdmin(SurveyResponseImportMixin, ServiceAdmin):
 
     change_form_template = "admin/evaluations/survey/change_form.html"
 
-    list_display = ["title_id", "year", "scale_min", "scale_max", "open_online", "publication"]
+    list_display = ["title_id", "year", "open_online"]  # the scale: the change form; publication: a filter
     list_filter = ["year", "publication"]
     search_fields = ["title_id", "title_en", "slug"]
     prepopulated_fields = {"slug": ["title_id"]}

@@ -111,7 +111,7 @@ class ScoreInline(ServiceInlineMixin, admin.TabularInline):
 class SelfAssessmentAdmin(ServiceAdmin):
     """A year's self-assessment; the assessors' levels come through the API's `assess` step."""
 
-    list_display = ["framework", "year", "self_index", "assessor_index", "publication"]
+    list_display = ["framework", "year", "self_index", "assessor_index"]  # publication: a filter
     list_filter = ["framework", "year", "publication"]
     list_select_related = ["framework"]
     readonly_fields = ["self_index", "assessor_index"]

@@ -157,7 +157,7 @@ class PartnerAPIKeyAdmin(ServiceAdmin):
 
     form = PartnerAPIKeyForm
     object_history_template = None  # Django's log of admin changes
-    list_display = ["prefix", "name", "partner", "created", "expiry_date", "_has_expired", "revoked", "last_used_at"]
+    list_display = ["prefix", "name", "partner", "expiry_date", "revoked", "last_used_at"]  # created: a filter
     list_filter = ["partner", "revoked", "created"]
     list_select_related = ["partner"]
     search_fields = ["name", "prefix", "partner__name"]
@@ -286,11 +286,9 @@ class MoUAdmin(ServiceAdmin):
         "title_id",
         "partner_names",
         "status_display",
-        "signed_on",
         "valid_from",
         "valid_until",
-        "publication",
-    ]
+    ]  # signed on: the change form; publication: a filter
     list_filter = [StatusFilter, PartnerKindFilter, "scope_areas", ExpiringFilter, "publication", "signed_online"]
     prepopulated_fields = {"slug": ["title_id"]}
     filter_horizontal = ["scope_areas", "pillars", "programs"]
@@ -378,7 +376,7 @@ class WebhookEndpointAdmin(ServiceAdmin):
     API runs. An endpoint switched off after repeated failures is switched on again by ticking "active"."""
 
     form = WebhookEndpointForm
-    list_display = ["url", "partner", "active", "failure_count", "disabled_at", "updated_at"]
+    list_display = ["url", "partner", "active", "failure_count", "disabled_at"]
     list_filter = ["active", "partner"]
     list_select_related = ["partner"]
     fields = ["partner", "url", "description", "events", "active", "failure_count", "disabled_at",
@@ -412,7 +410,7 @@ class WebhookEndpointAdmin(ServiceAdmin):
 class WebhookDeliveryAdmin(admin.ModelAdmin):
     """The delivery log, read only; "send again" makes a new delivery of the same event through the service."""
 
-    list_display = ["event_type", "endpoint", "status", "attempts", "response_code", "response_ms", "created_at"]
+    list_display = ["event_type", "endpoint", "status", "attempts", "response_code", "created_at"]
     list_filter = ["status", "event_type"]
     list_select_related = ["endpoint__partner"]
     search_fields = WebhookDelivery.search_fields

@@ -137,7 +137,7 @@ class MasterplanAdmin(ServiceAdmin):
 class ProgramAdmin(PortfolioAdmin):
     resource_classes = [resources.ProgramResource]
     agency_field = "lead_agency"
-    list_display = ["title_id", "pillar", "lead_agency", "horizon", "stage", "progress", "publication", "updated_at"]
+    list_display = ["title_id", "pillar", "lead_agency", "stage", "progress"]  # horizon, publication: filters
     list_filter = ["pillar", "lead_agency", "stage", "horizon", "first_year", "publication"]
     list_select_related = ["pillar", "lead_agency"]
     prepopulated_fields = {"slug": ["title_id"]}
@@ -195,7 +195,7 @@ class MeasurementDueFilter(admin.SimpleListFilter):
 class IndicatorAdmin(PortfolioAdmin):
     resource_classes = [resources.IndicatorResource]
     agency_field = "owner_agency"
-    list_display = ["name_id", "pillar", "unit", "owner_agency", "is_headline", "approval", "publication"]
+    list_display = ["name_id", "pillar", "unit", "owner_agency", "approval"]  # headline, publication: filters
     list_filter = [
         MeasurementDueFilter,
         "pillar",
@@ -313,7 +313,7 @@ class MeasurementAdmin(PortfolioAdmin):
 @admin.register(BudgetLine)
 class BudgetLineAdmin(MoneyFieldsMixin, PortfolioAdmin):
     resource_classes = [resources.BudgetLineResource]
-    list_display = ["program", "year", "source", "planned", "realised", "smart_city"]
+    list_display = ["program", "year", "source", "planned", "realised"]  # smart_city: a filter
     list_filter = ["year", "source", "smart_city", "program__pillar"]
     list_select_related = ["program"]
 
@@ -330,8 +330,8 @@ class BudgetLineAdmin(MoneyFieldsMixin, PortfolioAdmin):
 class DigitalServiceAdmin(PortfolioAdmin):
     resource_classes = [resources.DigitalServiceResource]
     agency_field = "owner_agency"
-    list_display = ["name", "pillar", "owner_agency", "audience", "status", "launched_year", "origin", "publication"]
-    list_filter = ["pillar", "owner_agency", "audience", "status", "launched_year", "origin", "platform"]
+    list_display = ["name", "owner_agency", "audience", "status", "launched_year"]  # the rest: filters
+    list_filter = ["pillar", "owner_agency", "audience", "status", "launched_year", "origin", "platform", "publication"]
     list_select_related = ["pillar", "owner_agency"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -339,7 +339,7 @@ class DigitalServiceAdmin(PortfolioAdmin):
 @admin.register(InfrastructureAsset)
 class InfrastructureAssetAdmin(PortfolioAdmin):
     resource_classes = [resources.InfrastructureAssetResource]
-    list_display = ["name", "kind", "kecamatan", "kelurahan", "status", "installed_on", "operator", "publication"]
+    list_display = ["name", "kind", "kecamatan", "status", "operator"]  # kelurahan, installed on: the change form
     list_filter = ["kind", "status", "kecamatan", "funding_source", "publication"]
     list_select_related = ["operator"]
     autocomplete_fields = ["program", "operator"]
@@ -380,7 +380,7 @@ class ActivityAdmin(PortfolioAdmin):
 
     resource_classes = [resources.ActivityResource]
     agency_field = "owner_agency"
-    list_display = ["title_id", "program", "year", "owner_agency", "weight", "target", "progress"]
+    list_display = ["title_id", "program", "year", "owner_agency", "progress"]  # weight, target: the change form
     list_filter = ["year", "owner_agency", "program__pillar"]
     list_select_related = ["program", "owner_agency"]
     search_fields = ["title_id", "title_en", "target", "program__title_id"]

@@ -359,6 +359,10 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "smartcity.api.renderers.BrowsableAPIRenderer",  # its forms name a related record by id
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["smartcity.api.permissions.ModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": [
         "smartcity.api.filtering.FilterBackend",

@@ -81,7 +81,16 @@ class BriefRelatedField(serializers.RelatedField):
         except ObjectDoesNotExist:
             self.fail("does_not_exist", pk_value=data)
 
-    # A relation field shows its brief form in choices (the browsable API); keep it short.
+    def get_choices(self, cutoff=None):
+        """The choices of the browsable API's form: keyed by id, the value the field is written with (DRF keys
+        them by `to_representation`, here a brief object, which cannot be a key)."""
+        queryset = self.get_queryset()
+        if queryset is None:
+            return {}
+        if cutoff is not None:
+            queryset = queryset[:cutoff]
+        return {item.pk: self.display_value(item) for item in queryset}
+
     def display_value(self, instance):
         return str(instance)
 

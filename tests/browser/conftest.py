@@ -19,6 +19,7 @@ from tests.live import ROOT, free_port, manage, portal_env, serve
 CHROMIUM = Path(os.environ.get("BROWSER_TESTS_CHROMIUM", "/usr/bin/chromium"))
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 900}  # the staff's screen (the admin)
 
 
 def _postgres(*command: str) -> None:
@@ -33,8 +34,14 @@ def _database_url(name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def portal(tmp_path_factory):
+def portal(portal_with_env):
     """The base URL of the portal serving the demo city, as `make run` would build it but on PostgreSQL."""
+    return portal_with_env[0]
+
+
+@pytest.fixture(scope="session")
+def portal_with_env(tmp_path_factory):
+    """The portal's base URL and the environment it runs in (for `manage.py` commands on its database)."""
     var = tmp_path_factory.mktemp("portal")
     database = f"kc_browser_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     env = portal_env(
@@ -71,7 +78,7 @@ def portal(tmp_path_factory):
                 assert done.returncode == 0, done.stderr
             done = manage("harvest_portals", env=env)
             assert done.returncode == 0 and "Kota Padang: read in full" in done.stdout, done.stdout + done.stderr
-            yield base
+            yield base, env
     finally:
         collect.kill()  # already ended unless the database steps failed
         _postgres("dropdb", "--if-exists", "--force", database)
