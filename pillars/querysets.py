@@ -145,6 +145,11 @@ class InfrastructureAssetQuerySet(PublishableQuerySet):
     def with_related(self):
         return self.select_related("program", "operator", "district", "village")
 
+    def for_public(self):
+        """The public pages' bundle: published assets, each naming only an operator and a program citizens may see
+        (a draft partner operating an asset is not named, on the page nor in its download)."""
+        return self.public().select_related("district", "village").with_visible(None, "operator", "program")
+
 
 class FeedbackQuerySet(RestrictedQuerySet):
     """Citizen feedback: the public sees published messages about public records; staff who hold the view permission
