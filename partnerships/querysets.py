@@ -57,6 +57,11 @@ class PartnerContactQuerySet(RestrictedQuerySet):
         return self.select_related("partner")
 
 
+class PartnerAPIKeyQuerySet(RestrictedQuerySet):
+    # Credentials: never public; Diskominfo staff holding the view permission manage them.
+    policy = Policy(public=NOBODY)
+
+
 class ScopeAreaQuerySet(ReferenceQuerySet):
     def with_related(self):
         return self.all()  # a new queryset: a viewset's class-level one is never evaluated (see MasterplanQuerySet)
