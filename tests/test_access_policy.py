@@ -57,7 +57,7 @@ ROWS = {  # model: the World's row of one agency's side
 ROLES = ("opd_editor_of_a", "opd_editor_of_b", "diskominfo", "anonymous")
 
 
-class Rollback(Exception):
+class RolledBackError(Exception):
     pass
 
 
@@ -81,8 +81,8 @@ def _writer_accepts(row, user) -> bool:
     try:
         with transaction.atomic():
             writer_for(type(row)).update(instance=row, data={}, actor=user)
-            raise Rollback
-    except Rollback:
+            raise RolledBackError
+    except RolledBackError:
         return True
     except (PermissionDenied, ValidationError, Http404):
         return False
