@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.db.models.query import ModelIterable
 from django.utils.translation import gettext as _
 
 from smartcity import scoping
@@ -210,14 +211,13 @@ class RestrictedQuerySet(models.QuerySet):
         return self.public()
 
     def with_visible(self, user, *relations: str):
-        """Each named to-one relation loaded as the row `user` may view, else None: a filtered prefetch per relation
-        (one query each, whatever the number of rows), for pages that show a related row's name. Do not also
-        `select_related()` these relations."""
-        lookups = []
-        for name in relations:
-            related = model_at(self.model, name)._default_manager
-            lookups.append(models.Prefetch(name, queryset=related.restrict(user, "view")))
-        return self.prefetch_related(*lookups)
+        """Each named to-one relation joined (`select_related`) and read as None where `user` may not view the
+        related row, for pages that show a related row's name. Decided from the joined columns where they are
+        enough (a partner's publication), else by one query per relation for the whole page: never per row."""
+        iterable = type("VisibleRelationsIterable", (_VisibleRelationsIterable,), {"user": user, "names": relations})
+        queryset = self.select_related(*relations)
+        queryset._iterable_class = iterable
+        return queryset
 
     # The vocabulary the apps spoke before, kept as aliases of the one rule.
     def visible_to(self, user):
@@ -225,6 +225,32 @@ class RestrictedQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         return self.restrict(user, "change")
+
+
+class _VisibleRelationsIterable(ModelIterable):
+    user = None
+    names: tuple[str, ...] = ()
+
+    def __iter__(self):
+        rows = list(super().__iter__())
+        for name in self.names:
+            _hide_unseen(rows, name, self.user)
+        yield from rows
+
+
+def _hide_unseen(rows, name: str, user) -> None:
+    field = rows[0]._meta.get_field(name) if rows else None
+    related = [(row, field.get_cached_value(row, None)) for row in rows] if field is not None else []
+    related = [(row, value) for row, value in related if value is not None]
+    unknown = {value.pk for _row, value in related if row_visible(user, value) is None}
+    seen = set()
+    if unknown:
+        queryset = field.related_model._default_manager.restrict(user, "view")
+        seen = set(queryset.filter(pk__in=unknown).values_list("pk", flat=True))
+    for row, value in related:
+        visible = row_visible(user, value)
+        if not (visible or (visible is None and value.pk in seen)):
+            field.set_cached_value(row, None)
 
 
 def visible_value(model, relation: str, user, column: str):
