@@ -110,6 +110,8 @@ class Policy:
         if not self.scoped or self.acts_for_all(user):
             return Q()
         condition = Q(pk__in=[])
+        if getattr(user, "pk", None) is None:
+            return condition  # an anonymous caller or a partner's key belongs to no agency
         for path in self.owners:
             agency_model = model_at(model, path)
             agencies = agency_model._base_manager.filter(members=user).values("pk")
@@ -189,15 +191,13 @@ class RestrictedQuerySet(models.QuerySet):
         return rows
 
     def restrict(self, user, action: str = "view"):
-        """The rows `user` may `view`, `change` or `delete`. No user is the system: it changes every row and sees
-        what the public sees."""
+        """The rows `user` may `view`, `change` or `delete` as far as the rows go (the owning agency); the model
+        permission (`change_program`) is each door's own check, as before. No user is the system: it changes every
+        row and sees what the public sees."""
         if action == "view":
             return self._viewable(user)
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
-        opts = self.model._meta
-        if user is not None and not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
-            return self.none()
         return self.filter(self.policy.owned_q(self.model, user))
 
     def _viewable(self, user):
