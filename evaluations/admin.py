@@ -10,6 +10,7 @@ from smartcity.admin import ParentAwareFormSet, ServiceAdmin, ServiceInlineMixin
 from smartcity.services import writer_for
 
 from . import services
+from .admin_doors import DimensionLabelsMixin, SchemeCopyMixin, SurveyResponseImportMixin
 from .models import (
     DimensionScore,
     Evaluation,
@@ -67,11 +68,14 @@ class SchemeBandInline(ServiceInlineMixin, admin.TabularInline):
 
 
 @admin.register(EvaluationScheme)
-class EvaluationSchemeAdmin(ServiceAdmin):
-    """Schemes, their dimensions and bands; the writers recompute the indices when weights or decimals change."""
+class EvaluationSchemeAdmin(SchemeCopyMixin, ServiceAdmin):
+    """Schemes, their dimensions and bands; the writers recompute the indices when weights or decimals change. "Copy
+    to a new year" starts next year's scheme from this one (admin_doors.py)."""
 
-    list_display = ["name", "year", "issuing_body", "scale_min", "scale_max", "decimals", "publication"]
-    list_filter = ["year", "publication"]
+    change_form_template = "admin/evaluations/evaluationscheme/change_form.html"
+
+    list_display = ["name", "year", "issuing_body", "source_verified", "publication"]
+    list_filter = ["year", "source_verified", "publication"]
     inlines = [SchemeDimensionInline, SchemeBandInline]
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
@@ -105,7 +109,7 @@ class SharedChoicesFormSet(ParentAwareFormSet):
         return form
 
 
-class DimensionScoreInline(ServiceInlineMixin, admin.TabularInline):
+class DimensionScoreInline(DimensionLabelsMixin, ServiceInlineMixin, admin.TabularInline):
     """Score rows labelled by their dimension ("Outcome: 3,25"); the dimension list holds the evaluation's scheme's."""
 
     model = DimensionScore
@@ -369,9 +373,12 @@ class SurveyTargetInline(ServiceInlineMixin, admin.TabularInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(ServiceAdmin):
+class SurveyAdmin(SurveyResponseImportMixin, ServiceAdmin):
     """The year's citizen survey: its Likert items and, per sub-dimension, the program or service surveyed.
-    Responses are imported through the API (`import-responses`) or typed in one by one."""
+    Responses are imported on the survey's page ("Import responses", admin_doors.py) or through the API
+    (`import-responses`), by the same service, or typed in one by one."""
+
+    change_form_template = "admin/evaluations/survey/change_form.html"
 
     list_display = ["title_id", "year", "scale_min", "scale_max", "open_online", "publication"]
     list_filter = ["year", "publication"]
@@ -408,7 +415,7 @@ class ClarificationAnswerInline(admin.TabularInline):
 
 
 @admin.register(ClarificationRequest)
-class ClarificationRequestAdmin(ServiceAdmin):
+class ClarificationRequestAdmin(DimensionLabelsMixin, ServiceAdmin):
     """Assessors' requests; OPD editors see only their own agency's (answers come through the API's `answer`)."""
 
     list_display = ["__str__", "evaluation", "pillar", "owner_agency", "due_on", "status"]

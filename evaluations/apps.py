@@ -7,3 +7,6 @@ class EvaluationsConfig(AppConfig):
 
     name = "evaluations"
     verbose_name = _("Evaluations")
+
+    def ready(self):
+        from . import workspace  # noqa: F401  (registers the app's work in the staff workspace)

@@ -1,8 +1,10 @@
-"""Demo records of the evaluations app: the demo city's (Kota Padang's) evaluations of 2019–2021.
+"""Demo records of the evaluations app: the demo city's (Kota Padang's) evaluations from 2019 to last year.
 
 The 2019 field review with BPPT and its visit to Pantai Air Manis follow the news (ANTARA: "Pemko Padang
 evaluasi program smart city", the third year in the movement). Every score, weight, band, date and letter
 number here is a DEMO FIGURE, shaped like published results but not the city's official ones.
+The years 2019–2021 are authored; later years up to the last full year are continued from them (demo figures), so
+the latest evaluation is always last year's and its evidence (register, closed survey, clarification) that year's.
 Idempotent: running it again updates the same rows. Pillars and agencies are looked up and skipped if absent.
 Every row is written through the app's writers and workflow services with actor=None (the system).
 """
@@ -13,6 +15,7 @@ import zoneinfo
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from pillars.models import Agency, DigitalService, Pillar, Program
 from smartcity.services import upsert, writer_for
@@ -48,19 +51,50 @@ BPPT = "Badan Pengkajian dan Penerapan Teknologi (BPPT)"
 PUBLISHED = "published"
 DEMO_NOTE_ID = "Angka demo: bukan hasil resmi."
 DEMO_NOTE_EN = "Demo figures: not the official results."
-BANDS = [  # demo bands on a 0–4 scale
-    {"label_id": "Rintisan", "label_en": "Starting", "lower": Decimal("0"), "upper": Decimal("1.99")},
-    {"label_id": "Berkembang", "label_en": "Developing", "lower": Decimal("2"), "upper": Decimal("2.99")},
-    {"label_id": "Maju", "label_en": "Advanced", "lower": Decimal("3"), "upper": Decimal("3.49")},
-    {"label_id": "Unggul", "label_en": "Leading", "lower": Decimal("3.5"), "upper": Decimal("4")},
-]
-# year: (weights of baseline, output, outcome, impact, quick win; their scores; pillar scores in pillar order;
+# The national index's weights by era, with their sources (../shared/DOMAIN.md "Evaluation"). No public source
+# gives bands for this index, so the demo schemes have none.
+EARLY_WEIGHTS = (
+    "10 20 30 30 10",
+    "Bobot tahun-tahun awal gerakan, dari laman resmi sebuah kabupaten peserta; belum dicocokkan dengan sumber kedua.",
+    False,
+)
+WEIGHTS_FROM_2022 = (
+    "10 20 30 20 20",
+    "Dihitung ulang dari skor dimensi yang diterbitkan: Kota Kediri 2022 (surat B-1003/DJAI/AI.01.04/12/2022, "
+    "indeks 3,31) dan Kota Jambi 2024; hanya bobot ini yang menghasilkan indeks resminya.",
+    True,
+)
+
+
+def weights_of(year: int) -> tuple[str, str, bool]:
+    """(weights of baseline, output, outcome, impact, quick win; their source; whether verified) of a year."""
+    return WEIGHTS_FROM_2022 if year >= 2022 else EARLY_WEIGHTS
+
+
+# year: (the dimension scores; pillar scores in pillar order;
 #        the official letter's figure when it differs from the computed one; letter date)
 YEARS = {
-    2019: ("10 20 30 30 10", "3.00 3.10 2.80 2.70 3.00", "2.90 3.05 2.60 2.80 2.85 2.70", None, (2019, 12, 10)),
-    2020: ("10 20 30 30 10", "3.10 3.30 3.00 2.90 3.20", "3.10 3.20 2.85 3.00 3.05 2.90", None, (2020, 12, 8)),
-    2021: ("10 15 30 30 15", "3.30 3.50 3.20 3.20 3.60", "3.30 3.45 3.10 3.25 3.30 3.10", "3.31", (2021, 12, 7)),
+    2019: ("3.00 3.10 2.80 2.70 3.00", "2.90 3.05 2.60 2.80 2.85 2.70", None, (2019, 12, 10)),
+    2020: ("3.10 3.30 3.00 2.90 3.20", "3.10 3.20 2.85 3.00 3.05 2.90", None, (2020, 12, 8)),
+    2021: ("3.30 3.50 3.20 3.20 3.60", "3.30 3.45 3.10 3.25 3.30 3.10", None, (2021, 12, 7)),
 }
+YEARLY_GAIN = Decimal("0.04")  # how much each later (generated) year's scores rise on the year before (demo)
+
+
+def demo_years() -> dict[int, tuple]:
+    """The authored years and every later one up to the last full year, each a little better (capped at 3.95)."""
+    years = dict(YEARS)
+    last_full = timezone.localdate().year - 1
+
+    def better(text: str) -> str:
+        return " ".join(str(min(Decimal("3.95"), value + YEARLY_GAIN)) for value in _decimals(text))
+
+    for year in range(max(YEARS) + 1, last_full + 1):
+        scores, pillar_scores, _official, _letter = years[year - 1]
+        years[year] = (better(scores), better(pillar_scores), None, (year, 12, 7))
+    return {year: row for year, row in years.items() if year <= last_full}
+
+
 PILLAR_ORDER = ["governance", "branding", "economy", "living", "society", "environment"]
 
 
@@ -68,7 +102,8 @@ def _decimals(text: str) -> list[Decimal]:
     return [Decimal(value) for value in text.split()]
 
 
-def _scheme(year: int, weights: str) -> EvaluationScheme:
+def _scheme(year: int) -> EvaluationScheme:
+    weights, source, verified = weights_of(year)
     dimensions = [
         {"code": code, "name_id": name_id, "name_en": name_en, "weight": weight}
         for (code, name_id, name_en), weight in zip(DEFAULT_DIMENSIONS, _decimals(weights), strict=True)
@@ -78,14 +113,16 @@ def _scheme(year: int, weights: str) -> EvaluationScheme:
         "scale_min": Decimal(0),
         "scale_max": Decimal(4),
         "decimals": 2,
+        "source": source,
+        "source_verified": verified,
         "notes": f"{DEMO_NOTE_ID} {DEMO_NOTE_EN}",
         "publication": PUBLISHED,
     }
     scheme = EvaluationScheme.objects.filter(year=year, issuing_body=MINISTRY).first()
     if scheme:
-        return services.scheme_update(scheme=scheme, actor=None, dimensions=dimensions, bands=BANDS, **fields)
+        return services.scheme_update(scheme=scheme, actor=None, dimensions=dimensions, bands=[], **fields)
     return services.scheme_create(
-        actor=None, year=year, issuing_body=MINISTRY, dimensions=dimensions, bands=BANDS, **fields
+        actor=None, year=year, issuing_body=MINISTRY, dimensions=dimensions, bands=[], **fields
     )
 
 
@@ -107,11 +144,11 @@ def _evaluation(*, scheme, stage, kind, scores=None, pillar_scores=None, **field
     return evaluation
 
 
-def _final_result(year: int, pillars: dict[str, Pillar]) -> Evaluation:
-    weights, scores, pillar_scores, official, letter = YEARS[year]
+def _final_result(year: int, row: tuple, pillars: dict[str, Pillar]) -> Evaluation:
+    scores, pillar_scores, official, letter = row
     letter_date = datetime.date(*letter)
     return _evaluation(
-        scheme=_scheme(year, weights),
+        scheme=_scheme(year),
         stage=EvaluationStage.FINAL,
         kind=EvaluationKind.NATIONAL,
         evaluating_body=MINISTRY,
@@ -192,7 +229,7 @@ def load() -> dict[str, int]:
     """Create or update the demo evaluations; returns how many rows each model has afterwards."""
     pillars = {pillar.slug: pillar for pillar in Pillar.objects.filter(slug__in=PILLAR_ORDER)}
     agencies = {agency.slug: agency for agency in Agency.objects.filter(slug__in=["diskominfo", "dispar", "dlh"])}
-    results = {year: _final_result(year, pillars) for year in YEARS}
+    results = {year: _final_result(year, row, pillars) for year, row in demo_years().items()}
     review = _field_review(results[2019].scheme)
     _field_review_records(review, pillars, agencies)
     load_evidence(results, pillars)
@@ -207,6 +244,22 @@ def load() -> dict[str, int]:
             "title_id": "Terbitkan data timbulan sampah harian sebagai data terbuka",
             "title_en": "Publish daily waste figures as open data",
             "due_on": datetime.date(2021, 6, 30),
+            "status": FollowUpStatus.DONE,
+            "done_on": datetime.date(2021, 6, 21),
+        },
+    )
+    latest = results[max(results)]
+    _finding(
+        latest,
+        FindingKind.RECOMMENDATION,
+        pillars.get("living"),
+        "Perluas integrasi CCTV simpang ke command center (demo).",
+        "Extend the integration of junction CCTV into the command center (demo).",
+        {
+            "owner_agency": agencies.get("diskominfo"),
+            "title_id": "Integrasikan 10 titik CCTV simpang berikutnya (demo)",
+            "title_en": "Integrate the next 10 junction CCTV points (demo)",
+            "due_on": timezone.localdate() + datetime.timedelta(days=90),  # still ahead on the day of a first look
             "status": FollowUpStatus.IN_PROGRESS,
         },
     )
@@ -267,7 +320,6 @@ def _field_review_records(review, pillars, agencies) -> None:
 
 
 # --- Evidence of the five dimensions for one year (issue 14): every invented figure is marked demo -------------
-EVIDENCE_YEAR = 2021
 ITEMS = [  # code, statement (id, en)
     ("q1", "Layanan ini mudah digunakan.", "The service is easy to use."),
     ("q2", "Layanan ini mempercepat urusan saya.", "The service makes my business quicker."),
@@ -306,7 +358,7 @@ def _survey(year: int, pillars: dict[str, Pillar]) -> Survey:
     survey, _ = upsert(Survey, slug=f"survei-warga-{year}-demo", defaults={
         "year": year, "title_id": f"Survei Kepuasan Warga Smart City {year} (demo)",
         "title_en": f"Citizen satisfaction survey {year} (demo)", "run_by": "Diskominfo bersama Bappeda (demo)",
-        "open_online": True,
+        "open_online": False,  # a past year's survey: closed
         "publication": PUBLISHED, "items": [{"code": c, "text_id": i, "text_en": e} for c, i, e in ITEMS],
     })  # fmt: skip
     for pillar in pillars.values():
@@ -354,8 +406,9 @@ def _clarification(evaluation: Evaluation, pillars: dict[str, Pillar]) -> None:
 
 
 def load_evidence(results: dict[int, Evaluation], pillars: dict[str, Pillar]) -> None:
-    """A plausible year of evidence for the demo city: the output register, the survey and a clarification."""
-    year = EVIDENCE_YEAR
+    """A plausible year of evidence for the demo city (the latest evaluation's): the output register, the survey
+    (closed) and a clarification (answered and closed)."""
+    year = max(results)
     _instruments(year, pillars)
     _survey(year, pillars)
     if year in results:

@@ -289,9 +289,11 @@ IMPORT_FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 
 
 def survey_file_read(*, name: str, content: bytes):
-    """A CSV or XLSX file as a tablib Dataset; anything unreadable is a ValidationError on `file`."""
-    import tablib
+    """A CSV or XLSX file as a tablib Dataset, read within the import limits by the shared reader; anything
+    unreadable or over a limit is a ValidationError on `file`."""
     from django.conf import settings
+
+    from smartcity.spreadsheets import SpreadsheetRefusedError, read_table
 
     fmt = IMPORT_FORMATS.get(("." + name.rsplit(".", 1)[-1].lower()) if "." in name else "")
     if fmt is None:
@@ -302,19 +304,11 @@ def survey_file_read(*, name: str, content: bytes):
             {"file": ValidationError(message, code="too_large", params={"limit": settings.IMPORT_MAX_BYTES})}
         )
     try:
-        data = content.decode("utf-8-sig") if fmt == "csv" else content
-        dataset = tablib.Dataset().load(data, format=fmt)
-    except Exception as error:  # tablib and openpyxl raise many kinds for a malformed file: all mean "unreadable"
-        message = _("This is not a readable %(format)s file.")
-        raise ValidationError(
-            {"file": ValidationError(message, code="unreadable", params={"format": fmt.upper()})}
-        ) from error
+        dataset = read_table(content, fmt)
+    except SpreadsheetRefusedError as refused:
+        raise ValidationError({"file": ValidationError(refused.message, code=refused.code)}) from None
     if not dataset.headers or len(dataset) == 0:
         raise ValidationError({"file": ValidationError(_("The file has no rows under a header."), code="empty")})
-    if len(dataset) > settings.IMPORT_MAX_ROWS:
-        message = _("This file has %(rows)s rows; an import takes up to %(limit)s at once; split it.")
-        params = {"rows": len(dataset), "limit": settings.IMPORT_MAX_ROWS}
-        raise ValidationError({"file": ValidationError(message, code="too_many_rows", params=params)})
     return dataset
 
 

@@ -27,15 +27,12 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.choices import WebhookEvent
 from partnerships.webhooks import webhook_emit
-from smartcity.notifications import notify
-from smartcity.roles import OPD_EDITOR
 from smartcity.services import WholeWriter, Writer, model_delete, model_save, register
 from smartcity.tasks import enqueue
 
 from . import evidence, reports  # noqa: F401 (evidence registers its writers on import)
 from .choices import EvaluationStage, EvaluationStatus, ExportFormat, ExportStatus
 from .models import (
-    ClarificationRequest,
     DimensionScore,
     Evaluation,
     EvaluationPack,
@@ -44,7 +41,6 @@ from .models import (
     FieldVisitAttachment,
     Finding,
     FollowUpAction,
-    FollowUpDigest,
     PillarScore,
     ReadinessOverride,
     ReportExport,
@@ -389,6 +385,21 @@ def scheme_update(
     return SCHEME.update(instance=scheme, data={**fields, "dimensions": dimensions, "bands": bands}, actor=actor)
 
 
+def scheme_copy(*, scheme: EvaluationScheme, year: int, actor) -> EvaluationScheme:
+    """Copy a year's scheme (its scale, decimals, weighted dimensions and bands) into a new year as a draft, through
+    the scheme's writer, so the same rules run; a year that already has this issuing body's scheme is refused."""
+    SCHEME.require_perm(actor, "add")
+    if EvaluationScheme.objects.filter(year=year, issuing_body=scheme.issuing_body).exists():
+        message = _("%(year)s already has a scheme of %(body)s: open that one instead.")
+        params = {"year": year, "body": scheme.issuing_body}
+        raise ValidationError({"year": ValidationError(message, code="year_taken", params=params)})
+    dimensions = scheme.dimensions.order_by("order", "pk").values("code", "name_id", "name_en", "weight")
+    bands = scheme.bands.order_by("lower").values("label_id", "label_en", "lower", "upper")
+    fields = {name: getattr(scheme, name) for name in ("issuing_body", "scale_min", "scale_max", "decimals", "notes")}
+    name = scheme.name.replace(str(scheme.year), str(year))  # "Evaluasi 2024" becomes "Evaluasi 2025"
+    return scheme_create(actor=actor, name=name, year=year, dimensions=list(dimensions), bands=list(bands), **fields)
+
+
 def _scheme_set_parts(*, scheme, actor, dimensions: list[dict] | None, bands: list[dict] | None) -> None:
     """Check the scheme's weights and bands as they will be, then write the given dimensions and bands (the
     scheme's permission covers its parts)."""
@@ -590,44 +601,6 @@ def field_visit_create(*, actor, **fields) -> FieldVisit:
 
 def field_visit_update(*, field_visit: FieldVisit, actor, **fields) -> FieldVisit:
     return FIELD_VISIT.update(instance=field_visit, data=fields, actor=actor)
-
-
-def follow_up_digests_send(*, today: datetime.date) -> int:
-    """Mail each agency's editors the list of its overdue follow-up actions and overdue clarification requests
-    (open past their due date), at most once a day."""
-    overdue = FollowUpAction.objects.overdue(on=today).with_related().order_by("due_on")
-    by_agency: dict[int, dict] = {}
-    for action in overdue:
-        entry = by_agency.setdefault(action.owner_agency_id, {"agency": action.owner_agency, "actions": [], "asks": []})
-        entry["actions"].append(action)
-    asks = ClarificationRequest.objects.overdue(on=today).with_related().order_by("due_on")
-    for ask in asks:
-        entry = by_agency.setdefault(ask.owner_agency_id, {"agency": ask.owner_agency, "actions": [], "asks": []})
-        entry["asks"].append(ask)
-    return sum(_follow_up_digest_send(**entry, today=today) for entry in by_agency.values())
-
-
-@transaction.atomic
-def _follow_up_digest_send(*, agency, actions: list[FollowUpAction], asks: list, today: datetime.date) -> int:
-    """Claim the (agency, day) row, then mail; a failed mail rolls the claim back for a retry."""
-    digest, created = FollowUpDigest.objects.get_or_create(agency=agency, day=today, defaults={"actions": len(actions)})
-    if not created:
-        return 0
-    editors = agency.members.filter(is_active=True, groups__name=OPD_EDITOR).exclude(email="")
-    digest.recipients = notify(
-        recipients=list(editors.values_list("email", flat=True)),
-        subject_template="evaluations/email/follow_up_digest_subject.txt",
-        body_template="evaluations/email/follow_up_digest_body.txt",
-        context={
-            "agency": agency,
-            "actions": actions,
-            "clarifications": asks,
-            "today": today,
-            "site_name": settings.PORTAL_CITY_NAME,
-        },
-    )
-    digest.save(update_fields=["recipients"])
-    return 1
 
 
 def report_export_request(*, actor, year: int, fmt: str) -> ReportExport:

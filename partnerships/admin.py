@@ -27,7 +27,7 @@ from smartcity.admin import (
 from smartcity.services import writer_for
 
 from . import webhooks
-from .choices import MoUStatus, PartnerKind, WebhookEvent
+from .choices import EXPIRING_WITHIN_DAYS, MoUStatus, PartnerKind, WebhookEvent
 from .models import (
     Commitment,
     MoU,
@@ -42,8 +42,6 @@ from .models import (
 )
 
 admin.site.unregister(APIKey)  # the library's own key model is unused: every key belongs to a partner
-
-EXPIRING_WITHIN_DAYS = 90
 
 
 class RulesOnDeleteFormSet(ParentAwareFormSet):

@@ -7,3 +7,6 @@ class PartnershipsConfig(AppConfig):
 
     name = "partnerships"
     verbose_name = _("Partnerships")
+
+    def ready(self):
+        from . import workspace  # noqa: F401  (registers the app's work in the staff workspace)

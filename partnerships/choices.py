@@ -13,6 +13,10 @@ class PartnerKind(models.TextChoices):
     INTERNATIONAL = "international", _("International body")
 
 
+# The admin's "expiring" filter and the staff workspace look this many days ahead at MoUs nearing their end.
+EXPIRING_WITHIN_DAYS = 90
+
+
 class MoUState(models.TextChoices):
     """What staff record about an MoU; the public status follows from it and the dates (MoUStatus)."""
 

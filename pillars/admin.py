@@ -1,10 +1,15 @@
+import datetime
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
@@ -152,11 +157,39 @@ class MeasurementInline(ServiceInlineMixin, admin.TabularInline):
     extra = 0
 
 
+class MeasurementDueFilter(admin.SimpleListFilter):
+    """Indicators whose next measurement is due (by their frequency) within the staff workspace's look-ahead."""
+
+    title = _("measurement")
+    parameter_name = "measurement"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("Due")), ("stale", _("Stale"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "due":
+            ahead = today + datetime.timedelta(days=settings.WORKSPACE_DAYS_AHEAD)
+            return queryset.with_measurement_due().filter(measurement_due_on__lte=ahead)
+        if self.value() == "stale":
+            return queryset.stale(on=today)
+        return queryset
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(PortfolioAdmin):
     resource_classes = [resources.IndicatorResource]
     list_display = ["name_id", "pillar", "unit", "owner_agency", "is_headline", "approval", "publication"]
-    list_filter = ["pillar", "owner_agency", "approval", "iso_theme", "frequency", "is_headline", "publication"]
+    list_filter = [
+        MeasurementDueFilter,
+        "pillar",
+        "owner_agency",
+        "approval",
+        "iso_theme",
+        "frequency",
+        "is_headline",
+        "publication",
+    ]
     list_select_related = ["pillar", "owner_agency"]
     prepopulated_fields = {"slug": ["name_id"]}
     readonly_fields = ["approval", "approval_note", "approved_at"]
@@ -203,6 +236,50 @@ class IndicatorAdmin(PortfolioAdmin):
 
     def has_submit_permission(self, request):
         return request.user.has_perm("pillars.submit_indicator")
+
+    # --- the walidata's steps on the change page: offered to whom the step's own rule lets take it ------------------
+    change_form_template = "admin/pillars/indicator/change_form.html"
+    approval_services = {
+        "submit": (services.indicator_submit, _("Submitted to the walidata.")),
+        "approve": (services.indicator_approve, _("Approved.")),
+        "send_back": (services.indicator_send_back, _("Sent back to its producer.")),
+    }
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.approval_view)
+        return [
+            path("<path:object_id>/approval/<str:step>/", view, name="pillars_indicator_approval"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        indicator = self.get_object(request, unquote(object_id))
+        steps = [
+            step
+            for step in services.APPROVAL_STEPS
+            if indicator is not None
+            and services.indicator_step_open(indicator=indicator, step=step, actor=request.user)
+        ]
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "approval_steps": steps})
+
+    def approval_view(self, request, object_id, step):
+        """One step of the walidata's approval, through the step's service (the same one the API calls)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if step not in self.approval_services:
+            raise Http404
+        indicator = self.get_object(request, unquote(object_id))
+        if indicator is None:
+            raise Http404
+        service, done = self.approval_services[step]
+        kwargs = {"note": request.POST.get("note", "")} if step == "send_back" else {}
+        try:
+            service(indicator=indicator, actor=request.user, **kwargs)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return redirect("admin:pillars_indicator_change", indicator.pk)
 
     def has_approve_permission(self, request):
         return request.user.has_perm("pillars.approve_indicator")
@@ -301,14 +378,15 @@ class AreaFileForm(forms.Form):
 
 class VillageInline(ServiceInlineMixin, admin.TabularInline):
     model = Village
-    fields = ["code", "name", "note"]
+    fields = ["code", "bps_code", "name", "source_verified", "note"]
     extra = 0
 
 
 @admin.register(District)
 class DistrictAdmin(ServiceAdmin):
-    list_display = ["code", "name", "note"]
-    search_fields = ["code", "name"]
+    list_display = ["code", "bps_code", "name", "source_verified"]
+    list_filter = ["source_verified"]
+    search_fields = ["code", "bps_code", "name"]
     inlines = [VillageInline]
     change_list_template = "admin/pillars/district/change_list.html"
 
@@ -338,10 +416,10 @@ class DistrictAdmin(ServiceAdmin):
 
 @admin.register(Village)
 class VillageAdmin(ServiceAdmin):
-    list_display = ["code", "name", "district"]
-    list_filter = ["district"]
+    list_display = ["code", "bps_code", "name", "district", "source_verified"]
+    list_filter = ["district", "source_verified"]
     list_select_related = ["district"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "bps_code", "name"]
 
 
 # --- citizen feedback: moderated by the owning agency, every change through the writer ----------------------------

@@ -4,6 +4,8 @@ Padang's facts (the 92.30 % achievement target for 2024, Wi-Fi in every keluraha
 Pantai Air Manis visit, 80 towers) come with figures of other seed cities told as the demo city's
 (Pariaman's 12 applications of 2018, Pematang Siantar's CCTV and Telkom CSR Wi-Fi). Yearly figures
 other than those are invented to fill the charts, and marked "(demo)" where they are shown.
+The demo is current whatever the day it is loaded: each indicator's series runs to the last full year (continued
+past its authored years by its last step, slowing), and the action plan has activities in last year and this year.
 Idempotent: running it again updates the same rows instead of adding new ones. Every row is written through
 its model's writer (smartcity.services.upsert), with the same rules and validation as any other door.
 """
@@ -13,6 +15,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from smartcity.services import upsert
 
@@ -63,7 +66,8 @@ def _load_programs(agencies, pillars, masterplan):
                 "sub_dimensions": pillars[pillar].sub_dimensions.filter(slug__in=subs),
             },
         )
-        for year in range(first, min(last, 2026) + 1):
+        this_year = timezone.localdate().year
+        for year in range(first, min(last, this_year) + 1):
             upsert(
                 BudgetLine,
                 program=program,
@@ -73,7 +77,7 @@ def _load_programs(agencies, pillars, masterplan):
                     "planned_amount": 250_000_000 * (1 + len(slug) % 4),
                     "note": "demo",
                     "smart_city": True,
-                    "realised_amount": 0 if year >= 2026 else 200_000_000 * (1 + len(slug) % 4),
+                    "realised_amount": 0 if year >= this_year else 200_000_000 * (1 + len(slug) % 4),
                 },
             )
         upsert(
@@ -112,8 +116,27 @@ def _load_programs(agencies, pillars, masterplan):
     )
 
 
-# The year of the demo's action plan (rencana aksi) and the other evidence of the evaluation (evaluations/demo.py).
-ACTION_PLAN_YEAR = 2021
+def demo_years() -> tuple[int, int]:
+    """(the last full year, this year) on the day the demo is loaded: the latest measurements and evaluation are
+    last year's; the action plan runs in both."""
+    this_year = timezone.localdate().year
+    return this_year - 1, this_year
+
+
+def continued(series: dict[int, str], until: int, *, percent: bool) -> dict[int, Decimal]:
+    """An authored demo series continued to `until` by its last step, halving each year (a trend that slows), kept
+    within 0–100 for a percentage and at the authored number of decimals. Demo figures, marked as such."""
+    values = {year: Decimal(value) for year, value in series.items()}
+    years = sorted(values)
+    step = values[years[-1]] - values[years[-2]] if len(years) > 1 else Decimal(0)
+    exponent = Decimal(1).scaleb(values[years[-1]].as_tuple().exponent)
+    for year in range(years[-1] + 1, until + 1):
+        step /= 2
+        value = max(Decimal(0), values[year - 1] + step)
+        values[year] = (min(value, Decimal(100)) if percent else value).quantize(exponent)
+    return {year: value for year, value in values.items() if year <= until}  # nothing measured in the future
+
+
 ACTION_STEPS = [  # title (id, en), weight: three steps of every program running that year, all marked demo
     ("Perencanaan dan pengadaan (demo)", "Planning and procurement (demo)", 2),
     ("Pelaksanaan di lapangan (demo)", "Delivery in the field (demo)", 1),
@@ -157,7 +180,7 @@ def _demo_metadata(name_id: str, unit: str) -> dict:
 
 
 def _load_areas():
-    """Padang's 11 districts from the office-style file (pillars/demo_areas.csv), codes marked to verify."""
+    """Padang's 11 districts from the office-style file (pillars/demo_areas.csv): Kemendagri and BPS codes, sourced."""
     from pathlib import Path
 
     from .services import areas_load
@@ -185,15 +208,16 @@ def _load_indicators(agencies, pillars):
                 "publication": "published",
             },
         )
-        for year, value in targets.items():
-            upsert(IndicatorTarget, indicator=indicator, year=year, defaults={"value": Decimal(value)})
-        for year, value in actuals.items():
+        last_full, this_year = demo_years()
+        for year, value in continued(targets, this_year, percent=unit == "%").items():
+            upsert(IndicatorTarget, indicator=indicator, year=year, defaults={"value": value})
+        for year, value in continued(actuals, last_full, percent=unit == "%").items():
             upsert(
                 Measurement,
                 indicator=indicator,
                 measured_on=datetime.date(year, 12, 31),
                 defaults={
-                    "value": Decimal(value),
+                    "value": value,
                     "source_note": "demo figure"
                     if slug != "capaian-smart-city" or year != 2024
                     else "demo figure; the 2024 target of 92.30 % is Padang's own",
@@ -314,7 +338,8 @@ def load() -> dict[str, int]:
     )
     _load_areas()
     _load_programs(agencies, pillars, masterplan)
-    _load_activities(ACTION_PLAN_YEAR)
+    for year in demo_years():
+        _load_activities(year)
     _load_indicators(agencies, pillars)
     _load_services(agencies, pillars)
     _load_assets()

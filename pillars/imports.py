@@ -1,8 +1,9 @@
 """Limits of the admin's CSV/XLSX import, so one upload cannot tie up a web worker for minutes.
 
-A file over IMPORT_MAX_BYTES is refused before it is read, and one over IMPORT_MAX_ROWS once it is parsed
-(checking every row against the rules is what takes the time). Both are form errors; bigger imports go
-through `manage.py import_records`, which has no such limits and shows a progress bar.
+A file over IMPORT_MAX_BYTES is refused before it is read, a workbook unpacking to more than
+IMPORT_MAX_UNZIPPED_BYTES before it is opened, and reading stops past IMPORT_MAX_ROWS (smartcity/spreadsheets.py,
+the one reader). All are form errors; bigger imports go through `manage.py import_records`, which has no such
+limits and shows a progress bar.
 
 The import page speaks the staff's language: a CSV template to start from (header and one example row), the
 columns with their allowed values listed on the page, and our own words for the page and its messages
@@ -27,6 +28,7 @@ from import_export.forms import ImportForm
 from import_export.results import RowResult
 
 from smartcity.resources import CHOICES_SHOWN, allowed_values, model_field
+from smartcity.spreadsheets import SpreadsheetRefusedError, read_csv, read_xlsx
 
 # Texts of django-import-export that reach our import and export pages from its Python code, listed so that
 # `make messages` copies them into our catalogue, where gettext finds them first.
@@ -38,17 +40,6 @@ IMPORT_EXPORT_TEXTS = [
     gettext_noop("No valid data to import. Ensure your file has the correct headers or data for import."),
     gettext_noop("Export selected %(verbose_name_plural)s"),
 ]
-
-
-class TooManyRowsError(ValueError):
-    def __init__(self, rows: int):
-        super().__init__(
-            _(
-                "This file has %(rows)s rows; the admin imports up to %(limit)s at once. Split the file, "
-                "or import it with the import_records command."
-            )
-            % {"rows": rows, "limit": settings.IMPORT_MAX_ROWS}
-        )
 
 
 class LimitedImportForm(ImportForm):
@@ -72,20 +63,18 @@ class LimitedImportForm(ImportForm):
         return upload
 
 
-class RowLimit:
+class CSV(base_formats.CSV):
+    """The admin's CSV import, read by the shared reader (the row limit, NUL bytes, over-long fields)."""
+
     def create_dataset(self, in_stream, **kwargs):
-        dataset = super().create_dataset(in_stream, **kwargs)
-        if len(dataset) > settings.IMPORT_MAX_ROWS:
-            raise TooManyRowsError(len(dataset))
-        return dataset
+        return read_csv(in_stream)
 
 
-class CSV(RowLimit, base_formats.CSV):
-    pass
+class XLSX(base_formats.XLSX):
+    """The admin's XLSX import, read by the shared reader (the unzipped-size cap, streamed, the row limit)."""
 
-
-class XLSX(RowLimit, base_formats.XLSX):
-    pass
+    def create_dataset(self, in_stream, **kwargs):
+        return read_xlsx(in_stream)
 
 
 # --- what each column takes, for the page and the template -----------------------------------------------------
@@ -194,8 +183,8 @@ class LimitedImportMixin:
         return {**context, "column_guide": column_guide(resource), "import_keys": resource.get_import_id_fields()}
 
     def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, TooManyRowsError):
-            form.add_error("import_file", str(e))
+        if isinstance(e, SpreadsheetRefusedError):
+            form.add_error("import_file", e.message)
         else:
             form.add_error(
                 "import_file",

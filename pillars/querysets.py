@@ -1,8 +1,11 @@
 """Reads of the pillars app: one `with_related()` bundle per model, and each model's access `policy` (who sees
 and who changes its rows, smartcity/policy.py): the one place its owning agency and public condition are named."""
 
+import datetime
+
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Case, DateField, F, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models.functions import Cast, Coalesce, TruncDate
 
 from smartcity.models import PublicParentMixin, PublishableQuerySet, ReferenceQuerySet
 from smartcity.policy import EVERYONE, PUBLISHED, Policy, Public, RestrictedQuerySet
@@ -107,6 +110,27 @@ class IndicatorQuerySet(PublishableQuerySet):
             latest_value=Subquery(newest.values("value")[:1]),
             latest_measured_on=Subquery(newest.values("measured_on")[:1]),
         )
+
+    def with_measurement_due(self):
+        """with_latest_measurement() plus `measurement_due_on`: the day the next measurement is due, FREQUENCY_DAYS
+        after the latest one by the indicator's frequency (never measured: due since the indicator was made)."""
+        from pillars.choices import FREQUENCY_DAYS
+
+        latest = F("latest_measured_on")
+        after_latest = Case(
+            *[
+                When(frequency=frequency, then=Cast(latest + datetime.timedelta(days=days), DateField()))
+                for frequency, days in FREQUENCY_DAYS.items()
+            ],
+            output_field=DateField(),
+        )
+        return self.with_latest_measurement().annotate(
+            measurement_due_on=Coalesce(after_latest, TruncDate("created_at"), output_field=DateField())
+        )
+
+    def stale(self, on: datetime.date):
+        """Not measured as often as the frequency says on `on`: never measured, or the next measurement overdue."""
+        return self.with_measurement_due().filter(Q(latest_measured_on__isnull=True) | Q(measurement_due_on__lt=on))
 
     def with_related(self):
         from pillars.models import IndicatorTarget

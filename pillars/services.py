@@ -1,27 +1,27 @@
 """Writes of the pillars app: one writer per model (smartcity/services.py), holding the model's rules once.
 The API, the admin's forms, inlines, history and bulk actions, the import and the commands all write through them."""
 
-import csv
 import datetime
-import io
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from smartcity import cache as public_cache
 from smartcity.choices import Publication
 from smartcity.policy import policy_of
 from smartcity.roles import ROLES
 from smartcity.services import Writer, model_save, register, related, upsert
+from smartcity.spreadsheets import SpreadsheetRefusedError, read_csv
 
 from . import rules
-from .choices import FREQUENCY_DAYS, Approval, FeedbackStatus
+from .choices import Approval, FeedbackStatus
 from .models import (
     Activity,
     Agency,
@@ -211,30 +211,80 @@ measurement_create, measurement_update, measurement_delete = MEASUREMENT.create,
 def indicators_flag_stale(*, today: datetime.date, indicators=None) -> int:
     """Mark indicators whose latest measurement is older than their frequency allows as stale since
     `today`, and clear the mark of those measured in time. Idempotent; returns how many changed."""
-    indicators = (indicators if indicators is not None else Indicator.objects.all()).with_latest_measurement()
-    changed = 0
-    for frequency, days in FREQUENCY_DAYS.items():
-        due = today - datetime.timedelta(days=days)
-        of_frequency = indicators.filter(frequency=frequency)
-        stale = Q(latest_measured_on__isnull=True) | Q(latest_measured_on__lt=due)
-        changed += of_frequency.filter(stale, stale_since__isnull=True).update(stale_since=today)
-        changed += of_frequency.filter(latest_measured_on__gte=due, stale_since__isnull=False).update(stale_since=None)
+    indicators = indicators if indicators is not None else Indicator.objects.all()
+    stale = indicators.stale(on=today).values("pk")
+    changed = indicators.filter(pk__in=stale, stale_since__isnull=True).update(stale_since=today)
+    changed += indicators.exclude(pk__in=stale).filter(stale_since__isnull=False).update(stale_since=None)
     if changed:
         public_cache.invalidate()  # queryset updates send no signals
     return changed
 
 
 # --- The walidata's approval (Satu Data Indonesia): producer submits, walidata approves or sends back ----------
-def _approval_step(*, indicator: Indicator, actor, perm: str, sources, data: dict, code: str, message) -> Indicator:
-    """Move the indicator's approval, checked on the locked row as it stands."""
-    if actor is not None and not actor.has_perm(perm):
+@dataclass(frozen=True)
+class ApprovalStep:
+    """Who may take a step of the walidata's approval, and from which approval states: the one rule each step's
+    service checks on the locked row, and each door asks before it offers the step (`indicator_step_open`)."""
+
+    perm: str
+    sources: tuple[str, ...]
+    code: str
+    message: str
+    producer: bool = False  # only the producing agency's editors (Diskominfo for any)
+
+
+APPROVAL_STEPS = {
+    "submit": ApprovalStep(
+        "pillars.submit_indicator",
+        (Approval.DRAFT, Approval.SENT_BACK),
+        "not_draft",
+        gettext_lazy("Only a draft or sent-back indicator can be submitted."),
+        producer=True,
+    ),
+    "approve": ApprovalStep(
+        "pillars.approve_indicator",
+        (Approval.SUBMITTED,),
+        "not_submitted",
+        gettext_lazy("Only a submitted indicator can be approved."),
+    ),
+    "send_back": ApprovalStep(
+        "pillars.approve_indicator",
+        (Approval.SUBMITTED, Approval.APPROVED),
+        "not_submitted",
+        gettext_lazy("Only a submitted or approved indicator can be sent back."),
+    ),
+}
+
+
+def _step_check(step: ApprovalStep, indicator: Indicator, actor) -> None:
+    if actor is not None and not actor.has_perm(step.perm):
         raise PermissionDenied(_("You do not have permission to take this step."))
+    if step.producer:
+        policy_of(Indicator).require(actor, indicator)
+    if indicator.approval not in step.sources:
+        raise ValidationError(step.message, code=step.code)
+
+
+def indicator_step_open(*, indicator: Indicator, step: str, actor) -> bool:
+    """May `actor` take `step` on the indicator as it stands? The doors offer a step only when it is open."""
+    try:
+        _step_check(APPROVAL_STEPS[step], indicator, actor)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+def _approval_step(*, indicator: Indicator, actor, step: str, data: dict) -> Indicator:
+    """Move the indicator's approval, checked on the locked row as it stands (the permission first: someone who may
+    not take the step learns nothing about the input)."""
+    rule = APPROVAL_STEPS[step]
+    if actor is not None and not actor.has_perm(rule.perm):
+        raise PermissionDenied(_("You do not have permission to take this step."))
+    if step == "send_back" and not data["approval_note"]:
+        raise ValidationError({"note": ValidationError(_("Say what the producer should change."), code="required")})
 
     def rules(*, before, after, many, actor):
-        if perm.endswith("submit_indicator"):
-            policy_of(Indicator).require(actor, before)
-        if before.approval not in sources:
-            raise ValidationError(message, code=code)
+        _step_check(rule, before, actor)
         if data["approval"] != Approval.SENT_BACK:
             metadata_complete(after)
 
@@ -242,63 +292,46 @@ def _approval_step(*, indicator: Indicator, actor, perm: str, sources, data: dic
 
 
 def indicator_submit(*, indicator: Indicator, actor) -> Indicator:
-    """The producing agency hands the indicator and its metadata to the walidata for checking."""
-    return _approval_step(
-        indicator=indicator,
-        actor=actor,
-        perm="pillars.submit_indicator",
-        sources=(Approval.DRAFT, Approval.SENT_BACK),
-        data={"approval": Approval.SUBMITTED},
-        code="not_draft",
-        message=_("Only a draft or sent-back indicator can be submitted."),
-    )
+    """The producing agency hands the indicator and its metadata to the walidata for checking (again, after it
+    was sent back: the walidata's note stays until the next decision)."""
+    return _approval_step(indicator=indicator, actor=actor, step="submit", data={"approval": Approval.SUBMITTED})
 
 
 def indicator_approve(*, indicator: Indicator, actor) -> Indicator:
     """The walidata approves a submitted indicator: from then on it may be published."""
-    return _approval_step(
-        indicator=indicator,
-        actor=actor,
-        perm="pillars.approve_indicator",
-        sources=(Approval.SUBMITTED,),
-        data={"approval": Approval.APPROVED, "approval_note": "", "approved_at": timezone.now()},
-        code="not_submitted",
-        message=_("Only a submitted indicator can be approved."),
-    )
+    data = {"approval": Approval.APPROVED, "approval_note": "", "approved_at": timezone.now()}
+    return _approval_step(indicator=indicator, actor=actor, step="approve", data=data)
 
 
 def indicator_send_back(*, indicator: Indicator, actor, note: str) -> Indicator:
     """The walidata returns a submitted (or approved) indicator to its producer with the reason; it leaves every
     public surface until it is approved again."""
-    if not (note or "").strip():
-        raise ValidationError({"note": ValidationError(_("Say what the producer should change."), code="required")})
-    return _approval_step(
-        indicator=indicator,
-        actor=actor,
-        perm="pillars.approve_indicator",
-        sources=(Approval.SUBMITTED, Approval.APPROVED),
-        data={"approval": Approval.SENT_BACK, "approval_note": note.strip(), "approved_at": None},
-        code="not_submitted",
-        message=_("Only a submitted or approved indicator can be sent back."),
-    )
+    data = {"approval": Approval.SENT_BACK, "approval_note": (note or "").strip(), "approved_at": None}
+    return _approval_step(indicator=indicator, actor=actor, step="send_back", data=data)
 
 
 # --- Areas: districts and villages from the office's file ----------------------------------------------------
 AREA_COLUMNS = ("code", "name")
+AREA_OPTIONAL_COLUMNS = ("bps_code", "note", "source", "verified")
+YES = {"ya", "y", "yes", "true", "1", "benar"}
+NO = {"", "tidak", "t", "no", "n", "false", "0", "salah"}
 
 
 def _area_rows(content: bytes | str) -> list[dict]:
-    """The file's rows ({code, name, note}), or a ValidationError naming every line that is wrong."""
-    if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError({"file": _("The file is not UTF-8 text.")}, code="bad_file") from None
-    reader = csv.DictReader(io.StringIO(content))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    """The file's rows ({code, name, bps_code, note, source, source_verified, level}), or a ValidationError naming
+    every line that is wrong. Only `code` (Kemendagri) and `name` are required."""
+    try:
+        table = read_csv(content)  # the shared reader: the row limit, NUL bytes, over-long fields
+    except SpreadsheetRefusedError as refused:
+        raise ValidationError({"file": ValidationError(refused.message, code=refused.code)}) from None
+    header = [name.strip().lower() for name in table.headers or []]
     if not set(AREA_COLUMNS) <= set(header):
-        message = _("The file needs the columns code and name (and optionally note), comma-separated.")
+        message = _(
+            "The file needs the columns code and name (and optionally bps_code, note, source and verified), "
+            "comma-separated."
+        )
         raise ValidationError({"file": message}, code="bad_columns")
+    reader = (dict(zip(header, values, strict=True)) for values in table)
     rows, errors, seen = [], [], set()
     for line, raw in enumerate(reader, start=2):
         row = {key.strip().lower(): (value or "").strip() for key, value in raw.items() if key}
@@ -308,8 +341,16 @@ def _area_rows(content: bytes | str) -> list[dict]:
             errors.append(_("Line %(line)s: %(code)s is not a district or village code, lacks a name, or repeats.")
                           % {"line": line, "code": code or "—"})  # fmt: skip
             continue
+        verified = row.get("verified", "").lower()
+        if verified not in YES | NO:
+            errors.append(_("Line %(line)s: verified is “ya” or “tidak”, not %(value)s.")
+                          % {"line": line, "value": row.get("verified")})  # fmt: skip
+            continue
         seen.add(code)
-        rows.append({"code": code, "name": name, "note": row.get("note", ""), "level": level})
+        rows.append({
+            "code": code, "name": name, "level": level, "bps_code": row.get("bps_code", ""),
+            "note": row.get("note", ""), "source": row.get("source", ""), "source_verified": verified in YES,
+        })  # fmt: skip
     if not rows and not errors:
         errors.append(_("The file holds no area."))
     if errors:
@@ -341,15 +382,24 @@ def areas_load(*, content: bytes | str, actor) -> dict:
         message = _("These villages name a district that is neither in the file nor known: %(codes)s.")
         raise ValidationError({"file": message % {"codes": ", ".join(orphans)}}, code="unknown_district")
     counts = {"districts": 0, "villages": 0, "created": 0}
+    errors = []
     for row in sorted(rows, key=lambda r: r["code"]):
-        fields = {"name": row["name"], "note": row["note"]}
-        if row["level"] == "district":
-            created = upsert(District, defaults=fields, actor=actor, code=row["code"])[1]
-        else:
-            district = District.objects.get(code=row["code"][:8])
-            created = upsert(Village, defaults={**fields, "district": district}, actor=actor, code=row["code"])[1]
+        fields = {name: row[name] for name in ("name", "bps_code", "note", "source", "source_verified")}
+        try:
+            with transaction.atomic():
+                if row["level"] == "district":
+                    created = upsert(District, defaults=fields, actor=actor, code=row["code"])[1]
+                else:
+                    district = District.objects.get(code=row["code"][:8])
+                    defaults = {**fields, "district": district}
+                    created = upsert(Village, defaults=defaults, actor=actor, code=row["code"])[1]
+        except ValidationError as error:  # a field the model refuses (a BPS code of the wrong shape): name the row
+            errors.append(f"{row['code']}: {' '.join(error.messages)}")
+            continue
         counts[row["level"] + "s"] += 1
         counts["created"] += created
+    if errors:  # one wrong line refuses the whole file: the outer transaction rolls back every row written
+        raise ValidationError({"file": errors}, code="bad_rows")
     return counts
 
 

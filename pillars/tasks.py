@@ -1,5 +1,7 @@
 """Scheduled jobs of the pillars app (schedules in settings.CELERY_BEAT_SCHEDULE)."""
 
+from smtplib import SMTPException
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -18,3 +20,19 @@ def prune_portfolio_changes() -> int:
     from pillars.figures import prune_figures
 
     return prune_figures()
+
+
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, retry_kwargs={"max_retries": 5})
+def send_workspace_digests() -> int:
+    """Daily: each person with overdue work gets their workspace by e-mail, once a day."""
+    from pillars.workspace import workspace_digests_send
+
+    return workspace_digests_send(today=timezone.localdate())
+
+
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, retry_kwargs={"max_retries": 5})
+def send_workspace_reminders() -> int:
+    """Daily: each person hears of their work due REMINDER_LEAD_DAYS from today, each item at each lead day once."""
+    from pillars.workspace import workspace_reminders_send
+
+    return workspace_reminders_send(today=timezone.localdate())

@@ -13,7 +13,9 @@ from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.sites import AdminSite
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from .policy import owner_choices
@@ -87,7 +89,15 @@ class PolicyAutocompleteJsonView(AutocompleteJsonView):
 
 
 class KotaCerdasAdminSite(AdminSite):
-    """The Django admin with its index in the order of the office's daily work."""
+    """The Django admin with its index in the order of the office's daily work, opening on the signed-in person's
+    workspace: what is due or waiting for them (settings.WORKSPACE_SELECTOR, named so the core imports no app)."""
+
+    index_template = "admin/workspace_index.html"
+
+    def index(self, request, extra_context=None):
+        workspace = import_string(settings.WORKSPACE_SELECTOR)(request.user, today=timezone.localdate())
+        context = {"workspace": workspace, "today": timezone.localdate(), **(extra_context or {})}
+        return super().index(request, context)
 
     def autocomplete_view(self, request):
         return PolicyAutocompleteJsonView.as_view(admin_site=self)(request)

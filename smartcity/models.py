@@ -112,3 +112,30 @@ class PublishableModel(models.Model):
         return self.publication == Publication.PUBLISHED and (
             self.publish_from is None or self.publish_from <= timezone.now()
         )
+
+
+class SourcedModel(models.Model):
+    """Reference data the portal ships as official (an area code, a weight, a band, a level name): where it comes
+    from and whether someone checked it against that source. Public pages present only verified rows as
+    official; the rest carry a "not verified" mark."""
+
+    source = models.TextField(
+        verbose_name=_("source"),
+        blank=True,
+        help_text=_(
+            "The document, its date, and a URL or citation, e.g. the Kepmendagri decree on area codes and names, 2022."
+        ),
+    )
+    source_verified = models.BooleanField(
+        verbose_name=_("verified against the source"),
+        default=False,
+        help_text=_("Tick only after comparing the figure with the source named above."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.source_verified and not self.source.strip():
+            raise ValidationError({"source": _("Name the source a verified figure was checked against.")})

@@ -189,9 +189,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnerships.tasks.send_mou_expiry_reminders",
         "schedule": crontab(minute=0, hour=7),
     },
-    "send-overdue-follow-up-digests": {  # daily at 07:15 Asia/Jakarta
-        "task": "evaluations.tasks.send_overdue_follow_up_digests",
+    "send-workspace-digests": {  # daily at 07:15 Asia/Jakarta: each person's overdue work (the staff workspace)
+        "task": "pillars.tasks.send_workspace_digests",
         "schedule": crontab(minute=15, hour=7),
+    },
+    "send-workspace-reminders": {  # daily at 07:30 Asia/Jakarta: work due REMINDER_LEAD_DAYS from today
+        "task": "pillars.tasks.send_workspace_reminders",
+        "schedule": crontab(minute=30, hour=7),
     },
     "build-waiting-report-exports": {  # every minute: reports whose queue message was lost
         "task": "evaluations.tasks.build_waiting_report_exports",
@@ -397,6 +401,9 @@ EXPORT_FORMATS = [SafeCSV, SafeXLSX]
 # The admin's import refuses bigger files (pillars/imports.py); manage.py import_records has no limit.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
+# A workbook is a zip: one that unpacks to more than this is refused before it is opened (a few hundred KB can
+# declare millions of rows). smartcity/spreadsheets.py reads every import within these limits.
+IMPORT_MAX_UNZIPPED_BYTES = env.int("IMPORT_MAX_UNZIPPED_BYTES", default=20 * 1024 * 1024)
 
 # --- Content-Security-Policy: no inline script anywhere; charts and maps come from our own static files.
 CONTENT_SECURITY_POLICY = {
@@ -416,6 +423,13 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Portal ---------------------------------------------------------------------------------------
 PORTAL_CITY_NAME = env("PORTAL_CITY_NAME", default="Kota Padang")
+# Where staff open the portal (e.g. https://smartcity.padang.go.id), put before the admin links in e-mails.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="").rstrip("/")
+# The staff workspace (the admin's first page): its selector, reached by name so the core imports no app; dated
+# work shows from this many days before it is due; reminders go out this many days before each deadline.
+WORKSPACE_SELECTOR = "pillars.workspace.workspace_for"
+WORKSPACE_DAYS_AHEAD = env.int("WORKSPACE_DAYS_AHEAD", default=30)
+REMINDER_LEAD_DAYS = tuple(env.list("REMINDER_LEAD_DAYS", cast=int, default=[7, 1]))
 # The DCAT catalogue of the open data (smartcity/dcat.py): who publishes it and under which licence.
 OPEN_DATA_PUBLISHER = env("OPEN_DATA_PUBLISHER", default="") or f"Dinas Komunikasi dan Informatika {PORTAL_CITY_NAME}"
 OPEN_DATA_LICENSE = env("OPEN_DATA_LICENSE", default="https://creativecommons.org/licenses/by/4.0/")

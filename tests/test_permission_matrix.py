@@ -526,6 +526,15 @@ API_WRITES = {
     "indicator submit of A": (indicator_step("submit", "a"), api_staff_only(200, OPD=200)),
     "indicator submit of B": (indicator_step("submit", "b"), api_staff_only(200)),
     "indicator approve of A": (indicator_step("approve", "a", "submitted"), api_staff_only(200)),
+    "indicator send back of A": (
+        post_to(
+            lambda w: api(f"{P}indicator-send-back", w.unapproved_indicator("a", "submitted").slug),
+            {"note": "Definisi belum lengkap"},
+            lambda w: w.unapproved_indicator("a", "submitted"),
+        ),
+        api_staff_only(200),
+    ),  # fmt: skip
+    "indicator resubmit of A": (indicator_step("submit", "a", "sent_back"), api_staff_only(200, OPD=200)),
     "district create": (create(f"{P}district", lambda w: {"code": "13.71.12", "name": "Baru"}), api_staff_only(201)),
     # partnerships: staff write; a partner's key only reports progress and sets its own assets' status
     "partner create": (
@@ -1174,6 +1183,12 @@ def door_outcome(kind, response, target):
         return WITH if EXPORT_MARK in body.decode() else WITHOUT
     if kind == "read":
         return SHOWN if response.status_code == 200 else response.status_code
+    if kind == "survey-dry-run":
+        return OFFERED if response.context.get("key") else REFUSED if response.context.get("problems") else INVALID
+    if kind == "survey-confirm":
+        return WRITTEN if target.responses.exists() else KEPT
+    if kind == "approval":
+        return type(target).objects.get(pk=target.pk).approval
     return admin_outcome(response)
 
 
@@ -1235,6 +1250,83 @@ DOORS["bulk publish of feedback of A"] = ("publish", bulk_publish(lambda w: w.fe
                                           outcomes(VIEWER_=403, OPD=PUBLISHED, EVAL=403, DISK=PUBLISHED))  # fmt: skip
 DOORS["bulk publish of feedback of B"] = ("publish", bulk_publish(lambda w: w.feedback("b")),
                                           outcomes(VIEWER_=403, OPD=KEPT, EVAL=403, DISK=PUBLISHED))  # fmt: skip
+
+
+# The walidata's steps on an indicator's change page (issue 22): the same services as the API's actions. The outcome is
+# the indicator's approval state after the post; a refusal leaves it as it was.
+def approval_step(step, side, approval, note=None):
+    def build(w):
+        target = w.unapproved_indicator(side, approval)
+        url = reverse("admin:pillars_indicator_approval", args=[target.pk, step])
+        return Request("post", url, {} if note is None else {"note": note}, target)
+
+    return build
+
+
+DOORS["approve of submitted indicator of A"] = ("approval", approval_step("approve", "a", "submitted"),
+                                                outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK="approved"))  # fmt: skip
+DOORS["approve of draft indicator of A"] = ("approval", approval_step("approve", "a", "draft"),
+                                            outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK="draft"))  # fmt: skip
+DOORS["send back of submitted indicator of A"] = ("approval", approval_step("send_back", "a", "submitted", "Ubah"),
+                                                  outcomes(VIEWER_=403, OPD=403, EVAL=403,
+                                                           DISK="sent_back"))  # fmt: skip
+DOORS["send back without a reason"] = ("approval", approval_step("send_back", "a", "submitted", " "),
+                                       outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK="submitted"))  # fmt: skip
+DOORS["resubmit of sent-back indicator of A"] = ("approval", approval_step("submit", "a", "sent_back"),
+                                                 outcomes(VIEWER_=403, OPD="submitted", EVAL=403,
+                                                          DISK="submitted"))  # fmt: skip
+DOORS["resubmit of sent-back indicator of B"] = ("approval", approval_step("submit", "b", "sent_back"),
+                                                 outcomes(VIEWER_=403, OPD=404, EVAL=403,
+                                                          DISK="submitted"))  # fmt: skip
+
+
+# Survey responses imported on the survey's page (issue 22): the dry run offers a confirm or lists the bad rows; the
+# confirm imports only a file this session checked (a key from another session imports nothing).
+SURVEY_FILE = "respondent,answered_on,q1,q2,q3\nA,2023-06-01,5,4,3\n"
+
+
+def survey_import(text):
+    def build(w):
+        target = w.survey_target
+        url = reverse("admin:evaluations_survey_import_responses", args=[target.survey_id])
+        upload = SimpleUploadedFile("responses.csv", text.encode(), content_type="text/csv")
+        return Request("post", url, {"target": target.pk, "import_file": upload}, target)
+
+    return build
+
+
+def survey_confirm_of_another_session(w):
+    target = w.survey_target
+    url = reverse("admin:evaluations_survey_import_responses", args=[target.survey_id])
+    checker = Client()
+    checker.force_login(w.superuser)
+    upload = SimpleUploadedFile("responses.csv", SURVEY_FILE.encode(), content_type="text/csv")
+    key = checker.post(url, {"target": target.pk, "import_file": upload}).context["key"]
+    return Request("post", url, {"key": key, "confirm": "1"}, target)
+
+
+DOORS["survey import dry run"] = ("survey-dry-run", survey_import(SURVEY_FILE),
+                                  outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=OFFERED))  # fmt: skip
+DOORS["survey import dry run with a bad row"] = ("survey-dry-run", survey_import(SURVEY_FILE + "B,2023-06-01,9,9,9\n"),
+                                                 outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=REFUSED))  # fmt: skip
+DOORS["survey import confirm of another session"] = ("survey-confirm", survey_confirm_of_another_session,
+                                                     outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=KEPT))  # fmt: skip
+
+
+# A scheme copied into a new year (issue 22), through the scheme's writer; a year that has it already is a form error.
+def scheme_copy(year):
+    def build(w):
+        scheme = w.evaluation.scheme
+        return Request("post", reverse("admin:evaluations_evaluationscheme_copy", args=[scheme.pk]), {"year": year},
+                       scheme)  # fmt: skip
+
+    return build
+
+
+DOORS["scheme copy to a new year"] = ("write", scheme_copy("2024"),
+                                      outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=SAVED))  # fmt: skip
+DOORS["scheme copy to its own year"] = ("write", scheme_copy("2023"),
+                                        outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=INVALID))  # fmt: skip
 DOOR_CELLS = [(door, actor) for door in DOORS for actor in ACTORS]
 
 
@@ -1247,7 +1339,8 @@ def test_admin_door(world, door, actor):
     response = getattr(client, request.method)(request.url, request.data)
     outcome = door_outcome(kind, response, request.target)
     assert outcome == expected[actor], admin_errors(response)
-    if outcome in (SAVED, GONE, WRITTEN, PUBLISHED):
+    moved = kind == "approval" and isinstance(outcome, str) and outcome not in (LOGIN, request.target.approval)
+    if outcome in (SAVED, GONE, WRITTEN, PUBLISHED) or moved:
         assert snapshot(request.target) != before, "an allowed write changed nothing"
         return
     after = snapshot(request.target)

@@ -3,7 +3,7 @@ from .evaluation import DimensionScore, Evaluation, PillarScore
 from .evidence import BodyMember, LegalInstrument
 from .external import ExternalIndex, ExternalIndexValue
 from .federation import FollowedPortal, PortalSnapshot
-from .finding import Finding, FollowUpAction, FollowUpDigest
+from .finding import Finding, FollowUpAction
 from .framework import (
     Framework,
     FrameworkAspect,
@@ -34,7 +34,6 @@ __all__ = [
     "FieldVisitAttachment",
     "Finding",
     "FollowUpAction",
-    "FollowUpDigest",
     "LegalInstrument",
     "Framework",
     "FrameworkAspect",

@@ -105,24 +105,3 @@ class FollowUpAction(PublishableModel, TimeStampedModel):
     @property
     def is_overdue(self) -> bool:
         return self.is_overdue_on(timezone.localdate())
-
-
-class FollowUpDigest(models.Model):
-    """A record that an agency's daily digest of overdue follow-up actions was sent (once a day at most)."""
-
-    agency = models.ForeignKey(
-        to="pillars.Agency", on_delete=models.PROTECT, related_name="follow_up_digests", verbose_name=_("agency")
-    )
-    day = models.DateField(verbose_name=_("day"))
-    actions = models.PositiveIntegerField(verbose_name=_("overdue actions"), default=0)
-    recipients = models.PositiveSmallIntegerField(verbose_name=_("recipients"), default=0)
-    sent_at = models.DateTimeField(verbose_name=_("sent at"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-day", "agency"]
-        verbose_name = _("follow-up digest")
-        verbose_name_plural = _("follow-up digests")
-        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="%(app_label)s_%(class)s_once_a_day")]
-
-    def __str__(self):
-        return f"{self.agency_id} {self.day}"

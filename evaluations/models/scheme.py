@@ -7,13 +7,15 @@ from simple_history.models import HistoricalRecords
 
 from evaluations.querysets import EvaluationSchemeQuerySet, SchemeBandQuerySet, SchemeDimensionQuerySet
 from smartcity.fields import YearField
-from smartcity.models import PublishableModel, TimeStampedModel, Translated
+from smartcity.models import PublishableModel, SourcedModel, TimeStampedModel, Translated
 
 from .fields import MAX_DECIMALS, WEIGHT, score_field
 
 
-class EvaluationScheme(PublishableModel, TimeStampedModel):
-    """How one issuing body scores the cities in one year: the scale, the weighted dimensions and the bands."""
+class EvaluationScheme(SourcedModel, PublishableModel, TimeStampedModel):
+    """How one issuing body scores the cities in one year: the scale, the weighted dimensions and the (optional)
+    bands, with the source of the weights and whether they were verified against it. No public source gives
+    bands for the national index: a city that uses its own says so in `bands_note`."""
 
     name = models.CharField(verbose_name=_("name"), max_length=200)
     year = YearField(verbose_name=_("year"))
@@ -27,6 +29,12 @@ class EvaluationScheme(PublishableModel, TimeStampedModel):
         default=2,
         validators=[MaxValueValidator(MAX_DECIMALS)],
         help_text=_("Scores and the index are given, and rounded half up, to this many decimal places."),
+    )
+    bands_note = models.CharField(
+        verbose_name=_("whose bands"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who defined the bands, e.g. “Pita kinerja internal Diskominfo, bukan predikat resmi”."),
     )
     notes = models.TextField(verbose_name=_("notes"), blank=True)
 
@@ -48,6 +56,7 @@ class EvaluationScheme(PublishableModel, TimeStampedModel):
         return f"{self.name} ({self.year})"
 
     def clean(self):
+        super().clean()
         if self.scale_min is not None and self.scale_max is not None and self.scale_min >= self.scale_max:
             raise ValidationError({"scale_max": _("The scale's maximum must be above its minimum.")})
 

@@ -50,7 +50,7 @@ class VillageBriefSerializer(serializers.ModelSerializer):
 class DistrictSerializer(serializers.ModelSerializer):
     class Meta:
         model = District
-        fields = ["id", "code", "name", "note", "updated_at"]
+        fields = ["id", "code", "bps_code", "name", "note", "source", "source_verified", "updated_at"]
 
 
 class VillageSerializer(serializers.ModelSerializer):
@@ -58,11 +58,14 @@ class VillageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Village
-        fields = ["id", "code", "name", "district", "note", "updated_at"]
+        fields = ["id", "code", "bps_code", "name", "district", "note", "source", "source_verified", "updated_at"]
 
 
 class AreaFileSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="CSV with the columns code, name and optionally note (UTF-8).")
+    file = serializers.FileField(
+        help_text="CSV (UTF-8) with the columns code (Kemendagri) and name, and optionally bps_code, note, source "
+        "and verified (ya/tidak)."
+    )
 
 
 class IndicatorSendBackSerializer(serializers.Serializer):

@@ -5,6 +5,7 @@ from .boundary import Boundary
 from .feedback import Feedback
 from .figures import PortfolioChange, PortfolioFigures
 from .indicator import Indicator, IndicatorTarget, Measurement
+from .notice import WorkspaceNotice
 from .program import BudgetLine, Masterplan, Milestone, Program
 from .reference import Agency, Pillar, SubDimension
 from .service import DigitalService
@@ -29,4 +30,5 @@ __all__ = [
     "Program",
     "SubDimension",
     "Village",
+    "WorkspaceNotice",
 ]

@@ -1,4 +1,5 @@
-"""The daily digest of overdue follow-up actions, to each owner agency's editors, once a day."""
+"""The daily digest (the staff workspace by e-mail): overdue follow-up actions reach the owner agency's editors,
+once a day."""
 
 import datetime
 
@@ -6,8 +7,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 
-from evaluations.models import FollowUpDigest
-from evaluations.services import follow_up_digests_send
+from pillars.models import WorkspaceNotice
+from pillars.workspace import workspace_digests_send
 from smartcity.roles import OPD_EDITOR
 from tests.pillars.factories import AgencyFactory
 
@@ -19,7 +20,7 @@ TODAY = datetime.date(2026, 3, 1)
 
 
 def editor_of(agency, make_user, email):
-    user = make_user(email=email)
+    user = make_user(email=email, is_staff=True)
     user.groups.add(Group.objects.get(name=OPD_EDITOR))
     agency.members.add(user)
     return user
@@ -38,10 +39,10 @@ def test_each_agency_gets_its_own_overdue_actions_once_a_day(make_user):
         status="done",
         done_on=TODAY - datetime.timedelta(days=4),
     )
-    assert follow_up_digests_send(today=TODAY) == 1
-    assert follow_up_digests_send(today=TODAY) == 0  # a second run the same day sends nothing
+    assert workspace_digests_send(today=TODAY) == 1
+    assert workspace_digests_send(today=TODAY) == 0  # a second run the same day sends nothing
     [message] = mail.outbox
     assert message.to == ["editor@dishub.example"] and "Pasang CCTV" in message.body
     assert "Belum jatuh tempo" not in message.body
-    assert follow_up_digests_send(today=TODAY + datetime.timedelta(days=1)) == 1  # the next day, again
-    assert FollowUpDigest.objects.filter(agency=dishub).count() == 2
+    assert workspace_digests_send(today=TODAY + datetime.timedelta(days=1)) == 1  # the next day, again
+    assert WorkspaceNotice.objects.filter(user__email="editor@dishub.example").count() == 2

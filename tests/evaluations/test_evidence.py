@@ -14,9 +14,9 @@ from rest_framework.test import APIClient
 
 from evaluations.models import SurveyResponse
 from evaluations.readiness import blocking_gaps
-from evaluations.services import follow_up_digests_send
 from evaluations.surveys import survey_results
 from pillars.models import Pillar
+from pillars.workspace import workspace_digests_send
 from smartcity.roles import DISKOMINFO_EDITOR, EVALUATOR, OPD_EDITOR, VIEWER
 from tests.factories import UserFactory
 from tests.pillars.factories import ActivityFactory, AgencyFactory, ProgramFactory
@@ -235,10 +235,10 @@ def test_overdue_clarification_requests_join_the_daily_digest():
     )
     late = today - datetime.timedelta(days=2)
     ClarificationRequestFactory(owner_agency=dishub, question="Sudah ditutup", due_on=late, status="closed")
-    assert follow_up_digests_send(today=today) == 1
+    assert workspace_digests_send(today=today) == 1
     [message] = mail.outbox
     assert "Mohon foto lokasi CCTV" in message.body and "Belum jatuh tempo" not in message.body
-    assert "Sudah ditutup" not in message.body and "permintaan klarifikasi" in message.subject
+    assert "Sudah ditutup" not in message.body and "Permintaan klarifikasi yang perlu dijawab: 2" in message.body
 
 
 # --- Survey aggregates: public, and only aggregates ------------------------------------------------------------
@@ -323,6 +323,6 @@ def test_a_survey_file_over_the_import_limits_is_refused(settings):
     url = f"{API}/survey-targets/{target.pk}/import-responses/"
     three = "respondent,answered_on,q1,q2,q3\n" + "A,2023-06-01,5,4,3\n" * 3
     response = refused_unchanged(lambda: client.post(url, {"file": csv_file(three)}, format="multipart"), field="file")
-    assert "3" in str(response.data["errors"]["file"])
+    assert "lebih dari 2 baris" in str(response.data["errors"]["file"])  # reading stopped at the third
     settings.IMPORT_MAX_BYTES = 10
     refused_unchanged(lambda: client.post(url, {"file": csv_file(three)}, format="multipart"), field="file")

@@ -164,7 +164,7 @@ def test_import_of_more_rows_than_the_limit_is_refused_with_a_form_error(client,
     client.force_login(staff(make_user, DISKOMINFO_EDITOR))
     row = "{0},Program {0},living,mobility,dishub,short,planned,0,2024,2025,published\n"
     response = import_csv(client, CSV_HEADER + "".join(row.format(f"p{n}") for n in range(3)))
-    assert "3 rows" in response.context["form"].errors["import_file"][0]
+    assert "more than 2 rows" in response.context["form"].errors["import_file"][0]
     assert "result" not in response.context and not Program.objects.exists()
     response = import_csv(client, CSV_HEADER + "".join(row.format(f"p{n}") for n in range(2)))
     assert not response.context["form"].errors and 'name="import_file_name"' in response.content.decode()
