@@ -6,8 +6,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from pillars.models import Agency
-from smartcity import scoping
 from smartcity.admin import ParentAwareFormSet, ServiceAdmin, ServiceInlineMixin
 from smartcity.services import writer_for
 
@@ -274,6 +272,7 @@ class FollowUpActionAdmin(ServiceAdmin):
     page's revert and the delete page refuse another agency's follow-up alike, and the writer checks it again
     on the row as it stands and as it would become."""
 
+    list_scope = "view"
     list_display = [
         "title_id",
         "owner_agency",
@@ -307,11 +306,6 @@ class FollowUpActionAdmin(ServiceAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (obj is None or _writable(request.user, obj))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "owner_agency" and not scoping.manages_all_agencies(request.user):
-            kwargs["queryset"] = Agency.objects.filter(members=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def _writable(user, obj) -> bool:
@@ -442,9 +436,6 @@ class ClarificationRequestAdmin(ClarificationDoorsMixin, DimensionLabelsMixin, S
               "closed_on", "asked_by"]  # fmt: skip
     autocomplete_fields = ["program"]
     inlines = [ClarificationAnswerInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
 
 
 @admin.register(EvaluationPack)

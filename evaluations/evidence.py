@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smartcity import scoping
 from smartcity.services import WholeWriter, Writer, model_delete, model_save, register, related
 
 from .choices import ClarificationStatus, InstrumentBody
@@ -229,11 +228,10 @@ class ClarificationWriter(Writer):
 
 
 def answer_rules(*, before, after, many, actor) -> None:
-    """Only the owning agency answers (Diskominfo for any), and a closed request takes no answer."""
+    """A closed request takes no answer (only the owning agency answers, Diskominfo for any: the policy)."""
     request = related(after if after is not None else before, "request")
     if request is None:
         return
-    scoping.require_agency(actor, request.owner_agency)
     if after is not None and request.status == ClarificationStatus.CLOSED:
         message = _("This request is closed: it takes no more answers.")
         raise ValidationError({"request": ValidationError(message, code="closed")})

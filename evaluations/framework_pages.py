@@ -43,10 +43,8 @@ def _domain_results(framework, assessment) -> list[DomainResult]:
 
 def framework_detail(request, slug: str):
     """A framework's published results: the year's index and band, per domain and indicator, and every year."""
-    framework = get_object_or_404(Framework.objects.visible_to(request.user).with_related(), slug=slug)
-    assessments = list(
-        SelfAssessment.objects.visible_to(request.user).filter(framework=framework).with_index().order_by("-year")
-    )
+    framework = get_object_or_404(Framework.objects.public().with_related(), slug=slug)
+    assessments = list(SelfAssessment.objects.public().filter(framework=framework).with_index().order_by("-year"))
     year = request.GET.get("year")
     chosen = next((a for a in assessments if str(a.year) == year), None) if year else None
     if year and chosen is None:
@@ -87,15 +85,15 @@ def index_chart(index) -> dict:
 
 def external_index_detail(request, slug: str):
     """An external index over the years: a chart and a table with band, rank and source."""
-    index = get_object_or_404(ExternalIndex.objects.visible_to(request.user).with_related(), slug=slug)
+    index = get_object_or_404(ExternalIndex.objects.public().with_related(), slug=slug)
     return render(request, "evaluations/external_index_detail.html", {"index": index, "chart": index_chart(index)})
 
 
 def framework_list(request):
     """The national frameworks and external indices the office reports against."""
-    indices = list(ExternalIndex.objects.visible_to(request.user).with_related().order_by("name_id"))
+    indices = list(ExternalIndex.objects.public().with_related().order_by("name_id"))
     context = {
-        "frameworks": Framework.objects.visible_to(request.user).order_by("name_id"),
+        "frameworks": Framework.objects.public().order_by("name_id"),
         "indices": [(index, (list(index.values.all()) or [None])[-1]) for index in indices],
     }
     return render(request, "evaluations/framework_list.html", context)

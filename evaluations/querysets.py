@@ -6,21 +6,17 @@ and whose evaluation (and finding) is public too, so nothing of an evaluation le
 
 import datetime
 
-from django.db import models
 from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from smartcity.models import PublicParentMixin, PublishableQuerySet, VisibleMixin
-from smartcity.scoping import AgencyScopedMixin
+from smartcity.models import PublicParentMixin, PublishableQuerySet
+from smartcity.policy import EVERYONE, NOBODY, PUBLISHED, Policy, Public, RestrictedQuerySet
 
 from .choices import CLOSED_FOLLOW_UP_STATUSES, EvaluationStage, EvaluationStatus
 
 
 class EvaluationSchemeQuerySet(PublishableQuerySet):
-    def public(self):
-        return self.published()
-
     def with_related(self):
         """The scheme with its dimensions and bands, as the serializer and admin read them."""
         from .models import SchemeBand, SchemeDimension
@@ -31,24 +27,21 @@ class EvaluationSchemeQuerySet(PublishableQuerySet):
         )
 
 
-class SchemeDimensionQuerySet(PublicParentMixin, models.QuerySet):
-    parent_field = "scheme"
+class SchemeDimensionQuerySet(PublicParentMixin):
+    policy = Policy(public=EVERYONE, parent="scheme")
 
     def with_related(self):
         return self.select_related("scheme")
 
 
-class SchemeBandQuerySet(PublicParentMixin, models.QuerySet):
-    parent_field = "scheme"
+class SchemeBandQuerySet(PublicParentMixin):
+    policy = Policy(public=EVERYONE, parent="scheme")
 
     def with_related(self):
         return self.select_related("scheme")
 
 
 class EvaluationQuerySet(PublishableQuerySet):
-    def public(self):
-        return self.published()
-
     def results(self):
         """Final results: the final stage, in final status (what the official letter announced)."""
         return self.filter(stage=EvaluationStage.FINAL, status=EvaluationStatus.FINAL)
@@ -102,25 +95,22 @@ class EvaluationQuerySet(PublishableQuerySet):
         )
 
 
-class DimensionScoreQuerySet(PublicParentMixin, models.QuerySet):
-    parent_field = "evaluation"
+class DimensionScoreQuerySet(PublicParentMixin):
+    policy = Policy(public=EVERYONE, parent="evaluation")
 
     def with_related(self):
         return self.select_related("evaluation", "dimension")
 
 
-class PillarScoreQuerySet(PublicParentMixin, models.QuerySet):
-    parent_field = "evaluation"
+class PillarScoreQuerySet(PublicParentMixin):
+    policy = Policy(public=EVERYONE, parent="evaluation")
 
     def with_related(self):
         return self.select_related("evaluation", "pillar")
 
 
 class FindingQuerySet(PublishableQuerySet):
-    def public(self):
-        from .models import Evaluation
-
-        return self.published().filter(evaluation__in=Evaluation.objects.public().values("pk"))
+    policy = Policy(public=PUBLISHED, parent="evaluation")
 
     def with_related(self):
         return self.select_related("evaluation", "pillar")
@@ -132,13 +122,8 @@ class FindingQuerySet(PublishableQuerySet):
         )
 
 
-class FollowUpActionQuerySet(AgencyScopedMixin, PublishableQuerySet):
-    agency_field = "owner_agency"
-
-    def public(self):
-        from .models import Finding
-
-        return self.published().filter(finding__in=Finding.objects.public().values("pk"))
+class FollowUpActionQuerySet(PublishableQuerySet):
+    policy = Policy(public=PUBLISHED, parent="finding", owner="owner_agency")
 
     def open(self):
         return self.exclude(status__in=CLOSED_FOLLOW_UP_STATUSES)
@@ -155,17 +140,14 @@ class FollowUpActionQuerySet(AgencyScopedMixin, PublishableQuerySet):
 
 
 class FieldVisitQuerySet(PublishableQuerySet):
-    def public(self):
-        from .models import Evaluation
-
-        return self.published().filter(evaluation__in=Evaluation.objects.public().values("pk"))
+    policy = Policy(public=PUBLISHED, parent="evaluation")
 
     def with_related(self):
         return self.select_related("evaluation", "agency", "pillar").prefetch_related("attachments")
 
 
-class FieldVisitAttachmentQuerySet(PublicParentMixin, models.QuerySet):
-    parent_field = "visit"
+class FieldVisitAttachmentQuerySet(PublicParentMixin):
+    policy = Policy(public=EVERYONE, parent="visit")
 
     def with_related(self):
         return self.select_related("visit")
@@ -181,8 +163,8 @@ class LegalInstrumentQuerySet(PublishableQuerySet):
         )
 
 
-class BodyMemberQuerySet(PublicParentMixin, models.QuerySet):
-    parent_field = "instrument"
+class BodyMemberQuerySet(PublicParentMixin):
+    policy = Policy(public=EVERYONE, parent="instrument")
 
     def with_related(self):
         return self.select_related("instrument")
@@ -195,15 +177,15 @@ class SurveyQuerySet(PublishableQuerySet):
         return self.prefetch_related(Prefetch("items", queryset=SurveyItem.objects.order_by("order", "pk")))
 
 
-class SurveyItemQuerySet(PublicParentMixin, models.QuerySet):
-    parent_field = "survey"
+class SurveyItemQuerySet(PublicParentMixin):
+    policy = Policy(public=EVERYONE, parent="survey")
 
     def with_related(self):
         return self.select_related("survey")
 
 
-class SurveyTargetQuerySet(PublicParentMixin, models.QuerySet):
-    parent_field = "survey"
+class SurveyTargetQuerySet(PublicParentMixin):
+    policy = Policy(public=EVERYONE, parent="survey")
 
     def with_related(self):
         from django.db.models import Count
@@ -213,17 +195,10 @@ class SurveyTargetQuerySet(PublicParentMixin, models.QuerySet):
         ).annotate(response_count=Count("responses", distinct=True))
 
 
-class PrivateQuerySet(models.QuerySet):
+class PrivateQuerySet(RestrictedQuerySet):
     """Rows never shown to the public (a respondent's answers): holders of the view permission see them all."""
 
-    def public(self):
-        return self.none()
-
-    def visible_to(self, user):
-        opts = self.model._meta
-        if user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
-            return self
-        return self.none()
+    policy = Policy(public=NOBODY)
 
 
 class SurveyResponseQuerySet(PrivateQuerySet):
@@ -240,20 +215,20 @@ class SurveyAnswerQuerySet(PrivateQuerySet):
         return self.select_related("item", "response")
 
 
-class ClarificationRequestQuerySet(AgencyScopedMixin, PrivateQuerySet):
-    """Assessors and Diskominfo see every request; an OPD editor only their own agency's."""
+# Assessors (who ask) and Diskominfo see and change every request; an OPD editor only their own agency's.
+ASKS_EVERY_AGENCY = "evaluations.add_clarificationrequest"
 
-    agency_field = "owner_agency"
 
-    def visible_to(self, user):
-        from smartcity.scoping import manages_all_agencies
+class ClarificationRequestQuerySet(PrivateQuerySet):
+    """Requests are never public; assessors and Diskominfo see every one, an OPD editor only their own agency's."""
 
-        visible = super().visible_to(user)
-        if user is None or not user.is_authenticated:
-            return visible  # none: requests are never public
-        if manages_all_agencies(user) or user.has_perm("evaluations.add_clarificationrequest"):
-            return visible
-        return visible.filter(owner_agency__members=user)
+    policy = Policy(
+        public=NOBODY,
+        owner="owner_agency",
+        all_agencies_perm=ASKS_EVERY_AGENCY,
+        staff_view_owned=True,
+        view_all_perm=ASKS_EVERY_AGENCY,
+    )
 
     def open(self):
         from .choices import ClarificationStatus
@@ -272,11 +247,14 @@ class ClarificationRequestQuerySet(AgencyScopedMixin, PrivateQuerySet):
 
 
 class ClarificationAnswerQuerySet(PrivateQuerySet):
-    def visible_to(self, user):
-        from .models import ClarificationRequest
+    """The answers of the requests the reader may see; only the owning agency answers."""
 
-        visible = ClarificationRequest.objects.visible_to(user).values("pk")
-        return super().visible_to(user).filter(request__in=visible)
+    policy = Policy(
+        public=NOBODY,
+        owner="request__owner_agency",
+        staff_view_owned=True,
+        view_all_perm=ASKS_EVERY_AGENCY,
+    )
 
     def with_related(self):
         return self.select_related("request")
@@ -311,19 +289,15 @@ class FrameworkQuerySet(PublishableQuerySet):
         )
 
 
-class FrameworkPartQuerySet(PublicParentMixin, models.QuerySet):
-    parent_field = "framework"
+class FrameworkPartQuerySet(PublicParentMixin):
+    policy = Policy(public=EVERYONE, parent="framework")
 
     def with_related(self):
         return self.select_related("framework")
 
 
 class SelfAssessmentQuerySet(PublishableQuerySet):
-    def public(self):
-        """Published, due, and of a public framework."""
-        from .models import Framework
-
-        return self.published().filter(framework__in=Framework.objects.public().values("pk"))
+    policy = Policy(public=PUBLISHED, parent="framework")  # published, due, and of a public framework
 
     def with_index(self):
         """Annotate `index` (the assessors' index once complete, else the self-assessed one) and its band's
@@ -346,20 +320,15 @@ class SelfAssessmentQuerySet(PublishableQuerySet):
         )
 
 
-class SelfAssessmentScoreQuerySet(PublicParentMixin, models.QuerySet):
-    parent_field = "assessment"
+class SelfAssessmentScoreQuerySet(PublicParentMixin):
+    policy = Policy(public=EVERYONE, parent="assessment")
 
     def with_related(self):
         return self.select_related("assessment", "indicator")
 
 
-class SelfAssessmentEvidenceQuerySet(PublicParentMixin, models.QuerySet):
-    parent_field = "score"
-
-    def public(self):
-        from .models import SelfAssessment
-
-        return self.filter(score__assessment__in=SelfAssessment.objects.public().values("pk"))
+class SelfAssessmentEvidenceQuerySet(PublicParentMixin):
+    policy = Policy(public=EVERYONE, parent="score__assessment")
 
     def with_related(self):
         return self.select_related("score")
@@ -372,18 +341,17 @@ class ExternalIndexQuerySet(PublishableQuerySet):
         return self.prefetch_related(Prefetch("values", queryset=ExternalIndexValue.objects.order_by("year")))
 
 
-class ExternalIndexValueQuerySet(PublicParentMixin, models.QuerySet):
-    parent_field = "index"
+class ExternalIndexValueQuerySet(PublicParentMixin):
+    policy = Policy(public=EVERYONE, parent="index")
 
     def with_related(self):
         return self.select_related("index")
 
 
-class FollowedPortalQuerySet(VisibleMixin, models.QuerySet):
+class FollowedPortalQuerySet(RestrictedQuerySet):
     """The cities a provincial hub compares are public: the active ones."""
 
-    def public(self):
-        return self.filter(active=True)
+    policy = Policy(public=Public(lambda queryset: queryset.filter(active=True), lambda portal: portal.active))
 
     def with_latest_snapshots(self):
         """Annotate `latest_id` (the last read, good or not) and `latest_ok_id` (the last good one)."""
@@ -407,8 +375,8 @@ class FollowedPortalQuerySet(VisibleMixin, models.QuerySet):
         return self.with_last_read()
 
 
-class PortalSnapshotQuerySet(PublicParentMixin, models.QuerySet):
-    parent_field = "portal"
+class PortalSnapshotQuerySet(PublicParentMixin):
+    policy = Policy(public=EVERYONE, parent="portal")
 
     def with_related(self):
         return self.select_related("portal")

@@ -27,7 +27,6 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.choices import WebhookEvent
 from partnerships.webhooks import webhook_emit
-from smartcity import scoping
 from smartcity.services import WholeWriter, Writer, model_delete, model_save, register
 from smartcity.tasks import enqueue
 
@@ -203,13 +202,6 @@ def evaluation_rules(*, before, after, many, actor) -> None:
         raise ValidationError({"status": ValidationError(message, code="status_by_workflow")})
 
 
-def follow_up_rules(*, before, after, many, actor) -> None:
-    """An OPD editor writes only their own agency's follow-ups, as they stand and as they would become."""
-    for row in (before, after):
-        if row is not None:
-            scoping.require_agency(actor, _related(row, "owner_agency"))
-
-
 # --- Writers ----------------------------------------------------------------------------------------------
 @contextmanager
 def _errors_under(field: str):
@@ -378,7 +370,7 @@ EVALUATION = register(EvaluationWriter(Evaluation, rules=evaluation_rules))
 DIMENSION_SCORE = register(DimensionScoreWriter(DimensionScore, rules=dimension_score_rules))
 PILLAR_SCORE = register(Writer(PillarScore, rules=pillar_score_rules))
 FINDING = register(Writer(Finding))
-FOLLOW_UP = register(Writer(FollowUpAction, rules=follow_up_rules))
+FOLLOW_UP = register(Writer(FollowUpAction))  # an OPD editor writes only their own agency's: the policy
 FIELD_VISIT = register(Writer(FieldVisit))
 FIELD_VISIT_ATTACHMENT = register(Writer(FieldVisitAttachment))
 

@@ -1,7 +1,7 @@
 """Public pages of the evaluations (Indonesian first, English under /en/), plus the staff readiness page.
 
-Every page reads through `visible_to(request.user)`: citizens see only published evaluations whose
-publish-from moment (the official letter) has come; staff with the view permission also see drafts.
+Every public page reads `public()`, for everyone, staff included: only published evaluations whose publish-from
+moment (the official letter) has come. Staff preview drafts in the admin, as on the pillars' and partnerships' pages.
 """
 
 from django.contrib.auth.decorators import login_required, permission_required
@@ -19,11 +19,13 @@ from .public_filters import EvaluationPublicFilterSet
 from .readiness import dimension_readiness
 from .resources import EvaluationResource
 
+PUBLIC = None  # the reader selectors are given on public pages: nobody's permissions, what citizens see
+
 
 def evaluation_list(request):
     """The evaluation results year by year, searched and filtered, with a chart of the overall index and each
     pillar, and the filtered list as CSV or JSON."""
-    evaluations = Evaluation.objects.visible_to(request.user).with_related().order_by("-year", "stage", "pk")
+    evaluations = Evaluation.objects.public().with_related().order_by("-year", "stage", "pk")
     filterset, rows, download = public_list(
         request,
         filterset_class=EvaluationPublicFilterSet,
@@ -36,7 +38,7 @@ def evaluation_list(request):
     context = {
         "filter": filterset,
         "evaluations": rows,
-        "trend": selectors.evaluation_trend(user=request.user),
+        "trend": selectors.evaluation_trend(user=PUBLIC),
         "open_surveys": SurveyTarget.objects.public()
         .filter(survey__open_online=True)
         .select_related("survey", "sub_dimension__pillar", "program", "service")
@@ -47,24 +49,19 @@ def evaluation_list(request):
 
 def _findings(request, evaluations):
     """The findings of `evaluations` the reader may see, each with the follow-ups the reader may see."""
-    follow_ups = FollowUpAction.objects.visible_to(request.user).select_related("owner_agency").order_by("due_on")
-    return (
-        Finding.objects.visible_to(request.user)
-        .filter(evaluation__in=evaluations)
-        .with_related()
-        .with_follow_ups(follow_ups)
-    )
+    follow_ups = FollowUpAction.objects.public().select_related("owner_agency").order_by("due_on")
+    return Finding.objects.public().filter(evaluation__in=evaluations).with_related().with_follow_ups(follow_ups)
 
 
 def evaluation_detail(request, slug: str):
     """One evaluation: index and band, improvement, dimension and pillar scores, findings, follow-ups, visits."""
-    evaluation = get_object_or_404(Evaluation.objects.visible_to(request.user).with_related(), slug=slug)
+    evaluation = get_object_or_404(Evaluation.objects.public().with_related(), slug=slug)
     context = {
         "evaluation": evaluation,
         "findings": _findings(request, [evaluation]),
-        "visits": FieldVisit.objects.visible_to(request.user).filter(evaluation=evaluation).with_related(),
+        "visits": FieldVisit.objects.public().filter(evaluation=evaluation).with_related(),
         "chart": selectors.evaluation_pillar_chart(evaluation=evaluation),
-        "evidence": evaluation_evidence(evaluation=evaluation, user=request.user),
+        "evidence": evaluation_evidence(evaluation=evaluation, user=PUBLIC),
         "today": timezone.localdate(),
     }
     return render(request, "evaluations/evaluation_detail.html", context)
@@ -72,14 +69,14 @@ def evaluation_detail(request, slug: str):
 
 def evaluation_changes(request, slug: str):
     """What changed since the previous result: per pillar, the score change and what happened in between."""
-    evaluation = get_object_or_404(Evaluation.objects.visible_to(request.user).with_related(), slug=slug)
-    changes = selectors.evaluation_changes(evaluation=evaluation, user=request.user)
+    evaluation = get_object_or_404(Evaluation.objects.public().with_related(), slug=slug)
+    changes = selectors.evaluation_changes(evaluation=evaluation, user=PUBLIC)
     return render(request, "evaluations/evaluation_changes.html", {"evaluation": evaluation, "changes": changes})
 
 
 def evaluation_report(request, year: int):
     """A print-friendly report of one year: every evaluation with its scores, findings and follow-ups."""
-    evaluations = list(Evaluation.objects.visible_to(request.user).with_related().filter(year=year).order_by("stage"))
+    evaluations = list(Evaluation.objects.public().with_related().filter(year=year).order_by("stage"))
     if not evaluations:
         raise Http404
     findings = {}
@@ -111,7 +108,7 @@ def evaluation_readiness(request, slug: str):
 def legal_instrument_list(request):
     """The output register of one year (the latest by default): the regulations and decrees, the pillars they
     serve, the bodies a decree forms with their members, and the signed files."""
-    instruments = LegalInstrument.objects.visible_to(request.user)
+    instruments = LegalInstrument.objects.public()
     years = sorted(set(instruments.values_list("year", flat=True)), reverse=True)
     default = years[0] if years else timezone.localdate().year
     raw = request.GET.get("year", "")
@@ -124,7 +121,7 @@ def legal_instrument_list(request):
 def evaluation_moved(request, pk: int, page: str = "detail"):
     """The old addresses by id (/evaluations/12/, its changes/): a permanent redirect to the slug, for those who
     may see the evaluation (others get the 404 the page would give)."""
-    evaluation = get_object_or_404(Evaluation.objects.visible_to(request.user), pk=pk)
+    evaluation = get_object_or_404(Evaluation.objects.public(), pk=pk)
     return redirect(f"evaluations:evaluation-{page}", evaluation.slug, permanent=True)
 
 

@@ -7,12 +7,13 @@ it holds no model permissions, but carries `partner_id`, so it sees what is publ
 import datetime
 from decimal import Decimal
 
-from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from smartcity.choices import Publication
 from smartcity.models import PublishableQuerySet, ReferenceQuerySet
+from smartcity.policy import EVERYONE, NOBODY, PUBLISHED, Policy, RestrictedQuerySet
+from smartcity.policy import holds_view_perm as holds_view_perm
 
 from .choices import MoUState, MoUStatus
 
@@ -20,11 +21,6 @@ from .choices import MoUState, MoUStatus
 def partner_id_of(user) -> int | None:
     """The partner a caller acts for (an API key's partner), or None for staff, citizens and anonymous."""
     return getattr(user, "partner_id", None)
-
-
-def holds_view_perm(user, model) -> bool:
-    opts = model._meta
-    return user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
 
 
 def percent(reached: Decimal | None, target: Decimal | None) -> int:
@@ -43,12 +39,8 @@ def published_q(prefix: str = "", at=None) -> Q:
 
 
 class PartnerQuerySet(PublishableQuerySet):
-    def visible_to(self, user):
-        """Staff with the view permission see every partner; a partner's key also sees its own, published or not."""
-        if holds_view_perm(user, self.model):
-            return self
-        partner_id = partner_id_of(user)
-        return self.filter(published_q() | Q(pk=partner_id)) if partner_id else self.published()
+    # Staff with the view permission see every partner; a partner's key also sees its own, published or not.
+    policy = Policy(public=PUBLISHED, partner="pk")
 
     def with_related(self):
         """The partner serializers and pages read no relation; the public MoU count is one annotation."""
@@ -58,9 +50,16 @@ class PartnerQuerySet(PublishableQuerySet):
         return self.with_related().prefetch_related("contacts")
 
 
-class PartnerContactQuerySet(models.QuerySet):
+class PartnerContactQuerySet(RestrictedQuerySet):
+    policy = Policy(public=NOBODY)
+
     def with_related(self):
         return self.select_related("partner")
+
+
+class PartnerAPIKeyQuerySet(RestrictedQuerySet):
+    # Credentials: never public; Diskominfo staff holding the view permission manage them.
+    policy = Policy(public=NOBODY)
 
 
 class ScopeAreaQuerySet(ReferenceQuerySet):
@@ -69,6 +68,9 @@ class ScopeAreaQuerySet(ReferenceQuerySet):
 
 
 class MoUQuerySet(PublishableQuerySet):
+    # Staff with view_mou see every MoU; a partner's key also its own MoUs in full; others what is published.
+    policy = Policy(public=PUBLISHED, partner="parties__partner")
+
     @staticmethod
     def status_q(status: str, day: datetime.date) -> Q:
         """The rows whose status on `day` is `status`: the SQL twin of MoU.status_on()."""
@@ -104,15 +106,6 @@ class MoUQuerySet(PublishableQuerySet):
 
         return self.filter(pk__in=MoUParty.objects.filter(partner_id=partner_id).values("mou_id"))
 
-    def visible_to(self, user):
-        """Staff with view_mou see every MoU; a partner's key also its own MoUs in full; others what is published."""
-        if holds_view_perm(user, self.model):
-            return self
-        partner_id = partner_id_of(user)
-        if partner_id:
-            return self.filter(published_q() | Q(pk__in=self.of_partner(partner_id).values("pk")))
-        return self.published()
-
     def with_related(self):
         """Everything MoUSerializer and the MoU list read, in a fixed number of queries."""
         from pillars.models import Program
@@ -135,19 +128,16 @@ class MoUQuerySet(PublishableQuerySet):
         )
 
 
-class MoUPartyQuerySet(models.QuerySet):
+class MoUPartyQuerySet(RestrictedQuerySet):
+    policy = Policy(public=EVERYONE, parent="mou", partner="partner")
+
     def with_related(self):
         return self.select_related("mou", "partner")
 
 
-class CommitmentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Staff with view_commitment see all; a partner's key its own too; others those of published MoUs."""
-        if holds_view_perm(user, self.model):
-            return self
-        partner_id = partner_id_of(user)
-        public = published_q("mou__")
-        return self.filter(public | Q(partner_id=partner_id) if partner_id else public)
+class CommitmentQuerySet(RestrictedQuerySet):
+    # Staff with view_commitment see all; a partner's key its own too; others those of published MoUs.
+    policy = Policy(public=EVERYONE, parent="mou", partner="partner")
 
     def with_progress(self):
         """Annotate `reached_quantity` and `last_reported_on` from the newest progress report."""
@@ -163,14 +153,9 @@ class CommitmentQuerySet(models.QuerySet):
         return self.select_related("mou", "partner", "pillar").with_progress()
 
 
-class ProgressReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The reports of the commitments the caller may see."""
-        from .models import Commitment
-
-        if holds_view_perm(user, self.model):
-            return self
-        return self.filter(commitment__in=Commitment.objects.visible_to(user).values("pk"))
+class ProgressReportQuerySet(RestrictedQuerySet):
+    # The reports of the commitments the caller may see.
+    policy = Policy(public=EVERYONE, parent="commitment", partner="commitment__partner")
 
     def with_related(self):
         return self.select_related("commitment__mou", "commitment__partner").annotate(
@@ -178,25 +163,17 @@ class ProgressReportQuerySet(models.QuerySet):
         )
 
 
-class WebhookEndpointQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Staff with the view permission see every endpoint; a partner's key only its own; nobody else any."""
-        if holds_view_perm(user, self.model):
-            return self
-        partner_id = partner_id_of(user)
-        return self.filter(partner_id=partner_id) if partner_id else self.none()
+class WebhookEndpointQuerySet(RestrictedQuerySet):
+    # Staff with the view permission see every endpoint; a partner's key only its own; nobody else any.
+    policy = Policy(public=NOBODY, partner="partner")
 
     def with_related(self):
         return self.select_related("partner")
 
 
-class WebhookDeliveryQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The deliveries to the endpoints the caller may see."""
-        if holds_view_perm(user, self.model):
-            return self
-        partner_id = partner_id_of(user)
-        return self.filter(endpoint__partner_id=partner_id) if partner_id else self.none()
+class WebhookDeliveryQuerySet(RestrictedQuerySet):
+    # The deliveries to the endpoints the caller may see.
+    policy = Policy(public=NOBODY, partner="endpoint__partner")
 
     def with_related(self):
         return self.select_related("endpoint__partner")

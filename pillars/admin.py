@@ -13,7 +13,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
-from smartcity import scoping
 from smartcity.admin import ServiceAdmin, ServiceInlineMixin
 from smartcity.widgets import MoneyField, PillarSubDimensionSelect
 
@@ -84,21 +83,8 @@ class AgencyAdmin(ServiceAdmin):
 
 # --- the portfolio: every form, inline, revert and import writes through the model's writer ----------------------
 class PortfolioAdmin(LimitedImportMixin, ImportExportMixin, ServiceAdmin):
-    """Admin of a portfolio model: import/export, history, and OPD editors limited to their own agencies."""
-
-    agency_field = None  # the FK naming the owning agency, whose choices an OPD editor sees narrowed
-
-    def get_queryset(self, request):
-        """Editors see the rows they may edit; read-only roles (Viewer, Evaluator) see every row."""
-        queryset = super().get_queryset(request)
-        if not hasattr(queryset, "editable_by") or not self.has_change_permission(request):
-            return queryset
-        return queryset.editable_by(request.user)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == self.agency_field and not scoping.manages_all_agencies(request.user):
-            kwargs["queryset"] = Agency.objects.filter(members=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    """Admin of a portfolio model: import/export and history; OPD editors reach and name only their own agencies'
+    rows (the model's policy, read by ServiceAdmin)."""
 
 
 class MilestoneInline(ServiceInlineMixin, admin.TabularInline):
@@ -136,7 +122,6 @@ class MasterplanAdmin(ServiceAdmin):
 @admin.register(Program)
 class ProgramAdmin(PortfolioAdmin):
     resource_classes = [resources.ProgramResource]
-    agency_field = "lead_agency"
     list_display = ["title_id", "pillar", "lead_agency", "stage", "progress"]  # horizon, publication: filters
     list_filter = ["pillar", "lead_agency", "stage", "horizon", "first_year", "publication"]
     list_select_related = ["pillar", "lead_agency"]
@@ -194,7 +179,6 @@ class MeasurementDueFilter(admin.SimpleListFilter):
 @admin.register(Indicator)
 class IndicatorAdmin(PortfolioAdmin):
     resource_classes = [resources.IndicatorResource]
-    agency_field = "owner_agency"
     list_display = ["name_id", "pillar", "unit", "owner_agency", "approval"]  # headline, publication: filters
     list_filter = [
         MeasurementDueFilter,
@@ -329,7 +313,6 @@ class BudgetLineAdmin(MoneyFieldsMixin, PortfolioAdmin):
 @admin.register(DigitalService)
 class DigitalServiceAdmin(PortfolioAdmin):
     resource_classes = [resources.DigitalServiceResource]
-    agency_field = "owner_agency"
     list_display = ["name", "owner_agency", "audience", "status", "launched_year"]  # the rest: filters
     list_filter = ["pillar", "owner_agency", "audience", "status", "launched_year", "origin", "platform", "publication"]
     list_select_related = ["pillar", "owner_agency"]
@@ -379,7 +362,6 @@ class ActivityAdmin(PortfolioAdmin):
     rolls the program's progress up again, by weight (the activity writer)."""
 
     resource_classes = [resources.ActivityResource]
-    agency_field = "owner_agency"
     list_display = ["title_id", "program", "year", "owner_agency", "progress"]  # weight, target: the change form
     list_filter = ["year", "owner_agency", "program__pillar"]
     list_select_related = ["program", "owner_agency"]
@@ -481,10 +463,6 @@ class FeedbackAdmin(ServiceAdmin):
         "moderated_by",
     ]
     actions = ["publish_selected", "reject_selected"]
-
-    def get_queryset(self, request):
-        """Only the feedback of the agencies the user edits for (every agency's for Diskominfo)."""
-        return super().get_queryset(request).visible_to(request.user)
 
     def has_add_permission(self, request):
         return False

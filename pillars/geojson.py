@@ -17,6 +17,8 @@ from django.db.models.functions import Cast, Floor
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
+from smartcity.policy import visible_value
+
 from .choices import AssetKind, AssetStatus, BoundaryKind
 
 GRID_PIXELS = 80  # a cell of the grouping grid, in screen pixels (a tile is 256); static/js/map.js reads it
@@ -29,7 +31,7 @@ COLUMNS = [
     "status",
     "kelurahan",
     "kecamatan",
-    "operator__name",
+    "operator_name",
     "installed_on",
     "public_view_url",
     "latitude",
@@ -37,8 +39,13 @@ COLUMNS = [
 ]
 
 
-def feature_collection(assets) -> dict:
-    return {"type": "FeatureCollection", "features": _features(assets.values(*COLUMNS))}
+def feature_collection(assets, user=None) -> dict:
+    return {"type": "FeatureCollection", "features": _features(_rows(assets, user))}
+
+
+def _rows(assets, user):
+    """The columns a Feature reads; an operator the caller may not view is not named (no user: the public)."""
+    return assets.annotate(operator_name=visible_value(assets.model, "operator", user, "name")).values(*COLUMNS)
 
 
 def _features(rows) -> list[dict]:
@@ -57,7 +64,7 @@ def _features(rows) -> list[dict]:
                 "status_label": statuses[row["status"]],
                 "kelurahan": row["kelurahan"],
                 "kecamatan": row["kecamatan"],
-                "operator": row["operator__name"],
+                "operator": row["operator_name"],
                 "installed_on": row["installed_on"].isoformat() if row["installed_on"] else None,
                 "public_view_url": row["public_view_url"] or None,
             },
@@ -105,7 +112,7 @@ def snapped(bbox, zoom: int) -> tuple[float, float, float, float]:
     )
 
 
-def map_view(assets, bbox, zoom: int) -> dict:
+def map_view(assets, bbox, zoom: int, user=None) -> dict:
     """The assets inside `bbox` at `zoom`: groups per grid cell and kind, single assets as themselves."""
     west, south, east, north = snapped(bbox, zoom)
     step = cell_degrees(zoom)
@@ -142,7 +149,7 @@ def map_view(assets, bbox, zoom: int) -> dict:
         for g in groups
     ]
     if singles:
-        features += _features(assets.model.objects.filter(pk__in=singles).order_by("pk").values(*COLUMNS))
+        features += _features(_rows(assets.model.objects.filter(pk__in=singles).order_by("pk"), user))
     return {
         "type": "FeatureCollection",
         "bbox": [west, south, east, north],

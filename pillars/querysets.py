@@ -1,4 +1,5 @@
-"""Reads of the pillars app: one `with_related()` bundle per model, plus publication and agency scopes."""
+"""Reads of the pillars app: one `with_related()` bundle per model, and each model's access `policy` (who sees
+and who changes its rows, smartcity/policy.py): the one place its owning agency and public condition are named."""
 
 import datetime
 
@@ -7,21 +8,30 @@ from django.db.models import Case, DateField, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Cast, Coalesce, TruncDate
 
 from smartcity.models import PublicParentMixin, PublishableQuerySet, ReferenceQuerySet
-from smartcity.scoping import AgencyScopedMixin
+from smartcity.policy import EVERYONE, PUBLISHED, Policy, Public, RestrictedQuerySet
+
+# Reference data: everyone reads it, only Diskominfo changes it.
+REFERENCE = Policy(public=EVERYONE, city_wide=True)
 
 
 class PillarQuerySet(ReferenceQuerySet):
+    policy = REFERENCE
+
     def with_related(self):
         """Everything the pillar serializer and templates read: the pillar and its sub-dimensions."""
         return self.prefetch_related("sub_dimensions")
 
 
 class SubDimensionQuerySet(ReferenceQuerySet):
+    policy = REFERENCE
+
     def with_related(self):
         return self.select_related("pillar")
 
 
 class AgencyQuerySet(ReferenceQuerySet):
+    policy = REFERENCE
+
     def with_related(self):
         return self.all()  # a new queryset: a viewset's class-level one is never evaluated (see MasterplanQuerySet)
 
@@ -29,18 +39,24 @@ class AgencyQuerySet(ReferenceQuerySet):
 class AreaQuerySet(ReferenceQuerySet):
     """Districts and villages are public reference data."""
 
+    policy = REFERENCE
+
     def with_related(self):
         return self.select_related("district") if self.model._meta.model_name == "village" else self.all()
 
 
 class MasterplanQuerySet(ReferenceQuerySet):
+    policy = REFERENCE
+
     def with_related(self):
         """Nothing to join; a new queryset all the same, so that a viewset's class-level queryset is never the one
         evaluated (its cached rows would answer every later request)."""
         return self.all()
 
 
-class ProgramQuerySet(AgencyScopedMixin, PublishableQuerySet):
+class ProgramQuerySet(PublishableQuerySet):
+    policy = Policy(public=PUBLISHED, owner="lead_agency")
+
     def with_related(self):
         """What the program serializer, list and page read, in a fixed number of queries."""
         return self.select_related("pillar", "lead_agency", "masterplan").prefetch_related(
@@ -48,32 +64,35 @@ class ProgramQuerySet(AgencyScopedMixin, PublishableQuerySet):
         )
 
 
-class MilestoneQuerySet(PublicParentMixin, AgencyScopedMixin, models.QuerySet):
-    parent_field = "program"
-    agency_field = "program__lead_agency"
+class MilestoneQuerySet(PublicParentMixin):
+    policy = Policy(public=EVERYONE, parent="program", owner="program__lead_agency")
 
     def with_related(self):
         return self.select_related("program")
 
 
-class BudgetLineQuerySet(PublicParentMixin, AgencyScopedMixin, models.QuerySet):
-    parent_field = "program"
-    agency_field = "program__lead_agency"
+class BudgetLineQuerySet(PublicParentMixin):
+    policy = Policy(public=EVERYONE, parent="program", owner="program__lead_agency")
 
     def with_related(self):
         return self.select_related("program")
 
 
-class ActivityQuerySet(PublicParentMixin, AgencyScopedMixin, models.QuerySet):
-    parent_field = "program"
-    agency_field = "owner_agency"
+class ActivityQuerySet(PublicParentMixin):
+    policy = Policy(public=EVERYONE, parent="program", owner="owner_agency")
 
     def with_related(self):
         return self.select_related("program__pillar", "owner_agency")
 
 
-class IndicatorQuerySet(AgencyScopedMixin, PublishableQuerySet):
-    agency_field = "owner_agency"
+def _approved(indicator) -> bool:
+    from pillars.choices import Approval
+
+    return indicator.is_public and indicator.approval == Approval.APPROVED
+
+
+class IndicatorQuerySet(PublishableQuerySet):
+    policy = Policy(public=Public(lambda queryset: queryset.published(), _approved), owner="owner_agency")
 
     def published(self, at=None):
         """Published, due, and approved by the walidata: an indicator the walidata has not approved is on no
@@ -123,35 +142,49 @@ class IndicatorQuerySet(AgencyScopedMixin, PublishableQuerySet):
         )
 
 
-class IndicatorTargetQuerySet(PublicParentMixin, AgencyScopedMixin, models.QuerySet):
-    parent_field, agency_field = "indicator", "indicator__owner_agency"
+class IndicatorTargetQuerySet(PublicParentMixin):
+    policy = Policy(public=EVERYONE, parent="indicator", owner="indicator__owner_agency")
 
     def with_related(self):
         return self.select_related("indicator")
 
 
-class MeasurementQuerySet(PublicParentMixin, AgencyScopedMixin, models.QuerySet):
-    parent_field, agency_field = "indicator", "indicator__owner_agency"
+class MeasurementQuerySet(PublicParentMixin):
+    policy = Policy(public=EVERYONE, parent="indicator", owner="indicator__owner_agency")
 
     def with_related(self):
         return self.select_related("indicator")
 
 
-class DigitalServiceQuerySet(AgencyScopedMixin, PublishableQuerySet):
-    agency_field = "owner_agency"
+class DigitalServiceQuerySet(PublishableQuerySet):
+    policy = Policy(public=PUBLISHED, owner="owner_agency")
 
     def with_related(self):
         return self.select_related("pillar", "owner_agency")
 
 
 class InfrastructureAssetQuerySet(PublishableQuerySet):
+    policy = Policy(public=PUBLISHED, city_wide=True)
+
     def with_related(self):
         return self.select_related("program", "operator", "district", "village")
 
+    def for_public(self):
+        """The public pages' bundle: published assets, each naming only an operator and a program citizens may see
+        (a draft partner operating an asset is not named, on the page nor in its download)."""
+        return self.public().select_related("district", "village").with_visible(None, "operator", "program")
 
-class FeedbackQuerySet(models.QuerySet):
+
+class FeedbackQuerySet(RestrictedQuerySet):
     """Citizen feedback: the public sees published messages about public records; staff who hold the view permission
-    see their own agencies' (every agency's with `manage_all_agencies`), contacts included."""
+    see their own agencies' (every agency's with `manage_all_agencies`), contacts included. The owning agency is a
+    program's lead agency or a service's owner agency."""
+
+    policy = Policy(
+        public=Public(lambda queryset: queryset.published()),
+        owner=("program__lead_agency", "service__owner_agency"),
+        staff_view_owned=True,
+    )
 
     def published(self):
         from pillars.choices import FeedbackStatus
@@ -161,25 +194,6 @@ class FeedbackQuerySet(models.QuerySet):
             models.Q(program__in=Program.objects.public().values("pk"))
             | models.Q(service__in=DigitalService.objects.public().values("pk"))
         )
-
-    def public(self):
-        return self.published()
-
-    def editable_by(self, user):
-        """The rows of the agencies `user` edits for: a program's lead agency, a service's owner agency."""
-        from pillars.models import Agency
-        from smartcity.scoping import manages_all_agencies
-
-        if manages_all_agencies(user):
-            return self
-        agencies = Agency.objects.filter(members=user).values("pk")
-        return self.filter(models.Q(program__lead_agency__in=agencies) | models.Q(service__owner_agency__in=agencies))
-
-    def visible_to(self, user):
-        """Published rows for everyone; every row of their own agencies for holders of `pillars.view_feedback`."""
-        if user is not None and user.has_perm("pillars.view_feedback"):
-            return self.editable_by(user)
-        return self.public()
 
     def pending(self):
         from pillars.choices import FeedbackStatus

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from smartcity import cache as public_cache
-from smartcity import scoping
 from smartcity.choices import Publication
 from smartcity.notifications import staff_invitation_send
+from smartcity.policy import policy_of
 from smartcity.roles import AGENCY_BOUND_ROLES, ROLES, role_label
-from smartcity.services import Rule, Writer, model_save, register, related, upsert
+from smartcity.services import Writer, model_save, register, related, upsert
 from smartcity.spreadsheets import SpreadsheetRefusedError, read_csv
 
 from . import rules
@@ -47,27 +47,8 @@ from .models import (
 from .models.area import DISTRICT_CODE, VILLAGE_CODE
 from .progress import program_progress_refresh
 
-
-def _owned_by(owner) -> Rule:
-    """A rule: the actor may edit for the agency that owns the row, as it stands and as it would become."""
-
-    def rule(*, before, after, many, actor):
-        for row in (before, after):
-            if row is not None:
-                scoping.require_agency(actor, owner(row))
-
-    return rule
-
-
-def _through(parent: str, agency: str):
-    return lambda row: related(related(row, parent), agency) if related(row, parent) is not None else None
-
-
-_diskominfo_only = _owned_by(lambda row: None)
-_program_owner = _owned_by(_through("program", "lead_agency"))
-_indicator_owner = _owned_by(_through("indicator", "owner_agency"))
-_owner_agency = _owned_by(lambda row: related(row, "owner_agency"))
-_lead_agency = _owned_by(lambda row: related(row, "lead_agency"))
+# Who owns a row (and so who may write it) is the model's policy (pillars/querysets.py); every writer below checks
+# it before its own rules (smartcity/services.py), so no rule here restates an owning agency.
 
 
 def program_stage_rules(*, before, after, rolled_up: bool = False) -> None:
@@ -103,9 +84,8 @@ def program_stage_rules(*, before, after, rolled_up: bool = False) -> None:
 
 
 def program_rules(*, before, after, many, actor) -> None:
-    """An OPD editor writes only their own agency's programs; sub-dimensions belong to the program's pillar; the
-    stage follows the progress (`program_stage_rules`)."""
-    _lead_agency(before=before, after=after, many=many, actor=actor)
+    """Sub-dimensions belong to the program's pillar; progress rolls up from activities where there are any; the
+    stage follows the progress (`program_stage_rules`). Who may write the program is its policy's."""
     if after is not None and "sub_dimensions" in many and related(after, "pillar") is not None:
         rules.sub_dimensions_belong_to_pillar(after.pillar, many["sub_dimensions"])
     if before is not None and after is not None and after.progress != before.progress and before.activities.exists():
@@ -128,11 +108,12 @@ class ProgramWriter(Writer):
 
 
 def activity_rules(*, before, after, many, actor) -> None:
-    """Only the owning agency (OPD) plans and reports an activity, as it stands and as it would become: another
-    agency's report is refused as bad input naming the owner (Diskominfo writes for every agency)."""
+    """Only the owning agency (OPD) plans and reports an activity, as it stands and as it would become (the policy's
+    owner): another agency's report is refused as bad input naming the owner (Diskominfo writes for every agency)."""
+    policy = policy_of(Activity)
     for row in (before, after):
-        agency = related(row, "owner_agency") if row is not None else None
-        if row is not None and agency is not None and not scoping.can_edit_for(actor, agency):
+        agency = policy.owner_of(row) if row is not None else None
+        if row is not None and not policy.may_change(actor, row):
             message = _("This activity belongs to %(agency)s: only that agency plans and reports it.")
             error = ValidationError(message, code="not_owner", params={"agency": agency})
             raise ValidationError({"owner_agency": error})
@@ -163,8 +144,7 @@ class ActivityWriter(Writer):
 
 
 def measurement_rules(*, before, after, many, actor) -> None:
-    """Measurements belong to the indicator's agency and are never dated in the future."""
-    _indicator_owner(before=before, after=after, many=many, actor=actor)
+    """Measurements are never dated in the future (the indicator's agency writes them: the policy)."""
     if after is not None:
         rules.not_in_the_future(after.measured_on, "measured_on")
 
@@ -180,7 +160,6 @@ def metadata_complete(indicator: Indicator) -> None:
 def indicator_rules(*, before, after, many, actor) -> None:
     """The producing agency's editors write its indicators; the walidata's approval changes only through its own
     steps; an indicator is published only once approved, with its metadata complete."""
-    _owner_agency(before=before, after=after, many=many, actor=actor)
     if after is None:
         return
     was = before.approval if before is not None else Approval.DRAFT
@@ -223,17 +202,9 @@ class MeasurementWriter(Writer):
 CITIZEN_FIELDS = ("program", "service", "message", "name", "contact", "lapor_reference")
 
 
-def _feedback_agency(row):
-    subject = related(row, "program") or related(row, "service")
-    if subject is None:
-        return None
-    return related(subject, "lead_agency") if isinstance(subject, Program) else related(subject, "owner_agency")
-
-
 def feedback_rules(*, before, after, many, actor) -> None:
-    """The owning agency moderates (a program's lead agency, a service's owner agency); a citizen's words are never
-    edited, and a moderated message does not go back to waiting."""
-    _owned_by(_feedback_agency)(before=before, after=after, many=many, actor=actor)
+    """A citizen's words are never edited, and a moderated message does not go back to waiting (the owning agency
+    moderates: the policy)."""
     if after is None:
         return
     if before is None:
@@ -263,23 +234,23 @@ class FeedbackWriter(Writer):
 
 
 # One writer per model staff change; every door (API, admin, import, commands) reaches them by writer_for().
-MASTERPLAN = register(Writer(Masterplan, rules=_diskominfo_only))
+MASTERPLAN = register(Writer(Masterplan))
 PROGRAM = register(ProgramWriter(Program, rules=program_rules))
-ACTIVITY = register(ActivityWriter(Activity, rules=activity_rules))
-MILESTONE = register(Writer(Milestone, rules=_program_owner))
-BUDGET_LINE = register(Writer(BudgetLine, rules=_program_owner))
+ACTIVITY = register(ActivityWriter(Activity, rules=activity_rules, owner_rule=False))  # says the owner itself
+MILESTONE = register(Writer(Milestone))
+BUDGET_LINE = register(Writer(BudgetLine))
 INDICATOR = register(Writer(Indicator, rules=indicator_rules))
-INDICATOR_TARGET = register(Writer(IndicatorTarget, rules=_indicator_owner))
+INDICATOR_TARGET = register(Writer(IndicatorTarget))
 MEASUREMENT = register(MeasurementWriter(Measurement, rules=measurement_rules))
-DIGITAL_SERVICE = register(Writer(DigitalService, rules=_owner_agency))
-INFRASTRUCTURE_ASSET = register(Writer(InfrastructureAsset, rules=_diskominfo_only))
+DIGITAL_SERVICE = register(Writer(DigitalService))
+INFRASTRUCTURE_ASSET = register(Writer(InfrastructureAsset))
 # Reference data: the pillars and sub-dimensions are reworded, never added or removed (the admin offers no add or
 # delete); agencies are kept by Diskominfo.
-PILLAR = register(Writer(Pillar, rules=_diskominfo_only, deletable=False))
-SUB_DIMENSION = register(Writer(SubDimension, rules=_diskominfo_only, deletable=False))
-AGENCY = register(Writer(Agency, rules=_diskominfo_only))
-DISTRICT = register(Writer(District, rules=_diskominfo_only))
-VILLAGE = register(Writer(Village, rules=_diskominfo_only))
+PILLAR = register(Writer(Pillar, deletable=False))
+SUB_DIMENSION = register(Writer(SubDimension, deletable=False))
+AGENCY = register(Writer(Agency))
+DISTRICT = register(Writer(District))
+VILLAGE = register(Writer(Village))
 # Citizens write feedback through `feedback_submit` (no staff creates it: nobody holds add_feedback); the owning
 # agency moderates it through this writer (API, admin form and bulk actions).
 FEEDBACK = register(FeedbackWriter(Feedback, rules=feedback_rules))
@@ -340,7 +311,7 @@ def _step_check(step: ApprovalStep, indicator: Indicator, actor) -> None:
     if actor is not None and not actor.has_perm(step.perm):
         raise PermissionDenied(_("You do not have permission to take this step."))
     if step.producer:
-        scoping.require_agency(actor, indicator.owner_agency)
+        policy_of(Indicator).require(actor, indicator)
     if indicator.approval not in step.sources:
         raise ValidationError(step.message, code=step.code)
 

@@ -211,7 +211,7 @@ def service_list(request):
 
 def asset_map(request):
     """The infrastructure map, one layer per kind from the GeoJSON endpoint, and the same assets as a list."""
-    queryset = InfrastructureAsset.objects.published().with_related()
+    queryset = InfrastructureAsset.objects.for_public()
     context, download = _public_list(
         request,
         filterset_class=InfrastructureAssetPublicFilterSet,

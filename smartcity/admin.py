@@ -4,6 +4,11 @@
 admin page runs exactly the rules the API runs, with the row as it stands and as it would become. Its forms
 carry the version of the row they were read at: a save based on an older read is a form error naming who
 changed the row, never a silent overwrite. History pages see only the rows the change list sees.
+
+Which rows a person reaches, and which rows a choice lists, come from the model's access policy
+(`smartcity/policy.py`): the change list shows `restrict(user, "change")` to those who may change the model and
+`restrict(user, "view")` to those who only read it; a relation on the policy's owner path (a measurement's
+indicator, a program's lead agency) lists only the rows of the user's own agencies, as the writer requires.
 """
 
 from django import forms
@@ -15,6 +20,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .policy import owner_choices, policy_of
 from .services import check_version, row_version, writer_for
 from .widgets import LocaleDecimalField, LocaleFloatField
 
@@ -99,7 +105,27 @@ class ParentAwareFormSet(forms.BaseInlineFormSet):
         return form
 
 
-class ServiceInlineMixin(LocaleNumbersMixin):
+class PolicyChoicesMixin:
+    """Foreign-key and many-to-many choices narrowed to the rows the writer's agency rule lets the user name."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        _narrow_choices(self.model, db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        _narrow_choices(self.model, db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _narrow_choices(model, db_field, request, kwargs) -> None:
+    if "queryset" in kwargs:
+        return
+    choices = owner_choices(model, db_field.name, request.user)
+    if choices is not None:
+        kwargs["queryset"] = choices
+
+
+class ServiceInlineMixin(PolicyChoicesMixin, LocaleNumbersMixin):
     """An inline whose rows are written by their model's writer (see ServiceAdmin.save_formset)."""
 
     form = VersionedModelForm
@@ -114,16 +140,35 @@ class ServiceInlineMixin(LocaleNumbersMixin):
         return [*super().get_fields(request, obj), VERSION_FIELD]
 
 
-class ServiceAdmin(LocaleNumbersMixin, SimpleHistoryAdmin):
-    """A model admin whose every write goes through `writer_for(model)`."""
+class ServiceAdmin(PolicyChoicesMixin, LocaleNumbersMixin, SimpleHistoryAdmin):
+    """A model admin whose every write goes through `writer_for(model)`, over the rows the model's policy lets the
+    user reach."""
 
     form = VersionedModelForm
+    # The rows an editor's change list shows: "change", those they may change (an OPD editor's own agencies'); or
+    # "view", every row they may read, each changed only where the policy lets them (follow-ups other agencies owe).
+    list_scope = "change"
 
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)
         # The model's `search_fields` are also the API's `q` (smartcity.filters.FilterSet): one list, two boxes.
         # Set on the instance, not read in get_search_fields(): the autocomplete check reads the attribute.
         self.search_fields = self.search_fields or getattr(model, "search_fields", ())
+
+    def get_queryset(self, request):
+        """Those who may change the model see the rows they may change (an OPD editor their own agencies'); those
+        who only read it (Viewer, Evaluator) see the rows they may view."""
+        queryset = super().get_queryset(request)
+        if not hasattr(queryset, "restrict"):
+            return queryset
+        editor = self.list_scope == "change" and self.has_change_permission(request)
+        return queryset.restrict(request.user, "change" if editor else "view")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or _may_change(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or _may_change(request.user, obj))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         return _with_actor(super().get_form(request, obj, change=change, **kwargs), request.user)
@@ -218,6 +263,11 @@ class ServiceAdmin(LocaleNumbersMixin, SimpleHistoryAdmin):
                 return super().history_form_view(request, object_id, version_id, extra_context)
         except ValidationError as error:
             return self._refused(request, error)
+
+
+def _may_change(user, obj) -> bool:
+    policy = policy_of(type(obj))
+    return policy is None or policy.may_change(user, obj)
 
 
 def _messages_of(error: ValidationError) -> list[str]:

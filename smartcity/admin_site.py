@@ -11,11 +11,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.sites import AdminSite
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+
+from .policy import owner_choices
 
 # The order staff open them in, app by app; a model not listed follows the listed ones of its app.
 DAILY_WORK = [
@@ -75,6 +78,16 @@ def _app_key(app: dict):
     return (1, 0, str(app["name"]))
 
 
+class PolicyAutocompleteJsonView(AutocompleteJsonView):
+    """The autocomplete of a relation answers only the rows its form accepts: on the policy's owner path (a
+    measurement's indicator) those of the user's own agencies, as the writer requires."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        choices = owner_choices(self.source_field.model, self.source_field.name, self.request.user)
+        return queryset if choices is None else queryset.filter(pk__in=choices.values("pk"))
+
+
 class KotaCerdasAdminSite(AdminSite):
     """The Django admin with its index in the order of the office's daily work, opening on the signed-in person's
     workspace: what is due or waiting for them (settings.WORKSPACE_SELECTOR, named so the core imports no app), then
@@ -92,6 +105,9 @@ class KotaCerdasAdminSite(AdminSite):
         ]
         context = {"workspace": workspace, "today": timezone.localdate(), "shortcuts": shortcuts}
         return super().index(request, {**context, **(extra_context or {})})
+
+    def autocomplete_view(self, request):
+        return PolicyAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)

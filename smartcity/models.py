@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Publication
+from .policy import EVERYONE, PUBLISHED, Policy, RestrictedQuerySet
 
 
 class TimeStampedModel(models.Model):
@@ -37,25 +38,21 @@ class Translated:
         return value or getattr(instance, f"{self.base}_id")
 
 
-class VisibleMixin:
-    """QuerySet mixin: holders of the model's view permission see every row, everyone else only `public()` rows."""
-
-    def visible_to(self, user):
-        opts = self.model._meta
-        if user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
-            return self
-        return self.public()
+class VisibleMixin(RestrictedQuerySet):
+    """A queryset whose rows the model's view permission opens to staff, and `public()` to everyone else (the
+    policy's rule, `smartcity/policy.py`; kept under this name for the querysets that subclass it)."""
 
 
-class ReferenceQuerySet(VisibleMixin, models.QuerySet):
+class ReferenceQuerySet(RestrictedQuerySet):
     """Reference data every visitor reads (pillars, agencies, scope areas, masterplans): every row is public."""
 
-    def public(self):
-        return self.all()
+    policy = Policy(public=EVERYONE)
 
 
-class PublishableQuerySet(VisibleMixin, models.QuerySet):
+class PublishableQuerySet(RestrictedQuerySet):
     """Reads shared by every record citizens may see once staff publish it."""
+
+    policy = Policy(public=PUBLISHED)
 
     def published(self, at=None):
         """Published rows whose publish-from moment (embargo) has come."""
@@ -65,20 +62,12 @@ class PublishableQuerySet(VisibleMixin, models.QuerySet):
             publication=Publication.PUBLISHED,
         )
 
-    def public(self):
-        """What citizens see: published and due (a model may narrow it, e.g. to rows of a published parent)."""
-        return self.published()
 
+class PublicParentMixin(RestrictedQuerySet):
+    """A queryset of rows without a publication of their own (a program's milestones): public when their parent
+    (`policy.parent`, or the older `parent_field`) is; holders of this model's view permission see them all."""
 
-class PublicParentMixin(VisibleMixin):
-    """QuerySet mixin for rows without a publication of their own (a program's milestones): public when their parent
-    (`parent_field`) is; holders of this model's view permission see them all."""
-
-    parent_field = ""
-
-    def public(self):
-        parent = self.model._meta.get_field(self.parent_field).related_model
-        return self.filter(**{f"{self.parent_field}__in": parent.objects.public().values("pk")})
+    policy = Policy(public=EVERYONE)
 
 
 class PublishableModel(models.Model):

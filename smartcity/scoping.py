@@ -26,11 +26,7 @@ def require_agency(actor, agency) -> None:
 
 
 class AgencyScopedMixin:
-    """QuerySet mixin for rows owned by an agency (`agency_field`): OPD editors reach only their own agencies' rows."""
+    """The older spelling of a policy's owner: a queryset naming its owning agency's path in `agency_field`
+    (smartcity/policy.py reads it into the queryset's `Policy`)."""
 
     agency_field = "lead_agency"
-
-    def editable_by(self, user):
-        if manages_all_agencies(user):
-            return self
-        return self.filter(**{f"{self.agency_field}__members": user})

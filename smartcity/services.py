@@ -3,8 +3,9 @@
 Each app's services module registers a `Writer` per model it lets users change. The API's base viewset, the
 admin's `ServiceAdmin` (change forms, inlines, history revert, bulk delete), the CSV/XLSX import and the management
 commands look the writer up with `writer_for(model)` and call `create`, `update` or `delete`. Each of those runs
-the model's `rules` on the row as it stands (`before`) and as it would become (`after`), under a row lock, then
-`full_clean()` and a save of the changed fields only, recording the actor in the history.
+the model's access policy (`smartcity/policy.py`: the actor may change the row's owning agency) and its `rules`
+on the row as it stands (`before`) and as it would become (`after`), under a row lock, then `full_clean()` and a
+save of the changed fields only, recording the actor in the history.
 """
 
 import copy
@@ -20,6 +21,8 @@ from django.db import models, transaction
 from django.http import Http404
 from django.utils import formats
 from django.utils.translation import gettext as _
+
+from .policy import policy_of
 
 # rules(*, before, after, many, actor): raise PermissionDenied or ValidationError. `before` is None on create,
 # `after` is None on delete; `many` holds the many-to-many values the write would set ({name: [rows]}).
@@ -132,11 +135,19 @@ def model_delete(*, instance: models.Model, actor, rules: Rule = no_rules) -> No
 @dataclass(frozen=True)
 class Writer:
     """How one model is written: its rules, and whether rows may be deleted at all. Apps subclass it where a write
-    carries more than the row (an MoU's parties, an evaluation's scores) or has steps of its own."""
+    carries more than the row (an MoU's parties, an evaluation's scores) or has steps of its own.
+
+    `rules` also runs the agency rule of the model's policy first (the actor may change the row as it stands and
+    as it would become), unless `owner_rule=False`: then the model's own rules say it, reading the same policy."""
 
     model: type[models.Model]
     rules: Rule = no_rules
     deletable: bool = True
+    owner_rule: bool = True
+
+    def __post_init__(self):
+        if self.owner_rule:
+            object.__setattr__(self, "rules", _with_owner_rule(self.model, self.rules))
 
     def require_perm(self, actor, action: str) -> None:
         """The model permission, checked here too, so that no door (a history revert, a command) skips it."""
@@ -193,6 +204,17 @@ class WholeWriter(Writer):
         row = super().update(instance=instance, data=fields, actor=actor, read_version=read_version)
         self.write_parts(row=row, actor=actor, **parts)
         return self.after_write(row=row, actor=actor)
+
+
+def _with_owner_rule(model, own: Rule) -> Rule:
+    def rules(*, before, after, many, actor):
+        policy = policy_of(model)
+        if policy is not None:
+            policy.rule(before=before, after=after, many=many, actor=actor)
+        own(before=before, after=after, many=many, actor=actor)
+
+    rules.__doc__ = own.__doc__
+    return rules
 
 
 _WRITERS: dict[type[models.Model], Writer] = {}

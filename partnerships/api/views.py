@@ -33,7 +33,7 @@ class PartnerViewSet(RecordViewSet):
         return self.request.user.has_perm("partnerships.view_partnercontact")
 
     def get_queryset(self):
-        queryset = self.queryset.visible_to(self.request.user)
+        queryset = self.queryset.restrict(self.request.user, "view")
         return queryset.with_contacts() if self.shows_contacts() else queryset.with_related()
 
     def get_serializer_class(self):

@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
+from ..querysets import PartnerAPIKeyQuerySet
+
 
 class PartnerAPIKey(AbstractAPIKey):
     """A partner system's credential for the API: only its hash is stored; it may expire or be revoked."""
@@ -11,7 +13,7 @@ class PartnerAPIKey(AbstractAPIKey):
     )
     last_used_at = models.DateTimeField(verbose_name=_("last used at"), null=True, blank=True, editable=False)
 
-    objects = APIKeyManager()
+    objects = APIKeyManager.from_queryset(PartnerAPIKeyQuerySet)()
 
     class Meta(AbstractAPIKey.Meta):
         ordering = ["-created"]

@@ -212,8 +212,8 @@ class InfrastructureAssetViewSet(RecordViewSet):
         assets = self.filter_queryset(self.get_queryset()).exclude(latitude__isnull=True)
         view = map_view_parameters(request.query_params)
         if view is None:
-            return Response(feature_collection(assets))
-        return Response(map_view(assets, *view))
+            return Response(feature_collection(assets, request.user))
+        return Response(map_view(assets, *view, user=request.user))
 
 
 class FeedbackViewSet(RecordViewSet):

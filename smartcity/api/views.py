@@ -35,7 +35,7 @@ class BriefListMixin:
 
 
 class RecordViewSet(BriefListMixin, CachedListMixin, viewsets.ModelViewSet):
-    """CRUD over one model. Reads see `visible_to(user)` rows through `with_related()`; writes need the model
+    """CRUD over one model. Reads see the `restrict(user, "view")` rows through `with_related()`; writes need the model
     permission and go through `writer_for(model)`, which runs the row-level rules under a row lock.
 
     An update or delete may carry `If-Match` with the ETag a GET of the record answered: a record changed since
@@ -45,7 +45,7 @@ class RecordViewSet(BriefListMixin, CachedListMixin, viewsets.ModelViewSet):
     permission_classes = [PublicReadModelPermissions]
 
     def get_queryset(self):
-        return self.queryset.visible_to(self.request.user).with_related()
+        return self.queryset.restrict(self.request.user, "view").with_related()
 
     @property
     def writer(self):

@@ -88,11 +88,13 @@ def test_pages_live_at_the_slug_and_the_old_addresses_by_id_move_there(client, m
     assert client.get("/evaluations/2023-final/readiness/").status_code == 200
 
 
-def test_staff_with_view_permission_preview_an_embargoed_result(client, make_user):
+def test_public_pages_are_the_same_for_staff_who_preview_an_embargoed_result_in_the_admin(client, make_user):
+    """Public pages read public() for everyone, as the pillars' and partnerships' pages do (issue 24)."""
     hidden = embargoed(2023, "3.31")
-    client.force_login(make_user("evaluations.view_evaluation"))
-    response = client.get(reverse("evaluations:evaluation-detail", args=[hidden.slug]))
-    assert response.status_code == 200 and "<mark>" in response.content.decode()  # flagged as not public
+    client.force_login(make_user("evaluations.view_evaluation", is_staff=True))
+    assert client.get(reverse("evaluations:evaluation-detail", args=[hidden.slug])).status_code == 404
+    assert "3.31" not in client.get(reverse("evaluations:evaluation-list")).content.decode()
+    assert client.get(reverse("admin:evaluations_evaluation_change", args=[hidden.pk])).status_code == 200
 
 
 def test_list_page_query_count_does_not_grow_with_results(client, django_assert_num_queries):
