@@ -249,7 +249,7 @@ def indicators_flag_stale(*, today: datetime.date, indicators=None) -> int:
         changed += of_frequency.filter(stale, stale_since__isnull=True).update(stale_since=today)
         changed += of_frequency.filter(latest_measured_on__gte=due, stale_since__isnull=False).update(stale_since=None)
     if changed:
-        public_cache.invalidate()  # queryset updates send no signals
+        public_cache.invalidate_on_commit()  # queryset updates send no signals
     return changed
 
 
