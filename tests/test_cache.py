@@ -2,12 +2,16 @@
 
 import base64
 import datetime
+import io
 import threading
 
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_redis import get_redis_connection
 
 from smartcity import cache as public_cache
 from tests.pillars.factories import ProgramFactory
@@ -139,3 +143,21 @@ def test_an_answer_read_while_a_change_is_uncommitted_is_not_kept_under_its_gene
     assert "Judul lama" in during.content.decode()  # the committed rows, as it should
     after, _ = get(client, "/programs/")
     assert after["X-Cache"] == "miss" and "Judul baru" in after.content.decode()
+
+
+def test_clear_cache_forgets_every_entry_of_the_portal_and_nothing_else(client):
+    """After a restore (deploy/restore.sh runs it): no page, no kept key check of the old database survives, and
+    Celery's keys in the same Redis stay."""
+    get(client, "/programs/")
+    cache.set("api-key-check:abc", {"generation": ""})
+    redis = get_redis_connection("default")
+    redis.set("celery-not-the-portals", "queued")
+    try:
+        out = io.StringIO()
+        call_command("clear_cache", stdout=out)
+        assert "cache cleared" in out.getvalue()
+        assert get(client, "/programs/")[0]["X-Cache"] == "miss"
+        assert cache.get("api-key-check:abc") is None
+        assert redis.get("celery-not-the-portals") == b"queued"
+    finally:
+        redis.delete("celery-not-the-portals")
