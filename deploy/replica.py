@@ -15,6 +15,7 @@ with PostgreSQL's own message if they were turned down. Run alone, it starts a r
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -70,9 +71,74 @@ def replication_allowed():
         psql("SELECT pg_reload_conf()")
 
 
+class Standby:
+    """A running hot standby: called with a database name, its URL; `stop`, `start`, `pause` and `resume` rehearse
+    its outages (a stopped server refuses connections, a paused one, SIGSTOP, accepts them and never answers)."""
+
+    def __init__(self, *, data: Path, options: str, log: Path, port: int):
+        self.data, self.options, self.log, self.port = data, options, log, port
+
+    def __call__(self, database: str) -> str:
+        return f"postgres://postgres@{PRIMARY_HOST}:{self.port}/{database}"
+
+    def start(self) -> None:
+        started = subprocess.run(
+            as_postgres(
+                [
+                    str(BIN / "pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-o",
+                    self.options,
+                    "-l",
+                    str(self.log),
+                    "-w",
+                    "-t",
+                    "300",
+                    "start",
+                ]
+            ),
+            capture_output=True,
+            text=True,
+        )
+        if started.returncode:
+            raise RuntimeError(f"the replica did not start: {started.stdout}{started.stderr}{self.log.read_text()}")
+        for _ in range(100):
+            with contextlib.suppress(subprocess.CalledProcessError):
+                if psql("SELECT pg_is_in_recovery()", port=self.port) == "t":
+                    return
+            time.sleep(0.1)
+        raise RuntimeError(f"the replica did not start as a standby: see {self.log}")
+
+    def stop(self) -> None:
+        subprocess.run(
+            as_postgres([str(BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"]),
+            check=False,
+            capture_output=True,
+        )
+
+    def processes(self) -> list[int]:
+        """The postmaster and every process it started (backends, the startup and WAL receiver processes)."""
+        pid_file = self.data / "postmaster.pid"
+        if not pid_file.exists():
+            return []
+        postmaster = int(pid_file.read_text().split()[0])
+        children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True).stdout.split()
+        return [postmaster, *map(int, children)]
+
+    def pause(self) -> None:
+        """SIGSTOP the whole server: connections open, queries sent, and no answer ever comes (a hung machine)."""
+        for pid in self.processes():
+            os.kill(pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        for pid in self.processes():
+            os.kill(pid, signal.SIGCONT)
+
+
 @contextlib.contextmanager
 def streaming_replica(port: int = 5442, data_dir: str | None = None):
-    """Start a hot standby of the primary on `port`; yield a function from a database name to its URL."""
+    """Start a hot standby of the primary on `port`; yield it (a Standby: called with a database name, its URL)."""
     reason = available()
     if reason:
         raise RuntimeError(reason)
@@ -101,28 +167,14 @@ def streaming_replica(port: int = 5442, data_dir: str | None = None):
             for name in ("postgresql.conf", "pg_hba.conf", "pg_ident.conf"):
                 shutil.chown(data / name, "postgres", "postgres")
         options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={socket_dir} -c hot_standby=on"
+        options += " -c fsync=off"  # a throwaway copy: no minute-long fsync of the whole copy at its first start
+        standby = Standby(data=data, options=options, log=log, port=port)
         try:
-            started = subprocess.run(
-                as_postgres([str(BIN / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "start"]),
-                capture_output=True,
-                text=True,
-            )
-            if started.returncode:
-                raise RuntimeError(f"the replica did not start: {started.stdout}{started.stderr}{log.read_text()}")
-            for _ in range(100):
-                with contextlib.suppress(subprocess.CalledProcessError):
-                    if psql("SELECT pg_is_in_recovery()", port=port) == "t":
-                        break
-                time.sleep(0.1)
-            else:
-                raise RuntimeError(f"the replica did not start as a standby: see {log}")
-            yield lambda database: f"postgres://postgres@{PRIMARY_HOST}:{port}/{database}"
+            standby.start()
+            yield standby
         finally:
-            subprocess.run(
-                as_postgres([str(BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
-                check=False,
-                capture_output=True,
-            )
+            standby.resume()  # a paused standby would not hear pg_ctl
+            standby.stop()
             shutil.rmtree(base, ignore_errors=True)
 
 

@@ -8,7 +8,8 @@
 # `dropdb` + `createdb`): a restore never mixes with live data. It runs in one transaction, so a failed
 # restore leaves the database empty. Stop the portal and its workers first; start them afterwards and run
 # `manage.py migrate` if the code is newer than the backup. The open-data dumps are not in the archive:
-# `manage.py build_open_data` rebuilds them.
+# `manage.py build_open_data` rebuilds them. The portal's cache is cleared (`manage.py clear_cache`), so no
+# node serves a page of the state before the restore.
 set -euo pipefail
 
 archive=${1:?usage: deploy/restore.sh ARCHIVE.tar.gz}
@@ -38,6 +39,8 @@ pg_restore --no-owner --no-privileges --exit-on-error --single-transaction \
 mkdir -p "$MEDIA_ROOT" "$PRIVATE_MEDIA_ROOT"
 cp -a "$work/backup/media/." "$MEDIA_ROOT/"
 cp -a "$work/backup/private/." "$PRIVATE_MEDIA_ROOT/"
+# The cache (REDIS_URL) still holds answers of the database before the restore: forget them.
+(cd "$root" && "$python" manage.py clear_cache)
 
 echo "restored: $archive into database $PGDATABASE, media $MEDIA_ROOT, private media $PRIVATE_MEDIA_ROOT"
 sed 's/^/  /' "$work/backup/MANIFEST"

@@ -267,7 +267,7 @@ def indicators_flag_stale(*, today: datetime.date, indicators=None) -> int:
     changed = indicators.filter(pk__in=stale, stale_since__isnull=True).update(stale_since=today)
     changed += indicators.exclude(pk__in=stale).filter(stale_since__isnull=False).update(stale_since=None)
     if changed:
-        public_cache.invalidate()  # queryset updates send no signals
+        public_cache.invalidate_on_commit()  # queryset updates send no signals
     return changed
 
 

@@ -11,5 +11,7 @@ class SmartcityConfig(AppConfig):
     def ready(self):
         from . import lookups  # noqa: F401 - registers `__in` for integer fields
         from .cache import connect_invalidation
+        from .replica import install_deadlines
 
         connect_invalidation()
+        install_deadlines()  # a replica that hangs holds no request long (smartcity/replica.py)

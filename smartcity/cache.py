@@ -1,26 +1,31 @@
 """The public cache: anonymous GET responses of pages and API lists, kept in Redis.
 
 Each entry carries the portal-wide version (generation) it was made in; every save or delete of a record
-starts a new one (signals, connected in SmartcityConfig.ready), and an entry of an older generation is a
-miss. Entries expire no later than the next embargo lifts, so a cached page never shows a stale record
-nor hides one whose publish-from moment has come. A lookup reads the version and the entry in one round
-trip to Redis.
+starts a new one when its transaction commits (signals, connected in SmartcityConfig.ready), and an entry of
+an older generation is a miss. An answer is stored only if it cannot predate the generation it is stored
+under: the generation must be the one read when the request began, and, for an answer read from the replica,
+older than REPLICA_PIN_SECONDS (the replica may not have replayed the change that started it). Entries
+expire no later than the next embargo lifts, so a cached page never shows a stale record nor hides one whose
+publish-from moment has come. A lookup reads the version and the entry in one round trip to Redis.
 """
 
 import hashlib
 import logging
+import time
 import uuid
 from functools import cache as once
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Min
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.http import urlencode
 from django_http_compression.middleware import best_coding
 
+from . import replica
 from .models import PublishableModel
 
 logger = logging.getLogger(__name__)
@@ -29,17 +34,34 @@ VERSION_KEY = "public-cache:version"
 CACHED_APPS = ("pillars", "partnerships", "evaluations")
 
 
+def new_version(started: float | None = None) -> str:
+    """A generation: when it started (milliseconds since the epoch, for its age) and a random part."""
+    return f"{int((time.time() if started is None else started) * 1000)}-{uuid.uuid4().hex}"
+
+
+def version_age(version: str) -> float:
+    """Seconds since the generation started (infinite for one of an older format: it is old)."""
+    started, _, rest = version.partition("-")
+    return time.time() - int(started) / 1000 if rest and started.isdigit() else float("inf")
+
+
 def current_version() -> str:
     version = cache.get(VERSION_KEY)
-    if version is None:  # never set, evicted or flushed: start a fresh generation
-        version = uuid.uuid4().hex
+    if version is None:  # never set, evicted or flushed: a fresh generation, which no change started (so "old")
+        version = new_version(started=0)
         cache.set(VERSION_KEY, version, timeout=None)
     return version
 
 
 def invalidate(**kwargs) -> None:
     """Start a new generation: every entry cached so far becomes unreachable (and expires on its own)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache.set(VERSION_KEY, new_version(), timeout=None)
+
+
+def invalidate_on_commit(sender=None, using=None, **kwargs) -> None:
+    """A record changed: a new generation once the change is committed (before, a request could read the old
+    row and store it under the new generation; at once, in autocommit)."""
+    transaction.on_commit(invalidate, using=using)
 
 
 def seconds_until_next_embargo(now=None) -> float | None:
@@ -75,8 +97,20 @@ def lookup(key: str):
     return version, (entry[1] if entry is not None and entry[0] == version else None)
 
 
-def store(key: str, version: str, value) -> None:
+def storable(version: str) -> bool:
+    """Whether an answer computed since `version` was read may be kept under it: no change was committed
+    meanwhile, and an answer read from the replica was not read soon after a change (it may predate it)."""
+    if cache.get(VERSION_KEY) != version:
+        return False
+    return not replica.reading() or version_age(version) >= settings.REPLICA_PIN_SECONDS
+
+
+def store(key: str, version: str, value) -> bool:
+    """Keep `value` under `key` in generation `version` (read when the request began), if it may be kept."""
+    if not storable(version):
+        return False
     cache.set(key, (version, value), timeout(version))
+    return True
 
 
 # Query parameters read outside FilterSets: page numbers, downloads, DRF's pages, ordering and format, the
@@ -176,12 +210,17 @@ def is_cacheable_request(request) -> bool:
 
 
 def connect_invalidation() -> None:
-    """Bump the version whenever a row of our apps is saved, deleted or relinked (the one allowed use of signals)."""
+    """Bump the version whenever a row of our apps is saved, deleted or relinked (the one allowed use of signals),
+    once the change commits. History rows (simple-history's Historical* models) are written beside the record
+    they copy, whose own save starts the new generation."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
+    from simple_history.models import HistoricalChanges
 
     for signal in (post_save, post_delete, m2m_changed):
         for app_label in CACHED_APPS:
             for model in apps.get_app_config(app_label).get_models():
-                if getattr(model, "public_cache_ignores", False):  # bookkeeping rows, not public data
-                    continue
-                signal.connect(invalidate, sender=model, dispatch_uid=f"public-cache-{signal}-{model._meta.label}")
+                if getattr(model, "public_cache_ignores", False) or issubclass(model, HistoricalChanges):
+                    continue  # bookkeeping rows, not public data
+                signal.connect(
+                    invalidate_on_commit, sender=model, dispatch_uid=f"public-cache-{signal}-{model._meta.label}"
+                )

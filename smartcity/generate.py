@@ -29,7 +29,7 @@ def dataset_generate(*, programs: int, measurements_per_indicator: int = 10, see
         )
         counts["mous"] = mous_generate(programs // 20, rng=rng, progress=progress)
         counts["findings"] = findings_generate(programs // 10, rng=rng, progress=progress)
-        public_cache.invalidate()  # bulk inserts send no signals
+        public_cache.invalidate_on_commit()  # bulk inserts send no signals
     _analyze()
     return counts
 
@@ -39,7 +39,7 @@ def dataset_delete() -> None:
         generated_findings_delete()
         generated_mous_delete()
         generated_rows_delete()
-        public_cache.invalidate()
+        public_cache.invalidate_on_commit()
 
 
 def expected_rows(programs: int, measurements_per_indicator: int = 10) -> int:

@@ -7,6 +7,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from . import replica
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,11 +33,14 @@ def _cache_ok() -> bool:
 
 @never_cache
 def healthz(request):
-    """200 while the database answers (a cache outage only degrades speed), 503 when it does not."""
+    """200 while the database answers (a cache or replica outage only degrades speed), 503 when it does not.
+    The replica's state is reported beside: "absent" (none configured), "ok" with its replay lag in seconds, or
+    "down" (then reads go to the primary for a while, smartcity/replica.py)."""
     database, cache_state = _database_ok(), _cache_ok()
     body = {
         "status": "ok" if database else "unavailable",
         "database": "ok" if database else "unreachable",
         "cache": "ok" if cache_state else "unreachable",
+        **replica.state(),
     }
     return JsonResponse(body, status=200 if database else 503)

@@ -3,23 +3,44 @@
 With a replica configured (settings.DATABASES["replica"]), `ReplicaMiddleware` marks each request that may read
 from it: a GET, HEAD or OPTIONS outside the admin (`REPLICA_EXCLUDED_PATHS`), from a caller that has not written
 in the last REPLICA_PIN_SECONDS. While it runs, `ReplicaRouter` sends its reads to the replica; every write goes
-to the primary whatever the request, and so does every read of any other request.
+to the primary whatever the request, and so does every read of any other request. Whatever decides who may do
+what is always read from the primary (`REPLICA_PRIMARY_MODELS`: users, permissions, sessions, API keys), so a
+revocation takes effect at once however far the replica lags.
 
 A replica lags the primary by a little (milliseconds on a healthy network), so a caller that just wrote must
 read its own write: any request with another method (a POST, PUT, PATCH or DELETE, answered at all) pins its
 caller to the primary for REPLICA_PIN_SECONDS: a browser by a short cookie (`REPLICA_PIN_COOKIE`), a caller with
 credentials (an API key, HTTP Basic), which may keep no cookies, by a mark in the cache under a hash of its
-`Authorization` header. The router knows no app: it routes every model alike.
+`Authorization` header. The router knows no app: it routes by the labels settings name.
+
+A replica outage costs no request. The replica's connections have short timeouts (settings: a connect timeout
+and a statement timeout, and `wait_with_deadline` on the client side, since a hung server cancels nothing);
+a request whose reads fail on the replica is run again on the primary, and the replica is marked down for
+REPLICA_DOWN_SECONDS, in this process and in the cache for the others (each process looks at the cache mark
+at most once per CHECK_SECONDS). Meanwhile every read goes to the primary; afterwards the next request tries
+the replica again.
 """
 
 import contextvars
 import hashlib
+import logging
+import select
+import socket
+import time
+from functools import cache as once
 
+import psycopg2
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
+from psycopg2.extensions import POLL_OK, POLL_READ, POLL_WRITE
+
+logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+DOWN_KEY = "replica:down-until"
+CHECK_SECONDS = 1  # how often a process looks at the cache for another process's mark
 _reading_replica = contextvars.ContextVar("reading_replica", default=False)
 
 
@@ -27,11 +48,27 @@ def configured() -> bool:
     return REPLICA in settings.DATABASES
 
 
+def reading() -> bool:
+    """Whether the current request reads from the replica (so may see data a little older than the primary's)."""
+    return _reading_replica.get()
+
+
+@once
+def _primary_labels() -> frozenset[str]:
+    return frozenset(settings.REPLICA_PRIMARY_MODELS)
+
+
+def reads_primary(model) -> bool:
+    """Models whose rows decide who may do what (settings.REPLICA_PRIMARY_MODELS: app labels or app.Model)."""
+    labels = _primary_labels()
+    return model._meta.app_label in labels or model._meta.label in labels
+
+
 class ReplicaRouter:
     """Reads of a read-only request (marked by ReplicaMiddleware) from the replica; all else on the primary."""
 
     def db_for_read(self, model, **hints):
-        return REPLICA if _reading_replica.get() else "default"
+        return REPLICA if _reading_replica.get() and not reads_primary(model) else "default"
 
     def db_for_write(self, model, **hints):
         return "default"
@@ -51,6 +88,119 @@ class reading_replica:  # noqa: N801 (used like a function: `with reading_replic
 
     def __exit__(self, *exc):
         _reading_replica.reset(self.token)
+
+
+# --- The replica's health: marked down for a while when it fails ------------------------------------------
+
+
+class _Health:
+    down_until = 0.0  # wall-clock time, shared through the cache
+    looked_at = 0.0  # when this process last read the cache's mark (monotonic)
+
+
+_health = _Health()
+
+
+def usable() -> bool:
+    """Whether reads may go to the replica now: not marked down, here or (looked at once a second) elsewhere."""
+    now = time.monotonic()
+    if now - _health.looked_at >= CHECK_SECONDS:
+        _health.looked_at = now
+        _health.down_until = max(_health.down_until, cache.get(DOWN_KEY) or 0.0)
+    return time.time() >= _health.down_until
+
+
+def mark_down(reason: str) -> None:
+    """The replica failed: reads go to the primary for REPLICA_DOWN_SECONDS, in every process."""
+    seconds = settings.REPLICA_DOWN_SECONDS
+    _health.down_until = time.time() + seconds
+    cache.set(DOWN_KEY, _health.down_until, timeout=seconds)
+    logger.warning("replica marked down for %s s: %s", seconds, reason)
+
+
+def discard_connection() -> None:
+    """Close this thread's replica connection, whatever state the failure left it in."""
+    try:
+        connections[REPLICA].close()
+    except Exception:  # a broken connection may fail to close; it is dropped all the same
+        connections[REPLICA].connection = None
+
+
+def failed() -> bool:
+    """Whether a database error occurred on this thread's replica connection (Django flags every one)."""
+    return configured() and connections[REPLICA].errors_occurred
+
+
+def wait_with_deadline(conn, cursor=None) -> None:
+    """psycopg2's wait callback (installed when a replica is configured): waits as the driver would, but gives the
+    replica's connections (by their application name) a deadline, REPLICA_CONNECT_TIMEOUT while connecting and
+    REPLICA_STATEMENT_TIMEOUT plus a second for an answer. A hung server (a frozen machine) holds every request
+    that waits on it, and cancels no statement itself; past the deadline its socket is shut and the driver fails.
+    The primary's connections wait as before, without a deadline."""
+    seconds = _deadline(conn)
+    deadline = None if seconds is None else time.monotonic() + seconds
+    while True:
+        state = conn.poll()
+        if state == POLL_OK:
+            return
+        remaining = None if deadline is None else deadline - time.monotonic()
+        if remaining is not None and remaining <= 0:
+            _shut(conn)
+            raise psycopg2.OperationalError(f"the replica did not answer within {seconds} s")
+        if state == POLL_READ:
+            select.select([conn.fileno()], [], [], remaining)
+        elif state == POLL_WRITE:
+            select.select([], [conn.fileno()], [], remaining)
+        else:
+            raise psycopg2.OperationalError(f"unexpected poll state {state}")
+
+
+@once
+def _application_name() -> str:
+    return f"application_name={settings.DATABASES[REPLICA]['OPTIONS']['application_name']}"
+
+
+def _deadline(conn) -> float | None:
+    if _application_name() not in conn.dsn:
+        return None
+    if conn.status == psycopg2.extensions.STATUS_SETUP:  # still connecting
+        return settings.REPLICA_CONNECT_TIMEOUT
+    return settings.REPLICA_STATEMENT_TIMEOUT + 1
+
+
+def _shut(conn) -> None:
+    try:
+        with socket.fromfd(conn.fileno(), socket.AF_INET, socket.SOCK_STREAM) as sock:  # a duplicate descriptor
+            sock.shutdown(socket.SHUT_RDWR)  # the driver sees the connection closed, and the connection is dropped
+    except OSError:
+        pass
+
+
+def install_deadlines() -> None:
+    if configured():
+        psycopg2.extensions.set_wait_callback(wait_with_deadline)
+
+
+def state() -> dict:
+    """For /healthz: "absent" without a replica; else "ok" with its replay lag in seconds, or "down"."""
+    if not configured():
+        return {"replica": "absent"}
+    lag_sql = (
+        "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+        "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
+    )
+    try:
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute(lag_sql)
+            lag = cursor.fetchone()[0]
+    except Exception as error:  # any driver error means "down" here; the log keeps the cause
+        discard_connection()
+        mark_down(f"healthz: {error}")
+        return {"replica": "down", "replica_lag_seconds": None}
+    return {"replica": "ok", "replica_lag_seconds": None if lag is None else round(float(lag), 3)}
+
+
+# --- Pinning a caller that wrote to the primary -------------------------------------------------------------
 
 
 def _credential_mark(request) -> str | None:
@@ -93,7 +243,11 @@ def pin(request, response) -> None:
 
 
 class ReplicaMiddleware:
-    """Marks read-only requests for the replica and pins writers to the primary (a no-op without a replica)."""
+    """Marks read-only requests for the replica and pins writers to the primary (a no-op without a replica).
+
+    A read-only request that fails on the replica (a 5xx answer after a database error on its replica
+    connection) is answered again from the primary: a read-only request writes nothing, so running it twice is
+    safe. The replica is then marked down, so the next requests go to the primary at once."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -101,9 +255,17 @@ class ReplicaMiddleware:
     def __call__(self, request):
         if not configured():
             return self.get_response(request)
-        if may_read_replica(request):
+        if may_read_replica(request) and usable():
+            connections[REPLICA].errors_occurred = False  # a failed connect leaves it set (no connection to check)
             with reading_replica():
-                return self.get_response(request)
+                response = self.get_response(request)
+            if not failed():
+                return response
+            discard_connection()
+            mark_down(f"{request.method} {request.path} answered {response.status_code}")
+            if response.status_code < 500 or response.streaming:
+                return response
+            return self.get_response(request)  # once more, on the primary
         response = self.get_response(request)
         if request.method not in SAFE_METHODS:
             pin(request, response)

@@ -5,6 +5,7 @@ portal runs for a first look on embedded defaults: SQLite under var/, the local-
 Celery tasks executed in-process. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
 """
 
+import math
 import secrets
 from pathlib import Path
 
@@ -134,15 +135,35 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'k
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A streaming replica of the primary, for the reads of read-only requests (smartcity/replica.py): writes, the
-# admin, and a caller that wrote in the last REPLICA_PIN_SECONDS stay on the primary.
+# admin, and a caller that wrote in the last REPLICA_PIN_SECONDS stay on the primary. An outage of the replica
+# costs no request: short timeouts, the request again on the primary, the replica marked down for a while.
+REPLICA_CONNECT_TIMEOUT = env.float("REPLICA_CONNECT_TIMEOUT", default=1.0)  # seconds
+REPLICA_STATEMENT_TIMEOUT = env.float("REPLICA_STATEMENT_TIMEOUT", default=2.0)  # seconds; the client waits 1 s more
+REPLICA_DOWN_SECONDS = env.int("REPLICA_DOWN_SECONDS", default=30)
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["replica"].get("OPTIONS", {}),
+        "connect_timeout": max(2, math.ceil(REPLICA_CONNECT_TIMEOUT)),  # libpq's floor; the wait callback's is exact
+        "options": f"-c statement_timeout={int(REPLICA_STATEMENT_TIMEOUT * 1000)}",
+        "application_name": "kotacerdas-replica",  # tells the replica's connections apart (smartcity.replica)
+    }
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # the test database has no replica of its own
 DATABASE_ROUTERS = ["smartcity.replica.ReplicaRouter"]
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=15)
 REPLICA_PIN_COOKIE = "kc-primary"
+# Rows that decide who may do what are read from the primary, always (app labels or app.Model labels): a
+# revoked key, a removed permission or a closed session must not live on in a lagging replica.
+REPLICA_PRIMARY_MODELS = (
+    "auth",
+    "sessions",
+    "contenttypes",
+    "axes",
+    "rest_framework_api_key",
+    "partnerships.PartnerAPIKey",
+)
 REPLICA_EXCLUDED_PATHS = ("/admin/", "/healthz")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

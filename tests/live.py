@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -59,19 +60,22 @@ def serve(env: dict[str, str], *, workers: int = 1, threads: int = 1, port: int 
     answers."""
     port = port or free_port()
     command = [sys.executable, "-m", "gunicorn", "smartcity.wsgi", "--bind", f"127.0.0.1:{port}"]
+    # The log goes to a file: a pipe nobody reads fills up after 64 KB, and then every worker blocks on it.
+    errors = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen(
         [*command, "--workers", str(workers), "--threads", str(threads)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=errors,
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):  # until a worker answers (any status), at most about 15 s
             if process.poll() is not None:
-                raise RuntimeError(process.stderr.read())
+                errors.seek(0)
+                raise RuntimeError(errors.read())
             with contextlib.suppress(OSError):
                 get(f"{base}/healthz")
                 break
@@ -80,3 +84,4 @@ def serve(env: dict[str, str], *, workers: int = 1, threads: int = 1, port: int 
     finally:
         process.terminate()
         process.wait(timeout=10)
+        errors.close()

@@ -114,6 +114,7 @@ def test_backup_restores_every_row_and_file_into_an_empty_database(tmp_path, dat
     postgres("createdb", target)  # empty: no migrations, no tables
     restore = run("restore.sh", str(archive), env=portal(target_dir, target))
     assert restore.returncode == 0, restore.stderr
+    assert "cache cleared" in restore.stdout  # no answer of the state before the restore is served
 
     before, after = snapshot(source), snapshot(target)
     assert after == before

@@ -2,11 +2,16 @@
 
 import base64
 import datetime
+import io
+import threading
 
 import pytest
-from django.db import connection
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_redis import get_redis_connection
 
 from smartcity import cache as public_cache
 from tests.pillars.factories import ProgramFactory
@@ -37,11 +42,12 @@ def test_second_anonymous_view_is_a_hit_without_queries(client):
     assert second.content == first.content
 
 
-def test_saving_a_record_shows_at_once(client):
+def test_saving_a_record_shows_at_once(client, django_capture_on_commit_callbacks):
     program = ProgramFactory(title_id="Judul lama")
     assert "Judul lama" in get(client, "/programs/")[0].content.decode()
     program.title_id = "Judul baru"
-    program.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the test's transaction never commits: as if it did
+        program.save()
     response, _ = get(client, "/programs/")
     assert response["X-Cache"] == "miss" and "Judul baru" in response.content.decode()
 
@@ -93,3 +99,65 @@ def test_a_browser_that_has_the_page_gets_a_304(client):
     first, _ = get(client, "/programs/")
     again = client.get("/programs/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert first.has_header("ETag") and again.status_code == 304 and not again.content
+
+
+def test_a_change_starts_a_new_generation_when_it_commits_not_before(django_capture_on_commit_callbacks):
+    before = public_cache.current_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        program = ProgramFactory()
+        program.title_id = "Judul baru"
+        program.save()
+        assert public_cache.current_version() == before  # open: a request now reads the old rows
+    assert public_cache.current_version() != before
+
+
+def test_history_rows_start_no_generation(django_capture_on_commit_callbacks):
+    program = ProgramFactory()
+    before = public_cache.current_version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        program.history.first().save()  # a history row alone
+    assert callbacks == [] and public_cache.current_version() == before
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # two connections: real commits
+def test_an_answer_read_while_a_change_is_uncommitted_is_not_kept_under_its_generation(client):
+    program = ProgramFactory(title_id="Judul lama")
+    saved, commit = threading.Event(), threading.Event()
+
+    def edit():  # another request's write, its transaction open while this one reads
+        try:
+            with transaction.atomic():
+                program.title_id = "Judul baru"
+                program.save()
+                saved.set()
+                commit.wait(10)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=edit)
+    writer.start()
+    assert saved.wait(10)
+    during, _ = get(client, "/programs/")
+    commit.set()
+    writer.join(10)
+    assert "Judul lama" in during.content.decode()  # the committed rows, as it should
+    after, _ = get(client, "/programs/")
+    assert after["X-Cache"] == "miss" and "Judul baru" in after.content.decode()
+
+
+def test_clear_cache_forgets_every_entry_of_the_portal_and_nothing_else(client):
+    """After a restore (deploy/restore.sh runs it): no page, no kept key check of the old database survives, and
+    Celery's keys in the same Redis stay."""
+    get(client, "/programs/")
+    cache.set("api-key-check:abc", {"generation": ""})
+    redis = get_redis_connection("default")
+    redis.set("celery-not-the-portals", "queued")
+    try:
+        out = io.StringIO()
+        call_command("clear_cache", stdout=out)
+        assert "cache cleared" in out.getvalue()
+        assert get(client, "/programs/")[0]["X-Cache"] == "miss"
+        assert cache.get("api-key-check:abc") is None
+        assert redis.get("celery-not-the-portals") == b"queued"
+    finally:
+        redis.delete("celery-not-the-portals")

@@ -11,7 +11,7 @@ UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 def test_healthz_reports_database_and_cache(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "replica": "absent"}
     assert "no-cache" in response["Cache-Control"]
 
 

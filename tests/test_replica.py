@@ -6,19 +6,27 @@ To tell the two servers apart, the replica's replay is paused: a change committe
 on the primary only, so whoever sees it read from the primary."""
 
 import base64
+import contextlib
 import http.cookiejar
+import itertools
 import json
 import os
 import re
+import threading
+import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
 
 from deploy import replica as cluster
+from partnerships.models import PartnerAPIKey
 from pillars.models import Program
+from smartcity.services import writer_for
 from tests.factories import UserFactory
 from tests.live import portal_env, serve, served_database_url
+from tests.partnerships.factories import PartnerFactory, make_key
 from tests.pillars.factories import ProgramFactory
 
 REPLICA_PORT = int(os.environ.get("TEST_REPLICA_PORT", "5442"))
@@ -31,12 +39,17 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def replica_url(django_db_setup, django_db_blocker):
+def standby(django_db_setup, django_db_blocker):
     """A hot standby of the whole test cluster, started once the test database exists."""
-    with django_db_blocker.unblock(), cluster.streaming_replica(port=REPLICA_PORT) as url_for:
-        from django.conf import settings
+    with django_db_blocker.unblock(), cluster.streaming_replica(port=REPLICA_PORT) as standby:
+        yield standby
 
-        yield url_for(settings.DATABASES["default"]["NAME"])
+
+@pytest.fixture(scope="module")
+def replica_url(standby):
+    from django.conf import settings
+
+    return standby(settings.DATABASES["default"]["NAME"])
 
 
 def opener():
@@ -68,7 +81,11 @@ def test_reads_from_the_replica_writes_and_the_admin_on_the_primary(replica_url,
     database = settings.DATABASES["default"]["NAME"]
     staff = UserFactory(username="editor-replica", is_staff=True, is_superuser=True)
     program = ProgramFactory(title_id="Program sebelum jeda", slug="sebelum-jeda")
-    cluster.wait_until("SELECT EXISTS (SELECT 1 FROM pillars_program WHERE slug = 'sebelum-jeda')", database=database)
+    cluster.wait_until(
+        "SELECT EXISTS (SELECT 1 FROM pillars_program WHERE slug = 'sebelum-jeda')",
+        database=database,
+        port=REPLICA_PORT,
+    )
     cluster.psql("SELECT pg_wal_replay_pause()", port=REPLICA_PORT)
     try:
         ProgramFactory(title_id="Program setelah jeda")  # on the primary only, while the replica is paused
@@ -124,7 +141,171 @@ def test_reads_from_the_replica_writes_and_the_admin_on_the_primary(replica_url,
             cluster.wait_until(
                 "SELECT EXISTS (SELECT 1 FROM pillars_program WHERE title_id = 'Program sebelum jeda, diubah')",
                 database=database,
+                port=REPLICA_PORT,
             )
             assert sees(anonymous, base, "Program setelah jeda") and sees(anonymous, base, "diubah")
     finally:
         cluster.psql("SELECT pg_wal_replay_resume()", port=REPLICA_PORT)
+
+
+@contextlib.contextmanager
+def replay_paused():
+    """Changes committed on the primary meanwhile stay off the replica."""
+    cluster.psql("SELECT pg_wal_replay_pause()", port=REPLICA_PORT)
+    try:
+        yield
+    finally:
+        cluster.psql("SELECT pg_wal_replay_resume()", port=REPLICA_PORT)
+
+
+def cached_portal(replica_url: str) -> dict[str, str]:
+    return portal_env(
+        DATABASE_URL=served_database_url(),
+        DATABASE_REPLICA_URL=replica_url,
+        PUBLIC_CACHE_SECONDS="300",
+        DJANGO_STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
+    )
+
+
+def test_a_revoked_key_is_refused_at_once_however_far_the_replica_lags(replica_url, settings):
+    database = settings.DATABASES["default"]["NAME"]
+    row, key = make_key(PartnerFactory())
+    cluster.wait_until(
+        f"SELECT EXISTS (SELECT 1 FROM partnerships_partnerapikey WHERE prefix = '{row.prefix}')",  # noqa: S608
+        database=database,
+        port=REPLICA_PORT,
+    )
+    with replay_paused(), serve(cached_portal(replica_url)) as base:
+        caller, headers = urllib.request.build_opener(), {"Authorization": f"Api-Key {key}"}
+        assert call(caller, f"{base}/api/v1/programs/", headers=headers)[0] == 200  # its check now kept
+        writer_for(PartnerAPIKey).update(instance=row, data={"revoked": True}, actor=None)
+        status, body = call(caller, f"{base}/api/v1/programs/", headers=headers)
+        assert status == 401, body  # the key is read from the primary, whatever the replica still holds
+
+
+def test_an_answer_read_from_a_lagging_replica_is_not_kept_under_a_new_generation(replica_url, settings):
+    database = settings.DATABASES["default"]["NAME"]
+    program = ProgramFactory(title_id="Program sebelum ubah", slug="sebelum-ubah")
+    cluster.wait_until(
+        "SELECT EXISTS (SELECT 1 FROM pillars_program WHERE slug = 'sebelum-ubah')",
+        database=database,
+        port=REPLICA_PORT,
+    )
+    with serve(cached_portal(replica_url)) as base:
+        anonymous = opener()
+        with replay_paused():
+            assert sees(anonymous, base, "Program sebelum ubah")
+            program.title_id = "Program sesudah ubah"
+            program.save()  # committed: a new generation, on the primary only
+            assert sees(anonymous, base, "Program sebelum ubah")  # the replica lags: the old title, not kept
+        cluster.wait_until(
+            "SELECT EXISTS (SELECT 1 FROM pillars_program WHERE title_id = 'Program sesudah ubah')",
+            database=database,
+            port=REPLICA_PORT,
+        )
+        assert sees(anonymous, base, "Program sesudah ubah")
+
+
+PUBLIC_PATHS = ("/", "/programs/", "/api/v1/programs/", "/en/programs/")
+
+
+class Load:
+    """A few anonymous visitors reading public pages and API lists back to back, for as long as the block runs:
+    when each request started, how long it took and its status (0: no answer)."""
+
+    def __init__(self, base: str, visitors: int = 2):
+        self.base, self.visitors, self.done = base, visitors, threading.Event()
+        self.requests: list[tuple[float, float, int]] = []
+
+    def visit(self, offset: int) -> None:
+        for number in itertools.count(offset):
+            if self.done.is_set():
+                return
+            started = time.monotonic()
+            try:
+                with urllib.request.urlopen(self.base + PUBLIC_PATHS[number % len(PUBLIC_PATHS)], timeout=60) as answer:
+                    answer.read()
+                    status = answer.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            except OSError:
+                status = 0
+            self.requests.append((started, time.monotonic() - started, status))
+
+    def __enter__(self):
+        self.threads = [threading.Thread(target=self.visit, args=(n,)) for n in range(self.visitors)]
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        for thread in self.threads:
+            thread.join(timeout=90)
+
+    def started_between(self, start: float, end: float) -> list[tuple[float, float, int]]:
+        return [request for request in self.requests if start <= request[0] < end]
+
+
+def outage(load: Load, *, begin, end, seconds: float, healthz_url: str) -> dict:
+    """Start an outage, keep it `seconds` under the load, then end it: its figures, /healthz meanwhile included."""
+    start = time.monotonic()
+    begin()
+    time.sleep(seconds / 2)
+    health = call(urllib.request.build_opener(), healthz_url)
+    time.sleep(seconds / 2)
+    end()
+    requests = load.started_between(start, start + seconds)
+    later = [r for r in requests if r[0] >= start + 1]  # the first second of an outage may cost a request
+    return {
+        "requests": len(requests),
+        "failed": sum(1 for r in requests if r[2] != 200),
+        "failed after 1 s": sum(1 for r in later if r[2] != 200),
+        "worst seconds": round(max((r[1] for r in requests), default=0), 2),
+        "healthz": health,
+    }
+
+
+def replica_connections(database: str) -> int:
+    return int(
+        cluster.psql(
+            f"SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = '{database}'",  # noqa: S608 - the test database's own name
+            port=REPLICA_PORT,
+        )
+    )
+
+
+def test_a_stopped_or_hung_replica_fails_no_public_request(standby, replica_url, settings):
+    database = settings.DATABASES["default"]["NAME"]
+    ProgramFactory(title_id="Program untuk gangguan", slug="gangguan")
+    cluster.wait_until(
+        "SELECT EXISTS (SELECT 1 FROM pillars_program WHERE slug = 'gangguan')", database=database, port=REPLICA_PORT
+    )
+    env = portal_env(
+        DATABASE_URL=served_database_url(),
+        DATABASE_REPLICA_URL=replica_url,
+        PUBLIC_CACHE_SECONDS="0",  # every request reads the database
+        REPLICA_DOWN_SECONDS="3",
+        DJANGO_STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
+    )
+    with serve(env, workers=2) as base, Load(base) as load:
+        time.sleep(2)
+        assert load.requests and all(status == 200 for _, _, status in load.requests)
+        assert replica_connections(database) > 0  # the portal reads from the replica
+
+        stopped = outage(load, begin=standby.stop, end=standby.start, seconds=6, healthz_url=f"{base}/healthz")
+        for _ in range(30):  # the mark expires: reads return to the replica
+            if replica_connections(database) > 0:
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail("reads never returned to the replica")
+        paused = outage(load, begin=standby.pause, end=standby.resume, seconds=8, healthz_url=f"{base}/healthz")
+        time.sleep(1)
+        print(f"\nreplica stopped: {stopped}\nreplica paused (SIGSTOP): {paused}")  # noqa: T201 - the figures, with -s
+    for figures in (stopped, paused):
+        assert figures["failed after 1 s"] == 0, figures
+        assert figures["worst seconds"] < 5, figures
+        status, body = figures["healthz"]
+        assert status == 200, body
+        assert json.loads(body)["database"] == "ok" and json.loads(body)["replica"] == "down"
