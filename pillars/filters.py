@@ -50,8 +50,8 @@ def village_filter(field="village"):
 class DistrictFilterSet(FilterSet):
     class Meta:
         model = District
-        fields = ["id", "code"]
-        unfiltered = {"note": FREE_TEXT}
+        fields = ["id", "code", "bps_code", "source_verified"]
+        unfiltered = {"note": FREE_TEXT, "source": FREE_TEXT}
 
 
 class VillageFilterSet(FilterSet):
@@ -59,8 +59,8 @@ class VillageFilterSet(FilterSet):
 
     class Meta:
         model = Village
-        fields = ["id", "code"]
-        unfiltered = {"note": FREE_TEXT}
+        fields = ["id", "code", "bps_code", "source_verified"]
+        unfiltered = {"note": FREE_TEXT, "source": FREE_TEXT}
 
 
 class PillarFilterSet(FilterSet):
