@@ -175,7 +175,12 @@ def _demo_metadata(name_id: str, unit: str) -> dict:
         "interpretation": "Semakin dekat ke target, semakin baik (demo).",
         "method": "Nilai akhir tahun dari data perangkat daerah (demo).",
         "measure": unit,
+        "breakdown": "Menurut tahun (demo)",
+        "building_block_variables": "Nilai akhir tahun (demo)",
         "estimation_level": "Kota",
+        "availability_publication": "Kota Padang Dalam Angka (demo)",
+        "producing_activity": "Pengumpulan data indikator smart city (demo)",
+        "access": "terbuka",
     }
 
 

@@ -1,12 +1,14 @@
 """Reads that span several models or return figures rather than one model's rows."""
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db.models import Count, F, Max, Prefetch, Q, Sum, Window
 from django.db.models.functions import ExtractYear, RowNumber
 
-from .achievement import Standing, achievement_percent, standing_of
+from .achievement import NOT_MEASURED, Standing, achievement_percent, standing_of
 from .choices import ServiceStatus
 from .models import BudgetLine, DigitalService, Indicator, IndicatorTarget, Measurement
 
@@ -17,10 +19,11 @@ class YearPoint:
     target: Decimal | None
     actual: Decimal | None
     achievement: Decimal | None
+    indicator: object = None  # whose tolerances (on_track_from, at_risk_from) the standing reads
 
     @property
     def standing(self) -> Standing | None:
-        return standing_of(self.achievement)
+        return standing_of(self.achievement, self.indicator)
 
 
 def standing_point(points: list[YearPoint]) -> YearPoint | None:
@@ -60,10 +63,36 @@ def indicator_series(indicators) -> dict[int, list[YearPoint]]:
                 targets.get(y),
                 by_year.get(y),
                 achievement_percent(target=targets.get(y), actual=by_year.get(y), direction=indicator.direction),
+                indicator,
             )
             for y in sorted(set(targets) | set(by_year))
         ]
     return series
+
+
+def indicator_standings(indicators) -> dict[int, Standing | None]:
+    """{indicator id: its standing, None when not yet measured against a target} for the given indicators, in one
+    query however many (the figures from IndicatorQuerySet.with_standing_figures(), the rule from achievement)."""
+    rows = (
+        Indicator.objects.filter(pk__in=indicators.values("pk"))
+        .with_standing_figures()
+        .values_list("pk", "direction", "on_track_from", "at_risk_from", "standing_target", "standing_actual")
+    )
+    standings = {}
+    for pk, direction, on_track_from, at_risk_from, target, actual in rows:
+        achievement = achievement_percent(target=target, actual=actual, direction=direction)
+        thresholds = SimpleNamespace(on_track_from=on_track_from, at_risk_from=at_risk_from)
+        standings[pk] = standing_of(achievement, thresholds)
+    return standings
+
+
+def standing_counts(indicators) -> dict[str, int]:
+    """How many of the indicators are on track, at risk, off track and not yet measured (keys: the standings'
+    values and achievement.NOT_MEASURED), every key present."""
+    counted = Counter(
+        NOT_MEASURED if standing is None else standing.value for standing in indicator_standings(indicators).values()
+    )
+    return {key: counted.get(key, 0) for key in [*Standing.values, NOT_MEASURED]}
 
 
 def headline_with_series():

@@ -92,8 +92,9 @@ def _raw(field, value):
 
 @transaction.atomic
 def model_save(*, instance: models.Model, data: dict, actor, rules: Rule = no_rules, read_version=None):
-    """Create `instance` or update its row with `data`: rules on the row as it stands and as it would become,
-    `full_clean()`, then a save of the changed fields only (two writers of different fields both keep theirs)."""
+    """Create `instance` or update its row with `data`: rules on the row as it stands and as it would become (they
+    may set fields that follow from the change), `full_clean()`, then a save of the changed fields only (two
+    writers of different fields both keep theirs)."""
     before = None
     if instance.pk is not None and not instance._state.adding:
         instance = lock(instance)
@@ -101,6 +102,12 @@ def model_save(*, instance: models.Model, data: dict, actor, rules: Rule = no_ru
         before = copy.deepcopy(instance)
     changed, many = _apply(instance, data)
     rules(before=before, after=instance, many=many, actor=actor)
+    if before is not None:  # a rule may complete the row (an indicator's approval going back to the walidata)
+        changed += [
+            field.attname
+            for field in instance._meta.concrete_fields
+            if field.attname not in changed and getattr(before, field.attname) != getattr(instance, field.attname)
+        ]
     instance.full_clean()
     instance._history_user = actor  # simple-history: who changed it, also outside a request
     if before is None:
