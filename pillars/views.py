@@ -40,11 +40,11 @@ def _public_list(request, *, filterset_class, queryset, resource_class, name):
 
 
 def home(request):
-    """The public dashboard: the city-wide achievement and its standing, headline counts, the latest evaluation
-    by pillar with the index over the years (composed in the template by the `evaluations` tag library, so
-    pillars imports no evaluations code), and the six pillars."""
+    """The public dashboard: the city-wide achievement and its standing, the indicators by standing, headline
+    counts, the latest evaluation by pillar with the index over the years (composed in the template by the
+    `evaluations` tag library, so pillars imports no evaluations code), and the six pillars."""
     counts = figures.published_counts()
-    headline, headline_series = selectors.headline_with_series()
+    headline, headline_series, standings = selectors.home_indicators()
     pillars = list(Pillar.objects.with_related())
     for pillar in pillars:
         pillar.program_count = counts.count("program", pillar=pillar.pk)
@@ -60,7 +60,7 @@ def home(request):
         },
         "last_updated": counts.last_updated("program", "indicator"),
     }
-    context["standings"] = selectors.standing_counts(Indicator.objects.published())
+    context["standings"] = standings
     if headline:
         context["headline_chart"] = charts.target_vs_actual(headline_series, unit=headline.unit)
         context["headline_standing"] = selectors.standing_point(headline_series)
