@@ -5,8 +5,10 @@ The one documented rule for "on track" (written here, tested in tests/pillars/te
 - an indicator's **standing** is taken in the latest year that has both a target and a measured value;
 - its achievement that year is `achievement_percent()`, which already honours the indicator's direction
   (for "lower is better", coming in under the target is above 100 %);
-- **on track** at 100 % or more, **at risk** from 90 % up to 100 %, **off track** below 90 %;
-- without a year that has both figures (or with a target of 0) there is no standing.
+- **on track** from the indicator's own `on_track_from` (100 % unless a margin is agreed), **at risk** from its
+  `at_risk_from` (90 % unless set otherwise) up to that, **off track** below it;
+- without a year that has both figures (or with a target of 0) there is no standing: the indicator is
+  **not yet measured** against a target.
 
 A milestone is **late** once its due date has passed and it is not done; a program is **overdue** once
 its last year has ended and it is neither completed nor cancelled.
@@ -47,13 +49,19 @@ def achievement_percent(*, target: Decimal | None, actual: Decimal | None, direc
     return (ratio * HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def standing_of(achievement: Decimal | None) -> Standing | None:
-    """On track at ≥ 100 % of the year's target, at risk at ≥ 90 %, else off track; None without a figure."""
+NOT_MEASURED = "not_measured"  # no standing yet: the public list's filter value and the home page's fourth count
+
+
+def standing_of(achievement: Decimal | None, indicator=None) -> Standing | None:
+    """On track at ≥ the indicator's `on_track_from` % of the year's target (100 by default), at risk at ≥ its
+    `at_risk_from` % (90 by default), else off track; None without a figure."""
     if achievement is None:
         return None
-    if achievement >= ON_TRACK_FROM:
+    on_track = getattr(indicator, "on_track_from", None)
+    at_risk = getattr(indicator, "at_risk_from", None)
+    if achievement >= (ON_TRACK_FROM if on_track is None else on_track):
         return Standing.ON_TRACK
-    return Standing.AT_RISK if achievement >= AT_RISK_FROM else Standing.OFF_TRACK
+    return Standing.AT_RISK if achievement >= (AT_RISK_FROM if at_risk is None else at_risk) else Standing.OFF_TRACK
 
 
 def milestone_is_late(*, due_on: datetime.date, done_on: datetime.date | None, today: datetime.date) -> bool:

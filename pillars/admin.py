@@ -179,12 +179,13 @@ class MeasurementDueFilter(admin.SimpleListFilter):
 @admin.register(Indicator)
 class IndicatorAdmin(PortfolioAdmin):
     resource_classes = [resources.IndicatorResource]
-    list_display = ["name_id", "pillar", "unit", "owner_agency", "approval"]  # headline, publication: filters
+    list_display = ["name_id", "pillar", "unit", "owner_agency", "approval", "access"]  # headline, publication: filters
     list_filter = [
         MeasurementDueFilter,
         "pillar",
         "owner_agency",
         "approval",
+        "access",
         "iso_theme",
         "frequency",
         "is_headline",
@@ -192,6 +193,7 @@ class IndicatorAdmin(PortfolioAdmin):
     ]
     list_select_related = ["pillar", "owner_agency"]
     prepopulated_fields = {"slug": ["name_id"]}
+    filter_horizontal = ["building_blocks"]  # any agency's indicator can be a building block
     readonly_fields = ["approval", "approval_note", "approved_at"]
     inlines = [TargetInline, MeasurementInline]
     actions = ["submit_to_walidata", "approve_as_walidata"]
@@ -204,18 +206,14 @@ class IndicatorAdmin(PortfolioAdmin):
         (
             _("Metadata (Satu Data Indonesia)"),
             {
-                "fields": [
-                    "concept",
-                    "definition",
-                    "interpretation",
-                    "method",
-                    "measure",
-                    "breakdown",
-                    "is_composite",
-                    "estimation_level",
-                ]
-            },  # fmt: skip
+                "fields": list(Indicator.MS_IND_FIELDS),
+                "description": _(
+                    "A change to any of these fields (or to the name or unit) of an approved indicator takes it back "
+                    "to the walidata: it leaves the public pages until it is approved again."
+                ),
+            },
         ),
+        (_("Standing"), {"fields": ["on_track_from", "at_risk_from"]}),
         (_("Framework codes"), {"fields": ["iso_theme", "iso_number", "sdg_target", "spbe_indicator"]}),
         (_("Walidata approval"), {"fields": ["approval", "approval_note", "approved_at"]}),
         (_("Publication"), {"fields": ["publication", "publish_from"]}),

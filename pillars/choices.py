@@ -98,6 +98,14 @@ class Approval(models.TextChoices):
     SENT_BACK = "sent_back", _("Sent back")
 
 
+class Access(models.TextChoices):
+    """Satu Data Indonesia's access classification of an indicator's data: only open data is ever public."""
+
+    OPEN = "terbuka", _("Open (terbuka)")
+    RESTRICTED = "terbatas", _("Restricted (terbatas)")
+    CLOSED = "tertutup", _("Closed (tertutup)")
+
+
 class IsoTheme(models.TextChoices):
     """The 19 themes of ISO 37120:2018 (sustainable cities and communities: indicators for city services and
     quality of life); ISO 37122 (smart cities) uses the same themes."""

@@ -8,7 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from smartcity.filters import FilterSet, IdsFilter, SlugsFilter, YearFilter
 
-from .choices import Approval, AssetKind, AssetStatus, Audience, FundingSource, Horizon, IsoTheme, ServiceStatus, Stage
+from .choices import (
+    Access,
+    Approval,
+    AssetKind,
+    AssetStatus,
+    Audience,
+    FundingSource,
+    Horizon,
+    IsoTheme,
+    ServiceStatus,
+    Stage,
+)
 from .models import (
     Activity,
     Agency,
@@ -176,6 +187,7 @@ class BudgetLineFilterSet(FilterSet):
 class IndicatorFilterSet(FilterSet):
     city_wide = django_filters.BooleanFilter(field_name="pillar", lookup_expr="isnull", label=_("City-wide"))
     approval = django_filters.MultipleChoiceFilter(choices=Approval.choices, label=_("Walidata approval"))
+    access = django_filters.MultipleChoiceFilter(choices=Access.choices, label=_("Access classification"))
     iso_theme = django_filters.MultipleChoiceFilter(choices=IsoTheme.choices, label=_("ISO 37120 theme"))
     iso_number = django_filters.CharFilter(label=_("ISO 37120/37122 number"))
     sdg_target = django_filters.CharFilter(method="by_sdg", label=_("SDG target (e.g. 11 or 11.6)"))
@@ -200,8 +212,16 @@ class IndicatorFilterSet(FilterSet):
             "method": FREE_TEXT,
             "measure": FREE_TEXT,
             "breakdown": FREE_TEXT,
-            "is_composite": "metadata shown on the record",
+            "is_composite": "metadata shown on the record; filter its building blocks with ?building_block=",
             "estimation_level": "metadata shown on the record",
+            "building_block_variables": FREE_TEXT,
+            "availability_publication": FREE_TEXT,
+            "producing_activity": FREE_TEXT,
+            "producing_activity_code": "metadata shown on the record",
+            "reference_code": "an identifier shown on the record",
+            "data_list_code": "an identifier shown on the record",
+            "on_track_from": "a tolerance the standing reads",
+            "at_risk_from": "a tolerance the standing reads",
             "approval_note": FREE_TEXT,
             "approved_at": "a moment shown on the record; filter ?approval=approved",
         }

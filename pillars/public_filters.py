@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from smartcity.public_filters import PublicFilterSet, checkboxes, year_filter
 
+from . import selectors
+from .achievement import NOT_MEASURED, Standing
 from .choices import AssetKind, AssetStatus, Audience, FundingSource, Horizon, IsoTheme, ServiceStatus, Stage
 from .models import Agency, DigitalService, District, Indicator, InfrastructureAsset, Pillar, Program, Village
 
@@ -88,10 +90,22 @@ class IndicatorPublicFilterSet(PublicFilterSet):
         choices=IsoTheme.choices, label=_("ISO 37120 theme"), empty_label=_("All themes")
     )
     sdg_target = django_filters.CharFilter(method="by_sdg", label=_("SDG goal or target"))
+    standing = django_filters.ChoiceFilter(
+        choices=[*Standing.choices, (NOT_MEASURED, _("Not yet measured"))],
+        method="by_standing",
+        label=_("Standing"),
+        empty_label=_("Any standing"),
+    )
 
     class Meta:
         model = Indicator
         fields = []
+
+    def by_standing(self, queryset, name, value):
+        """The indicators of that standing (pillars.achievement's rule, read in one query however many)."""
+        wanted = None if value == NOT_MEASURED else value
+        standings = selectors.indicator_standings(queryset)
+        return queryset.filter(pk__in=[pk for pk, standing in standings.items() if standing == wanted])
 
     def by_pillar(self, queryset, name, value):
         return queryset.filter(pillar__isnull=True) if value == CITY_WIDE else queryset.filter(pillar__slug=value)

@@ -95,11 +95,12 @@ class IndicatorQuerySet(PublishableQuerySet):
     policy = Policy(public=Public(lambda queryset: queryset.published(), _approved), owner="owner_agency")
 
     def published(self, at=None):
-        """Published, due, and approved by the walidata: an indicator the walidata has not approved is on no
-        public surface (pages, API, downloads, open data, the catalogue), whatever its publication says."""
-        from pillars.choices import Approval
+        """Published, due, approved by the walidata and open (terbuka): an indicator the walidata has not approved,
+        or whose access is restricted or closed, is on no public surface (pages, API, downloads, open data, the
+        catalogue), whatever its publication says."""
+        from pillars.choices import Access, Approval
 
-        return super().published(at).filter(approval=Approval.APPROVED)
+        return super().published(at).filter(approval=Approval.APPROVED, access=Access.OPEN)
 
     def with_latest_measurement(self):
         """Annotate `latest_value` and `latest_measured_on`: the newest measurement, one subquery each."""
@@ -129,8 +130,38 @@ class IndicatorQuerySet(PublishableQuerySet):
         )
 
     def stale(self, on: datetime.date):
-        """Not measured as often as the frequency says on `on`: never measured, or the next measurement overdue."""
-        return self.with_measurement_due().filter(Q(latest_measured_on__isnull=True) | Q(measurement_due_on__lt=on))
+        """Not updated as the frequency says on `on`: never measured, or the next measurement overdue by more than
+        MEASUREMENT_GRACE_DAYS (figures are published some time after the period they measure)."""
+        from django.conf import settings
+
+        grace = datetime.timedelta(days=settings.MEASUREMENT_GRACE_DAYS)
+        return self.with_measurement_due().filter(
+            Q(latest_measured_on__isnull=True) | Q(measurement_due_on__lt=on - grace)
+        )
+
+    def with_standing_figures(self):
+        """Annotate `standing_year`, `standing_target` and `standing_actual`: the latest year with a (non-zero) target
+        and a measured value, the year's target and its last measured value, the figures pillars.achievement judges
+        the standing on (the same year as selectors.standing_point), in one query however many indicators."""
+        from pillars.models import IndicatorTarget, Measurement
+
+        actual = (
+            Measurement.objects.filter(indicator=OuterRef("indicator"), measured_on__year=OuterRef("year"))
+            .order_by("-measured_on")
+            .values("value")[:1]
+        )
+        judged = (
+            IndicatorTarget.objects.filter(indicator=OuterRef("pk"))
+            .exclude(value=0)
+            .annotate(actual=Subquery(actual))
+            .filter(actual__isnull=False)
+            .order_by("-year")
+        )
+        return self.annotate(
+            standing_year=Subquery(judged.values("year")[:1]),
+            standing_target=Subquery(judged.values("value")[:1]),
+            standing_actual=Subquery(judged.values("actual")[:1]),
+        )
 
     def with_related(self):
         from pillars.models import IndicatorTarget

@@ -94,6 +94,7 @@ class ActivityResource(PortfolioResource):
 class IndicatorResource(PortfolioResource):
     pillar = slug_field("pillar", Pillar)
     owner_agency = slug_field("owner_agency", Agency)
+    building_blocks = slug_field("building_blocks", Indicator, many=True)
 
     class Meta(PortfolioResource.Meta):
         model = Indicator
@@ -111,14 +112,9 @@ class IndicatorResource(PortfolioResource):
             "data_source",
             "owner_agency",
             # Satu Data Indonesia's metadata and the framework codes, exported and imported like the rest
-            "concept",
-            "definition",
-            "interpretation",
-            "method",
-            "measure",
-            "breakdown",
-            "is_composite",
-            "estimation_level",
+            *Indicator.MS_IND_FIELDS,
+            "on_track_from",
+            "at_risk_from",
             "iso_theme",
             "iso_number",
             "sdg_target",

@@ -1,12 +1,13 @@
 """Reads that span several models or return figures rather than one model's rows."""
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Prefetch, Q, Sum, Window
+from django.db.models import Count, F, Max, Prefetch, Q, Sum, Window, prefetch_related_objects
 from django.db.models.functions import ExtractYear, RowNumber
 
-from .achievement import Standing, achievement_percent, standing_of
+from .achievement import NOT_MEASURED, Standing, achievement_percent, standing_of
 from .choices import ServiceStatus
 from .models import BudgetLine, DigitalService, Indicator, IndicatorTarget, Measurement
 
@@ -17,10 +18,11 @@ class YearPoint:
     target: Decimal | None
     actual: Decimal | None
     achievement: Decimal | None
+    indicator: object = None  # whose tolerances (on_track_from, at_risk_from) the standing reads
 
     @property
     def standing(self) -> Standing | None:
-        return standing_of(self.achievement)
+        return standing_of(self.achievement, self.indicator)
 
 
 def standing_point(points: list[YearPoint]) -> YearPoint | None:
@@ -60,22 +62,63 @@ def indicator_series(indicators) -> dict[int, list[YearPoint]]:
                 targets.get(y),
                 by_year.get(y),
                 achievement_percent(target=targets.get(y), actual=by_year.get(y), direction=indicator.direction),
+                indicator,
             )
             for y in sorted(set(targets) | set(by_year))
         ]
     return series
 
 
-def headline_with_series():
-    """The city's overall smart-city achievement indicator (capaian smart city), if staff marked one, with its
-    series; its latest value is the last actual of that series, so no latest-measurement subqueries."""
-    targets = Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year"))
-    headline = Indicator.objects.published().filter(is_headline=True).prefetch_related(targets).first()
+STANDING_FIELDS = ("pk", "direction", "on_track_from", "at_risk_from")  # what judging a standing reads of the row
+HEADLINE_FIELDS = ("slug", "name_id", "name_en", "unit", "is_headline")  # and what the home page shows of the headline
+
+
+def _standing(indicator) -> Standing | None:
+    """The standing of an indicator annotated by IndicatorQuerySet.with_standing_figures()."""
+    achievement = achievement_percent(
+        target=indicator.standing_target, actual=indicator.standing_actual, direction=indicator.direction
+    )
+    return standing_of(achievement, indicator)
+
+
+def _counted(standings) -> dict[str, int]:
+    counted = Counter(NOT_MEASURED if standing is None else standing.value for standing in standings)
+    return {key: counted.get(key, 0) for key in [*Standing.values, NOT_MEASURED]}
+
+
+def indicator_standings(indicators) -> dict[int, Standing | None]:
+    """{indicator id: its standing, None when not yet measured against a target} for the given indicators, in one
+    query however many (the figures from IndicatorQuerySet.with_standing_figures(), the rule from achievement)."""
+    rows = (
+        Indicator.objects.filter(pk__in=indicators.values("pk"))
+        .with_standing_figures()
+        .only(*STANDING_FIELDS)
+        .order_by()
+    )
+    return {indicator.pk: _standing(indicator) for indicator in rows}
+
+
+def standing_counts(indicators) -> dict[str, int]:
+    """How many of the indicators are on track, at risk, off track and not yet measured (keys: the standings'
+    values and achievement.NOT_MEASURED), every key present."""
+    return _counted(indicator_standings(indicators).values())
+
+
+def home_indicators():
+    """The home page's indicators: the city's overall smart-city achievement indicator (capaian smart city), if
+    staff marked one, with its series, and how many published indicators stand where (standing_counts). The
+    headline comes with the standings' one query; its latest value is the last actual of its series."""
+    rows = list(
+        Indicator.objects.published().with_standing_figures().only(*STANDING_FIELDS, *HEADLINE_FIELDS).order_by()
+    )
+    counts = _counted(_standing(indicator) for indicator in rows)
+    headline = next((indicator for indicator in rows if indicator.is_headline), None)
     if headline is None:
-        return None, []
+        return None, [], counts
+    prefetch_related_objects([headline], Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year")))
     series = indicator_series([headline])[headline.pk]
     headline.latest_value = next((p.actual for p in reversed(series) if p.actual is not None), None)
-    return headline, series
+    return headline, series, counts
 
 
 def budget_totals(programs=None, *, group_by=("year", "source")) -> list[dict]:

@@ -149,32 +149,134 @@ def measurement_rules(*, before, after, many, actor) -> None:
         rules.not_in_the_future(after.measured_on, "measured_on")
 
 
-def metadata_complete(indicator: Indicator) -> None:
-    """Refuse an indicator whose MS-Ind metadata is incomplete, naming each empty field."""
+def _building_blocks(indicator: Indicator, many: dict) -> list:
+    """The building blocks the indicator would have: those the write sets, or those it has."""
+    if "building_blocks" in many:
+        return list(many["building_blocks"])
+    return list(indicator.building_blocks.all()) if indicator.pk is not None else []
+
+
+def metadata_complete(indicator: Indicator, many: dict | None = None) -> None:
+    """Refuse an indicator whose MS-Ind metadata is incomplete, naming each empty field (a composite indicator
+    also names its building blocks)."""
+    message = _("Fill in the indicator's metadata first: this field is required before publication.")
     missing = indicator.missing_metadata
+    if indicator.is_composite and not _building_blocks(indicator, many or {}):
+        missing.append("building_blocks")
     if missing:
-        message = _("Fill in the indicator's metadata first: this field is required before publication.")
         raise ValidationError({name: ValidationError(message, code="metadata_missing") for name in missing})
+
+
+def metadata_changes(before: Indicator, after: Indicator, many: dict) -> list[str]:
+    """The MS-Ind fields (Indicator.METADATA_FIELDS) this write changes."""
+    fields = [name for name in Indicator.METADATA_FIELDS if name != "building_blocks"]
+    changed = [name for name in fields if getattr(before, name) != getattr(after, name)]
+    if "building_blocks" in many:
+        now = set(before.building_blocks.values_list("pk", flat=True))
+        if now != {row.pk for row in many["building_blocks"]}:
+            changed.append("building_blocks")
+    return changed
+
+
+def building_blocks_valid(after: Indicator, many: dict) -> None:
+    """Only a composite indicator lists building blocks, and never itself."""
+    blocks = _building_blocks(after, many)
+    if blocks and not after.is_composite:
+        message = _("Only a composite indicator lists building blocks: tick “composite indicator” or remove them.")
+        raise ValidationError({"building_blocks": ValidationError(message, code="not_composite")})
+    if after.pk is not None and any(block.pk == after.pk for block in blocks):
+        message = _("An indicator is not a building block of itself.")
+        raise ValidationError({"building_blocks": ValidationError(message, code="self_block")})
+
+
+def _back_to_walidata(*, before, after, many, actor) -> None:
+    """A person's change to the metadata of an approved indicator takes it back to the walidata: the change is
+    kept, the indicator awaits approval again (and leaves every public surface until then), and the note on its
+    admin page says who changed what. The system's own loaders (no actor) write as the walidata would."""
+    if actor is None or before is None or before.approval != Approval.APPROVED:
+        return
+    changed = metadata_changes(before, after, many)
+    if not changed:
+        return
+    labels = ", ".join(str(Indicator._meta.get_field(name).verbose_name) for name in changed)
+    message = _("%(user)s changed the metadata (%(fields)s) on %(day)s: it awaits the walidata's approval again.")
+    after.approval, after.approved_at = Approval.SUBMITTED, None
+    after.approval_note = message % {"user": actor.get_username(), "fields": labels, "day": timezone.localdate()}
+    after.metadata_changed = changed  # for the writer, which tells both people once the change commits
 
 
 def indicator_rules(*, before, after, many, actor) -> None:
     """The producing agency's editors write its indicators; the walidata's approval changes only through its own
-    steps; an indicator is published only once approved, with its metadata complete."""
+    steps, or goes back to the walidata when a person changes an approved indicator's metadata; an indicator is
+    published only once approved, with its metadata complete. Who may write it is its policy's."""
     if after is None:
         return
     was = before.approval if before is not None else Approval.DRAFT
     if actor is not None and after.approval != was:
         message = _("The approval changes only by submitting, approving or sending the indicator back.")
         raise ValidationError({"approval": ValidationError(message, code="approval_by_workflow")})
+    building_blocks_valid(after, many)
+    _back_to_walidata(before=before, after=after, many=many, actor=actor)
     if after.publication != Publication.PUBLISHED:
         return
     becomes_public = before is None or before.publication != Publication.PUBLISHED
     if becomes_public and after.approval != Approval.APPROVED:
         message = _("Only an indicator the walidata (Diskominfo) has approved can be published.")
         raise ValidationError({"publication": ValidationError(message, code="not_approved")})
-    touched = before is None or any(getattr(before, f) != getattr(after, f) for f in Indicator.METADATA_FIELDS)
+    touched = before is None or bool(metadata_changes(before, after, many))
     if becomes_public or touched:
-        metadata_complete(after)
+        metadata_complete(after, many)
+
+
+class IndicatorWriter(Writer):
+    """An approved indicator whose metadata a person changes goes back to the walidata (indicator_rules): once the
+    change commits, the walidata and the person who made it are told by e-mail, whichever door it came through."""
+
+    def update(self, *, instance, data, actor, read_version=None):
+        indicator = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
+        changed = getattr(indicator, "metadata_changed", None)
+        if changed:
+            from smartcity.tasks import enqueue  # a broker that is away never fails the save
+
+            from .tasks import notify_indicator_back_to_walidata
+
+            enqueue(
+                notify_indicator_back_to_walidata, indicator_id=indicator.pk, actor_id=actor.pk, fields=list(changed)
+            )
+        return indicator
+
+
+def indicator_back_to_walidata_notify(*, indicator: Indicator, actor, fields: list[str]) -> int:
+    """Tell the walidata (everyone who may approve indicators) and the person who changed an approved indicator's
+    metadata that it awaits approval again and is off the public pages until then; returns messages sent."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.urls import reverse
+
+    from smartcity.notifications import notify
+
+    approve = Permission.objects.get(codename="approve_indicator", content_type__app_label="pillars")
+    walidata = (
+        get_user_model()
+        .objects.filter(Q(groups__permissions=approve) | Q(user_permissions=approve) | Q(is_superuser=True))
+        .filter(is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    labels = [str(Indicator._meta.get_field(name).verbose_name) for name in fields if name in Indicator.METADATA_FIELDS]
+    context = {
+        "indicator": indicator,
+        "actor": actor,
+        "fields": labels,
+        "site_name": settings.PORTAL_CITY_NAME,
+        "admin_url": settings.PORTAL_BASE_URL + reverse("admin:pillars_indicator_change", args=[indicator.pk]),
+    }
+    return notify(
+        recipients=[*walidata, getattr(actor, "email", "")],
+        subject_template="pillars/email/indicator_back_to_walidata_subject.txt",
+        body_template="pillars/email/indicator_back_to_walidata_body.txt",
+        context=context,
+    )
 
 
 class MeasurementWriter(Writer):
@@ -239,7 +341,7 @@ PROGRAM = register(ProgramWriter(Program, rules=program_rules))
 ACTIVITY = register(ActivityWriter(Activity, rules=activity_rules, owner_rule=False))  # says the owner itself
 MILESTONE = register(Writer(Milestone))
 BUDGET_LINE = register(Writer(BudgetLine))
-INDICATOR = register(Writer(Indicator, rules=indicator_rules))
+INDICATOR = register(IndicatorWriter(Indicator, rules=indicator_rules))
 INDICATOR_TARGET = register(Writer(IndicatorTarget))
 MEASUREMENT = register(MeasurementWriter(Measurement, rules=measurement_rules))
 DIGITAL_SERVICE = register(Writer(DigitalService))
@@ -337,7 +439,7 @@ def _approval_step(*, indicator: Indicator, actor, step: str, data: dict) -> Ind
     def rules(*, before, after, many, actor):
         _step_check(rule, before, actor)
         if data["approval"] != Approval.SENT_BACK:
-            metadata_complete(after)
+            metadata_complete(after, many)
 
     return model_save(instance=indicator, data=data, actor=actor, rules=rules)
 

@@ -36,3 +36,16 @@ def send_workspace_reminders() -> int:
     from pillars.workspace import workspace_reminders_send
 
     return workspace_reminders_send(today=timezone.localdate())
+
+
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, retry_kwargs={"max_retries": 5})
+def notify_indicator_back_to_walidata(*, indicator_id: int, actor_id: int, fields: list[str]) -> int:
+    """After a person changed an approved indicator's metadata: tell the walidata and that person."""
+    from django.contrib.auth import get_user_model
+
+    from pillars.models import Indicator
+    from pillars.services import indicator_back_to_walidata_notify
+
+    indicator = Indicator.objects.select_related("owner_agency").get(pk=indicator_id)
+    actor = get_user_model().objects.get(pk=actor_id)
+    return indicator_back_to_walidata_notify(indicator=indicator, actor=actor, fields=fields)

@@ -40,11 +40,11 @@ def _public_list(request, *, filterset_class, queryset, resource_class, name):
 
 
 def home(request):
-    """The public dashboard: the city-wide achievement and its standing, headline counts, the latest evaluation
-    by pillar with the index over the years (composed in the template by the `evaluations` tag library, so
-    pillars imports no evaluations code), and the six pillars."""
+    """The public dashboard: the city-wide achievement and its standing, the indicators by standing, headline
+    counts, the latest evaluation by pillar with the index over the years (composed in the template by the
+    `evaluations` tag library, so pillars imports no evaluations code), and the six pillars."""
     counts = figures.published_counts()
-    headline, headline_series = selectors.headline_with_series()
+    headline, headline_series, standings = selectors.home_indicators()
     pillars = list(Pillar.objects.with_related())
     for pillar in pillars:
         pillar.program_count = counts.count("program", pillar=pillar.pk)
@@ -60,6 +60,7 @@ def home(request):
         },
         "last_updated": counts.last_updated("program", "indicator"),
     }
+    context["standings"] = standings
     if headline:
         context["headline_chart"] = charts.target_vs_actual(headline_series, unit=headline.unit)
         context["headline_standing"] = selectors.standing_point(headline_series)
@@ -165,10 +166,11 @@ def indicator_list(request):
 
 
 def indicator_metadata(indicator) -> list[tuple[str, str]]:
-    """The indicator's MS-Ind texts that are filled in, with their labels in the page's language."""
-    names = ["concept", "definition", "interpretation", "method", "measure", "breakdown", "estimation_level"]
-    fields = [indicator._meta.get_field(name) for name in names]
-    return [(str(f.verbose_name).capitalize(), value) for f in fields if (value := getattr(indicator, f.name))]
+    """The indicator's MS-Ind texts that are filled in, with their labels in the page's language (the composite
+    mark, its building blocks and the access classification are shown on their own)."""
+    fields = [indicator._meta.get_field(name) for name in Indicator.MS_IND_FIELDS]
+    texts = [f for f in fields if not f.many_to_many and not f.choices and f.get_internal_type() != "BooleanField"]
+    return [(str(f.verbose_name).capitalize(), value) for f in texts if (value := getattr(indicator, f.name))]
 
 
 def indicator_detail(request, slug: str):
@@ -179,6 +181,7 @@ def indicator_detail(request, slug: str):
     context = {
         "indicator": indicator,
         "metadata": indicator_metadata(indicator),
+        "building_blocks": Indicator.objects.published().filter(composites=indicator) if indicator.is_composite else [],
         "series": series,
         "standing": standing_point(series),
         "chart": charts.target_vs_actual(series, colour, indicator.unit),

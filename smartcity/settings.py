@@ -468,6 +468,9 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="").rstrip("/")
 # work shows from this many days before it is due; reminders go out this many days before each deadline.
 WORKSPACE_SELECTOR = "pillars.workspace.workspace_for"
 WORKSPACE_DAYS_AHEAD = env.int("WORKSPACE_DAYS_AHEAD", default=30)
+# An indicator reads "not updated since <date>" only once its next measurement (by its frequency) is this many days
+# overdue: yearly figures are published months after the year ends.
+MEASUREMENT_GRACE_DAYS = env.int("MEASUREMENT_GRACE_DAYS", default=90)
 REMINDER_LEAD_DAYS = tuple(env.list("REMINDER_LEAD_DAYS", cast=int, default=[7, 1]))
 # The DCAT catalogue of the open data (smartcity/dcat.py): who publishes it and under which licence.
 OPEN_DATA_PUBLISHER = env("OPEN_DATA_PUBLISHER", default="") or f"Dinas Komunikasi dan Informatika {PORTAL_CITY_NAME}"

@@ -304,8 +304,13 @@ def budget_lines():
 
 
 def indicators():
-    hit = IndicatorFactory(name_id="Indeks kebahagiaan", pillar=pillar("living"))
-    return hit, IndicatorFactory(name_id="Angka harapan hidup"), {"q": "kebahagiaan"}
+    hit = IndicatorFactory(name_id="Indeks kebahagiaan", pillar=pillar("living"), is_composite=True)
+    hit.building_blocks.set(
+        [IndicatorFactory(name_id="Survei kepuasan", pillar=pillar("economy"))]
+    )  # a composite and its building block
+    miss = IndicatorFactory(name_id="Angka harapan hidup", is_composite=True)
+    miss.building_blocks.set([IndicatorFactory(name_id="Usia rata-rata", pillar=pillar("economy"))])
+    return hit, miss, {"q": "kebahagiaan"}
 
 
 def indicator_targets():

@@ -548,6 +548,34 @@ API_WRITES = {
         api_staff_only(200),
     ),  # fmt: skip
     "indicator resubmit of A": (indicator_step("submit", "a", "sent_back"), api_staff_only(200, OPD=200)),
+    # issue 25: MS-Ind complete. The producer's metadata change of an approved indicator is saved (and takes it back
+    # to the walidata); a composite may name any agency's indicators as building blocks, only its own agency sets them
+    "indicator metadata update of A": (
+        update(f"{P}indicator", lambda w: w.indicator("a"), {"breakdown": "Menurut kelurahan"}, "slug"),
+        api_staff_only(200, OPD=200),
+    ),
+    "indicator access of B": (
+        update(f"{P}indicator", lambda w: w.indicator("b"), {"access": "terbatas"}, "slug"),
+        api_staff_only(200),
+    ),
+    "indicator building blocks of A naming B's": (
+        update(
+            f"{P}indicator",
+            lambda w: w.indicator("a"),
+            lambda w: {"is_composite": True, "building_blocks": [w.indicator("b").pk]},
+            "slug",
+        ),
+        api_staff_only(200, OPD=200),
+    ),
+    "indicator building blocks of B": (
+        update(
+            f"{P}indicator",
+            lambda w: w.indicator("b"),
+            lambda w: {"is_composite": True, "building_blocks": [w.indicator("a").pk]},
+            "slug",
+        ),
+        api_staff_only(200),
+    ),
     "district create": (create(f"{P}district", lambda w: {"code": "13.71.12", "name": "Baru"}), api_staff_only(201)),
     # partnerships: staff write; a partner's key only reports progress and sets its own assets' status
     "partner create": (

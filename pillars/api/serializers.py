@@ -267,13 +267,11 @@ class BudgetLineSerializer(serializers.ModelSerializer):
         ]
 
 
-INDICATOR_METADATA = ["concept", "definition", "interpretation", "method", "measure", "breakdown", "is_composite",
-                      "estimation_level"]  # fmt: skip
-
-
 class IndicatorSerializer(serializers.ModelSerializer):
     pillar = BriefRelatedField(queryset=Pillar.objects.all(), allow_null=True, required=False)
     owner_agency = BriefRelatedField(queryset=Agency.objects.all())
+    building_blocks = BriefRelatedField(queryset=Indicator.objects.all(), many=True, required=False)
+    publicly_accessible = serializers.BooleanField(read_only=True, help_text="MS-Ind's “dapat diakses umum”.")
     targets = IndicatorTargetBriefSerializer(many=True, read_only=True)
     latest_value = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, allow_null=True)
     latest_measured_on = serializers.DateField(read_only=True, allow_null=True)
@@ -297,7 +295,10 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "frequency",
             "data_source",
             "owner_agency",
-            *INDICATOR_METADATA,
+            *Indicator.MS_IND_FIELDS,
+            "publicly_accessible",
+            "on_track_from",
+            "at_risk_from",
             "approval",
             "approval_note",
             "approved_at",

@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import viewsets
@@ -105,6 +106,11 @@ class IndicatorViewSet(RecordViewSet):
     filterset_class = filters.IndicatorFilterSet
     ordering_fields = ["name_id", "name_en", "latest_measured_on", "updated_at"]
     lookup_field = "slug"
+
+    def get_queryset(self):
+        """The building blocks a composite lists are only those the caller may see."""
+        blocks = Indicator.objects.visible_to(self.request.user).only("pk", "slug", "name_id", "name_en")
+        return super().get_queryset().prefetch_related(Prefetch("building_blocks", queryset=blocks))
 
     def _step(self, service, **kwargs):
         indicator = service(indicator=self.get_object(), actor=self.request.user, **kwargs)

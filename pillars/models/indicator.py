@@ -1,10 +1,11 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pillars.choices import Approval, Direction, Frequency, IsoTheme
+from pillars.choices import Access, Approval, Direction, Frequency, IsoTheme
 from pillars.querysets import IndicatorQuerySet, IndicatorTargetQuerySet, MeasurementQuerySet
 from smartcity.fields import YearField
 from smartcity.models import PublishableModel, TimeStampedModel, Translated
@@ -58,13 +59,66 @@ class Indicator(PublishableModel, TimeStampedModel):
         verbose_name=_("measure"), max_length=200, blank=True, help_text=_("What is counted, e.g. number of points.")
     )
     breakdown = models.CharField(
-        verbose_name=_("breakdown"), max_length=200, blank=True, help_text=_("For example by district, by sex.")
+        verbose_name=_("presentation breakdown (klasifikasi penyajian)"),
+        max_length=200,
+        blank=True,
+        help_text=_("How the figure is presented, for example by district, by sex. Required before approval."),
     )
     is_composite = models.BooleanField(
         verbose_name=_("composite indicator"), default=False, help_text=_("Computed from other indicators.")
     )
+    building_blocks = models.ManyToManyField(
+        to="self",
+        symmetrical=False,
+        blank=True,
+        related_name="composites",
+        verbose_name=_("building-block indicators"),
+        help_text=_("The indicators a composite indicator is computed from (only for a composite indicator)."),
+    )
+    building_block_variables = models.TextField(
+        verbose_name=_("building-block variables (variabel pembangun)"),
+        blank=True,
+        help_text=_("The variables the figure is computed from."),
+    )
     estimation_level = models.CharField(
         verbose_name=_("estimation level"), max_length=100, blank=True, help_text=_("For example city, district.")
+    )
+    availability_publication = models.CharField(
+        verbose_name=_("availability publication (publikasi ketersediaan)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the figure is published, for example Padang Dalam Angka."),
+    )
+    producing_activity = models.CharField(
+        verbose_name=_("producing activity (kegiatan penghasil)"),
+        max_length=200,
+        blank=True,
+        help_text=_("The statistical activity that produces the figure."),
+    )
+    producing_activity_code = models.CharField(
+        verbose_name=_("producing activity code"),
+        max_length=40,
+        blank=True,
+        help_text=_("The activity's code in its activity metadata (MS-Keg), e.g. from BPS's Romantik."),
+    )
+    access = models.CharField(
+        verbose_name=_("access classification"),
+        max_length=10,
+        choices=Access,
+        default=Access.OPEN,
+        help_text=_("Only open (terbuka) indicators are ever public (dapat diakses umum)."),
+    )
+    reference_code = models.CharField(
+        verbose_name=_("reference code (Kode Referensi)"),
+        max_length=50,
+        blank=True,
+        help_text=_("The indicator's code in Satu Data Indonesia's reference list, when it has one."),
+    )
+    data_list_code = models.CharField(
+        verbose_name=_("data list identifier (Daftar Data)"),
+        max_length=50,
+        blank=True,
+        help_text=_("The indicator's identifier in the city's Daftar Data."),
     )
     approval = models.CharField(
         verbose_name=_("walidata approval"), max_length=10, choices=Approval, default=Approval.DRAFT, editable=False
@@ -94,6 +148,25 @@ class Indicator(PublishableModel, TimeStampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(99)],
         help_text=_("The indicator's number in the SPBE evaluation, e.g. 43 (open data)."),
     )
+    # How the indicator's standing is read (pillars/achievement.py): its own tolerances, in % of the year's target.
+    on_track_from = models.DecimalField(
+        verbose_name=_("on track from (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=100,
+        validators=[MinValueValidator(0), MaxValueValidator(200)],
+        help_text=_(
+            "At or above this share of the year's target the indicator is on track; 100 unless a margin is agreed."
+        ),
+    )
+    at_risk_from = models.DecimalField(
+        verbose_name=_("at risk from (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=90,
+        validators=[MinValueValidator(0), MaxValueValidator(200)],
+        help_text=_("From this share up to the on-track mark the indicator is at risk; below it, off track."),
+    )
     stale_since = models.DateField(
         verbose_name=_("stale since"),
         null=True,
@@ -105,7 +178,31 @@ class Indicator(PublishableModel, TimeStampedModel):
     name = Translated("name")
 
     search_fields = ("name_id", "name_en", "slug", "data_source")  # the API's `q` and the admin's search box
-    METADATA_FIELDS = ("concept", "definition", "interpretation", "method", "measure", "unit", "estimation_level")
+    # Satu Data Indonesia's indicator metadata (MS-Ind, Peraturan BPS 5/2020), declared once: the metadata section
+    # of the admin, the API, the import and the public page; a change to any of METADATA_FIELDS sends an approved
+    # indicator back to the walidata (pillars.services.indicator_rules).
+    MS_IND_FIELDS = (
+        "concept",
+        "definition",
+        "interpretation",
+        "method",
+        "measure",
+        "breakdown",
+        "is_composite",
+        "building_blocks",
+        "building_block_variables",
+        "estimation_level",
+        "availability_publication",
+        "producing_activity",
+        "producing_activity_code",
+        "access",
+        "reference_code",
+        "data_list_code",
+    )
+    METADATA_FIELDS = ("name_id", "unit", *MS_IND_FIELDS)
+    # Filled in before the indicator is submitted, approved or published (a composite also names its building blocks).
+    REQUIRED_METADATA = ("concept", "definition", "interpretation", "method", "measure", "unit", "breakdown",
+                         "estimation_level")  # fmt: skip
 
     objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords()
@@ -122,15 +219,29 @@ class Indicator(PublishableModel, TimeStampedModel):
             models.UniqueConstraint(
                 fields=["is_headline"], condition=Q(is_headline=True), name="%(app_label)s_%(class)s_one_headline"
             ),
+            models.CheckConstraint(
+                condition=Q(at_risk_from__lte=F("on_track_from")), name="%(app_label)s_%(class)s_thresholds_in_order"
+            ),
         ]
 
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        if self.at_risk_from is not None and self.on_track_from is not None and self.at_risk_from > self.on_track_from:
+            message = _("The at-risk mark cannot be above the on-track mark.")
+            raise ValidationError({"at_risk_from": ValidationError(message, code="thresholds_order")})
+
     @property
     def missing_metadata(self) -> list[str]:
         """The MS-Ind fields still empty (the row's own columns only)."""
-        return [name for name in self.METADATA_FIELDS if not str(getattr(self, name) or "").strip()]
+        return [name for name in self.REQUIRED_METADATA if not str(getattr(self, name) or "").strip()]
+
+    @property
+    def publicly_accessible(self) -> bool:
+        """MS-Ind's "dapat diakses umum": yes exactly when the access classification is open (terbuka)."""
+        return self.access == Access.OPEN
 
 
 class IndicatorTarget(TimeStampedModel):

@@ -122,6 +122,7 @@ class IndicatorFactory(PublishedMixin):
     interpretation = "Makin tinggi makin baik"
     method = "Jumlah dibagi total"
     measure = "Persentase"
+    breakdown = "Menurut kecamatan"
     estimation_level = "Kota"
 
     class Meta:

@@ -56,8 +56,9 @@ def test_home_query_count_is_fixed_and_does_not_grow(client, django_assert_num_q
     MeasurementFactory(indicator=headline)
     # Inside the test's transaction the change marks are this transaction's own, so the figures are counted (the
     # state query and one grouped query per counted kind, 5) rather than read from the cache; the cached path,
-    # one query and no write, is tests/pillars/test_figures.py's. Then headline (+targets, series), pillars
-    # (+subs) and evaluation results (their pillar scores are a 12th query once there is a result).
+    # one query and no write, is tests/pillars/test_figures.py's. Then the indicators' standings with the headline,
+    # its targets and series, pillars (+subs) and evaluation results (their pillar scores are a 12th query once
+    # there is a result).
     with django_assert_num_queries(11):
         client.get("/")
     PillarFactory.create_batch(3)

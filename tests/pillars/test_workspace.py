@@ -102,7 +102,8 @@ def test_the_walidata_sees_the_indicators_awaiting_approval_and_the_current_eval
     assert "pillars.indicators_to_approve" not in figures(producer)
 
 
-def test_measurements_fall_due_by_the_indicator_s_frequency_as_the_stale_mark_does():
+def test_measurements_fall_due_by_the_indicator_s_frequency_as_the_stale_mark_does(settings):
+    settings.MEASUREMENT_GRACE_DAYS = 0  # the stale mark waits this long after the due date; here, not at all
     today = datetime.date(2026, 6, 1)
     agency = AgencyFactory()
     monthly = IndicatorFactory(owner_agency=agency, frequency="monthly")
