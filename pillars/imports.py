@@ -80,6 +80,8 @@ class XLSX(base_formats.XLSX):
 # --- what each column takes, for the page and the template -----------------------------------------------------
 def column_hint(field, db_field) -> str:
     widget = field.widget
+    if getattr(widget, "hint", None):  # a widget that reads a cell of its own shape says what it takes
+        return str(widget.hint)
     if isinstance(widget, widgets.ManyToManyWidget):
         return _("slugs of %(what)s, several separated by %(separator)s") % {
             "what": widget.model._meta.verbose_name_plural,
