@@ -133,7 +133,9 @@ class SourcedModel(models.Model):
     source = models.TextField(
         verbose_name=_("source"),
         blank=True,
-        help_text=_("The document, its date, and a URL or citation, e.g. the Kepmendagri decree on area codes and names, 2022."),
+        help_text=_(
+            "The document, its date, and a URL or citation, e.g. the Kepmendagri decree on area codes and names, 2022."
+        ),
     )
     source_verified = models.BooleanField(
         verbose_name=_("verified against the source"),

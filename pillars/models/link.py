@@ -52,7 +52,7 @@ class ProgramIndicator(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_role_display()}: {self.indicator_id} · {self.program_id}"
+        return self.get_role_display()  # the row's own fields only: the program and indicator are on the page
 
     def clean(self):
         if self.expected_value is not None and self.expected_year is None:

@@ -98,9 +98,7 @@ def test_the_same_indicator_twice_or_a_contribution_without_a_year_is_a_400_that
     twice = [{"indicator": indicator.pk, "role": "outcome"}, {"indicator": indicator.pk, "role": "output"}]
     response = api_client.patch(url, {"indicators": twice})
     assert response.status_code == 400 and "indicators" in response.data["errors"]
-    response = api_client.post(
-        reverse(LIST), {"program": program.pk, "indicator": indicator.pk, "expected_value": "5"}
-    )
+    response = api_client.post(reverse(LIST), {"program": program.pk, "indicator": indicator.pk, "expected_value": "5"})
     assert response.status_code == 400 and "expected_year" in response.data["errors"]
     assert not ProgramIndicator.objects.exists()
 
@@ -298,7 +296,7 @@ def test_a_bad_indicator_slug_or_role_refuses_the_whole_file(tmp_path, importer,
     assert not Program.objects.exists() and not ProgramIndicator.objects.exists()
 
 
-# --- the pages ---------------------------------------------------------------------------------------------------------
+# --- the pages --------------------------------------------------------------------------------------------------------
 def test_the_indicator_page_lists_the_public_programs_that_move_it(client):
     indicator = IndicatorFactory(slug="terhubung")
     ProgramIndicatorFactory(indicator=indicator, program__title_id="Wi-Fi kelurahan", program__progress=40)
