@@ -347,3 +347,21 @@ def test_the_pages_query_counts_do_not_grow_with_the_links(client, settings):
         ProgramIndicatorFactory(program=program)
         ProgramIndicatorFactory(indicator=indicator, program__pillar=Pillar.objects.get(slug="society"))
     assert [queries_of(client, url) for url in urls] == before
+
+
+# --- open data and the demo city ---------------------------------------------------------------------------------
+def test_the_link_table_is_an_open_data_dataset_of_public_links_only():
+    from smartcity.opendata import dataset_rows, public_list_views
+
+    ProgramIndicatorFactory(indicator__slug="public-one")
+    ProgramIndicatorFactory(indicator__slug="draft-one", indicator__publication="draft")
+    rows, _export = dataset_rows(public_list_views()["program-indicators"])
+    assert [row["indicator"]["slug"] for row in rows] == ["public-one"]
+
+
+def test_the_demo_links_each_program_to_the_indicators_it_moves():
+    call_command("load_demo", verbosity=0)
+    wifi = Program.objects.get(slug="wifi-kelurahan")
+    assert list(wifi.indicator_links.values_list("indicator__slug", "role")) == [("kelurahan-terhubung", "outcome")]
+    assert not Program.objects.filter(indicator_links__isnull=True).exists()
+    assert ProgramIndicator.objects.public().count() == ProgramIndicator.objects.count()
