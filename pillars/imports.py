@@ -113,7 +113,9 @@ def column_guide(resource) -> list[dict]:
         guide.append(
             {
                 "column": field.column_name,
-                "label": capfirst(db_field.verbose_name) if db_field is not None else field.column_name,
+                "label": capfirst(db_field.verbose_name)
+                if db_field is not None
+                else str(getattr(field.widget, "label", "") or field.column_name),
                 "required": required,
                 "hint": column_hint(field, db_field),
                 "help": db_field.help_text if db_field is not None else "",

@@ -46,6 +46,7 @@ class IndicatorLinksWidget(widgets.Widget):
     a pair without a role is an outcome. Reads the links the program's queryset prefetched."""
 
     separator = "|"
+    label = gettext_lazy("Indicators it moves")
     hint = gettext_lazy(
         "indicator slugs with their role (output or outcome), e.g. kelurahan-terhubung:outcome, several separated by |"
     )
