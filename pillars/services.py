@@ -106,6 +106,9 @@ class ProgramWriter(WholeWriter):
 def program_indicators_replace(*, program: Program, links: list[dict], actor) -> None:
     """Make `links` ({indicator, role, and optionally expected_value, expected_year, note}) the program's indicator
     links: the missing ones removed, the others changed (only the keys given) or added."""
+    if any(link.get("indicator") is None for link in links):  # a partial write (PATCH) leaves nothing required
+        message = _("Name the indicator of each link.")
+        raise ValidationError({"indicators": ValidationError(message, code="required")})
     indicator_ids = [link["indicator"].pk for link in links]
     if len(set(indicator_ids)) != len(indicator_ids):
         message = _("Each indicator is linked to a program only once.")

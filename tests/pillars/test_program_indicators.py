@@ -365,3 +365,33 @@ def test_the_demo_links_each_program_to_the_indicators_it_moves():
     assert list(wifi.indicator_links.values_list("indicator__slug", "role")) == [("kelurahan-terhubung", "outcome")]
     assert not Program.objects.filter(indicator_links__isnull=True).exists()
     assert ProgramIndicator.objects.public().count() == ProgramIndicator.objects.count()
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        "not a list",
+        [1],
+        [{"indicator": "abc"}],
+        [{"indicator": 10**30}],
+        [{"role": "outcome"}],
+        [{"indicator": "{id}", "role": "impact"}],
+        [{"indicator": "{id}", "expected_year": 100000, "expected_value": "1"}],
+        [{"indicator": "{id}", "expected_year": 2026, "expected_value": "1e30"}],
+        [{"indicator": "{id}", "note": "x" * 201}],
+    ],
+)
+def test_bad_nested_links_are_a_400_that_changes_nothing(api_client, editor, agency, links):
+    program, indicator = ProgramFactory(lead_agency=agency), IndicatorFactory()
+    if isinstance(links, list):
+        links = [
+            {key: indicator.pk if value == "{id}" else value for key, value in link.items()}
+            if isinstance(link, dict)
+            else link
+            for link in links
+        ]
+    api_client.force_authenticate(editor)
+    url = reverse("pillars-api:program-detail", args=[program.slug])
+    response = api_client.patch(url, {"indicators": links}, format="json")
+    assert response.status_code == 400, response.data
+    assert not ProgramIndicator.objects.exists()
