@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
@@ -31,6 +32,7 @@ from .models import (
     Milestone,
     Pillar,
     Program,
+    ProgramIndicator,
     SubDimension,
     Village,
 )
@@ -119,6 +121,33 @@ class MasterplanAdmin(ServiceAdmin):
     list_display = ["title", "first_year", "last_year", "regulation", "rpjmd_period"]
 
 
+class ProgramIndicatorInline(ServiceInlineMixin, admin.TabularInline):
+    """The indicators a program is meant to move, written through the link writer (the lead agency's editors);
+    the choices are the indicators the person may see."""
+
+    model = ProgramIndicator
+    fk_name = "program"
+    fields = ["indicator", "role", "expected_value", "expected_year", "note"]
+    extra = 0
+    verbose_name = _("indicator it moves")
+    verbose_name_plural = _("indicators it moves")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "indicator":
+            kwargs["queryset"] = Indicator.objects.visible_to(request.user).order_by("name_id")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("indicator")
+
+
+def _admin_link(obj, label) -> str:
+    opts = obj._meta
+    return format_html(
+        '<a href="{}">{}</a>', reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]), label
+    )
+
+
 @admin.register(Program)
 class ProgramAdmin(PortfolioAdmin):
     resource_classes = [resources.ProgramResource]
@@ -127,17 +156,39 @@ class ProgramAdmin(PortfolioAdmin):
     list_select_related = ["pillar", "lead_agency"]
     prepopulated_fields = {"slug": ["title_id"]}
     autocomplete_fields = ["supporting_agencies"]
-    inlines = [MilestoneInline, BudgetLineInline]
+    inlines = [ProgramIndicatorInline, MilestoneInline, BudgetLineInline]
+    readonly_fields = ["activity_list"]
     fieldsets = [
         (None, {"fields": ["slug", "title_id", "title_en", "description_id", "description_en"]}),
         (
             _("Where it belongs"),
             {"fields": ["pillar", "sub_dimensions", "lead_agency", "supporting_agencies", "masterplan"]},
         ),
+        # The chain masterplan → pillar → program → indicator → activity reads on one page: the indicators are the
+        # inline below, the activities (each written by its own agency, in its own form) are listed here.
+        (_("Activities (action plan)"), {"fields": ["activity_list"]}),
         (_("Progress"), {"fields": ["horizon", "stage", "progress", "completed_on", "first_year", "last_year"]}),
         (_("Location"), {"fields": ["location", "districts", "latitude", "longitude"]}),
         (_("Publication"), {"fields": ["publication", "publish_from"]}),
     ]
+
+    def get_export_queryset(self, request):
+        """The export's `indicators` column reads the links the person may see, prefetched."""
+        return super().get_export_queryset(request).with_indicator_links(request.user)
+
+    @admin.display(description=_("activities"))
+    def activity_list(self, obj):
+        """Each activity with its year, agency and progress, linked to its own form."""
+        if obj is None or obj.pk is None:
+            return "—"
+        activities = obj.activities.select_related("owner_agency").order_by("year", "pk")
+        rows = [
+            (_admin_link(a, a.title), a.year, a.owner_agency.acronym or a.owner_agency.name, a.progress)
+            for a in activities
+        ]
+        if not rows:
+            return _("No activities planned yet.")
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{} ({}, {}): {} %</li>", rows))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "sub_dimensions":
@@ -194,7 +245,7 @@ class IndicatorAdmin(PortfolioAdmin):
     list_select_related = ["pillar", "owner_agency"]
     prepopulated_fields = {"slug": ["name_id"]}
     filter_horizontal = ["building_blocks"]  # any agency's indicator can be a building block
-    readonly_fields = ["approval", "approval_note", "approved_at"]
+    readonly_fields = ["approval", "approval_note", "approved_at", "program_list"]
     inlines = [TargetInline, MeasurementInline]
     actions = ["submit_to_walidata", "approve_as_walidata"]
     fieldsets = [
@@ -216,8 +267,23 @@ class IndicatorAdmin(PortfolioAdmin):
         (_("Standing"), {"fields": ["on_track_from", "at_risk_from"]}),
         (_("Framework codes"), {"fields": ["iso_theme", "iso_number", "sdg_target", "spbe_indicator"]}),
         (_("Walidata approval"), {"fields": ["approval", "approval_note", "approved_at"]}),
+        (_("Programs that move it"), {"fields": ["program_list"]}),
         (_("Publication"), {"fields": ["publication", "publish_from"]}),
     ]
+
+    @admin.display(description=_("programs"))
+    def program_list(self, obj):
+        """The programs linked to this indicator, with their role; each link is edited on its program's form."""
+        if obj is None or obj.pk is None:
+            return "—"
+        links = obj.program_links.select_related("program__lead_agency").order_by("role", "program__title_id")
+        rows = [
+            (_admin_link(link.program, link.program.title), link.get_role_display(), link.program.lead_agency.acronym)
+            for link in links
+        ]
+        if not rows:
+            return _("No program is linked to this indicator yet.")
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{} — {} ({})</li>", rows))
 
     def _step(self, request, queryset, service, done):
         for indicator in queryset:

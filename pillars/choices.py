@@ -135,3 +135,10 @@ class FeedbackStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting moderation")
     PUBLISHED = "published", _("Published")
     REJECTED = "rejected", _("Rejected")
+
+
+class LinkRole(models.TextChoices):
+    """What a program does to an indicator it is linked to (RPJMD/Renstra: program → indikator kinerja)."""
+
+    OUTPUT = "output", _("Output")
+    OUTCOME = "outcome", _("Outcome")

@@ -19,7 +19,17 @@ from django.utils import timezone
 
 from smartcity.services import upsert
 
-from .demo_data import AGENCIES, ASSETS, INDICATORS, KECAMATAN, PROGRAMS, SERVICES, SHARED_SERVICE, TOWER_COUNT
+from .demo_data import (
+    AGENCIES,
+    ASSETS,
+    INDICATORS,
+    KECAMATAN,
+    PROGRAM_INDICATORS,
+    PROGRAMS,
+    SERVICES,
+    SHARED_SERVICE,
+    TOWER_COUNT,
+)
 from .models import (
     Activity,
     Agency,
@@ -35,6 +45,7 @@ from .models import (
     Milestone,
     Pillar,
     Program,
+    ProgramIndicator,
 )
 
 
@@ -232,6 +243,17 @@ def _load_indicators(agencies, pillars):
             )
 
 
+def _load_program_indicators():
+    """Each demo program linked to the indicators it is meant to move, through the link writer."""
+    for program, indicator, role, note in PROGRAM_INDICATORS:
+        upsert(
+            ProgramIndicator,
+            program=Program.objects.get(slug=program),
+            indicator=Indicator.objects.get(slug=indicator),
+            defaults={"role": role, "note": note},
+        )
+
+
 def _load_services(agencies, pillars):
     for slug, name, pillar, agency, year in SERVICES:
         upsert(
@@ -348,6 +370,7 @@ def load() -> dict[str, int]:
     for year in demo_years():
         _load_activities(year)
     _load_indicators(agencies, pillars)
+    _load_program_indicators()
     _load_services(agencies, pillars)
     _load_assets()
     _load_feedback()

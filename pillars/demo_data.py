@@ -420,3 +420,23 @@ ASSETS = [  # kind, name, kecamatan, status, installed, operator (partner slug; 
 ]
 TOWER_COUNT = 80  # Tower Bersama Grup's towers in the city by July 2021
 TOWER_OPERATOR = "tower-bersama-grup"
+
+# Which indicators each program is meant to move (program slug, indicator slug, role, note): the demo's
+# RPJMD/Renstra chain program → indikator kinerja, one or two plausible links per program.
+PROGRAM_INDICATORS = [
+    ("wifi-kelurahan", "kelurahan-terhubung", "outcome", "Titik Wi-Fi publik di setiap kelurahan"),
+    ("teknologi-5g", "kelurahan-terhubung", "outcome", ""),
+    ("integrasi-cctv", "waktu-tanggap-darurat", "outcome", "Kamera terpadu mempercepat penanganan kejadian"),
+    ("command-center", "waktu-tanggap-darurat", "outcome", ""),
+    ("command-center", "aplikasi-layanan-publik", "output", ""),
+    ("serat-optik-opd", "aplikasi-layanan-publik", "output", "Jaringan untuk layanan daring OPD"),
+    ("integrasi-data-opd", "aplikasi-layanan-publik", "output", ""),
+    ("masterplan-smart-city", "capaian-smart-city", "outcome", ""),
+    ("air-manis-cerdas", "kunjungan-wisata-nontunai", "outcome", ""),
+    ("parkir-elektronik", "aplikasi-layanan-publik", "output", ""),
+    ("layanan-kesehatan-daring", "aplikasi-layanan-publik", "output", ""),
+    ("umkm-digital", "transaksi-nontunai-umkm", "outcome", "Pelatihan dan pendampingan pembayaran digital"),
+    ("retribusi-nontunai", "transaksi-nontunai-umkm", "output", ""),
+    ("bank-sampah-digital", "sampah-terkelola", "outcome", "Setoran bank sampah tercatat"),
+    ("lampu-jalan-hemat-energi", "capaian-smart-city", "output", ""),
+]

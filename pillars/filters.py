@@ -17,6 +17,7 @@ from .choices import (
     FundingSource,
     Horizon,
     IsoTheme,
+    LinkRole,
     ServiceStatus,
     Stage,
 )
@@ -35,6 +36,7 @@ from .models import (
     Milestone,
     Pillar,
     Program,
+    ProgramIndicator,
     Village,
 )
 
@@ -201,6 +203,7 @@ class IndicatorFilterSet(FilterSet):
     class Meta:
         model = Indicator
         fields = ["id", "slug", "is_headline", "direction", "frequency", "publication"]
+        relations = {"program": "programs"}  # the programs linked to it (ProgramIndicator)
         unfiltered = {
             "unit": FREE_TEXT,
             "baseline_value": "a figure shown with the targets",
@@ -225,6 +228,19 @@ class IndicatorFilterSet(FilterSet):
             "approval_note": FREE_TEXT,
             "approved_at": "a moment shown on the record; filter ?approval=approved",
         }
+
+
+class ProgramIndicatorFilterSet(FilterSet):
+    """`program`/`indicator` (slugs) and their `_id`s from the base; `pillar` through the program."""
+
+    role = django_filters.MultipleChoiceFilter(choices=LinkRole.choices, label=_("Role"))
+    year = YearFilter(field_name="expected_year", label=_("Year the contribution is due"))
+
+    class Meta:
+        model = ProgramIndicator
+        fields = ["id"]
+        relations = {"pillar": "program__pillar"}
+        unfiltered = {"expected_value": "a figure: compare it after reading the rows"}
 
 
 class IndicatorTargetFilterSet(FilterSet):

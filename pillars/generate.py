@@ -17,6 +17,7 @@ from .models import (
     Measurement,
     Pillar,
     Program,
+    ProgramIndicator,
 )
 
 PREFIX = "gen-"
@@ -26,6 +27,7 @@ YEARS = range(2020, 2025)
 
 def generated_rows_delete() -> None:
     """Remove every generated row (children first, as the foreign keys require)."""
+    ProgramIndicator.objects.filter(program__slug__startswith=PREFIX).delete()
     Measurement.objects.filter(indicator__slug__startswith=PREFIX).delete()
     Indicator.objects.filter(slug__startswith=PREFIX).delete()
     InfrastructureAsset.objects.filter(name__startswith=PREFIX).delete()
@@ -82,6 +84,12 @@ def _measurements(indicators, per_indicator, rng):
             yield Measurement(indicator=indicator, measured_on=day, value=Decimal(rng.randint(30, 100)))
 
 
+def _links(programs, indicators):
+    """Each program linked to one indicator (two programs per indicator), as outcome or output in turn."""
+    for n, (program, indicator) in enumerate(zip(programs, (i for i in indicators for _ in range(2)), strict=False)):
+        yield ProgramIndicator(program=program, indicator=indicator, role="outcome" if n % 2 else "output")
+
+
 def _assets(count, rng):
     kinds = [AssetKind.WIFI, AssetKind.CCTV, AssetKind.TOWER, AssetKind.FIBER]
     for n in range(count):
@@ -136,6 +144,8 @@ def portfolio_generate(*, programs: int, measurements_per_indicator: int, rng, p
     indicators = Indicator.objects.filter(slug__startswith=PREFIX).only("pk")
     insert_batches(IndicatorTarget, _targets(indicators, rng), progress)
     insert_batches(Measurement, _measurements(indicators, measurements_per_indicator, rng), progress)
+    generated_programs = Program.objects.filter(slug__startswith=PREFIX).order_by("slug").only("pk")
+    insert_batches(ProgramIndicator, _links(generated_programs, indicators.order_by("slug")), progress)
     insert_batches(InfrastructureAsset, _assets(programs // 4, rng), progress)
     insert_batches(DigitalService, _services(programs // 10, pillars, agencies, rng), progress)
     figures_mark_changed()  # bulk inserts send no signals
@@ -145,10 +155,14 @@ def portfolio_generate(*, programs: int, measurements_per_indicator: int, rng, p
         "measurements": programs // 2 * measurements_per_indicator,
         "assets": programs // 4,
         "services": programs // 10,
+        "program indicators": programs // 2 * 2,
     }
 
 
 def expected_rows(programs: int, measurements_per_indicator: int = 10) -> int:
     """How many rows portfolio_generate inserts."""
     indicators = programs // 2
-    return programs + indicators * (1 + measurements_per_indicator + len(YEARS)) + programs // 4 + programs // 10
+    links = indicators * 2
+    return (
+        programs + indicators * (1 + measurements_per_indicator + len(YEARS)) + programs // 4 + programs // 10 + links
+    )

@@ -80,6 +80,8 @@ class XLSX(base_formats.XLSX):
 # --- what each column takes, for the page and the template -----------------------------------------------------
 def column_hint(field, db_field) -> str:
     widget = field.widget
+    if getattr(widget, "hint", None):  # a widget that reads a cell of its own shape says what it takes
+        return str(widget.hint)
     if isinstance(widget, widgets.ManyToManyWidget):
         return _("slugs of %(what)s, several separated by %(separator)s") % {
             "what": widget.model._meta.verbose_name_plural,
@@ -111,7 +113,9 @@ def column_guide(resource) -> list[dict]:
         guide.append(
             {
                 "column": field.column_name,
-                "label": capfirst(db_field.verbose_name) if db_field is not None else field.column_name,
+                "label": capfirst(db_field.verbose_name)
+                if db_field is not None
+                else str(getattr(field.widget, "label", "") or field.column_name),
                 "required": required,
                 "hint": column_hint(field, db_field),
                 "help": db_field.help_text if db_field is not None else "",

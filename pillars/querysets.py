@@ -63,6 +63,17 @@ class ProgramQuerySet(PublishableQuerySet):
             "sub_dimensions", "supporting_agencies", "districts"
         )
 
+    def with_indicator_links(self, user=None, *, role=None, to_attr=None):
+        """Each program's links to indicators (`indicator_links`, or `to_attr`) that `user` may see (None: the
+        public: links to published programs' published indicators), with the indicator, optionally of one role."""
+        from pillars.models import ProgramIndicator
+
+        links = ProgramIndicator.objects.visible_to(user).select_related("indicator")
+        if role is not None:
+            links = links.filter(role=role)
+        ordered = links.order_by("role", "indicator__name_id", "pk")
+        return self.prefetch_related(Prefetch("indicator_links", queryset=ordered, to_attr=to_attr))
+
 
 class MilestoneQuerySet(PublicParentMixin):
     policy = Policy(public=EVERYONE, parent="program", owner="program__lead_agency")
@@ -170,6 +181,35 @@ class IndicatorQuerySet(PublishableQuerySet):
             self.select_related("pillar", "owner_agency")
             .prefetch_related(Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year")))
             .with_latest_measurement()
+        )
+
+
+def _program_indicator_public(queryset):
+    from pillars.models import Indicator, Program
+
+    return queryset.filter(
+        program__in=Program.objects.public().values("pk"), indicator__in=Indicator.objects.public().values("pk")
+    )
+
+
+class ProgramIndicatorQuerySet(RestrictedQuerySet):
+    """A program's link to an indicator: public when both the program and the indicator are (a link to a draft
+    either way is on no public surface); holders of view_programindicator see them all; the program's lead
+    agency edits them."""
+
+    policy = Policy(public=Public(_program_indicator_public), owner="program__lead_agency")
+
+    def with_related(self):
+        return self.select_related("program__pillar", "indicator")
+
+    def for_pages(self):
+        """What the program and indicator pages read of each link: the indicator with its latest value and
+        targets (for its standing), the program with its stage and progress."""
+        from pillars.models import Indicator
+
+        indicators = Indicator.objects.with_related()
+        return self.select_related("program__pillar", "program__lead_agency").prefetch_related(
+            Prefetch("indicator", queryset=indicators)
         )
 
 

@@ -4,11 +4,15 @@ Every imported row is written by the model's writer (smartcity/resources.py), wi
 the admin runs a dry run first, lists row errors, and imports nothing while any row is bad.
 """
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
 from partnerships.models import Partner
 from smartcity.resources import ServiceResource
 
+from .choices import LinkRole
 from .models import (
     Activity,
     Agency,
@@ -37,11 +41,46 @@ class PortfolioResource(ServiceResource):
         abstract = True
 
 
+class IndicatorLinksWidget(widgets.Widget):
+    """A program's indicator links in one cell: `slug:role` pairs separated by `|` (`kelurahan-terhubung:outcome`);
+    a pair without a role is an outcome. Reads the links the program's queryset prefetched."""
+
+    separator = "|"
+    label = gettext_lazy("Indicators it moves")
+    hint = gettext_lazy(
+        "indicator slugs with their role (output or outcome), e.g. kelurahan-terhubung:outcome, several separated by |"
+    )
+
+    def parse(self, value, actor) -> list[dict]:
+        """The links the cell names, each with the indicator row; a ValidationError naming every wrong pair."""
+        pairs = [part.strip() for part in str(value or "").split(self.separator) if part.strip()]
+        wanted = [
+            (slug.strip(), (role.strip() or LinkRole.OUTCOME)) for slug, _sep, role in (p.partition(":") for p in pairs)
+        ]
+        found = {i.slug: i for i in Indicator.objects.visible_to(actor).filter(slug__in=[slug for slug, _r in wanted])}
+        errors = [_("Unknown indicator «%(slug)s».") % {"slug": slug} for slug, _r in wanted if slug not in found]
+        errors += [
+            _("«%(role)s» is not a role; write output or outcome.") % {"role": role}
+            for _s, role in wanted
+            if role not in LinkRole.values
+        ]
+        if errors:
+            raise ValidationError(errors, code="bad_links")
+        return [{"indicator": found[slug], "role": role} for slug, role in wanted]
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        links = obj.indicator_links.all() if obj is not None else []
+        return self.separator.join(f"{link.indicator.slug}:{link.role}" for link in links)
+
+
 class ProgramResource(PortfolioResource):
     pillar = slug_field("pillar", Pillar)
     lead_agency = slug_field("lead_agency", Agency)
     sub_dimensions = slug_field("sub_dimensions", SubDimension, many=True)
     supporting_agencies = slug_field("supporting_agencies", Agency, many=True)
+    # The links are written with the program, through the link writer: a file naming an unknown indicator (or one
+    # the importer may not see) refuses the whole file; a file without the column leaves the links as they are.
+    indicators = fields.Field(column_name="indicators", widget=IndicatorLinksWidget())
 
     class Meta(PortfolioResource.Meta):
         model = Program
@@ -65,9 +104,45 @@ class ProgramResource(PortfolioResource):
             "location",
             "latitude",
             "longitude",
+            "indicators",
             "publication",
             "publish_from",
         ]
+
+    def dehydrate_indicators(self, program) -> str:
+        return self.fields["indicators"].widget.render(None, program)
+
+    def import_instance(self, instance, row, **kwargs):
+        """The cells as the base reads them, and the `indicators` cell parsed into links: every error at once."""
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = dict(error.error_dict)
+        if "indicators" in row:
+            try:
+                instance.pending_indicator_links = self.fields["indicators"].widget.parse(row["indicators"], self.actor)
+            except ValidationError as error:
+                errors["indicators"] = error.error_list
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """A row whose only change is its links is not unchanged (the base compares the field's managers)."""
+        if "indicators" in row and hasattr(instance, "pending_indicator_links"):
+            wanted = sorted((link["indicator"].pk, link["role"]) for link in instance.pending_indicator_links)
+            current = (
+                [] if original.pk is None else sorted(original.indicator_links.values_list("indicator_id", "role"))
+            )
+            if wanted != [tuple(pair) for pair in current]:
+                return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def row_data(self, instance, row) -> dict:
+        data = super().row_data(instance, row)
+        if "indicators" in row:
+            data["indicator_links"] = instance.pending_indicator_links
+        return data
 
 
 class BudgetLineResource(PortfolioResource):

@@ -21,7 +21,7 @@ from smartcity.choices import Publication
 from smartcity.notifications import staff_invitation_send
 from smartcity.policy import policy_of
 from smartcity.roles import AGENCY_BOUND_ROLES, ROLES, role_label
-from smartcity.services import Writer, model_save, register, related, upsert
+from smartcity.services import WholeWriter, Writer, model_save, register, related, upsert
 from smartcity.spreadsheets import SpreadsheetRefusedError, read_csv
 
 from . import rules
@@ -41,6 +41,7 @@ from .models import (
     Milestone,
     Pillar,
     Program,
+    ProgramIndicator,
     SubDimension,
     Village,
 )
@@ -94,8 +95,29 @@ def program_rules(*, before, after, many, actor) -> None:
     program_stage_rules(before=before, after=after)
 
 
-class ProgramWriter(Writer):
-    """A program's writer, with the one write its activities make: the progress they roll up to."""
+def program_indicator_rules(*, before, after, many, actor) -> None:
+    """The program's lead agency links its programs to indicators, as the link stands and as it would become. The
+    indicator may be any agency's (a program moves figures other agencies produce) but must be one the editor may
+    see: a hidden indicator is refused exactly like one that does not exist."""
+    indicator = related(after, "indicator") if after is not None else None
+    if indicator is None or actor is None:
+        return
+    if before is not None and before.indicator_id == indicator.pk:
+        return
+    if not Indicator.objects.visible_to(actor).filter(pk=indicator.pk).exists():
+        message = _("There is no indicator with id %(id)s.") % {"id": indicator.pk}
+        raise ValidationError({"indicator": ValidationError(message, code="does_not_exist")})
+
+
+class ProgramWriter(WholeWriter):
+    """A program is written with its indicator links when the write names them (the API's nested `indicators`,
+    the import's `indicators` column): each link goes through the link writer, with its own rules."""
+
+    parts = ("indicator_links",)
+
+    def write_parts(self, *, row, actor, indicator_links=None) -> None:
+        if indicator_links is not None:
+            program_indicators_replace(program=row, links=indicator_links, actor=actor)
 
     def roll_up(self, *, program: Program, progress: int, actor) -> Program:
         """Store the activities' roll-up as the program's progress, with the stage rule only: the actor's right was
@@ -105,6 +127,36 @@ class ProgramWriter(Writer):
             program_stage_rules(before=before, after=after, rolled_up=True)
 
         return model_save(instance=program, data={"progress": progress}, actor=actor, rules=rolled)
+
+
+def program_indicators_replace(*, program: Program, links: list[dict], actor) -> None:
+    """Make `links` ({indicator, role, and optionally expected_value, expected_year, note}) the program's indicator
+    links: the missing ones removed, the others changed (only the keys given) or added."""
+    if any(link.get("indicator") is None for link in links):  # a partial write (PATCH) leaves nothing required
+        message = _("Name the indicator of each link.")
+        raise ValidationError({"indicators": ValidationError(message, code="required")})
+    indicator_ids = [link["indicator"].pk for link in links]
+    if len(set(indicator_ids)) != len(indicator_ids):
+        message = _("Each indicator is linked to a program only once.")
+        raise ValidationError({"indicators": ValidationError(message, code="duplicate_indicator")})
+    existing = ProgramIndicator.objects.filter(program=program)  # never a prefetched (stale) list
+    try:
+        for row in existing.exclude(indicator_id__in=indicator_ids):
+            PROGRAM_INDICATOR.delete(instance=row, actor=actor)
+        current = {row.indicator_id: row for row in existing.all()}
+        for link in links:
+            row = current.get(link["indicator"].pk)
+            if row is None:
+                PROGRAM_INDICATOR.create(data={**link, "program": program}, actor=actor)
+            else:
+                PROGRAM_INDICATOR.update(instance=row, data=link, actor=actor)
+    except ValidationError as error:  # the API names the nested list, not the link row's own field
+        raise ValidationError({"indicators": _messages(error)}) from error
+
+
+def _messages(error: ValidationError) -> list[ValidationError]:
+    groups = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
+    return [single for group in groups for single in group]
 
 
 def activity_rules(*, before, after, many, actor) -> None:
@@ -338,6 +390,7 @@ class FeedbackWriter(Writer):
 # One writer per model staff change; every door (API, admin, import, commands) reaches them by writer_for().
 MASTERPLAN = register(Writer(Masterplan))
 PROGRAM = register(ProgramWriter(Program, rules=program_rules))
+PROGRAM_INDICATOR = register(Writer(ProgramIndicator, rules=program_indicator_rules))
 ACTIVITY = register(ActivityWriter(Activity, rules=activity_rules, owner_rule=False))  # says the owner itself
 MILESTONE = register(Writer(Milestone))
 BUDGET_LINE = register(Writer(BudgetLine))

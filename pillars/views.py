@@ -9,10 +9,20 @@ from smartcity.downloads import public_list
 from smartcity.pagination import Paginator
 
 from . import charts, figures, resources, selectors
-from .choices import AssetKind, AssetStatus, ServiceStatus, Stage
+from .choices import AssetKind, AssetStatus, LinkRole, ServiceStatus, Stage
 from .feedback_views import subject_feedback
 from .geojson import GRID_PIXELS, boundary_collection
-from .models import Boundary, BudgetLine, DigitalService, Indicator, InfrastructureAsset, Milestone, Pillar, Program
+from .models import (
+    Boundary,
+    BudgetLine,
+    DigitalService,
+    Indicator,
+    InfrastructureAsset,
+    Milestone,
+    Pillar,
+    Program,
+    ProgramIndicator,
+)
 from .public_filters import (
     DigitalServicePublicFilterSet,
     IndicatorPublicFilterSet,
@@ -83,7 +93,8 @@ def pillar_detail(request, slug: str):
     context = {
         "pillar": pillar,
         "pillars": Pillar.objects.all(),
-        "programs": programs.with_related()[:12],
+        # each with its public outcome indicators: the pillar's figures read with the programs meant to move them
+        "programs": programs.with_related().with_indicator_links(role=LinkRole.OUTCOME, to_attr="outcome_links")[:12],
         "program_count": counts.count("program", pillar=pillar.pk),
         "indicators": [
             (
@@ -117,7 +128,7 @@ def pillar_colours_css(request):
 
 def program_list(request):
     """All published programs, filtered and searched, with CSV and JSON downloads."""
-    queryset = Program.objects.published().with_related()
+    queryset = Program.objects.published().with_related().with_indicator_links()
     context, download = _public_list(
         request,
         filterset_class=ProgramPublicFilterSet,
@@ -141,10 +152,19 @@ def program_detail(request, slug: str):
         "budget_lines": BudgetLine.objects.filter(program=program).order_by("year", "source"),
         "budget_chart": charts.budget_by_year(budget) if budget else None,
         "assets": InfrastructureAsset.objects.published().filter(program=program),
+        "indicator_links": program_indicator_rows(program),
         "last_updated": program.updated_at,
         **subject_feedback(program, limit=PROGRAM_PAGE_FEEDBACK),
     }
     return render(request, "pillars/program_detail.html", context)
+
+
+def program_indicator_rows(program) -> list[tuple]:
+    """The program's public indicator links, each with its indicator's standing (pillars.achievement) and latest
+    value: (link, standing point or None), outcomes first."""
+    links = list(ProgramIndicator.objects.public().filter(program=program).for_pages().order_by("role", "pk"))
+    series = selectors.indicator_series([link.indicator for link in links])
+    return [(link, standing_point(series[link.indicator_id])) for link in links]
 
 
 def indicator_list(request):
@@ -186,6 +206,10 @@ def indicator_detail(request, slug: str):
         "standing": standing_point(series),
         "chart": charts.target_vs_actual(series, colour, indicator.unit),
         "measurements": indicator.measurements.order_by("-measured_on")[:24],
+        "program_links": ProgramIndicator.objects.public()
+        .filter(indicator=indicator)
+        .select_related("program__pillar", "program__lead_agency")
+        .order_by("role", "program__title_id", "pk"),
         "last_updated": indicator.latest_measured_on,
     }
     return render(request, "pillars/indicator_detail.html", context)

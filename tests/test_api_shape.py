@@ -111,6 +111,7 @@ def world(db):
     world.activity("a"), world.clarification("a"), world.legal_instrument, world.survey_response, world.pack
     world.self_assessment, world.external_index_value, world.village  # noqa: B018 - and their parents
     world.feedback(side)
+    world.program_indicator(side)
     world.masterplan, world.field_visit, world.portal_snapshot  # noqa: B018 - made on first use
     # scores, so a round trip writes nested rows' relations back as the brief objects it read
     governance = Pillar.objects.get(slug="governance")
@@ -172,6 +173,7 @@ def more_rows(world):
     for make in (world.milestone, world.budget_line, world.target, world.measurement, world.service, world.asset):
         make("b")
     world.follow_up("b")
+    world.program_indicator("b")
     ProgressReportFactory(commitment=world.commitment("b"))
     ProgressReportFactory(commitment=world.commitment("a"))
     FindingFactory(evaluation=world.evaluation)

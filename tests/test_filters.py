@@ -82,6 +82,7 @@ from tests.pillars.factories import (
     MilestoneFactory,
     PillarFactory,
     ProgramFactory,
+    ProgramIndicatorFactory,
     VillageFactory,
 )
 
@@ -269,6 +270,7 @@ def program_with_everything(title: str, pillar_slug: str, years: tuple[int, int]
     program.sub_dimensions.set(program.pillar.sub_dimensions.all()[:1])
     program.supporting_agencies.set([AgencyFactory()])
     program.districts.set([DistrictFactory()])
+    ProgramIndicatorFactory(program=program)  # the indicator it moves
     return program
 
 
@@ -310,7 +312,17 @@ def indicators():
     )  # a composite and its building block
     miss = IndicatorFactory(name_id="Angka harapan hidup", is_composite=True)
     miss.building_blocks.set([IndicatorFactory(name_id="Usia rata-rata", pillar=pillar("economy"))])
+    ProgramIndicatorFactory(indicator=hit), ProgramIndicatorFactory(indicator=miss)  # the programs that move them
     return hit, miss, {"q": "kebahagiaan"}
+
+
+def program_indicators():
+    hit = ProgramIndicatorFactory(
+        program=ProgramFactory(pillar=pillar("living")), note="Titik Wi-Fi kelurahan", expected_value=5,
+        expected_year=2026,
+    )  # fmt: skip
+    miss = ProgramIndicatorFactory(note="Kamera terpadu", role="output")
+    return hit, miss, {"q": "wi-fi", "year": 2026, "role": "outcome"}
 
 
 def indicator_targets():
@@ -577,6 +589,7 @@ CASES = {
     pillar_filters.BudgetLineFilterSet: budget_lines,
     pillar_filters.IndicatorFilterSet: indicators,
     pillar_filters.IndicatorTargetFilterSet: indicator_targets,
+    pillar_filters.ProgramIndicatorFilterSet: program_indicators,
     pillar_filters.MeasurementFilterSet: measurements,
     pillar_filters.DigitalServiceFilterSet: services,
     pillar_filters.InfrastructureAssetFilterSet: assets,

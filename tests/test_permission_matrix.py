@@ -70,6 +70,7 @@ from tests.pillars.factories import (
     MeasurementFactory,
     MilestoneFactory,
     ProgramFactory,
+    ProgramIndicatorFactory,
     VillageFactory,
 )
 from tests.snapshots import changed_tables, snapshot
@@ -110,6 +111,12 @@ class World:
 
     def milestone(self, side):
         return self._once(f"milestone_{side}", lambda: MilestoneFactory(program=self.program(side)))
+
+    def program_indicator(self, side):
+        return self._once(
+            f"program_indicator_{side}",
+            lambda: ProgramIndicatorFactory(program=self.program(side), indicator=self.indicator(side)),
+        )
 
     def budget_line(self, side):
         return self._once(f"budget_{side}", lambda: BudgetLineFactory(program=self.program(side), year=2024))
@@ -371,6 +378,16 @@ def program_data(side):
     }
 
 
+def link_data(side):
+    """A link of the side's program to the other side's indicator: any visible indicator may be linked."""
+    return lambda w: {"program": w.program(side).pk, "indicator": w.indicator("b" if side == "a" else "a").pk,
+                      "role": "outcome"}  # fmt: skip
+
+
+def nested_links(side):
+    return lambda w: {"indicators": [{"indicator": w.indicator("a").pk, "role": "output"}]}
+
+
 def milestone_data(side):
     return lambda w: {"program": w.program(side).pk, "title_id": "Tahap baru", "due_on": "2025-06-30"}
 
@@ -492,6 +509,37 @@ API_WRITES = {
         api_staff_only(200),
     ),
     "program delete of A": (delete(f"{P}program", lambda w: w.program("a"), "slug"), api_staff_only(204)),
+    # program → indicator links: the program's lead agency links it (to any indicator it may see)
+    "program indicator create for A": (create(f"{P}programindicator", link_data("a")), api_staff_only(201, OPD=201)),
+    "program indicator create for B": (create(f"{P}programindicator", link_data("b")), api_staff_only(201)),
+    "program indicator update of A": (
+        update(f"{P}programindicator", lambda w: w.program_indicator("a"), {"role": "output"}),
+        api_staff_only(200, OPD=200),
+    ),
+    "program indicator update of B": (
+        update(f"{P}programindicator", lambda w: w.program_indicator("b"), {"role": "output"}),
+        api_staff_only(200),
+    ),
+    "program indicator move A to B": (
+        update(f"{P}programindicator", lambda w: w.program_indicator("a"), lambda w: {"program": w.program("b").pk}),
+        api_staff_only(200),
+    ),
+    "program indicator delete of A": (
+        delete(f"{P}programindicator", lambda w: w.program_indicator("a")),
+        api_staff_only(204, OPD=204),
+    ),
+    "program indicator delete of B": (
+        delete(f"{P}programindicator", lambda w: w.program_indicator("b")),
+        api_staff_only(204),
+    ),
+    "program indicators (nested) of A": (
+        update(f"{P}program", lambda w: w.program("a"), nested_links("a"), "slug"),
+        api_staff_only(200, OPD=200),
+    ),
+    "program indicators (nested) of B": (
+        update(f"{P}program", lambda w: w.program("b"), nested_links("b"), "slug"),
+        api_staff_only(200),
+    ),
     "milestone create for A": (create(f"{P}milestone", milestone_data("a")), api_staff_only(201, OPD=201)),
     "milestone create for B": (create(f"{P}milestone", milestone_data("b")), api_staff_only(201)),
     "milestone update of B": (update(f"{P}milestone", lambda w: w.milestone("b"), CHANGED), api_staff_only(200)),
@@ -889,6 +937,11 @@ PROGRAM_NEW = {"slug": "program-baru", "title_id": "Program baru", "pillar": lam
                "first_year": "2024", "last_year": "2025"}  # fmt: skip
 
 
+# One new row of the program form's indicator inline (the form carries no row yet: TOTAL_FORMS 1, INITIAL 0).
+INLINE_LINK = {"indicator_links-TOTAL_FORMS": "1", "indicator_links-0-indicator": lambda w: str(w.indicator("b").pk),
+               "indicator_links-0-role": "outcome"}  # fmt: skip
+
+
 def _outline_file():
     ring = [[100.3, -0.9], [100.4, -0.9], [100.4, -0.8], [100.3, -0.9]]
     return SimpleUploadedFile("padang.geojson", json.dumps({"type": "Polygon", "coordinates": [ring]}).encode())
@@ -916,6 +969,18 @@ ADMIN_WRITES = {
         admin_staff_only(OPD=MISSING),  # B's programs are outside the OPD editor's rows
     ),
     "admin program delete of A": (admin_delete(lambda w: w.program("a")), admin_staff_only()),
+    "admin program link indicator of A": (
+        admin_change(lambda w: w.program("a"), **INLINE_LINK),
+        admin_staff_only(OPD=SAVED),
+    ),
+    "admin program link indicator of B": (
+        admin_change(lambda w: w.program("b"), **INLINE_LINK),
+        admin_staff_only(OPD=MISSING),  # B's programs are outside the OPD editor's rows
+    ),
+    "admin program change a link of A": (
+        admin_change(lambda w: w.program_indicator("a").program, **{"indicator_links-0-role": "output"}),
+        admin_staff_only(OPD=SAVED),
+    ),
     "admin agency B members": (
         admin_change(lambda w: w.agency_b, members=lambda w: [str(w.superuser.pk)]),
         admin_staff_only(),

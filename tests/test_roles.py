@@ -154,6 +154,13 @@ EXPECTED[EVALUATOR] |= FRAMEWORKS_READ | {ASSESS}
 EXPECTED[OPD_EDITOR] |= expand("pillars", dict.fromkeys(AREAS, READ)) | {SUBMIT} | FRAMEWORKS_READ
 EXPECTED[VIEWER] |= expand("pillars", dict.fromkeys(AREAS, READ)) | FRAMEWORKS_READ
 
+# Issue 25: a program's lead agency links it to the indicators it moves; Diskominfo for every agency.
+LINKS = expand("pillars", {"programindicator": ALL})
+for role in (ADMINISTRATOR, DISKOMINFO_EDITOR, OPD_EDITOR):
+    EXPECTED[role] |= LINKS
+for role in (EVALUATOR, VIEWER):
+    EXPECTED[role] |= {"pillars.view_programindicator"}
+
 
 EXPECTED = {role: perms | EVIDENCE_BY_ROLE[role] for role, perms in EXPECTED.items()}
 

@@ -19,6 +19,8 @@ PAGES = [
     "/programs/",
     "/programs/?stage=in_progress&q=generasi",
     "/indicators/",
+    "/programs/wifi-kelurahan/",  # with its indicators (issue 25)
+    "/indicators/kelurahan-terhubung/",  # with the programs that move it
     "/services/",
     "/map/",
     "/partnerships/",

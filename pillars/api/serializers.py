@@ -16,6 +16,7 @@ from pillars.models import (
     Milestone,
     Pillar,
     Program,
+    ProgramIndicator,
     SubDimension,
     Village,
 )
@@ -172,6 +173,33 @@ class MasterplanSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "first_year", "last_year", "regulation", "rpjmd_period", "document", "updated_at"]
 
 
+class ProgramIndicatorBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProgramIndicator
+        fields = ["id", "role"]
+
+
+class ProgramIndicatorLinkSerializer(serializers.ModelSerializer):
+    """One indicator of a program, as the program carries it (written with the program, through the link writer)."""
+
+    indicator = BriefRelatedField(queryset=Indicator.objects.all())
+
+    class Meta:
+        model = ProgramIndicator
+        fields = ["indicator", "role", "expected_value", "expected_year", "note"]
+
+
+class ProgramIndicatorSerializer(serializers.ModelSerializer):
+    """A program's link to an indicator it is meant to move, as its output or outcome."""
+
+    program = BriefRelatedField(queryset=Program.objects.all())
+    indicator = BriefRelatedField(queryset=Indicator.objects.all())
+
+    class Meta:
+        model = ProgramIndicator
+        fields = ["id", "program", "indicator", "role", "expected_value", "expected_year", "note", "updated_at"]
+
+
 class ProgramSerializer(serializers.ModelSerializer):
     pillar = BriefRelatedField(queryset=Pillar.objects.all())
     sub_dimensions = BriefRelatedField(queryset=SubDimension.objects.all(), many=True, required=False)
@@ -179,6 +207,8 @@ class ProgramSerializer(serializers.ModelSerializer):
     supporting_agencies = BriefRelatedField(queryset=Agency.objects.all(), many=True, required=False)
     masterplan = BriefRelatedField(queryset=Masterplan.objects.all(), allow_null=True, required=False)
     districts = BriefRelatedField(queryset=District.objects.all(), many=True, required=False)
+    # The links the caller may see (ProgramViewSet prefetches them); a write names the whole list, or leaves it out.
+    indicators = ProgramIndicatorLinkSerializer(many=True, source="indicator_links", required=False)
 
     class Meta:
         model = Program
@@ -204,6 +234,7 @@ class ProgramSerializer(serializers.ModelSerializer):
             "districts",
             "latitude",
             "longitude",
+            "indicators",
             *PUBLICATION,
             "updated_at",
         ]

@@ -23,6 +23,7 @@ from pillars.models import (
     Milestone,
     Pillar,
     Program,
+    ProgramIndicator,
     Village,
 )
 from smartcity.api.caching import CachedListMixin
@@ -74,6 +75,20 @@ class ProgramViewSet(RecordViewSet):
     filterset_class = filters.ProgramFilterSet
     ordering_fields = ["title_id", "title_en", "progress", "first_year", "last_year", "updated_at"]
     lookup_field = "slug"
+
+    def get_queryset(self):
+        """The indicator links too: only those the caller may see (the public: published on both sides)."""
+        return super().get_queryset().with_indicator_links(self.request.user)
+
+
+class ProgramIndicatorViewSet(RecordViewSet):
+    """Which indicators each program is meant to move, as output or outcome (RPJMD/Renstra: program → indikator
+    kinerja); written by the program's lead agency. Public where both the program and the indicator are."""
+
+    queryset = ProgramIndicator.objects.all()
+    serializer_class = serializers.ProgramIndicatorSerializer
+    filterset_class = filters.ProgramIndicatorFilterSet
+    ordering_fields = ["role", "expected_year", "updated_at"]
 
 
 class ActivityViewSet(RecordViewSet):

@@ -5,6 +5,7 @@ from .boundary import Boundary
 from .feedback import Feedback
 from .figures import PortfolioChange, PortfolioFigures
 from .indicator import Indicator, IndicatorTarget, Measurement
+from .link import ProgramIndicator
 from .notice import WorkspaceNotice
 from .program import BudgetLine, Masterplan, Milestone, Program
 from .reference import Agency, Pillar, SubDimension
@@ -28,6 +29,7 @@ __all__ = [
     "PortfolioChange",
     "PortfolioFigures",
     "Program",
+    "ProgramIndicator",
     "SubDimension",
     "Village",
     "WorkspaceNotice",

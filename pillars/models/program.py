@@ -101,6 +101,15 @@ class Program(PublishableModel, TimeStampedModel):
     )
     latitude = latitude_field()
     longitude = longitude_field()
+    # Written only through the links (ProgramIndicator's writer, or the program's nested `indicators`), never set().
+    indicators = models.ManyToManyField(
+        to="pillars.Indicator",
+        through="pillars.ProgramIndicator",
+        related_name="programs",
+        blank=True,
+        verbose_name=_("indicators"),
+        help_text=_("The indicators the program is meant to move, as its output or outcome."),
+    )
 
     title = Translated("title")
     description = Translated("description")

@@ -16,6 +16,7 @@ from pillars.models import (
     Milestone,
     Pillar,
     Program,
+    ProgramIndicator,
     SubDimension,
 )
 
@@ -127,6 +128,15 @@ class IndicatorFactory(PublishedMixin):
 
     class Meta:
         model = Indicator
+
+
+class ProgramIndicatorFactory(factory.django.DjangoModelFactory):
+    program = factory.SubFactory(ProgramFactory)
+    indicator = factory.SubFactory(IndicatorFactory)
+    role = "outcome"
+
+    class Meta:
+        model = ProgramIndicator
 
 
 class IndicatorTargetFactory(factory.django.DjangoModelFactory):

@@ -45,6 +45,8 @@ def program_form(agency, **overrides):
         "milestones-INITIAL_FORMS": 0,
         "budget_lines-TOTAL_FORMS": 0,
         "budget_lines-INITIAL_FORMS": 0,
+        "indicator_links-TOTAL_FORMS": 0,
+        "indicator_links-INITIAL_FORMS": 0,
         **overrides,
     }
 
