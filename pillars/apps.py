@@ -9,6 +9,7 @@ class PillarsConfig(AppConfig):
     verbose_name = _("Pillars and programs")
 
     def ready(self):
+        from . import search  # noqa: F401  (registers the app's kinds in the site search)
         from . import workspace  # noqa: F401  (registers the portfolio's work in the staff workspace)
         from .figures import connect_change_marks
 
