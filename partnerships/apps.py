@@ -9,4 +9,5 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self):
-        from . import workspace  # noqa: F401  (registers the app's work in the staff workspace)
+        # each registers the app's part: its work in the staff workspace, its kinds in the site search
+        from . import search, workspace  # noqa: F401

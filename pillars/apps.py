@@ -9,7 +9,8 @@ class PillarsConfig(AppConfig):
     verbose_name = _("Pillars and programs")
 
     def ready(self):
-        from . import workspace  # noqa: F401  (registers the portfolio's work in the staff workspace)
+        # each registers the portfolio's part: its work in the staff workspace, its kinds in the site search
+        from . import search, workspace  # noqa: F401
         from .figures import connect_change_marks
 
         connect_change_marks()

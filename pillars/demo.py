@@ -333,6 +333,17 @@ def _load_assets():
         )
 
 
+def _link_program_districts() -> None:
+    """A demo program serves the districts its assets stand in (a real one names them in the admin)."""
+    served = {}
+    for slug, district in InfrastructureAsset.objects.filter(program__isnull=False, district__isnull=False).values_list(
+        "program__slug", "district"
+    ):
+        served.setdefault(slug, set()).add(district)
+    for slug, districts in sorted(served.items()):
+        upsert(Program, slug=slug, defaults={"districts": District.objects.filter(pk__in=districts)})
+
+
 # Citizen feedback (invented, marked demo): one published with the agency's reply, one still waiting for moderation.
 FEEDBACK = [
     ("wifi-kelurahan", "Wi-Fi publik di kantor kelurahan kami cepat, tetapi mati setelah pukul 17.00. (demo)",
@@ -373,6 +384,7 @@ def load() -> dict[str, int]:
     _load_program_indicators()
     _load_services(agencies, pillars)
     _load_assets()
+    _link_program_districts()
     _load_feedback()
     return {
         "agencies": Agency.objects.count(),

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import feedback_views, views
+from . import area_views, feedback_views, views
 
 app_name = "pillars"
 
@@ -29,4 +29,13 @@ urlpatterns = [
     ),
     path("map/", views.asset_map, name="asset-map"),
     path("map/boundaries.geojson", views.map_boundaries, name="boundary-geojson"),
+    # Areas by their Kemendagri code; the code written with dashes (and the name after it) moves to it.
+    path("kecamatan/", area_views.district_list, name="district-list"),
+    re_path(r"^kecamatan/(?P<code>[0-9]{2}\.[0-9]{2}\.[0-9]{2})/$", area_views.district_detail, name="district-detail"),
+    re_path(r"^kecamatan/(?P<dashed>[0-9]{2}-[0-9]{2}-[0-9]{2})(?:-[\w-]*)?/$", area_views.district_moved),
+    re_path(
+        r"^kelurahan/(?P<code>[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4})/$",
+        area_views.village_detail,
+        name="village-detail",
+    ),
 ]

@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("admin/password/set/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("admin/", admin.site.urls),
     path("open-data/", views.open_data, name="open-data"),
+    path(_("search/"), views.search, name="search"),  # /cari/ in Indonesian, /en/search/ in English
     path("", include("pillars.urls")),
     path("partnerships/", include("partnerships.urls")),
     path("evaluations/", include("evaluations.urls")),

@@ -1,4 +1,4 @@
-"""Portal-wide pages: the open-data downloads."""
+"""Portal-wide pages: the open-data downloads and the site search."""
 
 import json
 import re
@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from .dcat import FORMATS, catalogue_document
 from .opendata import open_data_index
+from .search import MAX_QUERY_CHARS, check_query, site_search
 
 FILE_NAME = re.compile(r"^[a-z-]+\.(csv|json)$")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
@@ -46,3 +47,19 @@ def open_data_catalogue(request, fmt: str):
     if document is None:
         raise Http404
     return HttpResponse(document, content_type=FORMATS[fmt][1])
+
+
+def search(request):
+    """The site search: public records of every kind matching `q`, grouped by kind, each group with its first few
+    hits and a link to its whole list searched the same way. An empty or too long query gets a message."""
+    query = request.GET.get("q", "")
+    problem = check_query(query) if query.strip() else None
+    groups = site_search(query) if query.strip() and not problem else []
+    context = {
+        "search_query": query,
+        "problem": problem,
+        "groups": groups,
+        "total": sum(group.total for group in groups),
+        "max_chars": MAX_QUERY_CHARS,
+    }
+    return render(request, "search.html", context, status=400 if problem else 200)

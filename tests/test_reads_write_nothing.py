@@ -36,6 +36,10 @@ PAGES = [
     "/open-data/",
     "/en/programs/",
     "/api/v1/assets/geojson/",
+    "/cari/?q=layanan+kota",
+    "/en/search/?q=smart+city",
+    "/kecamatan/",
+    "/kecamatan/13.71.09/",
 ]
 # Detail pages, found by following the first link of the kind from a list page.
 DETAILS = {

@@ -95,12 +95,21 @@
     return base + (base.indexOf("?") < 0 ? "?" : "&") + "bbox=" + box + "&zoom=" + zoom;
   }
 
-  function outlineLayers(data) {
+  // An area's page (data-focus-code, data-focus-name) frames its district's outline: by code, or by name when the
+  // outline was uploaded without one.
+  function isFocus(element, p) {
+    var code = element.dataset.focusCode, name = (element.dataset.focusName || "").toLowerCase();
+    if (p.kind !== "district" || (!code && !name)) return false;
+    return p.code ? p.code === code : (p.name || "").toLowerCase() === name;
+  }
+
+  function outlineLayers(data, element) {
     var layers = {};
     data.features.forEach(function (feature) {
       var p = feature.properties;
       if (!layers[p.kind_label]) layers[p.kind_label] = L.featureGroup();
       var shape = L.geoJSON(feature, { style: OUTLINES[p.kind] || OUTLINES.district, interactive: false });
+      if (isFocus(element, p)) element.focusBounds = shape.getBounds();
       if (p.kind === "district") {
         shape.bindTooltip(p.name, { permanent: true, direction: "center", className: "district-label" });
       }
@@ -132,8 +141,8 @@
       toggle.title = element.dataset.layersLabel;
       toggle.setAttribute("aria-label", element.dataset.layersLabel);
     }
-    // Frame the city by its outlines; the points of the framed view are asked for next.
-    var bounds = L.featureGroup(Object.values(outlines)).getBounds();
+    // Frame the city by its outlines (an area's page: its district); the points of the framed view come next.
+    var bounds = element.focusBounds || L.featureGroup(Object.values(outlines)).getBounds();
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], animate: false });
   }
 
@@ -172,7 +181,7 @@
     }
     var points = kindLayers();
     getJSON(element.dataset.boundaries)
-      .then(function (outlines) { draw(map, element, outlineLayers(outlines), points); })
+      .then(function (outlines) { draw(map, element, outlineLayers(outlines, element), points); })
       .catch(function () { draw(map, element, {}, points); })
       .then(function () { follow(map, element, points); });
   });

@@ -39,11 +39,20 @@ PAGES = {
     "frameworks and indices": "/evaluations/frameworks/",
     "framework results": ("/evaluations/frameworks/", r'href="(/evaluations/frameworks/[\w-]+/)"'),
     "external index": ("/evaluations/frameworks/", r'href="(/evaluations/indices/[\w-]+/)"'),
+    "search results": "/cari/?q=wifi",
+    "kecamatan list": "/kecamatan/",
+    "kecamatan": ("/kecamatan/", r'href="(/kecamatan/13\.71\.09/)"'),  # Kuranji: programs and assets in the demo
 }
+# Pages whose path itself is translated: the path in each language.
+TRANSLATED = {"search results": {"id": "/cari/?q=wifi", "en": "/en/search/?q=wifi"}}
 LANGUAGES = {"id": "", "en": "/en"}  # Indonesian, the default, has no prefix
 DOCS = "/api/v1/docs/"
 # Pages whose content a script draws after the load: checked once it is there, not before.
-DRAWN = {"map": ".asset-map .asset-cluster", "docs": ".swagger-ui .opblock"}
+DRAWN = {
+    "map": ".asset-map .asset-cluster",
+    "kecamatan": ".asset-map .asset-cluster, .asset-map .asset-point",
+    "docs": ".swagger-ui .opblock",
+}
 
 
 @dataclass
@@ -156,12 +165,17 @@ def visit_page(browser, axe_source, portal, path: str, switch_to: tuple[str, str
 CASES = [(page, language) for page in PAGES for language in LANGUAGES]
 
 
+def in_language(page: str, path: str, language: str) -> str:
+    """The path of `page` (its Indonesian `path`) in `language`."""
+    return TRANSLATED[page][language] if page in TRANSLATED else LANGUAGES[language] + path
+
+
 @pytest.mark.parametrize(("page", "language"), CASES, ids=[f"{page} · {language}" for page, language in CASES])
 def test_public_page_works_on_a_phone(browser, axe_source, portal, page, language):
     path = page_path(portal, page)
     other = "en" if language == "id" else "id"
-    switch_to = (other, LANGUAGES[other] + path)
-    visit = visit_page(browser, axe_source, portal, LANGUAGES[language] + path, switch_to, DRAWN.get(page))
+    switch_to = (other, in_language(page, path, other))
+    visit = visit_page(browser, axe_source, portal, in_language(page, path, language), switch_to, DRAWN.get(page))
     assert not visit.problems()
 
 
