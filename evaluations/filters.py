@@ -49,8 +49,9 @@ class EvaluationSchemeFilterSet(FilterSet):
 
     class Meta:
         model = EvaluationScheme
-        fields = ["id", "issuing_body", "publication"]
-        unfiltered = {"scale_min": FIGURE, "scale_max": FIGURE, "decimals": FIGURE, "notes": FREE_TEXT}
+        fields = ["id", "issuing_body", "publication", "source_verified"]
+        unfiltered = {"scale_min": FIGURE, "scale_max": FIGURE, "decimals": FIGURE, "notes": FREE_TEXT,
+                      "source": FREE_TEXT, "bands_note": FREE_TEXT, "min_survey_responses": FIGURE}  # fmt: skip
 
 
 class EvaluationFilterSet(FilterSet):

@@ -47,7 +47,7 @@ def domain_of(framework) -> dict[int, str]:
     return dict(framework.indicators.values_list("number", "aspect__domain__code"))
 
 
-def test_the_spbe_file_loads_4_domains_8_aspects_47_weighted_indicators_and_marks_what_is_unverified(spbe):
+def test_the_spbe_file_loads_4_domains_8_aspects_47_weighted_indicators_and_says_what_is_verified(spbe):
     assert spbe.domains.count() == 4 and spbe.aspects.count() == 8 and spbe.indicators.count() == 47
     assert sum(spbe.indicators.values_list("weight", flat=True)) == Decimal(100)
     weights = {code: sum(i.weight for i in spbe.indicators.filter(aspect__domain__code=code)) for code in SELF}
@@ -59,8 +59,8 @@ def test_the_spbe_file_loads_4_domains_8_aspects_47_weighted_indicators_and_mark
     }
     assert all(i.source_verified and "59 Tahun 2020" in i.source for i in spbe.indicators.all())
     notes = " ".join(framework_file("spbe-2020")["_verification"])
-    assert "NOT VERIFIED: the indicator weights" in notes and "NOT VERIFIED: the index bands" in notes
-    assert "not verified" in spbe.notes
+    assert "VERIFIED: the indicator weights" in notes and "NOT YET FILLED: the criteria" in notes
+    assert "not yet filled" in spbe.notes
 
 
 def test_a_year_recorded_through_the_api_by_its_roles_gives_the_hand_computed_index_and_band(api_client, spbe):

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from evaluations import framework_demo
 from evaluations.frameworks import framework_file, framework_load
@@ -238,7 +239,8 @@ def test_no_wrong_index_name_appears_in_code_templates_or_data():
 # --- The survey minimum: a setting of the year's scheme ----------------------------------------------------------
 def test_the_survey_minimum_is_the_schemes_setting_defaulting_to_the_offices_convention():
     field = EvaluationScheme._meta.get_field("min_survey_responses")
-    assert field.default == 50 and "no official source" in str(field.help_text)
+    with translation.override("en"):
+        assert field.default == 50 and "no official source" in str(field.help_text)
     evaluation = EvaluationFactory(scheme=EvaluationSchemeFactory(year=2023), stage="stage_1")
     LegalInstrumentFactory(year=2023, kind="regulation")
     LegalInstrumentFactory(year=2023, kind="decree")
@@ -282,8 +284,8 @@ def test_an_uploaded_framework_starts_as_a_draft_even_if_the_file_says_published
 @pytest.mark.parametrize(
     ("content", "shown"),
     [
-        (b"{not json", "not JSON"),
-        (b"[1, 2]", "one JSON object"),
+        (b"{not json", "bukan JSON"),
+        (b"[1, 2]", "satu objek JSON"),
         (json.dumps(pemdi(40, 50)).encode(), "90"),
         (json.dumps(pemdi(40, 60, levels=[{"level": 9, "name_id": "Sembilan"}])).encode(), "9"),
         (json.dumps(pemdi(40, 60, colour="red")).encode(), "colour"),
