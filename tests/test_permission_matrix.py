@@ -1353,6 +1353,8 @@ DOORS["scheme copy to a new year"] = ("write", scheme_copy("2024"),
                                       outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=SAVED))  # fmt: skip
 DOORS["scheme copy to its own year"] = ("write", scheme_copy("2023"),
                                         outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=INVALID))  # fmt: skip
+
+
 # A framework's official text loaded from a JSON file in the admin (issue 25: the Indeks Pemdi, once the office has
 # it), through the same loader as `load_framework`: all or nothing, and a bad file changes nothing.
 def framework_upload(*weights):

@@ -23,6 +23,20 @@ def forward(apps, schema_editor):
     Index.objects.filter(pk__in=Edition.objects.exclude(band_id="").values("index_id")).update(publishes_bands=True)
 
 
+def grant_level_roles(apps, schema_editor):
+    """A framework's named levels are kept like its bands (0012_framework_roles)."""
+    from smartcity.roles import ADMINISTRATOR, DISKOMINFO_EDITOR, EVALUATOR, OPD_EDITOR, VIEWER, grant, model_perms
+
+    read = model_perms("evaluations", ["frameworklevel"], ("view",))
+    grant(apps, {
+        ADMINISTRATOR: model_perms("evaluations", ["frameworklevel"], ("add", "change", "delete", "view")),
+        DISKOMINFO_EDITOR: model_perms("evaluations", ["frameworklevel"], ("add", "change", "delete", "view")),
+        EVALUATOR: read,
+        OPD_EDITOR: read,
+        VIEWER: read,
+    })  # fmt: skip
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("evaluations", "0016_workspace_drop_follow_up_digest"),
@@ -259,7 +273,7 @@ class Migration(migrations.Migration):
             field=models.JSONField(
                 blank=True,
                 default=dict,
-                help_text='The criteria text of each level, by level number ({"1": "…"}); empty until a source gives them.',
+                help_text='The criteria text of each level, by level number; empty until a source gives them.',
                 verbose_name="criteria per level",
             ),
         ),
@@ -416,7 +430,7 @@ class Migration(migrations.Migration):
             field=models.JSONField(
                 blank=True,
                 default=dict,
-                help_text='The criteria text of each level, by level number ({"1": "…"}); empty until a source gives them.',
+                help_text='The criteria text of each level, by level number; empty until a source gives them.',
                 verbose_name="criteria per level",
             ),
         ),
@@ -652,4 +666,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(forward, migrations.RunPython.noop),
+        migrations.RunPython(grant_level_roles, migrations.RunPython.noop),
     ]

@@ -160,8 +160,8 @@ def test_the_ikci_has_only_its_2015_and_2018_editions_ranked_in_a_peer_group_wit
 def test_an_ikci_edition_with_a_band_is_refused(demo, api_client):
     api_client.force_authenticate(role(DISKOMINFO_EDITOR))
     ikci = ExternalIndex.objects.get(slug="ikci")
-    response = api_client.post(reverse("evaluations-api:externalindexvalue-list"),
-                               {"index": ikci.pk, "year": 2021, "value": "60", "band_id": "Baik"}, format="json")  # fmt: skip
+    data = {"index": ikci.pk, "year": 2021, "value": "60", "band_id": "Baik"}
+    response = api_client.post(reverse("evaluations-api:externalindexvalue-list"), data, format="json")
     assert response.status_code == 400 and "band_id" in response.data["errors"]
     assert sorted(ikci.editions.values_list("year", flat=True)) == [2015, 2018]
 
@@ -263,14 +263,19 @@ def test_a_scheme_copy_keeps_its_survey_minimum():
 # --- The framework file door (the Indeks Pemdi, once the office has the official text) ---------------------------
 def pemdi(*weights, **extra):
     indicators = [{"number": n, "name_id": f"Indikator {n}", "weight": str(w)} for n, w in enumerate(weights, 1)]
-    return {"slug": "pemdi-2025", "name_id": "Indeks Pemerintah Digital (Indeks Pemdi)", "issuing_body": "KemenPANRB",
-            "domains": [{"code": "d", "name_id": "Domain", "aspects": [{"code": "a", "name_id": "Aspek",
-                                                                        "indicators": indicators}]}], **extra}  # fmt: skip
+    aspects = [{"code": "a", "name_id": "Aspek", "indicators": indicators}]
+    return {
+        "slug": "pemdi-2025",
+        "name_id": "Indeks Pemerintah Digital (Indeks Pemdi)",
+        "issuing_body": "KemenPANRB",
+        "domains": [{"code": "d", "name_id": "Domain", "aspects": aspects}],
+        **extra,
+    }
 
 
 def upload(client, content: bytes):
-    return client.post(reverse("admin:evaluations_framework_load"),
-                       {"file": SimpleUploadedFile("pemdi.json", content, content_type="application/json")})  # fmt: skip
+    file = SimpleUploadedFile("pemdi.json", content, content_type="application/json")
+    return client.post(reverse("admin:evaluations_framework_load"), {"file": file})
 
 
 def test_an_uploaded_framework_starts_as_a_draft_even_if_the_file_says_published(client):
@@ -304,8 +309,8 @@ def test_a_bad_framework_file_is_a_form_error_and_changes_nothing(client, conten
 
 def test_the_loader_refuses_a_bad_file_all_or_nothing():
     with pytest.raises(ValidationError):
-        framework_load(data=pemdi(40, 60, bands=[{"label_id": "A", "lower": "1", "upper": "3"},
-                                                 {"label_id": "B", "lower": "2", "upper": "5"}]), actor=None)  # fmt: skip
+        bands = [{"label_id": "A", "lower": "1", "upper": "3"}, {"label_id": "B", "lower": "2", "upper": "5"}]
+        framework_load(data=pemdi(40, 60, bands=bands), actor=None)
     assert not Framework.objects.exists() and not FrameworkIndicator.objects.exists()
 
 
@@ -313,3 +318,66 @@ def test_the_upload_door_needs_add_and_change_framework(client):
     client.force_login(UserFactory(is_staff=True))
     assert upload(client, json.dumps(pemdi(40, 60)).encode()).status_code == 403
     assert not Framework.objects.exists() and ExternalIndexValue.objects.count() == 0
+
+
+def test_the_migration_keeps_existing_framework_sources_weights_and_index_values():
+    """Forward over real rows: from the schema before issue 25 (0016) to 0017, on the test database, in its
+    transaction (PostgreSQL rolls the DDL back with it)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        [("evaluations", "0016_workspace_drop_follow_up_digest")],
+        [("evaluations", "0017_frameworks_reference")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    framework = old.get_model("evaluations", "Framework").objects.create(
+        slug="spbe-lama", name_id="SPBE", issuing_body="KemenPANRB", source="PermenPANRB 59/2020, Lampiran"
+    )
+    domain = old.get_model("evaluations", "FrameworkDomain").objects.create(framework=framework, code="d", name_id="D")
+    aspect = old.get_model("evaluations", "FrameworkAspect").objects.create(
+        framework=framework, domain=domain, code="a", name_id="A"
+    )
+    old.get_model("evaluations", "FrameworkIndicator").objects.create(
+        framework=framework, aspect=aspect, number=1, name_id="I", weight=Decimal("100"), verified=True
+    )
+    index = old.get_model("evaluations", "ExternalIndex").objects.create(
+        slug="ikci-lama", name_id="IKCI", publisher="Kompas", scale_max=Decimal(100)
+    )
+    old.get_model("evaluations", "ExternalIndexValue").objects.create(
+        index=index, year=2019, value=Decimal("58.20"), rank=41, ranked_among=98, source_url="https://example.org/k"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    moved = new.get_model("evaluations", "Framework").objects.get(slug="spbe-lama")
+    assert moved.source == "PermenPANRB 59/2020, Lampiran" and not moved.source_verified
+    indicator = new.get_model("evaluations", "FrameworkIndicator").objects.get(framework=moved)
+    assert (indicator.weight, indicator.source_verified, indicator.source) == (
+        Decimal("100"),
+        True,
+        "PermenPANRB 59/2020, Lampiran",
+    )
+    edition = new.get_model("evaluations", "ExternalIndexValue").objects.get(index__slug="ikci-lama")
+    assert (edition.value, edition.rank, edition.ranked_among, edition.level) == (Decimal("58.20"), 41, 98, None)
+    assert edition.source == "https://example.org/k" and not edition.source_verified
+    assert new.get_model("evaluations", "ExternalIndex").objects.get(slug="ikci-lama").scope == "city"
+
+
+def test_the_admin_shows_source_and_verified_in_lists_and_forms(client, spbe):
+    framework_demo.load()
+    client.force_login(role(DISKOMINFO_EDITOR))
+    listing = client.get(reverse("admin:evaluations_framework_changelist")).content.decode()
+    assert "column-source_verified" in listing and reverse("admin:evaluations_framework_load") in listing
+    form = client.get(reverse("admin:evaluations_framework_change", args=[spbe.pk])).content.decode()
+    assert 'name="source_verified"' in form and "levels-0-name_id" in form and "indicators-44-source" in form
+    ikci = ExternalIndex.objects.get(slug="ikci")
+    index_list = client.get(reverse("admin:evaluations_externalindex_changelist")).content.decode()
+    assert "column-source_verified" in index_list and "column-scope" in index_list
+    index_form = client.get(reverse("admin:evaluations_externalindex_change", args=[ikci.pk])).content.decode()
+    assert "editions-0-peer_group_id" in index_form and "editions-0-source_verified" in index_form
+    assert client.get(reverse("admin:evaluations_framework_load")).status_code == 200
