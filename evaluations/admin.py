@@ -75,7 +75,7 @@ class EvaluationSchemeAdmin(SchemeCopyMixin, ServiceAdmin):
 
     change_form_template = "admin/evaluations/evaluationscheme/change_form.html"
 
-    list_display = ["name", "year", "issuing_body", "source_verified"]  # the scale: the change form
+    list_display = ["name", "year", "issuing_body", "source_verified", "min_survey_responses"]  # the scale: the form
     list_filter = ["year", "source_verified", "publication"]
     inlines = [SchemeDimensionInline, SchemeBandInline]
 

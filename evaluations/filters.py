@@ -3,13 +3,12 @@
 has its own form (evaluations/public_filters.py)."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from smartcity.filters import FilterSet, YearFilter
 
 from .choices import (
-    MIN_SURVEY_RESPONSES,
     ClarificationStatus,
     EvaluationKind,
     EvaluationStage,
@@ -58,6 +57,7 @@ class EvaluationSchemeFilterSet(FilterSet):
             "notes": FREE_TEXT,
             "source": FREE_TEXT,
             "bands_note": FREE_TEXT,
+            "min_survey_responses": FIGURE,
         }
 
 
@@ -146,8 +146,8 @@ class SurveyFilterSet(FilterSet):
 
 
 class SurveyTargetFilterSet(FilterSet):
-    """`year`, `below_minimum` (fewer than 50 responses); `survey`, `sub_dimension`, `pillar` (through the
-    sub-dimension) and the others' `<rel>_id`/`<rel>` from the base."""
+    """`year`, `below_minimum` (fewer responses than the year's scheme asks for); `survey`, `sub_dimension`,
+    `pillar` (through the sub-dimension) and the others' `<rel>_id`/`<rel>` from the base."""
 
     year = YearFilter(field_name="survey__year", label=_("Year"))
     below_minimum = django_filters.BooleanFilter(method="by_minimum", label=_("Fewer responses than needed"))
@@ -158,7 +158,9 @@ class SurveyTargetFilterSet(FilterSet):
         relations = {"pillar": "sub_dimension__pillar"}
 
     def by_minimum(self, queryset, name, value):
-        rule = Q(response_count__lt=MIN_SURVEY_RESPONSES)
+        minimum = EvaluationScheme.objects.survey_minimum_of(OuterRef("survey__year"))
+        queryset = queryset.annotate(minimum_responses=minimum)
+        rule = Q(response_count__lt=F("minimum_responses"))
         return queryset.filter(rule) if value else queryset.exclude(rule)
 
 
@@ -205,7 +207,7 @@ class EvaluationPackFilterSet(FilterSet):
 class FrameworkFilterSet(FilterSet):
     class Meta:
         model = Framework
-        fields = ["id", "slug", "issuing_body", "publication"]
+        fields = ["id", "slug", "issuing_body", "publication", "source_verified"]
         unfiltered = {
             "notes": FREE_TEXT,
             "source": FREE_TEXT,
@@ -227,8 +229,10 @@ class SelfAssessmentFilterSet(FilterSet):
 class ExternalIndexFilterSet(FilterSet):
     class Meta:
         model = ExternalIndex
-        fields = ["id", "slug", "publisher", "publication"]
+        fields = ["id", "slug", "publisher", "publication", "scope", "kind", "source_verified"]
         unfiltered = {
+            "source": FREE_TEXT,
+            "publishes_bands": "how the editions are shown",
             "scale_min": "the index's scale, shown on the record",
             "scale_max": "the index's scale, shown on the record",
             "decimals": "how the values are shown",
@@ -243,9 +247,13 @@ class ExternalIndexValueFilterSet(FilterSet):
 
     class Meta:
         model = ExternalIndexValue
-        fields = ["id"]
+        fields = ["id", "source_verified"]
         unfiltered = {
             "value": FIGURE,
+            "level": FIGURE,
+            "peer_group_id": FREE_TEXT,
+            "peer_group_en": FREE_TEXT,
+            "source": FREE_TEXT,
             "band_id": FREE_TEXT,
             "band_en": FREE_TEXT,
             "rank": FIGURE,

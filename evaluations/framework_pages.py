@@ -62,18 +62,21 @@ def framework_detail(request, slug: str):
     return render(request, "evaluations/framework_detail.html", context)
 
 
-def index_chart(index) -> dict:
-    """The index's yearly values as a line over the years, on the index's own scale."""
-    values = list(index.values.all())
-    points = [value.value for value in values]
+def index_chart(index) -> dict | None:
+    """The index's editions as a line over the years, on the index's own scale (a level rating's levels); None when
+    fewer than two editions make a line."""
+    editions = list(index.editions.all())
+    if len(editions) < 2:
+        return None
+    points = [Decimal(e.level) if index.is_level_rating else e.value for e in editions]
     return {
         "type": "line",
-        "labels": [value.year for value in values],
+        "labels": [edition.year for edition in editions],
         "format": chart_format("", decimals=index.decimals),
         "options": {"scales": {"y": {"min": float(index.scale_min), "max": float(index.scale_max)}}},
         "datasets": [
             {
-                "label": _("Value"),
+                "label": _("Level") if index.is_level_rating else _("Score"),
                 "data": [float(point) for point in points],
                 "formatted": formatted(points, "", index.decimals),
                 "borderColor": "#1d4ed8",
@@ -84,7 +87,9 @@ def index_chart(index) -> dict:
 
 
 def external_index_detail(request, slug: str):
-    """An external index over the years: a chart and a table with band, rank and source."""
+    """An external index's editions: a chart and a table with the score or level, rank within the peer group, band
+    where the publisher gives one, and source, each unverified figure marked; a national index as the country's
+    value, never the city's."""
     index = get_object_or_404(ExternalIndex.objects.public().with_related(), slug=slug)
     return render(request, "evaluations/external_index_detail.html", {"index": index, "chart": index_chart(index)})
 
@@ -94,6 +99,6 @@ def framework_list(request):
     indices = list(ExternalIndex.objects.public().with_related().order_by("name_id"))
     context = {
         "frameworks": Framework.objects.public().order_by("name_id"),
-        "indices": [(index, (list(index.values.all()) or [None])[-1]) for index in indices],
+        "indices": [(index, (list(index.editions.all()) or [None])[-1]) for index in indices],
     }
     return render(request, "evaluations/framework_list.html", context)

@@ -1,8 +1,12 @@
 """Writes of the assessment frameworks, self-assessments and external indices (registered in services.py).
 
 The rules: a framework's indicator weights add up to 100 and its bands lie inside its level scale without
-overlapping; a level lies on the framework's scale; an external index's value lies inside its scale with its
-decimals. The indices use the evaluation scores' Decimal rules (`index_from_scores`, half up).
+overlapping; its named levels and an indicator's criteria per level lie on that scale; a level lies on the
+framework's scale; only an indicator the assessee names each year takes a named subject. An external index's edition
+has a score inside its scale with its decimals, or, for a level rating, a level; a band only where the publisher gives
+bands. The indices use the evaluation scores' Decimal rules (`index_from_scores`, half up). A framework file (the
+shipped SPBE one, or the official text of a successor such as the Indeks Pemerintah Digital) is checked as the API
+checks a framework and loaded whole, or not at all.
 """
 
 from decimal import Decimal
@@ -20,6 +24,7 @@ from .models import (
     FrameworkBand,
     FrameworkDomain,
     FrameworkIndicator,
+    FrameworkLevel,
     SelfAssessment,
     SelfAssessmentEvidence,
     SelfAssessmentScore,
@@ -58,12 +63,37 @@ def level_validate(*, level, framework: Framework, field: str) -> None:
 
 
 def same_framework(*, before, after, many, actor) -> None:
-    """A domain, aspect or indicator belongs to one framework: an aspect's domain and an indicator's aspect too."""
+    """A domain, aspect or indicator belongs to one framework: an aspect's domain and an indicator's aspect too; an
+    indicator's criteria are given for levels of the framework's scale."""
     if after is None:
         return
     parent = related(after, "domain") if isinstance(after, FrameworkAspect) else related(after, "aspect")
     if parent is not None and parent.framework_id != after.framework_id:
         raise ValidationError(_("The parent belongs to another framework."), code="foreign_parent")
+    if isinstance(after, FrameworkIndicator):
+        criteria_validate(criteria=after.level_criteria, framework=related(after, "framework"))
+
+
+def criteria_validate(*, criteria, framework: Framework | None) -> None:
+    """Criteria per level: {level number: text}, each level on the framework's scale."""
+    message = _("Give the criteria as {level: text}, with levels from %(min)s to %(max)s.")
+    if framework is None:
+        return
+    params = {"min": framework.level_min, "max": framework.level_max}
+    if not isinstance(criteria, dict):
+        raise ValidationError({"level_criteria": ValidationError(message, code="bad_criteria", params=params)})
+    for level, text in criteria.items():
+        if not str(level).isdigit() or not framework.level_min <= int(level) <= framework.level_max:
+            raise ValidationError({"level_criteria": ValidationError(message, code="bad_criteria", params=params)})
+        if not isinstance(text, str):
+            raise ValidationError({"level_criteria": ValidationError(message, code="bad_criteria", params=params)})
+
+
+def framework_level_rules(*, before, after, many, actor) -> None:
+    """A named level lies on its framework's scale."""
+    framework = related(after, "framework") if after is not None else None
+    if framework is not None and after.level is not None:
+        level_validate(level=after.level, framework=framework, field="level")
 
 
 def framework_band_rules(*, before, after, many, actor) -> None:
@@ -76,10 +106,12 @@ class FrameworkWriter(WholeWriter):
     """A framework is written with its structure ({domains: [{code, name_id, aspects: [{code, name_id,
     indicators: [{number, name_id, weight}]}]}]}) and bands, when the write gives them, as one whole."""
 
-    parts = ("domains", "bands")
+    parts = ("domains", "bands", "levels")
 
-    def write_parts(self, *, row, actor, domains, bands):
+    def write_parts(self, *, row, actor, domains, bands, levels):
         framework_set_parts(framework=row, actor=actor, domains=domains, bands=bands)
+        if levels is not None:
+            framework_set_levels(framework=row, actor=actor, levels=levels)
 
     def update(self, *, instance, data, actor, read_version=None):
         with transaction.atomic():
@@ -103,6 +135,18 @@ def framework_set_parts(*, framework: Framework, actor, domains: list[dict] | No
             model_delete(instance=old, actor=actor)
         for band in bands:
             model_save(instance=FrameworkBand(), data={"framework": framework, **band}, actor=actor)
+
+
+def framework_set_levels(*, framework: Framework, actor, levels: list[dict]) -> None:
+    """Replace the framework's named levels: one name per level of the scale, at most."""
+    numbers = [level["level"] for level in levels]
+    if len(numbers) != len(set(numbers)):
+        raise ValidationError({"levels": _("Each level is named once.")}, code="duplicate_level")
+    for old in framework.levels.all():
+        model_delete(instance=old, actor=actor)
+    for level in levels:
+        model_save(instance=FrameworkLevel(), data={"framework": framework, **level}, actor=actor,
+                   rules=framework_level_rules)  # fmt: skip
 
 
 def _framework_set_structure(*, framework: Framework, actor, domains: list[dict]) -> None:
@@ -177,6 +221,9 @@ def score_rules(*, before, after, many, actor) -> None:
     framework = assessment.framework
     for field in ("target_level", "self_level", "assessor_level"):
         level_validate(level=getattr(after, field), framework=framework, field=field)
+    if after.subject.strip() and not indicator.named_by_assessee:
+        message = _("Only an indicator the city names each year (e.g. a public-service sector) takes a subject.")
+        raise ValidationError({"subject": ValidationError(message, code="subject_not_named")})
 
 
 def _indicators_by_number(assessment: SelfAssessment, items: list[dict]) -> dict:
@@ -213,7 +260,7 @@ def self_assessment_rules(*, before, after, many, actor) -> None:
             raise ValidationError({"framework": ValidationError(message, code="framework_fixed")})
 
 
-SELF_FIELDS = ("target_level", "self_level", "justification")
+SELF_FIELDS = ("target_level", "self_level", "justification", "subject")
 ASSESSOR_FIELDS = ("assessor_level", "assessor_note")
 
 
@@ -266,54 +313,127 @@ def self_assessment_readiness(*, assessment: SelfAssessment) -> list[dict]:
             missing.append("justification")
         if score is None or not score.evidence.all():
             missing.append("evidence")
+        if indicator.named_by_assessee and (score is None or not score.subject.strip()):
+            missing.append("subject")
         if missing:
             gaps.append({"indicator": indicator.number, "name": indicator.name, "missing": missing})
     return gaps
 
 
 # --- External indices -----------------------------------------------------------------------------------------
-def index_value_rules(*, before, after, many, actor) -> None:
-    """A value lies inside its index's scale, with the index's decimals (the evaluation scores' rule)."""
+def edition_validate(*, edition, index: ExternalIndex) -> None:
+    """An edition of a score index has a score inside the scale with the index's decimals and no level; one of a
+    level rating has a level on its scale and no score; a band only where the publisher gives bands."""
     from .services import score_validate
 
+    if index.is_level_rating:
+        if edition.value is not None or edition.level is None:
+            raise ValidationError({"level": _("A level rating records a level, not a score.")}, code="level_rating")
+        if not index.scale_min <= edition.level <= index.scale_max:
+            message = _("Level %(level)s is outside the scale %(min)s–%(max)s.")
+            params = {"level": edition.level, "min": index.scale_min.normalize(), "max": index.scale_max.normalize()}
+            raise ValidationError({"level": ValidationError(message, code="level_outside_scale", params=params)})
+    else:
+        if edition.level is not None or edition.value is None:
+            raise ValidationError({"value": _("This index records a score, not a level.")}, code="score_index")
+        try:
+            score_validate(score=edition.value, scheme=index, label=str(index))
+        except ValidationError as error:
+            raise ValidationError({"value": error.error_list}) from error
+    if (edition.band_id or edition.band_en) and not index.publishes_bands:
+        message = _("%(index)s publishes no bands: leave the band empty.")
+        raise ValidationError({"band_id": ValidationError(message, code="no_bands", params={"index": str(index)})})
+
+
+def index_value_rules(*, before, after, many, actor) -> None:
     index = related(after, "index") if after is not None else None
-    if index is None or after.value is None:
-        return
-    try:
-        score_validate(score=after.value, scheme=index, label=str(index))
-    except ValidationError as error:
-        raise ValidationError({"value": error.error_list}) from error
+    if index is not None:
+        edition_validate(edition=after, index=index)
 
 
 def external_index_rules(*, before, after, many, actor) -> None:
-    """Changing an index's scale or decimals must keep every recorded value valid."""
-    from .services import score_validate
-
+    """Changing an index's kind, scale, decimals or bands must keep every recorded edition valid."""
     if after is None or after.pk is None or after.scale_max is None:
         return
-    for value in ExternalIndex.objects.get(pk=after.pk).values.all():
+    for edition in ExternalIndex.objects.get(pk=after.pk).editions.all():
         try:
-            score_validate(score=value.value, scheme=after, label=str(value.year))
+            edition_validate(edition=edition, index=after)
         except ValidationError as error:
-            raise ValidationError({"scale_max": error.error_list}) from error
+            message = _("The %(year)s edition would no longer fit: %(problem)s")
+            problem = " ".join(error.messages)
+            params = {"year": edition.year, "problem": problem}
+            raise ValidationError(message, code="edition_misfit", params=params) from error
 
 
 # --- Loading a framework from its data file ---------------------------------------------------------------------
 FRAMEWORK_FILES = {"spbe-2020": "spbe-2020.json"}
+FRAMEWORK_FILE_MAX_BYTES = 2 * 1024 * 1024
 
 
-def framework_load(*, data: dict, actor) -> Framework:
-    """Create or update the framework a data file describes (keys starting with "_" are notes), by its slug,
-    through the framework's writer: the same rules as the admin and the API (weights add up to 100, ...)."""
+def _flatten(errors, prefix="") -> list[str]:
+    """DRF's nested error detail as lines naming the place: "domains.0.aspects.1.indicators.2.weight: …"."""
+    if isinstance(errors, dict):
+        return [line for key, value in errors.items() for line in _flatten(value, f"{prefix}{key}.")]
+    if isinstance(errors, list) and errors and all(isinstance(e, str) for e in errors):
+        return [f"{prefix.rstrip('.')}: {e}" if prefix else str(e) for e in errors]
+    if isinstance(errors, list):
+        return [line for i, value in enumerate(errors) for line in _flatten(value, f"{prefix}{i}.") if value]
+    return [f"{prefix.rstrip('.')}: {errors}"]
+
+
+def framework_data_validate(*, data, existing: Framework | None) -> dict:
+    """A framework file's content checked as the API checks a framework (shape, types, unknown fields); returns
+    the data ready for the writer. Keys starting with "_" are notes and are dropped."""
+    from rest_framework import exceptions
+
+    from smartcity.api.views import reject_unknown_fields
+
+    from .api.framework_serializers import FrameworkSerializer
+
+    if not isinstance(data, dict):
+        raise ValidationError(_("A framework file holds one JSON object."), code="not_an_object")
+    fields = {key: value for key, value in data.items() if not str(key).startswith("_")}
+    serializer = FrameworkSerializer(instance=existing, data=fields)
+    try:
+        reject_unknown_fields(serializer, fields)
+        serializer.is_valid(raise_exception=True)
+    except exceptions.ValidationError as error:
+        raise ValidationError(_flatten(error.detail), code="bad_file") from error
+    return dict(serializer.validated_data)
+
+
+@transaction.atomic
+def framework_load(*, data: dict, actor, keep_publication: bool = False) -> Framework:
+    """Create or update the framework a data file describes, by its slug, all or nothing: the file is checked as the
+    API checks a framework, then written through the framework's writer (weights add up to 100, ...). With
+    `keep_publication` (an upload in the admin) the file cannot publish: a new framework starts as a draft and a
+    known one keeps its publication, for staff to check it before citizens see it."""
     from smartcity.services import writer_for
 
-    fields = {key: value for key, value in data.items() if not key.startswith("_")}
-    existing = Framework.objects.filter(slug=fields.get("slug")).first()
+    slug = data.get("slug") if isinstance(data, dict) else None
+    existing = Framework.objects.filter(slug=slug).first() if isinstance(slug, str) else None
+    fields = framework_data_validate(data=data, existing=existing)
+    if keep_publication:
+        fields.pop("publication", None)
+        fields.pop("publish_from", None)
     writer = writer_for(Framework)
     if existing is None:
         return writer.create(data=fields, actor=actor)
-    fields.pop("slug")
+    fields.pop("slug", None)
     return writer.update(instance=existing, data=fields, actor=actor)
+
+
+def framework_file_read(*, content: bytes) -> dict:
+    """The JSON object of an uploaded framework file, or a ValidationError saying why it cannot be read."""
+    import json
+
+    if len(content) > FRAMEWORK_FILE_MAX_BYTES:
+        raise ValidationError(_("The file is larger than 2 MB."), code="too_large")
+    try:
+        return json.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ValidationError(_("The file is not JSON in UTF-8: %(error)s"), code="not_json",
+                              params={"error": str(error)[:200]}) from error  # fmt: skip
 
 
 def framework_file(name: str) -> dict:

@@ -15,8 +15,7 @@ from pillars.models import Activity, BudgetLine, Pillar, Program
 from smartcity.numbers import format_number
 from smartcity.opendata import portal_host
 
-from .choices import MIN_SURVEY_RESPONSES
-from .models import ClarificationRequest, Evaluation, LegalInstrument, SurveyAnswer, SurveyTarget
+from .models import ClarificationRequest, Evaluation, EvaluationScheme, LegalInstrument, SurveyAnswer, SurveyTarget
 from .readiness import IMPACT, OUTCOME, OUTPUT
 from .reports import Link, Number, Section
 
@@ -126,6 +125,7 @@ def _outcome_rows(year: int, pillars: list[Pillar]) -> list[list]:
 
 def _impact_rows(year: int, pillars: list[Pillar]) -> list[list]:
     targets = {t.sub_dimension_id: t for t in SurveyTarget.objects.filter(survey__year=year).with_related()}
+    minimum = EvaluationScheme.objects.survey_minimum(year)
     means = {
         r["response__target_id"]: r
         for r in SurveyAnswer.objects.filter(response__target__survey__year=year)
@@ -143,12 +143,12 @@ def _impact_rows(year: int, pillars: list[Pillar]) -> list[list]:
             mean = means.get(target.pk, {}).get("mean")
             rule = (
                 _("meets the %(minimum)s-response rule")
-                if target.response_count >= MIN_SURVEY_RESPONSES
+                if target.response_count >= minimum
                 else _("below the %(minimum)s-response rule")
             )
             detail = _("%(count)s responses, %(rule)s") % {
                 "count": target.response_count,
-                "rule": rule % {"minimum": MIN_SURVEY_RESPONSES},
+                "rule": rule % {"minimum": minimum},
             }
             figure = "" if mean is None else Number(Decimal(mean).quantize(Decimal("0.01")), 2)
             rows.append([pillar.name, sub.name, _("Citizen survey"), subject, detail, figure, ""])

@@ -26,6 +26,21 @@ class EvaluationSchemeQuerySet(PublishableQuerySet):
             Prefetch("bands", queryset=SchemeBand.objects.order_by("lower")),
         )
 
+    def survey_minimum_of(self, year_ref):
+        """An expression: the fewest survey responses the year's scheme asks for (the strictest when several
+        bodies have one), or the office's default when the year has no scheme; `year_ref` is a year or OuterRef."""
+        from .choices import DEFAULT_MIN_SURVEY_RESPONSES
+
+        strictest = self.filter(year=year_ref).order_by("-min_survey_responses").values("min_survey_responses")[:1]
+        return Coalesce(Subquery(strictest), DEFAULT_MIN_SURVEY_RESPONSES)
+
+    def survey_minimum(self, year: int) -> int:
+        """The fewest survey responses the year's scheme asks for (see survey_minimum_of)."""
+        from .choices import DEFAULT_MIN_SURVEY_RESPONSES
+
+        strictest = self.filter(year=year).order_by("-min_survey_responses").values_list("min_survey_responses")
+        return next(iter(strictest[:1]), (DEFAULT_MIN_SURVEY_RESPONSES,))[0]
+
 
 class SchemeDimensionQuerySet(PublicParentMixin):
     policy = Policy(public=EVERYONE, parent="scheme")
@@ -279,9 +294,10 @@ def _band_of(index_expression, framework_field: str):
 class FrameworkQuerySet(PublishableQuerySet):
     def with_related(self):
         """The framework with its domains, aspects, indicators and bands, as the serializer and pages read them."""
-        from .models import FrameworkAspect, FrameworkBand, FrameworkDomain, FrameworkIndicator
+        from .models import FrameworkAspect, FrameworkBand, FrameworkDomain, FrameworkIndicator, FrameworkLevel
 
         return self.prefetch_related(
+            Prefetch("levels", queryset=FrameworkLevel.objects.order_by("level")),
             Prefetch("domains", queryset=FrameworkDomain.objects.order_by("order", "pk")),
             Prefetch("aspects", queryset=FrameworkAspect.objects.order_by("order", "pk")),
             Prefetch("indicators", queryset=FrameworkIndicator.objects.order_by("number")),
@@ -338,7 +354,7 @@ class ExternalIndexQuerySet(PublishableQuerySet):
     def with_related(self):
         from .models import ExternalIndexValue
 
-        return self.prefetch_related(Prefetch("values", queryset=ExternalIndexValue.objects.order_by("year")))
+        return self.prefetch_related(Prefetch("editions", queryset=ExternalIndexValue.objects.order_by("year")))
 
 
 class ExternalIndexValueQuerySet(PublicParentMixin):

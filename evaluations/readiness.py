@@ -1,10 +1,11 @@
 """Readiness per dimension and pillar (issue 14): what the year's evaluation still lacks, dimension by dimension.
 
 Each gap says which dimension, pillar and sub-dimension it belongs to, and whether it blocks submitting the stage.
-Blocking: no mayor's regulation or no decree registered for the year, a surveyed sub-dimension with fewer than
-50 responses, a clarification request of the evaluation still open. The rest is shown but does not block: pillars
-no regulation or decree serves, sub-dimensions not surveyed, planned activities still at 0 %, programs without
-evidence. A fixed number of queries, whatever the number of rows.
+Blocking: no mayor's regulation or no decree registered for the year, a surveyed sub-dimension with fewer responses
+than the year's scheme asks for (`min_survey_responses`, the office's convention), a clarification request of the
+evaluation still open. The rest is shown but does not block: pillars no regulation or decree serves, sub-dimensions
+not surveyed, planned activities still at 0 %, programs without evidence.
+A fixed number of queries, whatever the number of rows.
 """
 
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from pillars.models import Activity, Pillar, SubDimension
 from pillars.progress import activities_carried_out
 
-from .choices import MIN_SURVEY_RESPONSES, ClarificationStatus, InstrumentKind
+from .choices import ClarificationStatus, InstrumentKind
 from .models import ClarificationRequest, Evaluation, LegalInstrument, SurveyTarget
 from .selectors import _programs_without_evidence
 
@@ -73,7 +74,7 @@ def year_gaps(*, evaluation: Evaluation) -> list[Gap]:
     return [
         *_output_gaps(evaluation.year, pillars),
         *_outcome_gaps(evaluation.year, pillars),
-        *_impact_gaps(evaluation.year, pillars),
+        *_impact_gaps(evaluation.year, pillars, minimum=evaluation.scheme.min_survey_responses),
         *_clarification_gaps(evaluation),
     ]
 
@@ -142,7 +143,7 @@ def _outcome_gaps(year: int, pillars: list[Pillar]) -> list[Gap]:
     return gaps
 
 
-def _impact_gaps(year: int, pillars: list[Pillar]) -> list[Gap]:
+def _impact_gaps(year: int, pillars: list[Pillar], *, minimum: int) -> list[Gap]:
     targets = {
         target.sub_dimension_id: target
         for target in SurveyTarget.objects.filter(survey__year=year).annotate(count=Count("responses"))
@@ -153,10 +154,10 @@ def _impact_gaps(year: int, pillars: list[Pillar]) -> list[Gap]:
             target = targets.get(sub.pk)
             if target is None:
                 gaps.append(Gap(IMPACT, _("No program or service surveyed."), pillar=pillar, sub_dimension=sub))
-            elif target.count < MIN_SURVEY_RESPONSES:
+            elif target.count < minimum:
                 text = _("%(count)s responses; at least %(minimum)s are needed.") % {
                     "count": target.count,
-                    "minimum": MIN_SURVEY_RESPONSES,
+                    "minimum": minimum,
                 }
                 gaps.append(Gap(IMPACT, text, blocking=True, pillar=pillar, sub_dimension=sub))
     return gaps

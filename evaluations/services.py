@@ -401,7 +401,8 @@ def scheme_copy(*, scheme: EvaluationScheme, year: int, actor) -> EvaluationSche
         raise ValidationError({"year": ValidationError(message, code="year_taken", params=params)})
     dimensions = scheme.dimensions.order_by("order", "pk").values("code", "name_id", "name_en", "weight")
     bands = scheme.bands.order_by("lower").values("label_id", "label_en", "lower", "upper")
-    fields = {name: getattr(scheme, name) for name in ("issuing_body", "scale_min", "scale_max", "decimals", "notes")}
+    copied = ("issuing_body", "scale_min", "scale_max", "decimals", "min_survey_responses", "notes")
+    fields = {name: getattr(scheme, name) for name in copied}
     name = scheme.name.replace(str(scheme.year), str(year))  # "Evaluasi 2024" becomes "Evaluasi 2025"
     return scheme_create(actor=actor, name=name, year=year, dimensions=list(dimensions), bands=list(bands), **fields)
 
@@ -713,6 +714,7 @@ from .models import (  # noqa: E402
     FrameworkBand,
     FrameworkDomain,
     FrameworkIndicator,
+    FrameworkLevel,
     SelfAssessment,
     SelfAssessmentEvidence,
     SelfAssessmentScore,
@@ -723,6 +725,7 @@ FRAMEWORK_DOMAIN = register(Writer(FrameworkDomain))
 FRAMEWORK_ASPECT = register(Writer(FrameworkAspect, rules=_frameworks.same_framework))
 FRAMEWORK_INDICATOR = register(Writer(FrameworkIndicator, rules=_frameworks.same_framework))
 FRAMEWORK_BAND = register(Writer(FrameworkBand, rules=_frameworks.framework_band_rules))
+FRAMEWORK_LEVEL = register(Writer(FrameworkLevel, rules=_frameworks.framework_level_rules))
 SELF_ASSESSMENT = register(_frameworks.SelfAssessmentWriter(SelfAssessment, rules=_frameworks.self_assessment_rules))
 SELF_ASSESSMENT_SCORE = register(Writer(SelfAssessmentScore, rules=_frameworks.score_rules))
 SELF_ASSESSMENT_EVIDENCE = register(Writer(SelfAssessmentEvidence))

@@ -1,13 +1,15 @@
 """The citizen survey's results (issue 14): count, mean and distribution per item, sub-dimension and pillar, with
-the 50-response rule. Only these aggregates are ever public; three queries, whatever the number of responses."""
+the year's minimum of responses (its scheme's `min_survey_responses`). Only these aggregates are ever public; four
+queries, whatever the number of responses."""
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.db.models import Count
 
-from .choices import MIN_SURVEY_RESPONSES
-from .models import Survey, SurveyAnswer, SurveyTarget
+from .choices import DEFAULT_MIN_SURVEY_RESPONSES
+from .models import EvaluationScheme, Survey, SurveyAnswer, SurveyTarget
 
 
 @dataclass
@@ -17,6 +19,7 @@ class Tally:
     scale: range
     counts: dict = field(default_factory=dict)  # value -> answers
     responses: int = 0
+    minimum: int = DEFAULT_MIN_SURVEY_RESPONSES
 
     def add(self, value: int, count: int) -> None:
         self.counts[value] = self.counts.get(value, 0) + count
@@ -38,7 +41,7 @@ class Tally:
 
     @property
     def meets_minimum(self) -> bool:
-        return self.responses >= MIN_SURVEY_RESPONSES
+        return self.responses >= self.minimum
 
 
 @dataclass
@@ -60,11 +63,13 @@ class SurveyResults:
     survey: Survey
     items: list
     pillars: list[PillarResult]
-    minimum: int = MIN_SURVEY_RESPONSES
+    minimum: int = DEFAULT_MIN_SURVEY_RESPONSES
 
 
 def survey_results(*, survey: Survey) -> SurveyResults:
     scale = range(survey.scale_min, survey.scale_max + 1)
+    minimum = EvaluationScheme.objects.survey_minimum(survey.year)
+    tally = partial(Tally, scale, minimum=minimum)
     items = list(survey.items.order_by("order", "pk"))
     targets = list(
         SurveyTarget.objects.filter(survey=survey)
@@ -81,20 +86,18 @@ def survey_results(*, survey: Survey) -> SurveyResults:
         cells.setdefault(row["response__target_id"], []).append(row)
     pillars: dict[int, PillarResult] = {}
     for target in targets:
-        overall, by_item = Tally(scale, responses=target.response_count), {}
+        overall, by_item = tally(responses=target.response_count), {}
         for row in cells.get(target.pk, []):
             overall.add(row["value"], row["n"])
-            by_item.setdefault(row["item_id"], Tally(scale, responses=target.response_count)).add(
-                row["value"], row["n"]
-            )
-        result = TargetResult(target, overall, [(item, by_item.get(item.pk, Tally(scale))) for item in items])
+            by_item.setdefault(row["item_id"], tally(responses=target.response_count)).add(row["value"], row["n"])
+        result = TargetResult(target, overall, [(item, by_item.get(item.pk, tally())) for item in items])
         pillar = target.sub_dimension.pillar
-        group = pillars.setdefault(pillar.pk, PillarResult(pillar, Tally(scale), []))
+        group = pillars.setdefault(pillar.pk, PillarResult(pillar, tally(), []))
         group.targets.append(result)
         group.overall.responses += target.response_count
         for value, count in overall.counts.items():
             group.overall.add(value, count)
-    return SurveyResults(survey, items, list(pillars.values()))
+    return SurveyResults(survey, items, list(pillars.values()), minimum)
 
 
 def _tally(tally: Tally) -> dict:

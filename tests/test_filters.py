@@ -613,7 +613,7 @@ CASES = {
     evaluation_filters.FieldVisitFilterSet: field_visits,
     evaluation_filters.FrameworkFilterSet: lambda: (
         FrameworkFactory(name_id="Kerangka SPBE"),
-        FrameworkFactory(name_id="Kerangka IPD"),
+        FrameworkFactory(name_id="Kerangka Indeks Pemdi"),
         {"q": "spbe"},
     ),
     evaluation_filters.SelfAssessmentFilterSet: self_assessments,

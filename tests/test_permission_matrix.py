@@ -481,7 +481,7 @@ def webhook_data(side):
 SCHEME = {"name": "Skema baru", "year": 2026, "issuing_body": "Kementerian Baru", "scale_max": "4",
           "dimensions": [{"code": "output", "name_id": "Output", "weight": "100"}]}  # fmt: skip
 CHANGED = {"title_id": "Diubah"}
-FRAMEWORK = {"slug": "ipd-2025", "name_id": "IPD", "issuing_body": "KemenPANRB",
+FRAMEWORK = {"slug": "pemdi-2025", "name_id": "Indeks Pemdi", "issuing_body": "KemenPANRB",
              "domains": [{"code": "d", "name_id": "D", "aspects": [{"code": "a", "name_id": "A", "indicators": [
                  {"number": 1, "name_id": "I", "weight": "100"}]}]}]}  # fmt: skip
 
@@ -1493,6 +1493,29 @@ DOORS["admin evaluation pack build"] = ("write", admin_step("pack", lambda w: w.
                                         outcomes(VIEWER_=403, OPD=403, EVAL=SAVED, DISK=SAVED))  # fmt: skip
 DOORS["admin readiness override"] = ("write", admin_step("override", lambda w: w.evaluation, {"reason": "Tenggat"}),
                                      outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=403))  # fmt: skip
+
+
+# A framework's official text loaded from a JSON file in the admin (issue 25: the Indeks Pemdi, once the office has
+# it), through the same loader as `load_framework`: all or nothing, and a bad file changes nothing.
+def framework_upload(*weights):
+    def build(w):
+        target = w.framework
+        indicators = [{"number": n, "name_id": f"I{n}", "weight": str(v)} for n, v in enumerate(weights, start=1)]
+        data = {"slug": target.slug, "name_id": target.name_id, "issuing_body": "KemenPANRB", "notes": "Dari berkas",
+                "domains": [{"code": "d1", "name_id": "D", "aspects": [{"code": "a1", "name_id": "A",
+                                                                         "indicators": indicators}]}]}  # fmt: skip
+        upload = SimpleUploadedFile("pemdi.json", json.dumps(data).encode(), content_type="application/json")
+        return Request("post", reverse("admin:evaluations_framework_load"), {"file": upload}, target)
+
+    return build
+
+
+DOORS["framework load from a file"] = ("write", framework_upload(30, 70),
+                                       outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=SAVED))  # fmt: skip
+DOORS["framework load of a file whose weights add up to 90"] = ("write", framework_upload(30, 60),
+                                                                outcomes(VIEWER_=403, OPD=403, EVAL=403,
+                                                                         DISK=INVALID))  # fmt: skip
+
 DOOR_CELLS = [(door, actor) for door in DOORS for actor in ACTORS]
 
 

@@ -135,8 +135,8 @@ EXPECTED = {
 AREAS = {"district": ALL, "village": ALL}
 SUBMIT, APPROVE = "pillars.submit_indicator", "pillars.approve_indicator"
 FRAMEWORK_MODELS = ["framework", "frameworkdomain", "frameworkaspect", "frameworkindicator", "frameworkband",
-                    "selfassessment", "selfassessmentscore", "selfassessmentevidence", "externalindex",
-                    "externalindexvalue"]  # fmt: skip
+                    "frameworklevel", "selfassessment", "selfassessmentscore", "selfassessmentevidence",
+                    "externalindex", "externalindexvalue"]  # fmt: skip
 FRAMEWORKS_READ = expand("evaluations", dict.fromkeys(FRAMEWORK_MODELS, READ))
 ASSESS = "evaluations.assess_selfassessment"
 EXPECTED[ADMINISTRATOR] |= (

@@ -11,6 +11,7 @@ from evaluations.models import (
     FrameworkBand,
     FrameworkDomain,
     FrameworkIndicator,
+    FrameworkLevel,
     SelfAssessment,
     SelfAssessmentEvidence,
     SelfAssessmentScore,
@@ -19,12 +20,13 @@ from evaluations.models.fields import SCORE
 from smartcity.api.relations import BriefRelatedField
 
 PUBLICATION = ["publication", "publish_from"]
+SOURCED = ["source", "source_verified"]
 
 
 class FrameworkIndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = FrameworkIndicator
-        fields = ["number", "name_id", "name_en", "weight", "verified"]
+        fields = ["number", "name_id", "name_en", "weight", "level_criteria", "named_by_assessee", *SOURCED]
 
 
 class FrameworkAspectSerializer(serializers.ModelSerializer):
@@ -47,7 +49,13 @@ class FrameworkDomainSerializer(serializers.ModelSerializer):
 class FrameworkBandSerializer(serializers.ModelSerializer):
     class Meta:
         model = FrameworkBand
-        fields = ["label_id", "label_en", "lower", "upper"]
+        fields = ["label_id", "label_en", "lower", "upper", *SOURCED]
+
+
+class FrameworkLevelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FrameworkLevel
+        fields = ["level", "name_id", "name_en", *SOURCED]
 
 
 # Writing a framework's structure: plain nested input, checked as one whole by the writer.
@@ -56,7 +64,12 @@ class IndicatorInput(serializers.Serializer):
     name_id = serializers.CharField(max_length=300)
     name_en = serializers.CharField(max_length=300, required=False, allow_blank=True)
     weight = serializers.DecimalField(max_digits=7, decimal_places=4, min_value=0, max_value=100)
-    verified = serializers.BooleanField(required=False)
+    level_criteria = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), required=False, help_text=_("Criteria text by level number.")
+    )
+    named_by_assessee = serializers.BooleanField(required=False)
+    source = serializers.CharField(required=False, allow_blank=True)
+    source_verified = serializers.BooleanField(required=False)
 
 
 class AspectInput(serializers.Serializer):
@@ -76,6 +89,7 @@ class DomainInput(serializers.Serializer):
 class FrameworkSerializer(serializers.ModelSerializer):
     domains = DomainInput(many=True, required=False, help_text=_("Indicator weights must add up to 100."))
     bands = FrameworkBandSerializer(many=True, required=False, help_text=_("Bands may not overlap."))
+    levels = FrameworkLevelSerializer(many=True, required=False, help_text=_("The names of the levels."))
 
     class Meta:
         model = Framework
@@ -85,12 +99,13 @@ class FrameworkSerializer(serializers.ModelSerializer):
             "name_id",
             "name_en",
             "issuing_body",
-            "source",
+            *SOURCED,
             "level_min",
             "level_max",
             "decimals",
             "notes",
             "domains",
+            "levels",
             "bands",
             *PUBLICATION,
             "updated_at",
@@ -110,6 +125,7 @@ class FrameworkSerializer(serializers.ModelSerializer):
             for domain in framework.domains.all()
         ]  # fmt: skip
         data["bands"] = FrameworkBandSerializer(framework.bands.all(), many=True).data
+        data["levels"] = FrameworkLevelSerializer(framework.levels.all(), many=True).data
         return data
 
 
@@ -136,7 +152,7 @@ class ScoreSerializer(serializers.ModelSerializer):
     class Meta:
         model = SelfAssessmentScore
         fields = ["indicator", "name_id", "name_en", "weight", "target_level", "self_level", "justification",
-                  "assessor_level", "assessor_note", "gap", "evidence"]  # fmt: skip
+                  "subject", "assessor_level", "assessor_note", "gap", "evidence"]  # fmt: skip
         read_only_fields = ["assessor_level", "assessor_note"]
 
     def validate(self, attrs):
@@ -181,8 +197,9 @@ class EvidenceInput(serializers.Serializer):
 class ExternalIndexSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExternalIndex
-        fields = ["id", "slug", "name_id", "name_en", "publisher", "scale_min", "scale_max", "decimals", "url",
-                  "description_id", "description_en", *PUBLICATION, "updated_at"]  # fmt: skip
+        fields = ["id", "slug", "name_id", "name_en", "publisher", "scope", "kind", "scale_min", "scale_max",
+                  "decimals", "publishes_bands", "url", "description_id", "description_en", *SOURCED, *PUBLICATION,
+                  "updated_at"]  # fmt: skip
 
 
 class ExternalIndexBriefSerializer(serializers.ModelSerializer):
@@ -196,11 +213,12 @@ class ExternalIndexValueSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ExternalIndexValue
-        fields = ["id", "index", "year", "value", "band_id", "band_en", "rank", "ranked_among", "source_document",
-                  "source_url", "updated_at"]  # fmt: skip
+        fields = ["id", "index", "year", "value", "level", "band_id", "band_en", "rank", "ranked_among",
+                  "peer_group_id", "peer_group_en", "source_document", "source_url", *SOURCED,
+                  "updated_at"]  # fmt: skip
 
 
 class ExternalIndexValueBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExternalIndexValue
-        fields = ["id", "year", "value"]
+        fields = ["id", "year", "value", "level", "source_verified"]

@@ -16,7 +16,8 @@ from . import framework_serializers as serializers
 
 
 class FrameworkViewSet(RecordViewSet):
-    """Assessment frameworks (SPBE, IPD, ...): domains, aspects, weighted indicators and bands, written whole."""
+    """Assessment frameworks (SPBE, its successor Indeks Pemdi once loaded, ...): domains, aspects, weighted
+    indicators, named levels and bands, written whole."""
 
     queryset = Framework.objects.all()
     serializer_class = serializers.FrameworkSerializer
@@ -78,7 +79,8 @@ class SelfAssessmentViewSet(RecordViewSet):
 
 
 class ExternalIndexViewSet(RecordViewSet):
-    """The external indices the office tracks (IKCI, the SPBE index, the UN e-government index, ...)."""
+    """The external indices the office tracks: the city's own (Kompas's IKCI, ITB's RKCI) and national ones shown as
+    context (the UN's EGDI, the World Bank's GTMI), each with its source."""
 
     queryset = ExternalIndex.objects.all()
     serializer_class = serializers.ExternalIndexSerializer
@@ -88,7 +90,8 @@ class ExternalIndexViewSet(RecordViewSet):
 
 
 class ExternalIndexValueViewSet(RecordViewSet):
-    """The city's yearly values of the external indices, with band, rank and source."""
+    """The editions of the external indices (a year each): the score or level, the rank within its peer group, the
+    band where the publisher gives one, and the source."""
 
     queryset = ExternalIndexValue.objects.all()
     serializer_class = serializers.ExternalIndexValueSerializer

@@ -102,6 +102,7 @@ class EvaluationSchemeSerializer(serializers.ModelSerializer):
             "source",
             "source_verified",
             "bands_note",
+            "min_survey_responses",
             "notes",
             "dimensions",
             "bands",

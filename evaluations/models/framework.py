@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from evaluations import querysets as qs
 from smartcity.fields import YearField
-from smartcity.models import PublishableModel, TimeStampedModel, Translated
+from smartcity.models import PublishableModel, SourcedModel, TimeStampedModel, Translated
 from smartcity.uploads import FileContentValidator, RandomName
 
 from .fields import MAX_DECIMALS, score_field
@@ -15,17 +15,15 @@ from .fields import MAX_DECIMALS, score_field
 INDICATOR_WEIGHT = {"max_digits": 7, "decimal_places": 4}
 
 
-class Framework(PublishableModel, TimeStampedModel):
-    """A national assessment framework kept as data, e.g. SPBE (PermenPANRB 59/2020) or its successor IPD:
-    domains, aspects and weighted indicators, each assessed on a level scale, with bands for the index."""
+class Framework(SourcedModel, PublishableModel, TimeStampedModel):
+    """A national assessment framework kept as data, e.g. SPBE (PermenPANRB 59/2020) or its successor, the Indeks
+    Pemerintah Digital (Indeks Pemdi): domains, aspects and weighted indicators, each assessed on named levels, with
+    bands for the index; the source of the structure and whether it was verified against it."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=80, unique=True)
     name_id = models.CharField(verbose_name=_("name (Indonesian)"), max_length=200)
     name_en = models.CharField(verbose_name=_("name (English)"), max_length=200, blank=True)
     issuing_body = models.CharField(verbose_name=_("issuing body"), max_length=160)
-    source = models.CharField(
-        verbose_name=_("source"), max_length=300, blank=True, help_text=_("The regulation the structure comes from.")
-    )
     level_min = models.PositiveSmallIntegerField(verbose_name=_("lowest level"), default=1)
     level_max = models.PositiveSmallIntegerField(verbose_name=_("highest level"), default=5)
     decimals = models.PositiveSmallIntegerField(
@@ -113,8 +111,9 @@ class FrameworkAspect(TimeStampedModel):
         return self.name
 
 
-class FrameworkIndicator(TimeStampedModel):
-    """An indicator of a framework's aspect, assessed on the framework's levels, with its weight in the index."""
+class FrameworkIndicator(SourcedModel, TimeStampedModel):
+    """An indicator of a framework's aspect, assessed on the framework's levels, with its weight in the index, the
+    criteria of each level where a public source gives them, and the source of its weight."""
 
     framework = models.ForeignKey(
         to="evaluations.Framework", on_delete=models.CASCADE, related_name="indicators", verbose_name=_("framework")
@@ -134,10 +133,16 @@ class FrameworkIndicator(TimeStampedModel):
         help_text=_("The indicator's share of the index; a framework's weights add up to 100."),
         **INDICATOR_WEIGHT,
     )
-    verified = models.BooleanField(
-        verbose_name=_("weight verified"),
+    level_criteria = models.JSONField(
+        verbose_name=_("criteria per level"),
+        default=dict,
+        blank=True,
+        help_text=_("The criteria text of each level, by level number; empty until a source gives them."),
+    )
+    named_by_assessee = models.BooleanField(
+        verbose_name=_("named by the assessee"),
         default=False,
-        help_text=_("Checked against the published regulation."),
+        help_text=_("The city names what this indicator covers each year, e.g. SPBE's public-service sectors 1–3."),
     )
 
     name = Translated("name")
@@ -160,7 +165,34 @@ class FrameworkIndicator(TimeStampedModel):
         return f"{self.number}. {self.name}"
 
 
-class FrameworkBand(TimeStampedModel):
+class FrameworkLevel(SourcedModel, TimeStampedModel):
+    """A named level of a framework's scale, e.g. SPBE's level 3 "Terdefinisi"."""
+
+    framework = models.ForeignKey(
+        to="evaluations.Framework", on_delete=models.CASCADE, related_name="levels", verbose_name=_("framework")
+    )
+    level = models.PositiveSmallIntegerField(verbose_name=_("level"))
+    name_id = models.CharField(verbose_name=_("name (Indonesian)"), max_length=120)
+    name_en = models.CharField(verbose_name=_("name (English)"), max_length=120, blank=True)
+
+    name = Translated("name")
+
+    objects = qs.FrameworkPartQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "level"]
+        verbose_name = _("framework level")
+        verbose_name_plural = _("framework levels")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "level"], name="%(app_label)s_%(class)s_unique_level"),
+        ]
+
+    def __str__(self):
+        return f"{self.level} {self.name}"
+
+
+class FrameworkBand(SourcedModel, TimeStampedModel):
     """A named band of a framework's index, e.g. SPBE's "Baik" from 2.60 to 3.49."""
 
     framework = models.ForeignKey(
@@ -235,6 +267,12 @@ class SelfAssessmentScore(TimeStampedModel):
     )
     target_level = models.PositiveSmallIntegerField(verbose_name=_("target level"), null=True, blank=True)
     self_level = models.PositiveSmallIntegerField(verbose_name=_("self-assessed level"), null=True, blank=True)
+    subject = models.CharField(
+        verbose_name=_("named subject"),
+        max_length=200,
+        blank=True,
+        help_text=_("For an indicator the city names each year: e.g. the public-service sector it reports this year."),
+    )
     justification = models.TextField(verbose_name=_("justification"), blank=True)
     assessor_level = models.PositiveSmallIntegerField(
         verbose_name=_("assessors' level"), null=True, blank=True, editable=False

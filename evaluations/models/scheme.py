@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from evaluations.choices import DEFAULT_MIN_SURVEY_RESPONSES
 from evaluations.querysets import EvaluationSchemeQuerySet, SchemeBandQuerySet, SchemeDimensionQuerySet
 from smartcity.fields import YearField
 from smartcity.models import PublishableModel, SourcedModel, TimeStampedModel, Translated
@@ -35,6 +36,15 @@ class EvaluationScheme(SourcedModel, PublishableModel, TimeStampedModel):
         max_length=200,
         blank=True,
         help_text=_("Who defined the bands, e.g. “Pita kinerja internal Diskominfo, bukan predikat resmi”."),
+    )
+    min_survey_responses = models.PositiveSmallIntegerField(
+        verbose_name=_("minimum survey responses"),
+        default=DEFAULT_MIN_SURVEY_RESPONSES,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "The fewest citizen-survey responses a surveyed sub-dimension needs this year. The office's convention "
+            "(50 is commonly quoted): no official source gives it."
+        ),
     )
     notes = models.TextField(verbose_name=_("notes"), blank=True)
 

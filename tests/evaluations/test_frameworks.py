@@ -47,7 +47,7 @@ def domain_of(framework) -> dict[int, str]:
     return dict(framework.indicators.values_list("number", "aspect__domain__code"))
 
 
-def test_the_spbe_file_loads_4_domains_8_aspects_47_weighted_indicators_and_marks_what_is_unverified(spbe):
+def test_the_spbe_file_loads_4_domains_8_aspects_47_weighted_indicators_and_says_what_is_verified(spbe):
     assert spbe.domains.count() == 4 and spbe.aspects.count() == 8 and spbe.indicators.count() == 47
     assert sum(spbe.indicators.values_list("weight", flat=True)) == Decimal(100)
     weights = {code: sum(i.weight for i in spbe.indicators.filter(aspect__domain__code=code)) for code in SELF}
@@ -57,10 +57,10 @@ def test_the_spbe_file_loads_4_domains_8_aspects_47_weighted_indicators_and_mark
         "manajemen": Decimal("16.5"),
         "layanan": Decimal("45.5"),
     }
-    assert not spbe.indicators.filter(verified=True).exists()  # nothing claims a check that was not made
+    assert all(i.source_verified and "59 Tahun 2020" in i.source for i in spbe.indicators.all())
     notes = " ".join(framework_file("spbe-2020")["_verification"])
-    assert "NOT VERIFIED: the indicator weights" in notes and "NOT VERIFIED: the index bands" in notes
-    assert "not verified" in spbe.notes
+    assert "VERIFIED: the indicator weights" in notes and "NOT YET FILLED: the criteria" in notes
+    assert "not yet filled" in spbe.notes
 
 
 def test_a_year_recorded_through_the_api_by_its_roles_gives_the_hand_computed_index_and_band(api_client, spbe):
@@ -129,8 +129,8 @@ def test_an_unknown_indicator_number_is_400(api_client, spbe):
 def framework_payload(*weights):
     indicators = [{"number": n, "name_id": f"Indikator {n}", "weight": w} for n, w in enumerate(weights, start=1)]
     return {
-        "slug": "ipd-2025",
-        "name_id": "Indeks Pemerintahan Digital",
+        "slug": "pemdi-2025",
+        "name_id": "Indeks Pemerintah Digital",
         "issuing_body": "KemenPANRB",
         "domains": [
             {"code": "d", "name_id": "Domain", "aspects": [{"code": "a", "name_id": "Aspek", "indicators": indicators}]}
@@ -143,7 +143,7 @@ def test_weights_that_do_not_add_up_are_refused_by_the_api_and_the_loader_and_ch
     api_client.force_authenticate(role(DISKOMINFO_EDITOR))
     response = api_client.post(reverse("evaluations-api:framework-list"), framework_payload("40", "50"), format="json")
     assert response.status_code == 400 and response.data["code"] == "weights_sum" and "90" in str(response.data)
-    path = tmp_path / "ipd.json"
+    path = tmp_path / "pemdi.json"
     path.write_text(json.dumps(framework_payload("40", "50.5")))
     with pytest.raises(CommandError, match="90.5"):
         call_command("load_framework", str(path))
@@ -160,7 +160,7 @@ def test_a_framework_is_written_whole_and_read_back_nested(api_client):
         "bands": [{"label_id": "A", "lower": "1", "upper": "3"}, {"label_id": "B", "lower": "2.5", "upper": "5"}]
     }
     response = api_client.patch(
-        reverse("evaluations-api:framework-detail", args=["ipd-2025"]), {"bands": overlapping["bands"]}, format="json"
+        reverse("evaluations-api:framework-detail", args=["pemdi-2025"]), {"bands": overlapping["bands"]}, format="json"
     )
     assert response.status_code == 400 and Framework.objects.get().bands.count() == 1
 
