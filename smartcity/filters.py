@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from .policy import NOBODY, policy_of
+
 # A search reads at most this many words: more would only make a slower query that matches less.
 SEARCH_WORDS = 10
 
@@ -74,15 +76,24 @@ class SearchFilter(django_filters.CharFilter):
 
 
 def public_relations(model):
-    """The forward relations of `model` to records that have a visibility rule (`visible_to`): the relations a
-    FilterSet offers as `<rel>_id` and, where the related model has a slug, `<rel>`. Reference data (pillars,
-    agencies, scope areas) has one too: every row is public (smartcity.models.ReferenceQuerySet)."""
+    """The forward relations of `model` to records that have a visibility rule (`visible_to`), private ones aside:
+    the relations a FilterSet offers as `<rel>_id` and, where the related model has a slug, `<rel>`. Reference data
+    (pillars, agencies, scope areas) has one too: every row is public (smartcity.models.ReferenceQuerySet)."""
     for field in model._meta.get_fields():
         if not (field.is_relation and field.concrete and (field.many_to_one or field.many_to_many)):
             continue
         if field.name.startswith("_") or not hasattr(field.related_model._default_manager.all(), "visible_to"):
             continue
+        if _private(field.related_model):
+            continue
         yield field
+
+
+def _private(model) -> bool:
+    """Records only staff ever see, and no partner either (a partner's contacts, API keys): not a filter of a list
+    citizens read, even though their policy gives them a `visible_to`."""
+    policy = policy_of(model)
+    return policy is not None and policy.public is NOBODY and not policy.partner and not policy.parent
 
 
 def relation_filter_name(field) -> str:
