@@ -112,7 +112,8 @@ def as_export(export) -> RecordExport:
     return export() if isinstance(export, type) else export
 
 
-def _cell(value):
+def cell(value):
+    """A value as a CSV cell: a flat list joined with "; ", nested values as JSON."""
     if isinstance(value, list) and all(not isinstance(item, list | dict) for item in value):
         return "; ".join("" if item is None else str(item) for item in value)
     if isinstance(value, list | dict):
@@ -122,7 +123,7 @@ def _cell(value):
 
 def csv_chunks(headers: list[str], records: Iterable[dict]) -> Iterator[str]:
     """CSV lines of `records` (a BOM, the header, one line per record), formula cells escaped."""
-    return csv_lines(headers, ([_cell(record.get(name)) for name in headers] for record in records))
+    return csv_lines(headers, ([cell(record.get(name)) for name in headers] for record in records))
 
 
 def json_chunks(records: Iterable[dict]) -> Iterator[str]:
