@@ -110,7 +110,7 @@ def open_data(request):
     every = sorted((index or {}).get("datasets", {}).items())
     empty = [info.get("title", {}).get(language, name) for name, info in every if name not in listed]
     context = _page_context(index) | {
-        "datasets": [card for card in cards if _matches(card, data)],
+        "datasets": sorted((card for card in cards if _matches(card, data)), key=lambda card: card["title"].casefold()),
         "total": len(cards),
         "filter": catalogue_filter,
         "empty": empty,
