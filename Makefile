@@ -74,8 +74,9 @@ fuzz: install fuzz-install
 
 fuzz-install: $(VENV)/.fuzz-installed
 
-$(VENV)/.fuzz-installed: requirements-fuzz.txt $(VENV)/.installed
+$(VENV)/.fuzz-installed: requirements-fuzz.txt requirements-shapes.txt $(VENV)/.installed
 	$(VENV)/bin/pip install --quiet -r requirements-fuzz.txt
+	$(VENV)/bin/pip install --quiet --no-deps -r requirements-shapes.txt
 	touch $@
 
 ## Load: wrk (apt-get install wrk), 64 connections for 60 s over the public pages and the API; req/s, p50, p99, errors.

@@ -95,3 +95,24 @@ def _check_ring(ring) -> None:
 
 def _is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def city_area() -> dict | None:
+    """The city as the open-data catalogue names its spatial coverage (settings.OPEN_DATA_AREA): the Kemendagri
+    code and name of the city boundary the office uploaded, and the box around its outline; None without one."""
+    from .choices import BoundaryKind
+    from .models import Boundary
+
+    city = Boundary.objects.filter(kind=BoundaryKind.CITY).order_by("pk").first()
+    if city is None:
+        return None
+    polygons = (
+        city.geometry["coordinates"] if city.geometry["type"] == "MultiPolygon" else [city.geometry["coordinates"]]
+    )
+    positions = [position for polygon in polygons for ring in polygon for position in ring]
+    longitudes, latitudes = [p[0] for p in positions], [p[1] for p in positions]
+    return {
+        "code": city.code,
+        "name": city.name,
+        "bbox": [min(longitudes), min(latitudes), max(longitudes), max(latitudes)],
+    }

@@ -114,8 +114,21 @@ def store(key: str, version: str, value) -> bool:
 
 
 # Query parameters read outside FilterSets: page numbers, downloads, DRF's pages, ordering and format, the
-# schema's language. Whatever else a request carries changes no page, so it must not make a new entry.
-PLAIN_PARAMETERS = {"page", "download", "limit", "offset", "ordering", "format", "lang", "version", "brief"}
+# schema's language, the open-data catalogue's filters (smartcity/views.py). Whatever else a request carries
+# changes no page, so it must not make a new entry.
+PLAIN_PARAMETERS = {
+    "page",
+    "download",
+    "limit",
+    "offset",
+    "ordering",
+    "format",
+    "lang",
+    "version",
+    "brief",
+    "topic",
+    "opd",
+}
 
 
 def _filter_names(filterset_class) -> set[str]:

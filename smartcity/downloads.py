@@ -19,10 +19,12 @@ in a worker's memory. Lines go out in blocks of about BLOCK_BYTES, so the compre
 import json
 from collections.abc import Iterable, Iterator
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from import_export.resources import Resource
 
@@ -99,10 +101,21 @@ class SerializerExport(RecordExport):
         return (self.child.to_representation(row) for row in rows(queryset))
 
     def fields(self) -> dict:
-        return {
-            name: {"type": type(field).__name__, "label": str(field.label or name), "help": str(field.help_text or "")}
-            for name, field in self.child.fields.items()
-        }
+        return {name: self._about(name, field) for name, field in self.child.fields.items()}
+
+    def _about(self, name: str, field) -> dict:
+        """A field's type, label and help; a field declared on the serializer without a label (DRF then makes one
+        from its name, in English) takes the model field's translated name and help."""
+        label, help_text = field.label, field.help_text
+        model = getattr(getattr(self.child, "Meta", None), "model", None)
+        if model is not None and label == name.replace("_", " ").capitalize():
+            try:
+                model_field = model._meta.get_field(field.source)
+            except (FieldDoesNotExist, TypeError):
+                model_field = None
+            if getattr(model_field, "verbose_name", None):
+                label, help_text = capfirst(model_field.verbose_name), help_text or model_field.help_text
+        return {"type": type(field).__name__, "label": str(label or name), "help": str(help_text or "")}
 
 
 def as_export(export) -> RecordExport:
@@ -112,7 +125,8 @@ def as_export(export) -> RecordExport:
     return export() if isinstance(export, type) else export
 
 
-def _cell(value):
+def cell(value):
+    """A value as a CSV cell: a flat list joined with "; ", nested values as JSON."""
     if isinstance(value, list) and all(not isinstance(item, list | dict) for item in value):
         return "; ".join("" if item is None else str(item) for item in value)
     if isinstance(value, list | dict):
@@ -122,7 +136,7 @@ def _cell(value):
 
 def csv_chunks(headers: list[str], records: Iterable[dict]) -> Iterator[str]:
     """CSV lines of `records` (a BOM, the header, one line per record), formula cells escaped."""
-    return csv_lines(headers, ([_cell(record.get(name)) for name in headers] for record in records))
+    return csv_lines(headers, ([cell(record.get(name)) for name in headers] for record in records))
 
 
 def json_chunks(records: Iterable[dict]) -> Iterator[str]:

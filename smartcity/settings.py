@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -475,6 +476,9 @@ REMINDER_LEAD_DAYS = tuple(env.list("REMINDER_LEAD_DAYS", cast=int, default=[7, 
 # The DCAT catalogue of the open data (smartcity/dcat.py): who publishes it and under which licence.
 OPEN_DATA_PUBLISHER = env("OPEN_DATA_PUBLISHER", default="") or f"Dinas Komunikasi dan Informatika {PORTAL_CITY_NAME}"
 OPEN_DATA_LICENSE = env("OPEN_DATA_LICENSE", default="https://creativecommons.org/licenses/by/4.0/")
+OPEN_DATA_LICENSE_NAME = env("OPEN_DATA_LICENSE_NAME", default="Creative Commons Attribution 4.0 (CC BY 4.0)")
+# The catalogue's spatial coverage (the city's Kemendagri code and outline), read by name: the core imports no app.
+OPEN_DATA_AREA = "pillars.outlines.city_area"
 # Map tiles: none by default, since a closed network reaches no tile server; markers and lists still work.
 MAP_TILE_URL = env("MAP_TILE_URL", default="")  # e.g. https://tiles.example.go.id/{z}/{x}/{y}.png
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")

@@ -2,12 +2,14 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import views
 from .health import healthz
 from .media import serve_upload
+from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("Kota Cerdas administration")
 admin.site.site_title = _("Kota Cerdas")
@@ -22,6 +24,7 @@ urlpatterns = [
     path("open-data/files/<str:name>", views.open_data_file, name="open-data-file"),
     path("open-data/catalog.jsonld", views.open_data_catalogue, {"fmt": "jsonld"}, name="open-data-catalogue"),
     path("open-data/catalog.ttl", views.open_data_catalogue, {"fmt": "ttl"}, name="open-data-catalogue-turtle"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("media/<path:name>", serve_upload, name="upload"),  # never served straight from disk: see media.py
 ]
 if settings.OIDC_ENABLED:  # staff sign-in through the city's OpenID provider; the callback URL is /oidc/callback/
@@ -40,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("open-data/", views.open_data, name="open-data"),
     path(_("search/"), views.search, name="search"),  # /cari/ in Indonesian, /en/search/ in English
+    path("open-data/<slug:name>/", views.open_data_dataset, name="open-data-dataset"),
     path("", include("pillars.urls")),
     path("partnerships/", include("partnerships.urls")),
     path("evaluations/", include("evaluations.urls")),

@@ -1,34 +1,159 @@
-"""Portal-wide pages: the open-data downloads and the site search."""
+"""Portal-wide pages: the site search, the open-data catalogue, one page per dataset, and the files and DCAT feed
+behind them.
+
+The open-data pages read only what the nightly dump wrote (its manifest index.json and fields.json): no query runs,
+and nothing an anonymous API call would not return can show."""
 
 import json
 import re
 from datetime import datetime
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from .dcat import FORMATS, catalogue_document
-from .opendata import open_data_index
+from .opendata import LANGUAGES, listed_datasets, open_data_index
 from .search import MAX_QUERY_CHARS, check_query, site_search
 
 FILE_NAME = re.compile(r"^[a-z-]+\.(csv|json)$")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+KEY_COLUMNS = ("name", "title_id", "name_id", "title", "slug", "code", "number")  # a preview's pinned column
+
+
+class CatalogueFilter(forms.Form):
+    """The catalogue's search and filters; the choices are the topics, pillars and agencies the datasets have."""
+
+    q = forms.CharField(label=_("Search datasets"), required=False, max_length=100)
+    topic = forms.ChoiceField(label=_("Topic or pillar"), required=False)
+    opd = forms.ChoiceField(label=_("Agency (OPD)"), required=False)
+
+    def __init__(self, data, *, topics, agencies):
+        super().__init__(data)
+        self.fields["topic"].choices = [("", _("All topics"))] + topics
+        self.fields["opd"].choices = [("", _("All agencies"))] + agencies
+
+    @property
+    def form(self):  # read by includes/filter_form.html, written for FilterSets
+        return self
+
+
+def _language() -> str:
+    language = (translation.get_language() or LANGUAGES[0])[:2]
+    return language if language in LANGUAGES else LANGUAGES[0]
+
+
+def _other(language: str) -> str:
+    return next(other for other in LANGUAGES if other != language)
+
+
+def _themes_of(info: dict, themes: dict, language: str) -> list[tuple[str, str]]:
+    """(key, label) of a dataset's topic, then of the pillars its rows name."""
+    topic = themes["topics"].get(info["topic"])
+    found = [(info["topic"], topic[language])] if topic else []
+    pillars = themes.get("pillars", {})
+    return found + [(f"pillar-{slug}", pillars[slug][language]) for slug in info["pillars"] if slug in pillars]
+
+
+def _card(name: str, info: dict, index: dict, language: str) -> dict:
+    """A dataset as the pages show it, in the page's language (and its title and description in the other)."""
+    other = _other(language)
+    agencies = {agency["slug"]: agency["name"] for agency in info["agencies"]}
+    return {
+        "name": name,
+        "info": info,
+        "title": info["title"][language],
+        "description": info["description"][language],
+        "other": {"language": other, "title": info["title"][other], "description": info["description"][other]},
+        "keywords": info["keywords"][language],
+        "themes": _themes_of(info, index["themes"], language),
+        "publisher": agencies.get(info["publisher"]) or settings.OPEN_DATA_PUBLISHER,
+        "agencies": agencies,
+        "updated": datetime.fromisoformat(info["updated"]),
+        "searchable": " ".join(
+            [*info["title"].values(), *info["description"].values(), *sum(info["keywords"].values(), []), name]
+        ).casefold(),
+    }
+
+
+def _matches(card: dict, data: dict) -> bool:
+    words = (data.get("q") or "").casefold().split()
+    if any(word not in card["searchable"] for word in words):
+        return False
+    if data.get("topic") and data["topic"] not in dict(card["themes"]):
+        return False
+    return not data.get("opd") or data["opd"] in card["agencies"]
+
+
+def _page_context(index: dict | None) -> dict:
+    licence = {"name": settings.OPEN_DATA_LICENSE_NAME, "url": settings.OPEN_DATA_LICENSE}
+    generated_at = datetime.fromisoformat(index["generated_at"]) if index else None
+    return {"index": index, "generated_at": generated_at, "licence": licence}
 
 
 def open_data(request):
-    """The datasets of the last nightly dump, with their field dictionaries."""
+    """The catalogue: every listed dataset of the last nightly dump, searchable and filtered by topic and agency."""
     index = open_data_index()
-    fields_path = Path(settings.OPEN_DATA_ROOT) / "fields.json"
-    dictionary = json.loads(fields_path.read_text()) if index and fields_path.exists() else {}
-    # each dataset's fields as (name, about) pairs: a dataset may have a field named "items" (a survey's), which a
-    # template's `fields.items` would read as that field
-    datasets = [
-        (name, info, list(dictionary.get(name, {}).items())) for name, info in (index or {}).get("datasets", {}).items()
-    ]
-    generated_at = datetime.fromisoformat(index["generated_at"]) if index else None
-    return render(request, "open_data.html", {"index": index, "datasets": datasets, "generated_at": generated_at})
+    language = _language()
+    cards = [_card(name, info, index, language) for name, info in listed_datasets(index)] if index else []
+    topics = {key: label for card in cards for key, label in card["themes"]}
+    agencies = {slug: agency for card in cards for slug, agency in card["agencies"].items()}
+    catalogue_filter = CatalogueFilter(
+        request.GET or None,
+        topics=sorted(topics.items(), key=lambda item: (item[0].startswith("pillar-"), item[1])),
+        agencies=sorted(agencies.items(), key=lambda item: item[1]),
+    )
+    data = catalogue_filter.cleaned_data if catalogue_filter.is_valid() else {}
+    listed = {name for name, _info in listed_datasets(index)}
+    every = sorted((index or {}).get("datasets", {}).items())
+    empty = [info.get("title", {}).get(language, name) for name, info in every if name not in listed]
+    context = _page_context(index) | {
+        "datasets": sorted((card for card in cards if _matches(card, data)), key=lambda card: card["title"].casefold()),
+        "total": len(cards),
+        "filter": catalogue_filter,
+        "empty": empty,
+    }
+    return render(request, "open_data.html", context)
+
+
+def _dictionary(name: str, language: str) -> list[dict]:
+    path = Path(settings.OPEN_DATA_ROOT) / "fields.json"
+    fields = json.loads(path.read_text()).get(name, {}) if path.exists() else {}
+    return [
+        {"name": field, "kind": about.get("kind", about["type"]),
+         "labels": [(code, about.get(f"label_{code}", about["label"]), about.get(f"help_{code}", about["help"]))
+                    for code in (language, _other(language))]}
+        for field, about in fields.items()
+    ]  # fmt: skip
+
+
+def _preview(info: dict) -> tuple[list[str], list[list[str]]]:
+    """The preview's columns and rows, its key column (a name or title rather than the id) moved first."""
+    columns = info["columns"]
+    key = next((column for column in KEY_COLUMNS if column in columns), columns[0] if columns else None)
+    order = [columns.index(key)] + [i for i, column in enumerate(columns) if column != key] if key else []
+    return [columns[i] for i in order], [[row[i] for i in order] for row in info["preview"]]
+
+
+def open_data_dataset(request, name: str):
+    """One dataset: what it is, who publishes it, its first rows, what each field means and its files."""
+    index = open_data_index()
+    info = dict(listed_datasets(index)).get(name)
+    if info is None:
+        raise Http404
+    language = _language()
+    columns, rows = _preview(info)
+    context = _page_context(index) | {
+        "dataset": _card(name, info, index, language),
+        "columns": columns,
+        "rows": rows,
+        "fields": _dictionary(name, language),
+    }
+    return render(request, "open_data_dataset.html", context)
 
 
 def open_data_file(request, name: str):

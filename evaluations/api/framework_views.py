@@ -11,6 +11,7 @@ from evaluations import filters, services
 from evaluations.models import ExternalIndex, ExternalIndexValue, Framework, SelfAssessment
 from smartcity.api.permissions import HasPerm
 from smartcity.api.views import RecordViewSet
+from smartcity.opendata import OpenDataset
 
 from . import framework_serializers as serializers
 
@@ -20,6 +21,14 @@ class FrameworkViewSet(RecordViewSet):
     indicators, named levels and bands, written whole."""
 
     queryset = Framework.objects.all()
+    open_data = OpenDataset(
+        title=_("Evaluation frameworks"),
+        description=_(
+            "The national frameworks the city assesses itself against (such as SPBE): domains, indicators and bands."
+        ),
+        topic="performance",
+        keywords=(_("framework"), _("SPBE"), _("assessment")),
+    )
     serializer_class = serializers.FrameworkSerializer
     filterset_class = filters.FrameworkFilterSet
     ordering_fields = ["name_id", "slug"]
@@ -31,6 +40,12 @@ class SelfAssessmentViewSet(RecordViewSet):
     self-assessed levels and justifications; the external assessors record theirs with `assess`."""
 
     queryset = SelfAssessment.objects.all()
+    open_data = OpenDataset(
+        title=_("Self-assessments"),
+        description=_("The city's self-assessments against each framework: index, band and scores."),
+        topic="performance",
+        keywords=(_("self-assessment"), _("SPBE"), _("index")),
+    )
     serializer_class = serializers.SelfAssessmentSerializer
     filterset_class = filters.SelfAssessmentFilterSet
     ordering_fields = ["year"]
@@ -83,6 +98,12 @@ class ExternalIndexViewSet(RecordViewSet):
     context (the UN's EGDI, the World Bank's GTMI), each with its source."""
 
     queryset = ExternalIndex.objects.all()
+    open_data = OpenDataset(
+        title=_("External indices"),
+        description=_("Indices other bodies publish about cities (such as IKCI), with their scale."),
+        topic="performance",
+        keywords=(_("index"), _("ranking"), _("benchmark")),
+    )
     serializer_class = serializers.ExternalIndexSerializer
     filterset_class = filters.ExternalIndexFilterSet
     ordering_fields = ["name_id", "slug"]
@@ -94,6 +115,12 @@ class ExternalIndexValueViewSet(RecordViewSet):
     band where the publisher gives one, and the source."""
 
     queryset = ExternalIndexValue.objects.all()
+    open_data = OpenDataset(
+        title=_("External index values"),
+        description=_("The city's value, band and rank in each external index, year by year."),
+        topic="performance",
+        keywords=(_("index"), _("ranking"), _("benchmark")),
+    )
     serializer_class = serializers.ExternalIndexValueSerializer
     filterset_class = filters.ExternalIndexValueFilterSet
     ordering_fields = ["year", "value"]

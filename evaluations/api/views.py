@@ -40,6 +40,7 @@ from evaluations.readiness import dimension_readiness
 from evaluations.surveys import survey_results, survey_results_json
 from smartcity.api.permissions import HasPerm, ModelPermissions
 from smartcity.api.views import RecordViewSet
+from smartcity.opendata import OpenDataset
 
 from .serializers import (
     ClarificationAnswerSerializer,
@@ -66,6 +67,12 @@ class EvaluationSchemeViewSet(RecordViewSet):
     """The yearly scoring schemes: scale, weighted dimensions and bands (written as one whole by the writer)."""
 
     queryset = EvaluationScheme.objects.all()
+    open_data = OpenDataset(
+        title=_("Evaluation schemes"),
+        description=_("The schemes the smart-city evaluations score by: dimensions, scale and bands."),
+        topic="performance",
+        keywords=(_("evaluation"), _("scheme"), _("scoring")),
+    )
     serializer_class = EvaluationSchemeSerializer
     filterset_class = EvaluationSchemeFilterSet
     ordering_fields = ["year", "issuing_body"]
@@ -76,6 +83,14 @@ class EvaluationViewSet(RecordViewSet):
     read-only here: it moves by `submit` and `finalise`, each with its own permission."""
 
     queryset = Evaluation.objects.all()
+    open_data = OpenDataset(
+        title=_("Smart-city evaluations"),
+        description=_(
+            "The published results of the smart-city evaluations: index, rank and scores per dimension and pillar."
+        ),
+        topic="performance",
+        keywords=(_("evaluation"), _("index"), _("ranking")),
+    )
     serializer_class = EvaluationSerializer
     filterset_class = EvaluationFilterSet
     ordering_fields = ["year", "stage", "letter_date"]
@@ -150,6 +165,12 @@ class FindingViewSet(RecordViewSet):
     """Strengths, weaknesses and recommendations recorded by the assessors."""
 
     queryset = Finding.objects.all()
+    open_data = OpenDataset(
+        title=_("Evaluation findings"),
+        description=_("The strengths, weaknesses and recommendations the evaluators wrote, by pillar."),
+        topic="performance",
+        keywords=(_("evaluation"), _("finding"), _("recommendation")),
+    )
     serializer_class = FindingSerializer
     filterset_class = FindingFilterSet
     ordering_fields = ["kind", "pillar__order"]
@@ -159,6 +180,13 @@ class FollowUpActionViewSet(RecordViewSet):
     """Follow-up actions on the findings; OPD editors change only their own agency's."""
 
     queryset = FollowUpAction.objects.all()
+    open_data = OpenDataset(
+        title=_("Evaluation follow-ups"),
+        description=_("What the city does about each evaluation finding: owner agency, due date and status."),
+        topic="performance",
+        keywords=(_("follow-up"), _("evaluation"), _("action plan")),
+        agency="owner_agency",
+    )
     serializer_class = FollowUpActionSerializer
     filterset_class = FollowUpActionFilterSet
     ordering_fields = ["due_on", "status"]
@@ -168,6 +196,13 @@ class FieldVisitViewSet(RecordViewSet):
     """The sites and agencies the assessors visited, with photos and documents."""
 
     queryset = FieldVisit.objects.all()
+    open_data = OpenDataset(
+        title=_("Evaluation field visits"),
+        description=_("The sites the evaluators visited, with the agency and pillar concerned and their notes."),
+        topic="performance",
+        keywords=(_("field visit"), _("evaluation")),
+        agency="agency",
+    )
     serializer_class = FieldVisitSerializer
     filterset_class = FieldVisitFilterSet
     ordering_fields = ["visited_on"]
@@ -178,6 +213,14 @@ class LegalInstrumentViewSet(RecordViewSet):
     """The output register: the year's regulations and decrees, the pillars they serve, a decree's members."""
 
     queryset = LegalInstrument.objects.all()
+    open_data = OpenDataset(
+        title=_("Regulations and decrees"),
+        description=_(
+            "The mayor's regulations and decrees on the smart city: number, date, title and the bodies they form."
+        ),
+        topic="regulation",
+        keywords=(_("regulation"), _("decree"), _("Perwako")),
+    )
     serializer_class = LegalInstrumentSerializer
     filterset_class = LegalInstrumentFilterSet
     ordering_fields = ["year", "issued_on", "number"]
@@ -187,6 +230,12 @@ class SurveyViewSet(RecordViewSet):
     """The year's citizen survey and its bilingual Likert items; `results` gives only aggregates."""
 
     queryset = Survey.objects.all()
+    open_data = OpenDataset(
+        title=_("Citizen surveys"),
+        description=_("The city's citizen satisfaction surveys: year, scale and questions."),
+        topic="participation",
+        keywords=(_("survey"), _("satisfaction")),
+    )
     serializer_class = SurveySerializer
     filterset_class = SurveyFilterSet
     ordering_fields = ["year"]
@@ -211,6 +260,15 @@ class SurveyTargetViewSet(RecordViewSet):
     """For each sub-dimension, the program or service surveyed, with its response count (50 are needed)."""
 
     queryset = SurveyTarget.objects.all()
+    open_data = OpenDataset(
+        title=_("Survey subjects"),
+        description=_(
+            "What each survey asks citizens about (a programme, service or sub-dimension) and how many answered."
+        ),
+        topic="participation",
+        keywords=(_("survey"), _("respondents")),
+        agency="owner_agency",
+    )
     serializer_class = SurveyTargetSerializer
     filterset_class = SurveyTargetFilterSet
     ordering_fields = ["sub_dimension__order"]
@@ -297,6 +355,12 @@ class FollowedPortalViewSet(RecordViewSet):
     """The other cities' portals a provincial hub reads (public: the active ones); Diskominfo keeps the list."""
 
     queryset = FollowedPortal.objects.all()
+    open_data = OpenDataset(
+        title=_("Followed city portals"),
+        description=_("The other cities' smart-city portals this portal reads to compare them."),
+        topic="data-governance",
+        keywords=(_("portal"), _("comparison"), _("harvesting")),
+    )
     serializer_class = FollowedPortalSerializer
     filterset_class = FollowedPortalFilterSet
     ordering_fields = ["name", "created_at"]
@@ -306,6 +370,12 @@ class PortalSnapshotViewSet(RecordViewSet):
     """What each harvest read from a followed portal, and when; written by the harvest only."""
 
     queryset = PortalSnapshot.objects.all()
+    open_data = OpenDataset(
+        title=_("Portal readings"),
+        description=_("Each reading of a followed city portal: when, whether it answered and what it said."),
+        topic="data-governance",
+        keywords=(_("portal"), _("comparison"), _("harvesting")),
+    )
     serializer_class = PortalSnapshotSerializer
     filterset_class = PortalSnapshotFilterSet
     ordering_fields = ["read_at"]

@@ -3,6 +3,7 @@
 No deletes here: partnership records carry legal weight, so staff remove mistakes in the admin (through the same
 writers). Signing and terminating an MoU are actions of their own, each with its permission."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -13,6 +14,7 @@ from partnerships.models import Commitment, MoU, Partner, ProgressReport, ScopeA
 from smartcity.api.caching import CachedListMixin
 from smartcity.api.permissions import HasPerm, ModelPermissions, PublicReadModelPermissions
 from smartcity.api.views import BriefListMixin, RecordViewSet
+from smartcity.opendata import OpenDataset
 
 from . import serializers
 
@@ -23,6 +25,14 @@ class PartnerViewSet(RecordViewSet):
     """Partner organisations; contact people only for staff holding view_partnercontact."""
 
     queryset = Partner.objects.all()
+    open_data = OpenDataset(
+        title=_("Partners"),
+        description=_(
+            "The companies, ministries, universities and others the city works with on its smart-city programmes."
+        ),
+        topic="partnerships",
+        keywords=(_("partner"), _("cooperation")),
+    )
     serializer_class = serializers.PartnerSerializer
     filterset_class = filters.PartnerFilterSet
     ordering_fields = ["name", "kind", "updated_at"]
@@ -47,6 +57,12 @@ class ScopeAreaViewSet(BriefListMixin, CachedListMixin, viewsets.ReadOnlyModelVi
     """The scope areas an MoU can cover: public reference data, changed only in the admin."""
 
     queryset = ScopeArea.objects.with_related()
+    open_data = OpenDataset(
+        title=_("Areas of cooperation"),
+        description=_("The kinds of work a memorandum of understanding may cover."),
+        topic="partnerships",
+        keywords=(_("cooperation"), _("MoU")),
+    )
     serializer_class = serializers.ScopeAreaSerializer
     filterset_class = filters.ScopeAreaFilterSet
     permission_classes = [PublicReadModelPermissions]
@@ -59,6 +75,14 @@ class MoUViewSet(RecordViewSet):
     are written with the MoU (nested `parties`)."""
 
     queryset = MoU.objects.all()
+    open_data = OpenDataset(
+        title=_("Memoranda of understanding (MoU)"),
+        description=_(
+            "The city's published memoranda of understanding: parties, period, status, areas and programmes."
+        ),
+        topic="partnerships",
+        keywords=(_("MoU"), _("agreement"), _("cooperation")),
+    )
     serializer_class = serializers.MoUSerializer
     filterset_class = filters.MoUFilterSet
     ordering_fields = ["valid_from", "valid_until", "signed_on", "title_id", "updated_at"]
@@ -87,6 +111,12 @@ class CommitmentViewSet(RecordViewSet):
     """Measurable commitments under MoUs, with the progress the newest report shows."""
 
     queryset = Commitment.objects.all()
+    open_data = OpenDataset(
+        title=_("Partner commitments"),
+        description=_("What each partner committed to in an MoU, and how far it has come."),
+        topic="partnerships",
+        keywords=(_("commitment"), _("MoU"), _("progress")),
+    )
     serializer_class = serializers.CommitmentSerializer
     filterset_class = filters.CommitmentFilterSet
     ordering_fields = ["due_on", "target_quantity", "last_reported_on", "updated_at"]
@@ -106,6 +136,12 @@ class ProgressReportViewSet(RecordViewSet):
     """Progress reports on commitments; partners post theirs with their API key. Reports are not edited here."""
 
     queryset = ProgressReport.objects.all()
+    open_data = OpenDataset(
+        title=_("Partner progress reports"),
+        description=_("The progress partners reported on their commitments."),
+        topic="partnerships",
+        keywords=(_("progress"), _("report"), _("MoU")),
+    )
     serializer_class = serializers.ProgressReportSerializer
     filterset_class = filters.ProgressReportFilterSet
     permission_classes = [ProgressReportPermissions]

@@ -29,6 +29,7 @@ from pillars.models import (
 from smartcity.api.caching import CachedListMixin
 from smartcity.api.permissions import HasPerm, PublicReadModelPermissions
 from smartcity.api.views import BriefListMixin, RecordViewSet
+from smartcity.opendata import OpenDataset
 
 from . import serializers
 
@@ -42,6 +43,14 @@ class PillarViewSet(BriefListMixin, CachedListMixin, viewsets.ReadOnlyModelViewS
     """The six pillars with their sub-dimensions: public reference data."""
 
     queryset = Pillar.objects.with_related()
+    open_data = OpenDataset(
+        title=_("Smart-city pillars"),
+        description=_(
+            "The six pillars of the smart-city masterplan (Gerakan Menuju 100 Smart City) with their sub-dimensions."
+        ),
+        topic="reference",
+        keywords=(_("pillar"), _("smart city"), _("masterplan")),
+    )
     serializer_class = serializers.PillarSerializer
     filterset_class = filters.PillarFilterSet
     permission_classes = [PublicReadModelPermissions]
@@ -53,6 +62,14 @@ class AgencyViewSet(BriefListMixin, CachedListMixin, viewsets.ReadOnlyModelViewS
     """The city's agencies (OPD): public reference data."""
 
     queryset = Agency.objects.with_related()
+    open_data = OpenDataset(
+        title=_("City agencies (OPD)"),
+        description=_(
+            "The city's agencies (organisasi perangkat daerah) that run programmes, services and indicators."
+        ),
+        topic="reference",
+        keywords=(_("agency"), _("OPD"), _("government")),
+    )
     serializer_class = serializers.AgencySerializer
     filterset_class = filters.AgencyFilterSet
     permission_classes = [PublicReadModelPermissions]
@@ -64,6 +81,14 @@ class MasterplanViewSet(RecordViewSet):
     """The city's smart-city masterplans: public documents (reference data, smartcity.models.ReferenceQuerySet)."""
 
     queryset = Masterplan.objects.all()
+    open_data = OpenDataset(
+        title=_("Smart-city masterplans"),
+        description=_(
+            "The city's smart-city masterplans: their period, the regulation that set them and their documents."
+        ),
+        topic="planning",
+        keywords=(_("masterplan"), _("planning"), _("RPJMD")),
+    )
     serializer_class = serializers.MasterplanSerializer
     filterset_class = filters.MasterplanFilterSet
     ordering_fields = ["first_year", "title"]
@@ -71,6 +96,13 @@ class MasterplanViewSet(RecordViewSet):
 
 class ProgramViewSet(RecordViewSet):
     queryset = Program.objects.all()
+    open_data = OpenDataset(
+        title=_("Smart-city programmes"),
+        description=_("Every published smart-city programme: its pillar, lead agency, stage, progress and years."),
+        topic="planning",
+        keywords=(_("programme"), _("progress"), _("smart city")),
+        agency="lead_agency",
+    )
     serializer_class = serializers.ProgramSerializer
     filterset_class = filters.ProgramFilterSet
     ordering_fields = ["title_id", "title_en", "progress", "first_year", "last_year", "updated_at"]
@@ -85,6 +117,15 @@ class ProgramIndicatorViewSet(RecordViewSet):
     """Which indicators each program is meant to move, as output or outcome (RPJMD/Renstra: program → indikator
     kinerja); written by the program's lead agency. Public where both the program and the indicator are."""
 
+    open_data = OpenDataset(
+        title=_("Programs and the indicators they move"),
+        description=_(
+            "Which indicators each program is meant to move, as output or outcome, with the contribution expected "
+            "in a year (program → indikator kinerja)."
+        ),
+        topic="performance",
+        keywords=(_("program"), _("indicator"), _("outcome")),
+    )
     queryset = ProgramIndicator.objects.all()
     serializer_class = serializers.ProgramIndicatorSerializer
     filterset_class = filters.ProgramIndicatorFilterSet
@@ -96,6 +137,13 @@ class ActivityViewSet(RecordViewSet):
     each write rolls the program's progress up again by weight."""
 
     queryset = Activity.objects.all()
+    open_data = OpenDataset(
+        title=_("Programme activities"),
+        description=_("The yearly activities of each programme, with their owner agency, weight, target and progress."),
+        topic="planning",
+        keywords=(_("activity"), _("progress"), _("work plan")),
+        agency="owner_agency",
+    )
     serializer_class = serializers.ActivitySerializer
     filterset_class = filters.ActivityFilterSet
     ordering_fields = ["year", "progress", "weight", "updated_at"]
@@ -103,6 +151,12 @@ class ActivityViewSet(RecordViewSet):
 
 class MilestoneViewSet(RecordViewSet):
     queryset = Milestone.objects.all()
+    open_data = OpenDataset(
+        title=_("Programme milestones"),
+        description=_("The milestones of each programme: what is due when, and when it was done."),
+        topic="planning",
+        keywords=(_("milestone"), _("schedule")),
+    )
     serializer_class = serializers.MilestoneSerializer
     filterset_class = filters.MilestoneFilterSet
     ordering_fields = ["due_on", "done_on"]
@@ -110,6 +164,12 @@ class MilestoneViewSet(RecordViewSet):
 
 class BudgetLineViewSet(RecordViewSet):
     queryset = BudgetLine.objects.all()
+    open_data = OpenDataset(
+        title=_("Programme budgets"),
+        description=_("Planned and realised budget per programme, year and funding source (APBD, APBN, partners)."),
+        topic="planning",
+        keywords=(_("budget"), _("APBD"), _("spending")),
+    )
     serializer_class = serializers.BudgetLineSerializer
     filterset_class = filters.BudgetLineFilterSet
     ordering_fields = ["year", "planned_amount", "realised_amount"]
@@ -117,6 +177,15 @@ class BudgetLineViewSet(RecordViewSet):
 
 class IndicatorViewSet(RecordViewSet):
     queryset = Indicator.objects.all()
+    open_data = OpenDataset(
+        title=_("Performance indicators"),
+        description=_(
+            "The smart-city indicators the walidata approved: definition, unit, method, owner agency and latest value."
+        ),
+        topic="performance",
+        keywords=(_("indicator"), _("Satu Data"), _("performance")),
+        agency="owner_agency",
+    )
     serializer_class = serializers.IndicatorSerializer
     filterset_class = filters.IndicatorFilterSet
     ordering_fields = ["name_id", "name_en", "latest_measured_on", "updated_at"]
@@ -161,6 +230,12 @@ class DistrictViewSet(RecordViewSet):
     """The city's districts (kecamatan) with their Kemendagri codes: public reference data."""
 
     queryset = District.objects.all()
+    open_data = OpenDataset(
+        title=_("Districts (kecamatan)"),
+        description=_("The city's districts with their Kemendagri and BPS codes."),
+        topic="reference",
+        keywords=(_("district"), _("kecamatan"), _("area code")),
+    )
     serializer_class = serializers.DistrictSerializer
     filterset_class = filters.DistrictFilterSet
     ordering_fields = ["code", "name"]
@@ -180,6 +255,12 @@ class VillageViewSet(RecordViewSet):
     """The city's villages (kelurahan) with their Kemendagri codes: public reference data."""
 
     queryset = Village.objects.all()
+    open_data = OpenDataset(
+        title=_("Villages (kelurahan)"),
+        description=_("The city's villages with their Kemendagri and BPS codes and their district."),
+        topic="reference",
+        keywords=(_("village"), _("kelurahan"), _("area code")),
+    )
     serializer_class = serializers.VillageSerializer
     filterset_class = filters.VillageFilterSet
     ordering_fields = ["code", "name"]
@@ -187,6 +268,12 @@ class VillageViewSet(RecordViewSet):
 
 class IndicatorTargetViewSet(RecordViewSet):
     queryset = IndicatorTarget.objects.all()
+    open_data = OpenDataset(
+        title=_("Indicator targets"),
+        description=_("The target value of each indicator for each year."),
+        topic="performance",
+        keywords=(_("indicator"), _("target")),
+    )
     serializer_class = serializers.IndicatorTargetSerializer
     filterset_class = filters.IndicatorTargetFilterSet
     ordering_fields = ["year"]
@@ -194,6 +281,12 @@ class IndicatorTargetViewSet(RecordViewSet):
 
 class MeasurementViewSet(RecordViewSet):
     queryset = Measurement.objects.all()
+    open_data = OpenDataset(
+        title=_("Indicator measurements"),
+        description=_("Each measured value of an indicator, with its date and source."),
+        topic="performance",
+        keywords=(_("indicator"), _("measurement"), _("statistics")),
+    )
     serializer_class = serializers.MeasurementSerializer
     filterset_class = filters.MeasurementFilterSet
     ordering_fields = ["measured_on", "value"]
@@ -201,6 +294,16 @@ class MeasurementViewSet(RecordViewSet):
 
 class DigitalServiceViewSet(RecordViewSet):
     queryset = DigitalService.objects.all()
+    open_data = OpenDataset(
+        title=_("Digital services"),
+        description=_(
+            "The applications the city runs for its citizens and its own staff: owner agency, status, "
+            "platform and year launched."
+        ),
+        topic="services",
+        keywords=(_("application"), _("e-government"), _("SPBE")),
+        agency="owner_agency",
+    )
     serializer_class = serializers.DigitalServiceSerializer
     filterset_class = filters.DigitalServiceFilterSet
     ordering_fields = ["name", "launched_year", "updated_at"]
@@ -209,6 +312,15 @@ class DigitalServiceViewSet(RecordViewSet):
 
 class InfrastructureAssetViewSet(RecordViewSet):
     queryset = InfrastructureAsset.objects.all()
+    open_data = OpenDataset(
+        title=_("Digital infrastructure"),
+        description=_(
+            "CCTV cameras, public Wi-Fi points, towers, fibre and command centres: where they are, their "
+            "status and funding."
+        ),
+        topic="services",
+        keywords=(_("CCTV"), _("Wi-Fi"), _("infrastructure"), _("map")),
+    )
     serializer_class = serializers.InfrastructureAssetSerializer
     filterset_class = filters.InfrastructureAssetFilterSet
     ordering_fields = ["name", "kind", "installed_on", "updated_at"]
@@ -243,6 +355,14 @@ class FeedbackViewSet(RecordViewSet):
     messages, without name, contact or SP4N-LAPOR! ID. Citizens write through the public form, not here."""
 
     queryset = Feedback.objects.all()
+    open_data = OpenDataset(
+        title=_("Citizen feedback"),
+        description=_(
+            "Messages citizens sent about programmes and services that the office published, with its replies."
+        ),
+        topic="participation",
+        keywords=(_("feedback"), _("complaint"), _("participation")),
+    )
     serializer_class = serializers.FeedbackSerializer
     filterset_class = filters.FeedbackFilterSet
     ordering_fields = ["created_at", "moderated_at", "status"]

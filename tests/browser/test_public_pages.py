@@ -36,6 +36,9 @@ PAGES = {
     "survey form": ("/evaluations/", r'href="(/evaluations/surveys/[\w-]+/\d+/answer/)"'),
     "city comparison": "/evaluations/cities/",
     "open data": "/open-data/",
+    "open data search": "/open-data/?q=program&topic=planning",
+    "open data dataset": ("/open-data/", r'href="(/open-data/[a-z-]+/)"'),
+    "open data wide dataset": "/open-data/programs/",  # many columns: the preview scrolls in its own box
     "frameworks and indices": "/evaluations/frameworks/",
     "framework results": ("/evaluations/frameworks/", r'href="(/evaluations/frameworks/[\w-]+/)"'),
     "external index": ("/evaluations/frameworks/", r'href="(/evaluations/indices/[\w-]+/)"'),
