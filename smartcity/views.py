@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 
+from .cache import ALL, cache_families
 from .dcat import FORMATS, catalogue_document
 from .opendata import open_data_index
 
@@ -16,6 +17,7 @@ FILE_NAME = re.compile(r"^[a-z-]+\.(csv|json)$")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
+@cache_families(ALL)  # built from the nightly dump's files, which no family's version follows
 def open_data(request):
     """The datasets of the last nightly dump, with their field dictionaries."""
     index = open_data_index()
@@ -40,6 +42,7 @@ def open_data_file(request, name: str):
     return FileResponse(path.open("rb"), content_type=CONTENT_TYPES[name.rsplit(".", 1)[1]], as_attachment=True)
 
 
+@cache_families(ALL)
 def open_data_catalogue(request, fmt: str):
     """The open data's DCAT catalogue (catalog.jsonld or catalog.ttl), for harvesters such as CKAN's."""
     document = catalogue_document(base_url=request.build_absolute_uri("/").rstrip("/"), fmt=fmt)
