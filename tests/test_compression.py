@@ -1,7 +1,7 @@
 """Compressed answers (smartcity.middleware.CompressionMiddleware): public pages, API JSON, GeoJSON and whole-list
 downloads go out compressed to clients that accept it, identical once decompressed; nothing that may put a secret
-beside reflected input (BREACH) is ever compressed: the admin, signed-in users, callers with credentials, pages
-with a CSRF token."""
+beside reflected input (BREACH) is ever compressed: the admin, signed-in users, callers with credentials a browser
+sends on its own (HTTP Basic), pages with a CSRF token. A partner's API key is not such a credential."""
 
 import base64
 import gzip
