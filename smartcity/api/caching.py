@@ -9,6 +9,8 @@ answer may include its own unpublished MoUs, so it is never served to anyone els
 of the families the list reads (smartcity/cache.py).
 """
 
+from django.utils.cache import patch_vary_headers
+
 from smartcity import cache as public_cache
 from smartcity.middleware import thawed
 
@@ -21,11 +23,20 @@ class CachedListMixin:
         where = public_cache.route(request.path_info, request.LANGUAGE_CODE)
         found = public_cache.lookup(key, public_cache.families_for(where.view, where.declared))
         if found.value is not None:
-            return thawed(found.value, "hit")
+            response = thawed(found.value, "hit")
+            response.kept_vary = response.get("Vary", "")  # DRF's finalize_response sets its own Vary
+            return response
         request._request.public_cache_keyed = (key, where.view, found)
         reads = getattr(request._request, "public_cache_reads", None)
         if reads is not None:  # what the answer depends on is read from here on (not the key check's rows)
             reads.tables.clear()
         response = super().list(request, *args, **kwargs)
         response["X-Cache"] = "miss"
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        kept = getattr(response, "kept_vary", "")
+        if kept:
+            patch_vary_headers(response, [v.strip() for v in kept.split(",") if v.strip()])
         return response

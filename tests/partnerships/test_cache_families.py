@@ -34,6 +34,10 @@ def get(client, url, **headers):
     return response, len(queries)
 
 
+def vary(response) -> set[str]:
+    return {v.strip().lower() for v in response["Vary"].split(",")}
+
+
 def families_of(url: str) -> tuple[str, ...]:
     path = url.split("?")[0]
     where = public_cache.route(path, public_cache.path_language(path))
@@ -172,6 +176,7 @@ def test_a_keyed_answer_is_kept_compressed_and_never_served_to_another_partner(c
     first, _ = get(client, url, HTTP_AUTHORIZATION=f"Api-Key {world.keys['partner_b']}", **headers)
     again, queries = get(client, url, HTTP_AUTHORIZATION=f"Api-Key {world.keys['partner_b']}", **headers)
     assert (first["X-Cache"], again["X-Cache"], again["Content-Encoding"], queries) == ("miss", "hit", "gzip", 0)
+    assert vary(again) == vary(first) and "accept-encoding" in vary(again)
     assert world.hidden_mou_b.slug.encode() in gzip.decompress(again.content)
     other, _ = get(client, url, HTTP_AUTHORIZATION=f"Api-Key {world.keys['partner_a']}", **headers)
     assert other["X-Cache"] == "miss" and world.hidden_mou_b.slug.encode() not in gzip.decompress(other.content)
