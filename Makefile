@@ -90,7 +90,8 @@ faults: install
 clean:
 	rm -rf $(VENV) node_modules staticfiles var
 
-## The performance benchmark: the portal against a bare Django view, cold and warm, at 100 and 10,000
-## programs, on PostgreSQL and Redis (needs wrk; about 20 minutes). Writes bench/results/latest.{md,json}.
+## The performance benchmark: the portal against a bare Django project (bench/bare/) and its DRF and template
+## peers, cold and warm, at 100 and 10,000 programs, and under 2, 10 and 30 posts/s, on PostgreSQL and Redis
+## (needs wrk; about 30 minutes). Writes bench/results/latest.{md,json} after each step.
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)

@@ -1,14 +1,19 @@
 #!/usr/bin/env python
-"""The performance benchmark: the portal against bare Django, in one run, at two data scales side by side.
+"""The performance benchmark: the portal against a bare Django project, in one run, at one or more data scales.
 
 It prepares one database per scale: the demo city plus `generate_portfolio N` (N programs, N/2 indicators
 with 10 measurements each, assets, services, MoUs and evaluation findings), and a partner key. It counts
-each endpoint's database queries in-process (bench/queries.py). Then, once with the public cache off
-(cold) and once on (warm), it serves each scale with gunicorn under the production settings on
-PostgreSQL and Redis, and measures with wrk. Each endpoint's repeats are interleaved: a bare Django view
-defined only here (bench/urls.py, the framework's ceiling on this machine), then the endpoint at each
-scale. So every ratio compares runs taken seconds apart, which a shared, noisy machine needs.
-Medians of the repeats. Results: printed, and bench/results/latest.{json,md}.
+each endpoint's database queries in-process (bench/queries.py), and those of one progress report posted with
+the key. Then, once with the public cache off (cold) and once on (warm), it serves each scale with gunicorn
+under the production settings on PostgreSQL and Redis, and measures with wrk (a timeout longer than the slowest
+request; timeouts are reported). The ceiling is a real bare Django project of its own (bench/bare/: one view,
+Django's default middleware, the same gunicorn settings), and beside it two peers over the same database, a
+minimal DRF ListAPIView and a minimal template page of 50 rows: each API answer is compared with the first,
+each page with the second. Each endpoint's repeats are interleaved with the ceiling's and its peer's, so every
+ratio compares runs taken seconds apart, which a shared, noisy machine needs. Medians of the repeats.
+Then, warm, the pages and lists again while a partner's system posts progress reports at 2, 10 and 30 a second
+(the rate achieved is reported). The results are written after each step (an optional step that fails, the
+replica's, is reported and the rest kept): printed, and bench/results/latest.{json,md}.
 
     .venv/bin/python bench/run.py [--scales 100 10000] [--seconds 5] [--repeats 3]
 """
@@ -27,13 +32,23 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.endpoints import AS_A_BROWSER, BROWSER_HEADERS, CEILING, ENDPOINTS, SIZED, UNDER_WRITES  # noqa: E402
+from bench.endpoints import (  # noqa: E402
+    BROWSER_HEADERS,
+    CEILING,
+    ENDPOINTS,
+    PEERS,
+    POST_RATES,
+    SIZED,
+    UNDER_WRITES,
+)
 from deploy import replica as replica_cluster  # noqa: E402
 
 PYTHON = sys.executable
@@ -42,6 +57,7 @@ BASE_PORT = int(os.environ.get("BENCH_PORT", "8500"))
 DATABASE = os.environ.get("BENCH_DATABASE", "kc_bench")
 REDIS = os.environ.get("BENCH_REDIS", "127.0.0.1:6379")
 REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "6"))  # and the next ones, one per scale
+WRK_TIMEOUT = 30  # seconds: longer than the slowest request (gunicorn's own timeout), so none is dropped unseen
 
 
 def environment(run: Path) -> dict[str, str]:
@@ -113,7 +129,9 @@ def prepare(env, scales: list[int]) -> str:
     return key
 
 
-def serve(env, port: int, cache_seconds: int) -> subprocess.Popen:
+def serve(env, port: int, cache_seconds: int, application: str = "bench.wsgi") -> subprocess.Popen:
+    """gunicorn with the portal's settings file (gunicorn.conf.py) serving `application`: the portal with the
+    benchmark's trivial view (bench.wsgi), or the bare project (bench.bare.wsgi)."""
     env = {**env, "PUBLIC_CACHE_SECONDS": str(cache_seconds)}
     command = [
         PYTHON,
@@ -125,14 +143,15 @@ def serve(env, port: int, cache_seconds: int) -> subprocess.Popen:
         f"127.0.0.1:{port}",
         "--access-logfile",
         "/dev/null",
-        "bench.wsgi",
+        application,
     ]
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+            path = "/bare" if application == "bench.bare.wsgi" else "/healthz"
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2).read()
             return process
         except OSError:
             time.sleep(0.2)
@@ -149,8 +168,16 @@ def to_ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(port: int, path: str, key: str | None, seconds: int, connections: int, headers=()) -> dict:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}{path}"]
+def wrk(port: int, path: str, key: str | None, seconds: int, connections: int, headers=BROWSER_HEADERS) -> dict:
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        f"--timeout={WRK_TIMEOUT}s",
+        "--latency",
+        f"http://127.0.0.1:{port}{path}",
+    ]
     if key:
         command[1:1] = ["-H", f"Authorization: Api-Key {key}"]
     for header in headers:
@@ -163,7 +190,8 @@ def wrk(port: int, path: str, key: str | None, seconds: int, connections: int, h
         "p50": to_ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
         "p99": to_ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
         "errors": (int(errors.group(1)) if errors else 0)
-        + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
+        + (sum(map(int, socket_errors.groups()[:3])) if socket_errors else 0),
+        "timeouts": int(socket_errors.group(4)) if socket_errors else 0,
     }
 
 
@@ -171,46 +199,56 @@ def median_of(runs: list[dict]) -> dict:
     return {field: statistics.median(run[field] for run in runs) for field in runs[0]}
 
 
-def measure_phase(phase: str, ports: dict[int, int], key: str, args) -> dict:
-    """{scale: {endpoint: medians and ratio}}, each endpoint's repeats interleaved with the ceiling's."""
-    ceiling_port = ports[CEILING[0]]
+def measure_phase(phase: str, ports: dict, key: str, args) -> dict:
+    """{scale: {endpoint: medians, ratio to the bare view, ratio to its peer}}, each endpoint's repeats
+    interleaved with the ceiling's and its peer's (bare project, port ports["bare"])."""
+    bare = ports["bare"]
     results = {scale: {} for scale in args.scales}
-    ceilings = []
-    for name, path, with_key in ENDPOINTS:
+    references = {name: [] for name, _path in [CEILING, *PEERS]}
+    for name, path, with_key, peer in ENDPOINTS:
         header = key if with_key else None
-        extra = BROWSER_HEADERS if name in AS_A_BROWSER else ()
         for scale in args.scales:
-            wrk(ports[scale], path, header, 2, args.connections, extra)  # warm-up (and, when on, fill the cache)
-        wrk(ceiling_port, CEILING[1], None, 1, args.connections)
+            wrk(ports[scale], path, header, 2, args.connections)  # warm-up (and, when on, fill the cache)
         runs = {scale: [] for scale in args.scales}
         for _ in range(args.repeats):
-            ceiling = wrk(ceiling_port, CEILING[1], None, args.seconds, args.connections)
-            ceilings.append(ceiling)
+            ceiling = wrk(bare, CEILING[1], None, args.seconds, args.connections)
+            references[CEILING[0]].append(ceiling)
+            compared = None
+            if peer:
+                compared = wrk(bare, peer[1], None, args.seconds, args.connections)
+                references[peer[0]].append(compared)
             for scale in args.scales:
-                port = ports[scale]
-                run = wrk(port, path, header, args.seconds, args.connections, extra)
-                runs[scale].append({**run, "ratio": run["rps"] / ceiling["rps"]})
+                run = wrk(ports[scale], path, header, args.seconds, args.connections)
+                run["ratio"] = run["rps"] / ceiling["rps"]
+                run["peer_ratio"] = run["rps"] / compared["rps"] if compared else float("nan")
+                runs[scale].append(run)
         for scale in args.scales:
             row = results[scale][name] = median_of(runs[scale])
-            row["ratio"] = round(row["ratio"], 3)
+            row["ratio"], row["peer_ratio"] = round(row["ratio"], 3), round(row["peer_ratio"], 3)
+            row["peer"] = peer[0] if peer else None
             print(
-                f"  {phase:5} {name:26} {scale:>6}  {row['rps']:8.1f} req/s  p50 {row['p50']:7.2f} ms  "
-                f"p99 {row['p99']:7.2f} ms  ratio {row['ratio']:.3f}  errors {row['errors']:.0f}",
+                f"  {phase:5} {name:32} {scale:>6}  {row['rps']:8.1f} req/s  p50 {row['p50']:7.2f} ms  "
+                f"p99 {row['p99']:7.2f} ms  ratio {row['ratio']:.3f}  to peer {row['peer_ratio']:.3f}  "
+                f"errors {row['errors']:.0f}  timeouts {row['timeouts']:.0f}",
                 flush=True,
             )
         if len(args.scales) > 1:  # time at the largest scale over time at the smallest, pair by pair
             small, large = runs[args.scales[0]], runs[args.scales[-1]]
             growth = statistics.median(a["rps"] / b["rps"] for a, b in zip(small, large, strict=True))
             results[args.scales[-1]][name]["time_vs_smallest"] = round(growth, 2)
-    ceiling = {**median_of(ceilings), "ratio": 1.0}
-    for scale in args.scales:
-        results[scale][CEILING[0]] = ceiling
-    print(f"  {phase:5} {CEILING[0]:26} median of {len(ceilings)} runs: {ceiling['rps']:.1f} req/s", flush=True)
+    for reference, measured in references.items():
+        if not measured:
+            continue
+        row = {**median_of(measured), "ratio": 1.0 if reference == CEILING[0] else None}
+        for scale in args.scales:
+            results[scale][reference] = row
+        print(f"  {phase:5} {reference:32} median of {len(measured)} runs: {row['rps']:.1f} req/s", flush=True)
     return results
 
 
 class Poster(threading.Thread):
-    """A partner's system posting progress reports on one of its commitments, `rate` a second, with its key."""
+    """A partner's system posting progress reports on one of its commitments, `rate` a second, with its key; the
+    posts are sent on schedule from a pool of threads, so a slow answer does not slow the rate."""
 
     def __init__(self, port: int, key: str, commitment: str, rate: float = 10):
         super().__init__(daemon=True)
@@ -220,36 +258,46 @@ class Poster(threading.Thread):
             commitment,
             rate,
         )
-        self.stopping, self.sent, self.failed = threading.Event(), 0, 0
+        self.stopping, self.sent, self.failed, self.lock = threading.Event(), 0, 0, threading.Lock()
         self.started_at = self.stopped_at = 0.0
+
+    def post(self, day: str) -> None:
+        body = {"commitment": int(self.commitment), "reported_on": day, "quantity_reached": "1", "note": "bench"}
+        request = urllib.request.Request(
+            self.url,
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Authorization": f"Api-Key {self.key}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=WRK_TIMEOUT) as response:
+                ok = response.status == 201
+        except (urllib.error.URLError, OSError):
+            ok = False
+        with self.lock:
+            self.sent += ok
+            self.failed += not ok
 
     def run(self):
         day = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
-        self.started_at = next_at = time.monotonic()
-        while not self.stopping.is_set():
-            body = {"commitment": int(self.commitment), "reported_on": day, "quantity_reached": "1", "note": "bench"}
-            request = urllib.request.Request(
-                self.url,
-                data=json.dumps(body).encode(),
-                method="POST",
-                headers={"Authorization": f"Api-Key {self.key}", "Content-Type": "application/json"},
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=10) as response:
-                    ok = response.status == 201
-            except (urllib.error.URLError, OSError):
-                ok = False
-            self.sent += ok
-            self.failed += not ok
-            next_at += 1 / self.rate
-            time.sleep(max(0.0, next_at - time.monotonic()))
-        self.stopped_at = time.monotonic()
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            self.started_at = next_at = time.monotonic()
+            while not self.stopping.is_set():
+                pool.submit(self.post, day)
+                next_at += 1 / self.rate
+                time.sleep(max(0.0, next_at - time.monotonic()))
+            self.stopped_at = time.monotonic()
 
     def stop(self) -> dict:
         self.stopping.set()
-        self.join(timeout=30)
+        self.join(timeout=60)
         seconds = max(self.stopped_at - self.started_at, 1e-9)
-        return {"posted": self.sent, "failed": self.failed, "per_second": round(self.sent / seconds, 1)}
+        return {
+            "asked_per_second": self.rate,
+            "posted": self.sent,
+            "failed": self.failed,
+            "per_second": round(self.sent / seconds, 1),
+        }
 
 
 def fetch_size(port: int, path: str, key: str | None, coding: str | None) -> tuple[int, str]:
@@ -274,59 +322,67 @@ def sizes(port: int, key: str) -> dict:
     return found
 
 
-def under_writes(port: int, ceiling_port: int, key: str, commitment: str, args) -> dict:
-    """Warm ratios of UNDER_WRITES while a partner posts progress reports at --post-rate a second."""
-    paths = {name: path for name, path, _key in ENDPOINTS}
-    poster = Poster(port, key, commitment, args.post_rate)
-    poster.start()
-    time.sleep(1)
+def under_writes(port: int, bare_port: int, key: str, commitment: str, args) -> dict:
+    """Warm ratios of UNDER_WRITES while a partner posts progress reports, at each of POST_RATES a second."""
+    endpoints = {name: (path, with_key) for name, path, with_key, _peer in ENDPOINTS}
     results = {}
-    try:
-        for name in UNDER_WRITES:
-            runs = []
-            for _ in range(args.repeats):
-                ceiling = wrk(ceiling_port, CEILING[1], None, args.seconds, args.connections)
-                run = wrk(port, paths[name], None, args.seconds, args.connections)
-                runs.append({**run, "ratio": run["rps"] / ceiling["rps"]})
-            results[name] = {k: round(v, 3) for k, v in median_of(runs).items()}
-            print(f"  writes {name:26} ratio {results[name]['ratio']:.3f}", flush=True)
-    finally:
-        results["poster"] = poster.stop()
-    print(f"  writes poster: {results['poster']}", flush=True)
+    for rate in args.post_rates:
+        poster = Poster(port, key, commitment, rate)
+        poster.start()
+        time.sleep(1)
+        at_rate = results[str(rate)] = {}
+        try:
+            for name in UNDER_WRITES:
+                path, with_key = endpoints[name]
+                runs = []
+                for _ in range(args.repeats):
+                    ceiling = wrk(bare_port, CEILING[1], None, args.seconds, args.connections)
+                    run = wrk(port, path, key if with_key else None, args.seconds, args.connections)
+                    runs.append({**run, "ratio": run["rps"] / ceiling["rps"]})
+                at_rate[name] = {k: round(v, 3) for k, v in median_of(runs).items()}
+                print(f"  writes {rate:>3}/s {name:32} ratio {at_rate[name]['ratio']:.3f}", flush=True)
+        finally:
+            at_rate["poster"] = poster.stop()
+        print(f"  writes {rate:>3}/s poster: {at_rate['poster']}", flush=True)
     return results
 
 
-def run_phases(env, key: str, args) -> dict:
-    results = {str(scale): {} for scale in args.scales}
+def run_phases(env, key: str, args, results: dict, save) -> dict:
     for index, scale in enumerate(args.scales):
         scaled = at_scale(env, index, scale)
-        for script, field in (("bench/queries.py", "queries"), ("bench/downloads.py", "downloads")):
+        for command, field in (
+            (["bench/queries.py", key, env["BENCH_COMMITMENT"]], "queries"),
+            (["bench/downloads.py", key], "downloads"),
+        ):
             counted = subprocess.run(
-                [PYTHON, script, key], cwd=ROOT, env=scaled, capture_output=True, text=True, check=True
+                [PYTHON, *command], cwd=ROOT, env=scaled, capture_output=True, text=True, check=True
             )
             results[str(scale)][field] = json.loads(counted.stdout.strip().splitlines()[-1])
     for phase, cache_seconds in (("cold", 0), ("warm", 300)):
-        # One server per scale, and one of its own for the ceiling, so that no run inherits another's workers.
+        # One server per scale, and the bare project's, so that no run inherits another's workers.
         ports = {scale: BASE_PORT + index for index, scale in enumerate(args.scales)}
-        ports[CEILING[0]] = BASE_PORT + len(args.scales)
+        ports["bare"] = BASE_PORT + len(args.scales)
         servers = [
             serve(at_scale(env, index, scale), ports[scale], cache_seconds) for index, scale in enumerate(args.scales)
         ]
-        servers.append(serve(at_scale(env, 0, args.scales[0]), ports[CEILING[0]], cache_seconds))
+        servers.append(serve(at_scale(env, 0, args.scales[0]), ports["bare"], cache_seconds, "bench.bare.wsgi"))
         try:
             measured = measure_phase(phase, ports, key, args)
+            for scale in args.scales:
+                results[str(scale)][phase] = measured[scale]
+            save()
             if phase == "warm":
                 for scale in args.scales:
                     results[str(scale)]["sizes"] = sizes(ports[scale], key)
+                save()
                 largest = args.scales[-1]
                 results[str(largest)]["under_writes"] = under_writes(
-                    ports[largest], ports[CEILING[0]], key, env["BENCH_COMMITMENT"], args
+                    ports[largest], ports["bare"], key, env["BENCH_COMMITMENT"], args
                 )
+                save()
         finally:
             for server in servers:
                 stop(server)
-        for scale in args.scales:
-            results[str(scale)][phase] = measured[scale]
     return results
 
 
@@ -368,31 +424,52 @@ def replica_share(env, key: str, args) -> dict:
     return result
 
 
+def cell(row: dict | None, field: str, digits: int = 3) -> str:
+    value = (row or {}).get(field)
+    return "–" if value is None or value != value else f"{value:.{digits}f}"  # value != value: NaN
+
+
 def markdown(results: dict, args) -> str:
     scales = sorted((name for name in results if name.isdigit()), key=int)
     lines = [
-        f"Benchmark: {args.repeats} runs of {args.seconds} s each, {args.connections} connections, medians. "
-        "Each run of an endpoint follows a run of the bare Django view (the ceiling); "
-        "ratio = req/s ÷ that ceiling's req/s.",
+        f"Benchmark: {args.repeats} runs of {args.seconds} s each, {args.connections} connections, wrk timeout "
+        f"{WRK_TIMEOUT} s, medians. Ceiling: a bare Django project of its own (bench/bare/, one view, default "
+        "middleware, same gunicorn settings); ratio = req/s ÷ the ceiling's req/s in the run just before. Peer: "
+        "in the same bare project over the same database, a DRF ListAPIView (API answers) or a template page "
+        "(pages) of 50 rows; to peer = req/s ÷ the peer's. Every request as a browser sends it "
+        "(Accept-Encoding: gzip, br).",
         "",
-        "| endpoint | scale | queries | cold req/s | cold p50 / p99 ms | cold ratio | warm req/s | warm p50 / p99 ms "
-        "| warm ratio |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| endpoint | scale | queries | cold req/s | cold p50 / p99 ms | cold ratio | cold to peer | warm req/s "
+        "| warm p50 / p99 ms | warm ratio | warm to peer | raw / br KiB | timeouts |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, _path, _key in [CEILING, *ENDPOINTS]:
+    for name in [CEILING[0], *(peer for peer, _path in PEERS), *(e[0] for e in ENDPOINTS)]:
         for scale in scales:
-            cold, warm = results[scale]["cold"][name], results[scale]["warm"][name]
+            cold, warm = results[scale].get("cold", {}).get(name), results[scale].get("warm", {}).get(name)
+            if cold is None and warm is None:
+                continue
+            size = results[scale].get("sizes", {}).get(name)
+            sized = f"{kib(size['raw'])} / {kib(size['br'])}" if size else "–"
             lines.append(
-                f"| {name} | {scale} | {results[scale]['queries'].get(name, '–')} | {cold['rps']:.0f} | "
-                f"{cold['p50']:.1f} / {cold['p99']:.1f} | {cold['ratio']:.3f} | {warm['rps']:.0f} | "
-                f"{warm['p50']:.1f} / {warm['p99']:.1f} | {warm['ratio']:.3f} |"
+                f"| {name} | {scale} | {results[scale].get('queries', {}).get(name, '–')} | {cell(cold, 'rps', 0)} | "
+                f"{cell(cold, 'p50', 1)} / {cell(cold, 'p99', 1)} | {cell(cold, 'ratio')} | {cell(cold, 'peer_ratio')} "
+                f"| {cell(warm, 'rps', 0)} | {cell(warm, 'p50', 1)} / {cell(warm, 'p99', 1)} | {cell(warm, 'ratio')} "
+                f"| {cell(warm, 'peer_ratio')} | {sized} "
+                f"| {cell(cold, 'timeouts', 0)} / {cell(warm, 'timeouts', 0)} |"
             )
+    post = results[scales[-1]].get("queries", {}).get("POST progress report") if scales else None
+    if post is not None:
+        lines += ["", f"One progress report posted with a partner key: {post} queries."]
     if len(scales) > 1:
         large = results[scales[-1]]
         lines += [
             "",
             f"Time per request at {scales[-1]} programs over the time at {scales[0]}, cold, median of adjacent runs: "
-            + ", ".join(f"{name} {large['cold'][name]['time_vs_smallest']:.2f}×" for name, _p, _k in ENDPOINTS)
+            + ", ".join(
+                f"{name} {large['cold'][name]['time_vs_smallest']:.2f}×"
+                for name, *_rest in ENDPOINTS
+                if name in large.get("cold", {})
+            )
             + ".",
         ]
     lines += extra_sections(results, scales, args)
@@ -415,8 +492,6 @@ def extra_sections(results: dict, scales: list[str], args) -> list[str]:
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        "Answers to a partner's key are never compressed (BREACH: its own records beside reflected filters).",
-        "",
         "Whole-list downloads, streamed in-process (rows, raw and gzip KiB, peak Python memory while streaming):",
         "",
         "| download | " + " | ".join(f"{scale}: rows, raw / gzip KiB, peak KiB" for scale in scales) + " |",
@@ -428,17 +503,23 @@ def extra_sections(results: dict, scales: list[str], args) -> list[str]:
             row = results[scale]["downloads"][name]
             cells.append(f"{row['rows'] or '–'}, {kib(row['raw_bytes'])} / {kib(row['gzip_bytes'])}, {row['peak_kib']}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    writes = results[scales[-1]].get("under_writes")
+    writes = results[scales[-1]].get("under_writes") if scales else None
     if writes:
-        poster = writes["poster"]
         lines += [
             "",
-            f"Warm ratios at {scales[-1]} programs while a partner's system posts progress reports "
-            f"({poster['per_second']}/s achieved, {poster['posted']} posted, {poster['failed']} failed; each post "
-            "starts a new public-cache generation): "
-            + ", ".join(f"{name} {writes[name]['ratio']:.3f}" for name in UNDER_WRITES)
-            + ".",
+            f"Warm ratios to the bare view at {scales[-1]} programs while a partner's system posts progress reports "
+            "(asked and achieved rate, posts acknowledged and failed):",
+            "",
+            "| posts/s asked | achieved | posted / failed | " + " | ".join(UNDER_WRITES) + " |",
+            "|---|---|---|" + "---|" * len(UNDER_WRITES),
         ]
+        for rate, measured in writes.items():
+            poster = measured["poster"]
+            lines.append(
+                f"| {rate} | {poster['per_second']} | {poster['posted']} / {poster['failed']} | "
+                + " | ".join(cell(measured.get(name), "ratio") for name in UNDER_WRITES)
+                + " |"
+            )
     replica = results.get("replica")
     if replica and "share" in replica:
         lines += [
@@ -459,27 +540,36 @@ def main():
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--post-rate", type=float, default=10, help="progress reports a second during the writes run")
+    parser.add_argument("--post-rates", type=float, nargs="+", default=POST_RATES, help="progress reports a second")
     parser.add_argument("--replica-port", type=int, default=int(os.environ.get("BENCH_REPLICA_PORT", "5442")))
     parser.add_argument("--no-replica", action="store_true", help="skip the read-replica run")
     args = parser.parse_args()
     if min(args.scales) < 1 or min(args.seconds, args.repeats, args.connections) < 1:
         parser.error("scales, seconds, repeats and connections must be positive")
     args.scales = sorted(set(args.scales))
+    args.post_rate = max(args.post_rates)  # the replica run's
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
     run = Path(tempfile.mkdtemp(prefix="kota-bench-"))
     env = environment(run)
-    key = prepare(env, args.scales)
-    results = run_phases(env, key, args)
-    if not args.no_replica:
-        results["replica"] = replica_share(env, key, args)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(results, indent=1))
-    table = markdown(results, args)
-    (out / "latest.md").write_text(table)
-    print(table)
+    results = {str(scale): {} for scale in args.scales}
+
+    def save():
+        (out / "latest.json").write_text(json.dumps(results, indent=1))
+        (out / "latest.md").write_text(markdown(results, args))
+
+    key = prepare(env, args.scales)
+    run_phases(env, key, args, results, save)
+    if not args.no_replica:
+        try:  # optional: its failure is reported, and every result above is kept
+            results["replica"] = replica_share(env, key, args)
+        except Exception as error:  # noqa: BLE001 - whatever broke, the measurements so far are written
+            traceback.print_exc()
+            results["replica"] = {"skipped": f"failed: {error!r}"[:300]}
+    save()
+    print(markdown(results, args))
 
 
 if __name__ == "__main__":

@@ -1,13 +1,45 @@
 """Middleware of the portal."""
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
 from django_http_compression.middleware import HttpCompressionMiddleware
 
 from . import cache as public_cache
 
+# A stored answer may vary only on what its key holds (Accept, Accept-Encoding), the language (taken from the
+# URL, checked when it is stored) and Cookie (only requests without a session cookie are served from it).
+STORABLE_VARY = frozenset({"accept", "accept-encoding", "accept-language", "cookie"})
+
+
+def frozen(response) -> tuple:
+    """What is kept of an answer: its status, headers and bytes (rebuilt into a plain HttpResponse on a hit)."""
+    return (response.status_code, list(response.headers.items()), response.content)
+
+
+def thawed(entry, state: str) -> HttpResponse:
+    status, headers, content = entry
+    response = HttpResponse(content, status=status, headers=dict(headers))
+    response["X-Cache"] = state
+    return response
+
+
+def varies_only_as_kept(response) -> bool:
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    return vary <= STORABLE_VARY
+
 
 class PublicCacheMiddleware:
-    """Serve anonymous GETs of public pages and API lists from the public cache (smartcity/cache.py).
+    """The public cache (smartcity/cache.py), first of the portal's middleware: an anonymous GET of a public
+    page or API list is answered from Redis before sessions, locale, CSRF, authentication and conditional-get
+    run; a miss goes through them all and the answer, as they left it (compressed, with its ETag and security
+    headers), is kept.
+
+    Served from the cache: GET and HEAD without credentials and without cookies other than the language and
+    CSRF ones (a session cookie may be a signed-in user's), never the admin or health checks; the language is
+    the URL's, as LocaleMiddleware picks it. Kept: a 200 that sets no cookie, to an anonymous caller, in the
+    language the URL names, varying only on what the key holds. It also keeps a partner key's API list answer
+    that CachedListMixin (smartcity/api/caching.py) marked, after DRF authenticated the key.
 
     A cache that fails (Redis down) only costs speed: the response is built from the database."""
 
@@ -15,17 +47,74 @@ class PublicCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not public_cache.is_cacheable_request(request):
+        if request.method not in ("GET", "HEAD") or not settings.PUBLIC_CACHE_SECONDS:
             return self.get_response(request)
-        key = public_cache.response_key(request)
-        version, cached = public_cache.lookup(key)
-        if cached is not None:
-            cached["X-Cache"] = "hit"
-            return cached
-        response = self.get_response(request)
-        if response.status_code == 200 and not response.cookies and not response.streaming:
-            public_cache.store(key, version, response)
+        if not public_cache.is_cacheable_shape(request):
+            return self.keyed(request)
+        language = public_cache.path_language(request.path_info)
+        where = public_cache.route(request.path_info, language)
+        key = public_cache.response_key(request, language, where.parameters)
+        families = public_cache.families_for(where.view, where.declared)
+        found = public_cache.lookup(key, families)
+        if found.value is not None:
+            return self.hit(request, found.value, "hit")
+        rebuilding = public_cache.claim(key)
+        if not rebuilding:  # another worker rebuilds it: its previous answer if read just now, or wait for it
+            if public_cache.fresh_enough(found.previous, found.read_at):
+                return self.hit(request, found.previous[3], "stale")
+            value = public_cache.wait_for(key, families, settings.PUBLIC_CACHE_WAIT_SECONDS)
+            if value is not None:
+                return self.hit(request, value, "hit")
+        try:
+            with public_cache.recording() as reads:
+                response = self.get_response(request)
+            if self.may_keep(request, response, language):
+                read = reads.families()
+                public_cache.learn(where.view, read)
+                if public_cache.covered(read, families):
+                    public_cache.store(key, found, frozen(response), getattr(request, "reads_replica", False))
+        finally:
+            if rebuilding:
+                public_cache.release(key)
         response["X-Cache"] = "miss"
+        return response
+
+    def hit(self, request, entry, state: str):
+        """The kept answer, or a 304 when the browser has it (as ConditionalGetMiddleware would answer)."""
+        response = thawed(entry, state)
+        etag = response.get("ETag")
+        if etag and "HTTP_IF_NONE_MATCH" in request.META:
+            return get_conditional_response(request, etag=etag, response=response)
+        return response
+
+    @staticmethod
+    def may_keep(request, response, language: str) -> bool:
+        user = getattr(request, "user", None)
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not response.has_header("Set-Cookie")
+            and (user is None or not user.is_authenticated)
+            and getattr(request, "LANGUAGE_CODE", language) == language
+            and varies_only_as_kept(response)
+        )
+
+    def keyed(self, request):
+        """A request the page cache may not answer; a partner key's API list that CachedListMixin found missing
+        is kept here once every middleware has finished it (compressed, as sent)."""
+        with public_cache.recording() as reads:
+            request.public_cache_reads = reads  # CachedListMixin forgets what the key check read
+            response = self.get_response(request)
+        marked = getattr(request, "public_cache_keyed", None)
+        if marked is None:
+            return response
+        key, view, found = marked
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            read = reads.families()
+            public_cache.learn(view, read)
+            if public_cache.covered(read, found.families):
+                public_cache.store(key, found, frozen(response), getattr(request, "reads_replica", False))
         return response
 
 
@@ -35,14 +124,15 @@ class CompressionMiddleware(HttpCompressionMiddleware):
     input the request chose (BREACH): a compressed answer's length would let an attacker who can make a
     victim's browser send requests guess the secret a character at a time. So nothing is compressed
 
-    - for a signed-in user or a caller with credentials (their answers may show drafts, a partner's own MoUs,
-      personal data, beside the filters the request reflects);
+    - for a signed-in user or a caller with credentials a browser sends on its own (a session cookie, HTTP
+      Basic): their answers may show drafts, personal data, beside the filters the request reflects;
     - under the admin (`COMPRESSION_EXCLUDED_PATHS`: it shows a new partner key once, and echoes searches);
     - when the page carries a CSRF token (any page with a form that posts).
 
-    What remains is public data only, the same for every caller, where there is nothing to guess. It runs
-    inside the public cache (smartcity/cache.py keys entries by the coding), so a hit is served compressed
-    without compressing again."""
+    A partner's API key is compressed like public data: it travels in an `Authorization: Api-Key` header that
+    only the partner's own system sets (no browser adds it to a request an attacker makes it send), and its
+    answers reflect no secret (the key itself is never echoed). What remains is the same for every caller of
+    one audience. The public cache (smartcity/middleware.py) keeps answers as this middleware leaves them."""
 
     def maybe_compress(self, request, response) -> None:
         if may_compress(request, response):
@@ -50,7 +140,10 @@ class CompressionMiddleware(HttpCompressionMiddleware):
 
 
 def may_compress(request, response) -> bool:
-    if carries_csrf_token(request, response) or "HTTP_AUTHORIZATION" in request.META:
+    if carries_csrf_token(request, response):
+        return False
+    credentials = request.META.get("HTTP_AUTHORIZATION")
+    if credentials is not None and not credentials.startswith("Api-Key "):
         return False
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

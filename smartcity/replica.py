@@ -257,6 +257,7 @@ class ReplicaMiddleware:
             return self.get_response(request)
         if may_read_replica(request) and usable():
             connections[REPLICA].errors_occurred = False  # a failed connect leaves it set (no connection to check)
+            request.reads_replica = True  # the public cache keeps such an answer only under old versions
             with reading_replica():
                 response = self.get_response(request)
             if not failed():

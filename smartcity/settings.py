@@ -93,6 +93,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a public-cache hit is answered before sessions, locale, CSRF and authentication run (smartcity/cache.py)
+    "smartcity.middleware.PublicCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "smartcity.replica.ReplicaMiddleware",  # reads of read-only requests from the replica, when there is one
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -102,7 +104,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "smartcity.middleware.PublicCacheMiddleware",
     "smartcity.middleware.CompressionMiddleware",  # inside the public cache: a hit is stored compressed
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -184,6 +185,12 @@ else:
 
 # Anonymous GETs of public pages and API lists are cached this long at most (0 turns the cache off).
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
+# At most one new version per model family per this many seconds (coalesced bumps under writes); also how old
+# (since read from the database) an entry may be served while another worker rebuilds it. The bound: an answer
+# reflects every change committed more than this long ago (smartcity/cache.py).
+PUBLIC_CACHE_COALESCE_SECONDS = env.float("PUBLIC_CACHE_COALESCE_SECONDS", default=1.0)
+# How long a request waits for another worker's rebuild of the entry it needs before building it itself.
+PUBLIC_CACHE_WAIT_SECONDS = env.float("PUBLIC_CACHE_WAIT_SECONDS", default=2.0)
 # Never compressed (BREACH: a secret beside reflected input); see smartcity.middleware.CompressionMiddleware.
 COMPRESSION_EXCLUDED_PATHS = ("/admin/",)
 # "/answer/": the public survey form, whose CSRF token is the visitor's own

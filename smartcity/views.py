@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .cache import ALL, cache_families
 from .dcat import FORMATS, catalogue_document
 from .opendata import LANGUAGES, listed_datasets, open_data_index
 from .search import MAX_QUERY_CHARS, check_query, site_search
@@ -95,6 +96,7 @@ def _page_context(index: dict | None) -> dict:
     return {"index": index, "generated_at": generated_at, "licence": licence}
 
 
+@cache_families(ALL)  # built from the nightly dump's files, which no family's version follows
 def open_data(request):
     """The catalogue: every listed dataset of the last nightly dump, searchable and filtered by topic and agency."""
     index = open_data_index()
@@ -166,6 +168,7 @@ def open_data_file(request, name: str):
     return FileResponse(path.open("rb"), content_type=CONTENT_TYPES[name.rsplit(".", 1)[1]], as_attachment=True)
 
 
+@cache_families(ALL)
 def open_data_catalogue(request, fmt: str):
     """The open data's DCAT catalogue (catalog.jsonld or catalog.ttl), for harvesters such as CKAN's."""
     document = catalogue_document(base_url=request.build_absolute_uri("/").rstrip("/"), fmt=fmt)
