@@ -141,6 +141,7 @@ def _preview(info: dict) -> tuple[list[str], list[list[str]]]:
     return [columns[i] for i in order], [[row[i] for i in order] for row in info["preview"]]
 
 
+@cache_families(ALL)  # built from the nightly dump's files, like the catalogue page
 def open_data_dataset(request, name: str):
     """One dataset: what it is, who publishes it, its first rows, what each field means and its files."""
     index = open_data_index()
