@@ -169,20 +169,18 @@ def dataset_group(words: list[str]) -> SearchGroup:
     from django.urls import reverse
     from django.utils.translation import get_language, gettext
 
-    from .dcat import _titles
-    from .opendata import open_data_index, public_list_views
+    from .opendata import listed_datasets, open_data_index
 
     kind = SearchKind(key="datasets", label=_("Open-data datasets"), queryset=QuerySet.none, fields=(), order=900)
-    index, views = open_data_index() or {}, public_list_views()
     language = (get_language() or "id").split("-")[0]
     hits = []
-    for name, info in index.get("datasets", {}).items():
-        titles = _titles(name, views.get(name))
+    for name, info in listed_datasets(open_data_index()):  # the catalogue's own list: titled, with rows
+        titles = info.get("title") or {}
         text = " ".join([name.replace("-", " "), *titles.values()]).casefold()
         if all(word.casefold() in text for word in words):
             summary = gettext("%(rows)s rows, CSV and JSON") % {"rows": info.get("rows", 0)}
-            url = f"{reverse('open-data')}#dataset-{name}"
-            hits.append(Hit(title=titles.get(language, name), url=url, summary=summary))
+            url = reverse("open-data-dataset", args=[name])
+            hits.append(Hit(title=titles.get(language) or titles.get("id") or name, url=url, summary=summary))
     more = reverse("open-data") if len(hits) > PER_KIND else ""
     return SearchGroup(kind=kind, hits=hits[:PER_KIND], total=len(hits), more_url=more)
 

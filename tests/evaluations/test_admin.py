@@ -33,7 +33,7 @@ def scheme_post(weights, bands=()):
     codes = ["baseline", "output", "outcome", "impact", "quick-win"]
     return {
         "name": "Skema 2024", "year": 2024, "issuing_body": "Komdigi", "scale_min": "0", "scale_max": "4",
-        "decimals": 2, "publication": "draft",
+        "decimals": 2, "min_survey_responses": 50, "publication": "draft",
         **formset("dimensions", [{"order": i, "code": c, "name_id": c, "weight": w}
                                  for i, (c, w) in enumerate(zip(codes, weights, strict=True))]),
         **formset("bands", [{"label_id": "B", "lower": lower, "upper": upper} for lower, upper in bands]),

@@ -187,7 +187,7 @@ def test_the_workspace_costs_the_same_queries_in_a_small_and_a_large_world(djang
         assert queries(client) == small[user]
     with CaptureQueriesContext(connection) as captured:
         workspace_for(walidata)
-    assert len(captured) <= 20, [q["sql"][:80] for q in captured]
+    assert len(captured) <= 21, [q["sql"][:80] for q in captured]  # a fixed budget: the readiness reads the scheme
 
 
 # --- The digest reads the workspace ----------------------------------------------------------------------------------
