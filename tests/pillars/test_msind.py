@@ -2,7 +2,6 @@
 required for approval, composite indicators with their building blocks, the access classification, and an
 approved indicator whose metadata changes going back to the walidata, off every public surface until approved."""
 
-
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
