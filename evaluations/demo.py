@@ -354,11 +354,11 @@ def _instruments(year: int, pillars: dict[str, Pillar]) -> None:
         })  # fmt: skip
 
 
-def _survey(year: int, pillars: dict[str, Pillar]) -> Survey:
+def _survey(year: int, pillars: dict[str, Pillar], *, open_online: bool = False) -> Survey:
     survey, _ = upsert(Survey, slug=f"survei-warga-{year}-demo", defaults={
         "year": year, "title_id": f"Survei Kepuasan Warga Smart City {year} (demo)",
         "title_en": f"Citizen satisfaction survey {year} (demo)", "run_by": "Diskominfo bersama Bappeda (demo)",
-        "open_online": False,  # a past year's survey: closed
+        "open_online": open_online,  # only this year's survey takes answers; a past year's is closed
         "publication": PUBLISHED, "items": [{"code": c, "text_id": i, "text_en": e} for c, i, e in ITEMS],
     })  # fmt: skip
     for pillar in pillars.values():
@@ -411,5 +411,6 @@ def load_evidence(results: dict[int, Evaluation], pillars: dict[str, Pillar]) ->
     year = max(results)
     _instruments(year, pillars)
     _survey(year, pillars)
+    _survey(timezone.localdate().year, pillars, open_online=True)  # this year's, still collecting
     if year in results:
         _clarification(results[year], pillars)
