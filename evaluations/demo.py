@@ -384,7 +384,7 @@ def _responses(target: SurveyTarget, year: int, *, short: bool) -> None:
     lean = rng.choice([3, 4, 4, 5])
     for n in range(count):
         answers = {code: max(1, min(5, lean + rng.choice([-2, -1, 0, 0, 0, 1]))) for code, _, _ in ITEMS}
-        day = datetime.date(year, 8, 1) + datetime.timedelta(days=n % 28)
+        day = min(datetime.date(year, 8, 1) + datetime.timedelta(days=n % 28), timezone.localdate())  # never ahead
         writer_for(SurveyResponse).create(
             data={"target": target, "respondent": f"DEMO-{n + 1:03}", "answered_on": day, "answers": answers},
             actor=None,
