@@ -61,7 +61,9 @@ def serve(env: dict[str, str], *, workers: int = 1, threads: int = 1, port: int 
     port = port or free_port()
     command = [sys.executable, "-m", "gunicorn", "smartcity.wsgi", "--bind", f"127.0.0.1:{port}"]
     # The log goes to a file: a pipe nobody reads fills up after 64 KB, and then every worker blocks on it.
-    errors = tempfile.TemporaryFile(mode="w+")
+    # LIVE_LOG_DIR keeps it (serve-<port>.log) for a failure to be read afterwards.
+    log_dir = os.environ.get("LIVE_LOG_DIR")
+    errors = open(Path(log_dir) / f"serve-{port}.log", "w+") if log_dir else tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [*command, "--workers", str(workers), "--threads", str(threads)],
         cwd=ROOT,

@@ -211,26 +211,26 @@ PUBLIC_PATHS = ("/", "/programs/", "/api/v1/programs/", "/en/programs/")
 
 class Load:
     """A few anonymous visitors reading public pages and API lists back to back, for as long as the block runs:
-    when each request started, how long it took and its status (0: no answer)."""
+    when each request started, how long it took, its status (0: no answer) and its path."""
 
     def __init__(self, base: str, visitors: int = 2):
         self.base, self.visitors, self.done = base, visitors, threading.Event()
-        self.requests: list[tuple[float, float, int]] = []
+        self.requests: list[tuple[float, float, int, str]] = []
 
     def visit(self, offset: int) -> None:
         for number in itertools.count(offset):
             if self.done.is_set():
                 return
-            started = time.monotonic()
+            started, path = time.monotonic(), PUBLIC_PATHS[number % len(PUBLIC_PATHS)]
             try:
-                with urllib.request.urlopen(self.base + PUBLIC_PATHS[number % len(PUBLIC_PATHS)], timeout=60) as answer:
+                with urllib.request.urlopen(self.base + path, timeout=60) as answer:
                     answer.read()
                     status = answer.status
             except urllib.error.HTTPError as error:
                 status = error.code
             except OSError:
                 status = 0
-            self.requests.append((started, time.monotonic() - started, status))
+            self.requests.append((started, time.monotonic() - started, status, path))
 
     def __enter__(self):
         self.threads = [threading.Thread(target=self.visit, args=(n,)) for n in range(self.visitors)]
@@ -243,7 +243,7 @@ class Load:
         for thread in self.threads:
             thread.join(timeout=90)
 
-    def started_between(self, start: float, end: float) -> list[tuple[float, float, int]]:
+    def started_between(self, start: float, end: float) -> list[tuple[float, float, int, str]]:
         return [request for request in self.requests if start <= request[0] < end]
 
 
@@ -262,6 +262,7 @@ def outage(load: Load, *, begin, end, seconds: float, healthz_url: str) -> dict:
         "failed": sum(1 for r in requests if r[2] != 200),
         "failed after 1 s": sum(1 for r in later if r[2] != 200),
         "worst seconds": round(max((r[1] for r in requests), default=0), 2),
+        "failures after 1 s": sorted({(r[3], r[2]) for r in later if r[2] != 200}),
         "healthz": health,
     }
 
@@ -294,7 +295,7 @@ def test_a_stopped_or_hung_replica_fails_no_public_request(standby, replica_url,
     )
     with serve(env, workers=2) as base, Load(base) as load:
         time.sleep(2)
-        assert load.requests and all(status == 200 for _, _, status in load.requests)
+        assert load.requests and all(status == 200 for _, _, status, _ in load.requests)
         assert replica_connections(database) > 0  # the portal reads from the replica
 
         stopped = outage(load, begin=standby.stop, end=standby.start, seconds=6, healthz_url=f"{base}/healthz")
