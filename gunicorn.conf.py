@@ -6,7 +6,12 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", 1))
+# Threaded workers, so that a long answer is never killed: a sync worker that spends more than `timeout` on one
+# request (a whole-list download of 100,000 rows takes about 80 s, longer on a slow link) is killed mid-answer;
+# a gthread worker's main loop keeps telling the arbiter it is alive while a thread streams, so `timeout` only
+# catches a worker that is truly stuck (issue 27: downloads that never time out; tests/test_download_live.py).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 20
 keepalive = 5

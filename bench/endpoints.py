@@ -34,6 +34,9 @@ ENDPOINTS = [
     ("program list page", "/programs/", False, PAGE_PEER),
     ("API programs (50)", "/api/v1/programs/?limit=50", False, DRF_PEER),
     ("API programs (50), key", "/api/v1/programs/?limit=50", True, DRF_PEER),
+    ("API programs (50), brief", "/api/v1/programs/?limit=50&brief=1", False, DRF_PEER),
+    ("program detail page", "/programs/wifi-kelurahan/", False, PAGE_PEER),
+    ("indicator list page", "/indicators/", False, PAGE_PEER),
     ("assets GeoJSON (all)", "/api/v1/assets/geojson/", False, DRF_PEER),
     ("map view (1366 px, zoom 13)", map_view_path(), False, DRF_PEER),
     # Django's cost for a trivial view inside the portal's middleware (bench/urls.py): what each request pays

@@ -354,10 +354,13 @@ def run_phases(env, key: str, args, results: dict, save) -> dict:
             (["bench/queries.py", key, env["BENCH_COMMITMENT"]], "queries"),
             (["bench/downloads.py", key], "downloads"),
         ):
-            counted = subprocess.run(
-                [PYTHON, *command], cwd=ROOT, env=scaled, capture_output=True, text=True, check=True
-            )
-            results[str(scale)][field] = json.loads(counted.stdout.strip().splitlines()[-1])
+            counted = subprocess.run([PYTHON, *command], cwd=ROOT, env=scaled, capture_output=True, text=True)
+            try:  # optional: a failure is reported and the measurements go on
+                counted.check_returncode()
+                results[str(scale)][field] = json.loads(counted.stdout.strip().splitlines()[-1])
+            except (subprocess.CalledProcessError, ValueError, IndexError) as error:
+                print(f"{field} at {scale}: failed ({error}): {counted.stderr[-500:]}", flush=True)
+                results[str(scale)][field] = {}
     for phase, cache_seconds in (("cold", 0), ("warm", 300)):
         # One server per scale, and the bare project's, so that no run inherits another's workers.
         ports = {scale: BASE_PORT + index for index, scale in enumerate(args.scales)}
@@ -500,7 +503,10 @@ def extra_sections(results: dict, scales: list[str], args) -> list[str]:
     for name in results[scales[0]].get("downloads", {}):
         cells = []
         for scale in scales:
-            row = results[scale]["downloads"][name]
+            row = results[scale].get("downloads", {}).get(name)
+            if row is None:
+                cells.append("–")
+                continue
             cells.append(f"{row['rows'] or '–'}, {kib(row['raw_bytes'])} / {kib(row['gzip_bytes'])}, {row['peak_kib']}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     writes = results[scales[-1]].get("under_writes") if scales else None

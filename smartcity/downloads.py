@@ -44,7 +44,13 @@ def rows(queryset) -> Iterator:
 
 
 def blocks(pieces: Iterable[str], size: int = BLOCK_BYTES) -> Iterator[str]:
-    """The same text in pieces of about `size` characters (whole lines each)."""
+    """The same text in pieces of about `size` characters (whole lines each). The first piece (the CSV header, or
+    the JSON list's "[") goes out alone and at once: the client has the answer's first byte before the first rows
+    are read, however slow they are."""
+    pieces = iter(pieces)
+    first = next(pieces, None)
+    if first is not None:
+        yield first
     pending, length = [], 0
     for piece in pieces:
         pending.append(piece)

@@ -153,8 +153,16 @@ def _path_q(model, path: str, lookup: str, value) -> Q:
 
 
 def holds_view_perm(user, model) -> bool:
+    """Remembered on the user object (one request's), as Django's ModelBackend remembers a user's permissions:
+    a list of 50 rows with relations asks this hundreds of times, and each `has_perm` walks every backend."""
+    if user is None:
+        return False
     opts = model._meta
-    return user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+    perm = f"{opts.app_label}.view_{opts.model_name}"
+    held = user.__dict__.setdefault("_view_perm_cache", {})
+    if perm not in held:
+        held[perm] = user.has_perm(perm)
+    return held[perm]
 
 
 def policy_of(model) -> Policy | None:

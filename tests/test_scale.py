@@ -49,6 +49,8 @@ def counts_at(programs: int, key: str) -> dict[str, int]:
         url = f"/api/v1/{name}/?limit=50"
         result[url] = count_queries(client, url, {})
         result[f"{url} (key)"] = count_queries(client, url, with_key)
+        result[f"{url}&brief=1"] = count_queries(client, f"{url}&brief=1", {})
+    result["/api/v1/programs/wifi-kelurahan/"] = count_queries(client, "/api/v1/programs/wifi-kelurahan/", {})
     return result
 
 

@@ -1,7 +1,6 @@
 """Serializers of the assessment frameworks, self-assessments and external indices."""
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
 from evaluations.models import (
     ExternalIndex,
@@ -17,6 +16,7 @@ from evaluations.models import (
     SelfAssessmentScore,
 )
 from evaluations.models.fields import SCORE
+from smartcity.api import serializers
 from smartcity.api.relations import BriefRelatedField
 
 PUBLICATION = ["publication", "publish_from"]

@@ -1,5 +1,4 @@
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
 from evaluations.choices import ExportFormat
 from evaluations.models import (
@@ -27,6 +26,7 @@ from evaluations.models import (
 )
 from evaluations.models.fields import SCORE
 from pillars.models import Agency, DigitalService, Pillar, Program, SubDimension
+from smartcity.api import serializers
 from smartcity.api.relations import BriefRelatedField
 
 PUBLICATION = ["publication", "publish_from"]

@@ -3,7 +3,7 @@
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -12,6 +12,7 @@ from partnerships.querysets import partner_id_of, published_q
 from pillars.choices import AssetStatus
 from pillars.filters import InfrastructureAssetFilterSet
 from pillars.models import InfrastructureAsset
+from smartcity.api import serializers
 from smartcity.api.caching import CachedListMixin
 from smartcity.api.views import BriefListMixin
 

@@ -1,5 +1,4 @@
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
 from partnerships.choices import MoUStatus, WebhookEvent
 from partnerships.models import (
@@ -14,6 +13,7 @@ from partnerships.models import (
     WebhookEndpoint,
 )
 from pillars.models import Pillar, Program
+from smartcity.api import serializers
 from smartcity.api.relations import BriefRelatedField
 
 

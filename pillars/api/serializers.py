@@ -1,5 +1,3 @@
-from rest_framework import serializers
-
 from pillars.achievement import achievement_percent
 from pillars.models import (
     Activity,
@@ -20,6 +18,7 @@ from pillars.models import (
     SubDimension,
     Village,
 )
+from smartcity.api import serializers
 from smartcity.api.relations import BriefRelatedField
 
 PUBLICATION = ["publication", "publish_from"]

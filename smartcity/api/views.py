@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils.http import parse_etags
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,28 @@ class BriefListMixin:
         if self.action == "list" and wants_brief(self.request):
             return brief_serializer_for(serializer_class.Meta.model)
         return serializer_class
+
+    def filter_queryset(self, queryset):
+        """A brief list reads only the brief form's own columns: no joins, no prefetches (issue 27)."""
+        queryset = super().filter_queryset(queryset)
+        if self.action == "list" and wants_brief(self.request):
+            return lean(queryset, self.get_serializer_class())
+        return queryset
+
+
+def lean(queryset, serializer_class):
+    """`queryset` reading only the columns `serializer_class` shows, when they are all the model's own plain
+    columns; as it is otherwise (a brief form with a relation needs what `with_related()` loads)."""
+    model, columns = queryset.model, []
+    for field in serializer_class().fields.values():
+        try:
+            model_field = model._meta.get_field(field.source)
+        except FieldDoesNotExist:  # a computed or nested source: keep the queryset whole
+            return queryset
+        if model_field.is_relation or not model_field.concrete:
+            return queryset
+        columns.append(model_field.name)
+    return queryset.select_related(None).prefetch_related(None).only(*columns)
 
 
 class RecordViewSet(BriefListMixin, CachedListMixin, viewsets.ModelViewSet):
