@@ -32,7 +32,10 @@ class CachedFieldsMixin:
             recipe = cls._fields_recipe = self._fields_recipe_of(super().get_fields())
         fields = {}
         for name, declared, field_class, args, kwargs in recipe:
-            fields[name] = fresh(declared) if declared is not None else field_class(*args, **kwargs)
+            if declared is not None:
+                fields[name] = fresh(declared)
+            else:  # the arguments copied as for a declared field: no list or queryset shared between requests
+                fields[name] = field_class(*args, **{key: _fresh_argument(value) for key, value in kwargs.items()})
         return fields
 
     def _fields_recipe_of(self, built: dict) -> tuple:
