@@ -16,7 +16,7 @@ README_MAX_LINES = 150
 # time; a placeholder such as 00NN_<name>.py names a file the reader makes).
 CODE_DIRS = ("smartcity", "pillars", "partnerships", "evaluations", "tests", "templates", "static", "deploy", "bench",
              "locale", "docs", ".ci")  # fmt: skip
-PATH = re.compile(r"`((?:%s)/[A-Za-z0-9_.\-/]*)`" % "|".join(re.escape(d) for d in CODE_DIRS))
+PATH = re.compile(r"`((?:" + "|".join(re.escape(d) for d in CODE_DIRS) + r")/[A-Za-z0-9_.\-/]*)`")
 # The style guide is the shared conventions file as written (its layout examples name files of other shapes).
 PATHS_NOT_CHECKED = {DOCS / "contributing" / "style.md"}
 
