@@ -1,19 +1,27 @@
-# Kota Cerdas: every entry point. `make run` for a first look, `make test` for the whole suite.
+# Kota Cerdas: every entry point. `make run` for a first look, `make test` for the whole suite, `make docs` for the docs.
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test install chromium lint migrations-check messages messages-check pytest clean multinode fuzz fuzz-install load faults bench
+.PHONY: run test install install-dev docs chromium lint migrations-check messages messages-check pytest clean multinode fuzz fuzz-install load faults bench
 
-## Everything installed: a virtualenv with the Python packages, and the front-end packages from npm.
+## The runtime installed: a virtualenv with the portal's Python packages (requirements.txt), and the front-end
+## packages from npm. `make run` needs nothing more.
 install: $(VENV)/.installed node_modules/.installed
+
+## The runtime plus the tools of the tests, the lint and the docs (requirements-dev.txt).
+install-dev: install $(VENV)/.dev-installed
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -34,14 +42,20 @@ test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kotacerdas
 test: export REDIS_URL ?= redis://127.0.0.1:6379/1
 test: export DJANGO_SECRET_KEY ?= test-only-key-$(shell date +%s)-not-for-production-use
 test: export DJANGO_STATICFILES_STORAGE = django.contrib.staticfiles.storage.StaticFilesStorage
-test: install fuzz-install chromium lint migrations-check messages-check pytest
+test: install-dev fuzz-install chromium lint migrations-check messages-check docs pytest
 
 ## Debian's Chromium, which the browser tests (tests/browser/) drive through Playwright: never a downloaded
 ## browser build. Installed once (as root, from Debian's mirrors); a no-op when /usr/bin/chromium is there.
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-lint:
+## The docs site (docs/, mkdocs.yml) into site/ (git-ignored): strict, so a broken link or a page left out of the
+## navigation fails; open site/index.html, no server needed.
+docs: $(VENV)/.dev-installed
+	$(VENV)/bin/mkdocs build --strict --quiet --site-dir site
+	@echo "The docs are in site/index.html"
+
+lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
@@ -60,7 +74,7 @@ messages-check: messages
 	    echo "locale/id/LC_MESSAGES/django.po has entries that are $$filter:"; \
 	    msgattrib $$filter --no-obsolete locale/id/LC_MESSAGES/django.po; exit 1; fi; done
 
-pytest:
+pytest: $(VENV)/.dev-installed
 	$(PY) -m pytest
 
 ## Two nodes behind nginx on loopback, one killed under load (needs nginx: apt-get install nginx-light).
@@ -88,7 +102,7 @@ faults: install
 	$(PY) deploy/faults.py $(FAULTS_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles var
+	rm -rf $(VENV) node_modules staticfiles var site
 
 ## The performance benchmark: the portal against a bare Django project (bench/bare/) and its DRF and template
 ## peers, cold and warm, at 100 and 10,000 programs, and under 2, 10 and 30 posts/s, on PostgreSQL and Redis

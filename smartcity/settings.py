@@ -5,6 +5,7 @@ portal runs for a first look on embedded defaults: SQLite under var/, the local-
 Celery tasks executed in-process. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
 """
 
+import importlib.util
 import math
 import secrets
 from pathlib import Path
@@ -338,13 +339,39 @@ USE_TZ = True
 # --- Static and uploaded files --------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
-# Front-end libraries come from npm (package.json); only their distribution folders are published.
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
-    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
-    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
-    ("vendor/leaflet.markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end libraries come from npm (package.json) and the API docs' Swagger UI from drf-spectacular-sidecar: only
+# the files the templates load, and the files those name (a stylesheet's images, source maps), are published
+# (smartcity/staticfinders.py; tests/test_static_files.py fails on one missing).
+_NODE = BASE_DIR / "node_modules"
+_SIDECAR = Path(importlib.util.find_spec("drf_spectacular_sidecar").origin).parent
+_SIDECAR = _SIDECAR / "static" / "drf_spectacular_sidecar"
+VENDOR_STATIC_FILES = [  # (where under STATIC_URL, the package's folder, its files)
+    ("vendor/pico", _NODE / "@picocss" / "pico" / "css", ["pico.min.css"]),
+    ("vendor/chartjs", _NODE / "chart.js" / "dist", ["chart.umd.min.js", "chart.umd.min.js.map"]),
+    (
+        "vendor/leaflet",
+        _NODE / "leaflet" / "dist",
+        [
+            "leaflet.css",
+            "leaflet.js",
+            "leaflet.js.map",
+            "images/layers.png",
+            "images/layers-2x.png",
+            "images/marker-icon.png",
+        ],
+    ),
+    (
+        "drf_spectacular_sidecar/swagger-ui-dist",
+        _SIDECAR / "swagger-ui-dist",
+        ["swagger-ui.css", "swagger-ui.css.map", "swagger-ui-bundle.js"],
+    ),
+]
+VENDORED_STATIC_APPS = ["drf_spectacular_sidecar"]  # its files come one by one, above
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "smartcity.staticfinders.AppDirectoriesFinder",
+    "smartcity.staticfinders.VendorFinder",
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
