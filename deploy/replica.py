@@ -150,11 +150,15 @@ def streaming_replica(port: int = 5442, data_dir: str | None = None):
     if os.geteuid() == 0:
         shutil.chown(base, "postgres")
         shutil.chown(socket_dir, "postgres")
+    # A replication slot keeps on the primary the WAL the standby has not received yet: without it, a busy
+    # primary may recycle a segment between the copy and the standby's first start, and the standby never catches up.
+    slot = f"kc_replica_{port}"
+    psql(f"SELECT pg_drop_replication_slot('{slot}') FROM pg_replication_slots WHERE slot_name = '{slot}'")  # noqa: S608 - our own name
     with replication_allowed():
         subprocess.run(
             as_postgres(
                 [str(BIN / "pg_basebackup"), "-h", PRIMARY_HOST, "-p", str(PRIMARY_PORT), "-U", "postgres"]
-                + ["-D", str(data), "-R", "-X", "stream", "-c", "fast"]
+                + ["-D", str(data), "-R", "-X", "stream", "-c", "fast", "-C", "-S", slot]
             ),
             check=True,
             capture_output=True,
@@ -176,6 +180,7 @@ def streaming_replica(port: int = 5442, data_dir: str | None = None):
             standby.resume()  # a paused standby would not hear pg_ctl
             standby.stop()
             shutil.rmtree(base, ignore_errors=True)
+            psql(f"SELECT pg_drop_replication_slot('{slot}')")  # the primary keeps no WAL for a standby that is gone
 
 
 def wait_until(sql: str, *, database: str, port: int = 5442, timeout: float = 180) -> None:

@@ -84,6 +84,10 @@ def serve(env: dict[str, str], *, workers: int = 1, threads: int = 1, port: int 
             time.sleep(0.1)
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        process.terminate()  # a graceful stop; a loaded machine may need longer than the test will wait
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
         errors.close()
