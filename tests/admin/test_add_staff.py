@@ -240,7 +240,8 @@ def test_only_who_may_add_staff_re_sends_an_invitation(client, django_capture_on
     invited.set_unusable_password()
     invited.save()
     with pytest.raises(PermissionDenied):
-        staff_invitation_resend(users=User.objects.filter(pk=invited.pk), actor=member_of(DISKOMINFO_EDITOR), base_url="")
+        editor = member_of(DISKOMINFO_EDITOR)
+        staff_invitation_resend(users=User.objects.filter(pk=invited.pk), actor=editor, base_url="")
     client.force_login(member_of(DISKOMINFO_EDITOR))
     with django_capture_on_commit_callbacks(execute=True):
         assert resend(client, invited).status_code == 403  # no user list at all, so no action either
