@@ -12,6 +12,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
+
 def unlabelled(html: str) -> list[str]:
     """The ids of visible inputs, selects and text areas that neither carry an aria-label nor have a <label for>."""
     labelled_ids = set(re.findall(r'<label[^>]* for="([^"]+)"', html))
