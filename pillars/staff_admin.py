@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from smartcity.admin import LabelledWidgetsMixin
 from smartcity.roles import AGENCY_BOUND_ROLES, ROLE_LABELS, ROLES, role_label
 
 from . import services
@@ -71,7 +72,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(LabelledWidgetsMixin, UserAdmin):
     """Django's user admin, with "Add staff" beside it, roles by name, and no raw permissions for non-superusers."""
 
     change_list_template = "admin/auth/user/staff_change_list.html"
@@ -167,7 +168,7 @@ def _form_errors(form, error: ValidationError) -> None:
 
 
 @admin.register(Group)
-class RoleGroupAdmin(GroupAdmin):
+class RoleGroupAdmin(LabelledWidgetsMixin, GroupAdmin):
     """Groups by their role names; a role's internal name is fixed (other code names it), and only a superuser sees
     or changes the raw permissions behind a role."""
 

@@ -38,3 +38,11 @@ def test_the_scheme_form_names_every_box_of_its_inlines_and_its_date_and_time(cl
     assert 'aria-label="' in date_box and ': tanggal"' in date_box, date_box
     delete_box = re.search(r'<input[^>]*name="dimensions-0-DELETE"[^>]*>', html).group(0)
     assert 'aria-label="Hapus"' in delete_box, delete_box
+
+
+def test_the_user_form_names_the_date_and_time_boxes_of_last_login_and_date_joined(client):
+    person = UserFactory(is_staff=True)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    html = client.get(reverse("admin:auth_user_change", args=[person.pk])).content.decode()
+    assert 'id="id_date_joined_0"' in html
+    assert [box for box in unlabelled(html) if box.startswith(("id_last_login", "id_date_joined"))] == []
