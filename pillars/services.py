@@ -714,3 +714,29 @@ def staff_invite(*, name: str, email: str, role: str, agency: Agency | None, act
     send = partial(staff_invitation_send, user=user, role=role, agency_name=agency_name, base_url=base_url)
     transaction.on_commit(send)
     return user
+
+
+def _invited_role(user) -> str:
+    """The role an invitation names: the user's first role group (as prefetched), or "" when they hold none."""
+    return next((group.name for group in user.groups.all() if group.name in ROLES), "")
+
+
+@transaction.atomic
+def staff_invitation_resend(*, users, actor, base_url: str) -> list:
+    """Send the invitation again to staff members who never chose a password (a lost or expired link), each with a
+    fresh set-password link, once the transaction commits. Only who may add staff may; a selection that holds anyone
+    who has a password already (they reset it from the sign-in page) or who is no active staff sends nothing."""
+    if actor is not None and not actor.has_perm("auth.add_user"):
+        raise PermissionDenied(_("Only an administrator adds staff."))
+    users = list(users.prefetch_related("groups", "agencies"))
+    refused = [user.get_username() for user in users if user.has_usable_password() or not user.is_staff]
+    refused += [user.get_username() for user in users if not user.is_active or not user.email]
+    if refused:
+        message = _("Only active staff who never chose a password are invited again: %(users)s.")
+        raise ValidationError(message, code="not_invitable", params={"users": ", ".join(sorted(set(refused)))})
+    for user in users:
+        agency = next(iter(user.agencies.all()), None)
+        send = partial(staff_invitation_send, user=user, role=_invited_role(user),
+                       agency_name=agency.name if agency is not None else "", base_url=base_url)  # fmt: skip
+        transaction.on_commit(send)
+    return users

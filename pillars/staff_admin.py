@@ -16,7 +16,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from smartcity.admin import LabelledWidgetsMixin
 from smartcity.roles import AGENCY_BOUND_ROLES, ROLE_LABELS, ROLES, role_label
 
 from . import services
@@ -70,12 +72,13 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(LabelledWidgetsMixin, UserAdmin):
     """Django's user admin, with "Add staff" beside it, roles by name, and no raw permissions for non-superusers."""
 
     change_list_template = "admin/auth/user/staff_change_list.html"
     list_display = ("username", "email", "first_name", "roles", "agency_names", "is_staff", "is_active")
     list_filter = ("is_staff", "is_superuser", "is_active", RoleFilter)
+    actions = ["resend_invitation"]
 
     def get_queryset(self, request):
         groups = Prefetch("groups", queryset=Group.objects.order_by("name"))
@@ -113,6 +116,24 @@ class StaffUserAdmin(UserAdmin):
             return []
         return [(_("Add staff"), reverse("admin:auth_user_add_staff", current_app=self.admin_site.name))]
 
+    def has_invite_permission(self, request) -> bool:
+        return request.user.has_perm(ADD_USERS)
+
+    @admin.action(description=_("Re-send the invitation (staff who never chose a password)"), permissions=["invite"])
+    def resend_invitation(self, request, queryset):
+        """The invitation again, with a fresh link, through the service the add-staff form's e-mail comes from."""
+        try:
+            users = services.staff_invitation_resend(
+                users=queryset, actor=request.user, base_url=request.build_absolute_uri("/")
+            )
+        except (ValidationError, PermissionDenied) as error:
+            self.message_user(request, " ".join(getattr(error, "messages", [str(error)])), messages.ERROR)
+            return None
+        message = ngettext("The invitation was sent again to %(count)d person.",
+                           "The invitation was sent again to %(count)d people.", len(users))  # fmt: skip
+        self.message_user(request, message % {"count": len(users)}, messages.SUCCESS)
+        return None
+
     def add_staff_view(self, request):
         """Name, e-mail, role and agency in one form; the invitation e-mail carries the link to choose a password."""
         if not request.user.has_perm(ADD_USERS):
@@ -147,7 +168,7 @@ def _form_errors(form, error: ValidationError) -> None:
 
 
 @admin.register(Group)
-class RoleGroupAdmin(GroupAdmin):
+class RoleGroupAdmin(LabelledWidgetsMixin, GroupAdmin):
     """Groups by their role names; a role's internal name is fixed (other code names it), and only a superuser sees
     or changes the raw permissions behind a role."""
 

@@ -17,6 +17,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404, HttpResponseRedirect
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -91,6 +92,28 @@ class LocaleNumbersMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class LabelledWidgetsMixin:
+    """Every box of an admin form has a name a screen reader reads (axe-core's "label" rule): a tabular inline's
+    boxes sit under a column heading, not a <label>, so each carries its field's label; a date-and-time field's two
+    boxes say which is the date and which the time."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            label_widgets(field, in_table=isinstance(self, admin.TabularInline))
+        return field
+
+
+def label_widgets(field, *, in_table: bool) -> None:
+    widget = getattr(field.widget, "widget", field.widget)  # inside the related-object links' wrapper
+    label = capfirst(str(field.label or ""))
+    if isinstance(widget, forms.SplitDateTimeWidget):
+        for part, name in zip(widget.widgets, (_("date"), _("time")), strict=True):
+            part.attrs.setdefault("aria-label", f"{label}: {name}")
+    elif in_table and label:
+        widget.attrs.setdefault("aria-label", label)
+
+
 def _with_actor(form_class, actor, **attrs):
     return type(form_class.__name__, (form_class,), {"actor": actor, **attrs})
 
@@ -103,6 +126,11 @@ class ParentAwareFormSet(forms.BaseInlineFormSet):
         form = super()._construct_form(i, **kwargs)
         setattr(form.instance, self.fk.name, self.instance)
         return form
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # a bare checkbox in its table cell: it says what it does
+            form.fields["DELETE"].widget.attrs.setdefault("aria-label", _("Delete"))
 
 
 class PolicyChoicesMixin:
@@ -125,7 +153,7 @@ def _narrow_choices(model, db_field, request, kwargs) -> None:
         kwargs["queryset"] = choices
 
 
-class ServiceInlineMixin(PolicyChoicesMixin, LocaleNumbersMixin):
+class ServiceInlineMixin(LabelledWidgetsMixin, PolicyChoicesMixin, LocaleNumbersMixin):
     """An inline whose rows are written by their model's writer (see ServiceAdmin.save_formset)."""
 
     form = VersionedModelForm
@@ -140,7 +168,7 @@ class ServiceInlineMixin(PolicyChoicesMixin, LocaleNumbersMixin):
         return [*super().get_fields(request, obj), VERSION_FIELD]
 
 
-class ServiceAdmin(PolicyChoicesMixin, LocaleNumbersMixin, SimpleHistoryAdmin):
+class ServiceAdmin(LabelledWidgetsMixin, PolicyChoicesMixin, LocaleNumbersMixin, SimpleHistoryAdmin):
     """A model admin whose every write goes through `writer_for(model)`, over the rows the model's policy lets the
     user reach."""
 

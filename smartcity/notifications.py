@@ -51,7 +51,7 @@ def local_passwords_for(user) -> bool:
 def staff_invitation_send(*, user, role: str, agency_name: str, base_url: str) -> int:
     """Tell a new staff member their user name and role, with the link to choose a password (or, where staff sign
     in through the city's identity provider, to sign in there). A mail server that is away is logged, not raised:
-    the account stands (the mail goes out after the commit); there is no "send again" button yet."""
+    the account stands (the mail goes out after the commit) and "Re-send the invitation" sends it again."""
     context = {
         "user": user,
         "role": role_label(role),

@@ -1,6 +1,7 @@
 """The browsable API as staff meet it in a browser: every route of the API's URLconf (each list, each detail on a
-real row of the demo city, each extra action) read with `Accept: text/html` by a superuser, a Diskominfo editor
-and an OPD editor answers a page, never a 5xx. The routes are read from the URLconf, so a new endpoint is walked
+real row of the demo city, each extra action) read with `Accept: text/html` by a superuser and by a member of each
+role (Administrator, Diskominfo editor who is also the walidata, OPD editor, Evaluator, Viewer) answers a page, never
+a 5xx. The routes are read from the URLconf, so a new endpoint is walked
 without anyone adding it here."""
 
 import re
@@ -12,7 +13,7 @@ from django.urls import URLResolver, get_resolver
 from rest_framework.views import APIView
 
 from pillars.models import Agency, Pillar, SubDimension
-from smartcity.roles import DISKOMINFO_EDITOR, OPD_EDITOR
+from smartcity.roles import ADMINISTRATOR, DISKOMINFO_EDITOR, EVALUATOR, OPD_EDITOR, VIEWER
 from tests.api_routes import model_of
 from tests.evaluations.factories import ClarificationRequestFactory
 from tests.factories import UserFactory
@@ -88,7 +89,24 @@ def opd_editor():
     return user
 
 
-ROLES = {"superuser": superuser, "Diskominfo editor": diskominfo_editor, "OPD editor": opd_editor}
+def member_of(role: str):
+    def make():
+        user = UserFactory(is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+# Every role that signs in to the admin: the walidata is a Diskominfo editor (issue 15).
+ROLES = {
+    "superuser": superuser,
+    "Diskominfo editor": diskominfo_editor,
+    "OPD editor": opd_editor,
+    "Evaluator": member_of(EVALUATOR),
+    "Administrator": member_of(ADMINISTRATOR),
+    "Viewer": member_of(VIEWER),
+}
 
 
 def test_the_walk_covers_lists_details_and_actions(populated_world):  # noqa: F811

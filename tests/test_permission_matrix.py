@@ -20,6 +20,7 @@ import pytest
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
@@ -76,6 +77,7 @@ from tests.pillars.factories import (
 from tests.snapshots import changed_tables, snapshot
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 ANON, VIEWER_, OPD, EVAL, DISK, KEY_A, EXPIRED, REVOKED = ACTORS = [
     "anonymous", "viewer", "opd_editor_of_a", "evaluator", "diskominfo", "key_of_a", "expired_key", "revoked_key",
@@ -1493,6 +1495,16 @@ DOORS["admin evaluation pack build"] = ("write", admin_step("pack", lambda w: w.
                                         outcomes(VIEWER_=403, OPD=403, EVAL=SAVED, DISK=SAVED))  # fmt: skip
 DOORS["admin readiness override"] = ("write", admin_step("override", lambda w: w.evaluation, {"reason": "Tenggat"}),
                                      outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=403))  # fmt: skip
+
+
+# Issue 22: the invitation sent again to staff who never chose a password, a bulk action of the user list through the
+# add-staff form's service; only the Administrator (not an actor here: tests/admin/test_add_staff.py) may.
+def _invited(w):
+    return w._once("invited", lambda: UserFactory(is_staff=True, email="diundang@kota.example", password=None))
+
+
+DOORS["re-send invitation to invited staff"] = ("write", admin_action(User, "resend_invitation", _invited),
+                                              outcomes(VIEWER_=403, OPD=403, EVAL=403, DISK=403))  # fmt: skip
 
 
 # A framework's official text loaded from a JSON file in the admin (issue 25: the Indeks Pemdi, once the office has

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from pillars.models import Agency
-from pillars.services import staff_invite
+from pillars.services import staff_invitation_resend, staff_invite
 from smartcity.roles import ADMINISTRATOR, DISKOMINFO_EDITOR, OPD_EDITOR
 from tests.factories import UserFactory
 from tests.pillars.factories import AgencyFactory, ProgramFactory
@@ -193,3 +193,56 @@ def test_the_user_list_reads_roles_and_agencies_in_a_constant_number_of_queries(
     for _ in range(5):
         agencies[1].members.add(member_of(OPD_EDITOR))
     assert queries() == one
+
+
+def resend(client, *people):
+    data = {"action": "resend_invitation", "_selected_action": [person.pk for person in people]}
+    return client.post(url("admin:auth_user_changelist"), data, follow=True)
+
+
+def test_the_invitation_is_sent_again_to_whom_never_chose_a_password_with_a_link_that_works(
+    client, administrator, agencies, django_capture_on_commit_callbacks
+):
+    data = {"name": "Rina Putri", "email": "rina@dishub.example", "role": OPD_EDITOR, "agency": agencies[0].pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("admin:auth_user_add_staff"), data)
+    person = User.objects.get(email="rina@dishub.example")
+    mail.outbox.clear()  # the first invitation was lost
+    with django_capture_on_commit_callbacks(execute=True):
+        response = resend(client, person)
+    assert "Undangan dikirim ulang kepada 1 orang." in response.content.decode()
+    [message] = mail.outbox
+    assert message.to == [person.email] and "Editor OPD" in message.body and agencies[0].name in message.body
+    link = re.search(r"http://testserver(/admin/password/set/\S+/)", message.body).group(1)
+    person_client = Client()
+    form_page = person_client.get(link, follow=True)
+    assert form_page.context["validlink"]
+    done = person_client.post(form_page.redirect_chain[-1][0], {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    assert done.status_code == 302 and User.objects.get(pk=person.pk).check_password(PASSWORD)
+
+
+def test_the_invitation_is_not_sent_again_to_whom_has_a_password_and_the_selection_sends_nothing(
+    client, administrator, django_capture_on_commit_callbacks
+):
+    invited = member_of(OPD_EDITOR, email="baru@kota.example")
+    invited.set_unusable_password()
+    invited.save()
+    settled = member_of(OPD_EDITOR, email="lama@kota.example")  # the factory's password: they sign in already
+    with django_capture_on_commit_callbacks(execute=True):
+        response = resend(client, invited, settled)
+    html = response.content.decode()
+    assert settled.username in html and "tidak pernah memilih kata sandi" in html
+    assert mail.outbox == []
+
+
+def test_only_who_may_add_staff_re_sends_an_invitation(client, django_capture_on_commit_callbacks):
+    invited = member_of(OPD_EDITOR, email="baru@kota.example")
+    invited.set_unusable_password()
+    invited.save()
+    with pytest.raises(PermissionDenied):
+        editor = member_of(DISKOMINFO_EDITOR)
+        staff_invitation_resend(users=User.objects.filter(pk=invited.pk), actor=editor, base_url="")
+    client.force_login(member_of(DISKOMINFO_EDITOR))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert resend(client, invited).status_code == 403  # no user list at all, so no action either
+    assert mail.outbox == []
