@@ -15,6 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.query import ModelIterable
 
 TOTAL = "_total_rows"
+BIGINT_MAX = 2**63 - 1  # PostgreSQL's OFFSET and LIMIT are bigints: a larger one is an error, not an empty page
 
 
 def can_fold(queryset) -> bool:
@@ -45,15 +46,22 @@ def page_and_total(queryset, start: int, stop: int) -> tuple[list, int | None]:
 
 
 class Paginator(paginator.Paginator):
-    """Django's Paginator, whose page costs one query instead of two (the count rides with the rows)."""
+    """Django's Paginator, whose page costs one query instead of two (the count rides with the rows). A page past
+    the end shows the last page, as Django's `get_page` does, however large the number (no row offset past
+    PostgreSQL's bigint is ever sent: the number is checked against the count first)."""
 
     def get_page(self, number):
         try:
             number = int(number)
         except (TypeError, ValueError):
             number = 1
-        if number >= 1 and "count" not in self.__dict__ and can_fold(self.object_list):
-            start = (number - 1) * self.per_page
+        start = (number - 1) * self.per_page
+        if (
+            1 <= number
+            and start + self.per_page <= BIGINT_MAX
+            and "count" not in self.__dict__
+            and can_fold(self.object_list)
+        ):
             rows, total = page_and_total(self.object_list, start, start + self.per_page)
             if total is not None:
                 self.__dict__["count"] = total  # the cached_property, filled without a query of its own

@@ -1,13 +1,22 @@
-from rest_framework import pagination
+from django.utils.translation import gettext_lazy as _
+from rest_framework import pagination, serializers
 
-from smartcity.pagination import page_and_total
+from smartcity.pagination import BIGINT_MAX, page_and_total
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
     """`?limit=&offset=` pages of PAGE_SIZE rows by default, never more than 500 at once. The total count comes
-    back with the rows, in one query (smartcity/pagination.py)."""
+    back with the rows, in one query (smartcity/pagination.py). An offset PostgreSQL cannot hold (past its bigint)
+    is bad input: a 400 naming `offset`, never a 500."""
 
     max_limit = 500
+
+    def get_offset(self, request):
+        offset = super().get_offset(request)
+        if offset > BIGINT_MAX:
+            message = _("Ensure this value is less than or equal to %(max)s.") % {"max": BIGINT_MAX}
+            raise serializers.ValidationError({self.offset_query_param: [message]}, code="invalid")
+        return offset
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
