@@ -151,7 +151,7 @@ class SurveyTargetFilterSet(FilterSet):
         relations = {"pillar": "sub_dimension__pillar"}
 
     def by_minimum(self, queryset, name, value):
-        rule = Q(response_count__lt=MIN_SURVEY_RESPONSES)
+        rule = Q(counted_response_count__lt=MIN_SURVEY_RESPONSES)  # the readiness rule (with_response_counts)
         return queryset.filter(rule) if value else queryset.exclude(rule)
 
 

@@ -17,6 +17,7 @@ class Tally:
     scale: range
     counts: dict = field(default_factory=dict)  # value -> answers
     responses: int = 0
+    counted: int | None = None  # the responses that count toward the minimum (None: all of them)
 
     def add(self, value: int, count: int) -> None:
         self.counts[value] = self.counts.get(value, 0) + count
@@ -38,7 +39,7 @@ class Tally:
 
     @property
     def meets_minimum(self) -> bool:
-        return self.responses >= MIN_SURVEY_RESPONSES
+        return (self.responses if self.counted is None else self.counted) >= MIN_SURVEY_RESPONSES
 
 
 @dataclass
@@ -81,7 +82,8 @@ def survey_results(*, survey: Survey) -> SurveyResults:
         cells.setdefault(row["response__target_id"], []).append(row)
     pillars: dict[int, PillarResult] = {}
     for target in targets:
-        overall, by_item = Tally(scale, responses=target.response_count), {}
+        counted = target.counted_response_count  # web answers only when SURVEY_WEB_COUNTS_TOWARD_MINIMUM
+        overall, by_item = Tally(scale, responses=target.response_count, counted=counted), {}
         for row in cells.get(target.pk, []):
             overall.add(row["value"], row["n"])
             by_item.setdefault(row["item_id"], Tally(scale, responses=target.response_count)).add(
@@ -89,9 +91,10 @@ def survey_results(*, survey: Survey) -> SurveyResults:
             )
         result = TargetResult(target, overall, [(item, by_item.get(item.pk, Tally(scale))) for item in items])
         pillar = target.sub_dimension.pillar
-        group = pillars.setdefault(pillar.pk, PillarResult(pillar, Tally(scale), []))
+        group = pillars.setdefault(pillar.pk, PillarResult(pillar, Tally(scale, counted=0), []))
         group.targets.append(result)
         group.overall.responses += target.response_count
+        group.overall.counted += counted
         for value, count in overall.counts.items():
             group.overall.add(value, count)
     return SurveyResults(survey, items, list(pillars.values()))

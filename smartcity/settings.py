@@ -456,6 +456,10 @@ if MAP_TILE_URL:  # the tile server's origin may serve images to the map
 # --- Citizen feedback (pillars): what counts as a repeat (the form's budget is REST_FRAMEWORK's "feedback")
 FEEDBACK_REPEAT_HOURS = env.int("FEEDBACK_REPEAT_HOURS", default=24)  # the same text on the same record
 FEEDBACK_SENDER_MINUTES = env.int("FEEDBACK_SENDER_MINUTES", default=10)  # the same address on the same record
+# The public survey page (evaluations/public_survey.py): at most this many answers a day per surveyed program, and
+# whether those unverified answers count toward the 50-response minimum of readiness (they are always shown apart).
+SURVEY_WEB_DAILY_CAP = env.int("SURVEY_WEB_DAILY_CAP", default=50)
+SURVEY_WEB_COUNTS_TOWARD_MINIMUM = env.bool("SURVEY_WEB_COUNTS_TOWARD_MINIMUM", default=False)
 
 # --- Provincial hub (evaluations/federation.py): compare the cities whose portals this one follows ------------
 PROVINCIAL_HUB = env.bool("PROVINCIAL_HUB", default=False)  # the comparison page and the harvest run only then
