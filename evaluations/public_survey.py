@@ -63,7 +63,7 @@ def over_budget(request) -> bool:
     return count is not None and count > ADDRESS_BUDGET
 
 
-class DailyCapReached(Exception):
+class DailyCapError(Exception):
     """The surveyed program has had SURVEY_WEB_DAILY_CAP answers from the page today."""
 
 
@@ -74,7 +74,7 @@ def _write(surveyed: SurveyTarget, answers: dict) -> None:
     today = timezone.localdate()
     web_today = SurveyResponse.objects.filter(target=surveyed, source=ResponseSource.WEB, answered_on=today)
     if web_today.count() >= settings.SURVEY_WEB_DAILY_CAP:
-        raise DailyCapReached
+        raise DailyCapError
     writer_for(SurveyResponse).create(
         data={
             "target": surveyed,
@@ -121,7 +121,7 @@ def survey_answer(request, slug: str, target: int):
         return render(request, TEMPLATE, context, status=400)
     try:
         return _record(request, surveyed, form.cleaned_data)
-    except DailyCapReached:
+    except DailyCapError:
         return render(request, TEMPLATE, {**context, "full": True}, status=429)
     except ValidationError as error:
         form.add_error(None, error)

@@ -3,9 +3,10 @@
 Each gap says which dimension, pillar and sub-dimension it belongs to, and whether it blocks submitting the stage.
 Blocking: no mayor's regulation or no decree registered for the year, a surveyed sub-dimension with fewer than
 50 counted responses (answers from the public survey page are shown apart and count only when
-SURVEY_WEB_COUNTS_TOWARD_MINIMUM says so; otherwise only imported and paper ones do), a clarification request of the evaluation still open. The rest is shown but does not block: pillars
-no regulation or decree serves, sub-dimensions not surveyed, planned activities still at 0 %, programs without
-evidence. A fixed number of queries, whatever the number of rows.
+SURVEY_WEB_COUNTS_TOWARD_MINIMUM says so; otherwise only imported and paper ones do), a clarification request
+of the evaluation still open. The rest is shown but does not block: pillars no regulation or decree serves,
+sub-dimensions not surveyed, a minimum met only with the public page's answers, planned activities still at 0 %,
+programs without evidence. A fixed number of queries, whatever the number of rows.
 """
 
 from dataclasses import dataclass, field
