@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "smartcity.api.idempotency.IdempotencyKeyMiddleware",  # a POST under /api/ sent again with its key writes once
     "smartcity.middleware.PublicCacheMiddleware",
     "smartcity.middleware.CompressionMiddleware",  # inside the public cache: a hit is stored compressed
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -460,6 +461,8 @@ FEEDBACK_SENDER_MINUTES = env.int("FEEDBACK_SENDER_MINUTES", default=10)  # the 
 # whether those unverified answers count toward the 50-response minimum of readiness (they are always shown apart).
 SURVEY_WEB_DAILY_CAP = env.int("SURVEY_WEB_DAILY_CAP", default=50)
 SURVEY_WEB_COUNTS_TOWARD_MINIMUM = env.bool("SURVEY_WEB_COUNTS_TOWARD_MINIMUM", default=False)
+# How long the API keeps a POST's Idempotency-Key and its answer, per caller (smartcity/api/idempotency.py).
+IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 
 # --- Provincial hub (evaluations/federation.py): compare the cities whose portals this one follows ------------
 PROVINCIAL_HUB = env.bool("PROVINCIAL_HUB", default=False)  # the comparison page and the harvest run only then
