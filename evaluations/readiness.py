@@ -180,7 +180,13 @@ def _impact_gaps(year: int, pillars: list[Pillar]) -> list[Gap]:
                 gaps.append(Gap(IMPACT, _("No program or service surveyed."), pillar=pillar, sub_dimension=sub))
                 continue
             counts = _survey_counts(target)
-            if counts["counted"] < MIN_SURVEY_RESPONSES:
+            if counts["counted"] < MIN_SURVEY_RESPONSES and not counts["web"]:
+                text = _("%(count)s responses; at least %(minimum)s are needed.") % {
+                    "count": counts["counted"],
+                    "minimum": MIN_SURVEY_RESPONSES,
+                }
+                gaps.append(Gap(IMPACT, text, blocking=True, pillar=pillar, sub_dimension=sub, responses=counts))
+            elif counts["counted"] < MIN_SURVEY_RESPONSES:
                 text = _("%(counts)s At least %(minimum)s are needed.") % {
                     "counts": _survey_text(counts),
                     "minimum": MIN_SURVEY_RESPONSES,

@@ -272,6 +272,12 @@ if OIDC_ENABLED:
     OIDC_TIMEOUT = (min(5.0, OIDC_TIMEOUT_SECONDS), OIDC_TIMEOUT_SECONDS)  # (connect, read) for requests
     OIDC_CALLBACK_CLASS = "smartcity.oidc.CallbackView"
     LOGIN_REDIRECT_URL = "admin:index"
+    # An open session is re-checked with the provider this often (a silent prompt=none sign-in on the next GET):
+    # a role the provider took away ends the session and the account's access (pillars/oidc.py).
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                      "mozilla_django_oidc.middleware.SessionRefresh")  # fmt: skip
+    OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env.int("OIDC_RECHECK_SECONDS", default=15 * 60)
+OIDC_SESSION_HOURS = env.int("OIDC_SESSION_HOURS", default=10)  # a working day, then the provider's form again
 OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="SSO")  # on the admin's login button
 OIDC_AGENCY_CLAIM = env("OIDC_AGENCY_CLAIM", default="agency")  # its value: an agency's slug
 OIDC_ROLE_CLAIM = env("OIDC_ROLE_CLAIM", default="role")  # a value, or a list of them, of OIDC_ROLES

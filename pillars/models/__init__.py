@@ -4,6 +4,7 @@ from .asset import InfrastructureAsset
 from .boundary import Boundary
 from .feedback import Feedback
 from .figures import PortfolioChange, PortfolioFigures
+from .identity import StaffIdentity
 from .indicator import Indicator, IndicatorTarget, Measurement
 from .notice import WorkspaceNotice
 from .program import BudgetLine, Masterplan, Milestone, Program
@@ -28,6 +29,7 @@ __all__ = [
     "PortfolioChange",
     "PortfolioFigures",
     "Program",
+    "StaffIdentity",
     "SubDimension",
     "Village",
     "WorkspaceNotice",
