@@ -123,3 +123,23 @@ def test_readiness_counts_web_answers_when_the_setting_says_so_and_still_shows_t
     assert not [gap for gap in blocking_gaps(evaluation=evaluation) if gap.dimension == "impact"]
     [note] = [gap for gap in year_gaps(evaluation=evaluation) if gap.sub_dimension == target.sub_dimension]
     assert not note.blocking and note.as_dict()["responses"]["web"] == 30
+
+
+def test_readiness_reads_the_schemes_minimum_and_notes_web_help_only_when_imported_answers_fall_short(settings):
+    """The minimum is the year's scheme's (40 here, not the default 50). Imported answers that meet it alone make
+    no note, however many web answers came too; the note appears only when the web answers are what meets it."""
+    LegalInstrumentFactory(year=2023, kind="regulation")
+    LegalInstrumentFactory(year=2023, kind="decree")
+    scheme = EvaluationSchemeFactory(year=2023, min_survey_responses=40)
+    evaluation = EvaluationFactory(scheme=scheme, stage="stage_1")
+    target = SurveyTargetFactory(survey__year=2023)
+    stuffed(target)  # 42 imported, 30 web
+
+    assert not [gap for gap in year_gaps(evaluation=evaluation) if gap.sub_dimension == target.sub_dimension]
+
+    settings.SURVEY_WEB_COUNTS_TOWARD_MINIMUM = True
+    scheme.min_survey_responses = 60
+    scheme.save(update_fields=["min_survey_responses"])
+    evaluation.refresh_from_db()
+    [note] = [gap for gap in year_gaps(evaluation=evaluation) if gap.sub_dimension == target.sub_dimension]
+    assert not note.blocking and "60" in note.text  # 72 counted meet 60 only with the 30 web answers
