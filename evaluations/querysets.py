@@ -209,7 +209,8 @@ class SurveyTargetQuerySet(PublicParentMixin):
 
     def with_response_counts(self):
         """`response_count` (all), `web_response_count` (from the public survey page) and `counted_response_count`:
-        what counts toward the scheme's minimum (`min_survey_responses`), the web answers only when SURVEY_WEB_COUNTS_TOWARD_MINIMUM."""
+        what counts toward the scheme's minimum (`min_survey_responses`), the web answers only when
+        SURVEY_WEB_COUNTS_TOWARD_MINIMUM."""
         from django.conf import settings
         from django.db.models import Count, Q
 
