@@ -45,7 +45,7 @@ def schemathesis(base: str, name: str, headers: dict[str, str], args, run: Path)
         "run",
         f"{base}/api/v1/schema/",
         "--checks",
-        ",".join(CHECKS),
+        args.checks,
         "--workers",
         str(args.workers),
         "--max-examples",
@@ -98,6 +98,10 @@ def main() -> int:
     parser.add_argument("--max-time", type=int, default=240, help="seconds per run, at most (0: no limit)")
     parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful")
     parser.add_argument("--seed", type=int)
+    # `--checks all` adds schemathesis's behavioural checks (negative_data_rejection, positive_data_acceptance,
+    # missing_required_header, unsupported_method, use_after_free, ensure_resource_availability, ignored_auth, ...):
+    # issue 23 asks the bounded run to use them too; not yet the default (their findings are still to be triaged).
+    parser.add_argument("--checks", default=",".join(CHECKS), help="schemathesis checks (comma-separated, or all)")
     # One worker in CI: with two, schemathesis 4.32 on CPython 3.11.7 now and then stops itself with "SystemError:
     # AST constructor recursion depth mismatch" (hypothesis changes the recursion limit while another thread parses).
     parser.add_argument("--workers", type=int, default=2)

@@ -21,6 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_ONLY = {"DJANGO_DEBUG", "DJANGO_STATICFILES_STORAGE", "PUBLIC_CACHE_SECONDS", "DJANGO_READ_DOT_ENV_FILE"}
 PYTHON = sys.executable
+# How long one manage.py step of a rehearsal may take (seconds; 0: no limit). collectstatic compresses every file
+# with Brotli and gzip, which on a loaded machine takes well past ten minutes: it has its own, unlimited by default.
+MANAGE_TIMEOUT = float(os.environ.get("STACK_MANAGE_TIMEOUT", "1800")) or None
+COLLECTSTATIC_TIMEOUT = float(os.environ.get("STACK_COLLECTSTATIC_TIMEOUT", "0")) or None
 
 CREDENTIALS = """
 import json
@@ -62,8 +66,14 @@ def portal_env(run: Path, database_url: str, redis_url: str, **extra: str) -> di
     }
 
 
-def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+def manage(env: dict[str, str], *args: str, timeout: float | None = MANAGE_TIMEOUT) -> str:
+    try:
+        done = subprocess.run(
+            [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired as error:
+        limit = "STACK_COLLECTSTATIC_TIMEOUT" if args[:1] == ("collectstatic",) else "STACK_MANAGE_TIMEOUT"
+        raise RuntimeError(f"manage.py {' '.join(args)} took more than {timeout:.0f} s (raise {limit})") from error
     if done.returncode:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
     return done.stdout
@@ -80,7 +90,7 @@ def prepare(portal: Portal, *, pg: dict[str, str] | None) -> None:
         subprocess.run(["createdb", name], env=env, check=True)
     manage(portal.env, "migrate", "--noinput")
     manage(portal.env, "load_demo")
-    manage(portal.env, "collectstatic", "--noinput")
+    manage(portal.env, "collectstatic", "--noinput", timeout=COLLECTSTATIC_TIMEOUT)
     portal.password = secrets.token_urlsafe(16)
     script = CREDENTIALS.format(user=portal.user, password=portal.password)
     out = manage(portal.env, "shell", "--no-imports", "-c", script)

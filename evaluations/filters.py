@@ -160,7 +160,7 @@ class SurveyTargetFilterSet(FilterSet):
     def by_minimum(self, queryset, name, value):
         minimum = EvaluationScheme.objects.survey_minimum_of(OuterRef("survey__year"))
         queryset = queryset.annotate(minimum_responses=minimum)
-        rule = Q(response_count__lt=F("minimum_responses"))
+        rule = Q(counted_response_count__lt=F("minimum_responses"))  # the readiness rule (with_response_counts)
         return queryset.filter(rule) if value else queryset.exclude(rule)
 
 

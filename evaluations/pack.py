@@ -143,7 +143,7 @@ def _impact_rows(year: int, pillars: list[Pillar]) -> list[list]:
             mean = means.get(target.pk, {}).get("mean")
             rule = (
                 _("meets the %(minimum)s-response rule")
-                if target.response_count >= minimum
+                if target.counted_response_count >= minimum
                 else _("below the %(minimum)s-response rule")
             )
             detail = _("%(count)s responses, %(rule)s") % {

@@ -1,8 +1,12 @@
 """The public survey page (issue 14): a citizen answers the year's survey about one program or service, on the
-portal, once. No outside service: the repeat guard is a signed cookie on the device and, for a window, a keyed
-hash of the address and the browser's user agent (never stored as such) in the cache; a per-address budget
-throttles bursts. The answers are written by the response's writer, like every other door; only aggregates are
-public."""
+portal, once. No outside service: the repeat guard is a signed cookie on the device and, for a day, a keyed hash
+of the address (never stored as such) in the cache. The address is `client_address`: TRUSTED_PROXY_COUNT decides
+which one, and an IPv6 /64 counts as one address. Never the browser's own strings: a fresh cookie jar and a new
+User-Agent cost a robot nothing, so they make no new respondent (a household sharing a connection answers once).
+A per-address budget throttles bursts across programs, and each surveyed program takes at most
+SURVEY_WEB_DAILY_CAP answers a day from this page, counted in the database under the surveyed program's row lock.
+Readiness shows these answers apart from imported ones (SURVEY_WEB_COUNTS_TOWARD_MINIMUM). The answers are
+written by the response's writer, like every other door; only aggregates are public."""
 
 import hashlib
 
@@ -10,18 +14,19 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from smartcity.api.throttling import client_ip, count_hit
+from smartcity.api.throttling import client_address, count_hit
 from smartcity.services import writer_for
 
 from .choices import ResponseSource
 from .models import SurveyResponse, SurveyTarget
 
-REPEAT_WINDOW = 24 * 3600  # one answer per device and per address-and-browser a day, for each surveyed program
+REPEAT_WINDOW = 24 * 3600  # one answer per device and per address a day, for each surveyed program
 ADDRESS_BUDGET, ADDRESS_WINDOW = 30, 3600  # at most 30 answers an hour from one address (an office behind NAT)
 COOKIE_SALT = "evaluations.survey"
 TEMPLATE = "evaluations/survey_answer.html"
@@ -42,8 +47,8 @@ def _cookie_name(target: SurveyTarget) -> str:
 
 
 def _fingerprint(request, target: SurveyTarget) -> str:
-    """A keyed hash of the address and user agent for this surveyed program: the raw values are never kept."""
-    parts = [settings.SECRET_KEY, client_ip(request) or "", request.headers.get("User-Agent", ""), str(target.pk)]
+    """A keyed hash of the address for this surveyed program: the address itself is never kept."""
+    parts = [settings.SECRET_KEY, client_address(request), str(target.pk)]
     return "survey-repeat:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
@@ -54,21 +59,37 @@ def already_answered(request, target: SurveyTarget) -> bool:
 
 
 def over_budget(request) -> bool:
-    count = count_hit(f"survey-budget:{client_ip(request)}", ADDRESS_WINDOW)
+    count = count_hit(f"survey-budget:{client_address(request)}", ADDRESS_WINDOW)
     return count is not None and count > ADDRESS_BUDGET
 
 
-def _record(request, surveyed: SurveyTarget, answers: dict):
-    """Write the answers, remember the device and address, and send the visitor on to the thanks."""
+class DailyCapError(Exception):
+    """The surveyed program has had SURVEY_WEB_DAILY_CAP answers from the page today."""
+
+
+def _write(surveyed: SurveyTarget, answers: dict) -> None:
+    """Write one web answer unless the surveyed program has had its day's share; the program's row lock makes
+    concurrent answers count one after the other."""
+    SurveyTarget.objects.select_for_update().filter(pk=surveyed.pk).values_list("pk").get()
+    today = timezone.localdate()
+    web_today = SurveyResponse.objects.filter(target=surveyed, source=ResponseSource.WEB, answered_on=today)
+    if web_today.count() >= settings.SURVEY_WEB_DAILY_CAP:
+        raise DailyCapError
     writer_for(SurveyResponse).create(
         data={
             "target": surveyed,
-            "answered_on": timezone.localdate(),
+            "answered_on": today,
             "source": ResponseSource.WEB,
             "answers": answers,
         },
         actor=None,  # a citizen: the page is the door; the writer still checks every answer on the scale
     )
+
+
+def _record(request, surveyed: SurveyTarget, answers: dict):
+    """Write the answers, remember the device and address, and send the visitor on to the thanks."""
+    with transaction.atomic():
+        _write(surveyed, answers)
     cache.set(_fingerprint(request, surveyed), 1, timeout=REPEAT_WINDOW)
     response = redirect(request.path + "?thanks=1")
     response.set_signed_cookie(
@@ -100,6 +121,8 @@ def survey_answer(request, slug: str, target: int):
         return render(request, TEMPLATE, context, status=400)
     try:
         return _record(request, surveyed, form.cleaned_data)
+    except DailyCapError:
+        return render(request, TEMPLATE, {**context, "full": True}, status=429)
     except ValidationError as error:
         form.add_error(None, error)
         return render(request, TEMPLATE, context, status=400)

@@ -203,11 +203,26 @@ class SurveyTargetQuerySet(PublicParentMixin):
     policy = Policy(public=EVERYONE, parent="survey")
 
     def with_related(self):
-        from django.db.models import Count
-
         return self.select_related(
             "survey", "sub_dimension__pillar", "program__pillar", "service", "owner_agency"
-        ).annotate(response_count=Count("responses", distinct=True))
+        ).with_response_counts()
+
+    def with_response_counts(self):
+        """`response_count` (all), `web_response_count` (from the public survey page) and `counted_response_count`:
+        what counts toward the scheme's minimum (`min_survey_responses`), the web answers only when
+        SURVEY_WEB_COUNTS_TOWARD_MINIMUM."""
+        from django.conf import settings
+        from django.db.models import Count, Q
+
+        from .choices import ResponseSource
+
+        web = Q(responses__source=ResponseSource.WEB)
+        counted = Q() if settings.SURVEY_WEB_COUNTS_TOWARD_MINIMUM else ~web
+        return self.annotate(
+            response_count=Count("responses", distinct=True),
+            web_response_count=Count("responses", filter=web, distinct=True),
+            counted_response_count=Count("responses", filter=counted, distinct=True),
+        )
 
 
 class PrivateQuerySet(RestrictedQuerySet):

@@ -1,16 +1,18 @@
 """Readiness per dimension and pillar (issue 14): what the year's evaluation still lacks, dimension by dimension.
 
 Each gap says which dimension, pillar and sub-dimension it belongs to, and whether it blocks submitting the stage.
-Blocking: no mayor's regulation or no decree registered for the year, a surveyed sub-dimension with fewer responses
-than the year's scheme asks for (`min_survey_responses`, the office's convention), a clarification request of the
-evaluation still open. The rest is shown but does not block: pillars no regulation or decree serves, sub-dimensions
-not surveyed, planned activities still at 0 %, programs without evidence.
-A fixed number of queries, whatever the number of rows.
+Blocking: no mayor's regulation or no decree registered for the year, a surveyed sub-dimension with fewer counted
+responses than the year's scheme asks for (`min_survey_responses`, the office's convention; answers from the public
+survey page are shown apart and count only when SURVEY_WEB_COUNTS_TOWARD_MINIMUM says so, otherwise only imported
+and paper ones do), a clarification request of the evaluation still open. The rest is shown but does not block:
+pillars no regulation or decree serves, sub-dimensions not surveyed, a minimum met only with the public page's
+answers, planned activities still at 0 %, programs without evidence. A fixed number of queries, whatever the number
+of rows.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from pillars.models import Activity, Pillar, SubDimension
@@ -33,15 +35,17 @@ class Gap:
     pillar: Pillar | None = None
     sub_dimension: SubDimension | None = None
     admin_url: str = ""
+    responses: dict | None = None  # a surveyed sub-dimension's responses by origin (see _survey_counts)
 
     def as_dict(self) -> dict:
-        return {
+        shown = {
             "dimension": self.dimension,
             "pillar": self.pillar.slug if self.pillar else None,
             "sub_dimension": self.sub_dimension.slug if self.sub_dimension else None,
             "text": self.text,
             "blocking": self.blocking,
         }
+        return shown | ({"responses": self.responses} if self.responses is not None else {})
 
 
 @dataclass
@@ -143,10 +147,31 @@ def _outcome_gaps(year: int, pillars: list[Pillar]) -> list[Gap]:
     return gaps
 
 
+def _survey_counts(target) -> dict:
+    web = target.web_response_count
+    return {
+        "counted": target.counted_response_count,
+        "imported": target.response_count - web,  # the survey tool's exports and paper forms
+        "web": web,
+        "web_counted": settings.SURVEY_WEB_COUNTS_TOWARD_MINIMUM,
+    }
+
+
+def _survey_text(counts: dict) -> str:
+    if counts["web_counted"]:
+        text = _("%(counted)s responses (%(imported)s imported or on paper, %(web)s from the public survey page).")
+    else:
+        text = _(
+            "%(counted)s responses counted (imported or on paper); %(web)s more from the public survey page are shown "
+            "but not counted toward the minimum."
+        )
+    return text % counts
+
+
 def _impact_gaps(year: int, pillars: list[Pillar], *, minimum: int) -> list[Gap]:
     targets = {
         target.sub_dimension_id: target
-        for target in SurveyTarget.objects.filter(survey__year=year).annotate(count=Count("responses"))
+        for target in SurveyTarget.objects.filter(survey__year=year).with_response_counts()
     }
     gaps = []
     for pillar in pillars:
@@ -154,12 +179,26 @@ def _impact_gaps(year: int, pillars: list[Pillar], *, minimum: int) -> list[Gap]
             target = targets.get(sub.pk)
             if target is None:
                 gaps.append(Gap(IMPACT, _("No program or service surveyed."), pillar=pillar, sub_dimension=sub))
-            elif target.count < minimum:
+                continue
+            counts = _survey_counts(target)
+            if counts["counted"] < minimum and not counts["web"]:
                 text = _("%(count)s responses; at least %(minimum)s are needed.") % {
-                    "count": target.count,
+                    "count": counts["counted"],
                     "minimum": minimum,
                 }
-                gaps.append(Gap(IMPACT, text, blocking=True, pillar=pillar, sub_dimension=sub))
+                gaps.append(Gap(IMPACT, text, blocking=True, pillar=pillar, sub_dimension=sub, responses=counts))
+            elif counts["counted"] < minimum:
+                text = _("%(counts)s At least %(minimum)s are needed.") % {
+                    "counts": _survey_text(counts),
+                    "minimum": minimum,
+                }
+                gaps.append(Gap(IMPACT, text, blocking=True, pillar=pillar, sub_dimension=sub, responses=counts))
+            elif counts["web"] and counts["imported"] < minimum:  # met, but only thanks to the web answers
+                text = _("%(counts)s The minimum of %(minimum)s is met only with the public page's answers.") % {
+                    "counts": _survey_text(counts),
+                    "minimum": minimum,
+                }
+                gaps.append(Gap(IMPACT, text, pillar=pillar, sub_dimension=sub, responses=counts))
     return gaps
 
 

@@ -20,6 +20,7 @@ class Tally:
     counts: dict = field(default_factory=dict)  # value -> answers
     responses: int = 0
     minimum: int = DEFAULT_MIN_SURVEY_RESPONSES
+    counted: int | None = None  # the responses that count toward the minimum (None: all of them)
 
     def add(self, value: int, count: int) -> None:
         self.counts[value] = self.counts.get(value, 0) + count
@@ -41,7 +42,7 @@ class Tally:
 
     @property
     def meets_minimum(self) -> bool:
-        return self.responses >= self.minimum
+        return (self.responses if self.counted is None else self.counted) >= self.minimum
 
 
 @dataclass
@@ -86,15 +87,17 @@ def survey_results(*, survey: Survey) -> SurveyResults:
         cells.setdefault(row["response__target_id"], []).append(row)
     pillars: dict[int, PillarResult] = {}
     for target in targets:
-        overall, by_item = tally(responses=target.response_count), {}
+        counted_responses = target.counted_response_count  # web answers only when SURVEY_WEB_COUNTS_TOWARD_MINIMUM
+        overall, by_item = tally(responses=target.response_count, counted=counted_responses), {}
         for row in cells.get(target.pk, []):
             overall.add(row["value"], row["n"])
             by_item.setdefault(row["item_id"], tally(responses=target.response_count)).add(row["value"], row["n"])
         result = TargetResult(target, overall, [(item, by_item.get(item.pk, tally())) for item in items])
         pillar = target.sub_dimension.pillar
-        group = pillars.setdefault(pillar.pk, PillarResult(pillar, tally(), []))
+        group = pillars.setdefault(pillar.pk, PillarResult(pillar, tally(counted=0), []))
         group.targets.append(result)
         group.overall.responses += target.response_count
+        group.overall.counted += counted_responses
         for value, count in overall.counts.items():
             group.overall.add(value, count)
     return SurveyResults(survey, items, list(pillars.values()), minimum)

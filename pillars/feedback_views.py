@@ -2,9 +2,11 @@
 
 The form posts here from pages kept in the public cache, so it carries no CSRF token (a token would put a cookie
 on every program page and keep it out of the cache). It needs none: it acts for nobody's session, changes nothing
-but the pending queue, and a browser that says the post comes from another site (Sec-Fetch-Site) is refused.
-Robots meet a budget per address (REST_FRAMEWORK DEFAULT_THROTTLE_RATES["feedback"]), a honeypot field and
-repeat detection (pillars.services.feedback_submit); nothing is shown before the agency publishes it.
+but the pending queue, and it is accepted only from the portal's own pages: Sec-Fetch-Site `same-origin`, or
+without Fetch Metadata an Origin (or Referer) naming the portal's own origin exactly (smartcity/origins.py).
+Robots meet a budget per address (an IPv6 /64 counts as one: smartcity.api.throttling.client_address;
+REST_FRAMEWORK DEFAULT_THROTTLE_RATES["feedback"]), a honeypot field and repeat detection per address
+(pillars.services.feedback_submit); nothing is shown before the agency publishes it.
 """
 
 from django.core.exceptions import ValidationError
@@ -16,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from smartcity.api.throttling import CounterThrottle, client_ip
+from smartcity.api.throttling import CounterThrottle, client_address
+from smartcity.origins import from_own_pages
 
 from . import services
 from .forms import FeedbackForm
@@ -31,7 +34,7 @@ class FeedbackRateThrottle(CounterThrottle):
     scope = "feedback"
 
     def get_cache_key(self, request, view=None):
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
 
 
 SUBJECTS = {"program": Program, "service": DigitalService}
@@ -81,7 +84,7 @@ def feedback_page(request, kind: str, slug: str):
     subject = _subject(kind, slug)
     if request.method != "POST":
         return render(request, "pillars/feedback_page.html", _page_context(request, subject, kind))
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+    if not from_own_pages(request):
         message = _("This form only accepts messages sent from this portal's own pages.")
         return _refusal(request, 403, message, subject=subject, kind=kind)
     throttle = FeedbackRateThrottle()
@@ -106,7 +109,7 @@ def feedback_page(request, kind: str, slug: str):
         return HttpResponseRedirect(sent, status=303)  # a robot learns nothing; nothing is kept
     fields = {name: form.cleaned_data[name] for name in ("message", "name", "contact", "lapor_reference")}
     try:
-        services.feedback_submit(subject=subject, sender=client_ip(request), **fields)
+        services.feedback_submit(subject=subject, sender=client_address(request), **fields)
     except ValidationError as error:
         return _refusal(
             request,

@@ -1,15 +1,21 @@
 """Staff sign-in through the city's OpenID Connect provider (mozilla-django-oidc), named in the settings as
 `pillars.oidc.AgencyRoleBackend` when OIDC_CLIENT_ID is set.
 
-The provider's claims decide who the person is in the portal: the account is `oidc-<sub>` (never a local account,
-so the provider cannot take over the first administrator), the role claim (OIDC_ROLE_CLAIM) names one of the roles
+The provider's claims decide who the person is in the portal: the account is the one marked as the provider's
+subject (`StaffIdentity`), made at the first sign-in and named `oidc-<sub>` for people to read, but never found by
+that name: a local account called `oidc-<sub>` (the first administrator, say) is never taken over, and the new
+account gets another name. The role claim (OIDC_ROLE_CLAIM) names one of the roles
 of smartcity/roles.py through OIDC_ROLES, and the agency claim (OIDC_AGENCY_CLAIM) names the agency's slug. Both are
 applied at every sign-in, so a move to another agency or role at the provider follows here. A claim naming an
-unknown agency or role is refused with the reason, and no account is made. It lives in pillars because the link
-between a person and an agency (Agency.members) does."""
+unknown agency or role is refused with the reason, and no account is made; an account the subject already has loses
+its staff status, groups and agencies (pillars.services.staff_sign_in_refuse), so a role the provider took away is
+gone here too. Open sessions are re-checked with the provider every OIDC_RECHECK_SECONDS (mozilla-django-oidc's
+SessionRefresh middleware, a silent `prompt=none` sign-in), so a refusal reaches them as well. It lives in pillars
+because the link between a person and an agency (Agency.members) does."""
 
 import hashlib
 import re
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -19,14 +25,17 @@ from smartcity.oidc import REFUSAL_ATTRIBUTE, OutboundOIDCBackend
 from smartcity.roles import OPD_EDITOR
 
 from .models import Agency
-from .services import staff_sign_in_apply
+from .services import staff_identity_create, staff_sign_in_apply, staff_sign_in_refuse
 
 USERNAME = re.compile(r"^[\w.@+-]{1,140}$")
 
 
-def username_for(sub: str) -> str:
-    """The portal account of the provider's subject: readable when the subject is, hashed otherwise."""
-    return f"oidc-{sub}" if USERNAME.match(sub) else f"oidc-{hashlib.sha256(sub.encode()).hexdigest()[:40]}"
+def usernames_for(sub: str) -> list[str]:
+    """Names for a new account of the provider's subject, in order of preference: readable when the subject is,
+    hashed otherwise, then with a random tail (when local accounts already hold the others)."""
+    hashed = f"oidc-{hashlib.sha256(sub.encode()).hexdigest()[:40]}"
+    names = [f"oidc-{sub}"] if USERNAME.match(sub) else []
+    return [*names, hashed, f"{hashed}-{secrets.token_hex(8)}"]
 
 
 def _values(claim) -> list[str]:
@@ -38,22 +47,25 @@ def _values(claim) -> list[str]:
 class AgencyRoleBackend(OutboundOIDCBackend):
     """Signs staff in from the provider's claims, with their agency and role (see the module's docstring)."""
 
+    account = None  # the subject's account, once known: a refusal takes its access away
+
     def verify_claims(self, claims):
-        return bool(claims.get("sub"))
+        sub = claims.get("sub")
+        return isinstance(sub, str) and 0 < len(sub) <= 255  # OpenID Connect Core 1.0, 2: at most 255 characters
 
     def filter_users_by_claims(self, claims):
-        return self.UserModel.objects.filter(username=username_for(str(claims["sub"])))
+        """The account marked as this subject's: by the StaffIdentity row, never by a username."""
+        return self.UserModel.objects.filter(staff_identity__subject=claims["sub"])
 
     def get_or_create_user(self, access_token, id_token, payload):
         claims = {**payload, **self.get_userinfo(access_token, id_token, payload)}
         if not self.verify_claims(claims):
             self.refuse(_("The identity provider did not say who you are."))
+        self.account = self.filter_users_by_claims(claims).first()
         role, agency = self.role_of(claims), self.agency_of(claims)
         if role == OPD_EDITOR and agency is None:
             self.refuse(_("Your identity provider gives you the OPD editor role without an agency."))
-        user = self.filter_users_by_claims(claims).first()
-        if user is None:
-            user = self.UserModel.objects.create_user(username_for(str(claims["sub"])))
+        user = self.account or staff_identity_create(subject=claims["sub"], usernames=usernames_for(claims["sub"]))
         return staff_sign_in_apply(
             user=user,
             role=role,
@@ -85,6 +97,9 @@ class AgencyRoleBackend(OutboundOIDCBackend):
         return agency
 
     def refuse(self, reason: str):
-        """Stop the sign-in here (no other backend tries), with the reason for the login page."""
+        """Stop the sign-in here (no other backend tries), with the reason for the login page; the subject's account,
+        if it has one, keeps no access."""
+        if self.account is not None:
+            staff_sign_in_refuse(user=self.account)
         setattr(self.request, REFUSAL_ATTRIBUTE, reason)
         raise PermissionDenied(reason)

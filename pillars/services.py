@@ -42,6 +42,7 @@ from .models import (
     Pillar,
     Program,
     ProgramIndicator,
+    StaffIdentity,
     SubDimension,
     Village,
 )
@@ -740,3 +741,28 @@ def staff_invitation_resend(*, users, actor, base_url: str) -> list:
                        agency_name=agency.name if agency is not None else "", base_url=base_url)  # fmt: skip
         transaction.on_commit(send)
     return users
+
+
+@transaction.atomic
+def staff_identity_create(*, subject: str, usernames: list[str]):
+    """A new portal account for the identity provider's `subject`, marked as that subject's (StaffIdentity), named
+    by the first of `usernames` no account has yet: a local account of that name is never taken over."""
+    model = get_user_model()
+    taken = set(model.objects.filter(username__in=usernames).values_list("username", flat=True))
+    username = next(name for name in usernames if name not in taken)
+    user = model.objects.create_user(username)  # no usable password: only the provider signs it in
+    StaffIdentity.objects.create(user=user, subject=subject)
+    return user
+
+
+@transaction.atomic
+def staff_sign_in_refuse(*, user):
+    """Take away what a person signed in by the identity provider had here, when the provider's claims no longer
+    give a role or an agency this portal knows: staff status, every group and permission, every agency. Run by the
+    system at a refused sign-in (a fresh one, or the re-check of an open session)."""
+    user.is_staff = False
+    user.save(update_fields=["is_staff"])
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.agencies.clear()
+    return user

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import jwt
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import auth, messages
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -27,13 +27,22 @@ REFUSAL_ATTRIBUTE = "oidc_refusal"
 
 
 class CallbackView(OIDCAuthenticationCallbackView):
-    """The provider's answer: signed in and sent on, or sent back to the login page with the reason."""
+    """The provider's answer: signed in and sent on, or sent back to the login page with the reason. A refusal
+    also ends the session that asked (the re-check of an open session by SessionRefresh lands here too), and a
+    session the provider opened lasts OIDC_SESSION_HOURS at most, not the two weeks of a password's."""
 
     @property
     def failure_url(self):
         return reverse("admin:login")
 
+    def login_success(self):
+        response = super().login_success()
+        self.request.session.set_expiry(settings.OIDC_SESSION_HOURS * 3600)
+        return response
+
     def login_failure(self):
+        if self.request.user.is_authenticated:
+            auth.logout(self.request)  # messages live in the cookie storage or the new session: still shown
         reason = getattr(self.request, REFUSAL_ATTRIBUTE, None)
         messages.error(self.request, reason or _("Signing in through the identity provider did not succeed."))
         return HttpResponseRedirect(self.failure_url)

@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "smartcity.api.idempotency.IdempotencyKeyMiddleware",  # a POST under /api/ sent again with its key writes once
     "smartcity.middleware.CompressionMiddleware",  # inside the public cache: a hit is stored compressed
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -301,6 +302,12 @@ if OIDC_ENABLED:
     OIDC_TIMEOUT = (min(5.0, OIDC_TIMEOUT_SECONDS), OIDC_TIMEOUT_SECONDS)  # (connect, read) for requests
     OIDC_CALLBACK_CLASS = "smartcity.oidc.CallbackView"
     LOGIN_REDIRECT_URL = "admin:index"
+    # An open session is re-checked with the provider this often (a silent prompt=none sign-in on the next GET):
+    # a role the provider took away ends the session and the account's access (pillars/oidc.py).
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                      "mozilla_django_oidc.middleware.SessionRefresh")  # fmt: skip
+    OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env.int("OIDC_RECHECK_SECONDS", default=15 * 60)
+OIDC_SESSION_HOURS = env.int("OIDC_SESSION_HOURS", default=10)  # a working day, then the provider's form again
 OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="SSO")  # on the admin's login button
 OIDC_AGENCY_CLAIM = env("OIDC_AGENCY_CLAIM", default="agency")  # its value: an agency's slug
 OIDC_ROLE_CLAIM = env("OIDC_ROLE_CLAIM", default="role")  # a value, or a list of them, of OIDC_ROLES
@@ -522,6 +529,12 @@ if MAP_TILE_URL:  # the tile server's origin may serve images to the map
 # --- Citizen feedback (pillars): what counts as a repeat (the form's budget is REST_FRAMEWORK's "feedback")
 FEEDBACK_REPEAT_HOURS = env.int("FEEDBACK_REPEAT_HOURS", default=24)  # the same text on the same record
 FEEDBACK_SENDER_MINUTES = env.int("FEEDBACK_SENDER_MINUTES", default=10)  # the same address on the same record
+# The public survey page (evaluations/public_survey.py): at most this many answers a day per surveyed program, and
+# whether those unverified answers count toward the 50-response minimum of readiness (they are always shown apart).
+SURVEY_WEB_DAILY_CAP = env.int("SURVEY_WEB_DAILY_CAP", default=50)
+SURVEY_WEB_COUNTS_TOWARD_MINIMUM = env.bool("SURVEY_WEB_COUNTS_TOWARD_MINIMUM", default=False)
+# How long the API keeps a POST's Idempotency-Key and its answer, per caller (smartcity/api/idempotency.py).
+IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 
 # --- Provincial hub (evaluations/federation.py): compare the cities whose portals this one follows ------------
 PROVINCIAL_HUB = env.bool("PROVINCIAL_HUB", default=False)  # the comparison page and the harvest run only then

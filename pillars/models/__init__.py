@@ -4,6 +4,7 @@ from .asset import InfrastructureAsset
 from .boundary import Boundary
 from .feedback import Feedback
 from .figures import PortfolioChange, PortfolioFigures
+from .identity import StaffIdentity
 from .indicator import Indicator, IndicatorTarget, Measurement
 from .link import ProgramIndicator
 from .notice import WorkspaceNotice
@@ -30,6 +31,7 @@ __all__ = [
     "PortfolioFigures",
     "Program",
     "ProgramIndicator",
+    "StaffIdentity",
     "SubDimension",
     "Village",
     "WorkspaceNotice",

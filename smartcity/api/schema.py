@@ -33,13 +33,28 @@ ERROR_DESCRIPTIONS = {
     "413": _("The request body is larger than the server accepts."),
     "415": _("The request body is in a format this operation does not accept."),
     "429": _("Too many requests: try again later (see Retry-After)."),
+    "422": _("The Idempotency-Key was already used for another request."),
 }
+POST_409 = _(
+    "The record is still referenced by other records, or a request with this Idempotency-Key is still running."
+)
 
 
 BRIEF = OpenApiParameter(
     "brief",
     OpenApiTypes.BOOL,
     description=_("`1`: each row in its brief form, the form it has inside other records."),
+)
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    description=_(
+        "Optional, 1 to 255 printable ASCII characters chosen by the caller (a UUID, say). A POST sent again with the "
+        "same key and the same body within 24 hours answers the first response without writing again (header "
+        "`Idempotent-Replayed: true`); the same key with another body is a 422."
+    ),
 )
 
 
@@ -50,6 +65,8 @@ class AutoSchema(openapi.AutoSchema):
         parameters = super().get_override_parameters()
         if self.method == "GET" and self._is_list_view() and getattr(self.view, "supports_brief", False):
             parameters = [*parameters, BRIEF]
+        if self.method == "POST":  # smartcity/api/idempotency.py
+            parameters = [*parameters, IDEMPOTENCY_KEY]
         return parameters
 
     def brief_model(self):
@@ -91,7 +108,8 @@ class AutoSchema(openapi.AutoSchema):
         if code == "414":  # answered by the HTTP server (gunicorn, nginx) before the portal sees the request
             return {"description": str(ERROR_DESCRIPTIONS[code])}
         response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
-        return {**response, "description": str(ERROR_DESCRIPTIONS[code])}
+        description = POST_409 if code == "409" and self.method == "POST" else ERROR_DESCRIPTIONS[code]
+        return {**response, "description": str(description)}
 
     def error_codes(self) -> list[str]:
         codes = ["401", "403", "414", "429"]  # any credentials may be wrong; throttles apply to every operation
@@ -105,4 +123,6 @@ class AutoSchema(openapi.AutoSchema):
             codes += ["413", "415"]
         if self.method == "DELETE":
             codes.append("409")
+        if self.method == "POST":
+            codes += ["409", "422"]  # an Idempotency-Key still in use, or used for another request
         return sorted(codes)

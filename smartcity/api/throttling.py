@@ -9,7 +9,13 @@ cache, it costs protection for a while, never an error.
 The caller's address follows TRUSTED_PROXY_COUNT (REST_FRAMEWORK["NUM_PROXIES"]): with no trusted proxy,
 X-Forwarded-For is ignored and the socket's address counts; behind N proxies, the address the Nth proxy from
 the right saw. django-axes resolves addresses with the same function (AXES_CLIENT_IP_CALLABLE).
+
+Budgets and repeat guards count a caller by `client_address`: that address, with an IPv6 address reduced to its
+/64 (one household's or one machine's prefix: a host picks any of its 2^64 addresses at will, so counting them
+one by one counts nothing). Never by a browser's own strings (User-Agent, cookies), which a robot changes freely.
 """
+
+import ipaddress
 
 from django.core.cache import cache
 from rest_framework import throttling
@@ -19,6 +25,20 @@ from rest_framework.settings import api_settings
 def client_ip(request) -> str:
     """The caller's address, trusting X-Forwarded-For only as far as TRUSTED_PROXY_COUNT proxies wrote it."""
     return throttling.BaseThrottle().get_ident(request)
+
+
+def client_address(request) -> str:
+    """The caller as budgets and repeat guards count it: its address (`client_ip`), an IPv6 one as its /64."""
+    ip = client_ip(request) or ""
+    try:
+        parsed = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)
 
 
 def count_hit(key: str, window: int) -> int | None:
@@ -88,7 +108,7 @@ class AnonymousRateThrottle(CounterThrottle):
 
         if audience(request.user) != "public":
             return None
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
 
 
 class DownloadRateThrottle(CounterThrottle):
@@ -99,7 +119,7 @@ class DownloadRateThrottle(CounterThrottle):
     def get_cache_key(self, request, view):
         if request.user.is_authenticated:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
 
 
 class FailedAuthenticationThrottle(CounterThrottle):
@@ -109,7 +129,7 @@ class FailedAuthenticationThrottle(CounterThrottle):
     scope = "failed_auth"
 
     def get_cache_key(self, request, view=None):
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
 
     def exhausted(self, request) -> bool:
         """Whether this address has used its budget of failures, without counting this request."""

@@ -3,14 +3,18 @@
 // client the scopes it asked for (a first-party client: no consent screen) and answers the token, userinfo and
 // JWKS requests as any provider does. Configured from the environment:
 //   OIDC_TEST_PORT, OIDC_TEST_CLIENT_ID, OIDC_TEST_CLIENT_SECRET, OIDC_TEST_REDIRECT_URI,
-//   OIDC_TEST_ACCOUNTS: {"<login>": {"password": "...", "claims": {...}}}
+//   OIDC_TEST_ACCOUNTS: {"<login>": {"password": "...", "claims": {...}}}, or OIDC_TEST_ACCOUNTS_FILE: a file
+//   holding the same, read at every sign-in (a test changes a person's claims at the provider by rewriting it).
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 const port = Number(process.env.OIDC_TEST_PORT);
 const issuer = `http://127.0.0.1:${port}`;
-const accounts = JSON.parse(process.env.OIDC_TEST_ACCOUNTS);
+const accountsFile = process.env.OIDC_TEST_ACCOUNTS_FILE;
+const fixedAccounts = accountsFile ? null : JSON.parse(process.env.OIDC_TEST_ACCOUNTS);
+const current = () => fixedAccounts ?? JSON.parse(readFileSync(accountsFile, 'utf8'));
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'test-signing-key', alg: 'RS256', use: 'sig' };
@@ -36,8 +40,8 @@ const provider = new Provider(issuer, {
   features: { devInteractions: { enabled: false } },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   async findAccount(ctx, id) {
-    if (!accounts[id]) return undefined;
-    return { accountId: id, claims: async () => ({ sub: id, ...accounts[id].claims }) };
+    if (!current()[id]) return undefined;
+    return { accountId: id, claims: async () => ({ sub: id, ...current()[id].claims }) };
   },
 });
 
@@ -63,7 +67,7 @@ async function interaction(req, res) {
   const details = await provider.interactionDetails(req, res);
   if (req.method === 'POST' && step === 'login') {
     const form = await readForm(req);
-    const account = accounts[form.get('login')];
+    const account = current()[form.get('login')];
     if (!account || account.password !== form.get('password')) return loginForm(res, uid, 'Wrong login or password.');
     return provider.interactionFinished(req, res, { login: { accountId: form.get('login') } },
       { mergeWithLastSubmission: false });
