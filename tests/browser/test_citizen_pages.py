@@ -84,7 +84,13 @@ def test_map_targets_are_finger_sized_with_a_legend_and_a_list_that_follows_the_
         assert list_box["y"] >= map_box["y"] + map_box["height"]
         # zooming in on a group: the list follows the view
         page.locator(".asset-map .asset-cluster").first.click()
-        page.wait_for_function(f"document.getElementById('in-view-summary').textContent !== {before!r}")
+        summary = before
+        for _ in range(50):  # polled from here: the page's CSP refuses Playwright's evaluated predicates
+            page.wait_for_timeout(200)
+            summary = page.locator("#in-view-summary").inner_text()
+            if summary != before:
+                break
+        assert summary != before, "the list follows the view"
         html = page.content()
         assert "ganti dengan garis batas resmi" not in html  # the staff's note on the outlines stays in the admin
         page.set_viewport_size(LAPTOP)
@@ -140,7 +146,7 @@ def test_every_static_file_is_sent_with_a_cache_lifetime(browser, portal):
     answers = []
     context, page = open_page(browser, portal, portal + "/", visit)
     try:
-        page.on("response", answers.append)
+        page.on("response", lambda answer: answers.append(answer))
         for path in ("/", "/map/", "/evaluations/", "/en/indicators/"):
             page.goto(portal + path, wait_until="load")
         page.wait_for_timeout(500)
