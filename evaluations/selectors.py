@@ -82,6 +82,18 @@ class EvaluationOverview:
     index_by_year: list[tuple[int, Decimal | None]]
     trend: dict  # index_by_year as a line chart spec
 
+    @property
+    def index_change(self) -> Decimal | None:
+        """The overall index's change since the previous year's result; None without both figures."""
+        before = self.previous.headline_index if self.previous else None
+        now = self.latest.headline_index
+        return None if before is None or now is None else now - before
+
+    @property
+    def index_change_size(self) -> Decimal | None:
+        change = self.index_change
+        return None if change is None else abs(change)
+
 
 def evaluation_overview(*, user, pillars: list[Pillar]) -> EvaluationOverview | None:
     """For the dashboard, in two queries: the latest final result `user` may see, each pillar's score in it and

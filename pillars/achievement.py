@@ -11,7 +11,9 @@ The one documented rule for "on track" (written here, tested in tests/pillars/te
   **not yet measured** against a target.
 
 A milestone is **late** once its due date has passed and it is not done; a program is **overdue** once
-its last year has ended and it is neither completed nor cancelled.
+its last year has ended and it is neither completed nor cancelled. A program **under way** (neither completed nor
+cancelled) is **late** when it is overdue or has a late milestone, else **on schedule** (the home page's sentence
+and the program list's schedule filter, ProgramQuerySet.late()).
 """
 
 import datetime
@@ -49,6 +51,7 @@ def achievement_percent(*, target: Decimal | None, actual: Decimal | None, direc
     return (ratio * HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+LATE, ON_SCHEDULE = "late", "on_schedule"  # the program list's schedule filter values
 NOT_MEASURED = "not_measured"  # no standing yet: the public list's filter value and the home page's fourth count
 
 

@@ -159,7 +159,8 @@ def map_view(assets, bbox, zoom: int, user=None) -> dict:
 
 
 def boundary_collection(boundaries) -> dict:
-    """Map boundaries as a FeatureCollection, the city before its districts; one query, from plain rows."""
+    """Map boundaries as a FeatureCollection, the city before its districts; one query, from plain rows. The staff's
+    note on an outline is the admin's only: it never reaches the public map."""
     kinds = {value: str(label) for value, label in BoundaryKind.choices}
     features = [
         {
@@ -171,9 +172,8 @@ def boundary_collection(boundaries) -> dict:
                 "kind": row["kind"],
                 "kind_label": kinds[row["kind"]],
                 "code": row["code"],
-                "note": row["note"],
             },
         }
-        for row in boundaries.order_by("kind", "name").values("pk", "name", "kind", "code", "note", "geometry")
+        for row in boundaries.order_by("kind", "name").values("pk", "name", "kind", "code", "geometry")
     ]
     return {"type": "FeatureCollection", "features": features}

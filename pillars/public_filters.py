@@ -3,12 +3,13 @@ citizen filters by, in the page's language. The API keeps its own FilterSets (pi
 
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smartcity.public_filters import PublicFilterSet, checkboxes, year_filter
 
 from . import selectors
-from .achievement import NOT_MEASURED, Standing
+from .achievement import LATE, NOT_MEASURED, ON_SCHEDULE, Standing
 from .choices import AssetKind, AssetStatus, Audience, FundingSource, Horizon, IsoTheme, ServiceStatus, Stage
 from .models import Agency, DigitalService, District, Indicator, InfrastructureAsset, Pillar, Program, Village
 
@@ -56,6 +57,12 @@ class ProgramPublicFilterSet(PublicFilterSet):
     stage = checkboxes(Stage.choices, _("Stage"))
     horizon = django_filters.ChoiceFilter(choices=Horizon.choices, label=_("Horizon"), empty_label=_("Any horizon"))
     year = year_filter(_("Running in year"), method="running_in")
+    schedule = django_filters.ChoiceFilter(
+        choices=[(ON_SCHEDULE, _("On schedule")), (LATE, _("Late"))],
+        method="by_schedule",
+        label=_("Schedule (programs under way)"),
+        empty_label=_("Any schedule"),
+    )
     district = django_filters.ModelChoiceFilter(
         field_name="districts",
         to_field_name="code",
@@ -71,6 +78,11 @@ class ProgramPublicFilterSet(PublicFilterSet):
     def by_agency(self, queryset, name, agency):
         supported = Program.objects.filter(supporting_agencies=agency).values("pk")
         return queryset.filter(Q(lead_agency=agency) | Q(pk__in=supported))
+
+    def by_schedule(self, queryset, name, value):
+        """Programs under way that are late, or on schedule, today (pillars.achievement's rule)."""
+        today = timezone.localdate()
+        return queryset.late(today) if value == LATE else queryset.on_schedule(today)
 
     def running_in(self, queryset, name, value):
         return queryset.filter(first_year__lte=value, last_year__gte=value)

@@ -4,7 +4,7 @@ and who changes its rows, smartcity/policy.py): the one place its owning agency 
 import datetime
 
 from django.db import models
-from django.db.models import Case, DateField, F, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import Case, DateField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Cast, Coalesce, TruncDate
 
 from smartcity.models import PublicParentMixin, PublishableQuerySet, ReferenceQuerySet
@@ -62,6 +62,37 @@ class ProgramQuerySet(PublishableQuerySet):
         return self.select_related("pillar", "lead_agency", "masterplan").prefetch_related(
             "sub_dimensions", "supporting_agencies", "districts"
         )
+
+    def under_way(self):
+        """Programs neither completed nor cancelled: the ones that can be on schedule or late."""
+        from pillars.choices import Stage
+
+        return self.exclude(stage__in=(Stage.COMPLETED, Stage.CANCELLED))
+
+    @staticmethod
+    def late_condition(today: datetime.date) -> Q:
+        """pillars.achievement's rule for a program under way being late on `today`: past its last year, or with a
+        milestone past its due date and not done."""
+        from pillars.models import Milestone
+
+        late_milestone = Milestone.objects.filter(program=OuterRef("pk"), done_on__isnull=True, due_on__lt=today)
+        return Q(last_year__lt=today.year) | Q(Exists(late_milestone))
+
+    def late(self, today: datetime.date):
+        """Programs under way that are late on `today`."""
+        return self.under_way().filter(self.late_condition(today))
+
+    def with_schedule(self, today: datetime.date):
+        """Annotate `is_late`: under way and late on `today` (the list's "Late" badge), in the list's own query."""
+        from pillars.choices import Stage
+
+        under_way = ~Q(stage__in=(Stage.COMPLETED, Stage.CANCELLED))
+        late = ExpressionWrapper(under_way & self.late_condition(today), output_field=models.BooleanField())
+        return self.annotate(is_late=late)
+
+    def on_schedule(self, today: datetime.date):
+        """Programs under way that are not late on `today`."""
+        return self.under_way().exclude(self.late_condition(today))
 
     def with_indicator_links(self, user=None, *, role=None, to_attr=None):
         """Each program's links to indicators (`indicator_links`, or `to_attr`) that `user` may see (None: the

@@ -1,9 +1,15 @@
 """Public pages of the pillars app: the dashboard, pillars, programs, indicators, services and the map."""
 
+import hashlib
+
 from django.conf import settings
 from django.db.models import Count, F
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import quote_etag
+from django.utils.translation import gettext as _
 
 from smartcity.downloads import public_list
 from smartcity.pagination import Paginator
@@ -50,9 +56,11 @@ def _public_list(request, *, filterset_class, queryset, resource_class, name):
 
 
 def home(request):
-    """The public dashboard: the city-wide achievement and its standing, the indicators by standing, headline
-    counts, the latest evaluation by pillar with the index over the years (composed in the template by the
-    `evaluations` tag library, so pillars imports no evaluations code), and the six pillars."""
+    """The public dashboard: one sentence of how the city is doing (programs late of those under way, indicators on
+    target, the latest evaluation's index and its change), the city-wide achievement and its standing, the
+    indicators by standing, headline counts, the latest evaluation by pillar with the index over the years
+    (composed in the template by the `evaluations` tag library, so pillars imports no evaluations code), and the six
+    pillars."""
     counts = figures.published_counts()
     headline, headline_series, standings = selectors.home_indicators()
     pillars = list(Pillar.objects.with_related())
@@ -71,6 +79,8 @@ def home(request):
         "last_updated": counts.last_updated("program", "indicator"),
     }
     context["standings"] = standings
+    context["standing_total"] = sum(standings.values())
+    context["schedule"] = selectors.program_schedule_counts(timezone.localdate())
     if headline:
         context["headline_chart"] = charts.target_vs_actual(headline_series, unit=headline.unit)
         context["headline_standing"] = selectors.standing_point(headline_series)
@@ -119,16 +129,23 @@ def pillar_detail(request, slug: str):
     return render(request, "pillars/pillar_detail.html", context)
 
 
+COLOURS_MAX_AGE = 3600  # a colour edited in the admin reaches every reader within the hour
+
+
 def pillar_colours_css(request):
-    """Each pillar's colour as a CSS class, so colours stay editable data without inline styles."""
+    """Each pillar's colour as a CSS class, so colours stay editable data without inline styles. Every page asks
+    for it: browsers keep it an hour, and revalidate it by its ETag after that."""
     colours = Pillar.objects.values_list("slug", "colour")
     rules = "".join(f".pillar-{slug}{{--pillar-colour:{colour}}}\n" for slug, colour in colours)
-    return HttpResponse(rules, content_type="text/css; charset=utf-8")
+    response = HttpResponse(rules, content_type="text/css; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=COLOURS_MAX_AGE)
+    response["ETag"] = quote_etag(hashlib.sha256(rules.encode()).hexdigest()[:32])
+    return response
 
 
 def program_list(request):
     """All published programs, filtered and searched, with CSV and JSON downloads."""
-    queryset = Program.objects.published().with_related().with_indicator_links()
+    queryset = Program.objects.published().with_related().with_indicator_links().with_schedule(timezone.localdate())
     context, download = _public_list(
         request,
         filterset_class=ProgramPublicFilterSet,
@@ -237,7 +254,9 @@ def service_list(request):
 
 
 def asset_map(request):
-    """The infrastructure map, one layer per kind from the GeoJSON endpoint, and the same assets as a list."""
+    """The infrastructure map, one layer per kind from the GeoJSON endpoint, with its legend and the list of what the
+    view shows (drawn by static/js/map.js), and the same assets as a paged list. Staff notes on the outlines stay in
+    the admin."""
     queryset = InfrastructureAsset.objects.for_public()
     context, download = _public_list(
         request,
@@ -251,9 +270,18 @@ def asset_map(request):
     context |= {
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        "outline_notes": Boundary.objects.exclude(note="").values_list("note", flat=True).distinct().order_by(),
         # The GeoJSON endpoint has no language prefix: the map names kinds and states in the page's language.
-        "map_labels": {"kinds": dict(AssetKind.choices), "statuses": dict(AssetStatus.choices)},
+        "map_labels": {
+            "kinds": {value: str(label) for value, label in AssetKind.choices},
+            "statuses": {value: str(label) for value, label in AssetStatus.choices},
+            # the list of what the view shows (static/js/map.js fills in the numbers)
+            "in_view": {
+                "summary": _("Shown in this view: %(count)s."),
+                "none": _("Nothing in this view: zoom out or move the map."),
+                "group": _("%(kind)s: %(count)s nearby points, zoom in"),
+                "more": _("…and %(count)s more places: zoom in to list them."),
+            },
+        },
         "kinds": AssetKind.choices,
         "grid_pixels": GRID_PIXELS,
         "counts": dict(queryset.values_list("kind").annotate(count=Count("pk")).order_by()),

@@ -1,9 +1,12 @@
-"""Hardening seen from outside: CSP with no inline script, login lockout, error pages in both languages."""
+"""Hardening seen from outside: CSP with no inline script but the one allowed by its hash, login lockout, error
+pages in both languages."""
 
 import base64
+import hashlib
 import re
 
 import pytest
+from django.conf import settings
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
@@ -14,6 +17,13 @@ from tests.pillars.factories import IndicatorFactory, MeasurementFactory, Progra
 pytestmark = pytest.mark.django_db
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.IGNORECASE)
+HEAD_SCRIPT = f"<script>{settings.HEAD_SCRIPT}</script>"  # the one inline script, allowed by its hash
+
+
+def test_the_one_inline_script_is_allowed_by_its_own_hash():
+    digest = base64.b64encode(hashlib.sha256(settings.HEAD_SCRIPT.encode()).digest()).decode()
+    assert settings.HEAD_SCRIPT_HASH == f"'sha256-{digest}'"
+    assert settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"] == ["'self'", settings.HEAD_SCRIPT_HASH]
 
 
 @pytest.fixture
@@ -22,7 +32,7 @@ def admin_client(client, make_user):
     return client
 
 
-def test_pages_send_a_csp_without_inline_script_and_contain_none(client):
+def test_pages_send_a_csp_without_inline_script_and_contain_none_but_the_hashed_one(client):
     program = ProgramFactory()
     MeasurementFactory(indicator=IndicatorFactory(slug="i", is_headline=True, pillar=None))
     for url in [
@@ -38,8 +48,12 @@ def test_pages_send_a_csp_without_inline_script_and_contain_none(client):
     ]:
         response = client.get(url)
         policy = response["Content-Security-Policy"]
-        assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
-        assert not INLINE_SCRIPT.search(response.content.decode()), url
+        assert f"script-src 'self' {settings.HEAD_SCRIPT_HASH}" in policy
+        assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+        html = response.content.decode()
+        if url != "/api/v1/docs/":
+            assert html.count(HEAD_SCRIPT) == 1 and html.index(HEAD_SCRIPT) < html.index("</head>"), url
+        assert not INLINE_SCRIPT.search(html.replace(HEAD_SCRIPT, "")), url
 
 
 def test_admin_pages_contain_no_inline_script(admin_client):

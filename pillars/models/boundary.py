@@ -22,7 +22,7 @@ class Boundary(TimeStampedModel):
         verbose_name=_("note"),
         max_length=200,
         blank=True,
-        help_text=_("Shown with the outline on the map, e.g. its source or that it is approximate."),
+        help_text=_("Staff only, never shown to citizens: e.g. its source, or that it is approximate."),
     )
     geometry = models.JSONField(
         verbose_name=_("outline"),

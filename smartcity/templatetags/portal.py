@@ -1,10 +1,13 @@
 """Template tags for page chrome: links to the same page in another language, numbers as people read them,
 and `lang` on text shown in another language than the page's."""
 
+import datetime
 import re
 
 from django import template
+from django.conf import settings
 from django.urls import translate_url
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -24,6 +27,24 @@ def page_in_language(context, language_code: str) -> str:
     url = translate_url(request.path, language_code)
     query = request.GET.urlencode()
     return f"{url}?{query}" if query else url
+
+
+@register.filter
+def iso_datetime(value) -> str:
+    """A valid HTML `datetime` attribute: a date as YYYY-MM-DD; a moment in the portal's time zone to the second,
+    with its offset (never microseconds, which the HTML standard does not allow)."""
+    if isinstance(value, datetime.datetime):
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        return moment.isoformat(timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return ""
+
+
+@register.simple_tag
+def head_script() -> str:
+    """The one inline script (settings.HEAD_SCRIPT, allowed by its hash in the Content-Security-Policy)."""
+    return mark_safe(f"<script>{settings.HEAD_SCRIPT}</script>")  # noqa: S308 - a constant of the settings, no input
 
 
 @register.simple_tag(name="number")

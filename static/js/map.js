@@ -4,7 +4,9 @@
  * (data-geojson) one view at a time: the map asks for its box and zoom, and the server answers with the assets
  * there, nearby ones already grouped per kind (pillars/geojson.py), so a view stays small at any number of
  * assets. One layer per asset kind, grouped on its own, so a kind with few points (CCTV, Wi-Fi) stays visible
- * beside one with many (towers); selecting a group zooms in on it. */
+ * beside one with many (towers); selecting a group zooms in on it. Every point and group is at least 24 px, a
+ * finger's target (WCAG 2.5.8). Beside the map (below it on a phone) a list names what the view shows, and follows
+ * each pan and zoom: a point opens its popup, a group zooms in. */
 (function () {
   "use strict";
   var COLOURS = { cctv: "#be123c", wifi: "#1d4ed8", tower: "#b45309", fiber: "#7e22ce", command_center: "#047857", other: "#475569" };
@@ -21,7 +23,10 @@
   }
 
   // Kind and state names in the page's language (the GeoJSON endpoint has no language prefix).
-  var LABELS = { kinds: {}, statuses: {} };
+  var LABELS = { kinds: {}, statuses: {}, in_view: {} };
+  function say(template, values) {
+    return String(template || "").replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
+  }
   function kindLabel(p) { return LABELS.kinds[p.kind] || p.kind_label; }
 
   function popup(p) {
@@ -37,7 +42,7 @@
   // one grid cell sit around its centre, one corner per kind, so that they never cover each other.
   var CORNERS = { wifi: [-1, -1], cctv: [1, -1], tower: [-1, 1], fiber: [1, 1], command_center: [0, -1], other: [0, 1] };
   function clusterIcon(kind, label, count) {
-    var size = count < 10 ? 26 : count < 100 ? 30 : 36;
+    var size = count < 10 ? 28 : count < 100 ? 32 : 38;
     var corner = CORNERS[kind] || [0, 0];
     var html = document.createElement("span");
     html.appendChild(text("span", "visually-hidden", label + ": "));
@@ -61,21 +66,78 @@
 
   function fill(map, layers, data) {
     Object.keys(layers).forEach(function (kind) { layers[kind].clearLayers(); });
+    var entries = [];
     data.features.forEach(function (feature) {
       var p = feature.properties;
       var kind = COLOURS[p.kind] ? p.kind : "other";
       var label = kindLabel(p);
       var c = feature.geometry.coordinates;
       var at = [c[1], c[0]];
+      var marker;
       if (p.cluster) {
-        L.marker(at, { icon: clusterIcon(kind, label, p.count), title: label + ": " + p.count })
-          .on("click", function () { map.setView(at, Math.min(map.getZoom() + 2, map.getMaxZoom())); })
+        marker = L.marker(at, { icon: clusterIcon(kind, label, p.count), title: label + ": " + p.count })
+          .on("click", function () { zoomIn(map, at); })
           .addTo(layers[kind]);
       } else {
-        var icon = L.divIcon({ className: "asset-point kind-" + kind, iconSize: [16, 16] });
-        L.marker(at, { icon: icon, title: p.name + " (" + label + ")" }).bindPopup(popup(p)).addTo(layers[kind]);
+        var icon = L.divIcon({ className: "asset-point kind-" + kind, iconSize: [POINT_SIZE, POINT_SIZE] });
+        marker = L.marker(at, { icon: icon, title: p.name + " (" + label + ")" }).bindPopup(popup(p)).addTo(layers[kind]);
       }
+      entries.push({ kind: kind, label: label, p: p, at: at, marker: marker });
     });
+    map.inView = entries;
+    listInView(map, layers);
+  }
+
+  var POINT_SIZE = 24;  // px: the smallest target a finger hits reliably
+  var LISTED = 40;  // rows in the list of what the view shows; past that, the reader zooms in
+
+  function zoomIn(map, at) {
+    map.setView(at, Math.min(map.getZoom() + 2, map.getMaxZoom()));
+  }
+
+  // The list beside the map: what the view shows (the answer covers a box snapped outward, so it is cut to the
+  // view) of the layers the reader keeps on, points by name and groups by kind.
+  function listInView(map, layers) {
+    var list = document.getElementById("in-view-list");
+    var summary = document.getElementById("in-view-summary");
+    if (!list || !summary) return;
+    var bounds = map.getBounds();
+    var shown = (map.inView || []).filter(function (e) {
+      return bounds.contains(e.at) && map.hasLayer(layers[e.kind]);
+    });
+    shown.sort(function (a, b) {
+      return a.label.localeCompare(b.label) || (a.p.name || "").localeCompare(b.p.name || "");
+    });
+    var total = shown.reduce(function (sum, e) { return sum + (e.p.cluster ? e.p.count : 1); }, 0);
+    var words = LABELS.in_view;
+    var count = total.toLocaleString(document.documentElement.lang);
+    summary.textContent = total ? say(words.summary, { count: count }) : words.none;
+    list.replaceChildren();
+    shown.slice(0, LISTED).forEach(function (e) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "in-view-item";
+      button.appendChild(kindDot(e.kind));
+      if (e.p.cluster) {
+        button.appendChild(document.createTextNode(say(words.group, { kind: e.label, count: e.p.count })));
+        button.addEventListener("click", function () { zoomIn(map, e.at); });
+      } else {
+        button.appendChild(document.createTextNode(e.p.name + " · " + e.label + (e.p.kelurahan ? " · " + e.p.kelurahan : "")));
+        button.addEventListener("click", function () { e.marker.openPopup(); });
+      }
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    if (shown.length > LISTED) {
+      list.appendChild(text("li", "in-view-more", say(words.more, { count: shown.length - LISTED })));
+    }
+  }
+
+  function kindDot(kind) {
+    var dot = text("span", "kind-dot kind-" + kind, "");
+    dot.setAttribute("aria-hidden", "true");
+    return dot;
   }
 
   // The box asked for is snapped outward to the server's grouping grid (pillars/geojson.py, its cell size in
@@ -136,6 +198,7 @@
       overlays[LABELS.kinds[kind] || kind] = points[kind];
     });
     L.control.layers(null, overlays, { collapsed: window.innerWidth < 640 }).addTo(map);
+    map.on("overlayadd overlayremove", function () { listInView(map, points); });
     var toggle = element.querySelector(".leaflet-control-layers-toggle");
     if (toggle) {  // Leaflet names its collapsed control in English only
       toggle.title = element.dataset.layersLabel;

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.live import ROOT, free_port, manage, portal_env, serve
+from tests.live import COMMAND_TIMEOUT, ROOT, free_port, manage, portal_env, serve
 
 CHROMIUM = Path(os.environ.get("BROWSER_TESTS_CHROMIUM", "/usr/bin/chromium"))
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -71,7 +71,7 @@ def portal_with_env(tmp_path_factory):
         for command in (["migrate", "--noinput"], ["load_demo"], ["build_open_data"]):
             done = manage(*command, "--verbosity", "0", env=env)
             assert done.returncode == 0, done.stderr
-        assert collect.wait(timeout=300) == 0, collect.stderr.read()
+        assert collect.wait(timeout=COMMAND_TIMEOUT) == 0, collect.stderr.read()
         with serve(env, workers=2) as base:
             for address, city in ((base, "Kota Padang"), (f"http://127.0.0.1:{free_port()}/", "Kota Sawahlunto")):
                 done = manage("follow_portal", address, city, env=env)

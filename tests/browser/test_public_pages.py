@@ -1,6 +1,7 @@
 """Every public page type, in both languages, on a 390 px phone in a real Chromium: no sideways scrolling, no
-critical or serious axe-core violation, no console error, no request to another host, and the language switch
-leads to the same page in the other language."""
+critical or serious axe-core violation, no console error, no request to another host, no layout shift (CLS below
+0.05, measured with a PerformanceObserver from before the first paint), valid `datetime` attributes, and the
+language switch leads to the same page in the other language."""
 
 import re
 from dataclasses import dataclass, field
@@ -58,6 +59,19 @@ DRAWN = {
 }
 
 
+# Cumulative layout shift as Chromium reports it (shifts right after an input excluded, as the metric defines),
+# observed from before the page's first paint.
+CLS_OBSERVER = """
+window.__cls = 0;
+new PerformanceObserver(list => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__cls += entry.value;
+}).observe({type: 'layout-shift', buffered: true});
+"""
+CLS_LIMIT = 0.05
+# HTML's valid `datetime` values as the portal writes them: a date, or a moment to the second with its offset.
+DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2}))?$")
+
+
 @dataclass
 class Visit:
     """What one page showed the browser: its problems, one list per check."""
@@ -67,6 +81,8 @@ class Visit:
     console: list[str] = field(default_factory=list)
     other_hosts: list[str] = field(default_factory=list)
     language_switch: list[str] = field(default_factory=list)
+    layout_shift: list[str] = field(default_factory=list)
+    datetimes: list[str] = field(default_factory=list)
 
     def problems(self) -> dict[str, list[str]]:
         return {name: found for name, found in vars(self).items() if found}
@@ -97,6 +113,7 @@ def open_page(browser, portal: str, url: str, visit: Visit, drawn: str | None = 
             request_route.abort()
 
     context.set_default_timeout(10_000)
+    context.add_init_script(CLS_OBSERVER)
     context.route("**/*", route)
     page = context.new_page()
     page.on("console", lambda message: message.type == "error" and visit.console.append(message.text))
@@ -110,6 +127,20 @@ def open_page(browser, portal: str, url: str, visit: Visit, drawn: str | None = 
         context.close()
         raise
     return context, page
+
+
+def check_layout_shift(page, visit: Visit) -> float:
+    """The page's CLS once it has settled (the fonts, charts and map drawn), recorded when it reaches the limit."""
+    page.wait_for_timeout(400)
+    shift = page.evaluate("window.__cls")
+    if shift >= CLS_LIMIT:
+        visit.layout_shift.append(f"CLS {shift:.3f} on {page.url}")
+    return shift
+
+
+def check_datetimes(page, visit: Visit) -> None:
+    values = page.evaluate("[...document.querySelectorAll('time[datetime]')].map(t => t.getAttribute('datetime'))")
+    visit.datetimes += [f"invalid datetime {value!r}" for value in values if not DATETIME.match(value)]
 
 
 def check_layout_and_axe(page, axe_source: str, visit: Visit) -> None:
@@ -158,6 +189,8 @@ def visit_page(browser, axe_source, portal, path: str, switch_to: tuple[str, str
     visit = Visit()
     context, page = open_page(browser, portal, portal + path, visit, drawn)
     try:
+        check_layout_shift(page, visit)
+        check_datetimes(page, visit)
         check_layout_and_axe(page, axe_source, visit)
         check_language_switch(page, switch_to[1], visit, switch_to[0])
     finally:
@@ -198,17 +231,23 @@ def test_the_checks_catch_what_they_look_for(browser, axe_source, portal):
         page.goto("about:blank")  # no CSP there: the portal's own would stop the outside image before any request
         page.set_content(
             '<html><body><div style="width:900px">wide</div><p style="color:#bbb;background:#fff">faint</p>'
-            '<img src="http://tiles.example.org/0/0/0.png"><script>console.error("broken")</script></body></html>'
+            '<img src="http://tiles.example.org/0/0/0.png"><script>console.error("broken")</script>'
+            '<p>Updated <time datetime="2025-01-01T10:00:00.123456+07:00">today</time></p></body></html>'
         )
         page.wait_for_load_state("networkidle")
+        page.evaluate(CLS_OBSERVER)
+        page.evaluate("document.body.prepend(Object.assign(document.createElement('div'), {style: 'height:300px'}))")
+        check_layout_shift(page, visit)
+        check_datetimes(page, visit)
         check_layout_and_axe(page, axe_source, visit)
     finally:
         context.close()
     found = visit.problems()
-    assert set(found) == {"overflow", "axe", "console", "other_hosts"}
+    assert set(found) == {"overflow", "axe", "console", "other_hosts", "layout_shift", "datetimes"}
     assert {problem.split(":")[0] for problem in found["axe"]} >= {
         "serious html-has-lang",
         "serious color-contrast",
         "critical image-alt",
     }
     assert found["other_hosts"] == ["http://tiles.example.org/0/0/0.png"]
+    assert found["datetimes"] == ["invalid datetime '2025-01-01T10:00:00.123456+07:00'"]

@@ -136,7 +136,8 @@ def test_the_map_page_draws_outlines_and_groups_points_from_our_own_files(client
     assert 'data-boundaries="/en/map/boundaries.geojson"' in html
     assert "/static/vendor/leaflet/leaflet.js" in html and "/static/js/map.js" in html
     assert "markercluster" not in html  # points come grouped from the server (pillars/geojson.py)
-    assert '<span lang="id">Garis batas demo</span>' in html  # the office's note, marked as Indonesian
+    assert "Garis batas demo" not in html  # the staff's note stays in the admin
+    assert "Garis batas demo" not in client.get("/en/map/boundaries.geojson").content.decode()
     assert '<script id="map-labels" type="application/json">' in html  # data, not a script: the CSP holds
     assert '"wifi": "Public Wi-Fi"' in html  # kinds named in the page's language
 

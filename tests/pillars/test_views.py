@@ -57,13 +57,13 @@ def test_home_query_count_is_fixed_and_does_not_grow(client, django_assert_num_q
     # Inside the test's transaction the change marks are this transaction's own, so the figures are counted (the
     # state query and one grouped query per counted kind, 5) rather than read from the cache; the cached path,
     # one query and no write, is tests/pillars/test_figures.py's. Then the indicators' standings with the headline,
-    # its targets and series, pillars (+subs) and evaluation results (their pillar scores are a 12th query once
-    # there is a result).
-    with django_assert_num_queries(11):
+    # its targets and series, the programs under way and late (one aggregate), pillars (+subs) and evaluation
+    # results (their pillar scores are a 13th query once there is a result).
+    with django_assert_num_queries(12):
         client.get("/")
     PillarFactory.create_batch(3)
     grow_portfolio(5)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get("/").status_code == 200
 
 
@@ -85,6 +85,9 @@ def test_pillar_colours_are_served_as_css_classes(client):
     response = client.get(reverse("pillars:pillar-colours"))
     assert response["Content-Type"].startswith("text/css")
     assert ".pillar-governance{--pillar-colour:#1d4ed8}" in response.content.decode()
+    assert "max-age=3600" in response["Cache-Control"] and "public" in response["Cache-Control"]
+    again = client.get(reverse("pillars:pillar-colours"), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304  # after the hour, a browser revalidates it without the body
 
 
 def test_pages_load_nothing_from_another_host(client):
@@ -191,7 +194,7 @@ def test_program_page_shows_timeline_and_budget_in_rupiah(client):
 def test_map_page_points_at_the_geojson_with_the_same_filters(client):
     html = client.get("/map/", {"kind": "cctv"}).content.decode()
     assert 'data-geojson="/api/v1/assets/geojson/?kind=cctv"' in html
-    assert "leaflet.js" in html and "<script>" not in html  # no inline script
+    assert "leaflet.js" in html and html.count("<script>") == 1  # no inline script but the page's `js` mark
 
 
 def test_a_refused_map_filter_shows_every_asset_on_the_list_and_on_the_map(client):
