@@ -383,7 +383,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1/",
+    # The contract (docs/api/openapi-v1.yaml, `make schema`; tests/test_api_contract.py): one document for every
+    # caller and UI language. Request bodies are JSON (multipart only to upload a file), names never translated.
+    "SERVERS": [{"url": "/", "description": "This portal"}],
+    "CONTACT": {"name": "Kota Cerdas program office (Diskominfo)", "url": "/api/v1/docs/"},
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "smartcity.api.schema.postprocess"],
     "ENUM_NAME_OVERRIDES": {
         "FundingSourceEnum": "pillars.choices.FundingSource",
         "PartnerKindEnum": "partnerships.choices.PartnerKind",
@@ -451,6 +456,7 @@ REMINDER_LEAD_DAYS = tuple(env.list("REMINDER_LEAD_DAYS", cast=int, default=[7, 
 # The DCAT catalogue of the open data (smartcity/dcat.py): who publishes it and under which licence.
 OPEN_DATA_PUBLISHER = env("OPEN_DATA_PUBLISHER", default="") or f"Dinas Komunikasi dan Informatika {PORTAL_CITY_NAME}"
 OPEN_DATA_LICENSE = env("OPEN_DATA_LICENSE", default="https://creativecommons.org/licenses/by/4.0/")
+SPECTACULAR_SETTINGS["LICENSE"] = {"name": "The portal's open data licence", "url": OPEN_DATA_LICENSE}
 # Map tiles: none by default, since a closed network reaches no tile server; markers and lists still work.
 MAP_TILE_URL = env("MAP_TILE_URL", default="")  # e.g. https://tiles.example.go.id/{z}/{x}/{y}.png
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")

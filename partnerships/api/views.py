@@ -3,7 +3,8 @@
 No deletes here: partnership records carry legal weight, so staff remove mistakes in the admin (through the same
 writers). Signing and terminating an MoU are actions of their own, each with its permission."""
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -68,6 +69,11 @@ class MoUViewSet(RecordViewSet):
     def reread(self, instance):
         return self.get_queryset().get(pk=instance.pk)  # the response is prefetched too
 
+    @extend_schema(
+        request=serializers.MoUSignSerializer,
+        description=_("Sign a draft MoU: it comes into force on its dates."),
+        examples=[OpenApiExample("Signed in the city hall", {"signed_on": "2025-03-01", "signed_place": "Padang"})],
+    )
     @action(detail=True, methods=["post"], permission_classes=[HasPerm("partnerships.sign_mou")])
     def sign(self, request, slug=None):
         params = serializers.MoUSignSerializer(data=request.data)
@@ -75,6 +81,15 @@ class MoUViewSet(RecordViewSet):
         mou = services.mou_sign(mou=self.get_object(), actor=request.user, **params.validated_data)
         return Response(self.get_serializer(self.reread(mou)).data)
 
+    @extend_schema(
+        request=serializers.MoUTerminateSerializer,
+        description=_("End an MoU before its term, saying why."),
+        examples=[
+            OpenApiExample(
+                "Ended by agreement", {"terminated_on": "2025-09-30", "reason": "Program moved to the province."}
+            )
+        ],
+    )
     @action(detail=True, methods=["post"], permission_classes=[HasPerm("partnerships.terminate_mou")])
     def terminate(self, request, slug=None):
         params = serializers.MoUTerminateSerializer(data=request.data)

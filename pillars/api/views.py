@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import fields, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -146,6 +146,14 @@ class DistrictViewSet(RecordViewSet):
 
     @extend_schema(
         request={"multipart/form-data": serializers.AreaFileSerializer},
+        responses=inline_serializer(
+            "AreaLoadResult",
+            {
+                "districts": fields.IntegerField(help_text=_("Districts in the file.")),
+                "villages": fields.IntegerField(help_text=_("Villages in the file.")),
+                "created": fields.IntegerField(help_text=_("Of those, how many were new.")),
+            },
+        ),
         description=_("Load districts and villages from the office's CSV file (code, name, note): all or nothing."),
     )
     @action(detail=False, methods=["post"], permission_classes=[HasPerm("pillars.add_district")])
@@ -205,7 +213,15 @@ class InfrastructureAssetViewSet(RecordViewSet):
             OpenApiParameter("bbox", str, description=str(_("west,south,east,north in degrees (with zoom)"))),
             OpenApiParameter("zoom", int, description=str(_("the map's zoom level, 0 to 20 (with bbox)"))),
         ],
-        responses={200: OpenApiResponse(description="GeoJSON FeatureCollection")},
+        responses={
+            200: OpenApiResponse(
+                response=inline_serializer(
+                    "FeatureCollection",
+                    {"type": fields.CharField(), "features": fields.ListField(child=fields.DictField())},
+                ),
+                description="GeoJSON FeatureCollection",
+            )
+        },
     )
     @action(detail=False, methods=["get"], pagination_class=None, renderer_classes=[GeoJSONRenderer, JSONRenderer])
     def geojson(self, request):
