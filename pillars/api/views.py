@@ -202,16 +202,14 @@ class InfrastructureAssetViewSet(RecordViewSet):
     query_parameters = ("bbox", "zoom")  # read by `geojson` (so the public cache keys its entries by them)
 
     @extend_schema(
-        description=str(
-            _(
-                "The assets with coordinates as a GeoJSON FeatureCollection (same filters, no pages). With bbox "
-                "and zoom, one map view: the assets inside the box, nearby ones grouped per kind (a Feature with "
-                "cluster true and its count), so the answer stays small however many assets there are."
-            )
+        description=_(
+            "The assets with coordinates as a GeoJSON FeatureCollection (same filters, no pages). With bbox "
+            "and zoom, one map view: the assets inside the box, nearby ones grouped per kind (a Feature with "
+            "cluster true and its count), so the answer stays small however many assets there are."
         ),
         parameters=[
-            OpenApiParameter("bbox", str, description=str(_("west,south,east,north in degrees (with zoom)"))),
-            OpenApiParameter("zoom", int, description=str(_("the map's zoom level, 0 to 20 (with bbox)"))),
+            OpenApiParameter("bbox", str, description=_("west,south,east,north in degrees (with zoom)")),
+            OpenApiParameter("zoom", int, description=_("the map's zoom level, 0 to 20 (with bbox)")),
         ],
         responses={
             200: OpenApiResponse(
