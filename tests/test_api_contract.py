@@ -47,8 +47,8 @@ def released() -> dict | None:
 
 def unreleased_notes() -> str:
     text = (ROOT / "CHANGELOG.md").read_text()
-    match = re.search(r"^## Unreleased\s*$(.*?)(?=^## )", text, flags=re.MULTILINE | re.DOTALL)
-    return match.group(1) if match else ""
+    sections = re.findall(r"^## Unreleased.*?$(.*?)(?=^## |\Z)", text, flags=re.MULTILINE | re.DOTALL)
+    return "\n".join(sections)  # every "## Unreleased — topic" section
 
 
 def refused(old: dict, new: dict, notes: str) -> list[contract.Change]:

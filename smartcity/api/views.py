@@ -140,7 +140,8 @@ def as_read(serializer, field):
     if serializer.instance is None or isinstance(serializer.instance, (list, tuple)):
         return _UNREAD
     try:
-        value = field.to_representation(field.get_attribute(serializer.instance))
-    except (SkipField, AttributeError, KeyError, ValueError):
+        attribute = field.get_attribute(serializer.instance)
+        value = None if attribute is None else field.to_representation(attribute)  # as the serializer reads it
+    except (SkipField, AttributeError, KeyError, ValueError, TypeError):
         return _UNREAD
-    return json.loads(json.dumps(value, cls=encoders.JSONEncoder)) if value is not None else None
+    return json.loads(json.dumps(value, cls=encoders.JSONEncoder))
