@@ -72,7 +72,11 @@ class MoUViewSet(RecordViewSet):
     @extend_schema(
         request=serializers.MoUSignSerializer,
         description=_("Sign a draft MoU: it comes into force on its dates."),
-        examples=[OpenApiExample("Signed in the city hall", {"signed_on": "2025-03-01", "signed_place": "Padang"})],
+        examples=[
+            OpenApiExample(
+                "Signed in the city hall", {"signed_on": "2025-03-01", "signed_place": "Padang"}, request_only=True
+            )
+        ],
     )
     @action(detail=True, methods=["post"], permission_classes=[HasPerm("partnerships.sign_mou")])
     def sign(self, request, slug=None):
@@ -86,7 +90,9 @@ class MoUViewSet(RecordViewSet):
         description=_("End an MoU before its term, saying why."),
         examples=[
             OpenApiExample(
-                "Ended by agreement", {"terminated_on": "2025-09-30", "reason": "Program moved to the province."}
+                "Ended by agreement",
+                {"terminated_on": "2025-09-30", "reason": "Program moved to the province."},
+                request_only=True,
             )
         ],
     )
