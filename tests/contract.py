@@ -143,3 +143,22 @@ def _schema_changes(where: str, old: dict, new: dict, request: bool = False):
         )
     for name in new_properties.keys() - old_properties.keys() - newly_required:
         yield Change(f"{where}.{name}", "optional field added", False)
+
+
+def differing_places(old, new, place: str = "", limit: int = 20) -> list[str]:
+    """Where two documents differ at all (descriptions and examples included), as /json/pointer paths."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        found = []
+        for key in sorted(old.keys() | new.keys(), key=str):
+            where = f"{place}/{key}"
+            if key not in old or key not in new:
+                found.append(f"{where} ({'added' if key not in old else 'removed'})")
+            else:
+                found += differing_places(old[key], new[key], where, limit)
+            if len(found) >= limit:
+                break
+        return found[:limit]
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        pairs = enumerate(zip(old, new, strict=True))
+        return [where for i, (a, b) in pairs for where in differing_places(a, b, f"{place}/{i}")][:limit]
+    return [] if old == new else [place or "/"]
