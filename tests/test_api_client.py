@@ -1,6 +1,8 @@
 """An integrator's first step works: a client generated from /api/v1/schema/ with openapi-python-client imports
 every operation; the schema is one document whatever the UI language; a record read can be written back."""
 
+import contextlib
+import datetime
 import importlib
 import os
 import subprocess
@@ -11,7 +13,10 @@ import pytest
 import yaml
 from django.urls import reverse
 
-from tests.partnerships.factories import CommitmentFactory
+from partnerships.models import ProgressReport
+from tests.live import free_port, portal_env, serve, served_database_url
+from tests.partnerships.factories import CommitmentFactory, MoUFactory, PartnerFactory, make_key
+from tests.pillars.factories import InfrastructureAssetFactory
 from tests.test_api_contract import live
 
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
@@ -25,12 +30,13 @@ def component_and_enum_names(document: dict) -> set[str]:
     }
 
 
-def test_a_generated_client_imports_every_operation(tmp_path):
+def generate_client(directory: Path, package: str) -> Path:
+    """A client generated from the live schema, as an integrator makes one, in `directory`/`package`."""
     if not GENERATOR.exists():
         if os.environ.get("CI"):
             pytest.fail("openapi-python-client is not installed: `make fuzz-install` installs requirements-fuzz.txt")
         pytest.skip("openapi-python-client is not installed: make fuzz-install")
-    schema = tmp_path / "openapi.yaml"
+    schema = directory / "openapi.yaml"
     schema.write_text(yaml.safe_dump(live()))
     done = subprocess.run(
         [
@@ -39,7 +45,7 @@ def test_a_generated_client_imports_every_operation(tmp_path):
             "--path",
             str(schema),
             "--output-path",
-            str(tmp_path / "client"),
+            str(directory / package),
             "--meta",
             "none",
         ],
@@ -48,17 +54,91 @@ def test_a_generated_client_imports_every_operation(tmp_path):
         timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    modules = sorted(path for path in (tmp_path / "client" / "api").rglob("*.py") if path.name != "__init__.py")
-    operations = sum(len(item) for item in live()["paths"].values())
-    sys.path.insert(0, str(tmp_path))
+    return directory / package
+
+
+@contextlib.contextmanager
+def importable(directory: Path, package: str):
+    sys.path.insert(0, str(directory))
     try:
-        imported = [importlib.import_module(".".join(m.relative_to(tmp_path).with_suffix("").parts)) for m in modules]
+        yield
     finally:
-        sys.path.remove(str(tmp_path))
-        for name in [name for name in sys.modules if name == "client" or name.startswith("client.")]:
+        sys.path.remove(str(directory))
+        for name in [name for name in sys.modules if name == package or name.startswith(f"{package}.")]:
             del sys.modules[name]
+
+
+def test_a_generated_client_imports_every_operation(tmp_path):
+    root = generate_client(tmp_path, "kc_client")
+    modules = sorted(path for path in (root / "api").rglob("*.py") if path.name != "__init__.py")
+    operations = sum(len(item) for item in live()["paths"].values())
+    with importable(tmp_path, "kc_client"):
+        imported = [importlib.import_module(".".join(m.relative_to(tmp_path).with_suffix("").parts)) for m in modules]
     assert len(modules) == operations  # every operation has its module...
     assert all(hasattr(module, "sync_detailed") for module in imported)  # ...and each one imports (N of N)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the served portal reads committed rows
+def test_a_partner_system_works_through_the_generated_client(tmp_path):
+    partner = PartnerFactory()
+    mou = MoUFactory(party__partner=partner)
+    commitments = CommitmentFactory.create_batch(3, mou=mou)
+    CommitmentFactory(mou=MoUFactory())  # another partner's, published: the filter leaves it out
+    asset = InfrastructureAssetFactory(kind="tower", operator=partner)
+    key = make_key(partner)[1]
+    generate_client(tmp_path, "kc_partner")
+    env = portal_env(DATABASE_URL=served_database_url(), WEBHOOK_ALLOW_LOOPBACK="true")
+    with serve(env) as base, importable(tmp_path, "kc_partner"):
+        answers = partner_walk(base, key, mou=mou.pk, commitment=commitments[0].pk, asset=asset.pk)
+
+    assert answers["first_page"] == (2, True) and answers["second_page"] >= 1
+    assert answers["filtered"] == {c.pk for c in commitments}
+    assert answers["reported"] == 201 and answers["registered"] == (201, True)
+    assert answers["operated"] == [asset.pk] and answers["status"] == (200, "down")
+    asset.refresh_from_db()
+    assert asset.status == "down"
+    assert ProgressReport.objects.filter(commitment=commitments[0], quantity_reached=30).exists()
+
+
+def partner_walk(base: str, key: str, *, mou: int, commitment: int, asset: int) -> dict:
+    """What an integrator writes first, with the generated client only: list, page, filter, report, register, set."""
+    from kc_partner import AuthenticatedClient
+    from kc_partner.api.commitments import commitments_list
+    from kc_partner.api.operated_assets import operated_assets_list, operated_assets_status_create
+    from kc_partner.api.progress_reports import progress_reports_create
+    from kc_partner.api.webhook_endpoints import webhook_endpoints_create
+    from kc_partner.models import (
+        AssetStatusEnum,
+        AssetStatusRequest,
+        ProgressReportRequest,
+        WebhookEndpointWithSecretRequest,
+        WebhookEventEnum,
+    )
+
+    client = AuthenticatedClient(base_url=base, token=key, prefix="Api-Key", raise_on_unexpected_status=True)
+    first = commitments_list.sync(client=client, limit=2)
+    second = commitments_list.sync(client=client, limit=2, offset=2)
+    filtered = commitments_list.sync(client=client, mou_id=[mou])
+    report = ProgressReportRequest(commitment=commitment, reported_on=datetime.date.today(), quantity_reached="30")
+    reported = progress_reports_create.sync_detailed(client=client, body=report)
+    hook = WebhookEndpointWithSecretRequest(
+        url=f"http://127.0.0.1:{free_port()}/hooks", events=[WebhookEventEnum("commitment.progress_reported")]
+    )
+    registered = webhook_endpoints_create.sync_detailed(client=client, body=hook)
+    operated = operated_assets_list.sync(client=client)
+    status = operated_assets_status_create.sync_detailed(
+        asset, client=client, body=AssetStatusRequest(status=AssetStatusEnum("down"))
+    )
+    return {
+        "first_page": (len(first.results), bool(first.next_)),
+        "second_page": len(second.results),
+        "filtered": {row.id for row in filtered.results},
+        "reported": reported.status_code,
+        "registered": (registered.status_code, registered.parsed.secret.startswith("whsec_")),
+        "operated": [row.id for row in operated.results],
+        "status": (status.status_code, status.parsed.status.value),
+    }
 
 
 @pytest.mark.django_db
