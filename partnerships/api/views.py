@@ -4,7 +4,7 @@ No deletes here: partnership records carry legal weight, so staff remove mistake
 writers). Signing and terminating an MoU are actions of their own, each with its permission."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -123,6 +123,17 @@ class ProgressReportPermissions(PublicReadModelPermissions):
         return super().has_permission(request, view)
 
 
+@extend_schema_view(
+    create=extend_schema(
+        examples=[
+            OpenApiExample(
+                "Towers built so far",
+                {"commitment": 12, "reported_on": "2025-06-30", "quantity_reached": "45", "note": "Phase 2 done."},
+                request_only=True,
+            )
+        ]
+    )
+)
 class ProgressReportViewSet(RecordViewSet):
     """Progress reports on commitments; partners post theirs with their API key. Reports are not edited here."""
 
@@ -144,6 +155,21 @@ class PartnerKeyOrModelPermissions(ModelPermissions):
         return super().has_permission(request, view)
 
 
+@extend_schema_view(
+    create=extend_schema(
+        examples=[
+            OpenApiExample(
+                "Told of signed MoUs and progress",
+                {
+                    "url": "https://partner.example.co.id/hooks/kota-cerdas",
+                    "events": ["mou.signed", "commitment.progress_reported"],
+                    "description": "Our project tracker",
+                },
+                request_only=True,
+            )
+        ]
+    )
+)
 class WebhookEndpointViewSet(RecordViewSet):
     """Webhook endpoints: a partner's key registers, changes and removes its own; staff see and keep them all. The
     signing secret is answered once, on registration and on `rotate-secret`."""
