@@ -275,7 +275,14 @@ class SurveyTargetViewSet(RecordViewSet):
 
     @extend_schema(
         request={"multipart/form-data": SurveyImportSerializer},
-        responses={200: None},
+        responses=inline_serializer(
+            "SurveyImportResult",
+            {
+                "rows": fields.IntegerField(help_text=_("Responses in the file.")),
+                "dry_run": fields.BooleanField(help_text=_("True: the file was only checked, nothing was saved.")),
+                "responses": fields.IntegerField(help_text=_("The target's responses now.")),
+            },
+        ),
         description=_("Import responses from a CSV or XLSX file, all or nothing; `dry_run` only checks the file."),
     )
     @action(
