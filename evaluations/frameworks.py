@@ -300,6 +300,10 @@ def self_assessment_add_evidence(*, assessment: SelfAssessment, actor, indicator
                                                      actor=actor)  # fmt: skip
 
 
+# What an indicator of a self-assessment may lack, as `self_assessment_readiness` names it (and the API documents).
+SELF_ASSESSMENT_MISSING = ("self_level", "justification", "evidence", "subject")
+
+
 def self_assessment_readiness(*, assessment: SelfAssessment) -> list[dict]:
     """The framework's indicators still lacking a self-assessed level, a justification or evidence."""
     scores = {s.indicator_id: s for s in assessment.scores.all()}

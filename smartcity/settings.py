@@ -420,6 +420,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "smartcity.api.schema.postprocess"],
     "ENUM_NAME_OVERRIDES": {
         "FundingSourceEnum": "pillars.choices.FundingSource",
+        "SelfAssessmentMissingEnum": "evaluations.frameworks.SELF_ASSESSMENT_MISSING",
         "PartnerKindEnum": "partnerships.choices.PartnerKind",
         "MoUStatusEnum": "partnerships.choices.MoUStatus",
         "EvaluationStageEnum": "evaluations.choices.EvaluationStage",
