@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test install install-dev docs chromium lint migrations-check messages messages-check pytest clean multinode fuzz fuzz-install load faults bench
+.PHONY: schema run test install install-dev docs chromium lint migrations-check messages messages-check pytest clean multinode fuzz fuzz-install load faults bench
 
 ## The runtime installed: a virtualenv with the portal's Python packages (requirements.txt), and the front-end
 ## packages from npm. `make run` needs nothing more.
@@ -109,3 +109,8 @@ clean:
 ## (needs wrk; about 30 minutes). Writes bench/results/latest.{md,json} after each step.
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+## The API contract: regenerate docs/api/openapi-v1.yaml from the code, deliberately (tests/test_api_contract.py
+## fails while the two differ, and refuses a breaking change unless the version moves or CHANGELOG names it).
+schema:
+	$(PY) manage.py spectacular --lang en --validate --fail-on-warn --file docs/api/openapi-v1.yaml

@@ -300,6 +300,10 @@ def self_assessment_add_evidence(*, assessment: SelfAssessment, actor, indicator
                                                      actor=actor)  # fmt: skip
 
 
+# What an indicator of a self-assessment may lack, as `self_assessment_readiness` names it (and the API documents).
+SELF_ASSESSMENT_MISSING = ("self_level", "justification", "evidence", "subject")
+
+
 def self_assessment_readiness(*, assessment: SelfAssessment) -> list[dict]:
     """The framework's indicators still lacking a self-assessed level, a justification or evidence."""
     scores = {s.indicator_id: s for s in assessment.scores.all()}
@@ -386,7 +390,7 @@ def framework_data_validate(*, data, existing: Framework | None) -> dict:
     the data ready for the writer. Keys starting with "_" are notes and are dropped."""
     from rest_framework import exceptions
 
-    from smartcity.api.views import reject_unknown_fields
+    from smartcity.api.views import writable_data
 
     from .api.framework_serializers import FrameworkSerializer
 
@@ -395,7 +399,9 @@ def framework_data_validate(*, data, existing: Framework | None) -> dict:
     fields = {key: value for key, value in data.items() if not str(key).startswith("_")}
     serializer = FrameworkSerializer(instance=existing, data=fields)
     try:
-        reject_unknown_fields(serializer, fields)
+        checked = writable_data(serializer, fields)  # a read-only field is refused unless sent as it is
+        if checked is not fields:
+            serializer = FrameworkSerializer(instance=existing, data=checked)
         serializer.is_valid(raise_exception=True)
     except exceptions.ValidationError as error:
         raise ValidationError(_flatten(error.detail), code="bad_file") from error

@@ -448,9 +448,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1/",
+    # The contract (docs/api/openapi-v1.yaml, `make schema`; tests/test_api_contract.py): one document for every
+    # caller and UI language. Request bodies are JSON (multipart only to upload a file), names never translated.
+    "SERVERS": [{"url": "/", "description": "This portal"}],
+    "CONTACT": {"name": "Kota Cerdas program office (Diskominfo)", "url": "/api/v1/docs/"},
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "smartcity.api.schema.postprocess"],
     "ENUM_NAME_OVERRIDES": {
         "FundingSourceEnum": "pillars.choices.FundingSource",
+        "SelfAssessmentMissingEnum": "evaluations.frameworks.SELF_ASSESSMENT_MISSING",
         "PartnerKindEnum": "partnerships.choices.PartnerKind",
         "MoUStatusEnum": "partnerships.choices.MoUStatus",
         "EvaluationStageEnum": "evaluations.choices.EvaluationStage",
@@ -526,6 +532,7 @@ OPEN_DATA_LICENSE = env("OPEN_DATA_LICENSE", default="https://creativecommons.or
 OPEN_DATA_LICENSE_NAME = env("OPEN_DATA_LICENSE_NAME", default="Creative Commons Attribution 4.0 (CC BY 4.0)")
 # The catalogue's spatial coverage (the city's Kemendagri code and outline), read by name: the core imports no app.
 OPEN_DATA_AREA = "pillars.outlines.city_area"
+SPECTACULAR_SETTINGS["LICENSE"] = {"name": OPEN_DATA_LICENSE_NAME, "url": OPEN_DATA_LICENSE}
 # Map tiles: none by default, since a closed network reaches no tile server; markers and lists still work.
 MAP_TILE_URL = env("MAP_TILE_URL", default="")  # e.g. https://tiles.example.go.id/{z}/{x}/{y}.png
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")

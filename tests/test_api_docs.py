@@ -11,7 +11,7 @@ def test_docs_speak_the_language_asked_for_and_lead_back_to_that_portal(client):
     html = client.get("/api/v1/docs/?lang=en").content.decode()
     assert '<html lang="en">' in html
     assert 'href="/en/"' in html  # back to the English portal
-    assert 'data-schema="/api/v1/schema/?lang=en"' in html  # the schema's labels in English too
+    assert 'data-schema="/api/v1/schema/?lang=en&amp;format=json"' in html  # the schema's labels in English too
     assert 'href="?lang=id" lang="id" hreflang="id"' in html
     assert "API documentation" in html
 

@@ -8,6 +8,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from evaluations import filters, services
+from evaluations.frameworks import SELF_ASSESSMENT_MISSING
 from evaluations.models import ExternalIndex, ExternalIndexValue, Framework, SelfAssessment
 from smartcity.api.permissions import HasPerm
 from smartcity.api.views import RecordViewSet
@@ -84,7 +85,18 @@ class SelfAssessmentViewSet(RecordViewSet):
         description=_("Indicators still lacking a level, a justification or evidence."),
         responses=inline_serializer(
             "SelfAssessmentReadiness",
-            {"missing": fields.IntegerField(), "indicators": fields.ListField(child=fields.DictField())},
+            {
+                "missing": fields.IntegerField(help_text=_("Indicators with something missing.")),
+                "indicators": inline_serializer(
+                    "SelfAssessmentGap",
+                    {
+                        "indicator": fields.IntegerField(help_text=_("The indicator's number in the framework.")),
+                        "name": fields.CharField(),
+                        "missing": fields.ListField(child=fields.ChoiceField(SELF_ASSESSMENT_MISSING)),
+                    },
+                    many=True,
+                ),
+            },
         ),
     )
     @action(detail=True, methods=["get"], permission_classes=[HasPerm("evaluations.change_selfassessment")])

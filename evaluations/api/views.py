@@ -78,6 +78,41 @@ class EvaluationSchemeViewSet(RecordViewSet):
     ordering_fields = ["year", "issuing_body"]
 
 
+# The nested parts of the actions' answers, as they are built (evaluations/readiness.py Gap.as_dict and
+# evaluations/surveys.py survey_results_json): documented field by field so a generated client has their types.
+READINESS_GAP = inline_serializer(
+    "ReadinessGap",
+    {
+        "dimension": fields.CharField(),
+        "pillar": fields.SlugField(allow_null=True, help_text=_("The pillar's slug; null: city-wide.")),
+        "sub_dimension": fields.SlugField(allow_null=True),
+        "text": fields.CharField(),
+        "blocking": fields.BooleanField(),
+    },
+).__class__
+SURVEY_TALLY = {
+    "responses": fields.IntegerField(),
+    "answers": fields.IntegerField(),
+    "mean": fields.DecimalField(max_digits=6, decimal_places=2, allow_null=True, coerce_to_string=True),
+    "distribution": fields.DictField(child=fields.IntegerField(), help_text=_("Answers per value on the scale.")),
+    "meets_minimum": fields.BooleanField(),
+}
+SURVEY_ITEM_TALLY = inline_serializer("SurveyTally", dict(SURVEY_TALLY)).__class__  # DRF pops what it is given
+SURVEY_SUBJECT_RESULTS = inline_serializer(
+    "SurveySubjectResults",
+    {
+        "sub_dimension": fields.SlugField(),
+        "subject": fields.CharField(help_text=_("The program or service surveyed.")),
+        **SURVEY_TALLY,
+        "items": fields.DictField(child=SURVEY_ITEM_TALLY(), help_text=_("The tally per questionnaire item code.")),
+    },
+).__class__
+SURVEY_PILLAR_RESULTS = inline_serializer(
+    "SurveyPillarResults",
+    {"pillar": fields.SlugField(), **SURVEY_TALLY, "sub_dimensions": SURVEY_SUBJECT_RESULTS(many=True)},
+).__class__
+
+
 class EvaluationViewSet(RecordViewSet):
     """The city's evaluations with their dimension and pillar scores, index, band and improvement. The status is
     read-only here: it moves by `submit` and `finalise`, each with its own permission."""
@@ -116,10 +151,10 @@ class EvaluationViewSet(RecordViewSet):
         responses=inline_serializer(
             "DimensionReadiness",
             {
-                "dimension": fields.CharField(),
+                "dimension": fields.CharField(help_text=_("The scheme dimension's code.")),
                 "name": fields.CharField(),
-                "blocking": fields.IntegerField(),
-                "gaps": fields.ListField(child=fields.DictField()),
+                "blocking": fields.IntegerField(help_text=_("Gaps that stop the evaluation being submitted.")),
+                "gaps": READINESS_GAP(many=True),
             },
             many=True,
         ),
@@ -247,7 +282,7 @@ class SurveyViewSet(RecordViewSet):
             {
                 "survey": fields.IntegerField(),
                 "minimum_responses": fields.IntegerField(),
-                "pillars": fields.ListField(child=fields.DictField()),
+                "pillars": SURVEY_PILLAR_RESULTS(many=True),
             },
         ),
     )
@@ -275,7 +310,14 @@ class SurveyTargetViewSet(RecordViewSet):
 
     @extend_schema(
         request={"multipart/form-data": SurveyImportSerializer},
-        responses={200: None},
+        responses=inline_serializer(
+            "SurveyImportResult",
+            {
+                "rows": fields.IntegerField(help_text=_("Responses in the file.")),
+                "dry_run": fields.BooleanField(help_text=_("True: the file was only checked, nothing was saved.")),
+                "responses": fields.IntegerField(help_text=_("The target's responses now.")),
+            },
+        ),
         description=_("Import responses from a CSV or XLSX file, all or nothing; `dry_run` only checks the file."),
     )
     @action(

@@ -3,6 +3,7 @@
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -50,6 +51,12 @@ class OperatedAssetViewSet(BriefListMixin, CachedListMixin, mixins.ListModelMixi
             visible = visible.filter(operator_id=partner_id)
         return visible.with_related()
 
+    @extend_schema(
+        request=AssetStatusSerializer,
+        responses=OperatedAssetSerializer,
+        description=_("Set the status of an asset the partner operates."),
+        examples=[OpenApiExample("Out of service", {"status": "down"}, request_only=True)],
+    )
     @action(detail=True, methods=["post"])
     def status(self, request, pk=None):
         params = AssetStatusSerializer(data=request.data)

@@ -148,7 +148,9 @@ class MoUSerializer(serializers.ModelSerializer):
 
 class MoUSignSerializer(serializers.Serializer):
     signed_on = serializers.DateField(label=_("signed on"))
-    signed_place = serializers.CharField(label=_("place of signing"), max_length=120, required=False, default="")
+    signed_place = serializers.CharField(
+        label=_("place of signing"), max_length=120, required=False, default="", allow_blank=True
+    )
     signed_online = serializers.BooleanField(label=_("signed online"), required=False, default=False)
 
 

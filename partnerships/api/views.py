@@ -4,7 +4,7 @@ No deletes here: partnership records carry legal weight, so staff remove mistake
 writers). Signing and terminating an MoU are actions of their own, each with its permission."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -92,6 +92,15 @@ class MoUViewSet(RecordViewSet):
     def reread(self, instance):
         return self.get_queryset().get(pk=instance.pk)  # the response is prefetched too
 
+    @extend_schema(
+        request=serializers.MoUSignSerializer,
+        description=_("Sign a draft MoU: it comes into force on its dates."),
+        examples=[
+            OpenApiExample(
+                "Signed in the city hall", {"signed_on": "2025-03-01", "signed_place": "Padang"}, request_only=True
+            )
+        ],
+    )
     @action(detail=True, methods=["post"], permission_classes=[HasPerm("partnerships.sign_mou")])
     def sign(self, request, slug=None):
         params = serializers.MoUSignSerializer(data=request.data)
@@ -99,6 +108,17 @@ class MoUViewSet(RecordViewSet):
         mou = services.mou_sign(mou=self.get_object(), actor=request.user, **params.validated_data)
         return Response(self.get_serializer(self.reread(mou)).data)
 
+    @extend_schema(
+        request=serializers.MoUTerminateSerializer,
+        description=_("End an MoU before its term, saying why."),
+        examples=[
+            OpenApiExample(
+                "Ended by agreement",
+                {"terminated_on": "2025-09-30", "reason": "Program moved to the province."},
+                request_only=True,
+            )
+        ],
+    )
     @action(detail=True, methods=["post"], permission_classes=[HasPerm("partnerships.terminate_mou")])
     def terminate(self, request, slug=None):
         params = serializers.MoUTerminateSerializer(data=request.data)
@@ -132,6 +152,17 @@ class ProgressReportPermissions(PublicReadModelPermissions):
         return super().has_permission(request, view)
 
 
+@extend_schema_view(
+    create=extend_schema(
+        examples=[
+            OpenApiExample(
+                "Towers built so far",
+                {"commitment": 12, "reported_on": "2025-06-30", "quantity_reached": "45", "note": "Phase 2 done."},
+                request_only=True,
+            )
+        ]
+    )
+)
 class ProgressReportViewSet(RecordViewSet):
     """Progress reports on commitments; partners post theirs with their API key. Reports are not edited here."""
 
@@ -159,6 +190,21 @@ class PartnerKeyOrModelPermissions(ModelPermissions):
         return super().has_permission(request, view)
 
 
+@extend_schema_view(
+    create=extend_schema(
+        examples=[
+            OpenApiExample(
+                "Told of signed MoUs and progress",
+                {
+                    "url": "https://partner.example.co.id/hooks/kota-cerdas",
+                    "events": ["mou.signed", "commitment.progress_reported"],
+                    "description": "Our project tracker",
+                },
+                request_only=True,
+            )
+        ]
+    )
+)
 class WebhookEndpointViewSet(RecordViewSet):
     """Webhook endpoints: a partner's key registers, changes and removes its own; staff see and keep them all. The
     signing secret is answered once, on registration and on `rotate-secret`."""

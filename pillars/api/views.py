@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import fields, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -242,6 +242,14 @@ class DistrictViewSet(RecordViewSet):
 
     @extend_schema(
         request={"multipart/form-data": serializers.AreaFileSerializer},
+        responses=inline_serializer(
+            "AreaLoadResult",
+            {
+                "districts": fields.IntegerField(help_text=_("Districts in the file.")),
+                "villages": fields.IntegerField(help_text=_("Villages in the file.")),
+                "created": fields.IntegerField(help_text=_("Of those, how many were new.")),
+            },
+        ),
         description=_("Load districts and villages from the office's CSV file (code, name, note): all or nothing."),
     )
     @action(detail=False, methods=["post"], permission_classes=[HasPerm("pillars.add_district")])
@@ -327,18 +335,24 @@ class InfrastructureAssetViewSet(RecordViewSet):
     query_parameters = ("bbox", "zoom")  # read by `geojson` (so the public cache keys its entries by them)
 
     @extend_schema(
-        description=str(
-            _(
-                "The assets with coordinates as a GeoJSON FeatureCollection (same filters, no pages). With bbox "
-                "and zoom, one map view: the assets inside the box, nearby ones grouped per kind (a Feature with "
-                "cluster true and its count), so the answer stays small however many assets there are."
-            )
+        description=_(
+            "The assets with coordinates as a GeoJSON FeatureCollection (same filters, no pages). With bbox "
+            "and zoom, one map view: the assets inside the box, nearby ones grouped per kind (a Feature with "
+            "cluster true and its count), so the answer stays small however many assets there are."
         ),
         parameters=[
-            OpenApiParameter("bbox", str, description=str(_("west,south,east,north in degrees (with zoom)"))),
-            OpenApiParameter("zoom", int, description=str(_("the map's zoom level, 0 to 20 (with bbox)"))),
+            OpenApiParameter("bbox", str, description=_("west,south,east,north in degrees (with zoom)")),
+            OpenApiParameter("zoom", int, description=_("the map's zoom level, 0 to 20 (with bbox)")),
         ],
-        responses={200: OpenApiResponse(description="GeoJSON FeatureCollection")},
+        responses={
+            200: OpenApiResponse(
+                response=inline_serializer(
+                    "FeatureCollection",
+                    {"type": fields.CharField(), "features": fields.ListField(child=fields.DictField())},
+                ),
+                description="GeoJSON FeatureCollection",
+            )
+        },
     )
     @action(detail=False, methods=["get"], pagination_class=None, renderer_classes=[GeoJSONRenderer, JSONRenderer])
     def geojson(self, request):

@@ -3,6 +3,8 @@ from rest_framework import pagination, serializers
 
 from smartcity.pagination import BIGINT_MAX, page_and_total
 
+EXAMPLE_LIST = "https://smartcity.example.go.id/api/v1/commitments/"
+
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
     """`?limit=&offset=` pages of PAGE_SIZE rows by default, never more than 500 at once. The total count comes
@@ -29,3 +31,12 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         if self.count > self.limit and self.template is not None:
             self.display_page_controls = True
         return rows
+
+    def get_paginated_response_schema(self, schema):
+        """DRF's page schema, with examples of this portal's instead of DRF's `api.example.org/accounts`."""
+        page = super().get_paginated_response_schema(schema)
+        properties = page["properties"]
+        properties["count"]["example"] = 120
+        properties["next"]["example"] = f"{EXAMPLE_LIST}?limit=50&offset=100"
+        properties["previous"]["example"] = f"{EXAMPLE_LIST}?limit=50"
+        return page

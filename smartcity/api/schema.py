@@ -4,6 +4,7 @@ errors it can give, all in the one error format of smartcity/api/exceptions.py."
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import ResolvedComponent, build_array_type
+from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
@@ -60,6 +61,15 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 
 class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's AutoSchema, plus the error responses each operation can give and `brief` on lists."""
+
+    def map_parsers(self):
+        """The media types a request body is documented in: JSON only, or multipart where a file is uploaded. The
+        form parsers stay for the browsable API's forms, but a generated client must have one way to send a
+        body (listing JSON, form and multipart with one schema makes it send PATCH as multipart)."""
+        media_types = super().map_parsers()
+        if "application/json" in media_types:
+            return ["application/json"]
+        return [media for media in media_types if media == "multipart/form-data"] or media_types
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
@@ -126,3 +136,83 @@ class AutoSchema(openapi.AutoSchema):
         if self.method == "POST":
             codes += ["409", "422"]  # an Idempotency-Key still in use, or used for another request
         return sorted(codes)
+
+
+def postprocess(result, generator, request, public):
+    """drf-spectacular's last step: the same names whatever the language, a declared tag per resource.
+
+    A property's `title` is its translated label, and code generators name types after titles: in Indonesian
+    `Jenis` instead of `kind`. Titles go (the label moves into the description where there is none), so every
+    name in the document comes from an English identifier; only descriptions follow `?lang=`."""
+    for name, schema in result.get("components", {}).get("schemas", {}).items():
+        result["components"]["schemas"][name] = untitled(schema)
+    result["paths"] = untitled(result.get("paths", {}))
+    drop_files_from_json(result)
+    result["tags"] = declared_tags(result, generator)
+    return result
+
+
+def untitled(node):
+    """`node` without any schema `title` (examples, which are data, are left as they are)."""
+    if isinstance(node, list):
+        return [untitled(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    title = node.get("title") if isinstance(node.get("title"), str) else None
+    walked = {
+        key: value if key in ("example", "examples") else untitled(value)
+        for key, value in node.items()
+        if not (key == "title" and title is not None)
+    }
+    schema_like = any(key in walked for key in ("type", "$ref", "allOf", "oneOf", "anyOf", "enum"))
+    if title is not None and "description" not in walked and schema_like:
+        walked["description"] = title
+    return walked
+
+
+def declared_tags(result, generator) -> list[dict]:
+    """Every tag an operation uses, declared once with the first sentence of its viewset's docstring."""
+    used = sorted({tag for item in result["paths"].values() for op in item.values() for tag in op.get("tags", [])})
+    described = {}
+    for path, _regex, _method, callback in generator.endpoints or []:
+        tokens = [part for part in path.removeprefix(spectacular_settings.SCHEMA_PATH_PREFIX).split("/") if part]
+        view = getattr(callback, "cls", None)
+        if tokens and view is not None and view.__doc__:
+            described.setdefault(tokens[0], " ".join(view.__doc__.split()).split(". ")[0].rstrip(".") + ".")
+    return [{"name": tag, **({"description": described[tag]} if tag in described else {})} for tag in used]
+
+
+def drop_files_from_json(result) -> None:
+    """A JSON body cannot carry a file: the file fields of the records JSON writes (a report's `evidence`) are left
+    out of their JSON schema and named in its description instead. They are uploaded as multipart/form-data with
+    the same field names, and a file's URL as read is accepted back unchanged (smartcity/api/views.py)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    pending = [
+        op["requestBody"]["content"]["application/json"]["schema"]
+        for item in result["paths"].values()
+        for op in item.values()
+        if "application/json" in op.get("requestBody", {}).get("content", {})
+    ]
+    seen = set()
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref", "").rpartition("/")[2]
+            if ref and ref not in seen and ref in schemas:
+                seen.add(ref)
+                pending.append(schemas[ref])
+            pending.extend(value for key, value in node.items() if key != "$ref")
+        elif isinstance(node, list):
+            pending.extend(node)
+    for name in sorted(seen):
+        schema = schemas[name]
+        files = [key for key, value in schema.get("properties", {}).items() if value.get("format") == "binary"]
+        if not files:
+            continue
+        for key in files:
+            del schema["properties"][key]
+        required = [key for key in schema.pop("required", []) if key not in files]
+        if required:
+            schema["required"] = required
+        note = f"Files ({', '.join(files)}) are uploaded as multipart/form-data with the same field names."
+        schema["description"] = f"{schema['description']}\n\n{note}" if schema.get("description") else note

@@ -1,12 +1,16 @@
 """The one base viewset: records citizens read and staff write through the model's writer."""
 
 import hashlib
+import json
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
+from django.http import QueryDict
 from django.utils.http import parse_etags
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.fields import SkipField
+from rest_framework.utils import encoders
 
 from smartcity.services import lock, writer_for
 
@@ -77,7 +81,9 @@ class RecordViewSet(BriefListMixin, CachedListMixin, viewsets.ModelViewSet):
     def get_serializer(self, *args, **kwargs):
         serializer = super().get_serializer(*args, **kwargs)
         if "data" in kwargs:
-            reject_unknown_fields(serializer, kwargs["data"])
+            data = writable_data(serializer, kwargs["data"])
+            if data is not kwargs["data"]:  # a file's URL sent back as read: the serializer would take it for a file
+                serializer = super().get_serializer(*args, **{**kwargs, "data": data})
         return serializer
 
     def perform_create(self, serializer):
@@ -119,17 +125,46 @@ def wants_brief(request) -> bool:
     return request is not None and request.query_params.get(BRIEF_PARAMETER, "").lower() in ("1", "true", "yes")
 
 
-def reject_unknown_fields(serializer, data) -> None:
-    """A write naming a field the record does not have, or one it may not set, is a 400 naming the field: a
-    client that believes it set something must not get a 2xx for a value that was dropped."""
+def writable_data(serializer, data):
+    """`data` as the serializer should see it. A write naming a field the record does not have, or a read-only one
+    with another value than the record's, is a 400 naming the field: a client that believes it set something must
+    not get a 2xx for a value that was dropped. A read-only field, or a file's URL, sent back exactly as it was
+    read is accepted and ignored, so a record read (GET) can be written back (PUT) as it was read."""
     if not hasattr(data, "keys") or not hasattr(serializer, "fields"):
-        return
-    errors = {}
+        return data
+    errors, unchanged = {}, []
     for name in data.keys():
         field = serializer.fields.get(name)
         if field is None:
             errors[name] = [_("This field is unknown.")]
+        elif (field.read_only or isinstance(field, serializers.FileField)) and as_read(serializer, field) == data[name]:
+            unchanged.append(name)
         elif field.read_only:
-            errors[name] = [_("This field is read-only.")]
+            errors[name] = [_("This field is read-only: leave it out, or send it as it was read.")]
     if errors:
         raise exceptions.ValidationError(errors)
+    files = [name for name in unchanged if not serializer.fields[name].read_only]
+    if not files:
+        return data  # the serializer ignores read-only fields itself
+    if hasattr(data, "getlist"):  # a form post: keep every value of a many-valued field
+        kept = QueryDict(mutable=True)
+        for key in data:
+            if key not in files:
+                kept.setlist(key, data.getlist(key))
+        return kept
+    return {key: value for key, value in data.items() if key not in files}
+
+
+_UNREAD = object()
+
+
+def as_read(serializer, field):
+    """The field's value in the record as a GET answers it (JSON types), or a marker no input equals."""
+    if serializer.instance is None or isinstance(serializer.instance, (list, tuple)):
+        return _UNREAD
+    try:
+        attribute = field.get_attribute(serializer.instance)
+        value = None if attribute is None else field.to_representation(attribute)  # as the serializer reads it
+    except (SkipField, AttributeError, KeyError, ValueError, TypeError):
+        return _UNREAD
+    return json.loads(json.dumps(value, cls=encoders.JSONEncoder))
