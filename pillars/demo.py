@@ -354,8 +354,7 @@ FEEDBACK = [
 
 def _load_feedback() -> None:
     """Through the public form's service and the moderation writer, once: a demo run again adds nothing."""
-    from .services import FEEDBACK as FEEDBACK_WRITER
-    from .services import feedback_submit
+    from .services import feedback_submit, feedback_update
 
     for number, (slug, message, reply) in enumerate(FEEDBACK):
         program = Program.objects.filter(slug=slug).first()
@@ -363,7 +362,7 @@ def _load_feedback() -> None:
             continue
         feedback = feedback_submit(subject=program, message=message, sender=f"demo-{number}")
         if reply:
-            FEEDBACK_WRITER.update(instance=feedback, data={"status": "published", "reply": reply}, actor=None)
+            feedback_update(instance=feedback, data={"status": "published", "reply": reply}, actor=None)
 
 
 @transaction.atomic
@@ -404,13 +403,16 @@ def load_map_outlines() -> dict[str, int]:
     import json
     from pathlib import Path
 
+    from smartcity.services import upsert
+
     from .models import Boundary
     from .outlines import area_geometry
 
     document = json.loads((Path(__file__).parent / "demo_outlines.geojson").read_text())
     for feature in document["features"]:
         properties = feature["properties"]
-        Boundary.objects.update_or_create(
+        upsert(
+            Boundary,
             kind=properties["kind"],
             name=properties["name"],
             defaults={"code": properties["code"], "note": properties["note"], "geometry": area_geometry(feature)},
