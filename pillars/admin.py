@@ -386,9 +386,9 @@ class DigitalServiceAdmin(PortfolioAdmin):
 @admin.register(InfrastructureAsset)
 class InfrastructureAssetAdmin(PortfolioAdmin):
     resource_classes = [resources.InfrastructureAssetResource]
-    list_display = ["name", "kind", "kecamatan", "status", "operator"]  # kelurahan, installed on: the change form
-    list_filter = ["kind", "status", "kecamatan", "funding_source", "publication"]
-    list_select_related = ["operator"]
+    list_display = ["name", "kind", "district", "status", "operator"]  # village, installed on: the change form
+    list_filter = ["kind", "status", "district", "funding_source", "publication"]
+    list_select_related = ["operator", "district"]
     autocomplete_fields = ["program", "operator"]
 
 

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from pillars.achievement import achievement_percent
@@ -396,11 +398,25 @@ class DigitalServiceSerializer(serializers.ModelSerializer):
         ]
 
 
+def deprecated_area_name(link: str, replacement: str) -> serializers.CharField:
+    """The linked area's name under the old free-text column's name: read only, for one release (CHANGELOG)."""
+    return serializers.CharField(
+        source=f"{link}.name",
+        read_only=True,
+        default="",
+        help_text=_("Deprecated: the name of `%(field)s`; removed in the next release.") % {"field": replacement},
+    )
+
+
+@extend_schema_serializer(deprecate_fields=["kelurahan", "kecamatan"])
 class InfrastructureAssetSerializer(serializers.ModelSerializer):
     program = BriefRelatedField(queryset=Program.objects.all(), allow_null=True, required=False)
     operator = BriefRelatedField(queryset=Partner.objects.all(), allow_null=True, required=False)
     district = BriefRelatedField(queryset=District.objects.all(), allow_null=True, required=False)
     village = BriefRelatedField(queryset=Village.objects.all(), allow_null=True, required=False)
+    # Issue 24: the free-text columns became the district/village links.
+    kelurahan = deprecated_area_name("village", "village")
+    kecamatan = deprecated_area_name("district", "district")
 
     class Meta:
         model = InfrastructureAsset
