@@ -29,7 +29,7 @@ class IsPartnerKey(permissions.BasePermission):
 @extend_schema_serializer(deprecate_fields=["kelurahan"])
 class OperatedAssetSerializer(serializers.ModelSerializer):
     village = BriefRelatedField(model=Village, read_only=True, allow_null=True)
-    kelurahan = deprecated_area_name("village", "village")  # issue 24: the free-text column became the link
+    kelurahan = deprecated_area_name("village")  # issue 24: the free-text column became the link
 
     class Meta:
         model = InfrastructureAsset

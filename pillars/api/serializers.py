@@ -398,13 +398,16 @@ class DigitalServiceSerializer(serializers.ModelSerializer):
         ]
 
 
-def deprecated_area_name(link: str, replacement: str) -> serializers.CharField:
+DEPRECATED_AREA_HELP = {
+    "district": _("Deprecated: the name of the district link; removed in the next release."),
+    "village": _("Deprecated: the name of the village link; removed in the next release."),
+}
+
+
+def deprecated_area_name(link: str) -> serializers.CharField:
     """The linked area's name under the old free-text column's name: read only, for one release (CHANGELOG)."""
     return serializers.CharField(
-        source=f"{link}.name",
-        read_only=True,
-        default="",
-        help_text=_("Deprecated: the name of `%(field)s`; removed in the next release.") % {"field": replacement},
+        source=f"{link}.name", read_only=True, default="", help_text=DEPRECATED_AREA_HELP[link]
     )
 
 
@@ -415,8 +418,8 @@ class InfrastructureAssetSerializer(serializers.ModelSerializer):
     district = BriefRelatedField(queryset=District.objects.all(), allow_null=True, required=False)
     village = BriefRelatedField(queryset=Village.objects.all(), allow_null=True, required=False)
     # Issue 24: the free-text columns became the district/village links.
-    kelurahan = deprecated_area_name("village", "village")
-    kecamatan = deprecated_area_name("district", "district")
+    kelurahan = deprecated_area_name("village")
+    kecamatan = deprecated_area_name("district")
 
     class Meta:
         model = InfrastructureAsset
