@@ -274,8 +274,8 @@ class SelfAssessmentWriter(WholeWriter):
         if scores is not None:
             _set_scores(assessment=row, actor=actor, items=scores, fields=SELF_FIELDS)
 
-    def after_write(self, *, row, actor):
-        return self_assessment_recompute(assessment=row, actor=actor)
+    def after_write(self, *, before, after, actor):  # smartcity.services.Writer's hook (issue 24, item 3)
+        return self_assessment_recompute(assessment=after, actor=actor) if after is not None else None
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from smartcity.admin import (
 )
 from smartcity.services import writer_for
 
-from . import webhooks
+from . import services, webhooks
 from .choices import EXPIRING_WITHIN_DAYS, MoUStatus, PartnerKind, WebhookEvent
 from .models import (
     Commitment,
@@ -176,7 +176,7 @@ class PartnerAPIKeyAdmin(ServiceAdmin):
             return super().save_model(request, obj, form, change)
         key = PartnerAPIKey.objects.assign_key(obj)  # the library makes the key and sets id, prefix and hash
         generated = {"id": obj.id, "prefix": obj.prefix, "hashed_key": obj.hashed_key}
-        saved = writer_for(PartnerAPIKey).create(data={**form_data(form), **generated}, actor=request.user)
+        saved = services.partner_api_key_create(data={**form_data(form), **generated}, actor=request.user)
         obj.pk, obj._state.adding = saved.pk, False
         message = gettext(
             "The API key for %(partner)s is %(key)s. Copy it now and hand it over safely: it is stored only as a "

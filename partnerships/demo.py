@@ -14,11 +14,13 @@ from django.db.models import Q
 
 from pillars.demo_data import ASSETS, TOWER_OPERATOR
 from pillars.models import InfrastructureAsset, Pillar, Program
+from pillars.services import infrastructure_asset_update
 from smartcity.choices import Publication
-from smartcity.services import writer_for
+from smartcity.services import upsert
 
 from .choices import MoUState, PartnerKind
 from .models import Commitment, MoU, Partner, ProgressReport, ScopeArea
+from .services import progress_report_create
 
 PARTNERS = [
     ("telkom", "PT Telkom Indonesia (Persero) Tbk", "Telkom", PartnerKind.STATE_OWNED, "https://www.telkom.co.id/"),
@@ -153,10 +155,7 @@ MOUS = [
 
 def _upsert(model, lookup: dict, data: dict):
     """Create the row `lookup` names, or update it, through the model's writer as the system (actor=None)."""
-    writer, instance = writer_for(model), model.objects.filter(**lookup).first()
-    if instance is None:
-        return writer.create(data={**lookup, **data}, actor=None)
-    return writer.update(instance=instance, data=data, actor=None)
+    return upsert(model, defaults=data, **lookup)[0]
 
 
 def _partners() -> dict[str, Partner]:
@@ -176,9 +175,7 @@ def _commitments(mou: MoU, items: list[dict], partners: dict[str, Partner]) -> N
         for reported_on, quantity, note in item["reports"]:
             if not ProgressReport.objects.filter(commitment=commitment, reported_on=reported_on).exists():
                 report = {"quantity_reached": quantity, "note": note, "reported_by": _demo_reporter()}
-                writer_for(ProgressReport).create(
-                    data={"commitment": commitment, "reported_on": reported_on, **report}, actor=None
-                )
+                progress_report_create(actor=None, commitment=commitment, reported_on=reported_on, **report)
 
 
 def _demo_reporter():
@@ -211,9 +208,8 @@ def _link_operated_assets(partners) -> None:
     operators = {name: partners.get(operator) for _kind, name, _kecamatan, _status, _installed, operator, *_ in ASSETS}
     towers = InfrastructureAsset.objects.filter(name__startswith="Menara TBG ").values_list("name", flat=True)
     operators |= dict.fromkeys(towers, partners[TOWER_OPERATOR])
-    writer = writer_for(InfrastructureAsset)
     for asset in InfrastructureAsset.objects.filter(name__in=operators):
-        writer.update(instance=asset, data={"operator": operators[asset.name]}, actor=None)
+        infrastructure_asset_update(instance=asset, data={"operator": operators[asset.name]}, actor=None)
 
 
 def load() -> dict[str, int]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartcity.notifications import diskominfo_staff_emails, notify
-from smartcity.services import Writer, lock, model_save, register, related
+from smartcity.services import WholeWriter, Writer, lock, model_save, register, related
 
 from .authentication import forget_key_on_commit
 from .choices import MoUState
@@ -27,9 +27,18 @@ from .models import (
     PartnerContact,
     ProgressReport,
     ScopeArea,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from .querysets import partner_id_of
-from .webhooks import mou_expiring_announce, mou_state_announce, progress_report_announce
+from .webhooks import (
+    KeyActorWriter,
+    WebhookEndpointWriter,
+    mou_expiring_announce,
+    mou_state_announce,
+    progress_report_announce,
+    webhook_endpoint_rules,
+)
 
 
 def _field_error(field: str, message: str, code: str) -> ValidationError:
@@ -136,29 +145,21 @@ def _messages(error: ValidationError) -> list[ValidationError]:
 
 
 # --- writers: one per model users change --------------------------------------------------------------------------
-class MoUWriter(Writer):
+class MoUWriter(WholeWriter):
     """An MoU is written with its parties when the write names them (the API's nested `parties`, as
     [{partner, partner_number, signatory_name, signatory_position}]): each party row goes through the party
-    writer, so dropping a party that still has commitments is refused here as in the admin's inline."""
+    writer, so dropping a party that still has commitments is refused here as in the admin's inline. A change of
+    state is announced to the partners' webhooks, whichever door made it (the admin's form may change it too)."""
 
-    @transaction.atomic
-    def create(self, *, data, actor):
-        fields, parties = _split_parties(data)
-        mou = super().create(data=fields, actor=actor)
-        if parties is not None:
-            self.parties_replace(mou=mou, parties=parties, actor=actor)
-        mou_state_announce(previous_state=None, mou=mou)
-        return mou
+    parts = ("parties",)
 
-    @transaction.atomic
-    def update(self, *, instance, data, actor, read_version=None):
-        fields, parties = _split_parties(data)
-        previous = MoU.objects.filter(pk=instance.pk).values_list("state", flat=True).first()
-        mou = super().update(instance=instance, data=fields, actor=actor, read_version=read_version)
+    def write_parts(self, *, row, actor, parties=None) -> None:
         if parties is not None:
-            self.parties_replace(mou=mou, parties=parties, actor=actor)
-        mou_state_announce(previous_state=previous, mou=mou)  # the admin's form may change the state too
-        return mou
+            self.parties_replace(mou=row, parties=parties, actor=actor)
+
+    def after_write(self, *, before, after, actor):
+        if after is not None:
+            mou_state_announce(previous_state=before.state if before is not None else None, mou=after)
 
     def parties_replace(self, *, mou: MoU, parties: list[dict], actor) -> None:
         """Make `parties` the MoU's parties: the missing ones removed, the others changed or added."""
@@ -181,36 +182,21 @@ class MoUWriter(Writer):
             raise ValidationError({"parties": _messages(error)}) from error
 
 
-def _split_parties(data: dict) -> tuple[dict, list[dict] | None]:
-    fields = dict(data)
-    return fields, fields.pop("parties", None)
-
-
-class ProgressReportWriter(Writer):
+class ProgressReportWriter(KeyActorWriter):
     """A partner's key holds no model permission, yet may add reports: the rules keep it to its own commitments.
-    The reporter is set from the actor, whichever door the report comes through."""
+    The reporter is set from the actor, and a new report announced, whichever door the report comes through."""
 
     def require_perm(self, actor, action: str) -> None:
         if action == "add" and partner_id_of(actor):
             return
-        super().require_perm(actor, action)
+        Writer.require_perm(self, actor, action)  # a key only adds: changes and deletions are staff's
 
-    @transaction.atomic
-    def create(self, *, data, actor):
-        self.require_perm(actor, "add")
-        if actor is not None:
-            data = {**_reporter(actor), **data}
-        if not partner_id_of(actor):
-            report = model_save(instance=self.model(), data=data, actor=actor, rules=self.rules)
-        else:
+    def prepare(self, *, instance, data, actor):
+        return {**_reporter(actor), **data} if instance.pk is None and actor is not None else data
 
-            def rules_for_key(*, before, after, many, actor):  # the history has no user for a key: it names the key
-                self.rules(before=before, after=after, many=many, actor=key)
-
-            key = actor
-            report = model_save(instance=self.model(), data=data, actor=None, rules=rules_for_key)
-        progress_report_announce(report=report)
-        return report
+    def after_write(self, *, before, after, actor):
+        if before is None and after is not None:
+            progress_report_announce(report=after)
 
 
 # Every door (API, admin forms, inlines, history reverts, bulk deletes, the demo loader) reaches them by writer_for().
@@ -228,14 +214,9 @@ class PartnerAPIKeyWriter(Writer):
     """Revoking, changing or deleting a key takes effect at once, though valid keys are verified only once per
     KEY_CHECK_SECONDS (partnerships/authentication.py): the key's kept checks are void from the commit on."""
 
-    def update(self, *, instance, data, actor, read_version=None):
-        saved = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
-        forget_key_on_commit(saved.prefix)
-        return saved
-
-    def delete(self, *, instance, actor) -> None:
-        super().delete(instance=instance, actor=actor)
-        forget_key_on_commit(instance.prefix)
+    def after_write(self, *, before, after, actor):
+        if before is not None:
+            forget_key_on_commit(before.prefix)
 
 
 PARTNER = register(PartnerWriter(Partner))
@@ -248,9 +229,15 @@ COMMITMENT = register(Writer(Commitment, rules=commitment_rules))
 PROGRESS_REPORT = register(ProgressReportWriter(ProgressReport, rules=progress_report_rules))
 # Keys are made by the library (only the hash is kept) and then saved through this writer; see PartnerAPIKeyAdmin.
 PARTNER_API_KEY = register(PartnerAPIKeyWriter(PartnerAPIKey, rules=api_key_rules))
+# The webhook writers live with the webhooks (partnerships/webhooks.py) and are registered here, with the others.
+WEBHOOK_ENDPOINT = register(WebhookEndpointWriter(WebhookEndpoint, rules=webhook_endpoint_rules))
+# Deliveries are written by the system; the one door for people is a replay (webhook_delivery_replay).
+WEBHOOK_DELIVERY = register(Writer(WebhookDelivery, deletable=False))
 
+# `<entity>_<verb>`: the services other modules call (smartcity/services.py, "How a write is spelt").
 partner_create, partner_update, partner_delete = PARTNER.create, PARTNER.update, PARTNER.delete
 commitment_create, commitment_update, commitment_delete = COMMITMENT.create, COMMITMENT.update, COMMITMENT.delete
+partner_api_key_create = PARTNER_API_KEY.create
 
 
 def mou_create(*, actor, parties: list[dict], **data) -> MoU:
@@ -297,9 +284,13 @@ def progress_report_create(
     quantity_reached: Decimal,
     note: str = "",
     evidence=None,
+    reported_by=None,
 ) -> ProgressReport:
-    """Record how far a commitment has come; a partner's key may report only on its own commitments."""
+    """Record how far a commitment has come; a partner's key may report only on its own commitments. The reporter
+    is the actor; only the system (no actor: the demo loader) names one."""
     data = {"commitment": commitment, "reported_on": reported_on, "quantity_reached": quantity_reached, "note": note}
+    if reported_by is not None:
+        data["reported_by"] = reported_by
     return PROGRESS_REPORT.create(data=data | ({"evidence": evidence} if evidence else {}), actor=actor)
 
 

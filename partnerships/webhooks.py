@@ -33,7 +33,7 @@ from standardwebhooks.webhooks import Webhook
 
 from smartcity import outbound
 from smartcity.notifications import notify
-from smartcity.services import Writer, model_save, register
+from smartcity.services import Writer, model_save
 from smartcity.tasks import enqueue
 
 from .choices import DeliveryStatus, WebhookEvent
@@ -145,17 +145,16 @@ def _endpoint_cap_check(endpoint: WebhookEndpoint) -> None:
         raise ValidationError({"partner": ValidationError(message, code="too_many_endpoints")})
 
 
-class WebhookEndpointWriter(Writer):
-    """Staff need the model permissions; a partner's key holds none, yet keeps its own endpoints (the rules see to
-    it). The secret is made here, never given; a key's history entries name no user."""
+class KeyActorWriter(Writer):
+    """A writer that a partner's key may use without model permissions (its rules keep it to its own partner's
+    rows); a key has no user account, so the history names no one and the rules run with the key itself."""
 
     def require_perm(self, actor, action: str) -> None:
         if partner_id_of(actor):
             return
         super().require_perm(actor, action)
 
-    def _as(self, actor):
-        """(actor for the history, rules): a key has no user account, so its rules run with the key itself."""
+    def acting(self, actor):
         if not partner_id_of(actor):
             return actor, self.rules
 
@@ -165,49 +164,38 @@ class WebhookEndpointWriter(Writer):
         key = actor
         return None, rules_for_key
 
-    def create(self, *, data, actor):
-        self.require_perm(actor, "add")
-        data = {**data, "secret": new_secret()}
-        if partner_id_of(actor) and "partner" not in data:
-            data["partner"] = Partner.objects.get(pk=partner_id_of(actor))
-        history_actor, rules = self._as(actor)
-        return model_save(instance=self.model(), data=data, actor=history_actor, rules=rules)
 
-    def update(self, *, instance, data, actor, read_version=None):
-        self.require_perm(actor, "change")
+class WebhookEndpointWriter(KeyActorWriter):
+    """Staff need the model permissions; a partner's key holds none, yet keeps its own endpoints (the rules see to
+    it). The secret is made here, never given. Registered in partnerships/services.py."""
+
+    def prepare(self, *, instance, data, actor):
         data = dict(data)
+        if instance.pk is None:
+            data["secret"] = new_secret()
+            if partner_id_of(actor) and "partner" not in data:
+                data["partner"] = Partner.objects.get(pk=partner_id_of(actor))
+            return data
         stored = WebhookEndpoint.objects.filter(pk=instance.pk).values_list("active", flat=True).first()
         if data.get("active") and stored is False:  # switched on again (the admin's form set it on `instance`)
             data |= {"failure_count": 0, "disabled_at": None}
-        history_actor, rules = self._as(actor)
-        return model_save(instance=instance, data=data, actor=history_actor, rules=rules, read_version=read_version)
-
-    def delete(self, *, instance, actor):
-        self.require_perm(actor, "delete")
-        history_actor, rules = self._as(actor)
-        from smartcity.services import model_delete
-
-        model_delete(instance=instance, actor=history_actor, rules=rules)
-
-
-WEBHOOK_ENDPOINT = register(WebhookEndpointWriter(WebhookEndpoint, rules=webhook_endpoint_rules))
-# Deliveries are written by the system; the one door for people is a replay (webhook_delivery_replay).
-WEBHOOK_DELIVERY = register(Writer(WebhookDelivery, deletable=False))
+        return data
 
 
 @transaction.atomic
 def webhook_secret_rotate(*, endpoint: WebhookEndpoint, actor) -> WebhookEndpoint:
     """Give the endpoint a new secret; the old one still signs (a second signature) for the overlap, so the
     partner can switch its receiver without missing an event."""
-    writer = WEBHOOK_ENDPOINT
-    writer.require_perm(actor, "change")
+    from .services import WEBHOOK_ENDPOINT  # registered there; it imports this module
+
+    WEBHOOK_ENDPOINT.require_perm(actor, "change")
     overlap = datetime.timedelta(hours=settings.WEBHOOK_SECRET_OVERLAP_HOURS)
     data = {
         "secret": new_secret(),
         "previous_secret": endpoint.secret,
         "previous_secret_expires_at": timezone.now() + overlap,
     }
-    history_actor, rules = writer._as(actor)
+    history_actor, rules = WEBHOOK_ENDPOINT.acting(actor)
     return model_save(instance=endpoint, data=data, actor=history_actor, rules=rules)
 
 

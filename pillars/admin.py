@@ -386,9 +386,9 @@ class DigitalServiceAdmin(PortfolioAdmin):
 @admin.register(InfrastructureAsset)
 class InfrastructureAssetAdmin(PortfolioAdmin):
     resource_classes = [resources.InfrastructureAssetResource]
-    list_display = ["name", "kind", "kecamatan", "status", "operator"]  # kelurahan, installed on: the change form
-    list_filter = ["kind", "status", "kecamatan", "funding_source", "publication"]
-    list_select_related = ["operator"]
+    list_display = ["name", "kind", "district", "status", "operator"]  # village, installed on: the change form
+    list_filter = ["kind", "status", "district", "funding_source", "publication"]
+    list_select_related = ["operator", "district"]
     autocomplete_fields = ["program", "operator"]
 
 
@@ -400,7 +400,9 @@ from .outlines import outline_size  # noqa: E402
 
 
 @admin.register(Boundary)
-class BoundaryAdmin(admin.ModelAdmin):
+class BoundaryAdmin(ServiceAdmin):
+    """The map's outlines, saved through the boundary writer like every other record (history, permission)."""
+
     form = BoundaryForm
     list_display = ["name", "kind", "code", "note", "updated_at"]
     list_filter = ["kind"]
@@ -489,8 +491,6 @@ class VillageAdmin(ServiceAdmin):
 # --- citizen feedback: moderated by the owning agency, every change through the writer ----------------------------
 from django.utils.translation import ngettext  # noqa: E402
 
-from smartcity.services import writer_for  # noqa: E402
-
 from .choices import FeedbackStatus  # noqa: E402
 from .models import Feedback  # noqa: E402
 
@@ -541,11 +541,10 @@ class FeedbackAdmin(ServiceAdmin):
 
     def _moderate(self, request, queryset, status: str) -> int:
         """Each row through the writer (the agency rule, the history); the action runs in one transaction."""
-        writer = writer_for(Feedback)
         changed = 0
         for row in queryset:
             if row.status != status:
-                writer.update(instance=row, data={"status": status}, actor=request.user)
+                services.feedback_update(instance=row, data={"status": status}, actor=request.user)
                 changed += 1
         return changed
 

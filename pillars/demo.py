@@ -46,6 +46,7 @@ from .models import (
     Pillar,
     Program,
     ProgramIndicator,
+    Village,
 )
 
 
@@ -291,6 +292,12 @@ def _load_services(agencies, pillars):
 def _load_assets():
     programs = {p.slug: p for p in Program.objects.all()}
     districts = {d.name: d for d in District.objects.all()}
+    villages = {(v.district_id, v.name.casefold()): v for v in Village.objects.all()}
+
+    def village(kecamatan, kelurahan):
+        district = districts.get(kecamatan)
+        return villages.get((district.pk, kelurahan.casefold())) if district is not None else None
+
     for kind, name, kecamatan, status, installed, _operator, funding, program, view in ASSETS:  # operator: partnerships
         kelurahan, lat, lon = KECAMATAN[kecamatan]
         upsert(
@@ -298,9 +305,8 @@ def _load_assets():
             name=name,
             defaults={
                 "kind": kind,
-                "kecamatan": kecamatan,
-                "kelurahan": kelurahan,
                 "district": districts.get(kecamatan),
+                "village": village(kecamatan, kelurahan),
                 "latitude": Decimal(lat),
                 "longitude": Decimal(lon),
                 "status": status,
@@ -320,9 +326,8 @@ def _load_assets():
             name=f"Menara TBG {number:02d}",
             defaults={
                 "kind": "tower",
-                "kecamatan": kecamatan,
                 "district": districts.get(kecamatan),
-                "kelurahan": kelurahan,
+                "village": village(kecamatan, kelurahan),
                 "status": "active",
                 "latitude": (Decimal(lat) + Decimal(spread.uniform(-0.02, 0.02))).quantize(Decimal("0.000001")),
                 "longitude": (Decimal(lon) + Decimal(spread.uniform(-0.02, 0.02))).quantize(Decimal("0.000001")),
@@ -354,8 +359,7 @@ FEEDBACK = [
 
 def _load_feedback() -> None:
     """Through the public form's service and the moderation writer, once: a demo run again adds nothing."""
-    from .services import FEEDBACK as FEEDBACK_WRITER
-    from .services import feedback_submit
+    from .services import feedback_submit, feedback_update
 
     for number, (slug, message, reply) in enumerate(FEEDBACK):
         program = Program.objects.filter(slug=slug).first()
@@ -363,7 +367,7 @@ def _load_feedback() -> None:
             continue
         feedback = feedback_submit(subject=program, message=message, sender=f"demo-{number}")
         if reply:
-            FEEDBACK_WRITER.update(instance=feedback, data={"status": "published", "reply": reply}, actor=None)
+            feedback_update(instance=feedback, data={"status": "published", "reply": reply}, actor=None)
 
 
 @transaction.atomic
@@ -404,13 +408,16 @@ def load_map_outlines() -> dict[str, int]:
     import json
     from pathlib import Path
 
+    from smartcity.services import upsert
+
     from .models import Boundary
     from .outlines import area_geometry
 
     document = json.loads((Path(__file__).parent / "demo_outlines.geojson").read_text())
     for feature in document["features"]:
         properties = feature["properties"]
-        Boundary.objects.update_or_create(
+        upsert(
+            Boundary,
             kind=properties["kind"],
             name=properties["name"],
             defaults={"code": properties["code"], "note": properties["note"], "geometry": area_geometry(feature)},

@@ -284,10 +284,18 @@ class InfrastructureAssetFilterSet(FilterSet):
     year = YearFilter(field_name="installed_on__year", label=_("Year installed"))
     district = district_filter()
     village = village_filter()
+    # Deprecated (issue 24): the free-text columns became the district/village links; the old parameters still
+    # filter, by the linked area's name, for one release.
+    kecamatan = django_filters.CharFilter(
+        field_name="district__name", lookup_expr="iexact", label=_("District name (deprecated: use district)")
+    )
+    kelurahan = django_filters.CharFilter(
+        field_name="village__name", lookup_expr="iexact", label=_("Village name (deprecated: use village)")
+    )
 
     class Meta:
         model = InfrastructureAsset
-        fields = ["id", "kecamatan", "kelurahan", "publication"]
+        fields = ["id", "publication"]
         unfiltered = {
             "latitude": COORDINATES,
             "longitude": COORDINATES,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from smartcity.admin import VersionedModelForm
 from smartcity.numbers import format_number
 
 from .models import Boundary
@@ -12,9 +13,11 @@ from .models.feedback import LAPOR_REFERENCE, MESSAGE_MAX_CHARS
 from .outlines import parse_outline
 
 
-class BoundaryForm(forms.ModelForm):
+class BoundaryForm(VersionedModelForm):
     """A map boundary with its outline uploaded as a GeoJSON file: a file that holds no valid area is a form error,
     and nothing is saved. On a change the file may be left out to keep the outline as it is."""
+
+    written_fields = ("geometry",)  # not a form field: the upload's parsed outline, written by the boundary writer
 
     upload = forms.FileField(
         label=_("GeoJSON file"),
@@ -35,7 +38,7 @@ class BoundaryForm(forms.ModelForm):
             if not self.instance.geometry:
                 raise ValidationError(_("Upload the outline as a GeoJSON file."), code="required")
             return None
-        self.instance.geometry = parse_outline(upload.read())
+        self.instance.geometry = self.cleaned_data["geometry"] = parse_outline(upload.read())
         return upload
 
 

@@ -99,8 +99,6 @@ def _assets(count, rng):
             status=rng.choice(list(AssetStatus)),
             latitude=Decimal(f"{rng.uniform(-1.05, -0.85):.6f}"),
             longitude=Decimal(f"{rng.uniform(100.3, 100.5):.6f}"),
-            kecamatan="Koto Tangah",
-            kelurahan="Aie Pacah",
             publication="published",
         )
 

@@ -12,7 +12,7 @@ ask the same URL (and share the public cache's entry).
 
 import math
 
-from django.db.models import Avg, Count, FloatField, Min
+from django.db.models import Avg, Count, F, FloatField, Min
 from django.db.models.functions import Cast, Floor
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
@@ -45,7 +45,11 @@ def feature_collection(assets, user=None) -> dict:
 
 def _rows(assets, user):
     """The columns a Feature reads; an operator the caller may not view is not named (no user: the public)."""
-    return assets.annotate(operator_name=visible_value(assets.model, "operator", user, "name")).values(*COLUMNS)
+    return assets.annotate(
+        operator_name=visible_value(assets.model, "operator", user, "name"),
+        kelurahan=F("village__name"),  # the properties keep their names: static/js/map.js and clients read them
+        kecamatan=F("district__name"),
+    ).values(*COLUMNS)
 
 
 def _features(rows) -> list[dict]:
@@ -62,8 +66,8 @@ def _features(rows) -> list[dict]:
                 "kind_label": kinds[row["kind"]],
                 "status": row["status"],
                 "status_label": statuses[row["status"]],
-                "kelurahan": row["kelurahan"],
-                "kecamatan": row["kecamatan"],
+                "kelurahan": row["kelurahan"] or "",
+                "kecamatan": row["kecamatan"] or "",
                 "operator": row["operator_name"],
                 "installed_on": row["installed_on"].isoformat() if row["installed_on"] else None,
                 "public_view_url": row["public_view_url"] or None,

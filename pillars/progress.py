@@ -39,14 +39,14 @@ def program_progress_refresh(*, program_id: int, actor=None) -> None:
     `pillars.services.program_stage_rules`); a program without activities is left as it is."""
     from pillars.choices import Stage
     from pillars.models import Program
-    from smartcity.services import writer_for
+    from pillars.services import program_progress_roll_up
 
     rolled = program_rolled_progress(program_id)
     program = Program.objects.get(pk=program_id)
     # Also when the figure stays but the stage may have to follow: an activity reopened at 99 % of a completed
     # program whose rounded roll-up is still 100 %.
     if rolled is not None and (rolled != program.progress or program.stage in (Stage.PLANNED, Stage.COMPLETED)):
-        writer_for(Program).roll_up(program=program, progress=rolled, actor=actor)
+        program_progress_roll_up(program=program, progress=rolled, actor=actor)
 
 
 def activities_carried_out(activities) -> dict:

@@ -141,9 +141,9 @@ class DigitalServicePublicFilterSet(PublicFilterSet):
 
 
 def kecamatan_choices():
-    """The districts (kecamatan) of the published assets, looked up per request (embargoes lift)."""
-    published = InfrastructureAsset.objects.published().exclude(kecamatan="")
-    return [(name, name) for name in published.values_list("kecamatan", flat=True).distinct().order_by("kecamatan")]
+    """The districts (kecamatan) of the published assets, by name, looked up per request (embargoes lift)."""
+    names = District.objects.filter(assets__in=InfrastructureAsset.objects.published()).values_list("name", flat=True)
+    return [(name, name) for name in names.distinct().order_by("name")]
 
 
 def asset_programs(request):
@@ -166,7 +166,10 @@ class InfrastructureAssetPublicFilterSet(PublicFilterSet):
     kind = checkboxes(AssetKind.choices, _("Kind"))
     status = django_filters.ChoiceFilter(choices=AssetStatus.choices, label=_("Status"), empty_label=_("Any status"))
     kecamatan = django_filters.ChoiceFilter(
-        choices=kecamatan_choices, label=_("District (kecamatan)"), empty_label=_("All districts")
+        field_name="district__name",
+        choices=kecamatan_choices,
+        label=_("District (kecamatan)"),
+        empty_label=_("All districts"),
     )
     operator = django_filters.ModelChoiceFilter(
         queryset=asset_operators, to_field_name="slug", label=_("Operator"), empty_label=_("All operators")

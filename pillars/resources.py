@@ -18,12 +18,14 @@ from .models import (
     Agency,
     BudgetLine,
     DigitalService,
+    District,
     Indicator,
     InfrastructureAsset,
     Measurement,
     Pillar,
     Program,
     SubDimension,
+    Village,
 )
 
 
@@ -237,6 +239,12 @@ class DigitalServiceResource(PortfolioResource):
 class InfrastructureAssetResource(PortfolioResource):
     program = slug_field("program", Program)
     operator = slug_field("operator", Partner)
+    # The area links by their Kemendagri codes (13.71.09, 13.71.09.1001): they replaced the free-text kecamatan and
+    # kelurahan columns (issue 24).
+    district = fields.Field(
+        attribute="district", column_name="district", widget=widgets.ForeignKeyWidget(District, "code")
+    )
+    village = fields.Field(attribute="village", column_name="village", widget=widgets.ForeignKeyWidget(Village, "code"))
 
     class Meta(PortfolioResource.Meta):
         model = InfrastructureAsset
@@ -244,8 +252,8 @@ class InfrastructureAssetResource(PortfolioResource):
             "id",
             "kind",
             "name",
-            "kelurahan",
-            "kecamatan",
+            "district",
+            "village",
             "latitude",
             "longitude",
             "status",

@@ -29,6 +29,7 @@ from .choices import Approval, FeedbackStatus, Stage
 from .models import (
     Activity,
     Agency,
+    Boundary,
     BudgetLine,
     DigitalService,
     District,
@@ -120,14 +121,16 @@ class ProgramWriter(WholeWriter):
         if indicator_links is not None:
             program_indicators_replace(program=row, links=indicator_links, actor=actor)
 
-    def roll_up(self, *, program: Program, progress: int, actor) -> Program:
-        """Store the activities' roll-up as the program's progress, with the stage rule only: the actor's right was
-        checked on the activity they wrote, which may belong to a supporting agency."""
 
-        def rolled(*, before, after, many, actor):
-            program_stage_rules(before=before, after=after, rolled_up=True)
+def _rolled_up_stage(*, before, after, many, actor) -> None:
+    program_stage_rules(before=before, after=after, rolled_up=True)
 
-        return model_save(instance=program, data={"progress": progress}, actor=actor, rules=rolled)
+
+def program_progress_roll_up(*, program: Program, progress: int, actor) -> Program:
+    """Store the activities' roll-up as the program's progress (a computed field, with history), with the stage rule
+    only: the actor's right was checked on the activity they wrote, which may belong to a supporting agency. Called
+    by the activity writer's `after_write` (pillars/progress.py), never by a door."""
+    return model_save(instance=program, data={"progress": progress}, actor=actor, rules=_rolled_up_stage)
 
 
 def program_indicators_replace(*, program: Program, links: list[dict], actor) -> None:
@@ -173,27 +176,12 @@ def activity_rules(*, before, after, many, actor) -> None:
 
 
 class ActivityWriter(Writer):
-    """Every write of an activity rolls its program's progress up again, whichever door it came through."""
+    """Every write of an activity rolls its program's progress up again (the old program's too, when it moved),
+    whichever door it came through."""
 
-    @transaction.atomic
-    def create(self, *, data, actor):
-        activity = super().create(data=data, actor=actor)
-        program_progress_refresh(program_id=activity.program_id, actor=actor)
-        return activity
-
-    @transaction.atomic
-    def update(self, *, instance, data, actor, read_version=None):
-        old_program = instance.program_id
-        activity = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
-        for program_id in {old_program, activity.program_id}:
+    def after_write(self, *, before, after, actor):
+        for program_id in sorted({row.program_id for row in (before, after) if row is not None}):
             program_progress_refresh(program_id=program_id, actor=actor)
-        return activity
-
-    @transaction.atomic
-    def delete(self, *, instance, actor):
-        program_id = instance.program_id
-        super().delete(instance=instance, actor=actor)
-        program_progress_refresh(program_id=program_id, actor=actor)
 
 
 def measurement_rules(*, before, after, many, actor) -> None:
@@ -285,18 +273,14 @@ class IndicatorWriter(Writer):
     """An approved indicator whose metadata a person changes goes back to the walidata (indicator_rules): once the
     change commits, the walidata and the person who made it are told by e-mail, whichever door it came through."""
 
-    def update(self, *, instance, data, actor, read_version=None):
-        indicator = super().update(instance=instance, data=data, actor=actor, read_version=read_version)
-        changed = getattr(indicator, "metadata_changed", None)
+    def after_write(self, *, before, after, actor):
+        changed = getattr(after, "metadata_changed", None) if before is not None else None
         if changed:
             from smartcity.tasks import enqueue  # a broker that is away never fails the save
 
             from .tasks import notify_indicator_back_to_walidata
 
-            enqueue(
-                notify_indicator_back_to_walidata, indicator_id=indicator.pk, actor_id=actor.pk, fields=list(changed)
-            )
-        return indicator
+            enqueue(notify_indicator_back_to_walidata, indicator_id=after.pk, actor_id=actor.pk, fields=list(changed))
 
 
 def indicator_back_to_walidata_notify(*, indicator: Indicator, actor, fields: list[str]) -> int:
@@ -333,24 +317,12 @@ def indicator_back_to_walidata_notify(*, indicator: Indicator, actor, fields: li
 
 
 class MeasurementWriter(Writer):
-    """A measurement also refreshes its indicator's stale mark, whichever door it came through."""
+    """A measurement also refreshes its indicator's stale mark (the old indicator's too, when it moved), whichever
+    door it came through."""
 
-    def create(self, *, data, actor):
-        return self._refreshed(super().create(data=data, actor=actor))
-
-    def update(self, *, instance, data, actor, read_version=None):
-        return self._refreshed(super().update(instance=instance, data=data, actor=actor, read_version=read_version))
-
-    def delete(self, *, instance, actor):
-        indicator_id = instance.indicator_id
-        super().delete(instance=instance, actor=actor)
-        indicators_flag_stale(today=timezone.localdate(), indicators=Indicator.objects.filter(pk=indicator_id))
-
-    def _refreshed(self, measurement):
-        indicators_flag_stale(
-            today=timezone.localdate(), indicators=Indicator.objects.filter(pk=measurement.indicator_id)
-        )
-        return measurement
+    def after_write(self, *, before, after, actor):
+        ids = {row.indicator_id for row in (before, after) if row is not None}
+        indicators_flag_stale(today=timezone.localdate(), indicators=Indicator.objects.filter(pk__in=ids))
 
 
 # --- citizen feedback ----------------------------------------------------------------------------------------------
@@ -381,11 +353,11 @@ def feedback_rules(*, before, after, many, actor) -> None:
 class FeedbackWriter(Writer):
     """Moderation records who published, rejected or answered, and when, whichever door it came through."""
 
-    def update(self, *, instance, data, actor, read_version=None):
+    def prepare(self, *, instance, data, actor):
+        if instance.pk is None:
+            return data
         moderated = any(name in data and data[name] != getattr(instance, name) for name in ("status", "reply"))
-        if moderated:
-            data = {**data, "moderated_at": timezone.now(), "moderated_by": actor}
-        return super().update(instance=instance, data=data, actor=actor, read_version=read_version)
+        return {**data, "moderated_at": timezone.now(), "moderated_by": actor} if moderated else data
 
 
 # One writer per model staff change; every door (API, admin, import, commands) reaches them by writer_for().
@@ -411,8 +383,15 @@ VILLAGE = register(Writer(Village))
 # agency moderates it through this writer (API, admin form and bulk actions).
 FEEDBACK = register(FeedbackWriter(Feedback, rules=feedback_rules))
 
+# The map's outlines, uploaded by the office (the admin's GeoJSON form); no agency owns them.
+BOUNDARY = register(Writer(Boundary))
+
+# `<entity>_<verb>`: the services other modules call (smartcity/services.py, "How a write is spelt").
 program_create, program_update, program_delete = PROGRAM.create, PROGRAM.update, PROGRAM.delete
 measurement_create, measurement_update, measurement_delete = MEASUREMENT.create, MEASUREMENT.update, MEASUREMENT.delete
+feedback_update = FEEDBACK.update
+infrastructure_asset_update = INFRASTRUCTURE_ASSET.update
+boundary_create, boundary_update, boundary_delete = BOUNDARY.create, BOUNDARY.update, BOUNDARY.delete
 
 
 def indicators_flag_stale(*, today: datetime.date, indicators=None) -> int:

@@ -46,6 +46,9 @@ def form_data(form) -> dict:
                 continue
             value = "" if value is False else value
         data[name] = value
+    # Fields a form computes from an input of its own (a boundary's outline from its uploaded file).
+    computed = getattr(form, "written_fields", ())
+    data.update({name: form.cleaned_data[name] for name in computed if name in form.cleaned_data})
     return data
 
 

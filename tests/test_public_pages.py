@@ -23,6 +23,7 @@ from tests.pillars.factories import (
     AgencyFactory,
     BudgetLineFactory,
     DigitalServiceFactory,
+    DistrictFactory,
     IndicatorFactory,
     IndicatorTargetFactory,
     InfrastructureAssetFactory,
@@ -245,14 +246,15 @@ def test_map_form_offers_published_operators_programs_and_districts_and_the_map_
     hidden = PartnerFactory(name="PT Draf", slug="draf", publication="draft")
     idle = PartnerFactory(name="PT Tanpa Aset", slug="tanpa-aset")  # published, but operates nothing on the map
     program = ProgramFactory(title_id="Kota terhubung", slug="kota-terhubung")
-    InfrastructureAssetFactory(
-        name="Menara Bukit", kind="tower", operator=operator, program=program, kecamatan="Kuranji"
-    )
-    InfrastructureAssetFactory(name="Menara Rahasia", operator=hidden, kecamatan="Koto Tangah")
-    InfrastructureAssetFactory(name="Aset draf", operator=idle, kecamatan="Nanggalo", publication="draft")
+    kuranji = DistrictFactory(code="13.71.09", name="Kuranji")
+    koto_tangah, nanggalo = DistrictFactory(code="13.71.11", name="Koto Tangah"), DistrictFactory(name="Nanggalo")
+    InfrastructureAssetFactory(name="Menara Bukit", kind="tower", operator=operator, program=program, district=kuranji)
+    InfrastructureAssetFactory(name="Menara Rahasia", operator=hidden, district=koto_tangah)
+    InfrastructureAssetFactory(name="Aset draf", operator=idle, district=nanggalo, publication="draft")
     form = form_of(html_of(client, "/map/"))
     assert 'value="menara-terbit"' in form and 'value="kota-terhubung"' in form and "Kuranji" in form
-    assert "PT Draf" not in form and "PT Tanpa Aset" not in form and "Nanggalo" not in form
+    # the kecamatan choices (by name) are those of published assets; the district select (by code) lists every one
+    assert "PT Draf" not in form and "PT Tanpa Aset" not in form and 'value="Nanggalo"' not in form
     assert 'type="checkbox" name="kind"' in form and "Operator" in form and "Kecamatan" in form
     html = html_of(client, "/map/?operator=menara-terbit&kecamatan=Kuranji&kind=tower")
     assert "Menara Bukit" in html and "Menara Rahasia" not in html

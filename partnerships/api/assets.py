@@ -3,18 +3,20 @@
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from partnerships import services
 from partnerships.querysets import partner_id_of, published_q
+from pillars.api.serializers import deprecated_area_name
 from pillars.choices import AssetStatus
 from pillars.filters import InfrastructureAssetFilterSet
-from pillars.models import InfrastructureAsset
+from pillars.models import InfrastructureAsset, Village
 from smartcity.api import serializers
 from smartcity.api.caching import CachedListMixin
+from smartcity.api.relations import BriefRelatedField
 from smartcity.api.views import BriefListMixin
 
 
@@ -25,11 +27,15 @@ class IsPartnerKey(permissions.BasePermission):
         return partner_id_of(request.user) is not None
 
 
+@extend_schema_serializer(deprecate_fields=["kelurahan"])
 class OperatedAssetSerializer(serializers.ModelSerializer):
+    village = BriefRelatedField(model=Village, read_only=True, allow_null=True)
+    kelurahan = deprecated_area_name("village")  # issue 24: the free-text column became the link
+
     class Meta:
         model = InfrastructureAsset
-        fields = ["id", "kind", "name", "kelurahan", "status", "updated_at"]
-        read_only_fields = ["id", "kind", "name", "kelurahan", "status", "updated_at"]
+        fields = ["id", "kind", "name", "village", "kelurahan", "status", "updated_at"]
+        read_only_fields = ["id", "kind", "name", "status", "updated_at"]
 
 
 class AssetStatusSerializer(serializers.Serializer):

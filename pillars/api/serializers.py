@@ -1,3 +1,6 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
+
 from pillars.achievement import achievement_percent
 from pillars.models import (
     Activity,
@@ -395,11 +398,28 @@ class DigitalServiceSerializer(serializers.ModelSerializer):
         ]
 
 
+DEPRECATED_AREA_HELP = {
+    "district": _("Deprecated: the name of the district link; removed in the next release."),
+    "village": _("Deprecated: the name of the village link; removed in the next release."),
+}
+
+
+def deprecated_area_name(link: str) -> serializers.CharField:
+    """The linked area's name under the old free-text column's name: read only, for one release (CHANGELOG)."""
+    return serializers.CharField(
+        source=f"{link}.name", read_only=True, default="", help_text=DEPRECATED_AREA_HELP[link]
+    )
+
+
+@extend_schema_serializer(deprecate_fields=["kelurahan", "kecamatan"])
 class InfrastructureAssetSerializer(serializers.ModelSerializer):
     program = BriefRelatedField(queryset=Program.objects.all(), allow_null=True, required=False)
     operator = BriefRelatedField(queryset=Partner.objects.all(), allow_null=True, required=False)
     district = BriefRelatedField(queryset=District.objects.all(), allow_null=True, required=False)
     village = BriefRelatedField(queryset=Village.objects.all(), allow_null=True, required=False)
+    # Issue 24: the free-text columns became the district/village links.
+    kelurahan = deprecated_area_name("village")
+    kecamatan = deprecated_area_name("district")
 
     class Meta:
         model = InfrastructureAsset

@@ -15,8 +15,6 @@ class InfrastructureAsset(PublishableModel, TimeStampedModel):
 
     kind = models.CharField(verbose_name=_("kind"), max_length=16, choices=AssetKind)
     name = models.CharField(verbose_name=_("name"), max_length=160)
-    kelurahan = models.CharField(verbose_name=_("kelurahan"), max_length=80, blank=True)
-    kecamatan = models.CharField(verbose_name=_("kecamatan"), max_length=80, blank=True)
     district = models.ForeignKey(
         to="pillars.District",
         on_delete=models.PROTECT,
@@ -61,7 +59,12 @@ class InfrastructureAsset(PublishableModel, TimeStampedModel):
         verbose_name=_("public viewing address"), blank=True, help_text=_("Where citizens may watch this CCTV feed.")
     )
 
-    search_fields = ("name", "kelurahan", "kecamatan", "operator__name")  # the API's `q` and the admin's search box
+    search_fields = (
+        "name",
+        "village__name",
+        "district__name",
+        "operator__name",
+    )  # the API's `q` and the admin's search box
     objects = InfrastructureAssetQuerySet.as_manager()
     history = HistoricalRecords()
 

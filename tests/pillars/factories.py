@@ -172,8 +172,6 @@ class DigitalServiceFactory(PublishedMixin):
 class InfrastructureAssetFactory(PublishedMixin):
     kind = "wifi"
     name = factory.Sequence(lambda n: f"Wi-Fi publik {n}")
-    kelurahan = "Air Manis"
-    kecamatan = "Padang Selatan"
     latitude = decimal.Decimal("-0.992500")
     longitude = decimal.Decimal("100.364000")
     status = "active"

@@ -27,8 +27,6 @@ def make_assets(count: int, seed: int = 7) -> None:
             status="active",
             latitude=Decimal(f"{rng.uniform(-1.05, -0.85):.6f}"),
             longitude=Decimal(f"{rng.uniform(100.3, 100.5):.6f}"),
-            kecamatan="Koto Tangah",
-            kelurahan="Aie Pacah",
             publication="published",
         )
         for n in range(count)
