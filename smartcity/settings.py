@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "pillars",
     "partnerships",
     "evaluations",
+    "frameworks",  # depends on evaluations (the scale rules), never the reverse (tests/test_dependencies.py)
+    "federation",  # likewise; frameworks and federation know nothing of each other
 ]
 
 MIDDLEWARE = [
@@ -496,7 +498,7 @@ if MAP_TILE_URL:  # the tile server's origin may serve images to the map
 FEEDBACK_REPEAT_HOURS = env.int("FEEDBACK_REPEAT_HOURS", default=24)  # the same text on the same record
 FEEDBACK_SENDER_MINUTES = env.int("FEEDBACK_SENDER_MINUTES", default=10)  # the same address on the same record
 
-# --- Provincial hub (evaluations/federation.py): compare the cities whose portals this one follows ------------
+# --- Provincial hub (federation/harvest.py): compare the cities whose portals this one follows ---------------
 PROVINCIAL_HUB = env.bool("PROVINCIAL_HUB", default=False)  # the comparison page and the harvest run only then
 PROVINCIAL_HUB_TIMEOUT = env.float("PROVINCIAL_HUB_TIMEOUT", default=10.0)  # seconds per portal, all requests
 PROVINCIAL_HUB_MAX_BYTES = env.int("PROVINCIAL_HUB_MAX_BYTES", default=2 * 1024 * 1024)  # per answer

@@ -16,17 +16,10 @@ from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
 from rest_framework.test import APIClient
 
 from evaluations import filters as evaluation_filters
-from evaluations.federation_services import FOLLOWED_PORTAL
-from evaluations.models import (
-    Evaluation,
-    EvaluationPack,
-    EvaluationScheme,
-    ExternalIndex,
-    Finding,
-    Framework,
-    PillarScore,
-    PortalSnapshot,
-)
+from evaluations.models import Evaluation, EvaluationPack, EvaluationScheme, Finding, PillarScore
+from federation.models import PortalSnapshot
+from federation.services import FOLLOWED_PORTAL
+from frameworks.models import ExternalIndex, Framework
 from partnerships import filters as partnership_filters
 from partnerships.models import Commitment, MoU, Partner, ScopeArea
 from pillars import filters as pillar_filters
@@ -45,19 +38,21 @@ from tests.evaluations.factories import (
     ClarificationRequestFactory,
     EvaluationFactory,
     EvaluationSchemeFactory,
-    ExternalIndexFactory,
-    ExternalIndexValueFactory,
     FieldVisitFactory,
     FindingFactory,
     FollowUpActionFactory,
-    FrameworkFactory,
     LegalInstrumentFactory,
-    SelfAssessmentFactory,
     SurveyFactory,
     SurveyResponseFactory,
     SurveyTargetFactory,
 )
 from tests.factories import UserFactory
+from tests.frameworks.factories import (
+    ExternalIndexFactory,
+    ExternalIndexValueFactory,
+    FrameworkFactory,
+    SelfAssessmentFactory,
+)
 from tests.partnerships.factories import (
     CommitmentFactory,
     MoUFactory,
