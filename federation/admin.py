@@ -68,4 +68,3 @@ class PortalSnapshotAdmin(ServiceAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-

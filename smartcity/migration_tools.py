@@ -33,8 +33,23 @@ def move_content_types(apps, *, old: str, new: str, models: list[str]) -> None:
 
 
 def rename_constraints(renames: list[tuple[str, str, str]]):
-    """RunSQL's SQL and reverse SQL renaming each (table, old name, new name) constraint: a constraint named after
-    its app (`%(app_label)s_...`) follows the model to its new app while the table stays."""
-    forward = [f'ALTER TABLE "{table}" RENAME CONSTRAINT "{old}" TO "{new}"' for table, old, new in renames]
-    backward = [f'ALTER TABLE "{table}" RENAME CONSTRAINT "{new}" TO "{old}"' for table, old, new in renames]
-    return forward, backward
+    """A migration operation renaming each (table, old name, new name) constraint, and back when unapplied: a
+    constraint named after its app (`%(app_label)s_...`) follows the model to its new app while the table stays.
+    PostgreSQL only: SQLite (the first-look mode) keeps constraints inside the table's definition, and Django
+    rebuilds the table whenever it changes one, so the name there is never looked up."""
+    from django.db import migrations
+
+    def run(schema_editor, pairs):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for table, old, new in pairs:
+            quoted = [schema_editor.quote_name(name) for name in (table, old, new)]
+            schema_editor.execute("ALTER TABLE {} RENAME CONSTRAINT {} TO {}".format(*quoted))
+
+    def forward(apps, schema_editor):
+        run(schema_editor, renames)
+
+    def backward(apps, schema_editor):
+        run(schema_editor, [(table, new, old) for table, old, new in renames])
+
+    return migrations.RunPython(forward, backward)

@@ -1,8 +1,9 @@
 """The frameworks and the provincial view leave the evaluations app (issue 24): their models leave this app's state
 only. The tables stay (the models keep them by Meta.db_table); frameworks/0001 and federation/0001 take the models
-into their own state and move the content types, so permissions, groups and the admin log keep working."""
+into their own state and move the content types, so permissions, groups and the admin log keep working.
+The scheme's bands take the band shape they now share with the frameworks' (a help text only)."""
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -238,5 +239,34 @@ class Migration(migrations.Migration):
                 ),
             ],
             database_operations=[],
+        ),
+        # A scheme's band is the shared band shape (evaluations.models.bases.Band): only its help text changes.
+        migrations.AlterField(
+            model_name="historicalschemeband",
+            name="lower",
+            field=models.DecimalField(
+                decimal_places=4, help_text="The lowest value in the band (inclusive).", max_digits=10, verbose_name="from"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalschemeband",
+            name="upper",
+            field=models.DecimalField(
+                decimal_places=4, help_text="The highest value in the band (inclusive).", max_digits=10, verbose_name="to"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="schemeband",
+            name="lower",
+            field=models.DecimalField(
+                decimal_places=4, help_text="The lowest value in the band (inclusive).", max_digits=10, verbose_name="from"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="schemeband",
+            name="upper",
+            field=models.DecimalField(
+                decimal_places=4, help_text="The highest value in the band (inclusive).", max_digits=10, verbose_name="to"
+            ),
         ),
     ]

@@ -44,7 +44,14 @@ from .evaluations import (
     follow_up_update,
     readiness_override_check,
 )
-from .file_jobs import evaluation_pack_build, evaluation_pack_request, report_export_build, report_export_request
+from .file_jobs import (
+    evaluation_pack_build,
+    evaluation_pack_request,
+    file_job_build,
+    file_job_request,
+    report_export_build,
+    report_export_request,
+)
 from .scales import bands_validate, index_from_scores, quantum, score_validate, weights_validate
 from .schemes import (
     DEFAULT_DIMENSIONS,
@@ -97,6 +104,8 @@ __all__ = [
     "evaluation_submit",
     "evaluation_update",
     "field_visit_create",
+    "file_job_build",
+    "file_job_request",
     "field_visit_delete",
     "field_visit_update",
     "finding_create",

@@ -1,5 +1,6 @@
-"""The files staff ask for and the worker makes: the yearly report and the evaluation pack, both file jobs
-(smartcity... see FileJob) built by one service, `_file_job_build`."""
+"""The files staff ask for and the worker makes: the yearly report and the evaluation pack. Both are file jobs
+(evaluations.models.bases.FileJob), queued by one service (`file_job_request`) and made by one (`file_job_build`);
+each kind gives only its own row, task, file name and contents."""
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -18,17 +19,23 @@ from ..pack import pack_filename, pack_sections
 from ..tasks import build_evaluation_pack, build_report_export
 
 
+def file_job_request(job, *, task, id_argument: str):
+    """Record a new file job (a yearly report, an evaluation pack) as queued and ring its task once committed; the
+    database holds the job, so a lost doorbell is picked up by build_waiting_report_exports."""
+    job.full_clean()
+    job.save()
+    enqueue(task, **{id_argument: job.pk})  # the task takes the job's id by its own argument name
+    return job
+
+
 def report_export_request(*, actor, year: int, fmt: str) -> ReportExport:
     """Queue a yearly report for `actor`; the file is made in the background (build_report_export)."""
     export = ReportExport(year=year, format=fmt, requested_by=actor)
-    export.full_clean()
-    export.save()
-    enqueue(build_report_export, export_id=export.pk)
-    return export
+    return file_job_request(export, task=build_report_export, id_argument="export_id")
 
 
 def report_export_build(*, export: ReportExport) -> ReportExport:
-    """Make the yearly report's file (a queued job: see _file_job_build)."""
+    """Make the yearly report's file (a queued job: see file_job_build)."""
 
     def contents():
         title = gettext("Smart city report %(year)s · %(city)s") % {
@@ -37,10 +44,10 @@ def report_export_build(*, export: ReportExport) -> ReportExport:
         }
         return reports.year_report_sections(year=export.year), title
 
-    return _file_job_build(export, filename=f"report-{export.year}-{export.pk}.{export.format}", contents=contents)
+    return file_job_build(export, filename=f"report-{export.year}-{export.pk}.{export.format}", contents=contents)
 
 
-def _file_job_build(job, *, filename: str, contents):
+def file_job_build(job, *, filename: str, contents):
     """Make the file of a queued job (a yearly report, an evaluation pack) from `contents()` -> (sections, title),
     in the portal's language, saving its progress as it goes; a failure is recorded, never lost."""
     if job.status == ExportStatus.DONE:
@@ -80,14 +87,11 @@ def evaluation_pack_request(*, actor, evaluation: Evaluation, fmt: str) -> Evalu
     if actor is not None and not actor.has_perm("evaluations.add_evaluationpack"):
         raise PermissionDenied(_("You do not have permission to take this step."))
     pack = EvaluationPack(evaluation=evaluation, format=fmt, requested_by=actor)
-    pack.full_clean()
-    pack.save()
-    enqueue(build_evaluation_pack, pack_id=pack.pk)
-    return pack
+    return file_job_request(pack, task=build_evaluation_pack, id_argument="pack_id")
 
 
 def evaluation_pack_build(*, pack: EvaluationPack) -> EvaluationPack:
-    """Make the evaluation pack's file (a queued job: see _file_job_build)."""
+    """Make the evaluation pack's file (a queued job: see file_job_build)."""
 
     def contents():
         evaluation = Evaluation.objects.with_related().get(pk=pack.evaluation_id)
@@ -98,4 +102,4 @@ def evaluation_pack_build(*, pack: EvaluationPack) -> EvaluationPack:
         return pack_sections(evaluation=evaluation), title
 
     filename = pack_filename(evaluation=pack.evaluation, fmt=pack.format)
-    return _file_job_build(pack, filename=filename, contents=contents)
+    return file_job_build(pack, filename=filename, contents=contents)

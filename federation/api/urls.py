@@ -5,6 +5,8 @@ from rest_framework.routers import SimpleRouter
 
 from . import views
 
+app_name = "evaluations-api"  # the namespace they are served in
+
 router = SimpleRouter()
 router.register("followed-portals", views.FollowedPortalViewSet, basename="followedportal")
 router.register("portal-snapshots", views.PortalSnapshotViewSet, basename="portalsnapshot")

@@ -5,6 +5,8 @@ from rest_framework.routers import SimpleRouter
 
 from . import views
 
+app_name = "evaluations-api"  # the namespace they are served in
+
 router = SimpleRouter()
 router.register("frameworks", views.FrameworkViewSet, basename="framework")
 router.register("self-assessments", views.SelfAssessmentViewSet, basename="selfassessment")

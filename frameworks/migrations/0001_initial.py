@@ -30,7 +30,6 @@ RENAMED = [
     ("evaluations_selfassessment", "evaluations_selfassessment_one_per_year", "frameworks_selfassessment_one_per_year"),
     ("evaluations_selfassessmentscore", "evaluations_selfassessmentscore_one_each", "frameworks_selfassessmentscore_one_each"),
 ]
-FORWARD_SQL, BACKWARD_SQL = rename_constraints(RENAMED)
 
 
 def move_in(apps, schema_editor):
@@ -339,8 +338,8 @@ class Migration(migrations.Migration):
                 ('source_verified', models.BooleanField(default=False, help_text='Tick only after comparing the figure with the source named above.', verbose_name='verified against the source')),
                 ('label_id', models.CharField(max_length=80, verbose_name='label (Indonesian)')),
                 ('label_en', models.CharField(blank=True, max_length=80, verbose_name='label (English)')),
-                ('lower', models.DecimalField(decimal_places=4, help_text='The lowest index in the band (inclusive).', max_digits=10, verbose_name='from')),
-                ('upper', models.DecimalField(decimal_places=4, help_text='The highest index in the band (inclusive).', max_digits=10, verbose_name='to')),
+                ('lower', models.DecimalField(decimal_places=4, help_text='The lowest value in the band (inclusive).', max_digits=10, verbose_name='from')),
+                ('upper', models.DecimalField(decimal_places=4, help_text='The highest value in the band (inclusive).', max_digits=10, verbose_name='to')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -624,8 +623,8 @@ class Migration(migrations.Migration):
                 ('source_verified', models.BooleanField(default=False, help_text='Tick only after comparing the figure with the source named above.', verbose_name='verified against the source')),
                 ('label_id', models.CharField(max_length=80, verbose_name='label (Indonesian)')),
                 ('label_en', models.CharField(blank=True, max_length=80, verbose_name='label (English)')),
-                ('lower', models.DecimalField(decimal_places=4, help_text='The lowest index in the band (inclusive).', max_digits=10, verbose_name='from')),
-                ('upper', models.DecimalField(decimal_places=4, help_text='The highest index in the band (inclusive).', max_digits=10, verbose_name='to')),
+                ('lower', models.DecimalField(decimal_places=4, help_text='The lowest value in the band (inclusive).', max_digits=10, verbose_name='from')),
+                ('upper', models.DecimalField(decimal_places=4, help_text='The highest value in the band (inclusive).', max_digits=10, verbose_name='to')),
                 ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bands', to='frameworks.framework', verbose_name='framework')),
             ],
             options={
@@ -665,7 +664,7 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=('assessment', 'indicator'), name='frameworks_selfassessmentscore_one_each'),
         )
             ],
-            database_operations=[migrations.RunSQL(FORWARD_SQL, BACKWARD_SQL)],
+            database_operations=[rename_constraints(RENAMED)],
         ),
         migrations.RunPython(move_in, move_back),
     ]

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from evaluations.models.bases import Band
 from evaluations.models.fields import MAX_DECIMALS, score_field
 from frameworks import querysets as qs
 from smartcity.fields import YearField
@@ -196,33 +197,21 @@ class FrameworkLevel(SourcedModel, TimeStampedModel):
         return f"{self.level} {self.name}"
 
 
-class FrameworkBand(SourcedModel, TimeStampedModel):
-    """A named band of a framework's index, e.g. SPBE's "Baik" from 2.60 to 3.49."""
+class FrameworkBand(SourcedModel, Band):
+    """A named band of a framework's index, e.g. SPBE's "Baik" from 2.60 to 3.49 (the evaluations' band shape)."""
 
     framework = models.ForeignKey(
         to="frameworks.Framework", on_delete=models.CASCADE, related_name="bands", verbose_name=_("framework")
     )
-    label_id = models.CharField(verbose_name=_("label (Indonesian)"), max_length=80)
-    label_en = models.CharField(verbose_name=_("label (English)"), max_length=80, blank=True)
-    lower = score_field(_("from"), help_text=_("The lowest index in the band (inclusive)."))
-    upper = score_field(_("to"), help_text=_("The highest index in the band (inclusive)."))
-
-    label = Translated("label")
 
     objects = qs.FrameworkPartQuerySet.as_manager()
     history = HistoricalRecords(table_name="evaluations_historicalframeworkband")
 
-    class Meta:
+    class Meta(Band.Meta):
         db_table = "evaluations_frameworkband"
         ordering = ["framework", "lower"]
         verbose_name = _("framework band")
         verbose_name_plural = _("framework bands")
-        constraints = [
-            models.CheckConstraint(condition=Q(lower__lte=F("upper")), name="%(app_label)s_%(class)s_range"),
-        ]
-
-    def __str__(self):
-        return f"{self.label} ({self.lower}–{self.upper})"
 
 
 class SelfAssessment(PublishableModel, TimeStampedModel):
