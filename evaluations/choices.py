@@ -83,13 +83,3 @@ class ClarificationStatus(models.TextChoices):
 # The default fewest responses a surveyed sub-dimension needs: the office's convention (50 is commonly quoted; no
 # official source was found). Each year's scheme carries its own (EvaluationScheme.min_survey_responses).
 DEFAULT_MIN_SURVEY_RESPONSES = 50
-
-
-class IndexScope(models.TextChoices):
-    CITY = "city", _("The city's own value")
-    NATIONAL = "national", _("National: the country's value, not the city's")
-
-
-class IndexKind(models.TextChoices):
-    SCORE = "score", _("Score on a scale")
-    LEVEL = "level", _("Rating on levels")

@@ -52,14 +52,6 @@ def build_waiting_report_exports(*, older_than_seconds: int = 60) -> int:
     return len(waiting) + len(packs)
 
 
-@shared_task(acks_late=True, soft_time_limit=1800, time_limit=1860)  # each portal has its own deadline too
-def harvest_followed_portals() -> int:
-    """Hourly on a provincial hub: read every followed portal's public API into a snapshot (see federation.py)."""
-    from evaluations.federation_services import portals_harvest
-
-    return len(portals_harvest())
-
-
 @shared_task
 def announce_lifted_evaluation_embargoes() -> int:
     """Every five minutes: evaluations whose publish-from moment has just passed go out to the partners' webhooks."""

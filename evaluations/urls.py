@@ -1,16 +1,13 @@
 from django.urls import path
 
-from . import export_views, federation_views, framework_pages, public_survey, views
+from . import export_views, public_survey, views
 
+# The namespace `evaluations` also holds the frameworks' and federation's pages (smartcity/urls.py).
 app_name = "evaluations"
 
 urlpatterns = [
     path("", views.evaluation_list, name="evaluation-list"),
-    path("cities/", federation_views.city_comparison, name="portal-comparison"),
     path("report/<int:year>/", views.evaluation_report, name="evaluation-report"),
-    path("frameworks/", framework_pages.framework_list, name="framework-list"),
-    path("frameworks/<slug:slug>/", framework_pages.framework_detail, name="framework-detail"),
-    path("indices/<slug:slug>/", framework_pages.external_index_detail, name="external-index-detail"),
     path("exports/", export_views.report_exports, name="report-export-list"),
     path("exports/<int:pk>/download/", export_views.report_export_download, name="report-export-download"),
     path("packs/<int:pk>/download/", export_views.evaluation_pack_download, name="evaluationpack-download"),

@@ -36,8 +36,8 @@ DAILY_WORK = [
     "evaluations.FollowUpAction",
     "evaluations.Finding",
     "evaluations.FieldVisit",
-    "evaluations.SelfAssessment",
-    "evaluations.ExternalIndex",
+    "frameworks.SelfAssessment",
+    "frameworks.ExternalIndex",
 ]
 # Set up once and rarely changed: one section of their own, after the daily work.
 REFERENCE_DATA = [
@@ -47,11 +47,11 @@ REFERENCE_DATA = [
     "pillars.Masterplan",
     "partnerships.ScopeArea",
     "evaluations.EvaluationScheme",
-    "evaluations.Framework",
+    "frameworks.Framework",
     "pillars.District",
     "pillars.Village",
 ]
-APP_ORDER = ["pillars", "partnerships", "evaluations"]
+APP_ORDER = ["pillars", "partnerships", "evaluations", "frameworks", "federation"]
 LAST_APPS = ["auth", "axes"]  # users and groups, then the login-lockout records
 
 

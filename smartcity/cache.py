@@ -49,7 +49,7 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public-cache:version"  # the epoch: a new one forgets every entry
 ALL = "*"  # the family every change bumps
-CACHED_APPS = ("pillars", "partnerships", "evaluations")
+CACHED_APPS = ("pillars", "partnerships", "evaluations", "frameworks", "federation")
 
 
 def new_version(started: float | None = None) -> str:

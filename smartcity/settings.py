@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "pillars",
     "partnerships",
     "evaluations",
+    "frameworks",  # depends on evaluations (the scale rules), never the reverse (tests/test_dependencies.py)
+    "federation",  # likewise; frameworks and federation know nothing of each other
 ]
 
 MIDDLEWARE = [
@@ -456,7 +458,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "smartcity.api.schema.postprocess"],
     "ENUM_NAME_OVERRIDES": {
         "FundingSourceEnum": "pillars.choices.FundingSource",
-        "SelfAssessmentMissingEnum": "evaluations.frameworks.SELF_ASSESSMENT_MISSING",
+        "SelfAssessmentMissingEnum": "frameworks.services.assessments.SELF_ASSESSMENT_MISSING",
         "PartnerKindEnum": "partnerships.choices.PartnerKind",
         "MoUStatusEnum": "partnerships.choices.MoUStatus",
         "EvaluationStageEnum": "evaluations.choices.EvaluationStage",
@@ -549,7 +551,7 @@ SURVEY_WEB_COUNTS_TOWARD_MINIMUM = env.bool("SURVEY_WEB_COUNTS_TOWARD_MINIMUM", 
 # How long the API keeps a POST's Idempotency-Key and its answer, per caller (smartcity/api/idempotency.py).
 IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 
-# --- Provincial hub (evaluations/federation.py): compare the cities whose portals this one follows ------------
+# --- Provincial hub (federation/harvest.py): compare the cities whose portals this one follows ---------------
 PROVINCIAL_HUB = env.bool("PROVINCIAL_HUB", default=False)  # the comparison page and the harvest run only then
 PROVINCIAL_HUB_TIMEOUT = env.float("PROVINCIAL_HUB_TIMEOUT", default=10.0)  # seconds per portal, all requests
 PROVINCIAL_HUB_MAX_BYTES = env.int("PROVINCIAL_HUB_MAX_BYTES", default=2 * 1024 * 1024)  # per answer

@@ -4,7 +4,7 @@
 from django.apps import apps
 from django.db import connection
 
-TRACKED_APPS = ("pillars", "partnerships", "evaluations", "auth")
+TRACKED_APPS = ("pillars", "partnerships", "evaluations", "frameworks", "federation", "auth")
 
 
 def tracked_tables() -> list[str]:

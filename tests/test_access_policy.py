@@ -90,7 +90,7 @@ def _writer_accepts(row, user) -> bool:
 
 def _api_route(model):
     """(route name, lookup field) of the model's RecordViewSet, or None when it has no API."""
-    for app in ("pillars", "partnerships", "evaluations"):
+    for app in ("pillars", "partnerships", "evaluations", "frameworks", "federation"):
         urls = importlib.import_module(f"{app}.api.urls")
         for _prefix, viewset, basename in urls.router.registry:
             if getattr(viewset, "queryset", None) is not None and viewset.queryset.model is model:
@@ -113,7 +113,7 @@ def _api(model, row, user) -> tuple[bool, bool]:
 
 
 def test_every_registered_writer_has_a_policy():
-    for app in ("pillars", "partnerships", "evaluations"):
+    for app in ("pillars", "partnerships", "evaluations", "frameworks", "federation"):
         importlib.import_module(f"{app}.services")
     missing = [model._meta.label for model in core_services._WRITERS if policy_of(model) is None]
     assert not missing

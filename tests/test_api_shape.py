@@ -17,9 +17,10 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.fields import FileField
 
-from evaluations.federation_services import FOLLOWED_PORTAL
-from evaluations.models import EvaluationPack, PortalSnapshot
+from evaluations.models import EvaluationPack
 from evaluations.services import evaluation_set_scores
+from federation.models import PortalSnapshot
+from federation.services import FOLLOWED_PORTAL
 from partnerships.webhooks import webhook_emit
 from pillars.models import Pillar
 from smartcity.api.shape import api_shape, listing, relation_fields
@@ -28,14 +29,13 @@ from tests.api_routes import allows, brief_fields, list_routes, model_of, writab
 from tests.evaluations.factories import (
     EvaluationFactory,
     EvaluationSchemeFactory,
-    ExternalIndexValueFactory,
     FieldVisitFactory,
     FindingFactory,
     LegalInstrumentFactory,
-    SelfAssessmentFactory,
     SurveyResponseFactory,
     SurveyTargetFactory,
 )
+from tests.frameworks.factories import ExternalIndexValueFactory, SelfAssessmentFactory
 from tests.partnerships.factories import ProgressReportFactory, make_key
 from tests.pillars.factories import DistrictFactory, FeedbackFactory, MasterplanFactory, VillageFactory
 from tests.test_api_battery import ADMINISTRATOR, BATTERY, client_as

@@ -1,31 +1,39 @@
-"""Dependencies point one way (README, "Architecture"): every module of the project is parsed with `ast`, and an
-import that points against the direction fails the test, naming the module, the line and what it imports.
+"""Dependencies point one way (README, "Architecture"), in three ways an app can depend on another: its imports
+(every module parsed with `ast`, lazy imports inside functions included), its models' relations (foreign keys,
+one-to-one and many-to-many fields, read from the model registry) and its migrations' dependencies. A dependency
+against the direction fails the test, naming where it is.
 
-    smartcity (the core)  <-  pillars (the base app)  <-  partnerships  <-  evaluations
+    smartcity (the core)  <-  pillars (the base app)  <-  partnerships  <-  evaluations  <-  frameworks
+                                                                                         <-  federation
 
-The core imports no app, except where the whole project is wired or assembled; pillars imports neither
-partnerships nor evaluations, except the one recorded exception (the asset's operator); partnerships does not
-import evaluations. Imports inside functions count too: a lazy import is still a dependency.
+The core knows no app, except where the whole project is wired or assembled; pillars knows neither partnerships nor
+the apps above, except the one recorded exception (the asset's operator); partnerships knows none of the evaluation
+apps; evaluations knows neither frameworks nor federation (issue 24 split them off: frameworks builds on the
+evaluations' scale and band rules, so it sits above them, never the reverse); frameworks and federation know nothing
+of each other.
 """
 
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("smartcity", "pillars", "partnerships", "evaluations")
+APPS = ("smartcity", "pillars", "partnerships", "evaluations", "frameworks", "federation")
 
-# What each package may not import.
+# What each package may not depend on.
 FORBIDDEN = {
-    "smartcity": {"pillars", "partnerships", "evaluations"},
-    "pillars": {"partnerships", "evaluations"},
-    "partnerships": {"evaluations"},
-    "evaluations": set(),
+    "smartcity": {"pillars", "partnerships", "evaluations", "frameworks", "federation"},
+    "pillars": {"partnerships", "evaluations", "frameworks", "federation"},
+    "partnerships": {"evaluations", "frameworks", "federation"},
+    "evaluations": {"frameworks", "federation"},
+    "frameworks": {"federation"},
+    "federation": {"frameworks"},
 }
 
 # Core modules that wire or assemble the whole project: settings, URL wiring and the whole-project commands.
 CORE_ASSEMBLY = {
     "smartcity.settings",
     "smartcity.urls",
+    "smartcity.api.urls",
     "smartcity.generate",  # the generated dataset of every app (generate_portfolio)
     "smartcity.management.commands.load_demo",
 }
@@ -35,6 +43,17 @@ CORE_ASSEMBLY = {
 ALLOWED = {
     ("pillars.api.serializers", "partnerships.models"): {"Partner"},
     ("pillars.resources", "partnerships.models"): {"Partner"},
+}
+# The same exception as a relation, and the migrations that made it.
+ALLOWED_RELATIONS = {
+    ("pillars.InfrastructureAsset.operator", "partnerships.Partner"),
+    ("pillars.HistoricalInfrastructureAsset.operator", "partnerships.Partner"),  # its history's copy
+}
+ALLOWED_MIGRATIONS = {
+    ("pillars.0006_asset_operator_partner", "partnerships.0003_roles"),
+    # a roles migration ordered after the one that first made the Evaluator group (grant() makes a missing group
+    # itself, so this is order only); applied everywhere, so it stays as it is
+    ("partnerships.0005_role_fixes", "evaluations.0002_roles"),
 }
 
 
@@ -106,3 +125,91 @@ def test_the_check_catches_an_upward_import(tmp_path):
         "pillars.views:2 imports evaluations.selectors (x)",
         "partnerships.tasks:1 imports evaluations.models",
     ]
+
+
+# --- Relations and migrations --------------------------------------------------------------------------------------
+def relation_offenders(models) -> list[str]:
+    """Every relation field of `models` that points against the direction, as "app.Model.field -> app.Model"."""
+    found = []
+    for model in models:
+        app = model._meta.app_label
+        for field in model._meta.get_fields(include_hidden=True):
+            target = field.related_model
+            if not field.is_relation or field.auto_created or target is None or isinstance(target, str):
+                continue
+            if target._meta.app_label not in FORBIDDEN.get(app, ()):
+                continue
+            pair = (f"{model._meta.label}.{field.name}", target._meta.label)
+            if pair not in ALLOWED_RELATIONS:
+                found.append(f"{pair[0]} -> {pair[1]}")
+    return found
+
+
+def migration_offenders(migrations) -> list[str]:
+    """Every migration dependency of `migrations` ({(app, name): Migration}) against the direction."""
+    found = []
+    for (app, name), migration in sorted(migrations.items()):
+        for dep_app, dep_name in migration.dependencies:
+            if dep_app not in FORBIDDEN.get(app, ()):
+                continue
+            pair = (f"{app}.{name}", f"{dep_app}.{dep_name}")
+            if pair not in ALLOWED_MIGRATIONS:
+                found.append(f"{pair[0]} depends on {pair[1]}")
+    return found
+
+
+def test_relations_point_one_way():
+    from django.apps import apps
+
+    found = relation_offenders(
+        model for model in apps.get_models(include_auto_created=True) if model._meta.app_label in APPS
+    )
+    assert not found, "Relations against the direction (README, Architecture):\n" + "\n".join(found)
+
+
+def test_migration_dependencies_point_one_way():
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    ours = {key: migration for key, migration in loader.disk_migrations.items() if key[0] in APPS}
+    assert {app for app, _name in ours} >= {"pillars", "evaluations", "frameworks", "federation"}  # read, not vacuous
+    found = migration_offenders(ours)
+    assert not found, "Migration dependencies against the direction:\n" + "\n".join(found)
+
+
+def test_the_relation_and_migration_checks_catch_an_upward_dependency():
+    """An evaluations model pointing at a framework, a framework pointing at a followed portal and a migration of
+    evaluations depending on one of frameworks are reported; the recorded exception and downward ones are not."""
+    from types import SimpleNamespace
+
+    def model(label, **targets):
+        app, name = label.split(".")
+
+        def field(field_name, target):
+            meta = SimpleNamespace(app_label=target.split(".")[0], label=target)
+            return SimpleNamespace(name=field_name, is_relation=True, auto_created=False,
+                                   related_model=SimpleNamespace(_meta=meta))  # fmt: skip
+
+        fields = [field(name, target) for name, target in targets.items()]
+        meta = SimpleNamespace(app_label=app, label=label, get_fields=lambda include_hidden=False: fields)
+        return SimpleNamespace(_meta=meta)
+
+    assert relation_offenders([
+        model("evaluations.Evaluation", framework="frameworks.Framework", scheme="evaluations.EvaluationScheme"),
+        model("frameworks.SelfAssessment", portal="federation.FollowedPortal", scheme="evaluations.EvaluationScheme"),
+        model("pillars.InfrastructureAsset", operator="partnerships.Partner"),
+        model("smartcity.Thing", pillar="pillars.Pillar"),
+    ]) == [
+        "evaluations.Evaluation.framework -> frameworks.Framework",
+        "frameworks.SelfAssessment.portal -> federation.FollowedPortal",
+        "smartcity.Thing.pillar -> pillars.Pillar",
+    ]  # fmt: skip
+
+    def migration(*dependencies):
+        return SimpleNamespace(dependencies=list(dependencies))
+
+    assert migration_offenders({
+        ("evaluations", "0020_x"): migration(("frameworks", "0001_initial"), ("pillars", "0001_initial")),
+        ("frameworks", "0001_initial"): migration(("evaluations", "0019_move_frameworks_and_federation_out")),
+        ("pillars", "0006_asset_operator_partner"): migration(("partnerships", "0003_roles")),
+    }) == ["evaluations.0020_x depends on frameworks.0001_initial"]  # fmt: skip

@@ -16,17 +16,12 @@ from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
 from rest_framework.test import APIClient
 
 from evaluations import filters as evaluation_filters
-from evaluations.federation_services import FOLLOWED_PORTAL
-from evaluations.models import (
-    Evaluation,
-    EvaluationPack,
-    EvaluationScheme,
-    ExternalIndex,
-    Finding,
-    Framework,
-    PillarScore,
-    PortalSnapshot,
-)
+from evaluations.models import Evaluation, EvaluationPack, EvaluationScheme, Finding, PillarScore
+from federation import filters as federation_filters
+from federation.models import PortalSnapshot
+from federation.services import FOLLOWED_PORTAL
+from frameworks import filters as framework_filters
+from frameworks.models import ExternalIndex, Framework
 from partnerships import filters as partnership_filters
 from partnerships.models import Commitment, MoU, Partner, ScopeArea
 from pillars import filters as pillar_filters
@@ -45,19 +40,21 @@ from tests.evaluations.factories import (
     ClarificationRequestFactory,
     EvaluationFactory,
     EvaluationSchemeFactory,
-    ExternalIndexFactory,
-    ExternalIndexValueFactory,
     FieldVisitFactory,
     FindingFactory,
     FollowUpActionFactory,
-    FrameworkFactory,
     LegalInstrumentFactory,
-    SelfAssessmentFactory,
     SurveyFactory,
     SurveyResponseFactory,
     SurveyTargetFactory,
 )
 from tests.factories import UserFactory
+from tests.frameworks.factories import (
+    ExternalIndexFactory,
+    ExternalIndexValueFactory,
+    FrameworkFactory,
+    SelfAssessmentFactory,
+)
 from tests.partnerships.factories import (
     CommitmentFactory,
     MoUFactory,
@@ -86,8 +83,14 @@ from tests.pillars.factories import (
     VillageFactory,
 )
 
-APPS = ("pillars", "partnerships", "evaluations")
-MODULES = (pillar_filters, partnership_filters, evaluation_filters)  # imported so that every FilterSet is defined
+APPS = ("pillars", "partnerships", "evaluations", "frameworks", "federation")
+MODULES = (
+    pillar_filters,
+    partnership_filters,
+    evaluation_filters,
+    framework_filters,
+    federation_filters,
+)  # imported so that every FilterSet is defined
 
 
 def app_filtersets() -> list[type[FilterSet]]:
@@ -611,18 +614,18 @@ CASES = {
     evaluation_filters.FindingFilterSet: findings,
     evaluation_filters.FollowUpActionFilterSet: follow_ups,
     evaluation_filters.FieldVisitFilterSet: field_visits,
-    evaluation_filters.FrameworkFilterSet: lambda: (
+    framework_filters.FrameworkFilterSet: lambda: (
         FrameworkFactory(name_id="Kerangka SPBE"),
         FrameworkFactory(name_id="Kerangka Indeks Pemdi"),
         {"q": "spbe"},
     ),
-    evaluation_filters.SelfAssessmentFilterSet: self_assessments,
-    evaluation_filters.ExternalIndexFilterSet: lambda: (
+    framework_filters.SelfAssessmentFilterSet: self_assessments,
+    framework_filters.ExternalIndexFilterSet: lambda: (
         ExternalIndexFactory(name_id="Indeks Kota Cerdas"),
         ExternalIndexFactory(name_id="Indeks Kota Toleran"),
         {"q": "cerdas"},
     ),
-    evaluation_filters.ExternalIndexValueFilterSet: external_index_values,
+    framework_filters.ExternalIndexValueFilterSet: external_index_values,
     partnership_filters.WebhookEndpointFilterSet: webhook_endpoints,
     partnership_filters.WebhookDeliveryFilterSet: webhook_deliveries,
     pillar_filters.ActivityFilterSet: activities,
@@ -637,12 +640,12 @@ CASES = {
     evaluation_filters.ClarificationRequestFilterSet: clarifications,
     evaluation_filters.EvaluationPackFilterSet: packs,
     pillar_filters.FeedbackFilterSet: feedback,
-    evaluation_filters.FollowedPortalFilterSet: lambda: (
+    federation_filters.FollowedPortalFilterSet: lambda: (
         followed("Kota Padang", "36.66.1.1"),
         followed("Kota Solok", "36.66.1.2"),
         {"q": "padang"},
     ),
-    evaluation_filters.PortalSnapshotFilterSet: portal_snapshots,
+    federation_filters.PortalSnapshotFilterSet: portal_snapshots,
 }
 
 # Lists that are not public, read as a member of staff who may view every row of them. (A partner's key sees only

@@ -7,8 +7,8 @@ import ipaddress
 import pytest
 from django.core.exceptions import ValidationError
 
-from evaluations.federation_services import FOLLOWED_PORTAL
-from evaluations.models import FollowedPortal
+from federation.models import FollowedPortal
+from federation.services import FOLLOWED_PORTAL
 from partnerships import webhooks
 from smartcity import outbound
 

@@ -28,14 +28,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from evaluations.models import (
-    EvaluationPack,
-    ExternalIndex,
-    FieldVisit,
-    FollowedPortal,
-    LegalInstrument,
-    PortalSnapshot,
-)
+from evaluations.models import EvaluationPack, FieldVisit, LegalInstrument
+from federation.models import FollowedPortal, PortalSnapshot
+from frameworks.models import ExternalIndex
 from partnerships.models import PartnerAPIKey, ProgressReport, ScopeArea, WebhookDelivery, WebhookEndpoint
 from partnerships.webhooks import new_secret, webhook_emit
 from pillars.models import Boundary, District, Masterplan, Pillar, Program
@@ -44,18 +39,20 @@ from tests.evaluations.factories import (
     ClarificationRequestFactory,
     EvaluationFactory,
     EvaluationSchemeFactory,
-    ExternalIndexFactory,
-    ExternalIndexValueFactory,
     FieldVisitFactory,
     FindingFactory,
     FollowUpActionFactory,
-    FrameworkFactory,
     LegalInstrumentFactory,
-    SelfAssessmentFactory,
     SurveyResponseFactory,
     SurveyTargetFactory,
 )
 from tests.factories import UserFactory
+from tests.frameworks.factories import (
+    ExternalIndexFactory,
+    ExternalIndexValueFactory,
+    FrameworkFactory,
+    SelfAssessmentFactory,
+)
 from tests.partnerships.factories import CommitmentFactory, MoUFactory, PartnerFactory, make_key
 from tests.pillars.factories import (
     ActivityFactory,
@@ -170,7 +167,7 @@ class World:
 
     @cached_property
     def followed_portal(self):
-        from evaluations.federation_services import FOLLOWED_PORTAL
+        from federation.services import FOLLOWED_PORTAL
 
         return FOLLOWED_PORTAL.create(data={"name": "Kota Bukittinggi", "base_url": "http://36.66.1.1/"}, actor=None)
 
@@ -1517,7 +1514,7 @@ def framework_upload(*weights):
                 "domains": [{"code": "d1", "name_id": "D", "aspects": [{"code": "a1", "name_id": "A",
                                                                          "indicators": indicators}]}]}  # fmt: skip
         upload = SimpleUploadedFile("pemdi.json", json.dumps(data).encode(), content_type="application/json")
-        return Request("post", reverse("admin:evaluations_framework_load"), {"file": upload}, target)
+        return Request("post", reverse("admin:frameworks_framework_load"), {"file": upload}, target)
 
     return build
 

@@ -46,8 +46,8 @@ WEBHOOKS = expand("partnerships", {"webhookendpoint": ALL, "webhookdelivery": RE
 # Citizen feedback: the owning agency's editors and Diskominfo moderate it; only the Administrator deletes it.
 FEEDBACK_MODERATION = expand("pillars", {"feedback": "change view"})
 # The provincial view: Diskominfo keeps the followed portals; every staff role reads them and their snapshots.
-PORTALS_READ = expand("evaluations", {"followedportal": READ, "portalsnapshot": READ})
-PORTALS_KEPT = expand("evaluations", {"followedportal": ALL, "portalsnapshot": READ})
+PORTALS_READ = expand("federation", {"followedportal": READ, "portalsnapshot": READ})
+PORTALS_KEPT = expand("federation", {"followedportal": ALL, "portalsnapshot": READ})
 
 # Issue 14, the evaluation's evidence: Diskominfo keeps the output register and the survey; assessors ask for
 # clarifications and close them; OPD editors plan and report their own activities and answer their own requests;
@@ -137,18 +137,15 @@ SUBMIT, APPROVE = "pillars.submit_indicator", "pillars.approve_indicator"
 FRAMEWORK_MODELS = ["framework", "frameworkdomain", "frameworkaspect", "frameworkindicator", "frameworkband",
                     "frameworklevel", "selfassessment", "selfassessmentscore", "selfassessmentevidence",
                     "externalindex", "externalindexvalue"]  # fmt: skip
-FRAMEWORKS_READ = expand("evaluations", dict.fromkeys(FRAMEWORK_MODELS, READ))
-ASSESS = "evaluations.assess_selfassessment"
+FRAMEWORKS_READ = expand("frameworks", dict.fromkeys(FRAMEWORK_MODELS, READ))
+ASSESS = "frameworks.assess_selfassessment"
 EXPECTED[ADMINISTRATOR] |= (
-    expand("pillars", AREAS)
-    | {SUBMIT, APPROVE}
-    | expand("evaluations", dict.fromkeys(FRAMEWORK_MODELS, ALL))
-    | {ASSESS}
+    expand("pillars", AREAS) | {SUBMIT, APPROVE} | expand("frameworks", dict.fromkeys(FRAMEWORK_MODELS, ALL)) | {ASSESS}
 )
 EXPECTED[DISKOMINFO_EDITOR] |= (
     expand("pillars", AREAS)
     | {SUBMIT, APPROVE}
-    | expand("evaluations", dict.fromkeys(FRAMEWORK_MODELS, ALL) | {"framework": WRITE, "selfassessment": WRITE})
+    | expand("frameworks", dict.fromkeys(FRAMEWORK_MODELS, ALL) | {"framework": WRITE, "selfassessment": WRITE})
 )
 EXPECTED[EVALUATOR] |= FRAMEWORKS_READ | {ASSESS}
 EXPECTED[OPD_EDITOR] |= expand("pillars", dict.fromkeys(AREAS, READ)) | {SUBMIT} | FRAMEWORKS_READ

@@ -15,8 +15,10 @@ from tests.pillars.factories import VillageFactory
 def fill_the_gaps() -> None:
     """One row of each model the admin shows that the demo city leaves empty (a key, a webhook, a pack...); a
     model that has rows already is left as it is."""
-    from evaluations.models import EvaluationPack, FollowedPortal, PortalSnapshot, SelfAssessmentEvidence
-    from evaluations.models.framework import SelfAssessmentScore
+    from evaluations.models import EvaluationPack
+    from federation.models import FollowedPortal, PortalSnapshot
+    from frameworks.models import SelfAssessmentEvidence
+    from frameworks.models.framework import SelfAssessmentScore
     from partnerships.models import Partner, PartnerAPIKey, WebhookDelivery
     from pillars.models import District, Village
     from tests.partnerships.factories import WebhookDeliveryFactory, make_key

@@ -12,11 +12,9 @@ from evaluations.models import (
     FieldVisit,
     FieldVisitAttachment,
     Finding,
-    FollowedPortal,
     FollowUpAction,
     LegalInstrument,
     PillarScore,
-    PortalSnapshot,
     SchemeBand,
     SchemeDimension,
     Survey,
@@ -454,55 +452,3 @@ class EvaluationSubmitSerializer(serializers.Serializer):
 
 class PackRequestSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=ExportFormat.choices)
-
-
-# The frameworks' serializers live in their own module; re-exported so `<Model>BriefSerializer` is found here.
-from .framework_serializers import (  # noqa: E402, F401
-    ExternalIndexBriefSerializer,
-    ExternalIndexValueBriefSerializer,
-    FrameworkBriefSerializer,
-    SelfAssessmentBriefSerializer,
-)
-
-
-# --- the provincial view ------------------------------------------------------------------------------------------
-class FollowedPortalBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = FollowedPortal
-        fields = ["id", "name", "base_url"]
-
-
-class FollowedPortalSerializer(serializers.ModelSerializer):
-    last_read_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    last_read_ok = serializers.BooleanField(read_only=True, allow_null=True)
-    last_reason = serializers.CharField(read_only=True, allow_null=True)
-
-    class Meta:
-        model = FollowedPortal
-        fields = [
-            "id",
-            "name",
-            "base_url",
-            "active",
-            "last_read_at",
-            "last_read_ok",
-            "last_reason",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = ["created_at", "updated_at"]
-
-
-class PortalSnapshotBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = PortalSnapshot
-        fields = ["id", "read_at", "ok"]
-
-
-class PortalSnapshotSerializer(serializers.ModelSerializer):
-    portal = BriefRelatedField(model=FollowedPortal, read_only=True)
-
-    class Meta:
-        model = PortalSnapshot
-        fields = ["id", "portal", "read_at", "ok", "reason", "duration_ms", "data"]
-        read_only_fields = fields

@@ -1,7 +1,8 @@
 from rest_framework.routers import SimpleRouter
 
-from . import framework_views, views
+from . import views
 
+# The namespace `evaluations-api` also holds the frameworks' and federation's routes (smartcity/api/urls.py).
 app_name = "evaluations-api"
 
 router = SimpleRouter()
@@ -10,8 +11,6 @@ router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 router.register("findings", views.FindingViewSet, basename="finding")
 router.register("follow-ups", views.FollowUpActionViewSet, basename="followup")
 router.register("field-visits", views.FieldVisitViewSet, basename="fieldvisit")
-router.register("followed-portals", views.FollowedPortalViewSet, basename="followedportal")
-router.register("portal-snapshots", views.PortalSnapshotViewSet, basename="portalsnapshot")
 
 router.register("legal-instruments", views.LegalInstrumentViewSet, basename="legalinstrument")
 router.register("surveys", views.SurveyViewSet, basename="survey")
@@ -19,9 +18,5 @@ router.register("survey-targets", views.SurveyTargetViewSet, basename="surveytar
 router.register("survey-responses", views.SurveyResponseViewSet, basename="surveyresponse")
 router.register("clarification-requests", views.ClarificationRequestViewSet, basename="clarificationrequest")
 router.register("evaluation-packs", views.EvaluationPackViewSet, basename="evaluationpack")
-router.register("frameworks", framework_views.FrameworkViewSet, basename="framework")
-router.register("self-assessments", framework_views.SelfAssessmentViewSet, basename="selfassessment")
-router.register("external-indices", framework_views.ExternalIndexViewSet, basename="externalindex")
-router.register("external-index-values", framework_views.ExternalIndexValueViewSet, basename="externalindexvalue")
 
 urlpatterns = router.urls

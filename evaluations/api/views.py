@@ -13,10 +13,8 @@ from evaluations.filters import (
     EvaluationSchemeFilterSet,
     FieldVisitFilterSet,
     FindingFilterSet,
-    FollowedPortalFilterSet,
     FollowUpActionFilterSet,
     LegalInstrumentFilterSet,
-    PortalSnapshotFilterSet,
     SurveyFilterSet,
     SurveyResponseFilterSet,
     SurveyTargetFilterSet,
@@ -28,10 +26,8 @@ from evaluations.models import (
     EvaluationScheme,
     FieldVisit,
     Finding,
-    FollowedPortal,
     FollowUpAction,
     LegalInstrument,
-    PortalSnapshot,
     Survey,
     SurveyResponse,
     SurveyTarget,
@@ -51,11 +47,9 @@ from .serializers import (
     EvaluationSubmitSerializer,
     FieldVisitSerializer,
     FindingSerializer,
-    FollowedPortalSerializer,
     FollowUpActionSerializer,
     LegalInstrumentSerializer,
     PackRequestSerializer,
-    PortalSnapshotSerializer,
     SurveyImportSerializer,
     SurveyResponseSerializer,
     SurveySerializer,
@@ -389,36 +383,4 @@ class EvaluationPackViewSet(RecordViewSet):
     serializer_class = EvaluationPackSerializer
     filterset_class = EvaluationPackFilterSet
     ordering_fields = ["created_at"]
-    http_method_names = ["get", "head", "options"]
-
-
-# --- the provincial view ------------------------------------------------------------------------------------------
-class FollowedPortalViewSet(RecordViewSet):
-    """The other cities' portals a provincial hub reads (public: the active ones); Diskominfo keeps the list."""
-
-    queryset = FollowedPortal.objects.all()
-    open_data = OpenDataset(
-        title=_("Followed city portals"),
-        description=_("The other cities' smart-city portals this portal reads to compare them."),
-        topic="data-governance",
-        keywords=(_("portal"), _("comparison"), _("harvesting")),
-    )
-    serializer_class = FollowedPortalSerializer
-    filterset_class = FollowedPortalFilterSet
-    ordering_fields = ["name", "created_at"]
-
-
-class PortalSnapshotViewSet(RecordViewSet):
-    """What each harvest read from a followed portal, and when; written by the harvest only."""
-
-    queryset = PortalSnapshot.objects.all()
-    open_data = OpenDataset(
-        title=_("Portal readings"),
-        description=_("Each reading of a followed city portal: when, whether it answered and what it said."),
-        topic="data-governance",
-        keywords=(_("portal"), _("comparison"), _("harvesting")),
-    )
-    serializer_class = PortalSnapshotSerializer
-    filterset_class = PortalSnapshotFilterSet
-    ordering_fields = ["read_at"]
     http_method_names = ["get", "head", "options"]

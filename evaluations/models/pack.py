@@ -6,29 +6,24 @@ from evaluations.querysets import EvaluationPackQuerySet
 from smartcity.models import TimeStampedModel
 from smartcity.storage import private_storage
 
-from ..choices import ExportFormat, ExportStatus
+from .bases import FileJob
 
 
-class EvaluationPack(TimeStampedModel):
+class EvaluationPack(FileJob):
     """The evidence of one evaluation stage as one file (XLSX or PDF), dimension by pillar by sub-dimension, made in
     the background like the yearly report."""
 
     evaluation = models.ForeignKey(
         to="evaluations.Evaluation", on_delete=models.CASCADE, related_name="packs", verbose_name=_("evaluation")
     )
-    format = models.CharField(verbose_name=_("format"), max_length=4, choices=ExportFormat)
-    status = models.CharField(verbose_name=_("status"), max_length=8, choices=ExportStatus, default=ExportStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(verbose_name=_("progress (%)"), default=0)
     file = models.FileField(verbose_name=_("file"), storage=private_storage, upload_to="packs", blank=True)
-    error = models.TextField(verbose_name=_("error"), blank=True)
     requested_by = models.ForeignKey(
         to=settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
     )
 
     objects = EvaluationPackQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(FileJob.Meta):
         verbose_name = _("evaluation pack")
         verbose_name_plural = _("evaluation packs")
 

@@ -10,6 +10,7 @@ from evaluations.querysets import EvaluationSchemeQuerySet, SchemeBandQuerySet, 
 from smartcity.fields import YearField
 from smartcity.models import PublishableModel, SourcedModel, TimeStampedModel, Translated
 
+from .bases import Band
 from .fields import MAX_DECIMALS, WEIGHT, score_field
 
 
@@ -111,33 +112,17 @@ class SchemeDimension(TimeStampedModel):
         return self.name
 
 
-class SchemeBand(TimeStampedModel):
-    """A named band of the scale, e.g. "Baik" from 3.00 to 3.49; a scheme's bands never overlap."""
+class SchemeBand(Band):
+    """A named band of a scheme's scale, e.g. "Baik" from 3.00 to 3.49; a scheme's bands never overlap."""
 
     scheme = models.ForeignKey(
         to="evaluations.EvaluationScheme", on_delete=models.CASCADE, related_name="bands", verbose_name=_("scheme")
     )
-    label_id = models.CharField(verbose_name=_("label (Indonesian)"), max_length=80)
-    label_en = models.CharField(verbose_name=_("label (English)"), max_length=80, blank=True)
-    lower = score_field(_("from"), help_text=_("The lowest score in the band (inclusive)."))
-    upper = score_field(_("to"), help_text=_("The highest score in the band (inclusive)."))
-
-    label = Translated("label")
 
     objects = SchemeBandQuerySet.as_manager()
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Band.Meta):
         ordering = ["scheme", "lower"]
         verbose_name = _("band")
         verbose_name_plural = _("bands")
-        constraints = [
-            models.CheckConstraint(condition=Q(lower__lte=F("upper")), name="%(app_label)s_%(class)s_range"),
-        ]
-
-    def __str__(self):
-        return f"{self.label} ({self.lower}–{self.upper})"
-
-    def clean(self):
-        if self.lower is not None and self.upper is not None and self.lower > self.upper:
-            raise ValidationError({"upper": _("A band cannot end below where it starts.")})

@@ -18,6 +18,14 @@ from .factories import (
     FollowUpActionFactory,
 )
 
+# A scheme is written with its dimensions and bands, an evaluation with its scores: each part through its own writer,
+# so the writer needs the parts' permissions too (every role that writes schemes or evaluations holds them).
+SCHEME_WRITER = ("evaluations.add_evaluationscheme", "evaluations.add_schemedimension", "evaluations.add_schemeband")
+SCORER = ("evaluations.view_evaluation",) + tuple(
+    f"evaluations.{verb}_{model}" for model in ("dimensionscore", "pillarscore") for verb in ("add", "change", "delete")
+)
+
+
 pytestmark = pytest.mark.django_db
 
 LATER = datetime.timedelta(days=30)
@@ -61,20 +69,25 @@ class TestEvaluationSchemeApi(EvaluationsApiTests):
         }  # fmt: skip
 
     def test_create_with_weights_not_adding_up_to_100_is_400_and_saves_nothing(self, api_client, make_user):
-        api_client.force_authenticate(make_user("evaluations.add_evaluationscheme"))
+        api_client.force_authenticate(make_user(*SCHEME_WRITER))
         response = api_client.post(self.list_url, self.payload(10, 20, 30, 30, 5))
         assert response.status_code == 400 and response.data["code"] == "weights_sum"
         assert "95" in str(response.data["errors"])
         assert not EvaluationScheme.objects.exists()
 
     def test_create_with_overlapping_bands_is_400_and_saves_nothing(self, api_client, make_user):
-        api_client.force_authenticate(make_user("evaluations.add_evaluationscheme"))
+        api_client.force_authenticate(make_user(*SCHEME_WRITER))
         response = api_client.post(self.list_url, self.payload(10, 20, 30, 30, 10, bands=[(0, 3), ("2.5", 4)]))
         assert response.status_code == 400 and "overlap" in str(response.data["errors"])
         assert not EvaluationScheme.objects.exists()
 
+    def test_a_writer_without_the_parts_permission_is_refused_and_nothing_is_saved(self, api_client, make_user):
+        api_client.force_authenticate(make_user("evaluations.add_evaluationscheme", "evaluations.add_schemeband"))
+        response = api_client.post(self.list_url, self.payload(10, 20, 30, 30, 10, bands=[(0, "2.99"), (3, 4)]))
+        assert response.status_code == 403 and not EvaluationScheme.objects.exists()
+
     def test_create_happy_path_returns_the_scheme_with_its_parts(self, api_client, make_user):
-        api_client.force_authenticate(make_user("evaluations.add_evaluationscheme"))
+        api_client.force_authenticate(make_user(*SCHEME_WRITER))
         response = api_client.post(self.list_url, self.payload(10, 20, 30, 30, 10, bands=[(0, "2.99"), (3, 4)]))
         assert response.status_code == 201, response.data
         assert [d["weight"] for d in response.data["dimensions"]] == ["10.00", "20.00", "30.00", "30.00", "10.00"]
@@ -99,7 +112,7 @@ class TestEvaluationApi(EvaluationsApiTests):
         }  # fmt: skip
 
     def test_create_computes_the_index_from_scores_and_weights(self, api_client, make_user):
-        api_client.force_authenticate(make_user("evaluations.add_evaluation", "evaluations.view_evaluation"))
+        api_client.force_authenticate(make_user(*SCORER, "evaluations.add_evaluation"))
         scheme = EvaluationSchemeFactory()
         response = api_client.post(self.list_url, self.payload(scheme, ("3.00", "3.10", "2.80", "2.70", "3.00")))
         assert response.status_code == 201, response.data
@@ -118,7 +131,7 @@ class TestEvaluationApi(EvaluationsApiTests):
         } and output["score"] == "3.1000"  # fmt: skip
 
     def test_score_outside_the_scale_is_400_and_saves_nothing(self, api_client, make_user):
-        api_client.force_authenticate(make_user("evaluations.add_evaluation", "evaluations.view_evaluation"))
+        api_client.force_authenticate(make_user(*SCORER, "evaluations.add_evaluation"))
         scheme = EvaluationSchemeFactory()
         response = api_client.post(self.list_url, self.payload(scheme, pillar_score="400"))
         assert response.status_code == 400
@@ -128,7 +141,7 @@ class TestEvaluationApi(EvaluationsApiTests):
         assert not PillarScore.objects.exists()
 
     def test_a_dimension_of_another_scheme_is_400_and_saves_nothing(self, api_client, make_user):
-        api_client.force_authenticate(make_user("evaluations.add_evaluation", "evaluations.view_evaluation"))
+        api_client.force_authenticate(make_user(*SCORER, "evaluations.add_evaluation"))
         scheme, other = EvaluationSchemeFactory(), EvaluationSchemeFactory(year=2019)
         payload = self.payload(scheme)
         payload["dimension_scores"][0]["dimension"] = other.dimensions.get(
@@ -139,7 +152,7 @@ class TestEvaluationApi(EvaluationsApiTests):
         assert not Evaluation.objects.exists() and not DimensionScore.objects.exists()
 
     def test_update_with_a_bad_score_keeps_the_old_scores(self, api_client, make_user):
-        api_client.force_authenticate(make_user("evaluations.change_evaluation", "evaluations.view_evaluation"))
+        api_client.force_authenticate(make_user(*SCORER, "evaluations.change_evaluation"))
         evaluation = EvaluationFactory()
         url = self.detail_url(evaluation)
         economy = pillar("economy").pk
@@ -168,7 +181,7 @@ class TestEvaluationApi(EvaluationsApiTests):
             assert [row["id"] for row in response.data["results"]] == [expected.pk], params
 
     def test_index_band_and_improvement_are_read_only(self, api_client, make_user):
-        api_client.force_authenticate(make_user("evaluations.change_evaluation", "evaluations.view_evaluation"))
+        api_client.force_authenticate(make_user(*SCORER, "evaluations.change_evaluation"))
         evaluation = EvaluationFactory()
         response = api_client.patch(self.detail_url(evaluation), {"computed_index": "4.00", "improvement": "1"})
         assert response.status_code == 400 and set(response.data["errors"]) == {"computed_index", "improvement"}

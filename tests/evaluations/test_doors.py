@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -204,7 +205,7 @@ def test_status_in_a_write_is_400_naming_it(api, method):
 
 def test_the_status_never_changes_through_the_evaluations_writer():
     evaluation = EvaluationFactory()
-    with pytest.raises(services.ValidationError) as error:
+    with pytest.raises(ValidationError) as error:
         services.evaluation_update(evaluation=evaluation, actor=None, status="final")
     assert error.value.error_dict["status"][0].code == "status_by_workflow"
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from evaluations import demo as evaluations_demo
-from evaluations import framework_demo
+from frameworks import demo as frameworks_demo
 from partnerships import demo as partnerships_demo
 from pillars import demo as pillars_demo
 from smartcity.opendata import open_data_build
@@ -13,7 +13,7 @@ DEMO_LOADERS = [
     pillars_demo.load_map_outlines,
     partnerships_demo.load,
     evaluations_demo.load,
-    framework_demo.load,
+    frameworks_demo.load,
 ]
 
 
