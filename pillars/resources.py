@@ -97,7 +97,6 @@ def key_field(attribute: str, model, many: bool = False, key: str = "slug") -> f
     return fields.Field(attribute=attribute, column_name=attribute, widget=widget)
 
 
-
 class PortfolioResource(ServiceResource):
     class Meta(ServiceResource.Meta):
         abstract = True
