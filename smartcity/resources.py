@@ -90,8 +90,16 @@ def cell_error(field, value, error: Exception) -> str:
     return _("«%(value)s» cannot be read.") % {"value": shown}
 
 
+def record_columns(serializer_class, left_out: dict[str, str]) -> list[str]:
+    """A file's columns: the record's one field list (its API serializer's `Meta.fields`), less what the file leaves
+    out, each with its reason. A field added to the serializer reaches the file unless it is named out."""
+    return [name for name in serializer_class.Meta.fields if name not in left_out]
+
+
 class ServiceResource(resources.ModelResource):
     actor = None
+    # The API serializer whose field list the file's columns come from (None: a file of its own shape)
+    record_serializer = None
 
     class Meta:
         abstract = True

@@ -101,9 +101,9 @@ BATTERY = {
         delete_actor=DISK,
         lookup="slug",
     ),
-    f"{P}target": Entry(OPD, target_data("a"), lambda w: w.target("a"), {"value": "75"}),
+    f"{P}indicatortarget": Entry(OPD, target_data("a"), lambda w: w.target("a"), {"value": "75"}),
     f"{P}measurement": Entry(OPD, measurement_data("a"), lambda w: w.measurement("a"), {"value": "12"}),
-    f"{P}service": Entry(
+    f"{P}digitalservice": Entry(
         OPD, service_data("a"), lambda w: w.service("a"), {"name": "Layanan diubah"}, delete_actor=DISK, lookup="slug"
     ),
     f"{P}district": Entry(
@@ -115,7 +115,7 @@ BATTERY = {
         lambda w: w.village,
         {"name": "Sawahan Timur"},
     ),
-    f"{P}asset": Entry(
+    f"{P}infrastructureasset": Entry(
         DISK,
         lambda w: {"kind": "wifi", "name": "Wi-Fi Pantai Air Manis", "operator": w.partner("a").pk},
         lambda w: w.asset("a"),
@@ -138,14 +138,14 @@ BATTERY = {
         lookup="slug",
     ),
     f"{PA}commitment": Entry(DISK, commitment_data, lambda w: w.commitment("a"), {"target_quantity": "90"}),
-    f"{PA}progress-report": Entry(
+    f"{PA}progressreport": Entry(
         KEY_A,
         lambda w: {"commitment": w.commitment("a").pk, "reported_on": "2025-01-15", "quantity_reached": "40"},
         lambda w: None,  # reports are not edited in the API
         {},
     ),
     # webhooks: a partner's key registers, changes and removes its own endpoints; the registration answers the secret
-    f"{PA}webhook-endpoint": Entry(
+    f"{PA}webhookendpoint": Entry(
         KEY_A,
         lambda w: {"url": HOOK_URL, "events": ["mou.signed", "commitment.progress_reported"], "description": "ERP"},
         lambda w: w.webhook_endpoint("a"),
@@ -169,6 +169,7 @@ BATTERY = {
             "pillar_scores": [{"pillar": Pillar.objects.get(slug="living").pk, "score": "3.10"}],
         },
         delete_actor=ADMINISTRATOR,
+        lookup="slug",
     ),
     f"{EV}finding": Entry(
         EVAL,
@@ -177,7 +178,7 @@ BATTERY = {
         lambda w: {"text_id": "Diubah", "pillar": Pillar.objects.get(slug="society").pk},
         delete_actor=DISK,
     ),
-    f"{EV}followup": Entry(
+    f"{EV}followupaction": Entry(
         DISK, follow_up_data("a"), lambda w: w.follow_up("a"), {"note": "Sedang berjalan"}, delete_actor=DISK
     ),
     f"{EV}fieldvisit": Entry(
@@ -191,7 +192,9 @@ BATTERY = {
     # register, the survey and its entered responses; assessors ask for clarification
     f"{P}activity": Entry(OPD, activity_data("a"), lambda w: w.activity("a"), {"progress": 60}),
     f"{EV}legalinstrument": Entry(DISK, lambda w: INSTRUMENT, lambda w: w.legal_instrument, {"title_id": "Diubah"}),
-    f"{EV}survey": Entry(DISK, lambda w: SURVEY, lambda w: w.survey_target.survey, {"title_id": "Diubah"}),
+    f"{EV}survey": Entry(
+        DISK, lambda w: SURVEY, lambda w: w.survey_target.survey, {"title_id": "Diubah"}, lookup="slug"
+    ),
     f"{EV}surveytarget": Entry(
         DISK,
         lambda w: {
@@ -258,7 +261,7 @@ BATTERY = {
     ),
 }
 # The OPD editor updates their agency's follow-up (Diskominfo creates it from the finding).
-UPDATE_ACTORS = {f"{EV}followup": OPD}
+UPDATE_ACTORS = {f"{EV}followupaction": OPD}
 
 ROUTES = writable_routes()
 NAMES = sorted(BATTERY)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.fields import FileField
 
-from evaluations.models import EvaluationPack
+from evaluations.models import Evaluation, EvaluationPack
 from evaluations.services import evaluation_set_scores
 from federation.models import PortalSnapshot
 from federation.services import FOLLOWED_PORTAL
@@ -25,7 +25,7 @@ from partnerships.webhooks import webhook_emit
 from pillars.models import Pillar
 from smartcity.api.shape import api_shape, listing, relation_fields
 from tests.api import count_queries
-from tests.api_routes import allows, brief_fields, list_routes, model_of, writable_routes
+from tests.api_routes import allows, brief_fields, list_routes, model_of, routes, writable_routes
 from tests.evaluations.factories import (
     EvaluationFactory,
     EvaluationSchemeFactory,
@@ -79,7 +79,7 @@ def test_the_listing_shows_each_endpoints_filters_and_relations_nested_rows_incl
         "pillars": "PillarBrief[]",
         "programs": "ProgramBrief[]",
     }
-    evaluation = relations["GET /api/v1/evaluations/{id}/"]
+    evaluation = relations["GET /api/v1/evaluations/{slug}/"]
     assert evaluation["dimension_scores.dimension"] == "SchemeDimensionBrief"
     assert evaluation["pillar_scores.pillar"] == "PillarBrief"
     assert relations["GET /api/v1/follow-ups/"]["evaluation"] == "EvaluationBrief"  # read through the finding
@@ -95,6 +95,47 @@ def test_the_api_shape_command_lists_every_endpoint(capsys):
         assert "twin" in str(error) and "not a $ref" not in str(error)
     out = capsys.readouterr().out
     assert out.count("\n    relations: ") == len(shape()[0])
+
+
+# --- (a') one basename style, one lookup rule -----------------------------------------------------------------------
+def has_slug(model) -> bool:
+    return any(field.name == "slug" and field.unique for field in model._meta.concrete_fields)
+
+
+@pytest.mark.parametrize("name", sorted(routes()))
+def test_every_route_is_named_by_its_model_and_looked_up_by_slug_where_it_has_one(name):
+    """`<app>-api:<model_name>` (Django's own name for the model, as in its permissions and admin URLs), and the
+    detail URL takes the slug where the model has a unique one, the id otherwise."""
+    viewset, model = routes()[name], model_of(routes()[name])
+    assert name.split(":")[1] == model._meta.model_name
+    assert getattr(viewset, "lookup_field", "pk") == ("slug" if has_slug(model) else "pk")
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("evaluations-api:evaluation", lambda w: w.evaluation),
+        ("evaluations-api:survey", lambda w: w.survey_response.target.survey),
+    ],
+)
+def test_an_id_url_of_a_record_now_looked_up_by_slug_answers_301_to_the_slug_url(world, name, make):
+    record, client = make(world), client_as(world, ADMINISTRATOR)
+    old, new = reverse(f"{name}-detail", args=[record.pk]), reverse(f"{name}-detail", args=[record.slug])
+    response = client.get(old, {"brief": "1"})
+    assert (response.status_code, response.headers["Location"]) == (301, f"{new}?brief=1")
+    assert client.get(new).json()["id"] == record.pk
+    assert client.patch(old, {}, format="json").status_code == 308  # a write keeps its method and body
+    assert client.get(reverse(f"{name}-detail", args=[999999])).status_code == 404  # no such id: still a 404
+
+
+def test_the_id_redirect_shows_no_hidden_record(world):
+    """An unpublished evaluation answers its id URL as a missing one would (404), not with a Location naming it."""
+    from rest_framework.test import APIClient
+
+    evaluation = world.evaluation
+    Evaluation.objects.filter(pk=evaluation.pk).update(publication="draft")  # the test's own setup, not a door
+    response = APIClient().get(reverse("evaluations-api:evaluation-detail", args=[evaluation.pk]))
+    assert response.status_code in (401, 404) and "Location" not in response.headers
 
 
 # --- (b) ?brief=1 -------------------------------------------------------------------------------------------------
@@ -156,7 +197,7 @@ def api_schema():
 @pytest.mark.parametrize("name", LISTS)
 def test_brief_on_every_list_answers_exactly_the_brief_fields_as_documented(world, name):
     viewset = list_routes()[name]
-    client = client_as(world, KEY_A if name.endswith("operated-asset") else ADMINISTRATOR)
+    client = client_as(world, KEY_A if name == "partnerships-api:infrastructureasset" else ADMINISTRATOR)
     url = reverse(f"{name}-list")
     brief, full = client.get(url, {"brief": "1"}).json(), client.get(url).json()
     assert brief["results"], "no row to judge the form by"
@@ -200,7 +241,7 @@ def more_rows(world):
 
 @pytest.mark.parametrize("name", LISTS)
 def test_a_brief_list_runs_as_many_queries_for_more_rows(world, name):
-    client = client_as(world, KEY_A if name.endswith("operated-asset") else ADMINISTRATOR)
+    client = client_as(world, KEY_A if name == "partnerships-api:infrastructureasset" else ADMINISTRATOR)
     url = reverse(f"{name}-list") + "?brief=1"
     client.get(url)  # a partner key records its first use once: count the calls after it
     one = count_queries(client, url)

@@ -185,7 +185,7 @@ API_CASES = [
     (
         "target value as list",
         "post",
-        f"{P}target",
+        f"{P}indicatortarget",
         None,
         {"indicator": "INDICATOR", "year": 2024, "value": [1]},
         "value",
@@ -193,7 +193,7 @@ API_CASES = [
     (
         "target value too many digits",
         "post",
-        f"{P}target",
+        f"{P}indicatortarget",
         None,
         {"indicator": "INDICATOR", "year": 2024, "value": "1" * 20},
         "value",
@@ -217,7 +217,7 @@ API_CASES = [
     (
         "service live without a year",
         "post",
-        f"{P}service",
+        f"{P}digitalservice",
         None,
         {"slug": "s", "name": "S", "pillar": "PILLAR", "owner_agency": "AGENCY", "status": "live"},
         "launched_year",
@@ -225,16 +225,16 @@ API_CASES = [
     (
         "service bad address",
         "post",
-        f"{P}service",
+        f"{P}digitalservice",
         None,
         {"slug": "s", "name": "S", "pillar": "PILLAR", "owner_agency": "AGENCY", "url": "not a url"},
         "url",
     ),
-    ("asset unknown kind", "post", f"{P}asset", None, {"kind": "spaceship", "name": "X"}, "kind"),
+    ("asset unknown kind", "post", f"{P}infrastructureasset", None, {"kind": "spaceship", "name": "X"}, "kind"),
     (
         "asset latitude without longitude",
         "post",
-        f"{P}asset",
+        f"{P}infrastructureasset",
         None,
         {"kind": "wifi", "name": "X", "latitude": "-0.9"},
         "longitude",
@@ -242,7 +242,7 @@ API_CASES = [
     (
         "asset unknown operator",
         "post",
-        f"{P}asset",
+        f"{P}infrastructureasset",
         None,
         {"kind": "wifi", "name": "X", "operator": 999999},
         "operator",
@@ -304,7 +304,7 @@ API_CASES = [
     (
         "progress negative quantity",
         "post",
-        f"{PA}progress-report",
+        f"{PA}progressreport",
         None,
         {"commitment": "COMMITMENT", "reported_on": "2025-01-01", "quantity_reached": "-1"},
         "quantity_reached",
@@ -312,7 +312,7 @@ API_CASES = [
     (
         "progress in the future",
         "post",
-        f"{PA}progress-report",
+        f"{PA}progressreport",
         None,
         {"commitment": "COMMITMENT", "reported_on": TOMORROW, "quantity_reached": "1"},
         "reported_on",
@@ -320,7 +320,7 @@ API_CASES = [
     (
         "progress unknown commitment",
         "post",
-        f"{PA}progress-report",
+        f"{PA}progressreport",
         None,
         {"commitment": 999999, "reported_on": "2025-01-01", "quantity_reached": "1"},
         "commitment",
@@ -422,7 +422,7 @@ API_CASES = [
     (
         "follow-up unknown agency",
         "post",
-        f"{EV}followup",
+        f"{EV}followupaction",
         None,
         {"finding": "FINDING", "owner_agency": 999999, "title_id": "T", "due_on": "2099-01-01"},
         "owner_agency",
@@ -430,7 +430,7 @@ API_CASES = [
     (
         "follow-up done without date",
         "post",
-        f"{EV}followup",
+        f"{EV}followupaction",
         None,
         {"finding": "FINDING", "owner_agency": "AGENCY", "title_id": "T", "due_on": "2099-01-01", "status": "done"},
         "done_on",
@@ -455,10 +455,6 @@ PLACEHOLDERS = {
     "PROGRAM": "program",
     "INDICATOR": "indicator",
 }
-
-
-# Rows with a slug whose API detail stays by id (an evaluation's slug is for its public pages).
-API_DETAIL_BY_ID = {"evaluation"}
 
 
 def resolve(value, rows):
@@ -494,8 +490,7 @@ def test_api_refuses_bad_input_with_400_and_changes_nothing(editor, rows, method
         url = reverse(f"{url_name}-list")
     else:
         suffix = "" if url_name.endswith(("sign", "terminate")) else "-detail"
-        by_id = target in API_DETAIL_BY_ID
-        url = reverse(f"{url_name}{suffix}", args=[row.pk if by_id else getattr(row, "slug", None) or row.pk])
+        url = reverse(f"{url_name}{suffix}", args=[getattr(row, "slug", None) or row.pk])  # the slug where it has one
     before = snapshot(row)
     response = getattr(api_as(editor), method)(url, resolve(body, rows), format="json")
     assert response.status_code == 400, response.data
@@ -518,7 +513,7 @@ def test_partner_key_bad_asset_status_is_400(rows):
     client.force_authenticate(None)
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
     before = snapshot(asset)
-    url = reverse("partnerships-api:operated-asset-status", args=[asset.pk])
+    url = reverse("partnerships-api:infrastructureasset-status", args=[asset.pk])
     for body in ({"status": "exploded"}, {"status": ["active"]}, {}):
         response = client.post(url, body, format="json")
         assert response.status_code == 400 and "status" in response.data["errors"]

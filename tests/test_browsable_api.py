@@ -112,7 +112,7 @@ ROLES = {
 def test_the_walk_covers_lists_details_and_actions(populated_world):  # noqa: F811
     urls = urls_for(superuser(), every_row=True)
     assert {"/api/v1/programs/", "/api/v1/mous/", "/api/v1/indicators/"} <= set(urls)
-    assert any(re.fullmatch(r"/api/v1/evaluations/\d+/pack/", url) for url in urls)
+    assert any(re.fullmatch(r"/api/v1/evaluations/[\w-]+/pack/", url) for url in urls)
     assert any(re.fullmatch(r"/api/v1/clarification-requests/\d+/answer/", url) for url in urls)
     assert any(re.fullmatch(r"/api/v1/programs/[\w-]+/", url) for url in urls)
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("year", ["0", "0.0", "10000", "3.7e16", "-5", "2024.5"])
 @pytest.mark.parametrize(
-    "url_name", ["pillars-api:asset-list", "pillars-api:milestone-list", "pillars-api:measurement-list"]
+    "url_name", ["pillars-api:infrastructureasset-list", "pillars-api:milestone-list", "pillars-api:measurement-list"]
 )
 def test_a_year_filter_outside_the_calendar_is_a_400(api_client, make_user, url_name, year):
     api_client.force_authenticate(make_user(is_superuser=True))  # the anonymous throttle is not the subject here
@@ -74,7 +74,7 @@ def test_a_result_store_that_is_away_fails_no_save(django_capture_on_commit_call
     assert "not queued now" in caplog.text or "could not queue" in caplog.text
 
 
-@pytest.mark.parametrize("factory, url_name", [(InfrastructureAssetFactory, "pillars-api:asset-detail")])
+@pytest.mark.parametrize("factory, url_name", [(InfrastructureAssetFactory, "pillars-api:infrastructureasset-detail")])
 def test_a_publish_from_before_2000_is_a_400(api_client, make_user, factory, url_name):
     """Jakarta's offsets before 1924 had seconds (+07:07:12): such a moment came back as invalid RFC 3339."""
     record = factory()

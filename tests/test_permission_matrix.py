@@ -440,13 +440,13 @@ def commitment_data(w):
 
 def report_on(commitment_of):
     return post_to(
-        lambda w: api(f"{PA}progress-report-list"),
+        lambda w: api(f"{PA}progressreport-list"),
         lambda w: {"commitment": commitment_of(w).pk, "reported_on": TODAY, "quantity_reached": "40"},
     )
 
 
 def asset_status(side):
-    return post_to(lambda w: api(f"{PA}operated-asset-status", w.asset(side).pk), {"status": "down"},
+    return post_to(lambda w: api(f"{PA}infrastructureasset-status", w.asset(side).pk), {"status": "down"},
                    lambda w: w.asset(side))  # fmt: skip
 
 
@@ -556,23 +556,29 @@ API_WRITES = {
         api_staff_only(200),
     ),
     "indicator delete of A": (delete(f"{P}indicator", lambda w: w.indicator("a"), "slug"), api_staff_only(204)),
-    "target create for B": (create(f"{P}target", target_data("b")), api_staff_only(201)),
-    "target delete of A": (delete(f"{P}target", lambda w: w.target("a")), api_staff_only(204, OPD=204)),
+    "target create for B": (create(f"{P}indicatortarget", target_data("b")), api_staff_only(201)),
+    "target delete of A": (delete(f"{P}indicatortarget", lambda w: w.target("a")), api_staff_only(204, OPD=204)),
     "measurement create for A": (create(f"{P}measurement", measurement_data("a")), api_staff_only(201, OPD=201)),
     "measurement create for B": (create(f"{P}measurement", measurement_data("b")), api_staff_only(201)),
     "measurement update of B": (
         update(f"{P}measurement", lambda w: w.measurement("b"), {"value": "1"}),
         api_staff_only(200),
     ),
-    "service create for B": (create(f"{P}service", service_data("b")), api_staff_only(201)),
+    "service create for B": (create(f"{P}digitalservice", service_data("b")), api_staff_only(201)),
     "service update of A": (
-        update(f"{P}service", lambda w: w.service("a"), {"name": "Diubah"}, "slug"),
+        update(f"{P}digitalservice", lambda w: w.service("a"), {"name": "Diubah"}, "slug"),
         api_staff_only(200, OPD=200),
     ),
-    "service delete of A": (delete(f"{P}service", lambda w: w.service("a"), "slug"), api_staff_only(204)),
-    "asset create": (create(f"{P}asset", lambda w: {"kind": "wifi", "name": "Wi-Fi baru"}), api_staff_only(201)),
-    "asset update": (update(f"{P}asset", lambda w: w.asset("a"), {"name": "Diubah"}), api_staff_only(200)),
-    "asset delete": (delete(f"{P}asset", lambda w: w.asset("a")), api_staff_only(204)),
+    "service delete of A": (delete(f"{P}digitalservice", lambda w: w.service("a"), "slug"), api_staff_only(204)),
+    "asset create": (
+        create(f"{P}infrastructureasset", lambda w: {"kind": "wifi", "name": "Wi-Fi baru"}),
+        api_staff_only(201),
+    ),
+    "asset update": (
+        update(f"{P}infrastructureasset", lambda w: w.asset("a"), {"name": "Diubah"}),
+        api_staff_only(200),
+    ),
+    "asset delete": (delete(f"{P}infrastructureasset", lambda w: w.asset("a")), api_staff_only(204)),
     "masterplan create": (
         create(f"{P}masterplan", lambda w: {"title": "Masterplan baru", "first_year": 2025, "last_year": 2030}),
         api_staff_only(201),
@@ -666,29 +672,29 @@ API_WRITES = {
     "operated asset status of B": (asset_status("b"), api_staff_only(403)),
     # webhooks: a partner's key keeps its own endpoints (another partner's answer as missing); Diskominfo keeps all
     "webhook endpoint create for A": (
-        create(f"{PA}webhook-endpoint", webhook_data("a")),
+        create(f"{PA}webhookendpoint", webhook_data("a")),
         api_staff_only(201, KEY_A=201),
     ),
-    "webhook endpoint create for B": (create(f"{PA}webhook-endpoint", webhook_data("b")), api_staff_only(201)),
+    "webhook endpoint create for B": (create(f"{PA}webhookendpoint", webhook_data("b")), api_staff_only(201)),
     "webhook endpoint create for A at its cap": (  # a 400 on `partner`, for staff and the partner's key alike
-        create(f"{PA}webhook-endpoint", lambda w: w.webhooks_at_cap("a") and webhook_data("a")(w)),
+        create(f"{PA}webhookendpoint", lambda w: w.webhooks_at_cap("a") and webhook_data("a")(w)),
         api_staff_only(400, KEY_A=400),
     ),
     "webhook endpoint update of A": (
-        update(f"{PA}webhook-endpoint", lambda w: w.webhook_endpoint("a"), {"events": ["mou.expiring"]}),
+        update(f"{PA}webhookendpoint", lambda w: w.webhook_endpoint("a"), {"events": ["mou.expiring"]}),
         api_staff_only(200, KEY_A=200),
     ),
     "webhook endpoint update of B": (
-        update(f"{PA}webhook-endpoint", lambda w: w.webhook_endpoint("b"), {"active": False}),
+        update(f"{PA}webhookendpoint", lambda w: w.webhook_endpoint("b"), {"active": False}),
         api_staff_only(200, KEY_A=404),
     ),
     "webhook endpoint delete of B": (
-        delete(f"{PA}webhook-endpoint", lambda w: w.webhook_endpoint("b")),
+        delete(f"{PA}webhookendpoint", lambda w: w.webhook_endpoint("b")),
         api_staff_only(204, KEY_A=404),
     ),
     "webhook endpoint rotate secret of A": (
         post_to(
-            lambda w: api(f"{PA}webhook-endpoint-rotate-secret", w.webhook_endpoint("a").pk),
+            lambda w: api(f"{PA}webhookendpoint-rotate-secret", w.webhook_endpoint("a").pk),
             {},
             lambda w: w.webhook_endpoint("a"),
         ),  # fmt: skip
@@ -696,7 +702,7 @@ API_WRITES = {
     ),
     "webhook endpoint rotate secret of B": (
         post_to(
-            lambda w: api(f"{PA}webhook-endpoint-rotate-secret", w.webhook_endpoint("b").pk),
+            lambda w: api(f"{PA}webhookendpoint-rotate-secret", w.webhook_endpoint("b").pk),
             {},
             lambda w: w.webhook_endpoint("b"),
         ),  # fmt: skip
@@ -720,10 +726,10 @@ API_WRITES = {
         api_staff_only(201, EVAL=201),
     ),
     "evaluation update": (
-        update(f"{EV}evaluation", lambda w: w.evaluation, {"summary_id": "Diubah"}),
+        update(f"{EV}evaluation", lambda w: w.evaluation, {"summary_id": "Diubah"}, lookup="slug"),
         api_staff_only(200, EVAL=200),
     ),
-    "evaluation delete": (delete(f"{EV}evaluation", lambda w: EvaluationFactory()), api_staff_only(403)),
+    "evaluation delete": (delete(f"{EV}evaluation", lambda w: EvaluationFactory(), lookup="slug"), api_staff_only(403)),
     "finding create": (
         create(f"{EV}finding", lambda w: {"evaluation": w.evaluation.pk, "kind": "weakness", "text_id": "Temuan"}),
         api_staff_only(201, EVAL=201),
@@ -733,20 +739,20 @@ API_WRITES = {
         api_staff_only(200, EVAL=200),
     ),
     "finding delete": (delete(f"{EV}finding", lambda w: w.finding), api_staff_only(204)),
-    "follow-up create for A": (create(f"{EV}followup", follow_up_data("a")), api_staff_only(201)),
+    "follow-up create for A": (create(f"{EV}followupaction", follow_up_data("a")), api_staff_only(201)),
     "follow-up update of A": (
-        update(f"{EV}followup", lambda w: w.follow_up("a"), {"note": "Sedang berjalan"}),
+        update(f"{EV}followupaction", lambda w: w.follow_up("a"), {"note": "Sedang berjalan"}),
         api_staff_only(200, OPD=200),
     ),
     "follow-up update of B": (
-        update(f"{EV}followup", lambda w: w.follow_up("b"), {"note": "Sedang berjalan"}),
+        update(f"{EV}followupaction", lambda w: w.follow_up("b"), {"note": "Sedang berjalan"}),
         api_staff_only(200),
     ),
     "follow-up hand A's to B": (
-        update(f"{EV}followup", lambda w: w.follow_up("a"), lambda w: {"owner_agency": w.agency_b.pk}),
+        update(f"{EV}followupaction", lambda w: w.follow_up("a"), lambda w: {"owner_agency": w.agency_b.pk}),
         api_staff_only(200),
     ),
-    "follow-up delete of A": (delete(f"{EV}followup", lambda w: w.follow_up("a")), api_staff_only(204)),
+    "follow-up delete of A": (delete(f"{EV}followupaction", lambda w: w.follow_up("a")), api_staff_only(204)),
     "field visit create": (
         create(
             f"{EV}fieldvisit",
@@ -797,7 +803,7 @@ API_WRITES = {
         api_staff_only(200, EVAL=200),
     ),  # fmt: skip
     "evaluation pack request": (
-        post_to(lambda w: api(f"{EV}evaluation-pack", w.evaluation.pk), {"format": "xlsx"}),
+        post_to(lambda w: api(f"{EV}evaluation-pack", w.evaluation.slug), {"format": "xlsx"}),
         api_staff_only(202, EVAL=202),
     ),
     # frameworks: Diskominfo keeps them and fills the self-assessment; the evaluators (assessors) record their levels

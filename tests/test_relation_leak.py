@@ -52,35 +52,37 @@ def test_the_public_map_page_and_its_download_do_not_name_a_draft_operator(clien
 
 def test_the_api_does_not_name_a_draft_operator(api_client, asset, other_key):
     for caller, headers in _callers(other_key).items():
-        listed = api_client.get(reverse("pillars-api:asset-list"), **headers)
+        listed = api_client.get(reverse("pillars-api:infrastructureasset-list"), **headers)
         assert listed.status_code == 200, caller
         row = next(r for r in listed.json()["results"] if r["id"] == asset.pk)
         assert row["operator"] is None, caller
-        detail = api_client.get(reverse("pillars-api:asset-detail", args=[asset.pk]), **headers)
+        detail = api_client.get(reverse("pillars-api:infrastructureasset-detail", args=[asset.pk]), **headers)
         assert detail.json()["operator"] is None, caller
-        geojson = api_client.get(reverse("pillars-api:asset-geojson"), **headers)
+        geojson = api_client.get(reverse("pillars-api:infrastructureasset-geojson"), **headers)
         assert geojson.status_code == 200, caller
         assert DRAFT_NAME not in geojson.content.decode(), caller
-        zoomed = api_client.get(reverse("pillars-api:asset-geojson") + "?bbox=100,-1.1,100.5,-0.9&zoom=18", **headers)
+        zoomed = api_client.get(
+            reverse("pillars-api:infrastructureasset-geojson") + "?bbox=100,-1.1,100.5,-0.9&zoom=18", **headers
+        )
         assert DRAFT_NAME not in zoomed.content.decode(), caller
 
 
 def test_staff_and_the_operators_own_key_still_see_it(api_client, asset, hidden_operator, make_user):
     api_client.force_authenticate(make_user("pillars.view_infrastructureasset", "partnerships.view_partner"))
     assert (
-        api_client.get(reverse("pillars-api:asset-detail", args=[asset.pk])).json()["operator"]["id"]
+        api_client.get(reverse("pillars-api:infrastructureasset-detail", args=[asset.pk])).json()["operator"]["id"]
         == asset.operator_id
     )
     api_client.force_authenticate(None)
     own = {"HTTP_AUTHORIZATION": f"Api-Key {make_key(hidden_operator)[1]}"}
-    assert api_client.get(reverse("pillars-api:asset-detail", args=[asset.pk]), **own).json()["operator"]["id"] == (
-        hidden_operator.pk
-    )
+    assert api_client.get(reverse("pillars-api:infrastructureasset-detail", args=[asset.pk]), **own).json()["operator"][
+        "id"
+    ] == (hidden_operator.pk)
 
 
 def test_a_draft_program_named_by_an_asset_reads_as_null(api_client):
     asset = InfrastructureAssetFactory(program=ProgramFactory(publication="draft"))
-    assert api_client.get(reverse("pillars-api:asset-detail", args=[asset.pk])).json()["program"] is None
+    assert api_client.get(reverse("pillars-api:infrastructureasset-detail", args=[asset.pk])).json()["program"] is None
 
 
 def test_a_to_many_relation_leaves_a_hidden_row_out_and_a_to_one_reads_null(api_client, hidden_operator):
@@ -110,7 +112,7 @@ def test_hiding_costs_no_query_per_row(api_client, other_key):
         )
 
     one()
-    url = reverse("pillars-api:asset-list")
+    url = reverse("pillars-api:infrastructureasset-list")
     for headers in _callers(other_key).values():
         before = _queries(api_client, url, headers)
         for _ in range(5):

@@ -9,7 +9,7 @@ router = SimpleRouter()
 router.register("evaluation-schemes", views.EvaluationSchemeViewSet, basename="evaluationscheme")
 router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 router.register("findings", views.FindingViewSet, basename="finding")
-router.register("follow-ups", views.FollowUpActionViewSet, basename="followup")
+router.register("follow-ups", views.FollowUpActionViewSet, basename="followupaction")
 router.register("field-visits", views.FieldVisitViewSet, basename="fieldvisit")
 
 router.register("legal-instruments", views.LegalInstrumentViewSet, basename="legalinstrument")

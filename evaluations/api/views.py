@@ -123,6 +123,7 @@ class EvaluationViewSet(RecordViewSet):
     serializer_class = EvaluationSerializer
     filterset_class = EvaluationFilterSet
     ordering_fields = ["year", "stage", "letter_date"]
+    lookup_field = "slug"
 
     @extend_schema(
         request=EvaluationSubmitSerializer,
@@ -132,7 +133,7 @@ class EvaluationViewSet(RecordViewSet):
         ),
     )
     @action(detail=True, methods=["post"], permission_classes=[HasPerm("evaluations.submit_evaluation")])
-    def submit(self, request, pk=None):
+    def submit(self, request, slug=None):
         params = EvaluationSubmitSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         evaluation = services.evaluation_submit(
@@ -159,7 +160,7 @@ class EvaluationViewSet(RecordViewSet):
         permission_classes=[HasPerm("evaluations.view_readiness")],
         pagination_class=None,  # one list per evaluation, never paged (and documented so)
     )
-    def readiness(self, request, pk=None):
+    def readiness(self, request, slug=None):
         dimensions = dimension_readiness(evaluation=self.get_object())
         return Response(
             [
@@ -174,7 +175,7 @@ class EvaluationViewSet(RecordViewSet):
         description=_("Ask for the evaluation's evidence pack (XLSX or PDF), made in the background."),
     )
     @action(detail=True, methods=["post"], permission_classes=[HasPerm("evaluations.add_evaluationpack")])
-    def pack(self, request, pk=None):
+    def pack(self, request, slug=None):
         params = PackRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         pack = services.evaluation_pack_request(
@@ -185,7 +186,7 @@ class EvaluationViewSet(RecordViewSet):
 
     @extend_schema(request=None, description=_("Declare a submitted evaluation final."))
     @action(detail=True, methods=["post"], permission_classes=[HasPerm("evaluations.finalise_evaluation")])
-    def finalise(self, request, pk=None):
+    def finalise(self, request, slug=None):
         evaluation = services.evaluation_finalise(evaluation=self.get_object(), actor=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=evaluation.pk)).data)
 
@@ -268,6 +269,7 @@ class SurveyViewSet(RecordViewSet):
     serializer_class = SurveySerializer
     filterset_class = SurveyFilterSet
     ordering_fields = ["year"]
+    lookup_field = "slug"
 
     @extend_schema(
         description=_("Count, mean and distribution per item, sub-dimension and pillar."),
@@ -281,7 +283,7 @@ class SurveyViewSet(RecordViewSet):
         ),
     )
     @action(detail=True, methods=["get"])
-    def results(self, request, pk=None):
+    def results(self, request, slug=None):
         return Response(survey_results_json(survey_results(survey=self.get_object())))
 
 

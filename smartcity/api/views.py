@@ -5,11 +5,13 @@ import json
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
-from django.http import QueryDict
+from django.http import Http404, QueryDict
+from django.urls import reverse
 from django.utils.http import parse_etags
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.fields import SkipField
+from rest_framework.response import Response
 from rest_framework.utils import encoders
 
 from smartcity.services import lock, writer_for
@@ -61,7 +63,48 @@ def lean(queryset, serializer_class):
     return queryset.select_related(None).prefetch_related(None).only(*columns)
 
 
-class RecordViewSet(BriefListMixin, CachedListMixin, viewsets.ModelViewSet):
+class MovedToSlugError(Exception):
+    """An id URL of a record now addressed by its slug; carries the slug URL."""
+
+    def __init__(self, location: str):
+        super().__init__(location)
+        self.location = location
+
+
+class SlugRedirectMixin:
+    """A record with a slug is addressed by it; the id URL it had before answers 301 to the slug URL (308 for a
+    write, which keeps the method and body). A row whose slug is that number wins over the redirect."""
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
+            if self.lookup_field != "slug" or not str(value).isdigit():
+                raise
+            slug = (
+                self.filter_queryset(self.get_queryset()).filter(pk=int(value)).values_list("slug", flat=True).first()
+            )
+            if slug is None:
+                raise
+            raise MovedToSlugError(self.slug_url(slug)) from None
+
+    def slug_url(self, slug: str) -> str:
+        match = self.request.resolver_match
+        kwargs = {**match.kwargs, self.lookup_url_kwarg or self.lookup_field: slug}
+        url = reverse(f"{match.namespace}:{match.url_name}", kwargs=kwargs)
+        query = self.request.META.get("QUERY_STRING")
+        return f"{url}?{query}" if query else url
+
+    def handle_exception(self, exc):
+        if isinstance(exc, MovedToSlugError):
+            safe = self.request.method in ("GET", "HEAD", "OPTIONS")
+            code = status.HTTP_301_MOVED_PERMANENTLY if safe else status.HTTP_308_PERMANENT_REDIRECT
+            return Response(status=code, headers={"Location": exc.location})
+        return super().handle_exception(exc)
+
+
+class RecordViewSet(SlugRedirectMixin, BriefListMixin, CachedListMixin, viewsets.ModelViewSet):
     """CRUD over one model. Reads see the `restrict(user, "view")` rows through `with_related()`; writes need the model
     permission and go through `writer_for(model)`, which runs the row-level rules under a row lock.
 

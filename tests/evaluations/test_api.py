@@ -99,7 +99,7 @@ class TestEvaluationSchemeApi(EvaluationsApiTests):
 
 
 class TestEvaluationApi(EvaluationsApiTests):
-    url_name, factory, public = "evaluations-api:evaluation", EvaluationFactory, True
+    url_name, factory, public, lookup_field = "evaluations-api:evaluation", EvaluationFactory, True, "slug"
     view_perms = ("evaluations.view_evaluation",)
 
     def payload(self, scheme, scores=("3", "3", "3", "3", "3"), pillar_score="3.25"):
@@ -206,7 +206,7 @@ class TestFindingApi(EvaluationsApiTests):
 
 
 class TestFollowUpApi(EvaluationsApiTests):
-    url_name, factory, public = "evaluations-api:followup", FollowUpActionFactory, True
+    url_name, factory, public = "evaluations-api:followupaction", FollowUpActionFactory, True
     view_perms = ("evaluations.view_followupaction",)
 
     @pytest.fixture
@@ -310,5 +310,5 @@ def test_schema_lists_the_evaluation_endpoints(api_client):
 def test_no_follow_up_is_deleted_by_a_refused_write(api_client, make_user):
     api_client.force_authenticate(make_user("evaluations.view_followupaction"))
     action = FollowUpActionFactory()
-    assert api_client.delete(reverse("evaluations-api:followup-detail", args=[action.pk])).status_code == 403
+    assert api_client.delete(reverse("evaluations-api:followupaction-detail", args=[action.pk])).status_code == 403
     assert FollowUpAction.objects.filter(pk=action.pk).exists()

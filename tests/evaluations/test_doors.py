@@ -129,7 +129,7 @@ def test_opd_editor_reverts_their_own_follow_up_through_the_writer(client, opd_e
 def test_opd_editor_cannot_take_another_agencys_follow_up_through_the_api(opd_editor_of_a, agencies, b_follow_up):
     api = APIClient()
     api.force_authenticate(opd_editor_of_a)
-    url = reverse("evaluations-api:followup-detail", args=[b_follow_up.pk])
+    url = reverse("evaluations-api:followupaction-detail", args=[b_follow_up.pk])
     before = snapshot(b_follow_up)
     response = api.patch(url, {"owner_agency": agencies[0].pk, "title_id": "Milik A"}, format="json")
     assert response.status_code == 403 and response.data["code"] == "permission_denied"
@@ -138,7 +138,7 @@ def test_opd_editor_cannot_take_another_agencys_follow_up_through_the_api(opd_ed
 
 # --- the workflow: submit and finalise ----------------------------------------------------------------------------
 def action_url(evaluation, step):
-    return reverse(f"evaluations-api:evaluation-{step}", args=[evaluation.pk])
+    return reverse(f"evaluations-api:evaluation-{step}", args=[evaluation.slug])
 
 
 @pytest.fixture
@@ -195,7 +195,7 @@ def test_finalising_a_final_result_without_its_letter_number_is_400(api):
 def test_status_in_a_write_is_400_naming_it(api, method):
     evaluation = EvaluationFactory()
     api.force_authenticate(member_of(DISKOMINFO_EDITOR))
-    url = reverse("evaluations-api:evaluation-detail", args=[evaluation.pk])
+    url = reverse("evaluations-api:evaluation-detail", args=[evaluation.slug])
     body = {"scheme": evaluation.scheme_id, "year": 2023, "stage": "final", "kind": "national", "status": "final"}
     before = snapshot(evaluation)
     response = getattr(api, method)(url, body, format="json")
@@ -251,7 +251,7 @@ def test_api_delete_of_an_evaluation_with_scores_is_409_and_changes_nothing(api)
         {"dimension": "baseline", "score": Decimal("3")}])  # fmt: skip
     api.force_authenticate(UserFactory(is_staff=True, is_superuser=True))
     before = snapshot(evaluation)
-    response = api.delete(reverse("evaluations-api:evaluation-detail", args=[evaluation.pk]))
+    response = api.delete(reverse("evaluations-api:evaluation-detail", args=[evaluation.slug]))
     assert response.status_code == 409  # scores are part of the official record: removed first, deliberately
     assert unchanged(before, evaluation) and DimensionScore.objects.filter(evaluation=evaluation).exists()
 
@@ -260,7 +260,7 @@ def test_api_delete_of_an_evaluation_goes_through_the_writer(api):
     evaluation = EvaluationFactory()
     admin_user = UserFactory(is_staff=True, is_superuser=True)
     api.force_authenticate(admin_user)
-    assert api.delete(reverse("evaluations-api:evaluation-detail", args=[evaluation.pk])).status_code == 204
+    assert api.delete(reverse("evaluations-api:evaluation-detail", args=[evaluation.slug])).status_code == 204
     deleted = Evaluation.history.filter(id=evaluation.pk).first()
     assert (deleted.history_type, deleted.history_user) == ("-", admin_user)  # the writer records who deleted it
 
@@ -283,7 +283,7 @@ def test_a_stale_admin_save_is_a_form_error_naming_who_changed_the_evaluation(cl
 def test_patch_with_an_old_etag_is_412_and_changes_nothing(api):
     evaluation = EvaluationFactory()
     api.force_authenticate(member_of(DISKOMINFO_EDITOR))
-    url = reverse("evaluations-api:evaluation-detail", args=[evaluation.pk])
+    url = reverse("evaluations-api:evaluation-detail", args=[evaluation.slug])
     etag = api.get(url)["ETag"]
     services.evaluation_update(evaluation=evaluation, actor=None, summary_id="Diubah lebih dulu")
     before = snapshot(evaluation)
@@ -314,7 +314,7 @@ def test_changing_a_weight_in_the_scheme_admin_recomputes_the_index_through_the_
 # --- filters: a hidden evaluation answers like an unknown one -------------------------------------------------------
 @pytest.mark.parametrize(
     ("url_name", "param"),
-    [("evaluations-api:finding-list", "evaluation_id"), ("evaluations-api:followup-list", "evaluation_id"),
+    [("evaluations-api:finding-list", "evaluation_id"), ("evaluations-api:followupaction-list", "evaluation_id"),
      ("evaluations-api:fieldvisit-list", "evaluation_id")],
 )  # fmt: skip
 def test_a_draft_evaluation_id_in_a_filter_answers_like_an_unknown_one(api, url_name, param):

@@ -251,7 +251,7 @@ def test_survey_results_count_mean_and_distribution_per_item_sub_dimension_and_p
     assert (row.overall.responses, str(row.overall.mean), row.overall.meets_minimum) == (2, "4.00", False)
     q1 = next(tally for item, tally in row.items if item.code == "q1")
     assert q1.distribution == [(1, 0), (2, 0), (3, 1), (4, 0), (5, 1)]
-    public = APIClient().get(f"{API}/surveys/{target.survey.pk}/results/")
+    public = APIClient().get(f"{API}/surveys/{target.survey.slug}/results/")
     assert public.status_code == 200
     assert public.data["pillars"][0]["sub_dimensions"][0]["items"]["q1"]["mean"] == "4.00"
     assert APIClient().get(f"{API}/survey-responses/").status_code == 401  # no respondent's answers in public

@@ -24,7 +24,7 @@ class TestLegalInstrumentApi(EvaluationsApiTests):
 
 
 class TestSurveyApi(EvaluationsApiTests):
-    url_name, factory, public = "evaluations-api:survey", SurveyFactory, True
+    url_name, factory, public, lookup_field = "evaluations-api:survey", SurveyFactory, True, "slug"
     view_perms = ("evaluations.view_survey",)
 
 

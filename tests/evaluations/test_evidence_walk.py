@@ -122,7 +122,7 @@ def test_one_evaluation_year_walked_through_the_api_by_its_roles():
         ok(diskominfo.post(url.format(short["id"]), {"file": responses_csv(49)}, format="multipart"))["responses"] == 49
     )
 
-    readiness = ok(evaluator.get(f"{API}/evaluations/{evaluation.pk}/readiness/"))
+    readiness = ok(evaluator.get(f"{API}/evaluations/{evaluation.slug}/readiness/"))
     impact = next(d for d in readiness if d["dimension"] == "impact")
     flagged = [g for g in impact["gaps"] if g["blocking"]]
     assert [(g["pillar"], g["sub_dimension"]) for g in flagged] == [("living", health.slug)]
@@ -137,7 +137,7 @@ def test_one_evaluation_year_walked_through_the_api_by_its_roles():
     assert asked["status"] == "open"
     assert ok(opd_dinkes.get(f"{API}/clarification-requests/"))["count"] == 0
     assert opd_dinkes.post(f"{API}/clarification-requests/{asked['id']}/answer/", {"text": "x"}).status_code == 404
-    blocked = ok(evaluator.get(f"{API}/evaluations/{evaluation.pk}/readiness/"))
+    blocked = ok(evaluator.get(f"{API}/evaluations/{evaluation.slug}/readiness/"))
     assert any(g["blocking"] and "Mohon SK" in g["text"] for d in blocked for g in d["gaps"])
     answer = {"text": "Terlampir SK", "file": SimpleUploadedFile("sk.pdf", PDF, content_type="application/pdf")}
     answered = ok(opd_dishub.post(f"{API}/clarification-requests/{asked['id']}/answer/", answer, format="multipart"))
@@ -147,7 +147,7 @@ def test_one_evaluation_year_walked_through_the_api_by_its_roles():
 
     # The pack, built by its task, dimension by dimension.
     for fmt in ("xlsx", "pdf"):
-        pack = ok(evaluator.post(f"{API}/evaluations/{evaluation.pk}/pack/", {"format": fmt}, format="json"), 202)
+        pack = ok(evaluator.post(f"{API}/evaluations/{evaluation.slug}/pack/", {"format": fmt}, format="json"), 202)
         assert pack["status"] == "queued"
         assert build_evaluation_pack(pack_id=pack["id"]) == ExportStatus.DONE
         built = ok(evaluator.get(f"{API}/evaluation-packs/{pack['id']}/"))
@@ -160,15 +160,17 @@ def test_one_evaluation_year_walked_through_the_api_by_its_roles():
     assert EvaluationPack.objects.get(format="pdf").file.read()[:5] == b"%PDF-"
 
     # The stage: refused while the 49 blocks; an evaluator cannot override; an administrator can, with a reason.
-    refused = evaluator.post(f"{API}/evaluations/{evaluation.pk}/submit/", {}, format="json")
+    refused = evaluator.post(f"{API}/evaluations/{evaluation.slug}/submit/", {}, format="json")
     assert refused.status_code == 400 and "readiness" in refused.data["errors"]
     no_right = evaluator.post(
-        f"{API}/evaluations/{evaluation.pk}/submit/", {"override_reason": "Tenggat"}, format="json"
+        f"{API}/evaluations/{evaluation.slug}/submit/", {"override_reason": "Tenggat"}, format="json"
     )
     assert no_right.status_code == 403
     assert not ReadinessOverride.objects.exists()
     reason = "Survei Kesehatan dilengkapi saat tahap II; kementerian menyetujui."
-    submitted = ok(admin.post(f"{API}/evaluations/{evaluation.pk}/submit/", {"override_reason": reason}, format="json"))
+    submitted = ok(
+        admin.post(f"{API}/evaluations/{evaluation.slug}/submit/", {"override_reason": reason}, format="json")
+    )
     assert submitted["status"] == "submitted"
     kept = ReadinessOverride.objects.get()
     assert kept.reason == reason and kept.gaps[0]["sub_dimension"] == health.slug
@@ -180,6 +182,6 @@ def test_a_stage_without_blocking_gaps_is_submitted_by_the_evaluator(django_asse
     evaluation = EvaluationFactory(scheme=EvaluationSchemeFactory(year=2023), stage="stage_1", kind="self_assessment")
     LegalInstrumentFactory(year=2023, kind="regulation")
     LegalInstrumentFactory(year=2023, kind="decree")
-    submitted = client_as(EVALUATOR).post(f"{API}/evaluations/{evaluation.pk}/submit/", {}, format="json")
+    submitted = client_as(EVALUATOR).post(f"{API}/evaluations/{evaluation.slug}/submit/", {}, format="json")
     assert ok(submitted)["status"] == "submitted"
     assert not ReadinessOverride.objects.exists()

@@ -108,7 +108,7 @@ class TestPartnerApi(PartnershipsApiTests):
 
 
 class TestScopeAreaApi(PartnershipsApiTests):
-    url_name, factory, public, lookup_field = "partnerships-api:scope-area", ScopeAreaFactory, True, "slug"
+    url_name, factory, public, lookup_field = "partnerships-api:scopearea", ScopeAreaFactory, True, "slug"
     view_perms = ("partnerships.view_scopearea",)
 
     def test_lists_the_eleven_reference_areas_in_order(self, api_client):
@@ -358,7 +358,7 @@ class TestCommitmentApi(PartnershipsApiTests):
 
 
 class TestProgressReportApi(PartnershipsApiTests):
-    url_name, factory, public = "partnerships-api:progress-report", ProgressReportFactory, True
+    url_name, factory, public = "partnerships-api:progressreport", ProgressReportFactory, True
     view_perms = ("partnerships.view_progressreport",)
 
     def staff(self, api_client, make_user):

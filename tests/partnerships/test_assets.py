@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def status_url(asset):
-    return reverse("partnerships-api:operated-asset-status", args=[asset.pk])
+    return reverse("partnerships-api:infrastructureasset-status", args=[asset.pk])
 
 
 @pytest.fixture
@@ -48,5 +48,5 @@ def test_unknown_status_is_400(act_as, assets):
 
 
 def test_a_partner_lists_only_the_assets_it_operates(act_as, assets):
-    response = act_as("partner_a").get(reverse("partnerships-api:operated-asset-list"))
+    response = act_as("partner_a").get(reverse("partnerships-api:infrastructureasset-list"))
     assert [row["id"] for row in response.data["results"]] == [assets["own"].pk]

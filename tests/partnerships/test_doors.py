@@ -314,7 +314,7 @@ def test_a_partner_revert_goes_through_the_writer_and_needs_the_change_permissio
         ("commitment-list", "mou", lambda draft_partner, draft_mou: draft_mou.slug, "no-such-mou"),
         ("commitment-list", "mou_id", lambda draft_partner, draft_mou: str(draft_mou.pk), "987654"),
         (
-            "progress-report-list",
+            "progressreport-list",
             "commitment_id",
             lambda draft_partner, draft_mou: str(draft_mou.commitments.get().pk),
             "987654",

@@ -32,7 +32,7 @@ def report_on(commitment_attr):
         commitment = getattr(world, commitment_attr)
         return (
             "post",
-            url("progress-report-list"),
+            url("progressreport-list"),
             {"commitment": commitment.pk, "reported_on": TODAY, "quantity_reached": "40"},
         )
 

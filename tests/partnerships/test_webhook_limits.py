@@ -114,7 +114,7 @@ def test_a_queued_pack_still_builds_while_a_receiver_drips(short_deadline, dripp
 
 
 # --- the cap on endpoints per partner ------------------------------------------------------------------------------
-ENDPOINTS = "partnerships-api:webhook-endpoint"
+ENDPOINTS = "partnerships-api:webhookendpoint"
 
 
 @pytest.fixture

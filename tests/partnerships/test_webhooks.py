@@ -36,7 +36,7 @@ from tests.partnerships.factories import (
 
 # This helper's ports (8170-8179): 8173-8176 for the receivers, used in turn (a test closes its own when it ends).
 RECEIVER_PORTS = itertools.cycle(range(8173, 8177))
-ENDPOINTS = "partnerships-api:webhook-endpoint"
+ENDPOINTS = "partnerships-api:webhookendpoint"
 
 
 class Receiver:
@@ -382,12 +382,12 @@ class TestWebhookEndpointApi(StandardApiTests):
 
 
 class TestWebhookDeliveryApi(StandardApiTests):
-    url_name, factory = "partnerships-api:webhook-delivery", WebhookDeliveryFactory
+    url_name, factory = "partnerships-api:webhookdelivery", WebhookDeliveryFactory
     view_perms = ("partnerships.view_webhookdelivery",)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", [ENDPOINTS, "partnerships-api:webhook-delivery"])
+@pytest.mark.parametrize("name", [ENDPOINTS, "partnerships-api:webhookdelivery"])
 def test_a_keys_lists_cost_the_same_queries_at_two_sizes(api_client, name):
     partner = PartnerFactory()
     _, key = make_key(partner)
@@ -411,7 +411,7 @@ def test_a_key_reads_its_delivery_log_live_with_the_cache_on(api_client, setting
     _, key = make_key(partner)
     delivery = WebhookDeliveryFactory(endpoint=WebhookEndpointFactory(partner=partner))
     client = key_client(api_client, key)
-    url = reverse("partnerships-api:webhook-delivery-list")
+    url = reverse("partnerships-api:webhookdelivery-list")
     assert client.get(url).data["results"][0]["status"] == "pending"
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status="delivered", attempts=1)
     assert client.get(url).data["results"][0]["status"] == "delivered"

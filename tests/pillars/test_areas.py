@@ -99,11 +99,13 @@ def test_assets_and_the_map_geojson_filter_by_district_and_village(api_client, c
     south, west, village = areas
     InfrastructureAssetFactory(name="Air Manis Wi-Fi", district=south, village=village)
     InfrastructureAssetFactory(name="Belakang Tangsi Wi-Fi", district=west)
-    geojson = api_client.get(reverse("pillars-api:asset-geojson") + "?district=13.71.04").json()
+    geojson = api_client.get(reverse("pillars-api:infrastructureasset-geojson") + "?district=13.71.04").json()
     assert [f["properties"]["name"] for f in geojson["features"]] == ["Air Manis Wi-Fi"]
-    rows = api_client.get(reverse("pillars-api:asset-list") + "?village=13.71.04.1001").data["results"]
+    rows = api_client.get(reverse("pillars-api:infrastructureasset-list") + "?village=13.71.04.1001").data["results"]
     assert [row["name"] for row in rows] == ["Air Manis Wi-Fi"] and rows[0]["village"]["name"] == "Air Manis"
-    assert api_client.get(reverse("pillars-api:asset-geojson") + "?village=13.71.04.9999").status_code == 400
+    assert (
+        api_client.get(reverse("pillars-api:infrastructureasset-geojson") + "?village=13.71.04.9999").status_code == 400
+    )
     html = client.get("/map/?district=13.71.06").content.decode()
     assert "Belakang Tangsi Wi-Fi" in html and "Air Manis Wi-Fi" not in html
 
@@ -112,7 +114,7 @@ def test_an_asset_in_a_village_of_another_district_is_400(api_client, areas):
     _south, west, village = areas
     api_client.force_authenticate(diskominfo())
     data = {"kind": "wifi", "name": "Salah tempat", "district": west.pk, "village": village.pk}
-    response = api_client.post(reverse("pillars-api:asset-list"), data, format="json")
+    response = api_client.post(reverse("pillars-api:infrastructureasset-list"), data, format="json")
     assert response.status_code == 400 and "village" in response.data["errors"]
     assert not InfrastructureAsset.objects.filter(name="Salah tempat").exists()
 

@@ -52,7 +52,7 @@ class TestIndicatorApi(StandardApiTests):
 
 
 class TestTargetApi(StandardApiTests):
-    url_name, factory, public = "pillars-api:target", IndicatorTargetFactory, True
+    url_name, factory, public = "pillars-api:indicatortarget", IndicatorTargetFactory, True
     view_perms = ("pillars.view_indicatortarget",)
 
 
@@ -62,12 +62,12 @@ class TestMeasurementApi(StandardApiTests):
 
 
 class TestServiceApi(StandardApiTests):
-    url_name, factory, public, lookup_field = "pillars-api:service", DigitalServiceFactory, True, "slug"
+    url_name, factory, public, lookup_field = "pillars-api:digitalservice", DigitalServiceFactory, True, "slug"
     view_perms = ("pillars.view_digitalservice",)
 
 
 class TestAssetApi(StandardApiTests):
-    url_name, factory, public = "pillars-api:asset", InfrastructureAssetFactory, True
+    url_name, factory, public = "pillars-api:infrastructureasset", InfrastructureAssetFactory, True
     view_perms = ("pillars.view_infrastructureasset",)
 
 
@@ -270,7 +270,7 @@ def test_assets_as_geojson_only_public_ones_with_coordinates(api_client):
     InfrastructureAssetFactory(name="CCTV draft", kind="cctv", publication="draft")
     InfrastructureAssetFactory(name="Fiber", kind="fiber", latitude=None, longitude=None)
     InfrastructureAssetFactory(name="Menara", kind="tower")
-    response = api_client.get(reverse("pillars-api:asset-geojson"), {"kind": "wifi"})
+    response = api_client.get(reverse("pillars-api:infrastructureasset-geojson"), {"kind": "wifi"})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/geo+json")
     body = response.json()
     assert body["type"] == "FeatureCollection"
