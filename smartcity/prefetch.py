@@ -15,6 +15,7 @@ anything but field names. Every other lookup (nested, `Prefetch` objects, revers
 from collections import defaultdict
 from functools import cache
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 
@@ -40,7 +41,7 @@ def _plan(model, name: str):
     """(through, source column, target relation, target model, ordering) of the relation `name`, or None."""
     try:
         field = model._meta.get_field(name)
-    except Exception:  # noqa: BLE001: a name that is no field (a property, a nested lookup): Django's to answer
+    except FieldDoesNotExist:  # a property, a nested lookup: Django answers it
         return None
     if not field.many_to_many or not field.auto_created and field.model is not model:
         return None
