@@ -117,10 +117,21 @@ class PrefetchedRows:
     def query(self, value):
         self._query = value
 
+    def __reduce__(self):
+        """Pickled by the queryset class it was made from (the class made for it has no importable name)."""
+        return _restored, (type(self).queryset_class,), self.__getstate__()
+
+
+def _restored(queryset_class):
+    rows_class = prefetched_rows_class(queryset_class)
+    return rows_class.__new__(rows_class)
+
 
 @cache
 def prefetched_rows_class(queryset_class: type[QuerySet]) -> type:
-    return type(f"Prefetched{queryset_class.__name__}", (PrefetchedRows, queryset_class), {})
+    return type(
+        f"Prefetched{queryset_class.__name__}", (PrefetchedRows, queryset_class), {"queryset_class": queryset_class}
+    )
 
 
 def _template(rows_class, model, db) -> dict:

@@ -2,6 +2,8 @@
 same answers, byte for byte, as Django's own prefetch, in no more queries; a prefetched relation still filters as
 the related manager does."""
 
+import pickle
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -90,6 +92,15 @@ def test_a_prefetched_relation_filtered_further_reads_only_its_own_rows(portfoli
         assert set(program.districts.filter(pk__gt=0).values_list("pk", flat=True)) == mine
         assert program.districts.count() == len(mine)
     assert District.objects.count() > min(len(p.districts.all()) for p in programs)
+
+
+def test_rows_with_prefetched_relations_pickle_and_read_back(portfolio):
+    programs = list(Program.objects.prefetch_related("districts").order_by("pk"))
+    again = pickle.loads(pickle.dumps(programs))  # noqa: S301 - our own bytes
+    assert [[d.code for d in p.districts.all()] for p in again] == [
+        [d.code for d in p.districts.all()] for p in programs
+    ]
+    assert any(p.districts.all() for p in again)
 
 
 def test_lookups_it_cannot_read_are_left_to_django():
