@@ -46,13 +46,16 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _public_list(request, *, filterset_class, queryset, resource_class, name):
-    """A filtered public list: the FilterSet, its page of rows, or the whole filtered list as a download
-    (smartcity.downloads.public_list, the one download path)."""
+def _public_list(request, *, filterset_class, queryset, resource_class, name, shown=None):
+    """A filtered public list: the FilterSet, its page of rows (read through `shown`, when the page needs less
+    than the download), or the whole filtered list as a download (smartcity.downloads.public_list, the one
+    download path)."""
     filterset, rows, download = public_list(
         request, filterset_class=filterset_class, queryset=queryset, export=resource_class, name=name
     )
-    return (None, download) if download else ({"filter": filterset, "page": _page(request, rows)}, None)
+    if download:
+        return None, download
+    return {"filter": filterset, "page": _page(request, shown(rows) if shown else rows)}, None
 
 
 def home(request):
@@ -152,6 +155,8 @@ def program_list(request):
         queryset=queryset,
         resource_class=resources.ProgramResource,
         name="programs",
+        # The cards show no to-many relation: the download's prefetches were a fifth of the page's time (issue 27).
+        shown=lambda rows: rows.prefetch_related(None),
     )
     if download:
         return download

@@ -1,8 +1,12 @@
 """Abstract bases and field helpers shared by every app (no concrete models live here)."""
 
+from functools import lru_cache
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -10,8 +14,25 @@ from .choices import Publication
 from .policy import EVERYONE, PUBLISHED, Policy, RestrictedQuerySet
 
 
+@lru_cache(maxsize=1024)
+def _choice_labels(field, language: str | None) -> dict:
+    """A field's choice labels in `language`, as `get_FOO_display()` returns them, keyed as it looks them up."""
+    return {make_hashable(value): force_str(label, strings_only=True) for value, label in field.flatchoices}
+
+
+def choice_display(instance, field):
+    """`get_FOO_display()` with the labels translated once per field and language: Django's hashes every lazy
+    label of the field for each call (each a gettext), which was most of a list page's translation time."""
+    if not isinstance(field.choices, list | tuple):  # callable choices: read afresh, as Django does
+        return models.Model._get_FIELD_display(instance, field)
+    value = getattr(instance, field.attname)
+    return _choice_labels(field, get_language()).get(make_hashable(value), force_str(value, strings_only=True))
+
+
 class TimeStampedModel(models.Model):
     """A row that records when it was created and last changed."""
+
+    _get_FIELD_display = choice_display  # noqa: N815 - Django's own name, overridden
 
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
@@ -72,6 +93,8 @@ class PublicParentMixin(RestrictedQuerySet):
 
 class PublishableModel(models.Model):
     """A record that stays a draft until staff publish it, optionally from a given moment (embargo)."""
+
+    _get_FIELD_display = choice_display  # noqa: N815 - Django's own name, overridden
 
     publication = models.CharField(
         verbose_name=_("publication"), max_length=12, choices=Publication, default=Publication.DRAFT

@@ -14,11 +14,12 @@ from dataclasses import dataclass, replace
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.db.models.query import ModelIterable
 from django.utils.translation import gettext as _
 
 from smartcity import scoping
+from smartcity.prefetch import prefetch_many_to_many
 
 ACTIONS = ("view", "change", "delete")
 
@@ -175,6 +176,13 @@ class RestrictedQuerySet(models.QuerySet):
     """A queryset that answers who may see and change its rows from the model's `policy`."""
 
     policy = Policy()
+
+    def _prefetch_related_objects(self):
+        """Plain many-to-many lookups in one `values()` query each (smartcity.prefetch), the others as Django does."""
+        rest = prefetch_many_to_many(self._result_cache, self._prefetch_related_lookups)
+        if rest:
+            prefetch_related_objects(self._result_cache, *rest)
+        self._prefetch_done = True
 
     def __init_subclass__(cls, **kwargs):
         """The older spelling (`parent_field`, `agency_field` on the queryset) still declares the policy."""
