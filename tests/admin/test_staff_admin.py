@@ -226,7 +226,16 @@ def test_evaluation_form_labels_score_rows_without_a_query_per_row(client, make_
 def test_index_is_ordered_by_daily_work_with_reference_data_and_lockouts_last(client, make_user):
     client.force_login(make_user(is_staff=True, is_superuser=True))
     apps = client.get(url("admin:index")).context["app_list"]
-    assert [app["app_label"] for app in apps] == ["pillars", "partnerships", "evaluations", "reference", "auth", "axes"]
+    assert [app["app_label"] for app in apps] == [
+        "pillars",
+        "partnerships",
+        "evaluations",
+        "frameworks",
+        "federation",
+        "reference",
+        "auth",
+        "axes",
+    ]
     first = {app["app_label"]: [model["object_name"] for model in app["models"]][:3] for app in apps}
     assert first["pillars"] == ["Program", "Indicator", "Measurement"]
     assert first["partnerships"][0] == "MoU" and first["evaluations"][:2] == ["Evaluation", "FollowUpAction"]
