@@ -45,6 +45,12 @@ class AreaQuerySet(ReferenceQuerySet):
         return self.select_related("district") if self.model._meta.model_name == "village" else self.all()
 
 
+class BoundaryQuerySet(ReferenceQuerySet):
+    """The map's outlines: everyone sees them (their staff note stays out of public output), Diskominfo edits them."""
+
+    policy = REFERENCE
+
+
 class MasterplanQuerySet(ReferenceQuerySet):
     policy = REFERENCE
 

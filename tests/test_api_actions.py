@@ -70,14 +70,14 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 
 
 CASES = {
-    "evaluations_readiness_list": lambda w, c: c.get(f"{API}/evaluations/{w.evaluation.pk}/readiness/"),
+    "evaluations_readiness_list": lambda w, c: c.get(f"{API}/evaluations/{w.evaluation.slug}/readiness/"),
     "evaluations_pack_create": lambda w, c: c.post(
-        f"{API}/evaluations/{w.evaluation.pk}/pack/", {"format": "xlsx"}, format="json"
+        f"{API}/evaluations/{w.evaluation.slug}/pack/", {"format": "xlsx"}, format="json"
     ),
     "self_assessments_readiness_retrieve": lambda w, c: c.get(
         f"{API}/self-assessments/{w.self_assessment.pk}/readiness/"
     ),
-    "surveys_results_retrieve": lambda w, c: c.get(f"{API}/surveys/{w.survey_response.target.survey_id}/results/"),
+    "surveys_results_retrieve": lambda w, c: c.get(f"{API}/surveys/{w.survey_response.target.survey.slug}/results/"),
     "survey_targets_import_responses_create": lambda w, c: c.post(
         f"{API}/survey-targets/{w.survey_target.pk}/import-responses/",
         {"file": upload("r.csv", b"respondent,answered_on,q1,q2,q3\nA,2023-06-01,5,4,3\n"), "dry_run": "true"},

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pillars.choices import BoundaryKind
 from pillars.outlines import validate_area_geometry
+from pillars.querysets import BoundaryQuerySet
 from smartcity.models import TimeStampedModel
 
 
@@ -29,6 +30,8 @@ class Boundary(TimeStampedModel):
         validators=[validate_area_geometry],
         help_text=_("A GeoJSON Polygon or MultiPolygon, longitude first."),
     )
+
+    objects = BoundaryQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "name"]
