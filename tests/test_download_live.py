@@ -1,8 +1,9 @@
 """A whole-list download to a client on a slow link, against the portal served by gunicorn with its own settings
 file (gunicorn.conf.py): the download completes however long the client takes, and its first byte comes within a
 second (issue 27). The row count is reduced; the mechanism is the one a 100,000-row list meets: the worker timeout
-is cut to 2 s and the client reads for several times that. The same download from a sync worker is cut off when the
-arbiter kills the worker, which shows that the reader is slow enough for the test to mean something."""
+is cut to 2 s and the client reads for several times that. (A comparison with a sync worker was dropped: on loopback
+the kernel's send buffer takes a whole 2,000-row answer, so whether a sync worker is killed depended on how fast the
+machine wrote it, not on the worker class.)"""
 
 import socket
 import time
@@ -58,8 +59,3 @@ def test_a_whole_list_download_completes_on_a_slow_link_past_the_worker_timeout(
     assert first < 1
     assert body.count(b"\n") == ROWS + 1  # the header line and every row
     assert body.endswith(b"published,\r\n")  # the last row whole, to its last column
-
-
-def test_a_sync_worker_is_killed_by_the_same_download(programs):
-    _, answer, _ = download_from("sync")
-    assert answer.partition(b"\r\n\r\n")[2].count(b"\n") < ROWS + 1

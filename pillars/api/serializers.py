@@ -404,11 +404,22 @@ DEPRECATED_AREA_HELP = {
 }
 
 
+class DeprecatedAreaName(serializers.CharField):
+    """The linked area's name, "" without one, in every answer (a partial update's too, where a `default` would
+    leave the field out)."""
+
+    def __init__(self, link: str, **kwargs):
+        self.link = link
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        area = getattr(value, self.link, None)
+        return area.name if area is not None else ""
+
+
 def deprecated_area_name(link: str) -> serializers.CharField:
     """The linked area's name under the old free-text column's name: read only, for one release (CHANGELOG)."""
-    return serializers.CharField(
-        source=f"{link}.name", read_only=True, default="", help_text=DEPRECATED_AREA_HELP[link]
-    )
+    return DeprecatedAreaName(link, help_text=DEPRECATED_AREA_HELP[link])
 
 
 @extend_schema_serializer(deprecate_fields=["kelurahan", "kecamatan"])

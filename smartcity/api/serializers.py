@@ -21,10 +21,9 @@ from rest_framework import serializers as drf
 __all__ = ["ModelSerializer"]
 
 
+# Fields built from a per-class recipe: (name, class, args, kwargs) for model-derived fields, the declared
+# field itself (deep-copied per instance) for the others.
 class CachedFieldsMixin:
-    """Fields built from a per-class recipe: (name, class, args, kwargs) for model-derived fields, the declared
-    field itself (deep-copied per instance) for the others."""
-
     def get_fields(self):
         cls = type(self)
         recipe = cls.__dict__.get("_fields_recipe")
@@ -65,8 +64,10 @@ def _fresh_argument(value):
     return value
 
 
+# DRF's ModelSerializer, its model-derived fields built once per class. No docstring here or on the mixin: the
+# schema (drf-spectacular) would take it as the description of every serializer that has none of its own.
 class ModelSerializer(CachedFieldsMixin, drf.ModelSerializer):
-    """DRF's ModelSerializer, its model-derived fields built once per class."""
+    pass
 
 
 def __getattr__(name: str):
