@@ -8,11 +8,15 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  // Swagger UI leaves the request body's text box of "Try it out" without a name: give it one as it appears.
+  // Swagger UI leaves the request body's text box of "Try it out" and the servers' list (the schema names its
+  // servers) without a name: give them one as they appear.
   function labelBodyFields(element) {
     new MutationObserver(function () {
       element.querySelectorAll("textarea.body-param__text:not([aria-label])").forEach(function (field) {
         field.setAttribute("aria-label", element.dataset.bodyLabel);
+      });
+      element.querySelectorAll("select#servers:not([aria-label])").forEach(function (field) {
+        field.setAttribute("aria-label", element.dataset.serversLabel);
       });
     }).observe(element, { childList: true, subtree: true });
   }
