@@ -20,6 +20,9 @@ CHROMIUM = Path(os.environ.get("BROWSER_TESTS_CHROMIUM", "/usr/bin/chromium"))
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 900}  # the staff's screen (the admin)
+# How long a step may wait before the test calls it a hang. Generous on purpose: these tests check what a page
+# shows, not how fast (speed is the benchmark's to measure); a loaded CI machine once took over 10 s for one page.
+STEP_TIMEOUT_MS = 60_000
 
 
 def _postgres(*command: str) -> None:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import _database_url, _postgres
+from tests.browser.conftest import STEP_TIMEOUT_MS, _database_url, _postgres
 from tests.live import manage, portal_env, serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -79,7 +79,7 @@ class Walk:
         self.base, self.axe_source, self.clicks, self.pages, self.problems = base, axe_source, 0, 0, []
         self.admin_wide = []
         self.context = browser.new_context(viewport=DESKTOP, locale="id-ID", accept_downloads=True)
-        self.context.set_default_timeout(15_000)
+        self.context.set_default_timeout(STEP_TIMEOUT_MS)
         host = urlsplit(base).netloc
         self.context.route("**/*", self._route(host))
         self.page = self.context.new_page()

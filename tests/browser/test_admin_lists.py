@@ -8,7 +8,7 @@ import pytest
 
 from tests.live import manage
 
-from .conftest import LAPTOP
+from .conftest import LAPTOP, STEP_TIMEOUT_MS
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -24,7 +24,7 @@ def admin_page(browser, portal_with_env):
     done = manage("shell", "-c", "from tests.world import fill_the_gaps; fill_the_gaps()", env=env)
     assert done.returncode == 0, done.stderr
     context = browser.new_context(viewport=LAPTOP, device_scale_factor=1, locale="id-ID")
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     page = context.new_page()
     sign_in(page, base, USERNAME, PASSWORD)
     yield base, page

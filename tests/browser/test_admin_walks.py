@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import _database_url, _postgres
+from tests.browser.conftest import STEP_TIMEOUT_MS, _database_url, _postgres
 from tests.browser.test_admin_lists import axe_findings
 from tests.live import manage, portal_env, serve
 
@@ -151,7 +151,7 @@ class Walk:
         self.base, self.axe_source = base, axe_source
         self.clicks, self.fields, self.problems, self.pages = 0, 0, [], []
         self.context = browser.new_context(viewport=DESKTOP, locale="id-ID")
-        self.context.set_default_timeout(20_000)
+        self.context.set_default_timeout(STEP_TIMEOUT_MS)
         host = urlsplit(base).netloc
         self.context.route("**/*", self._route(host))
         self.page = self.context.new_page()

@@ -11,7 +11,7 @@ import pytest
 
 from tests.live import get
 
-from .conftest import PHONE
+from .conftest import PHONE, STEP_TIMEOUT_MS
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -112,7 +112,7 @@ def open_page(browser, portal: str, url: str, visit: Visit, drawn: str | None = 
             visit.other_hosts.append(request_route.request.url)
             request_route.abort()
 
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     context.add_init_script(CLS_OBSERVER)
     context.route("**/*", route)
     page = context.new_page()
@@ -122,7 +122,7 @@ def open_page(browser, portal: str, url: str, visit: Visit, drawn: str | None = 
         response = page.goto(url, wait_until="load")
         assert response.status == 200, f"{url} answered {response.status}"
         if drawn:
-            page.wait_for_selector(drawn, state="attached", timeout=30_000)
+            page.wait_for_selector(drawn, state="attached", timeout=STEP_TIMEOUT_MS)
     except BaseException:
         context.close()
         raise
