@@ -33,13 +33,15 @@ TEMPLATE = "evaluations/survey_answer.html"
 
 
 class SurveyAnswerForm(forms.Form):
-    """One Likert choice per item of the survey, labelled in the page's language."""
+    """One Likert choice per item of the survey, labelled in the page's language; each field keeps its `item` so
+    the page can mark a statement that falls back to Indonesian (`field.field.item|lang_attr:"text"`)."""
 
     def __init__(self, *args, survey, items, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(str(value), str(value)) for value in range(survey.scale_min, survey.scale_max + 1)]
         for item in items:
             self.fields[item.code] = forms.ChoiceField(label=item.text, choices=choices, widget=forms.RadioSelect)
+            self.fields[item.code].item = item
 
 
 def _cookie_name(target: SurveyTarget) -> str:

@@ -13,6 +13,7 @@ from partnerships.models import MoU
 from pillars.choices import Stage
 from pillars.models import DigitalService, Indicator, Measurement, Pillar, Program
 from smartcity.numbers import chart_format, formatted
+from smartcity.templatetags.portal import shown_lang
 
 from .choices import CLOSED_FOLLOW_UP_STATUSES, FollowUpStatus
 from .models import Evaluation, FollowUpAction
@@ -46,7 +47,13 @@ def trend_spec(by_year: dict[int, Evaluation], pillars: list[Pillar], *, with_in
         data = [_number(_pillar_score(by_year[year], each)) for year in years]
         if any(value is not None for value in data):
             datasets.append(
-                {"label": each.name, "data": data, "borderColor": each.colour, "backgroundColor": each.colour}
+                {
+                    "label": each.name,
+                    "lang": shown_lang(each, "name"),  # for the table beside the chart: a name that falls back
+                    "data": data,
+                    "borderColor": each.colour,
+                    "backgroundColor": each.colour,
+                }
             )
     for dataset in datasets:
         dataset["formatted"] = formatted(dataset["data"], decimals=decimals)
@@ -227,6 +234,7 @@ class ChangeItem:
     pillar_id: int | None
     title: str
     on: datetime.date | None = None
+    lang: str = ""  # the title's language when it falls back from the page's (portal.shown_lang)
 
 
 @dataclass
@@ -291,7 +299,10 @@ def evaluation_changes(*, evaluation: Evaluation, user) -> EvaluationChanges:
 
 def _programs_completed(*, since, until, user) -> list[ChangeItem]:
     programs = Program.objects.visible_to(user).filter(completed_on__gt=since, completed_on__lte=until)
-    return [ChangeItem(p.pillar_id, p.title, p.completed_on) for p in programs.order_by("completed_on")]
+    return [
+        ChangeItem(p.pillar_id, p.title, p.completed_on, shown_lang(p, "title"))
+        for p in programs.order_by("completed_on")
+    ]
 
 
 def _services_launched(*, first: int, last: int, user) -> list[ChangeItem]:
@@ -304,7 +315,7 @@ def mous_signed_between(*, since, until, user) -> list[ChangeItem]:
     Evaluations may read partnerships (the dependency points this way), so it asks the MoUs directly."""
     mous = MoU.objects.visible_to(user).filter(signed_on__gt=since, signed_on__lte=until).prefetch_related("pillars")
     return [
-        ChangeItem(pillar_id, mou.title, mou.signed_on)
+        ChangeItem(pillar_id, mou.title, mou.signed_on, shown_lang(mou, "title"))
         for mou in mous.order_by("signed_on")
         for pillar_id in ([p.pk for p in mou.pillars.all()] or [None])
     ]
@@ -315,4 +326,4 @@ def _follow_ups_closed(*, since, until, user) -> list[ChangeItem]:
         status=FollowUpStatus.DONE, done_on__gt=since, done_on__lte=until
     )
     items = follow_ups.select_related("finding").order_by("done_on")
-    return [ChangeItem(f.finding.pillar_id, f.title, f.done_on) for f in items]
+    return [ChangeItem(f.finding.pillar_id, f.title, f.done_on, shown_lang(f, "title")) for f in items]

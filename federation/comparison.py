@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 
 from pillars.models import Pillar
 from smartcity.downloads import RecordExport
+from smartcity.templatetags.portal import shown_lang
 
 from .models import FollowedPortal, PortalSnapshot
 
@@ -77,17 +78,24 @@ class Comparison:
 
 
 def _pillar_columns(cities: list[City]) -> list[dict]:
-    """The hub's own pillars in their order, then any other pillar a city lists; names in the page's language."""
+    """The hub's own pillars in their order, then any other pillar a city lists; names in the page's language, or in
+    Indonesian (`lang` "id") when a pillar has no English name."""
     english = (get_language() or "id").startswith("en")
     columns = {
-        p.slug: {"slug": p.slug, "name": p.name_en if english and p.name_en else p.name_id, "order": p.order}
+        p.slug: {"slug": p.slug, "name": p.name, "lang": shown_lang(p, "name"), "order": p.order}
         for p in Pillar.objects.order_by("order")
     }
     for city in cities:
         for pillar in city.data.get("pillars") or []:
             if pillar["slug"] not in columns:
                 name = pillar.get("name_en") if english and pillar.get("name_en") else pillar.get("name_id")
-                columns[pillar["slug"]] = {"slug": pillar["slug"], "name": name or pillar["slug"], "order": 1000}
+                lang = "id" if english and name and not pillar.get("name_en") else ""
+                columns[pillar["slug"]] = {
+                    "slug": pillar["slug"],
+                    "name": name or pillar["slug"],
+                    "lang": lang,
+                    "order": 1000,
+                }
     return sorted(columns.values(), key=lambda c: (c["order"], c["slug"]))
 
 

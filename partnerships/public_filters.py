@@ -48,6 +48,7 @@ class MoUPublicFilterSet(PublicFilterSet):
         to_field_name="slug",
         label=_("Scope area"),
         empty_label=_("Any scope area"),
+        label_field="name",
     )
     year = year_filter(_("Year signed"), field_name="signed_on", lookup_expr="year")
 

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smartcity.public_filters import PublicFilterSet, checkboxes, year_filter
+from smartcity.public_filters import PublicFilterSet, checkboxes, labelled, year_filter
 
 from . import selectors
 from .achievement import LATE, NOT_MEASURED, ON_SCHEDULE, Standing
@@ -23,6 +23,7 @@ def pillar_select() -> django_filters.ModelChoiceFilter:
         queryset=Pillar.objects.all(),
         label=_("Pillar"),
         empty_label=_("All pillars"),
+        label_field="name",
     )
 
 
@@ -89,7 +90,7 @@ class ProgramPublicFilterSet(PublicFilterSet):
 
 
 def pillar_choices():
-    return [(CITY_WIDE, _("City-wide")), *((p.slug, p.name) for p in Pillar.objects.all())]
+    return [(CITY_WIDE, _("City-wide")), *((p.slug, labelled(p, "name")) for p in Pillar.objects.all())]
 
 
 class IndicatorPublicFilterSet(PublicFilterSet):
@@ -175,7 +176,11 @@ class InfrastructureAssetPublicFilterSet(PublicFilterSet):
         queryset=asset_operators, to_field_name="slug", label=_("Operator"), empty_label=_("All operators")
     )
     program = django_filters.ModelChoiceFilter(
-        queryset=asset_programs, to_field_name="slug", label=_("Program"), empty_label=_("All programs")
+        queryset=asset_programs,
+        to_field_name="slug",
+        label=_("Program"),
+        empty_label=_("All programs"),
+        label_field="title",
     )
     funding_source = django_filters.ChoiceFilter(
         choices=FundingSource.choices, label=_("Funding source"), empty_label=_("Any source")

@@ -20,10 +20,27 @@ SEARCH_WIDGET = forms.TextInput(attrs={"type": "search", "autocomplete": "off"})
 _TEMPLATE_CONTEXT = Context()  # what a template prints a value with: autoescape, localisation
 
 
+class Labelled(str):
+    """A choice's label that knows the language it is shown in when that is not the page's (`lang`): a record's
+    Indonesian text on an English page. The public selects write it as the option's `lang` (issue 26, item 6)."""
+
+    lang = ""
+
+
+def labelled(obj, field: str) -> str:
+    """`obj.<field>` (a smartcity.models.Translated text) as a choice's label, marked when it falls back."""
+    from .templatetags.portal import shown_lang  # the one rule of when a text falls back
+
+    label = Labelled(getattr(obj, field))
+    label.lang = shown_lang(obj, field)
+    return label
+
+
 class PlainSelect(forms.Select):
     """Django's `<select>` written in Python: the same markup as its `select.html` and `select_option.html`, without
     rendering two templates per option, which made the filter forms a third of a public list page's time (issue 27;
-    tests/test_public_filter_widgets.py holds the two byte for byte equal). Option groups go to Django's templates."""
+    tests/test_public_filter_widgets.py holds the two byte for byte equal). Option groups go to Django's templates.
+    An option whose label is `Labelled` in another language says so in its `lang`, in both renderings."""
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
@@ -34,12 +51,20 @@ class PlainSelect(forms.Select):
             option_value = "" if option_value is None else option_value
             selected = not has_selected and str(option_value) in chosen
             has_selected |= selected
+            language = getattr(option_label, "lang", "")
+            lang = f' lang="{escape(language)}"' if language else ""
             options.append(
-                f'\n  <option value="{escape(f"{option_value}")}"{" selected" if selected else ""}>'
+                f'\n  <option value="{escape(f"{option_value}")}"{" selected" if selected else ""}{lang}>'
                 f"{_printed(option_label)}</option>\n"
             )
         html = f'<select name="{_printed(name)}"{_attributes(attrs)}>{"".join(options)}\n</select>'
         return mark_safe(html)  # noqa: S308 - every name, value and label in it escaped as a template escapes them
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if getattr(label, "lang", ""):
+            option["attrs"]["lang"] = label.lang
+        return option
 
 
 def _printed(value) -> str:
@@ -70,7 +95,16 @@ class ListedChoices(fields.ModelChoiceIterator):
 
 
 class ListedModelChoiceField(fields.ModelChoiceField):
+    """`label_field`: the Translated field each choice is labelled with (`labelled`), instead of `str(obj)`."""
+
     iterator = ListedChoices
+
+    def __init__(self, *args, label_field: str = "", **kwargs):
+        self.label_field = label_field
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return labelled(obj, self.label_field) if self.label_field else super().label_from_instance(obj)
 
 
 def plain_select(filter_: django_filters.Filter) -> None:

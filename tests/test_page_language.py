@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.test import Client
+from django.urls import Resolver404, resolve
 
 from smartcity.management.commands.load_demo import DEMO_LOADERS
 
@@ -87,10 +88,13 @@ class LanguageOfText(HTMLParser):
         self.texts.append((text, language))
 
 
-def shape(path: str) -> tuple:
-    """A path's shape: its first segment and its depth (/en/programs/a/ and /en/programs/b/ share one)."""
-    segments = [s for s in path.split("/") if s]
-    return (segments[1] if len(segments) > 1 else "", len(segments))
+def shape(path: str) -> str:
+    """A path's shape: the view its URL resolves to (/en/programs/a/ and /en/programs/b/ share one; an evaluation's
+    page and its changes page, both three segments deep under /en/evaluations/, do not)."""
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return path
 
 
 def crawl_english_pages(client: Client):

@@ -10,7 +10,7 @@ from django.utils import translation
 from pillars.choices import Horizon, Stage
 from pillars.models import Program
 from pillars.public_filters import ProgramPublicFilterSet
-from smartcity.public_filters import ListedChoices, PlainSelect
+from smartcity.public_filters import Labelled, ListedChoices, PlainSelect
 from tests.pillars.factories import DistrictFactory, ProgramFactory
 
 CHOICES = [("", "All <programs>"), *Horizon.choices, (2024, 2024), (None, 'none & "co"')]
@@ -24,6 +24,19 @@ def test_a_plain_select_prints_what_djangos_select_prints(value, attrs, language
         assert PlainSelect(choices=CHOICES).render("h", value, attrs) == forms.Select(choices=CHOICES).render(
             "h", value, attrs
         )
+
+
+@pytest.mark.parametrize("value", [None, "governance"])
+def test_an_option_labelled_in_another_language_says_so_in_both_renderings(value):
+    """A record's Indonesian name on an English page (issue 26, item 6): the option carries lang="id"."""
+    name = Labelled("Tata Kelola <Cerdas>")
+    name.lang = "id"
+    select = PlainSelect(choices=[("", "All pillars"), ("governance", name), ("living", "Smart Living")])
+    html = select.render("pillar", value)
+    assert html == forms.Select.render(select, "pillar", value)  # Django's templates, through its create_option
+    selected = " selected" if value else ""
+    assert f'<option value="governance"{selected} lang="id">Tata Kelola &lt;Cerdas&gt;</option>' in html
+    assert '<option value="living">Smart Living</option>' in html
 
 
 def test_option_groups_are_left_to_djangos_templates():
