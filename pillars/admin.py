@@ -438,7 +438,9 @@ class BaseMapAdmin(ServiceAdmin):
     def header_summary(self, obj):
         if not obj.pk:
             return "—"
-        return _("%(type)s tiles, zoom %(min)s to %(max)s, west %(west)s, south %(south)s, east %(east)s, north %(north)s") % {
+        return _(
+            "%(type)s tiles, zoom %(min)s to %(max)s, west %(west)s, south %(south)s, east %(east)s, north %(north)s"
+        ) % {
             "type": obj.get_tile_type_display(),
             "min": obj.min_zoom,
             "max": obj.max_zoom,

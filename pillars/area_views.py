@@ -6,8 +6,8 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .choices import AssetKind, AssetStatus
 from .basemap import map_background
+from .choices import AssetKind, AssetStatus
 from .geojson import GRID_PIXELS
 from .models import BaseMap, District, Feedback, InfrastructureAsset, Program, Village
 

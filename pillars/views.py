@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from smartcity.downloads import public_list
-from smartcity.ranges import ranged_file_response
 from smartcity.pagination import Paginator
+from smartcity.ranges import ranged_file_response
 
 from . import charts, figures, resources, selectors
+from .basemap import map_background
 from .choices import AssetKind, AssetStatus, LinkRole, ServiceStatus, Stage
 from .feedback_views import subject_feedback
-from .basemap import map_background
 from .geojson import GRID_PIXELS, boundary_collection
 from .models import (
     BaseMap,

@@ -18,26 +18,26 @@ RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
 
 
-class Unsatisfiable(Exception):
+class UnsatisfiableRangeError(Exception):
     pass
 
 
 def requested_range(header: str, size: int) -> tuple[int, int] | None:
     """(first, last) byte of the one range `header` asks for, clipped to the file; None to answer the whole file;
-    Unsatisfiable for a range that lies outside it."""
+    UnsatisfiableRangeError for a range that lies outside it."""
     found = RANGE.match(header.replace(" ", ""))
     if found is None:
         return None  # another unit, several ranges, or no range at all: the whole file
     first, last = found.groups()
     if not first and not last:
-        raise Unsatisfiable
+        raise UnsatisfiableRangeError
     if not first:  # the last n bytes
         if int(last) == 0 or size == 0:
-            raise Unsatisfiable
+            raise UnsatisfiableRangeError
         return max(size - int(last), 0), size - 1
     start, end = int(first), int(last) if last else size - 1
     if start >= size or end < start:
-        raise Unsatisfiable
+        raise UnsatisfiableRangeError
     return start, min(end, size - 1)
 
 
@@ -76,7 +76,7 @@ def ranged_file_response(request, file, *, size: int, etag: str, modified: float
     header = request.headers.get("Range")
     try:
         span = requested_range(header, size) if header and _if_range_holds(request, etag, modified) else None
-    except Unsatisfiable:
+    except UnsatisfiableRangeError:
         file.close()
         return HttpResponse(status=416, headers={**validators, "Content-Range": f"bytes */{size}"})
     if span is None:

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations import urls as evaluations_urls
 from federation import urls as federation_urls
-from pillars import views as pillar_views
 from frameworks import urls as frameworks_urls
+from pillars import views as pillar_views
 
 from . import views
 from .health import healthz

@@ -26,7 +26,9 @@ PARTNERSHIP_RECORDS = ["partner", "mou", "mouparty", "commitment", "progressrepo
 EVALUATION_MODELS = ["evaluationscheme", "schemedimension", "schemeband", "evaluation", "dimensionscore",
                      "pillarscore", "finding", "followupaction", "fieldvisit", "fieldvisitattachment"]  # fmt: skip
 
-PILLARS_READ = expand("pillars", PILLARS_REFERENCE | dict.fromkeys(PILLARS_PORTFOLIO, READ) | {"boundary": READ, "basemap": READ})
+PILLARS_READ = expand(
+    "pillars", PILLARS_REFERENCE | dict.fromkeys(PILLARS_PORTFOLIO, READ) | {"boundary": READ, "basemap": READ}
+)
 PARTNERSHIPS_READ = expand("partnerships", dict.fromkeys(PARTNERSHIP_RECORDS, READ))
 EVALUATIONS_READ = expand("evaluations", dict.fromkeys(EVALUATION_MODELS, READ))
 
