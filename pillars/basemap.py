@@ -91,6 +91,8 @@ def upload_header(upload) -> Header:
 
 def validate_basemap_file(upload) -> None:
     """Field validator: the file is a PMTiles archive of raster tiles, at most BASEMAP_MAX_BYTES."""
+    if getattr(upload, "_committed", False):
+        return  # the file stored already (checked when it came): a change of the name or attribution keeps it
     if upload.size > settings.BASEMAP_MAX_BYTES:
         raise ValidationError(
             _("The file is %(size)s; at most %(limit)s is accepted."),

@@ -75,9 +75,10 @@ def test_the_header_says_what_the_map_needs():
     ids=["a PNG", "version 2", "vector tiles", "brotli directories", "cut short", "west of east"],
 )
 def test_a_file_the_map_cannot_draw_is_refused_with_the_reason(content, message):
-    with translation.override("en"), pytest.raises(ValidationError) as refused:
-        read_header(content, len(content))
-    assert message in refused.value.messages[0]
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            read_header(content, len(content))
+        assert message in refused.value.messages[0]
 
 
 # --- the admin ------------------------------------------------------------------------------------------------------
@@ -105,6 +106,12 @@ def test_diskominfo_uploads_the_base_map_and_replaces_its_file(diskominfo, djang
     assert base_map.file.name != first and not default_storage.exists(first)
     assert (base_map.west, base_map.north) == (100.2, -0.7)
     assert "PNG" in diskominfo.get(url).content.decode()  # what the file holds, on its page
+
+    # a change without a new file keeps the file
+    kept = base_map.file.name
+    assert diskominfo.post(url, data | {"attribution": "© OpenStreetMap, BIG"}).status_code == 302
+    base_map.refresh_from_db()
+    assert (base_map.attribution, base_map.file.name) == ("© OpenStreetMap, BIG", kept)
 
 
 @pytest.mark.parametrize(
