@@ -10,7 +10,7 @@ import pytest
 
 from tests.live import manage
 
-from .conftest import PHONE
+from .conftest import PHONE, STEP_TIMEOUT_MS
 from .test_public_pages import Visit, check_layout_and_axe
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -49,7 +49,7 @@ def test_the_map_draws_the_base_map_from_our_own_origin(browser, axe_source, por
         return request_route.continue_()
 
     context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="id-ID")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     context.route("**/*", route)
     page = context.new_page()
     page.on("console", lambda message: message.type == "error" and visit.console.append(message.text))
@@ -58,7 +58,7 @@ def test_the_map_draws_the_base_map_from_our_own_origin(browser, axe_source, por
     page.on("response", lambda r: urlsplit(r.url).path == file_path and answers.append(r.status))
     try:
         assert page.goto(portal + MAP, wait_until="load").status == 200
-        page.wait_for_selector(TILE, state="attached", timeout=30_000)
+        page.wait_for_selector(TILE, state="attached")
         page.wait_for_function(
             f"[...document.querySelectorAll('{TILE}')].some(img => img.complete && img.naturalWidth === 256)"
         )
