@@ -418,6 +418,36 @@ class BoundaryAdmin(ServiceAdmin):
         return _("Areas: %(areas)s, points: %(points)s") % {"areas": areas, "points": points}
 
 
+# --- the offline base map: a PMTiles file the public maps draw under the outlines ---------------------------------
+from .models import BaseMap  # noqa: E402
+
+
+@admin.register(BaseMap)
+class BaseMapAdmin(ServiceAdmin):
+    """The map's background, at most one: saved through the base map writer, which reads the file's header. A file
+    that is no PMTiles archive of raster tiles is a form error, and nothing is saved."""
+
+    list_display = ["name", "attribution", "tile_type", "min_zoom", "max_zoom", "updated_at"]
+    fields = ["name", "file", "attribution", "header_summary"]
+    readonly_fields = ["header_summary"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not BaseMap.objects.exists()
+
+    @admin.display(description=_("What the file holds"))
+    def header_summary(self, obj):
+        if not obj.pk:
+            return "—"
+        return _(
+            "%(type)s tiles, zoom %(min)s to %(max)s, west %(west)s, south %(south)s, east %(east)s, north %(north)s"
+        ) % {
+            "type": obj.get_tile_type_display(),
+            "min": obj.min_zoom,
+            "max": obj.max_zoom,
+            **{side: f"{getattr(obj, side):.4f}" for side in ("west", "south", "east", "north")},
+        }
+
+
 # --- the masterplan's action plan (issue 14): activities, each owned by an agency ----------------------------------
 from .models import Activity  # noqa: E402
 

@@ -6,9 +6,10 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from .basemap import map_background
 from .choices import AssetKind, AssetStatus
 from .geojson import GRID_PIXELS
-from .models import District, Feedback, InfrastructureAsset, Program, Village
+from .models import BaseMap, District, Feedback, InfrastructureAsset, Program, Village
 
 AREA_PAGE_PROGRAMS = 12  # the rest through the program list filtered by the district
 
@@ -34,6 +35,7 @@ def map_context(assets, *, focus) -> dict:
     return {
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "basemap": map_background(BaseMap.objects.current()),
         "map_labels": {"kinds": dict(AssetKind.choices), "statuses": dict(AssetStatus.choices)},
         "kinds": AssetKind.choices,
         "grid_pixels": GRID_PIXELS,

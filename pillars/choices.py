@@ -88,6 +88,14 @@ class BoundaryKind(models.TextChoices):
     DISTRICT = "district", _("District (kecamatan)")
 
 
+class BaseMapTileType(models.TextChoices):
+    """The image format of a base map's tiles, as its PMTiles header names it."""
+
+    PNG = "png", "PNG"
+    JPEG = "jpg", "JPEG"
+    WEBP = "webp", "WebP"
+
+
 class Approval(models.TextChoices):
     """Satu Data Indonesia: the producing agency submits an indicator's metadata, the walidata (Diskominfo) checks
     it and approves it or sends it back; only an approved indicator may be published."""

@@ -51,6 +51,16 @@ class BoundaryQuerySet(ReferenceQuerySet):
     policy = REFERENCE
 
 
+class BaseMapQuerySet(ReferenceQuerySet):
+    """The map's background: everyone sees it (it is drawn on every public map), Diskominfo uploads it."""
+
+    policy = REFERENCE
+
+    def current(self):
+        """The base map the public maps draw, or None: there is at most one."""
+        return self.order_by("pk").first()
+
+
 class MasterplanQuerySet(ReferenceQuerySet):
     policy = REFERENCE
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -24,11 +25,12 @@ from smartcity.roles import AGENCY_BOUND_ROLES, ROLES, role_label
 from smartcity.services import WholeWriter, Writer, model_save, register, related, upsert
 from smartcity.spreadsheets import SpreadsheetRefusedError, read_csv
 
-from . import rules
+from . import basemap, rules
 from .choices import Approval, FeedbackStatus, Stage
 from .models import (
     Activity,
     Agency,
+    BaseMap,
     Boundary,
     BudgetLine,
     DigitalService,
@@ -360,6 +362,27 @@ class FeedbackWriter(Writer):
         return {**data, "moderated_at": timezone.now(), "moderated_by": actor} if moderated else data
 
 
+class BaseMapWriter(Writer):
+    """The base map's tile type, zoom levels and box are read from the header of each new file, whichever door
+    brings it; the file it replaces (or the row's, on delete) leaves the storage once the write commits."""
+
+    def prepare(self, *, instance, data, actor):
+        upload = data.get("file")
+        if upload is None or isinstance(upload, FieldFile):
+            return data
+        try:
+            header = basemap.upload_header(upload)
+        except ValidationError as error:
+            raise ValidationError({"file": error.error_list}) from None
+        return {**data, **header.as_fields()}
+
+    def after_write(self, *, before, after, actor):
+        gone = before.file.name if before is not None and before.file else ""
+        if gone and (after is None or after.file.name != gone):
+            storage = before.file.storage
+            transaction.on_commit(partial(storage.delete, gone))
+
+
 # One writer per model staff change; every door (API, admin, import, commands) reaches them by writer_for().
 MASTERPLAN = register(Writer(Masterplan))
 PROGRAM = register(ProgramWriter(Program, rules=program_rules))
@@ -385,6 +408,8 @@ FEEDBACK = register(FeedbackWriter(Feedback, rules=feedback_rules))
 
 # The map's outlines, uploaded by the office (the admin's GeoJSON form); no agency owns them.
 BOUNDARY = register(Writer(Boundary))
+# The map's background (at most one), uploaded by the office as a PMTiles file.
+BASE_MAP = register(BaseMapWriter(BaseMap))
 
 # `<entity>_<verb>`: the services other modules call (smartcity/services.py, "How a write is spelt").
 program_create, program_update, program_delete = PROGRAM.create, PROGRAM.update, PROGRAM.delete
@@ -392,6 +417,7 @@ measurement_create, measurement_update, measurement_delete = MEASUREMENT.create,
 feedback_update = FEEDBACK.update
 infrastructure_asset_update = INFRASTRUCTURE_ASSET.update
 boundary_create, boundary_update, boundary_delete = BOUNDARY.create, BOUNDARY.update, BOUNDARY.delete
+base_map_create, base_map_update, base_map_delete = BASE_MAP.create, BASE_MAP.update, BASE_MAP.delete
 
 
 def indicators_flag_stale(*, today: datetime.date, indicators=None) -> int:

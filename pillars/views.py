@@ -4,21 +4,25 @@ import hashlib
 
 from django.conf import settings
 from django.db.models import Count, F
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from smartcity.downloads import public_list
 from smartcity.pagination import Paginator
+from smartcity.ranges import ranged_file_response
 
 from . import charts, figures, resources, selectors
+from .basemap import map_background
 from .choices import AssetKind, AssetStatus, LinkRole, ServiceStatus, Stage
 from .feedback_views import subject_feedback
 from .geojson import GRID_PIXELS, boundary_collection
 from .models import (
+    BaseMap,
     Boundary,
     BudgetLine,
     DigitalService,
@@ -275,6 +279,7 @@ def asset_map(request):
     context |= {
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "basemap": map_background(BaseMap.objects.current()),
         # The GeoJSON endpoint has no language prefix: the map names kinds and states in the page's language.
         "map_labels": {
             "kinds": {value: str(label) for value, label in AssetKind.choices},
@@ -298,3 +303,27 @@ def asset_map(request):
 def map_boundaries(request):
     """The city boundary and district outlines as GeoJSON, which the map draws under the assets."""
     return JsonResponse(boundary_collection(Boundary.objects.all()), content_type="application/geo+json")
+
+
+@require_safe
+def basemap_file(request, version: str):
+    """The base map's PMTiles file, read by the public maps a byte range at a time (206, or 416 for a range past its
+    end; the whole file, 200, without a Range header). Its address names the stored file, so a browser keeps it for
+    a year: a new file has a new address. Public, as the map it is drawn on; one query."""
+    base_map = BaseMap.objects.current()
+    if base_map is None or base_map.version != version:
+        raise Http404
+    storage, name = base_map.file.storage, base_map.file.name
+    try:
+        file = storage.open(name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return ranged_file_response(
+        request,
+        file,
+        size=storage.size(name),
+        etag=quote_etag(f"{version}-{storage.size(name)}"),
+        modified=storage.get_modified_time(name).timestamp(),
+        content_type="application/vnd.pmtiles",
+        cache="public, max-age=31536000, immutable",
+    )

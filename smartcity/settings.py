@@ -200,7 +200,8 @@ PUBLIC_CACHE_WAIT_SECONDS = env.float("PUBLIC_CACHE_WAIT_SECONDS", default=2.0)
 # Never compressed (BREACH: a secret beside reflected input); see smartcity.middleware.CompressionMiddleware.
 COMPRESSION_EXCLUDED_PATHS = ("/admin/",)
 # "/answer/": the public survey form, whose CSRF token is the visitor's own
-PUBLIC_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/media/", "/answer/")
+# ... and the base map file (pillars/views.py basemap_file): read a byte range at a time, never kept whole in Redis.
+PUBLIC_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/media/", "/answer/", "/map/basemap/")
 
 # --- Celery: Redis as broker when REDIS_URL is set, otherwise tasks run in-process ---------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -372,6 +373,7 @@ VENDOR_STATIC_FILES = [  # (where under STATIC_URL, the package's folder, its fi
             "images/marker-icon.png",
         ],
     ),
+    ("vendor/pmtiles", _NODE / "pmtiles" / "dist", ["pmtiles.js", "pmtiles.js.map"]),  # the offline base map
     (
         "drf_spectacular_sidecar/swagger-ui-dist",
         _SIDECAR / "swagger-ui-dist",
@@ -506,7 +508,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'", HEAD_SCRIPT_HASH],
         "style-src": ["'self'", "'unsafe-inline'"],  # Leaflet and Swagger UI position elements with style
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", "blob:"],  # blob: the base map's tiles, cut from its file by the browser
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],
@@ -540,6 +542,10 @@ MAP_TILE_URL = env("MAP_TILE_URL", default="")  # e.g. https://tiles.example.go.
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
 if MAP_TILE_URL:  # the tile server's origin may serve images to the map
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("/".join(MAP_TILE_URL.split("/")[:3]))
+# The offline base map the office uploads in the admin (a PMTiles file, pillars/basemap.py): its largest size. A
+# city's raster tiles to zoom 16 are a few hundred MB; the proxy in front must accept as much (nginx:
+# client_max_body_size).
+BASEMAP_MAX_BYTES = env.int("BASEMAP_MAX_BYTES", default=1024 * 1024 * 1024)
 
 # --- Citizen feedback (pillars): what counts as a repeat (the form's budget is REST_FRAMEWORK's "feedback")
 FEEDBACK_REPEAT_HOURS = env.int("FEEDBACK_REPEAT_HOURS", default=24)  # the same text on the same record

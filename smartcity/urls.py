@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations import urls as evaluations_urls
 from federation import urls as federation_urls
 from frameworks import urls as frameworks_urls
+from pillars import views as pillar_views
 
 from . import views
 from .health import healthz
@@ -34,6 +35,8 @@ urlpatterns = [
     path("open-data/catalog.ttl", views.open_data_catalogue, {"fmt": "ttl"}, name="open-data-catalogue-turtle"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("media/<path:name>", serve_upload, name="upload"),  # never served straight from disk: see media.py
+    # The map's offline base map, one address in every language (byte ranges; pillars/views.py).
+    path("map/basemap/<slug:version>.pmtiles", pillar_views.basemap_file, name="basemap-file"),
 ]
 if settings.OIDC_ENABLED:  # staff sign-in through the city's OpenID provider; the callback URL is /oidc/callback/
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

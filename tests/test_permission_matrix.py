@@ -33,7 +33,7 @@ from federation.models import FollowedPortal, PortalSnapshot
 from frameworks.models import ExternalIndex
 from partnerships.models import PartnerAPIKey, ProgressReport, ScopeArea, WebhookDelivery, WebhookEndpoint
 from partnerships.webhooks import new_secret, webhook_emit
-from pillars.models import Boundary, District, Masterplan, Pillar, Program
+from pillars.models import BaseMap, Boundary, District, Masterplan, Pillar, Program
 from smartcity.roles import DISKOMINFO_EDITOR, EVALUATOR, OPD_EDITOR, VIEWER
 from tests.evaluations.factories import (
     ClarificationRequestFactory,
@@ -54,6 +54,7 @@ from tests.frameworks.factories import (
     SelfAssessmentFactory,
 )
 from tests.partnerships.factories import CommitmentFactory, MoUFactory, PartnerFactory, make_key
+from tests.pillars import pmtiles
 from tests.pillars.factories import (
     ActivityFactory,
     AgencyFactory,
@@ -952,6 +953,10 @@ def _outline_file():
     return SimpleUploadedFile("padang.geojson", json.dumps({"type": "Polygon", "coordinates": [ring]}).encode())
 
 
+def _basemap_file():
+    return SimpleUploadedFile("padang.pmtiles", pmtiles.archive())
+
+
 def _pillar_pk():
     return str(governance())
 
@@ -998,6 +1003,10 @@ ADMIN_WRITES = {
     "admin map boundary add": (
         admin_add(Boundary, name="Kota Padang", kind="city", upload=lambda w: _outline_file()),
         admin_staff_only(),
+    ),
+    "admin base map add": (
+        admin_add(BaseMap, name="OSM Padang", attribution="© OpenStreetMap", file=lambda w: _basemap_file()),
+        admin_staff_only(),  # Diskominfo only: an OPD editor may look at it, not upload it
     ),
     "admin partner change of A": (admin_change(lambda w: w.partner("a"), short_name="Diubah"), admin_staff_only()),
     "admin MoU change of A": (admin_change(lambda w: w.mou("a"), title_id="Diubah"), admin_staff_only()),

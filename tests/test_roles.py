@@ -26,13 +26,15 @@ PARTNERSHIP_RECORDS = ["partner", "mou", "mouparty", "commitment", "progressrepo
 EVALUATION_MODELS = ["evaluationscheme", "schemedimension", "schemeband", "evaluation", "dimensionscore",
                      "pillarscore", "finding", "followupaction", "fieldvisit", "fieldvisitattachment"]  # fmt: skip
 
-PILLARS_READ = expand("pillars", PILLARS_REFERENCE | dict.fromkeys(PILLARS_PORTFOLIO, READ) | {"boundary": READ})
+PILLARS_READ = expand(
+    "pillars", PILLARS_REFERENCE | dict.fromkeys(PILLARS_PORTFOLIO, READ) | {"boundary": READ, "basemap": READ}
+)
 PARTNERSHIPS_READ = expand("partnerships", dict.fromkeys(PARTNERSHIP_RECORDS, READ))
 EVALUATIONS_READ = expand("evaluations", dict.fromkeys(EVALUATION_MODELS, READ))
 
 STAFF_PILLARS = expand(
     "pillars",
-    {"pillar": "change view", "subdimension": "change view", "agency": WRITE, "boundary": ALL}
+    {"pillar": "change view", "subdimension": "change view", "agency": WRITE, "boundary": ALL, "basemap": ALL}
     | dict.fromkeys(PILLARS_PORTFOLIO, ALL),
 ) | {"pillars.manage_all_agencies"}
 REPORTS = {"evaluations.view_reportexport", "evaluations.add_reportexport"}

@@ -15,13 +15,17 @@ from tests.pillars.factories import VillageFactory
 def fill_the_gaps() -> None:
     """One row of each model the admin shows that the demo city leaves empty (a key, a webhook, a pack...); a
     model that has rows already is left as it is."""
+    from django.core.files.base import ContentFile
+
     from evaluations.models import EvaluationPack
     from federation.models import FollowedPortal, PortalSnapshot
     from frameworks.models import SelfAssessmentEvidence
     from frameworks.models.framework import SelfAssessmentScore
     from partnerships.models import Partner, PartnerAPIKey, WebhookDelivery
-    from pillars.models import District, Village
+    from pillars.models import BaseMap, District, Village
+    from pillars.services import base_map_create
     from tests.partnerships.factories import WebhookDeliveryFactory, make_key
+    from tests.pillars import pmtiles
 
     def empty(model) -> bool:
         return not model._default_manager.exists()
@@ -44,6 +48,9 @@ def fill_the_gaps() -> None:
         portal = FollowedPortal.objects.order_by("pk").first()
         portal = portal or FollowedPortal.objects.create(name="Kota Contoh", base_url="http://127.0.0.1:9/")
         PortalSnapshot.objects.create(portal=portal, read_at=timezone.now(), ok=False, reason="refused")
+    if empty(BaseMap):
+        archive = ContentFile(pmtiles.archive(), name="padang.pmtiles")
+        base_map_create(data={"name": "Peta dasar", "attribution": "© OpenStreetMap", "file": archive}, actor=None)
     if empty(SelfAssessmentEvidence):
         SelfAssessmentEvidence.objects.create(score=SelfAssessmentScore.objects.order_by("pk").first(), caption="Bukti")
 

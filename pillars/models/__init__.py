@@ -1,6 +1,7 @@
 from .activity import Activity
 from .area import District, Village
 from .asset import InfrastructureAsset
+from .basemap import BaseMap
 from .boundary import Boundary
 from .feedback import Feedback
 from .figures import PortfolioChange, PortfolioFigures
@@ -15,6 +16,7 @@ from .service import DigitalService
 __all__ = [
     "Activity",
     "Agency",
+    "BaseMap",
     "Boundary",
     "BudgetLine",
     "DigitalService",

@@ -6,7 +6,9 @@
  * assets. One layer per asset kind, grouped on its own, so a kind with few points (CCTV, Wi-Fi) stays visible
  * beside one with many (towers); selecting a group zooms in on it. Every point and group is at least 24 px, a
  * finger's target (WCAG 2.5.8). Beside the map (below it on a phone) a list names what the view shows, and follows
- * each pan and zoom: a point opens its popup, a group zooms in. */
+ * each pan and zoom: a point opens its popup, a group zooms in. The office may upload a base map (data-basemap): a
+ * PMTiles file of raster tiles served by the portal itself, which the pmtiles package reads a byte range at a time
+ * and draws under the outlines. */
 (function () {
   "use strict";
   var COLOURS = { cctv: "#be123c", wifi: "#1d4ed8", tower: "#b45309", fiber: "#7e22ce", command_center: "#047857", other: "#475569" };
@@ -165,12 +167,14 @@
     return p.code ? p.code === code : (p.name || "").toLowerCase() === name;
   }
 
-  function outlineLayers(data, element) {
+  function outlineLayers(data, element, background) {
     var layers = {};
     data.features.forEach(function (feature) {
       var p = feature.properties;
       if (!layers[p.kind_label]) layers[p.kind_label] = L.featureGroup();
-      var shape = L.geoJSON(feature, { style: OUTLINES[p.kind] || OUTLINES.district, interactive: false });
+      var style = OUTLINES[p.kind] || OUTLINES.district;
+      if (background) style = L.extend({}, style, { fill: false });  // the city's fill would hide the background
+      var shape = L.geoJSON(feature, { style: style, interactive: false });
       if (isFocus(element, p)) element.focusBounds = shape.getBounds();
       if (p.kind === "district") {
         shape.bindTooltip(p.name, { permanent: true, direction: "center", className: "district-label" });
@@ -231,6 +235,35 @@
     element.classList.toggle("district-labels-hidden", map.getZoom() < LABELS_FROM);
   }
 
+  // The office's text, shown as text: Leaflet writes an attribution as HTML.
+  function escaped(value) {
+    var box = document.createElement("span");
+    box.textContent = value;
+    return box.innerHTML;
+  }
+
+  // The base map (data-basemap, data-basemap-zoom "min,max", data-basemap-bounds "west,south,east,north"): tiles of
+  // its own zoom levels, enlarged past the highest, none outside its box or below its lowest zoom.
+  function addBaseMap(map, element) {
+    if (!element.dataset.basemap || typeof pmtiles === "undefined") return false;
+    var zoom = element.dataset.basemapZoom.split(",").map(Number);
+    var box = element.dataset.basemapBounds.split(",").map(Number);
+    var layer = pmtiles.leafletRasterLayer(new pmtiles.PMTiles(element.dataset.basemap), {
+      attribution: escaped(element.dataset.basemapAttribution || ""),
+      minZoom: zoom[0],
+      maxNativeZoom: zoom[1],
+      maxZoom: map.getMaxZoom(),
+      bounds: L.latLngBounds([box[1], box[0]], [box[3], box[2]]),
+    });
+    // A tile is a picture of the background, nothing for a screen reader (as Leaflet's own tile layer marks it).
+    layer.on("tileloadstart", function (event) {
+      event.tile.alt = "";
+      event.tile.setAttribute("role", "presentation");
+    });
+    layer.addTo(map);
+    return true;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var element = document.getElementById("asset-map");
     if (!element || typeof L === "undefined") return;
@@ -239,12 +272,14 @@
     var map = L.map(element, { maxZoom: 18 }).setView([-0.9471, 100.4172], 12);
     map.on("zoomend", function () { toggleLabels(map, element); });
     toggleLabels(map, element);
-    if (element.dataset.tiles) {
+    var background = addBaseMap(map, element);
+    if (element.dataset.tiles && !background) {
       L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: element.dataset.attribution || "" }).addTo(map);
+      background = true;
     }
     var points = kindLayers();
     getJSON(element.dataset.boundaries)
-      .then(function (outlines) { draw(map, element, outlineLayers(outlines, element), points); })
+      .then(function (outlines) { draw(map, element, outlineLayers(outlines, element, background), points); })
       .catch(function () { draw(map, element, {}, points); })
       .then(function () { follow(map, element, points); });
   });
