@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from . import area_views, feedback_views, views
 
 app_name = "pillars"
+url_prefix = ""  # the home page and the portfolio's pages (smartcity/routes.py serves them)
 
 urlpatterns = [
     path("", views.home, name="pillar-list"),  # the home page: the dashboard and the six pillars
