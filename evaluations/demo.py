@@ -414,3 +414,6 @@ def load_evidence(results: dict[int, Evaluation], pillars: dict[str, Pillar]) ->
     _survey(timezone.localdate().year, pillars, open_online=True)  # this year's, still collecting
     if year in results:
         _clarification(results[year], pillars)
+
+
+LOADERS = [load]  # what `load_demo` runs of this app (smartcity/discovery.py finds each app's demo.py)

@@ -55,3 +55,19 @@ def _follow_up(finding, agencies, rng) -> FollowUpAction:
         done_on=due if status == FollowUpStatus.DONE else None,
         publication="published",
     )
+
+
+ROWS_PER_FINDING = 2  # the finding and its follow-up
+
+
+# The generated dataset's interface (pillars/generate.py): one finding with its follow-up per ten programs.
+def generate(*, programs: int, measurements_per_indicator: int, rng, progress) -> dict:
+    return {"findings": findings_generate(programs // 10, rng=rng, progress=progress)}
+
+
+def generated_delete() -> None:
+    generated_findings_delete()
+
+
+def expected_rows(programs: int, measurements_per_indicator: int = 10) -> int:
+    return programs // 10 * ROWS_PER_FINDING

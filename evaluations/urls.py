@@ -2,8 +2,10 @@ from django.urls import path
 
 from . import export_views, public_survey, views
 
-# The namespace `evaluations` also holds the frameworks' and federation's pages (smartcity/urls.py).
+# The namespace `evaluations` also holds the frameworks' and federation's pages, served before these ones
+# (smartcity/routes.py).
 app_name = "evaluations"
+url_prefix = "evaluations/"
 
 urlpatterns = [
     path("", views.evaluation_list, name="evaluation-list"),

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from smartcity.downloads import public_list
+from smartcity.list_views import PublicListView
 
 from . import selectors
 from .choices import EvaluationStage
@@ -22,29 +22,31 @@ from .resources import EvaluationResource
 PUBLIC = None  # the reader selectors are given on public pages: nobody's permissions, what citizens see
 
 
-def evaluation_list(request):
+class EvaluationList(PublicListView):
     """The evaluation results year by year, searched and filtered, with a chart of the overall index and each
     pillar, and the filtered list as CSV or JSON."""
-    evaluations = Evaluation.objects.public().with_related().order_by("-year", "stage", "pk")
-    filterset, rows, download = public_list(
-        request,
-        filterset_class=EvaluationPublicFilterSet,
-        queryset=evaluations,
-        export=EvaluationResource,
-        name="evaluations",
-    )
-    if download:
-        return download
-    context = {
-        "filter": filterset,
-        "evaluations": rows,
-        "trend": selectors.evaluation_trend(user=PUBLIC),
-        "open_surveys": SurveyTarget.objects.public()
-        .filter(survey__open_online=True)
-        .select_related("survey", "sub_dimension__pillar", "program", "service")
-        .order_by("sub_dimension__pillar__order", "sub_dimension__order"),
-    }
-    return render(request, "evaluations/evaluation_list.html", context)
+
+    template_name = "evaluations/evaluation_list.html"
+    filterset_class = EvaluationPublicFilterSet
+    export = EvaluationResource
+    download_name = "evaluations"
+    paginate_by = None
+    context_object_name = "evaluations"
+
+    def get_queryset(self):
+        return Evaluation.objects.public().with_related().order_by("-year", "stage", "pk")
+
+    def extra_context(self, context, queryset):
+        return {
+            "trend": selectors.evaluation_trend(user=PUBLIC),
+            "open_surveys": SurveyTarget.objects.public()
+            .filter(survey__open_online=True)
+            .select_related("survey", "sub_dimension__pillar", "program", "service")
+            .order_by("sub_dimension__pillar__order", "sub_dimension__order"),
+        }
+
+
+evaluation_list = EvaluationList.as_view()
 
 
 def _findings(request, evaluations):

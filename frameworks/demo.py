@@ -121,3 +121,6 @@ def load() -> dict[str, int]:
         "self-assessments": SelfAssessment.objects.count(),
         "external index editions": ExternalIndexValue.objects.count(),
     }
+
+
+LOADERS = [load]  # what `load_demo` runs of this app (smartcity/discovery.py finds each app's demo.py)

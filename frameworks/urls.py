@@ -1,9 +1,13 @@
 """The frameworks' public pages. Their URL names keep the `evaluations` namespace and their addresses stay under
-/evaluations/ as before the split (issue 24): smartcity/urls.py serves them with the evaluations' pages."""
+/evaluations/ as before the split (issue 24): smartcity/routes.py serves them with the evaluations' pages, before
+those."""
 
 from django.urls import path
 
 from . import views
+
+app_name = "evaluations"  # the namespace they are served in
+url_prefix = "evaluations/"
 
 urlpatterns = [
     path("frameworks/", views.framework_list, name="framework-list"),

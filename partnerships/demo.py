@@ -224,3 +224,6 @@ def load() -> dict[str, int]:
         "commitments": Commitment.objects.count(),
         "progress reports": ProgressReport.objects.count(),
     }
+
+
+LOADERS = [load]  # what `load_demo` runs of this app (smartcity/discovery.py finds each app's demo.py)

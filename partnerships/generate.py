@@ -75,3 +75,19 @@ def _commitments(chosen, rng):
             unit_id="unit",
             unit_en="units",
         )
+
+
+ROWS_PER_MOU = 6  # the MoU, its party, two scope areas, a linked program, a commitment
+
+
+# The generated dataset's interface (pillars/generate.py): one MoU per twenty programs.
+def generate(*, programs: int, measurements_per_indicator: int, rng, progress) -> dict:
+    return {"mous": mous_generate(programs // 20, rng=rng, progress=progress)}
+
+
+def generated_delete() -> None:
+    generated_mous_delete()
+
+
+def expected_rows(programs: int, measurements_per_indicator: int = 10) -> int:
+    return programs // 20 * ROWS_PER_MOU

@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from . import views
 
 app_name = "partnerships"
+url_prefix = "partnerships/"
 
 urlpatterns = [
     path("", views.mou_list, name="mou-list"),

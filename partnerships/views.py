@@ -6,8 +6,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from smartcity.downloads import download_response, wants_download
-from smartcity.pagination import Paginator
+from smartcity.list_views import PublicListView
 
 from .exports import MoUExport, PartnerExport
 from .models import MoU, Partner
@@ -20,28 +19,21 @@ def _public_partners():
     return Partner.objects.published().with_related()
 
 
-def _registry(request) -> MoUPublicFilterSet:
-    return MoUPublicFilterSet(request.GET or None, queryset=MoU.objects.published().with_related(), request=request)
-
-
-def _partners(request) -> PartnerPublicFilterSet:
-    return PartnerPublicFilterSet(request.GET or None, queryset=_public_partners(), request=request)
-
-
-def _query(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def partner_list(request):
+class PartnerList(PublicListView):
     """Every published partner, searched and filtered by kind, with how many published MoUs it has with the city."""
-    partners = _partners(request)
-    fmt = wants_download(request)
-    if fmt:
-        return download_response(request, PartnerExport, partners.qs, fmt=fmt, name="partners")
-    context = {"filter": partners, "partners": partners.qs, "query": _query(request)}
-    return render(request, "partnerships/partner_list.html", context)
+
+    template_name = "partnerships/partner_list.html"
+    filterset_class = PartnerPublicFilterSet
+    export = PartnerExport
+    download_name = "partners"
+    paginate_by = None
+    context_object_name = "partners"
+
+    def get_queryset(self):
+        return _public_partners()
+
+
+partner_list = PartnerList.as_view()
 
 
 def partner_detail(request, slug: str):
@@ -51,15 +43,21 @@ def partner_detail(request, slug: str):
     return render(request, "partnerships/partner_detail.html", {"partner": partner, "mous": mous})
 
 
-def mou_list(request):
+class MoUList(PublicListView):
     """The MoU registry, searched and filtered by status, partner, partner kind, scope area and year signed."""
-    registry = _registry(request)
-    fmt = wants_download(request)
-    if fmt:
-        return download_response(request, MoUExport, registry.qs, fmt=fmt, name="mou")
-    page = Paginator(registry.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filter": registry, "page": page, "mous": page.object_list, "query": _query(request)}
-    return render(request, "partnerships/mou_list.html", context)
+
+    template_name = "partnerships/mou_list.html"
+    filterset_class = MoUPublicFilterSet
+    export = MoUExport
+    download_name = "mou"
+    paginate_by = PAGE_SIZE
+    context_object_name = "mous"
+
+    def get_queryset(self):
+        return MoU.objects.published().with_related()
+
+
+mou_list = MoUList.as_view()
 
 
 def mou_detail(request, slug: str):

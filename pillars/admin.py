@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
-from smartcity.admin import ServiceAdmin, ServiceInlineMixin
+from smartcity.admin import RecordFieldsMixin, ServiceAdmin, ServiceInlineMixin
 from smartcity.widgets import MoneyField, PillarSubDimensionSelect
 
 from . import resources, services
@@ -84,9 +84,16 @@ class AgencyAdmin(ServiceAdmin):
 
 
 # --- the portfolio: every form, inline, revert and import writes through the model's writer ----------------------
-class PortfolioAdmin(LimitedImportMixin, ImportExportMixin, ServiceAdmin):
+class PortfolioAdmin(RecordFieldsMixin, LimitedImportMixin, ImportExportMixin, ServiceAdmin):
     """Admin of a portfolio model: import/export and history; OPD editors reach and name only their own agencies'
-    rows (the model's policy, read by ServiceAdmin)."""
+    rows (the model's policy, read by ServiceAdmin). Its change form shows the record's fields (RecordFieldsMixin),
+    less those it leaves out, with why."""
+
+    record_left_out = {
+        "id": "the database's own key",
+        "created_at": resources.SET_BY_WRITER,
+        "updated_at": resources.SET_BY_WRITER,
+    }
 
 
 class MilestoneInline(ServiceInlineMixin, admin.TabularInline):
@@ -158,6 +165,10 @@ class ProgramAdmin(PortfolioAdmin):
     autocomplete_fields = ["supporting_agencies"]
     inlines = [ProgramIndicatorInline, MilestoneInline, BudgetLineInline]
     readonly_fields = ["activity_list"]
+    record_left_out = {
+        **PortfolioAdmin.record_left_out,
+        "indicators": "linked with their role in the inline above (ProgramIndicatorInline)",
+    }
     fieldsets = [
         (None, {"fields": ["slug", "title_id", "title_en", "description_id", "description_en"]}),
         (
@@ -247,6 +258,10 @@ class IndicatorAdmin(PortfolioAdmin):
     filter_horizontal = ["building_blocks"]  # any agency's indicator can be a building block
     readonly_fields = ["approval", "approval_note", "approved_at", "program_list"]
     inlines = [TargetInline, MeasurementInline]
+    record_left_out = {
+        **PortfolioAdmin.record_left_out,
+        "stale_since": "set by the nightly staleness check, a system-maintained field",
+    }
     actions = ["submit_to_walidata", "approve_as_walidata"]
     fieldsets = [
         (None, {"fields": ["slug", "name_id", "name_en", "pillar", "is_headline", "owner_agency"]}),
@@ -390,6 +405,11 @@ class InfrastructureAssetAdmin(PortfolioAdmin):
     list_filter = ["kind", "status", "district", "funding_source", "publication"]
     list_select_related = ["operator", "district"]
     autocomplete_fields = ["program", "operator"]
+    record_left_out = {
+        **PortfolioAdmin.record_left_out,
+        "kecamatan": "the API's deprecated name of the district, not a field",
+        "kelurahan": "the API's deprecated name of the village, not a field",
+    }
 
 
 # --- map boundaries: the outlines the public map draws under the assets ---------------------------------
@@ -463,8 +483,7 @@ class ActivityAdmin(PortfolioAdmin):
     list_select_related = ["program", "owner_agency"]
     search_fields = ["title_id", "title_en", "target", "program__title_id"]
     autocomplete_fields = ["program"]
-    fields = ["program", "year", "owner_agency", "title_id", "title_en", "weight", "target", "progress", "evidence",
-              "note"]  # fmt: skip
+    record_left_out = {**PortfolioAdmin.record_left_out, "pillar": "read from the activity's program"}
 
 
 # --- Areas: districts and villages, one by one or from the office's file ---------------------------------------

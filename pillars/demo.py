@@ -423,3 +423,7 @@ def load_map_outlines() -> dict[str, int]:
             defaults={"code": properties["code"], "note": properties["note"], "geometry": area_geometry(feature)},
         )
     return {"map boundaries": Boundary.objects.count()}
+
+
+# What `load_demo` runs of this app (smartcity/discovery.py finds each app's demo.py), in this order.
+LOADERS = [load, load_map_outlines]

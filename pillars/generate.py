@@ -164,3 +164,16 @@ def expected_rows(programs: int, measurements_per_indicator: int = 10) -> int:
     return (
         programs + indicators * (1 + measurements_per_indicator + len(YEARS)) + programs // 4 + programs // 10 + links
     )
+
+
+# The generated dataset's interface, the same in every app's generate.py (smartcity/generate.py runs them in the
+# apps' order and deletes in the reverse one).
+def generate(*, programs: int, measurements_per_indicator: int, rng, progress) -> dict:
+    """The portfolio for `programs` programs; the row counts by kind."""
+    return portfolio_generate(
+        programs=programs, measurements_per_indicator=measurements_per_indicator, rng=rng, progress=progress
+    )
+
+
+def generated_delete() -> None:
+    generated_rows_delete()

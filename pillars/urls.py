@@ -3,6 +3,12 @@ from django.urls import path, re_path
 from . import area_views, feedback_views, views
 
 app_name = "pillars"
+url_prefix = ""  # the home page and the portfolio's pages (smartcity/routes.py serves them)
+
+# The map's offline base map: one address in every language, in no namespace (byte ranges; views.basemap_file).
+language_neutral_urlpatterns = [
+    path("map/basemap/<slug:version>.pmtiles", views.basemap_file, name="basemap-file"),
+]
 
 urlpatterns = [
     path("", views.home, name="pillar-list"),  # the home page: the dashboard and the six pillars

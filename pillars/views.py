@@ -12,8 +12,7 @@ from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from smartcity.downloads import public_list
-from smartcity.pagination import Paginator
+from smartcity.list_views import PublicListView
 from smartcity.ranges import ranged_file_response
 
 from . import charts, figures, resources, selectors
@@ -44,22 +43,6 @@ from .selectors import standing_point
 PAGE_SIZE = 20
 PILLAR_PAGE_INDICATORS, PILLAR_PAGE_SERVICES = 6, 12
 PROGRAM_PAGE_FEEDBACK = 5  # the newest published feedback; its own page lists them all
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _public_list(request, *, filterset_class, queryset, resource_class, name, shown=None):
-    """A filtered public list: the FilterSet, its page of rows (read through `shown`, when the page needs less
-    than the download), or the whole filtered list as a download (smartcity.downloads.public_list, the one
-    download path)."""
-    filterset, rows, download = public_list(
-        request, filterset_class=filterset_class, queryset=queryset, export=resource_class, name=name
-    )
-    if download:
-        return None, download
-    return {"filter": filterset, "page": _page(request, shown(rows) if shown else rows)}, None
 
 
 def home(request):
@@ -150,22 +133,28 @@ def pillar_colours_css(request):
     return response
 
 
-def program_list(request):
+class ProgramList(PublicListView):
     """All published programs, filtered and searched, with CSV and JSON downloads."""
-    queryset = Program.objects.published().with_related().with_indicator_links().with_schedule(timezone.localdate())
-    context, download = _public_list(
-        request,
-        filterset_class=ProgramPublicFilterSet,
-        queryset=queryset,
-        resource_class=resources.ProgramResource,
-        name="programs",
+
+    template_name = "pillars/program_list.html"
+    filterset_class = ProgramPublicFilterSet
+    export = resources.ProgramResource
+    download_name = "programs"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        today = timezone.localdate()
+        return Program.objects.published().with_related().with_indicator_links().with_schedule(today)
+
+    def shown(self, rows):
         # The cards show no to-many relation: the download's prefetches were a fifth of the page's time (issue 27).
-        shown=lambda rows: rows.prefetch_related(None),
-    )
-    if download:
-        return download
-    context["last_updated"] = selectors.last_updated(queryset)
-    return render(request, "pillars/program_list.html", context)
+        return rows.prefetch_related(None)
+
+    def extra_context(self, context, queryset):
+        return {"last_updated": selectors.last_updated(queryset)}
+
+
+program_list = ProgramList.as_view()
 
 
 def program_detail(request, slug: str):
@@ -193,22 +182,28 @@ def program_indicator_rows(program) -> list[tuple]:
     return [(link, standing_point(series[link.indicator_id])) for link in links]
 
 
-def indicator_list(request):
-    queryset = Indicator.objects.published().with_related()
-    context, download = _public_list(
-        request,
-        filterset_class=IndicatorPublicFilterSet,
-        queryset=queryset,
-        resource_class=resources.IndicatorResource,
-        name="indicators",
-    )
-    if download:
-        return download
-    indicators = list(context["page"].object_list)
-    series = selectors.indicator_series(indicators)
-    context["rows"] = [(indicator, standing_point(series[indicator.pk])) for indicator in indicators]
-    context["last_updated"] = selectors.last_updated(queryset)
-    return render(request, "pillars/indicator_list.html", context)
+class IndicatorList(PublicListView):
+    """All published indicators, filtered and searched, each with its standing, with CSV and JSON downloads."""
+
+    template_name = "pillars/indicator_list.html"
+    filterset_class = IndicatorPublicFilterSet
+    export = resources.IndicatorResource
+    download_name = "indicators"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return Indicator.objects.published().with_related()
+
+    def extra_context(self, context, queryset):
+        indicators = list(context["page"].object_list)
+        series = selectors.indicator_series(indicators)
+        return {
+            "rows": [(indicator, standing_point(series[indicator.pk])) for indicator in indicators],
+            "last_updated": selectors.last_updated(queryset),
+        }
+
+
+indicator_list = IndicatorList.as_view()
 
 
 def indicator_metadata(indicator) -> list[tuple[str, str]]:
@@ -241,63 +236,69 @@ def indicator_detail(request, slug: str):
     return render(request, "pillars/indicator_detail.html", context)
 
 
-def service_list(request):
+class ServiceList(PublicListView):
     """The catalog of digital services, with how many were launched each year."""
-    queryset = DigitalService.objects.published().with_related()
-    context, download = _public_list(
-        request,
-        filterset_class=DigitalServicePublicFilterSet,
-        queryset=queryset,
-        resource_class=resources.DigitalServiceResource,
-        name="services",
-    )
-    if download:
-        return download
-    per_year = selectors.services_per_year(queryset)
-    context |= {
-        "per_year": per_year,
-        "per_year_chart": charts.services_per_year(per_year),
-        "last_updated": selectors.last_updated(queryset),
-    }
-    return render(request, "pillars/service_list.html", context)
+
+    template_name = "pillars/service_list.html"
+    filterset_class = DigitalServicePublicFilterSet
+    export = resources.DigitalServiceResource
+    download_name = "services"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return DigitalService.objects.published().with_related()
+
+    def extra_context(self, context, queryset):
+        per_year = selectors.services_per_year(queryset)
+        return {
+            "per_year": per_year,
+            "per_year_chart": charts.services_per_year(per_year),
+            "last_updated": selectors.last_updated(queryset),
+        }
 
 
-def asset_map(request):
+service_list = ServiceList.as_view()
+
+
+class AssetMap(PublicListView):
     """The infrastructure map, one layer per kind from the GeoJSON endpoint, with its legend and the list of what the
     view shows (drawn by static/js/map.js), and the same assets as a paged list. Staff notes on the outlines stay in
     the admin."""
-    queryset = InfrastructureAsset.objects.for_public()
-    context, download = _public_list(
-        request,
-        filterset_class=InfrastructureAssetPublicFilterSet,
-        queryset=queryset,
-        resource_class=resources.InfrastructureAssetResource,
-        name="assets",
-    )
-    if download:
-        return download
-    context |= {
-        "tile_url": settings.MAP_TILE_URL,
-        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        "basemap": map_background(BaseMap.objects.current()),
-        # The GeoJSON endpoint has no language prefix: the map names kinds and states in the page's language.
-        "map_labels": {
-            "kinds": {value: str(label) for value, label in AssetKind.choices},
-            "statuses": {value: str(label) for value, label in AssetStatus.choices},
-            # the list of what the view shows (static/js/map.js fills in the numbers)
-            "in_view": {
-                "summary": _("Shown in this view: %(count)s."),
-                "none": _("Nothing in this view: zoom out or move the map."),
-                "group": _("%(kind)s: %(count)s nearby points, zoom in"),
-                "more": _("…and %(count)s more places: zoom in to list them."),
+
+    template_name = "pillars/asset_map.html"
+    filterset_class = InfrastructureAssetPublicFilterSet
+    export = resources.InfrastructureAssetResource
+    download_name = "assets"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return InfrastructureAsset.objects.for_public()
+
+    def extra_context(self, context, queryset):
+        return {
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "basemap": map_background(BaseMap.objects.current()),
+            # The GeoJSON endpoint has no language prefix: the map names kinds and states in the page's language.
+            "map_labels": {
+                "kinds": {value: str(label) for value, label in AssetKind.choices},
+                "statuses": {value: str(label) for value, label in AssetStatus.choices},
+                # the list of what the view shows (static/js/map.js fills in the numbers)
+                "in_view": {
+                    "summary": _("Shown in this view: %(count)s."),
+                    "none": _("Nothing in this view: zoom out or move the map."),
+                    "group": _("%(kind)s: %(count)s nearby points, zoom in"),
+                    "more": _("…and %(count)s more places: zoom in to list them."),
+                },
             },
-        },
-        "kinds": AssetKind.choices,
-        "grid_pixels": GRID_PIXELS,
-        "counts": dict(queryset.values_list("kind").annotate(count=Count("pk")).order_by()),
-        "last_updated": selectors.last_updated(queryset),
-    }
-    return render(request, "pillars/asset_map.html", context)
+            "kinds": AssetKind.choices,
+            "grid_pixels": GRID_PIXELS,
+            "counts": dict(queryset.values_list("kind").annotate(count=Count("pk")).order_by()),
+            "last_updated": selectors.last_updated(queryset),
+        }
+
+
+asset_map = AssetMap.as_view()
 
 
 def map_boundaries(request):

@@ -171,6 +171,29 @@ class ServiceInlineMixin(LabelledWidgetsMixin, PolicyChoicesMixin, LocaleNumbers
         return [*super().get_fields(request, obj), VERSION_FIELD]
 
 
+class RecordFieldsMixin:
+    """The change form's fields, where the admin lays out no `fields` or `fieldsets` of its own: the record's one
+    field list (its import resource's `record_serializer`, the same list as the file's columns and the API's
+    fields), less `record_left_out`, {field: why the form leaves it out}. tests/test_record_fields.py holds every
+    model field to being in the form (or its fieldsets) or out with a reason."""
+
+    record_left_out: dict[str, str] = {}
+
+    def record_fields(self) -> list[str] | None:
+        """The form's fields from the record's field list, or None when the admin has no record serializer."""
+        resources = getattr(self, "resource_classes", None) or []
+        serializer = next((resource.record_serializer for resource in resources if resource.record_serializer), None)
+        if serializer is None:
+            return None
+        return [name for name in serializer.Meta.fields if name not in self.record_left_out]
+
+    def get_fields(self, request, obj=None):
+        fields = None if self.fields or self.fieldsets else self.record_fields()
+        if fields is None:
+            return super().get_fields(request, obj)
+        return [*fields, *(name for name in self.get_readonly_fields(request, obj) if name not in fields)]
+
+
 class ServiceAdmin(LabelledWidgetsMixin, PolicyChoicesMixin, LocaleNumbersMixin, SimpleHistoryAdmin):
     """A model admin whose every write goes through `writer_for(model)`, over the rows the model's policy lets the
     user reach."""

@@ -43,13 +43,13 @@ from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django_http_compression.middleware import best_coding
 
+from .discovery import project_apps
 from .models import PublishableModel
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public-cache:version"  # the epoch: a new one forgets every entry
 ALL = "*"  # the family every change bumps
-CACHED_APPS = ("pillars", "partnerships", "evaluations", "frameworks", "federation")
 
 
 def new_version(started: float | None = None) -> str:
@@ -97,8 +97,8 @@ def table_families() -> dict[str, tuple[str, ...]]:
     from simple_history.models import HistoricalChanges
 
     found = {}
-    for app_label in CACHED_APPS:
-        for model in apps.get_app_config(app_label).get_models(include_auto_created=True):
+    for config in project_apps():  # every app of the project, found, not named (smartcity/discovery.py)
+        for model in config.get_models(include_auto_created=True):
             if issubclass(model, HistoricalChanges):  # a history row is written with the record it copies
                 families = (family_of(model.instance_type),)
             elif getattr(model, "public_cache_reads_as", None):  # bookkeeping that stands for these families
@@ -542,8 +542,8 @@ def connect_invalidation() -> None:
     from simple_history.models import HistoricalChanges
 
     for signal in (post_save, post_delete, m2m_changed):
-        for app_label in CACHED_APPS:
-            for model in apps.get_app_config(app_label).get_models():
+        for config in project_apps():
+            for model in config.get_models():
                 if getattr(model, "public_cache_ignores", False) or issubclass(model, HistoricalChanges):
                     continue  # bookkeeping rows, not public data
                 signal.connect(

@@ -7,13 +7,13 @@ lists, as the MoU registry's), or `SerializerExport` (what the API says, as the 
 API list writes it). One writer turns records into CSV (lists joined with "; ", nested values as JSON, formula
 cells escaped by smartcity/spreadsheets.py) or into a JSON list.
 
-A page offers `?download=csv|json` (`public_list`). A download reads every row of a table, so anonymous callers
-get a budget of them per address (REST_FRAMEWORK DEFAULT_THROTTLE_RATES["download"], PUBLIC_DOWNLOAD_RATE) and
-a 429 beyond it. The file is written while it is sent (StreamingHttpResponse), a chunk of rows at a time (read
-through a server-side cursor, their related rows prefetched per chunk: `rows`), so a big table never sits whole
-in a worker's memory. Lines go out in blocks of about BLOCK_BYTES, so the compression middleware
-(smartcity.middleware) compresses whole blocks rather than flushing after every line. The open-data dump
-(smartcity/opendata.py) writes files with the same `chunks`.
+A page offers `?download=csv|json` (smartcity/list_views.py, `PublicListView`). A download reads every row of a
+table, so anonymous callers get a budget of them per address (REST_FRAMEWORK DEFAULT_THROTTLE_RATES["download"],
+PUBLIC_DOWNLOAD_RATE) and a 429 beyond it. The file is written while it is sent (StreamingHttpResponse), a chunk
+of rows at a time (read through a server-side cursor, their related rows prefetched per chunk: `rows`), so a big
+table never sits whole in a worker's memory. Lines go out in blocks of about BLOCK_BYTES, so the compression
+middleware (smartcity.middleware) compresses whole blocks rather than flushing after every line. The open-data
+dump (smartcity/opendata.py) writes files with the same `chunks`.
 """
 
 import json
@@ -191,14 +191,3 @@ def download_response(request, export, queryset, *, fmt: str, name: str) -> Http
     response = StreamingHttpResponse(blocks(chunks(as_export(export), queryset, fmt)), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{stamped(name, fmt)}"'
     return response
-
-
-def public_list(request, *, filterset_class, queryset, export, name: str):
-    """A filtered public list page: (its bound FilterSet, the filtered rows, None), or, when the page was asked
-    for `?download=csv|json`, (None, None, the whole filtered list as a download)."""
-    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    fmt = wants_download(request)
-    if fmt:
-        return None, None, download_response(request, export, rows, fmt=fmt, name=name)
-    return filterset, rows, None

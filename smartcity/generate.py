@@ -1,34 +1,37 @@
-"""The generated dataset for load tests and benchmarks, at one scale: the portfolio (pillars/generate.py), one
-MoU per twenty programs (partnerships/generate.py) and one evaluation finding with its follow-up per ten
-programs (evaluations/generate.py). Deterministic for a seed; generated rows replace earlier ones."""
+"""The generated dataset for load tests and benchmarks, at one scale: every app's part, from its generate.py
+(found by smartcity/discovery.py): the portfolio (pillars), one MoU per twenty programs (partnerships) and one
+evaluation finding with its follow-up per ten programs (evaluations). Each part offers `generate()`,
+`generated_delete()` and `expected_rows()`. Deterministic for a seed; generated rows replace earlier ones."""
 
 import random
 
 from django.db import connection, transaction
 
-from evaluations.generate import findings_generate, generated_findings_delete
-from partnerships.generate import generated_mous_delete, mous_generate
-from pillars.generate import expected_rows as portfolio_rows
-from pillars.generate import generated_rows_delete, portfolio_generate
-
 from . import cache as public_cache
+from .discovery import app_modules
 
-ROWS_PER_MOU = 6  # the MoU, its party, two scope areas, a linked program, a commitment
-ROWS_PER_FINDING = 2  # the finding and its follow-up
+
+def _parts() -> list:
+    """The apps' generate.py modules, in the apps' order: each builds on the rows of those before it."""
+    return app_modules("generate")
+
+
+def _delete_all() -> None:
+    for part in reversed(_parts()):  # the rows that link earlier apps' rows go first
+        part.generated_delete()
 
 
 def dataset_generate(*, programs: int, measurements_per_indicator: int = 10, seed: int = 1, progress=None) -> dict:
     """Generate the dataset for `programs` programs in one transaction; `progress(n)` hears of each batch."""
     progress = progress or (lambda n: None)
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not a secret
+    counts = {}
     with transaction.atomic():
-        generated_findings_delete()
-        generated_mous_delete()  # MoUs link generated programs: they go first
-        counts = portfolio_generate(
-            programs=programs, measurements_per_indicator=measurements_per_indicator, rng=rng, progress=progress
-        )
-        counts["mous"] = mous_generate(programs // 20, rng=rng, progress=progress)
-        counts["findings"] = findings_generate(programs // 10, rng=rng, progress=progress)
+        _delete_all()
+        for part in _parts():
+            counts |= part.generate(
+                programs=programs, measurements_per_indicator=measurements_per_indicator, rng=rng, progress=progress
+            )
         public_cache.invalidate_on_commit()  # bulk inserts send no signals
     _analyze()
     return counts
@@ -36,19 +39,13 @@ def dataset_generate(*, programs: int, measurements_per_indicator: int = 10, see
 
 def dataset_delete() -> None:
     with transaction.atomic():
-        generated_findings_delete()
-        generated_mous_delete()
-        generated_rows_delete()
+        _delete_all()
         public_cache.invalidate_on_commit()
 
 
 def expected_rows(programs: int, measurements_per_indicator: int = 10) -> int:
     """How many rows dataset_generate inserts, for a progress bar's total."""
-    return (
-        portfolio_rows(programs, measurements_per_indicator)
-        + programs // 20 * ROWS_PER_MOU
-        + programs // 10 * ROWS_PER_FINDING
-    )
+    return sum(part.expected_rows(programs, measurements_per_indicator) for part in _parts())
 
 
 def _analyze() -> None:

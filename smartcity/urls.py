@@ -6,23 +6,15 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from evaluations import urls as evaluations_urls
-from federation import urls as federation_urls
-from frameworks import urls as frameworks_urls
-from pillars import views as pillar_views
-
 from . import views
 from .health import healthz
 from .media import serve_upload
+from .routes import app_language_neutral, app_pages
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("Kota Cerdas administration")
 admin.site.site_title = _("Kota Cerdas")
 admin.site.index_title = _("Smart city records")
-
-# The frameworks and the provincial view left the evaluations app (issue 24); their pages keep their addresses and
-# URL names under /evaluations/, before the evaluations' own `<slug>/` catch-all.
-EVALUATION_PAGES = frameworks_urls.urlpatterns + federation_urls.urlpatterns + evaluations_urls.urlpatterns
 
 handler404 = "smartcity.api.exceptions.page_not_found"
 handler500 = "smartcity.api.exceptions.server_error"
@@ -35,8 +27,7 @@ urlpatterns = [
     path("open-data/catalog.ttl", views.open_data_catalogue, {"fmt": "ttl"}, name="open-data-catalogue-turtle"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("media/<path:name>", serve_upload, name="upload"),  # never served straight from disk: see media.py
-    # The map's offline base map, one address in every language (byte ranges; pillars/views.py).
-    path("map/basemap/<slug:version>.pmtiles", pillar_views.basemap_file, name="basemap-file"),
+    *app_language_neutral(),  # an app's addresses that are the same in every language (the base map's file)
 ]
 if settings.OIDC_ENABLED:  # staff sign-in through the city's OpenID provider; the callback URL is /oidc/callback/
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
@@ -55,8 +46,6 @@ urlpatterns += i18n_patterns(
     path("open-data/", views.open_data, name="open-data"),
     path(_("search/"), views.search, name="search"),  # /cari/ in Indonesian, /en/search/ in English
     path("open-data/<slug:name>/", views.open_data_dataset, name="open-data-dataset"),
-    path("", include("pillars.urls")),
-    path("partnerships/", include("partnerships.urls")),
-    path("evaluations/", include((EVALUATION_PAGES, "evaluations"))),
+    *app_pages(),  # every app's pages, from its urls.py (smartcity/routes.py)
     prefix_default_language=False,
 )

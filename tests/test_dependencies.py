@@ -1,12 +1,14 @@
 """Dependencies point one way (README, "Architecture"), in three ways an app can depend on another: its imports
-(every module parsed with `ast`, lazy imports inside functions included), its models' relations (foreign keys,
+(every module parsed with `ast`, lazy imports inside functions included, and a module named by its dotted path in a
+string: `include("pillars.urls")`, `import_module(...)`, a class path), its models' relations (foreign keys,
 one-to-one and many-to-many fields, read from the model registry) and its migrations' dependencies. A dependency
 against the direction fails the test, naming where it is.
 
     smartcity (the core)  <-  pillars (the base app)  <-  partnerships  <-  evaluations  <-  frameworks
                                                                                          <-  federation
 
-The core knows no app, except where the whole project is wired or assembled; pillars knows neither partnerships nor
+The core knows no app, except its settings (INSTALLED_APPS): it finds each app's pages, API routes, demo and generated
+dataset by module name (smartcity/discovery.py); pillars knows neither partnerships nor
 the apps above, except the one recorded exception (the asset's operator); partnerships knows none of the evaluation
 apps; evaluations knows neither frameworks nor federation (issue 24 split them off: frameworks builds on the
 evaluations' scale and band rules, so it sits above them, never the reverse); frameworks and federation know nothing
@@ -29,14 +31,9 @@ FORBIDDEN = {
     "federation": {"frameworks"},
 }
 
-# Core modules that wire or assemble the whole project: settings, URL wiring and the whole-project commands.
-CORE_ASSEMBLY = {
-    "smartcity.settings",
-    "smartcity.urls",
-    "smartcity.api.urls",
-    "smartcity.generate",  # the generated dataset of every app (generate_portfolio)
-    "smartcity.management.commands.load_demo",
-}
+# The one core module that names apps: the settings (INSTALLED_APPS, and classes named by their dotted path). The URL
+# wiring, the demo loader and the generated dataset find the apps' modules instead (smartcity/discovery.py).
+CORE_ASSEMBLY = {"smartcity.settings"}
 
 # The one allowed upward reference (README, "Architecture"): an infrastructure asset's operator is a partner
 # (pillars.InfrastructureAsset.operator -> partnerships.Partner), so the asset's API and import name Partner.
@@ -75,6 +72,36 @@ def imported(node, module: str, is_package: bool) -> list[tuple[str, set[str]]]:
     return [(target, {alias.name for alias in node.names})]
 
 
+def module_exists(dotted: str, root: Path) -> bool:
+    path = root.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def named_module(value: str, root: Path) -> str | None:
+    """The module a string names by its dotted path ("pillars.urls", "pillars.oidc.AgencyRoleBackend"), if any: a
+    model label ("pillars.Program") or a permission ("pillars.view_program") names none."""
+    parts = value.split(".")
+    if len(parts) < 2 or not all(part.isidentifier() for part in parts):
+        return None
+    for end in range(len(parts), 1, -1):
+        if module_exists(".".join(parts[:end]), root):
+            return ".".join(parts[:end])
+    return None
+
+
+def references(tree, module: str, is_package: bool, root: Path) -> list[tuple[int, str, set[str]]]:
+    """(line, module, names) for each import statement and each string naming a module, anywhere in the tree."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found += [(node.lineno, target, names) for target, names in imported(node, module, is_package)]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            target = named_module(node.value, root)
+            if target is not None:
+                found.append((node.lineno, target, {"by name"}))
+    return found
+
+
 def offenders(root: Path = ROOT) -> list[str]:
     """Every import under `root` that breaks the direction, as "module:line imports target"."""
     found = []
@@ -84,20 +111,14 @@ def offenders(root: Path = ROOT) -> list[str]:
             if module in CORE_ASSEMBLY:
                 continue
             tree = ast.parse(path.read_text(), filename=str(path))
-            for node in ast.walk(tree):
-                if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            for line, target, names in references(tree, module, path.name == "__init__.py", root):
+                if target.split(".")[0] not in FORBIDDEN[app]:
                     continue
-                for target, names in imported(node, module, path.name == "__init__.py"):
-                    top = target.split(".")[0]
-                    if top not in FORBIDDEN[app]:
-                        continue
-                    allowed = ALLOWED.get((module, target))
-                    if allowed is not None and names and names <= allowed:
-                        continue
-                    found.append(
-                        f"{module}:{node.lineno} imports {target}" + (f" ({', '.join(sorted(names))})" if names else "")
-                    )
-    return found
+                allowed = ALLOWED.get((module, target))
+                if allowed is not None and names and names <= allowed:
+                    continue
+                found.append(f"{module}:{line} imports {target}" + (f" ({', '.join(sorted(names))})" if names else ""))
+    return sorted(found, key=lambda entry: (APPS.index(entry.split(".")[0]), entry))
 
 
 def test_dependencies_point_one_way():
@@ -106,13 +127,20 @@ def test_dependencies_point_one_way():
 
 
 def test_the_check_catches_an_upward_import(tmp_path):
-    """The check is not vacuous: a core module importing an app, pillars importing evaluations lazily, a name
-    outside the recorded exception and partnerships importing evaluations are all reported."""
+    """The check is not vacuous: a core module importing an app (its URL wiring too, at the top, inside a function
+    or naming the module in a string), pillars importing evaluations lazily, a name outside the recorded exception
+    and partnerships importing evaluations are all reported; the settings, a model label and a permission are not."""
     for app in APPS:
         (tmp_path / app).mkdir()
         (tmp_path / app / "__init__.py").write_text("")
+    (tmp_path / "pillars" / "urls.py").write_text("")
+    (tmp_path / "pillars" / "oidc.py").write_text("")
     (tmp_path / "smartcity" / "cache.py").write_text("from partnerships.models import Partner\n")
-    (tmp_path / "smartcity" / "urls.py").write_text("from pillars import urls\n")  # URL wiring: allowed
+    (tmp_path / "smartcity" / "urls.py").write_text(
+        'from pillars import urls\npath("", include("pillars.urls"))\nLABEL, PERM = "pillars.Program", "pillars.x"\n'
+    )
+    (tmp_path / "smartcity" / "generate.py").write_text("def run():\n    import evaluations.generate\n")
+    (tmp_path / "smartcity" / "settings.py").write_text('BACKENDS = ["pillars.oidc.Backend"]\nimport pillars\n')
     (tmp_path / "pillars" / "views.py").write_text("def home():\n    from evaluations.selectors import x\n")
     (tmp_path / "pillars" / "resources.py").write_text("from partnerships.models import Partner, MoU\n")
     (tmp_path / "pillars" / "api").mkdir()
@@ -121,6 +149,9 @@ def test_the_check_catches_an_upward_import(tmp_path):
     (tmp_path / "evaluations" / "views.py").write_text("from partnerships.models import MoU\nfrom pillars import x\n")
     assert offenders(tmp_path) == [
         "smartcity.cache:1 imports partnerships.models (Partner)",
+        "smartcity.generate:2 imports evaluations.generate",
+        "smartcity.urls:1 imports pillars (urls)",
+        "smartcity.urls:2 imports pillars.urls (by name)",
         "pillars.resources:1 imports partnerships.models (MoU, Partner)",
         "pillars.views:2 imports evaluations.selectors (x)",
         "partnerships.tasks:1 imports evaluations.models",

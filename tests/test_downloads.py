@@ -65,3 +65,66 @@ def test_a_list_of_plain_values_reads_the_same_in_a_page_download_and_in_the_dum
     plain = all(not isinstance(value, list | dict) for value in said)
     expected = "; ".join(map(str, said)) if plain else json.dumps(said, ensure_ascii=False)
     assert dump[0]["slug"] == "dua-program" and dump[0]["programs"] == expected
+
+
+# Every public list with filters (smartcity/list_views.py), two rows of it and a search that finds only the first:
+# (the factory, what makes the first row found, the search, the column that names a row in the downloads).
+FILTERED = {
+    "pillars:program-list": (ProgramFactory, {"location": "Kampung Zebra"}, "slug"),
+    "pillars:indicator-list": (IndicatorFactory, {"data_source": "Sumber Zebra"}, "slug"),
+    "pillars:service-list": (DigitalServiceFactory, {"name": "Layanan Zebra"}, "slug"),
+    "pillars:asset-map": (InfrastructureAssetFactory, {"name": "Menara Zebra"}, "name"),
+    "partnerships:mou-list": (MoUFactory, {"city_number": "ZEBRA/2026"}, "slug"),
+    "partnerships:partner-list": (PartnerFactory, {"name": "PT Zebra"}, "slug"),
+    "evaluations:evaluation-list": (EvaluationFactory, {"evaluating_body": "Tim Zebra"}, "year"),
+}
+
+
+def public_list_views() -> dict[str, type]:
+    """URL name -> view class of every page served by the one public list view."""
+    from django.urls import URLResolver, get_resolver
+
+    from smartcity.list_views import PublicListView
+
+    found = {}
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif issubclass(getattr(pattern.callback, "view_class", object), PublicListView):
+                found[f"{namespace}:{pattern.name}"] = pattern.callback.view_class
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_every_filtered_public_list_is_served_by_the_one_list_view_and_tested_here():
+    views = public_list_views()
+    assert {name for name, view in views.items() if view.filterset_class} == set(FILTERED)
+    assert {name for name, view in views.items() if not view.filterset_class} == {"evaluations:portal-comparison"}
+
+
+@pytest.mark.parametrize("url_name", FILTERED)
+def test_every_public_list_downloads_exactly_its_filtered_rows_in_both_formats(client, url_name):
+    from django.urls import reverse
+
+    factory, found, column = FILTERED[url_name]
+    if url_name == "evaluations:evaluation-list":
+        first, other = factory(year=2024, **found), factory(year=2023)
+    else:
+        first, other = factory(**found), factory()
+    search = next(iter(found.values())).split()[-1].split("/")[0]  # "Zebra", "ZEBRA"
+    path = reverse(url_name)
+
+    def downloaded(query: str) -> tuple[list, list]:
+        as_csv = client.get(f"{path}?{query}download=csv")
+        as_json = client.get(f"{path}?{query}download=json")
+        assert as_csv.streaming and as_json.streaming
+        rows = [row[column] for row in csv.DictReader(io.StringIO(body(as_csv).decode("utf-8-sig")))]
+        return rows, [str(record[column]) for record in json.loads(body(as_json))]
+
+    key = str(getattr(first, column))
+    assert sorted(downloaded("")[0]) == sorted([key, str(getattr(other, column))])  # both rows when unfiltered
+    assert downloaded(f"q={search}&") == ([key], [key])  # the page's filter, in both formats
+    assert downloaded(f"q={search}&page=2&") == ([key], [key])  # every filtered row, not one page of them

@@ -87,3 +87,70 @@ def test_a_program_file_carries_its_masterplan_and_districts(tmp_path, make_user
     exported = ProgramResource().export(queryset=Program.objects.filter(pk=program.pk)).dict[0]
     assert str(exported["masterplan"]) == str(masterplan.pk)
     assert sorted(exported["districts"].split("|")) == ["13.71.01", "13.71.02"]
+
+
+# --- the admin: its change form shows the same record -------------------------------------------------------------
+def record_admins() -> list:
+    """Every registered admin whose model has a record serializer (through its import resource)."""
+    models = {resource._meta.model for resource in RESOURCES_UNDER_GUARD}
+    return sorted(
+        (model_admin for model, model_admin in admin.site._registry.items() if model in models),
+        key=lambda model_admin: model_admin.model.__name__,
+    )
+
+
+def shown_in_form(model_admin, request) -> list[str]:
+    from django.contrib.admin.utils import flatten_fieldsets
+
+    from smartcity.admin import VERSION_FIELD
+
+    names = flatten_fieldsets(model_admin.get_fieldsets(request)) + list(model_admin.get_readonly_fields(request))
+    return [name for name in dict.fromkeys(names) if name != VERSION_FIELD]
+
+
+@pytest.fixture
+def superuser_request(rf, make_user):
+    request = rf.get("/admin/")
+    request.user = make_user(username="root", is_superuser=True, is_staff=True)
+    return request
+
+
+def test_the_guard_sees_every_portfolio_admin():
+    assert {model_admin.model.__name__ for model_admin in record_admins()} >= {
+        "Program",
+        "Indicator",
+        "Measurement",
+        "BudgetLine",
+        "Activity",
+        "DigitalService",
+        "InfrastructureAsset",
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model_admin", record_admins(), ids=lambda model_admin: model_admin.model.__name__)
+def test_every_model_field_is_in_the_admin_form_or_left_out_with_a_reason(model_admin, superuser_request):
+    model, left_out = model_admin.model, model_admin.record_left_out
+    shown = shown_in_form(model_admin, superuser_request)
+    unaccounted = [name for name in model_fields(model) if name not in shown and name not in left_out]
+    assert not unaccounted, f"{type(model_admin).__name__}: show {unaccounted}, or name them in record_left_out"
+    assert all(str(reason).strip() for reason in left_out.values())
+    record = set(model_admin.resource_classes[0].record_serializer.Meta.fields)
+    contradictory = [name for name in left_out if name in shown]
+    stale = [name for name in left_out if name not in model_fields(model) and name not in record]
+    assert not contradictory, f"{type(model_admin).__name__} shows what it says it leaves out: {contradictory}"
+    assert not stale, f"{type(model_admin).__name__}.record_left_out names no field of the record: {stale}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "model_admin",
+    [model_admin for model_admin in record_admins() if not (model_admin.fields or model_admin.fieldsets)],
+    ids=lambda model_admin: model_admin.model.__name__,
+)
+def test_an_admin_without_its_own_layout_shows_the_record_fields_less_those_left_out(model_admin, superuser_request):
+    serializer = model_admin.resource_classes[0].record_serializer
+    expected = [name for name in serializer.Meta.fields if name not in model_admin.record_left_out]
+    assert shown_in_form(model_admin, superuser_request)[: len(expected)] == expected
+    form = model_admin.get_form(superuser_request)
+    assert [name for name in form.base_fields if name in expected] == expected  # the form itself, in that order

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from smartcity.management.commands.load_demo import DEMO_LOADERS
+from smartcity.management.commands.load_demo import demo_loaders
 from tests.pillars.factories import VillageFactory
 
 
@@ -69,7 +69,7 @@ def populated_world(django_db_setup, django_db_blocker):
     """The demo city and a row of each other model, in a transaction the module's tests share (each test's own
     transaction nests inside) and that is rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
-        for load in DEMO_LOADERS:  # the demo city without its open-data files, which no crawl reads
+        for load in demo_loaders():  # the demo city without its open-data files, which no crawl reads
             load()
         fill_the_gaps()
         yield

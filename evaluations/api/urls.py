@@ -2,7 +2,7 @@ from rest_framework.routers import SimpleRouter
 
 from . import views
 
-# The namespace `evaluations-api` also holds the frameworks' and federation's routes (smartcity/api/urls.py).
+# The namespace `evaluations-api` also holds the frameworks' and federation's routes (smartcity/routes.py).
 app_name = "evaluations-api"
 
 router = SimpleRouter()

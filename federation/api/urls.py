@@ -1,5 +1,5 @@
 """The provincial view's API routes. Their names keep the `evaluations-api` namespace they had before the split
-(issue 24): smartcity/api/urls.py serves them with the evaluations' routes."""
+(issue 24): smartcity/routes.py serves them with the evaluations' routes."""
 
 from rest_framework.routers import SimpleRouter
 

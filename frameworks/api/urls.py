@@ -1,5 +1,5 @@
 """The frameworks' API routes. Their names keep the `evaluations-api` namespace they had before the split (issue 24):
-smartcity/api/urls.py serves them with the evaluations' routes."""
+smartcity/routes.py serves them with the evaluations' routes."""
 
 from rest_framework.routers import SimpleRouter
 

@@ -53,12 +53,9 @@ class Framework(SourcedModel, PublishableModel, TimeStampedModel):
         return self.name
 
 
-class FrameworkDomain(TimeStampedModel):
-    """A domain of a framework, e.g. SPBE's "Kebijakan Internal SPBE"."""
+class FrameworkPart(TimeStampedModel):
+    """A named, ordered part of a framework's structure (a domain, an aspect), coded uniquely in its framework."""
 
-    framework = models.ForeignKey(
-        to="frameworks.Framework", on_delete=models.CASCADE, related_name="domains", verbose_name=_("framework")
-    )
     code = models.SlugField(verbose_name=_("code"), max_length=40)
     order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
     name_id = models.CharField(verbose_name=_("name (Indonesian)"), max_length=200)
@@ -67,13 +64,10 @@ class FrameworkDomain(TimeStampedModel):
     name = Translated("name")
 
     objects = qs.FrameworkPartQuerySet.as_manager()
-    history = HistoricalRecords(table_name="evaluations_historicalframeworkdomain")
 
     class Meta:
-        db_table = "evaluations_frameworkdomain"
+        abstract = True
         ordering = ["framework", "order", "pk"]
-        verbose_name = _("framework domain")
-        verbose_name_plural = _("framework domains")
         constraints = [
             models.UniqueConstraint(fields=["framework", "code"], name="%(app_label)s_%(class)s_unique_code"),
         ]
@@ -82,7 +76,22 @@ class FrameworkDomain(TimeStampedModel):
         return self.name
 
 
-class FrameworkAspect(TimeStampedModel):
+class FrameworkDomain(FrameworkPart):
+    """A domain of a framework, e.g. SPBE's "Kebijakan Internal SPBE"."""
+
+    framework = models.ForeignKey(
+        to="frameworks.Framework", on_delete=models.CASCADE, related_name="domains", verbose_name=_("framework")
+    )
+
+    history = HistoricalRecords(table_name="evaluations_historicalframeworkdomain")
+
+    class Meta(FrameworkPart.Meta):
+        db_table = "evaluations_frameworkdomain"
+        verbose_name = _("framework domain")
+        verbose_name_plural = _("framework domains")
+
+
+class FrameworkAspect(FrameworkPart):
     """An aspect of a framework's domain, e.g. SPBE's "Perencanaan Strategis SPBE"."""
 
     framework = models.ForeignKey(
@@ -91,27 +100,13 @@ class FrameworkAspect(TimeStampedModel):
     domain = models.ForeignKey(
         to="frameworks.FrameworkDomain", on_delete=models.CASCADE, related_name="aspects", verbose_name=_("domain")
     )
-    code = models.SlugField(verbose_name=_("code"), max_length=40)
-    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
-    name_id = models.CharField(verbose_name=_("name (Indonesian)"), max_length=200)
-    name_en = models.CharField(verbose_name=_("name (English)"), max_length=200, blank=True)
 
-    name = Translated("name")
-
-    objects = qs.FrameworkPartQuerySet.as_manager()
     history = HistoricalRecords(table_name="evaluations_historicalframeworkaspect")
 
-    class Meta:
+    class Meta(FrameworkPart.Meta):
         db_table = "evaluations_frameworkaspect"
-        ordering = ["framework", "order", "pk"]
         verbose_name = _("framework aspect")
         verbose_name_plural = _("framework aspects")
-        constraints = [
-            models.UniqueConstraint(fields=["framework", "code"], name="%(app_label)s_%(class)s_unique_code"),
-        ]
-
-    def __str__(self):
-        return self.name
 
 
 class FrameworkIndicator(SourcedModel, TimeStampedModel):

@@ -1,20 +1,14 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from evaluations import demo as evaluations_demo
-from frameworks import demo as frameworks_demo
-from partnerships import demo as partnerships_demo
-from pillars import demo as pillars_demo
+from smartcity.discovery import app_modules
 from smartcity.opendata import open_data_build
 
-# partnerships links programs: after pillars; evaluations looks up pillars and agencies: after both
-DEMO_LOADERS = [
-    pillars_demo.load,
-    pillars_demo.load_map_outlines,
-    partnerships_demo.load,
-    evaluations_demo.load,
-    frameworks_demo.load,
-]
+
+def demo_loaders() -> list:
+    """Every app's demo loaders (its demo.py's `LOADERS`), in the apps' order: partnerships links programs, so it
+    comes after pillars; evaluations looks up pillars and agencies, so after both."""
+    return [load for module in app_modules("demo") for load in module.LOADERS]
 
 
 class Command(BaseCommand):
@@ -25,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            for load in DEMO_LOADERS:
+            for load in demo_loaders():
                 for name, count in load().items():
                     self.stdout.write(f"{name}: {count}")
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
