@@ -11,6 +11,7 @@ any user with a `partner_id`.
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import islice
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
@@ -179,10 +180,18 @@ class RestrictedQuerySet(models.QuerySet):
 
     def _prefetch_related_objects(self):
         """Plain many-to-many lookups in one `values()` query each (smartcity.prefetch), the others as Django does."""
-        rest = prefetch_many_to_many(self._result_cache, self._prefetch_related_lookups)
-        if rest:
-            prefetch_related_objects(self._result_cache, *rest)
+        _prefetch(self._result_cache, self._prefetch_related_lookups)
         self._prefetch_done = True
+
+    def _iterator(self, use_chunked_fetch, chunk_size):
+        """`iterator(chunk_size=…)` (the downloads) prefetches each chunk as a list's rows are prefetched."""
+        if not self._prefetch_related_lookups or chunk_size is None:
+            yield from super()._iterator(use_chunked_fetch, chunk_size)
+            return
+        iterator = iter(self._iterable_class(self, chunked_fetch=use_chunked_fetch, chunk_size=chunk_size))
+        while results := list(islice(iterator, chunk_size)):
+            _prefetch(results, self._prefetch_related_lookups)
+            yield from results
 
     def __init_subclass__(cls, **kwargs):
         """The older spelling (`parent_field`, `agency_field` on the queryset) still declares the policy."""
@@ -241,6 +250,12 @@ class RestrictedQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         return self.restrict(user, "change")
+
+
+def _prefetch(rows: list, lookups) -> None:
+    rest = prefetch_many_to_many(rows, lookups)
+    if rest:
+        prefetch_related_objects(rows, *rest)
 
 
 class _VisibleRelationsIterable(ModelIterable):
