@@ -80,13 +80,13 @@ def _pillar_columns(cities: list[City]) -> list[dict]:
     """The hub's own pillars in their order, then any other pillar a city lists; names in the page's language."""
     english = (get_language() or "id").startswith("en")
     columns = {
-        p.slug: {"slug": p.slug, "name": p.name_en if english and p.name_en else p.name_id, "order": p.order}
+        p.slug: {"slug": p.slug, "name": p.name_en if english and p.name_en else p.name_ind, "order": p.order}
         for p in Pillar.objects.order_by("order")
     }
     for city in cities:
         for pillar in city.data.get("pillars") or []:
             if pillar["slug"] not in columns:
-                name = pillar.get("name_en") if english and pillar.get("name_en") else pillar.get("name_id")
+                name = pillar.get("name_en") if english and pillar.get("name_en") else pillar.get("name_ind")
                 columns[pillar["slug"]] = {"slug": pillar["slug"], "name": name or pillar["slug"], "order": 1000}
     return sorted(columns.values(), key=lambda c: (c["order"], c["slug"]))
 
@@ -143,7 +143,7 @@ def comparison_rows(comparison: Comparison) -> tuple[list[str], list[list]]:
     for city in comparison.cities:
         headline = city.headline or {}
         tail = [
-            headline.get("name_id", ""),
+            headline.get("name_ind", ""),
             headline.get("unit", ""),
             headline.get("latest_value"),
             headline.get("target"),

@@ -19,7 +19,7 @@ Outgoing requests are the hub's attack surface (SSRF), so:
   (smartcity/outbound.py): an IPv6 form carrying an IPv4 address is judged by that address.
 
 The API's relations are read in both shapes it has had: a slug (`"pillar": "governance"`) or a brief object
-(`"pillar": {"id": 1, "slug": "governance", "name_id": ...}`, issue 18's one shape). A brief scheme carries no
+(`"pillar": {"id": 1, "slug": "governance", "name_ind": ...}`, issue 18's one shape). A brief scheme carries no
 scale, so the scale of each scheme the kept results name is read from `evaluation-schemes/<id>/` (older portals
 answered it inline as `scheme_detail`).
 """
@@ -203,7 +203,7 @@ def normalise_pillars(rows: list) -> list[dict]:
             pillars.append(
                 {
                     "slug": slug,
-                    "name_id": text(row.get("name_id")),
+                    "name_ind": text(row.get("name_ind")),
                     "name_en": text(row.get("name_en")),
                     "order": order if isinstance(order, int) and not isinstance(order, bool) else 999,
                 }
@@ -230,7 +230,7 @@ def normalise_evaluation(row: dict) -> dict | None:
     dimensions = [
         {
             "code": slug_of(d.get("dimension")),
-            "name_id": text(named(d, "name_id")),
+            "name_ind": text(named(d, "name_ind")),
             "name_en": text(named(d, "name_en")),
             "score": number(d.get("score")),
         }
@@ -265,7 +265,7 @@ def normalise_headline(rows: list) -> dict | None:
     measured_on = row.get("latest_measured_on")
     measured_on = text(measured_on)[:10] or None
     return {
-        "name_id": text(row.get("name_id")),
+        "name_ind": text(row.get("name_ind")),
         "name_en": text(row.get("name_en")),
         "unit": text(row.get("unit"))[:20],
         "targets": targets,

@@ -261,7 +261,7 @@ def mou_event_data(mou: MoU) -> dict:
     return {
         "id": mou.pk,
         "slug": mou.slug,
-        "title_id": mou.title_id,
+        "title_ind": mou.title_ind,
         "title_en": mou.title_en,
         "state": mou.state,
         "signed_on": mou.signed_on and mou.signed_on.isoformat(),
@@ -321,7 +321,7 @@ def progress_report_announce(*, report: ProgressReport) -> None:
         "reported_on": report.reported_on.isoformat(),
         "quantity_reached": str(report.quantity_reached),
         "target_quantity": str(commitment.target_quantity),
-        "unit_id": commitment.unit_id,
+        "unit_ind": commitment.unit_ind,
     }
     webhook_emit(event_type=WebhookEvent.PROGRESS_REPORTED, data=data, partner_ids=partner_ids)
 

@@ -44,7 +44,7 @@ class TimeStampedModel(models.Model):
 class Translated:
     """Reads `<base>_id` or `<base>_en` for the active language, falling back to Indonesian when empty.
 
-    Data that exists in both languages is stored in explicit columns (name_id, name_en); this
+    Data that exists in both languages is stored in explicit columns (name_ind, name_en); this
     descriptor only picks one of the row's own columns, so it never costs a query.
     """
 

@@ -195,7 +195,7 @@ def dataset_entry(about: OpenDataset, rows: list[dict], export: SerializerExport
 
 def _pillar_labels(rows: list[dict]) -> dict[str, dict[str, str]]:
     return {
-        pillar["slug"]: {"id": pillar.get("name_id", pillar["slug"]), "en": pillar.get("name_en", pillar["slug"])}
+        pillar["slug"]: {"id": pillar.get("name_ind", pillar["slug"]), "en": pillar.get("name_en", pillar["slug"])}
         for pillar in _briefs(rows, ("pillar", "pillars"))
     }
 
@@ -266,7 +266,7 @@ def field_dictionary(export: SerializerExport) -> dict:
                 entry = fields.setdefault(name, {"type": about["type"], "kind": KINDS.get(about["type"], "text")})
                 entry[f"label_{language}"], entry[f"help_{language}"] = about["label"], about["help"]
     for entry in fields.values():
-        entry["label"], entry["help"] = entry["label_id"], entry["help_id"]
+        entry["label"], entry["help"] = entry["label_ind"], entry["help_id"]
     return fields
 
 

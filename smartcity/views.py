@@ -23,7 +23,7 @@ from .search import MAX_QUERY_CHARS, check_query, site_search
 
 FILE_NAME = re.compile(r"^[a-z-]+\.(csv|json)$")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
-KEY_COLUMNS = ("name", "title_id", "name_id", "title", "slug", "code", "number")  # a preview's pinned column
+KEY_COLUMNS = ("name", "title_ind", "name_ind", "title", "slug", "code", "number")  # a preview's pinned column
 
 
 class CatalogueFilter(forms.Form):

@@ -27,7 +27,7 @@ def client():
 
 @pytest.fixture
 def program():
-    return ProgramFactory(slug="wifi-taman", title_id="Wi-Fi di taman kota", lead_agency=AgencyFactory(slug="dinas-a"))
+    return ProgramFactory(slug="wifi-taman", title_ind="Wi-Fi di taman kota", lead_agency=AgencyFactory(slug="dinas-a"))
 
 
 def staff(role: str, *agencies):
@@ -72,7 +72,7 @@ def test_a_citizens_feedback_goes_through_moderation_and_gets_a_published_reply(
     answer = editor.patch(url, {"status": "published", "reply": "Terima kasih, petugas PJU sudah menggantinya."})
     assert answer.status_code == 200, answer.data
     assert answer.data["moderated_at"] and Feedback.objects.get(pk=feedback.pk).moderated_by is not None
-    assert answer.data["program"] == {"id": program.pk, "slug": program.slug, "title_id": program.title_id,
+    assert answer.data["program"] == {"id": program.pk, "slug": program.slug, "title_ind": program.title_ind,
                                       "title_en": program.title_en}  # fmt: skip
     assert Feedback.history.filter(id=feedback.pk).first().history_user.groups.filter(name=OPD_EDITOR).exists()
 
