@@ -76,6 +76,16 @@ class Comparison:
         }
 
 
+def current_names(data):
+    """A snapshot's data with the names of issue 24 (one read before it has the Indonesian names' old suffix)."""
+    if isinstance(data, list):
+        return [current_names(item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    old = "name_id"  # rename_ind: keep
+    return {("name_ind" if key == old else key): current_names(value) for key, value in data.items()}
+
+
 def _pillar_columns(cities: list[City]) -> list[dict]:
     """The hub's own pillars in their order, then any other pillar a city lists; names in the page's language."""
     english = (get_language() or "id").startswith("en")
@@ -107,7 +117,7 @@ def province_comparison() -> Comparison:
                 checked_at=latest.read_at if latest else None,
                 read_at=good.read_at if good else None,
                 reason="" if state == LIVE else getattr(latest, "reason", ""),
-                data=good.data if good else {},
+                data=current_names(good.data) if good else {},
             )
         )
     pillars = _pillar_columns(cities)

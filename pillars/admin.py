@@ -230,7 +230,14 @@ class MeasurementDueFilter(admin.SimpleListFilter):
 @admin.register(Indicator)
 class IndicatorAdmin(PortfolioAdmin):
     resource_classes = [resources.IndicatorResource]
-    list_display = ["name_ind", "pillar", "unit", "owner_agency", "approval", "access"]  # headline, publication: filters
+    list_display = [
+        "name_ind",
+        "pillar",
+        "unit",
+        "owner_agency",
+        "approval",
+        "access",
+    ]  # headline, publication: filters
     list_filter = [
         MeasurementDueFilter,
         "pillar",

@@ -41,7 +41,7 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-# The column suffix of each language of the data. Indonesian's is `ind`, not its language code: `name_id` read as
+# The column suffix of each language of the data. Indonesian's is `ind`, not its language code: `<base>_id` read as
 # the id of a relation `name` (in Python, the API and the filters), so issue 24 renamed those columns `_ind`.
 FIELD_SUFFIXES = {"id": "ind", "en": "en"}
 

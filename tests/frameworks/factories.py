@@ -24,7 +24,9 @@ class FrameworkFactory(factory.django.DjangoModelFactory):
         aspect = FrameworkAspect.objects.create(framework=self, domain=domain, code="a1", name_ind="Aspek 1", order=1)
         for number, weight in ((1, 40), (2, 60)):
             name = f"Indikator {number}"
-            FrameworkIndicator.objects.create(framework=self, aspect=aspect, number=number, name_ind=name, weight=weight)
+            FrameworkIndicator.objects.create(
+                framework=self, aspect=aspect, number=number, name_ind=name, weight=weight
+            )
         FrameworkBand.objects.create(
             framework=self, label_ind="Baik", label_en="Good", lower=Decimal(3), upper=Decimal(5)
         )

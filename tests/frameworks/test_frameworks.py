@@ -127,7 +127,11 @@ def framework_payload(*weights):
         "name_ind": "Indeks Pemerintah Digital",
         "issuing_body": "KemenPANRB",
         "domains": [
-            {"code": "d", "name_ind": "Domain", "aspects": [{"code": "a", "name_ind": "Aspek", "indicators": indicators}]}
+            {
+                "code": "d",
+                "name_ind": "Domain",
+                "aspects": [{"code": "a", "name_ind": "Aspek", "indicators": indicators}],
+            }
         ],
         "bands": [{"label_ind": "Baik", "lower": "3", "upper": "5"}],
     }

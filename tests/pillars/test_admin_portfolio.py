@@ -81,7 +81,9 @@ def test_sub_dimension_of_another_pillar_is_a_form_error(client, make_user, agen
     assert not Program.objects.exists()
 
 
-CSV_HEADER = "slug,title_ind,pillar,sub_dimensions,lead_agency,horizon,stage,progress,first_year,last_year,publication\n"
+CSV_HEADER = (
+    "slug,title_ind,pillar,sub_dimensions,lead_agency,horizon,stage,progress,first_year,last_year,publication\n"
+)
 
 
 def import_csv(client, text: str):

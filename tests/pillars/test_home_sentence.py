@@ -39,7 +39,9 @@ def programs():
     MilestoneFactory(program=fine, due_on=today + datetime.timedelta(days=3))
     ProgramFactory(title_ind="Selesai", stage="completed", progress=100, completed_on=today, last_year=today.year - 1)
     ProgramFactory(title_ind="Batal", stage="cancelled", last_year=today.year - 1)
-    ProgramFactory(title_ind="Draf terlambat", stage="in_progress", first_year=2000, last_year=2001, publication="draft")
+    ProgramFactory(
+        title_ind="Draf terlambat", stage="in_progress", first_year=2000, last_year=2001, publication="draft"
+    )
     return overdue, behind, fine
 
 
