@@ -25,9 +25,18 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers as drf
 
-__all__ = ["DEPRECATED_NAMES_REMOVED_IN", "ModelSerializer", "Serializer", "deprecated_name", "new_name"]
+__all__ = [
+    "DEPRECATED_NAMES_REMOVED_IN",
+    "WITHOUT_DEPRECATED_NAMES",
+    "ModelSerializer",
+    "Serializer",
+    "deprecated_name",
+    "new_name",
+]
 
 NEW_SUFFIX, OLD_SUFFIX = "_ind", "_id"  # rename_ind: keep
+# A serializer context key: true leaves the old names out (the downloads and open-data files have the new ones only).
+WITHOUT_DEPRECATED_NAMES = "without_deprecated_names"
 DEPRECATED_NAMES_REMOVED_IN = "1.1.0"  # the API version (SPECTACULAR_SETTINGS VERSION) that drops the old names
 
 
@@ -36,12 +45,14 @@ def deprecated_name(name: str) -> str | None:
     return name.removesuffix(NEW_SUFFIX) + OLD_SUFFIX if name.endswith(NEW_SUFFIX) else None
 
 
+# Each `<base>_ind` field also under its old name `<base>_id`, for one release: the same value on output, an alias on
+# input (see the module's docstring). A comment, not a docstring: the schema would take it as every serializer's
+# description.
 class DeprecatedNamesMixin:
-    """Each `<base>_ind` field also under its old name `<base>_id`, for one release: the same value on output, an
-    alias on input (see the module's docstring)."""
-
     def get_fields(self):
         fields = super().get_fields()
+        if self.context.get(WITHOUT_DEPRECATED_NAMES):
+            return fields
         aliases = {old: name for name in fields if (old := deprecated_name(name)) and old not in fields}
         if not aliases:
             return fields
