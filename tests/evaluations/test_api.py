@@ -29,6 +29,7 @@ SCORER = ("evaluations.view_evaluation",) + tuple(
 pytestmark = pytest.mark.django_db
 
 LATER = datetime.timedelta(days=30)
+OLD_NAME = "name_id"  # rename_ind: keep (the deprecated name of `name_ind`, answered until API 1.1.0)
 
 
 def pillar(slug):
@@ -121,13 +122,14 @@ class TestEvaluationApi(EvaluationsApiTests):
         assert response.data["pillar_scores"] == [
             {
                 "pillar": {"id": governance.pk, "slug": "governance", "name_ind": "Tata Kelola Cerdas",
-                           "name_en": "Smart Governance"},
+                           OLD_NAME: "Tata Kelola Cerdas", "name_en": "Smart Governance"},
                 "score": "3.2500",
             }
         ]  # fmt: skip
         output = response.data["dimension_scores"][1]
         assert output["dimension"] == {
-            "id": scheme.dimensions.get(code="output").pk, "code": "output", "name_ind": "Output", "name_en": "Output"
+            "id": scheme.dimensions.get(code="output").pk, "code": "output", "name_ind": "Output", OLD_NAME: "Output",
+            "name_en": "Output",
         } and output["score"] == "3.1000"  # fmt: skip
 
     def test_score_outside_the_scale_is_400_and_saves_nothing(self, api_client, make_user):

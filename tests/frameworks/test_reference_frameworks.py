@@ -194,17 +194,24 @@ def test_the_data_migration_moves_existing_rows_to_sourced_editions_and_indicato
     FrameworkIndicator.objects.filter(framework=framework, number=1).update(source_verified=True, source="")
     banded = ExternalIndexFactory()
     kept = ExternalIndexValueFactory(index=banded, year=2019, value=Decimal("61.25"), rank=20, ranked_among=98,
-                                     source_url="https://example.org/ikci", band_id="Baik")  # fmt: skip
+                                     source_url="https://example.org/ikci", band_ind="Baik")  # fmt: skip
     plain = ExternalIndexValueFactory(year=2020)
     migration = importlib.import_module("evaluations.migrations.0018_frameworks_reference")
-    # the models as the migration knew them (in evaluations, before issue 24 moved them): the same tables
-    state = MigrationExecutor(connection).loader.project_state([("evaluations", "0018_frameworks_reference")])
+    # the models as the migration knew them (in evaluations, before issue 24 moved them): the same tables, their
+    # columns named as then (frameworks 0002 renamed the Indonesian texts `_ind`), in the test's transaction
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("frameworks", "0001_initial")])
+    state = executor.loader.project_state([("evaluations", "0018_frameworks_reference")])
     migration.forward(state.apps, None)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
     indicator = framework.indicators.get(number=1)
     assert indicator.source_verified and indicator.source == "PermenPANRB 59/2020"
     assert framework.indicators.get(number=2).source == ""  # unverified rows claim no source
     kept.refresh_from_db()
-    assert (kept.value, kept.rank, kept.ranked_among, kept.band_id) == (Decimal("61.25"), 20, 98, "Baik")
+    assert (kept.value, kept.rank, kept.ranked_among, kept.band_ind) == (Decimal("61.25"), 20, 98, "Baik")
     assert kept.source == "https://example.org/ikci" and not kept.source_verified
     assert ExternalIndex.objects.get(pk=banded.pk).publishes_bands
     assert not ExternalIndex.objects.get(pk=plain.index_id).publishes_bands
