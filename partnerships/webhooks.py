@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from standardwebhooks.webhooks import Webhook
 
 from smartcity import outbound
+from smartcity.api.serializers import with_deprecated_names
 from smartcity.notifications import notify
 from smartcity.services import Writer, model_save
 from smartcity.tasks import enqueue
@@ -233,7 +234,8 @@ def webhook_emit(*, event_type: str, data: dict, partner_ids=None, event_key: st
     chosen = [endpoint for endpoint in endpoints if event_type in endpoint.events]  # JSON lists: read, then chosen
     if not chosen:
         return 0
-    payload = {"type": event_type, "timestamp": now.isoformat(), "data": data}
+    # the Indonesian texts' old names too, until the API drops them (smartcity/api/serializers.py)
+    payload = {"type": event_type, "timestamp": now.isoformat(), "data": with_deprecated_names(data)}
     rows = [
         WebhookDelivery(
             endpoint=endpoint, event_id=event_id, event_type=event_type, payload=payload, next_attempt_at=now

@@ -32,6 +32,7 @@ __all__ = [
     "Serializer",
     "deprecated_name",
     "new_name",
+    "with_deprecated_names",
 ]
 
 NEW_SUFFIX, OLD_SUFFIX = "_ind", "_id"  # rename_ind: keep
@@ -95,6 +96,11 @@ class DeprecatedNamesMixin:
             else:
                 renamed[new] = value
         return renamed
+
+
+def with_deprecated_names(data: dict) -> dict:
+    """`data` (a payload written by hand, such as a webhook's) with each `_ind` key also under its old name."""
+    return {**data, **{deprecated_name(key): value for key, value in data.items() if deprecated_name(key)}}
 
 
 def new_name(name: str) -> str | None:
