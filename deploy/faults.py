@@ -43,7 +43,7 @@ READS = ["/", "/programs/", "/pillars/society/", "/api/v1/programs/?limit=20", "
 FAULT_INDICATOR_ID = 900001  # fixed, so the writes can name it (the API names a relation by id); far past the demo's
 FAULT_INDICATOR = f"""
 from pillars.models import Agency, Indicator
-Indicator.objects.create(pk={FAULT_INDICATOR_ID}, slug="faults", name_id="Uji gangguan", unit="x",
+Indicator.objects.create(pk={FAULT_INDICATOR_ID}, slug="faults", name_ind="Uji gangguan", unit="x",
                          publication="published", owner_agency=Agency.objects.order_by("pk").first())
 """
 

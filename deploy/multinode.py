@@ -85,7 +85,7 @@ def prepare(env):
     script = (
         "from django.contrib.auth.models import User, Permission; from pillars.models import Indicator, Agency;"
         f"u = User.objects.create_user({USER!r}, password={PASSWORD!r}, is_staff=True, is_superuser=True);"
-        f"Indicator.objects.create(pk={INDICATOR_ID}, slug='multinode', name_id='Uji multinode', unit='x',"
+        f"Indicator.objects.create(pk={INDICATOR_ID}, slug='multinode', name_ind='Uji multinode', unit='x',"
         " publication='published', owner_agency=Agency.objects.first())"
     )
     manage(env, "shell", "-c", script)

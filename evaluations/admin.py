@@ -55,7 +55,7 @@ class SchemeBandFormSet(ParentAwareFormSet):
 class SchemeDimensionInline(ServiceInlineMixin, admin.TabularInline):
     model = SchemeDimension
     formset = SchemeDimensionFormSet
-    fields = ["order", "code", "name_id", "name_en", "weight"]
+    fields = ["order", "code", "name_ind", "name_en", "weight"]
 
     def get_extra(self, request, obj=None, **kwargs):
         return len(services.DEFAULT_DIMENSIONS) if obj is None else 0
@@ -64,7 +64,7 @@ class SchemeDimensionInline(ServiceInlineMixin, admin.TabularInline):
 class SchemeBandInline(ServiceInlineMixin, admin.TabularInline):
     model = SchemeBand
     formset = SchemeBandFormSet
-    fields = ["label_id", "label_en", "lower", "upper"]
+    fields = ["label_ind", "label_en", "lower", "upper"]
     extra = 0
 
 
@@ -84,8 +84,8 @@ class EvaluationSchemeAdmin(SchemeCopyMixin, ServiceAdmin):
         if isinstance(inline, SchemeDimensionInline) and obj.pk is None and request.method == "GET":
             # The usual five dimensions, named; their weights vary by year, so staff type them in.
             kwargs["initial"] = [
-                {"order": order, "code": code, "name_id": name_id, "name_en": name_en}
-                for order, (code, name_id, name_en) in enumerate(services.DEFAULT_DIMENSIONS, start=1)
+                {"order": order, "code": code, "name_ind": name_ind, "name_en": name_en}
+                for order, (code, name_ind, name_en) in enumerate(services.DEFAULT_DIMENSIONS, start=1)
             ]
         return kwargs
 
@@ -143,7 +143,7 @@ class PillarScoreInline(ServiceInlineMixin, admin.TabularInline):
 
 class FindingInline(ServiceInlineMixin, admin.TabularInline):
     model = Finding
-    fields = ["pillar", "kind", "text_id", "text_en", "publication"]
+    fields = ["pillar", "kind", "text_ind", "text_en", "publication"]
     extra = 0
     show_change_link = True
 
@@ -198,7 +198,7 @@ class EvaluationAdmin(EvaluationDoorsMixin, ServiceAdmin):
                     "official_index",
                     "national_rank",
                     "provincial_rank",
-                    "summary_id",
+                    "summary_ind",
                     "summary_en",
                 ]
             },
@@ -237,7 +237,7 @@ class EvaluationAdmin(EvaluationDoorsMixin, ServiceAdmin):
 # --- Findings and follow-ups ----------------------------------------------------------------------
 class FollowUpInline(ServiceInlineMixin, admin.TabularInline):
     model = FollowUpAction
-    fields = ["title_id", "owner_agency", "due_on", "status", "done_on", "publication"]
+    fields = ["title_ind", "owner_agency", "due_on", "status", "done_on", "publication"]
     extra = 0
     show_change_link = True
 
@@ -274,7 +274,7 @@ class FollowUpActionAdmin(ServiceAdmin):
 
     list_scope = "view"
     list_display = [
-        "title_id",
+        "title_ind",
         "owner_agency",
         "due_on",
         "status",
@@ -286,7 +286,7 @@ class FollowUpActionAdmin(ServiceAdmin):
     fields = [
         "finding",
         "owner_agency",
-        "title_id",
+        "title_ind",
         "title_en",
         "due_on",
         "status",
@@ -320,7 +320,7 @@ def _writable(user, obj) -> bool:
 # --- Field visits ---------------------------------------------------------------------------------
 class FieldVisitAttachmentInline(ServiceInlineMixin, admin.TabularInline):
     model = FieldVisitAttachment
-    fields = ["kind", "file", "caption_id", "caption_en"]
+    fields = ["kind", "file", "caption_ind", "caption_en"]
     extra = 0
 
 
@@ -360,7 +360,7 @@ class LegalInstrumentAdmin(ServiceAdmin):
 
     list_display = ["number", "kind", "year", "issued_on", "forms_body"]  # publication: a filter
     list_filter = ["year", "kind", "forms_body", "publication"]
-    search_fields = ["number", "title_id", "title_en"]
+    search_fields = ["number", "title_ind", "title_en"]
     filter_horizontal = ["pillars"]
     inlines = [BodyMemberInline]
 
@@ -368,7 +368,7 @@ class LegalInstrumentAdmin(ServiceAdmin):
 class SurveyItemInline(ServiceInlineMixin, admin.TabularInline):
     model = SurveyItem
     formset = ParentAwareFormSet
-    fields = ["order", "code", "text_id", "text_en"]
+    fields = ["order", "code", "text_ind", "text_en"]
     extra = 0
 
 
@@ -388,10 +388,10 @@ class SurveyAdmin(SurveyResponseImportMixin, ServiceAdmin):
 
     change_form_template = "admin/evaluations/survey/change_form.html"
 
-    list_display = ["title_id", "year", "open_online"]  # the scale: the change form; publication: a filter
+    list_display = ["title_ind", "year", "open_online"]  # the scale: the change form; publication: a filter
     list_filter = ["year", "publication"]
-    search_fields = ["title_id", "title_en", "slug"]
-    prepopulated_fields = {"slug": ["title_id"]}
+    search_fields = ["title_ind", "title_en", "slug"]
+    prepopulated_fields = {"slug": ["title_ind"]}
     inlines = [SurveyItemInline, SurveyTargetInline]
 
 

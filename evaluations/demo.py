@@ -105,8 +105,8 @@ def _decimals(text: str) -> list[Decimal]:
 def _scheme(year: int) -> EvaluationScheme:
     weights, source, verified = weights_of(year)
     dimensions = [
-        {"code": code, "name_id": name_id, "name_en": name_en, "weight": weight}
-        for (code, name_id, name_en), weight in zip(DEFAULT_DIMENSIONS, _decimals(weights), strict=True)
+        {"code": code, "name_ind": name_ind, "name_en": name_en, "weight": weight}
+        for (code, name_ind, name_en), weight in zip(DEFAULT_DIMENSIONS, _decimals(weights), strict=True)
     ]
     fields = {
         "name": f"Evaluasi Gerakan Menuju 100 Smart City {year} (demo)",
@@ -155,7 +155,7 @@ def _final_result(year: int, row: tuple, pillars: dict[str, Pillar]) -> Evaluati
         letter_number=f"DEMO-{year}/SC",
         letter_date=letter_date,
         official_index=Decimal(official) if official else None,
-        summary_id=DEMO_NOTE_ID,
+        summary_ind=DEMO_NOTE_ID,
         summary_en=DEMO_NOTE_EN,
         publication=PUBLISHED,
         publish_from=datetime.datetime.combine(letter_date, datetime.time(9), tzinfo=zoneinfo.ZoneInfo("Asia/Jakarta")),
@@ -181,7 +181,7 @@ def _field_review(scheme: EvaluationScheme) -> Evaluation:
         assessors="Tim asesor BPPT",
         started_on=day,
         ended_on=day,
-        summary_id=(
+        summary_ind=(
             "Tinjauan lapangan evaluasi implementasi program smart city di tahun ketiga Kota Padang dalam "
             "Gerakan Menuju 100 Smart City: tim BPPT mengunjungi lokasi dan OPD dari enam pilar. Tanggal: angka demo."
         ),
@@ -193,13 +193,13 @@ def _field_review(scheme: EvaluationScheme) -> Evaluation:
     )
 
 
-def _visit(evaluation, site, *, pillar, agency, notes_id, notes_en) -> FieldVisit:
+def _visit(evaluation, site, *, pillar, agency, notes_ind, notes_en) -> FieldVisit:
     visit = FieldVisit.objects.filter(evaluation=evaluation, site=site).first()
     fields = {
         "visited_on": evaluation.started_on,
         "pillar": pillar,
         "agency": agency,
-        "notes_id": notes_id,
+        "notes_ind": notes_ind,
         "notes_en": notes_en,
         "publication": PUBLISHED,
     }
@@ -208,15 +208,15 @@ def _visit(evaluation, site, *, pillar, agency, notes_id, notes_en) -> FieldVisi
     return services.field_visit_create(actor=None, evaluation=evaluation, site=site, **fields)
 
 
-def _finding(evaluation, kind, pillar, text_id, text_en, follow_up=None) -> Finding:
-    finding = Finding.objects.filter(evaluation=evaluation, text_id=text_id).first()
+def _finding(evaluation, kind, pillar, text_ind, text_en, follow_up=None) -> Finding:
+    finding = Finding.objects.filter(evaluation=evaluation, text_ind=text_ind).first()
     fields = {"kind": kind, "pillar": pillar, "text_en": text_en, "publication": PUBLISHED}
     if finding:
         services.finding_update(finding=finding, actor=None, **fields)
     else:
-        finding = services.finding_create(actor=None, evaluation=evaluation, text_id=text_id, **fields)
+        finding = services.finding_create(actor=None, evaluation=evaluation, text_ind=text_ind, **fields)
     if follow_up and follow_up.get("owner_agency"):
-        action = FollowUpAction.objects.filter(finding=finding, title_id=follow_up["title_id"]).first()
+        action = FollowUpAction.objects.filter(finding=finding, title_ind=follow_up["title_ind"]).first()
         if action:
             services.follow_up_update(follow_up=action, actor=None, publication=PUBLISHED, **follow_up)
         else:
@@ -241,7 +241,7 @@ def load() -> dict[str, int]:
         "Daily waste figures are not yet open to citizens.",
         {
             "owner_agency": agencies.get("dlh"),
-            "title_id": "Terbitkan data timbulan sampah harian sebagai data terbuka",
+            "title_ind": "Terbitkan data timbulan sampah harian sebagai data terbuka",
             "title_en": "Publish daily waste figures as open data",
             "due_on": datetime.date(2021, 6, 30),
             "status": FollowUpStatus.DONE,
@@ -257,7 +257,7 @@ def load() -> dict[str, int]:
         "Extend the integration of junction CCTV into the command center (demo).",
         {
             "owner_agency": agencies.get("diskominfo"),
-            "title_id": "Integrasikan 10 titik CCTV simpang berikutnya (demo)",
+            "title_ind": "Integrasikan 10 titik CCTV simpang berikutnya (demo)",
             "title_en": "Integrate the next 10 junction CCTV points (demo)",
             "due_on": timezone.localdate() + datetime.timedelta(days=90),  # still ahead on the day of a first look
             "status": FollowUpStatus.IN_PROGRESS,
@@ -281,7 +281,7 @@ def _field_review_records(review, pillars, agencies) -> None:
         "Pantai Air Manis",
         pillar=pillars.get("branding"),
         agency=agencies.get("dispar"),
-        notes_id=(
+        notes_ind=(
             "Masuk kawasan wisata dengan kartu Brizzi dan wi-fi gratis bagi pengunjung: "
             "bukti dukung pilar smart branding."
         ),
@@ -292,7 +292,7 @@ def _field_review_records(review, pillars, agencies) -> None:
         "Dinas Komunikasi dan Informatika Kota Padang",
         pillar=pillars.get("governance"),
         agency=agencies.get("diskominfo"),
-        notes_id="Paparan capaian enam pilar; target: semua kelurahan terhubung pada 2021.",
+        notes_ind="Paparan capaian enam pilar; target: semua kelurahan terhubung pada 2021.",
         notes_en="Presentation of the six pillars' progress; target: every kelurahan connected by 2021.",
     )
     _finding(
@@ -310,7 +310,7 @@ def _field_review_records(review, pillars, agencies) -> None:
         "Connect every kelurahan to the city network.",
         {
             "owner_agency": agencies.get("diskominfo"),
-            "title_id": "Semua kelurahan terhubung jaringan",
+            "title_ind": "Semua kelurahan terhubung jaringan",
             "title_en": "Every kelurahan connected",
             "due_on": datetime.date(2021, 12, 31),
             "status": FollowUpStatus.DONE,
@@ -333,7 +333,7 @@ def _instruments(year: int, pillars: dict[str, Pillar]) -> None:
     every = list(pillars.values())
     upsert(LegalInstrument, year=year, kind=InstrumentKind.REGULATION, number=f"Perwako No. DEMO-12/{year}", defaults={
         "issued_on": datetime.date(year, 2, 15), "publication": PUBLISHED, "pillars": every,
-        "title_id": "Peraturan Wali Kota tentang Masterplan Smart City Kota Padang (demo)",
+        "title_ind": "Peraturan Wali Kota tentang Masterplan Smart City Kota Padang (demo)",
         "title_en": "Mayor's regulation on Padang's smart-city masterplan (demo)",
     })  # fmt: skip
     bodies = [
@@ -346,20 +346,20 @@ def _instruments(year: int, pillars: dict[str, Pillar]) -> None:
          [("Kepala Bidang Aplikasi Informatika", "Ketua"), ("Kepala Bidang Perencanaan Bappeda", "Anggota"),
           ("Kepala Bidang Lalu Lintas Dishub", "Anggota")]),
     ]  # fmt: skip
-    for number, body, title_id, title_en, members in bodies:
+    for number, body, title_ind, title_en, members in bodies:
         upsert(LegalInstrument, year=year, kind=InstrumentKind.DECREE, number=f"SK {number}/{year}", defaults={
             "issued_on": datetime.date(year, 3, 1), "forms_body": body, "publication": PUBLISHED, "pillars": every,
-            "title_id": title_id, "title_en": title_en,
+            "title_ind": title_ind, "title_en": title_en,
             "members": [{"name": name, "role": role, "position": "demo"} for name, role in members],
         })  # fmt: skip
 
 
 def _survey(year: int, pillars: dict[str, Pillar], *, open_online: bool = False) -> Survey:
     survey, _ = upsert(Survey, slug=f"survei-warga-{year}-demo", defaults={
-        "year": year, "title_id": f"Survei Kepuasan Warga Smart City {year} (demo)",
+        "year": year, "title_ind": f"Survei Kepuasan Warga Smart City {year} (demo)",
         "title_en": f"Citizen satisfaction survey {year} (demo)", "run_by": "Diskominfo bersama Bappeda (demo)",
         "open_online": open_online,  # only this year's survey takes answers; a past year's is closed
-        "publication": PUBLISHED, "items": [{"code": c, "text_id": i, "text_en": e} for c, i, e in ITEMS],
+        "publication": PUBLISHED, "items": [{"code": c, "text_ind": i, "text_en": e} for c, i, e in ITEMS],
     })  # fmt: skip
     for pillar in pillars.values():
         program = Program.objects.filter(pillar=pillar, first_year__lte=year, last_year__gte=year).order_by("slug")

@@ -116,7 +116,7 @@ class SurveyTargetWriter(Writer):
 
 
 class SurveyWriter(WholeWriter):
-    """A survey is written with its Likert items, when the write gives them ({code, text_id, text_en}): items of the
+    """A survey is written with its Likert items, when the write gives them ({code, text_ind, text_en}): items of the
     given codes are kept (their answers too) and changed, others removed, new ones added."""
 
     parts = ("items",)

@@ -73,7 +73,7 @@ class EvaluationFilterSet(FilterSet):
             "provincial_rank": FIGURE,
             "computed_index": FIGURE,
             "official_index": FIGURE,
-            "summary_id": FREE_TEXT,
+            "summary_ind": FREE_TEXT,
             "summary_en": FREE_TEXT,
         }
 

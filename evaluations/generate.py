@@ -12,7 +12,7 @@ from .models import Evaluation, Finding, FollowUpAction
 
 
 def generated_findings_delete() -> None:
-    findings = Finding.objects.filter(text_id__startswith=PREFIX)
+    findings = Finding.objects.filter(text_ind__startswith=PREFIX)
     FollowUpAction.objects.filter(finding__in=findings).delete()
     findings.delete()
 
@@ -30,7 +30,7 @@ def findings_generate(count: int, *, rng, progress) -> int:
                 evaluation_id=rng.choice(evaluations),
                 pillar=rng.choice(pillars),
                 kind=rng.choice(list(FindingKind)),
-                text_id=f"{PREFIX}temuan {n}",
+                text_ind=f"{PREFIX}temuan {n}",
                 text_en=f"{PREFIX}finding {n}",
                 publication="published",
             )
@@ -38,7 +38,7 @@ def findings_generate(count: int, *, rng, progress) -> int:
         ),
         progress,
     )
-    findings = Finding.objects.filter(text_id__startswith=PREFIX).values_list("pk", flat=True)
+    findings = Finding.objects.filter(text_ind__startswith=PREFIX).values_list("pk", flat=True)
     insert_batches(FollowUpAction, (_follow_up(finding, agencies, rng) for finding in findings), progress)
     return count
 
@@ -49,7 +49,7 @@ def _follow_up(finding, agencies, rng) -> FollowUpAction:
     return FollowUpAction(
         finding_id=finding,
         owner_agency=rng.choice(agencies),
-        title_id=f"{PREFIX}tindak lanjut {finding}",
+        title_ind=f"{PREFIX}tindak lanjut {finding}",
         due_on=due,
         status=status,
         done_on=due if status == FollowUpStatus.DONE else None,

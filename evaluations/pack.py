@@ -93,7 +93,7 @@ def _output_rows(year: int, pillars: list[Pillar]) -> list[list]:
 
 
 def _outcome_rows(year: int, pillars: list[Pillar]) -> list[list]:
-    activities = Activity.objects.filter(year=year).with_related().order_by("program__title_id", "pk")
+    activities = Activity.objects.filter(year=year).with_related().order_by("program__title_ind", "pk")
     by_pillar = defaultdict(list)
     for activity in activities:
         by_pillar[activity.program.pillar_id].append(activity)
@@ -160,7 +160,7 @@ def _quick_win_rows(year: int, pillars: list[Pillar]) -> list[list]:
     names = {p.pk: p.name for p in pillars}
     return [
         [names.get(p.pillar_id, ""), "", _("Quick win"), p.title, p.get_stage_display(), Number(p.progress, 0, "%"), ""]
-        for p in programs.select_related("lead_agency").order_by("pillar__order", "title_id")
+        for p in programs.select_related("lead_agency").order_by("pillar__order", "title_ind")
     ]
 
 

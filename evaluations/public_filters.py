@@ -11,7 +11,7 @@ from .models import Evaluation
 
 
 class EvaluationPublicFilterSet(PublicFilterSet):
-    search_fields = ("letter_number", "evaluating_body", "summary_id", "summary_en")
+    search_fields = ("letter_number", "evaluating_body", "summary_ind", "summary_en")
     year = year_filter(_("Year"), field_name="year")
     stage = django_filters.ChoiceFilter(choices=EvaluationStage.choices, label=_("Stage"), empty_label=_("Any stage"))
     kind = django_filters.ChoiceFilter(choices=EvaluationKind.choices, label=_("Kind"), empty_label=_("Any kind"))

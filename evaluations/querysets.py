@@ -82,14 +82,14 @@ class EvaluationQuerySet(PublishableQuerySet):
         )
 
     def with_band(self):
-        """Annotate `band_label_id` and `band_label_en`: the scheme's band the headline index falls in."""
+        """Annotate `band_label_ind` and `band_label_en`: the scheme's band the headline index falls in."""
         from .models import SchemeBand
 
         band = SchemeBand.objects.filter(
             scheme=OuterRef("scheme"), lower__lte=OuterRef("headline_index"), upper__gte=OuterRef("headline_index")
         ).order_by("lower")
         return self.annotate(
-            band_label_id=Subquery(band.values("label_id")[:1]), band_label_en=Subquery(band.values("label_en")[:1])
+            band_label_ind=Subquery(band.values("label_ind")[:1]), band_label_en=Subquery(band.values("label_en")[:1])
         )
 
     def with_related(self):

@@ -15,7 +15,7 @@ class EvaluationResource(resources.ModelResource):
     pillar scores (`governance=3.30; economy=3.50`)."""
 
     index = fields.Field(column_name="index")
-    band = fields.Field(attribute="band_label_id", column_name="band")
+    band = fields.Field(attribute="band_label_ind", column_name="band")
     improvement = fields.Field(column_name="improvement")
     pillar_scores = fields.Field(column_name="pillar_scores")
 

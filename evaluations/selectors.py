@@ -201,7 +201,7 @@ def _programs_without_evidence():
         .annotate(evidence_count=with_evidence)
         .filter(evidence_count=0)
         .select_related("lead_agency")
-        .order_by("pillar__order", "title_id")
+        .order_by("pillar__order", "title_ind")
     )
 
 
@@ -212,7 +212,7 @@ def _indicators_not_recent(*, cutoff: datetime.date):
         .annotate(latest_evidence=Subquery(newest.values("evidence")[:1]))
         .filter(Q(latest_measured_on__isnull=True) | Q(latest_measured_on__lt=cutoff) | Q(latest_evidence=""))
         .select_related("owner_agency")
-        .order_by("name_id")
+        .order_by("name_ind")
     )
 
 

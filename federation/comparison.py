@@ -77,6 +77,16 @@ class Comparison:
         }
 
 
+def current_names(data):
+    """A snapshot's data with the names of issue 24 (one read before it has the Indonesian names' old suffix)."""
+    if isinstance(data, list):
+        return [current_names(item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    old = "name_id"  # rename_ind: keep
+    return {("name_ind" if key == old else key): current_names(value) for key, value in data.items()}
+
+
 def _pillar_columns(cities: list[City]) -> list[dict]:
     """The hub's own pillars in their order, then any other pillar a city lists; names in the page's language, or in
     Indonesian (`lang` "id") when a pillar has no English name."""
@@ -88,7 +98,7 @@ def _pillar_columns(cities: list[City]) -> list[dict]:
     for city in cities:
         for pillar in city.data.get("pillars") or []:
             if pillar["slug"] not in columns:
-                name = pillar.get("name_en") if english and pillar.get("name_en") else pillar.get("name_id")
+                name = pillar.get("name_en") if english and pillar.get("name_en") else pillar.get("name_ind")
                 lang = "id" if english and name and not pillar.get("name_en") else ""
                 columns[pillar["slug"]] = {
                     "slug": pillar["slug"],
@@ -115,7 +125,7 @@ def province_comparison() -> Comparison:
                 checked_at=latest.read_at if latest else None,
                 read_at=good.read_at if good else None,
                 reason="" if state == LIVE else getattr(latest, "reason", ""),
-                data=good.data if good else {},
+                data=current_names(good.data) if good else {},
             )
         )
     pillars = _pillar_columns(cities)
@@ -151,7 +161,7 @@ def comparison_rows(comparison: Comparison) -> tuple[list[str], list[list]]:
     for city in comparison.cities:
         headline = city.headline or {}
         tail = [
-            headline.get("name_id", ""),
+            headline.get("name_ind", ""),
             headline.get("unit", ""),
             headline.get("latest_value"),
             headline.get("target"),

@@ -19,7 +19,7 @@ Outgoing requests are the hub's attack surface (SSRF), so:
   (smartcity/outbound.py): an IPv6 form carrying an IPv4 address is judged by that address.
 
 The API's relations are read in both shapes it has had: a slug (`"pillar": "governance"`) or a brief object
-(`"pillar": {"id": 1, "slug": "governance", "name_id": ...}`, issue 18's one shape). A brief scheme carries no
+(`"pillar": {"id": 1, "slug": "governance", "name_ind": ...}`, issue 18's one shape). A brief scheme carries no
 scale, so the scale of each scheme the kept results name is read from `evaluation-schemes/<id>/` (older portals
 answered it inline as `scheme_detail`).
 """
@@ -203,12 +203,18 @@ def normalise_pillars(rows: list) -> list[dict]:
             pillars.append(
                 {
                     "slug": slug,
-                    "name_id": text(row.get("name_id")),
+                    "name_ind": text(indonesian_name(row)),
                     "name_en": text(row.get("name_en")),
                     "order": order if isinstance(order, int) and not isinstance(order, bool) else 999,
                 }
             )
     return sorted(pillars, key=lambda p: (p["order"], p["slug"]))
+
+
+def indonesian_name(row: dict, read=dict.get):
+    """A row's Indonesian name: `name_ind`, or its old `_id` name from a portal older than issue 24's rename."""
+    current = read(row, "name_ind")
+    return current if current is not None else read(row, "name_id")  # rename_ind: keep
 
 
 def record_id(value) -> int | None:
@@ -230,7 +236,7 @@ def normalise_evaluation(row: dict) -> dict | None:
     dimensions = [
         {
             "code": slug_of(d.get("dimension")),
-            "name_id": text(named(d, "name_id")),
+            "name_ind": text(indonesian_name(d, read=named)),
             "name_en": text(named(d, "name_en")),
             "score": number(d.get("score")),
         }
@@ -265,7 +271,7 @@ def normalise_headline(rows: list) -> dict | None:
     measured_on = row.get("latest_measured_on")
     measured_on = text(measured_on)[:10] or None
     return {
-        "name_id": text(row.get("name_id")),
+        "name_ind": text(indonesian_name(row)),
         "name_en": text(row.get("name_en")),
         "unit": text(row.get("unit"))[:20],
         "targets": targets,

@@ -51,13 +51,13 @@ class BandFormSet(ParentAwareFormSet):
 
 class DomainInline(ServiceInlineMixin, admin.TabularInline):
     model = FrameworkDomain
-    fields = ["order", "code", "name_id", "name_en"]
+    fields = ["order", "code", "name_ind", "name_en"]
     extra = 0
 
 
 class AspectInline(ServiceInlineMixin, admin.TabularInline):
     model = FrameworkAspect
-    fields = ["order", "domain", "code", "name_id", "name_en"]
+    fields = ["order", "domain", "code", "name_ind", "name_en"]
     extra = 0
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -70,7 +70,7 @@ class AspectInline(ServiceInlineMixin, admin.TabularInline):
 class IndicatorInline(ServiceInlineMixin, admin.TabularInline):
     model = FrameworkIndicator
     formset = IndicatorFormSet
-    fields = ["number", "aspect", "name_id", "name_en", "weight", "named_by_assessee", "level_criteria", "source",
+    fields = ["number", "aspect", "name_ind", "name_en", "weight", "named_by_assessee", "level_criteria", "source",
               "source_verified"]  # fmt: skip
     extra = 0
 
@@ -83,14 +83,14 @@ class IndicatorInline(ServiceInlineMixin, admin.TabularInline):
 
 class LevelInline(ServiceInlineMixin, admin.TabularInline):
     model = FrameworkLevel
-    fields = ["level", "name_id", "name_en", "source", "source_verified"]
+    fields = ["level", "name_ind", "name_en", "source", "source_verified"]
     extra = 0
 
 
 class BandInline(ServiceInlineMixin, admin.TabularInline):
     model = FrameworkBand
     formset = BandFormSet
-    fields = ["label_id", "label_en", "lower", "upper", "source", "source_verified"]
+    fields = ["label_ind", "label_en", "lower", "upper", "source", "source_verified"]
     extra = 0
 
 
@@ -145,9 +145,9 @@ class FrameworkAdmin(FrameworkLoadMixin, ServiceAdmin):
     """A framework's structure: domains, aspects (of those domains), weighted indicators, named levels and bands,
     each figure with its source and whether it was verified."""
 
-    list_display = ["name_id", "issuing_body", "level_min", "level_max", "source_verified", "publication"]
+    list_display = ["name_ind", "issuing_body", "level_min", "level_max", "source_verified", "publication"]
     list_filter = ["source_verified", "publication"]
-    prepopulated_fields = {"slug": ["name_id"]}
+    prepopulated_fields = {"slug": ["name_ind"]}
     inlines = [DomainInline, AspectInline, IndicatorInline, LevelInline, BandInline]
 
     def save_related(self, request, form, formsets, change):
@@ -198,14 +198,14 @@ class IndexValueInline(ServiceInlineMixin, admin.TabularInline):
     where the publisher gives bands, and the source."""
 
     model = ExternalIndexValue
-    fields = ["year", "value", "level", "band_id", "band_en", "rank", "ranked_among", "peer_group_id",
+    fields = ["year", "value", "level", "band_ind", "band_en", "rank", "ranked_among", "peer_group_ind",
               "peer_group_en", "source", "source_verified", "source_document", "source_url"]  # fmt: skip
     extra = 0
 
 
 @admin.register(ExternalIndex)
 class ExternalIndexAdmin(ServiceAdmin):
-    list_display = ["name_id", "publisher", "scope", "kind", "source_verified", "publication"]
+    list_display = ["name_ind", "publisher", "scope", "kind", "source_verified", "publication"]
     list_filter = ["scope", "kind", "source_verified", "publication"]
-    prepopulated_fields = {"slug": ["name_id"]}
+    prepopulated_fields = {"slug": ["name_ind"]}
     inlines = [IndexValueInline]

@@ -25,10 +25,10 @@ BESAR = ("kota besar, 500 ribu–1 juta jiwa", "large city, 500 thousand to 1 mi
 # slug: (index fields, {year: edition fields}); ../shared/DOMAIN.md gives no official figure for any of them.
 INDICES = {
     "ikci": (
-        {"name_id": "Indeks Kota Cerdas Indonesia (IKCI)", "name_en": "Indonesian Smart City Index (IKCI)",
+        {"name_ind": "Indeks Kota Cerdas Indonesia (IKCI)", "name_en": "Indonesian Smart City Index (IKCI)",
          "publisher": "Kompas", "scope": "city", "kind": "score", "scale_min": Decimal(0), "scale_max": Decimal(100),
          "decimals": 2, "publishes_bands": False,
-         "description_id": "Dua edisi saja (2015 dan 2018); kota diperingkat dalam kategori jumlah penduduknya "
+         "description_ind": "Dua edisi saja (2015 dan 2018); kota diperingkat dalam kategori jumlah penduduknya "
                            "(metropolitan, besar, sedang, kecil); tanpa predikat.",
          "description_en": "Two editions only (2015 and 2018); cities ranked within their population category "
                            "(metropolitan, large, medium, small); no bands.",
@@ -37,28 +37,28 @@ INDICES = {
          2018: {"value": Decimal("58.20"), "rank": 6, "ranked_among": 19}},
     ),
     "rkci": (
-        {"name_id": "Rating Kota Cerdas Indonesia (RKCI)", "name_en": "Indonesian Smart City Rating (RKCI)",
+        {"name_ind": "Rating Kota Cerdas Indonesia (RKCI)", "name_en": "Indonesian Smart City Rating (RKCI)",
          "publisher": "Institut Teknologi Bandung (ITB) dengan APEKSI", "scope": "city", "kind": "level",
          "scale_min": Decimal(1), "scale_max": Decimal(5), "decimals": 0, "publishes_bands": False,
-         "description_id": "Peringkat dua tahunan pada lima tingkat; bukan IKCI.",
+         "description_ind": "Peringkat dua tahunan pada lima tingkat; bukan IKCI.",
          "description_en": "A rating every two years on five levels; not the IKCI.",
          "source": "ITB dan APEKSI, Rating Kota Cerdas Indonesia (ringkasan di ../shared/DOMAIN.md)"},
         {2019: {"level": 3}},
     ),
     "egdi": (
-        {"name_id": "E-Government Development Index (EGDI) PBB", "name_en": "UN E-Government Development Index (EGDI)",
+        {"name_ind": "E-Government Development Index (EGDI) PBB", "name_en": "UN E-Government Development Index (EGDI)",
          "publisher": "United Nations DESA", "scope": "national", "kind": "score", "scale_min": Decimal(0),
          "scale_max": Decimal(1), "decimals": 4, "publishes_bands": False,
-         "description_id": "Indeks nasional, dua tahunan: nilai Indonesia, bukan nilai kota.",
+         "description_ind": "Indeks nasional, dua tahunan: nilai Indonesia, bukan nilai kota.",
          "description_en": "A national index, every two years: Indonesia's value, not the city's.",
          "source": "United Nations E-Government Survey (ringkasan di ../shared/DOMAIN.md)"},
         {2022: {"value": Decimal("0.7000")}, 2024: {"value": Decimal("0.7500")}},
     ),
     "gtmi": (
-        {"name_id": "GovTech Maturity Index (GTMI) Bank Dunia", "name_en": "World Bank GovTech Maturity Index (GTMI)",
+        {"name_ind": "GovTech Maturity Index (GTMI) Bank Dunia", "name_en": "World Bank GovTech Maturity Index (GTMI)",
          "publisher": "World Bank", "scope": "national", "kind": "score", "scale_min": Decimal(0),
          "scale_max": Decimal(1), "decimals": 3, "publishes_bands": True,
-         "description_id": "Indeks nasional dengan kelompok A–D: nilai Indonesia, bukan nilai kota.",
+         "description_ind": "Indeks nasional dengan kelompok A–D: nilai Indonesia, bukan nilai kota.",
          "description_en": "A national index with groups A–D: Indonesia's value, not the city's.",
          "source": "World Bank, GovTech Maturity Index (ringkasan di ../shared/DOMAIN.md)"},
         {2022: {"value": Decimal("0.700")}},
@@ -80,7 +80,7 @@ def _spbe_assessment(framework, year, levels, assessed):
     ]
     writer = writer_for(SelfAssessment)
     existing = SelfAssessment.objects.filter(framework=framework, year=year).first()
-    data = {"summary_id": "Angka demo: bukan hasil resmi.", "summary_en": "Demo figures: not the official results.",
+    data = {"summary_ind": "Angka demo: bukan hasil resmi.", "summary_en": "Demo figures: not the official results.",
             "publication": PUBLISHED, "scores": scores}  # fmt: skip
     if existing is None:
         assessment = writer.create(data={"framework": framework, "year": year, **data}, actor=None)
@@ -104,7 +104,7 @@ def _external_index(slug: str, fields: dict, editions: dict) -> None:
     index, _ = upsert(ExternalIndex, slug=slug, defaults={**fields, "source_verified": False, "publication": PUBLISHED})
     peer_id, peer_en = PEER_GROUPS.get(slug, ("", ""))
     for year, edition in editions.items():
-        defaults = {"value": None, "level": None, "peer_group_id": peer_id, "peer_group_en": peer_en,
+        defaults = {"value": None, "level": None, "peer_group_ind": peer_id, "peer_group_en": peer_en,
                     "source": DEMO_SOURCE, "source_verified": False, **edition}  # fmt: skip
         upsert(ExternalIndexValue, index=index, year=year, defaults=defaults)
 

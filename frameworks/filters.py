@@ -41,7 +41,7 @@ class ExternalIndexFilterSet(FilterSet):
             "scale_max": "the index's scale, shown on the record",
             "decimals": "how the values are shown",
             "url": "an address shown on the record",
-            "description_id": FREE_TEXT,
+            "description_ind": FREE_TEXT,
             "description_en": FREE_TEXT,
         }
 
@@ -55,10 +55,10 @@ class ExternalIndexValueFilterSet(FilterSet):
         unfiltered = {
             "value": FIGURE,
             "level": FIGURE,
-            "peer_group_id": FREE_TEXT,
+            "peer_group_ind": FREE_TEXT,
             "peer_group_en": FREE_TEXT,
             "source": FREE_TEXT,
-            "band_id": FREE_TEXT,
+            "band_ind": FREE_TEXT,
             "band_en": FREE_TEXT,
             "rank": FIGURE,
             "ranked_among": FIGURE,

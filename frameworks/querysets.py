@@ -43,11 +43,11 @@ class SelfAssessmentQuerySet(PublishableQuerySet):
 
     def with_index(self):
         """Annotate `index` (the assessors' index once complete, else the self-assessed one) and its band's
-        labels `band_label_id` / `band_label_en`."""
+        labels `band_label_ind` / `band_label_en`."""
         annotated = self.annotate(index=Coalesce("assessor_index", "self_index"))
         bands = _band_of(OuterRef("index"), "framework")
         return annotated.annotate(
-            band_label_id=Subquery(bands.values("label_id")[:1]),
+            band_label_ind=Subquery(bands.values("label_ind")[:1]),
             band_label_en=Subquery(bands.values("label_en")[:1]),
         )
 

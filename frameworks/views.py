@@ -96,9 +96,9 @@ def external_index_detail(request, slug: str):
 
 def framework_list(request):
     """The national frameworks and external indices the office reports against."""
-    indices = list(ExternalIndex.objects.public().with_related().order_by("name_id"))
+    indices = list(ExternalIndex.objects.public().with_related().order_by("name_ind"))
     context = {
-        "frameworks": Framework.objects.public().order_by("name_id"),
+        "frameworks": Framework.objects.public().order_by("name_ind"),
         "indices": [(index, (list(index.editions.all()) or [None])[-1]) for index in indices],
     }
     return render(request, "frameworks/framework_list.html", context)

@@ -131,7 +131,7 @@ class PartnerAdmin(ServiceAdmin):
         "slug",
         "kind",
         "website",
-        "description_id",
+        "description_ind",
         "description_en",
         "publication",
         "publish_from",
@@ -197,10 +197,10 @@ class PartnerAPIKeyAdmin(ServiceAdmin):
 class ScopeAreaAdmin(ServiceAdmin):
     """Scope areas come from a data migration: staff may reword them, never remove one an MoU uses."""
 
-    list_display = ["order", "name_id", "name_en", "slug"]
-    list_display_links = ["name_id"]
+    list_display = ["order", "name_ind", "name_en", "slug"]
+    list_display_links = ["name_ind"]
     prepopulated_fields = {"slug": ["name_en"]}
-    fields = ["order", "slug", "name_id", "name_en"]
+    fields = ["order", "slug", "name_ind", "name_en"]
 
 
 # --- MoUs -----------------------------------------------------------------------------------------------------------
@@ -272,8 +272,8 @@ class CommitmentInline(ServiceInlineMixin, admin.StackedInline):
     formset = CommitmentFormSet
     fields = [
         ("partner", "pillar"),
-        ("description_id", "description_en"),
-        ("target_quantity", "unit_id", "unit_en"),
+        ("description_ind", "description_en"),
+        ("target_quantity", "unit_ind", "unit_en"),
         "due_on",
     ]
     autocomplete_fields = ["partner"]
@@ -283,20 +283,20 @@ class CommitmentInline(ServiceInlineMixin, admin.StackedInline):
 @admin.register(MoU)
 class MoUAdmin(ServiceAdmin):
     list_display = [
-        "title_id",
+        "title_ind",
         "partner_names",
         "status_display",
         "valid_from",
         "valid_until",
     ]  # signed on: the change form; publication: a filter
     list_filter = [StatusFilter, PartnerKindFilter, "scope_areas", ExpiringFilter, "publication", "signed_online"]
-    prepopulated_fields = {"slug": ["title_id"]}
+    prepopulated_fields = {"slug": ["title_ind"]}
     filter_horizontal = ["scope_areas", "pillars", "programs"]
     raw_id_fields = ["contact"]
     date_hierarchy = "valid_from"
     readonly_fields = ["status_display"]
     fieldsets = [
-        (None, {"fields": ["title_id", "title_en", "slug", "city_number", "summary_id", "summary_en"]}),
+        (None, {"fields": ["title_ind", "title_en", "slug", "city_number", "summary_ind", "summary_en"]}),
         (
             _("Signing"),
             {

@@ -33,7 +33,7 @@ D = datetime.date
 MOUS = [
     {
         "slug": "telkom-smart-city-2015",
-        "title_id": "Dukungan PT Telkom Indonesia untuk mewujudkan Smart City Padang",
+        "title_ind": "Dukungan PT Telkom Indonesia untuk mewujudkan Smart City Padang",
         "title_en": "PT Telkom Indonesia's support for Smart City Padang",
         "city_signatory_name": "H. Mahyeldi",
         "city_signatory_position": "Wali Kota Padang",
@@ -42,18 +42,18 @@ MOUS = [
         "signed_place": "Bandung",
         "valid_from": D(2015, 5, 30),
         "valid_until": D(2020, 5, 29),
-        "summary_id": "Pengembangan layanan teknologi informasi agar sistem SKPD (Dishubkominfo, DPKA, Dukcapil) "
+        "summary_ind": "Pengembangan layanan teknologi informasi agar sistem SKPD (Dishubkominfo, DPKA, Dukcapil) "
         "terkoneksi dan terintegrasi. Masa berlaku pada data demo diasumsikan lima tahun.",
         "summary_en": "Information technology services so that the agencies' systems (transport and informatics, "
         "finance and assets, civil registry) are connected and integrated. The demo assumes a five-year validity.",
         "parties": [("telkom", "Honesti Basyir", "Direktur Wholesale & International Service")],
         "scope": ["digital-applications", "data-integration"],
         "pillars": ["governance"],
-        "programs": Q(title_id__icontains="integrasi"),
+        "programs": Q(title_ind__icontains="integrasi"),
     },
     {
         "slug": "tower-bersama-smart-city-2021",
-        "title_id": "Nota kesepahaman pembangunan Padang sebagai smart city bersama Tower Bersama Grup",
+        "title_ind": "Nota kesepahaman pembangunan Padang sebagai smart city bersama Tower Bersama Grup",
         "title_en": "MoU with Tower Bersama Grup on building Padang as a smart city",
         "city_signatory_name": "Hendri Septa",
         "city_signatory_position": "Wali Kota Padang",
@@ -62,7 +62,7 @@ MOUS = [
         "signed_online": True,
         "valid_from": D(2021, 7, 26),
         "valid_until": D(2026, 12, 31),
-        "summary_id": "Ditandatangani secara daring. Ruang lingkup: pengembangan aplikasi digital, infrastruktur "
+        "summary_ind": "Ditandatangani secara daring. Ruang lingkup: pengembangan aplikasi digital, infrastruktur "
         "komunikasi dan fiber optik, integrasi CCTV dan command center; ke depan pemanfaatan 5G. Tanggal dan masa "
         "berlaku pada data demo adalah perkiraan (berita: Senin, Juli 2021).",
         "summary_en": "Signed online. Scope: digital applications, communication infrastructure and fiber optic, "
@@ -71,14 +71,14 @@ MOUS = [
         "parties": [("tower-bersama-grup", "Budianto Purwahjo", "Direktur Tower Bersama Grup")],
         "scope": ["digital-applications", "communication-infrastructure", "cctv-integration", "command-center"],
         "pillars": ["governance", "living"],
-        "programs": Q(title_id__icontains="cctv") | Q(title_id__icontains="command center"),
+        "programs": Q(title_ind__icontains="cctv") | Q(title_ind__icontains="command center"),
         "commitments": [
             {
                 "partner": "tower-bersama-grup",
-                "description_id": "Menara telekomunikasi Tower Bersama Grup di Kota Padang",
+                "description_ind": "Menara telekomunikasi Tower Bersama Grup di Kota Padang",
                 "description_en": "Tower Bersama Grup telecommunication towers in the city",
                 "target_quantity": Decimal(80),
-                "unit_id": "menara",
+                "unit_ind": "menara",
                 "unit_en": "towers",
                 "pillar": "living",
                 "reports": [(D(2021, 7, 31), Decimal(80), "80 menara di beberapa titik Kota Padang hingga Juli 2021.")],
@@ -87,28 +87,28 @@ MOUS = [
     },
     {
         "slug": "kemenkominfo-masterplan-2023",
-        "title_id": "Penyusunan masterplan smart city bersama Kementerian Komunikasi dan Informatika",
+        "title_ind": "Penyusunan masterplan smart city bersama Kementerian Komunikasi dan Informatika",
         "title_en": "Drafting the smart-city masterplan with the Ministry of Communication and Informatics",
         "city_signatory_position": "Wali Kota",
         "state": MoUState.SIGNED,
         "signed_on": D(2023, 3, 1),
         "valid_from": D(2023, 3, 1),
         "valid_until": D(2028, 2, 29),
-        "summary_id": "Kemenkominfo melakukan sinkronisasi dan penyusunan masterplan smart city, dengan anggaran "
+        "summary_ind": "Kemenkominfo melakukan sinkronisasi dan penyusunan masterplan smart city, dengan anggaran "
         "kementerian (contoh dari Kota Pematang Siantar, 2023). Tanggal pada data demo adalah perkiraan.",
         "summary_en": "The ministry synchronises and drafts the smart-city masterplan from its own budget (as in "
         "Pematang Siantar, 2023). The date in the demo is an estimate.",
         "parties": [("kemenkominfo", "", "")],
         "scope": ["masterplan-drafting"],
         "pillars": [],
-        "programs": Q(title_id__icontains="masterplan"),
+        "programs": Q(title_ind__icontains="masterplan"),
         "commitments": [
             {
                 "partner": "kemenkominfo",
-                "description_id": "Dokumen masterplan smart city yang selaras dengan pemerintah pusat",
+                "description_ind": "Dokumen masterplan smart city yang selaras dengan pemerintah pusat",
                 "description_en": "A smart-city masterplan aligned with the central government",
                 "target_quantity": Decimal(1),
-                "unit_id": "dokumen",
+                "unit_ind": "dokumen",
                 "unit_en": "document",
                 "pillar": None,
                 "reports": [],
@@ -117,31 +117,31 @@ MOUS = [
     },
     {
         "slug": "telkom-csr-wifi-2023",
-        "title_id": "Wi-Fi publik dari CSR PT Telkom Indonesia",
+        "title_ind": "Wi-Fi publik dari CSR PT Telkom Indonesia",
         "title_en": "Public Wi-Fi from PT Telkom Indonesia's CSR",
         "city_signatory_position": "Wali Kota",
         "state": MoUState.SIGNED,
         "signed_on": D(2023, 1, 16),
         "valid_from": D(2023, 1, 16),
         "valid_until": D(2025, 12, 31),
-        "summary_id": "Wifi station untuk keterbukaan informasi publik, dibiayai CSR Telkom; tahap awal smart city "
+        "summary_ind": "Wifi station untuk keterbukaan informasi publik, dibiayai CSR Telkom; tahap awal smart city "
         "bersama CCTV (contoh dari Kota Pematang Siantar, 2023). Tanggal pada data demo adalah perkiraan.",
         "summary_en": "Wi-Fi stations for open public information, paid for by Telkom's CSR; an early smart-city "
         "step alongside CCTV (as in Pematang Siantar, 2023). The date in the demo is an estimate.",
         "parties": [("telkom", "", "")],
         "scope": ["public-wifi"],
         "pillars": ["society"],
-        "programs": Q(title_id__icontains="wi-fi") | Q(title_id__icontains="wifi"),
+        "programs": Q(title_ind__icontains="wi-fi") | Q(title_ind__icontains="wifi"),
     },
     {
         "slug": "banyuwangi-berbagi-aplikasi",
-        "title_id": "Kerja sama berbagi informasi dan aplikasi dengan Pemerintah Kabupaten Banyuwangi",
+        "title_ind": "Kerja sama berbagi informasi dan aplikasi dengan Pemerintah Kabupaten Banyuwangi",
         "title_en": "Sharing information and applications with the Banyuwangi regency government",
         "city_signatory_position": "Wali Kota",
         "state": MoUState.DRAFT,
         "valid_from": D(2018, 10, 1),
         "valid_until": D(2021, 9, 30),
-        "summary_id": "Sedang dijajaki: berbagi informasi dan aplikasi Banyuwangi untuk segera diterapkan "
+        "summary_ind": "Sedang dijajaki: berbagi informasi dan aplikasi Banyuwangi untuk segera diterapkan "
         "(contoh dari Kota Pariaman, 2018).",
         "summary_en": "Being explored: sharing Banyuwangi's information and applications to put them to use soon "
         "(as in Pariaman, 2018).",
@@ -168,9 +168,9 @@ def _partners() -> dict[str, Partner]:
 
 def _commitments(mou: MoU, items: list[dict], partners: dict[str, Partner]) -> None:
     for item in items:
-        fields = {k: v for k, v in item.items() if k not in ("partner", "pillar", "reports", "description_id")}
+        fields = {k: v for k, v in item.items() if k not in ("partner", "pillar", "reports", "description_ind")}
         fields["pillar"] = Pillar.objects.filter(slug=item["pillar"]).first() if item["pillar"] else None
-        lookup = {"mou": mou, "partner": partners[item["partner"]], "description_id": item["description_id"]}
+        lookup = {"mou": mou, "partner": partners[item["partner"]], "description_ind": item["description_ind"]}
         commitment = _upsert(Commitment, lookup, fields)
         for reported_on, quantity, note in item["reports"]:
             if not ProgressReport.objects.filter(commitment=commitment, reported_on=reported_on).exists():

@@ -11,7 +11,7 @@ class MoUExport(RecordExport):
 
     columns = (
         "slug",
-        "title_id",
+        "title_ind",
         "title_en",
         "status",
         "city_number",
@@ -33,7 +33,7 @@ class MoUExport(RecordExport):
         parties = list(mou.parties.all())
         return {
             "slug": mou.slug,
-            "title_id": mou.title_id,
+            "title_ind": mou.title_ind,
             "title_en": mou.title_en,
             "status": mou.status,
             "city_number": mou.city_number,

@@ -32,7 +32,7 @@ class PartnerFilterSet(FilterSet):
         relations = {"scope_area": "mous__scope_areas"}
         unfiltered = {
             "website": "an address shown on the record",
-            "description_id": FREE_TEXT,
+            "description_ind": FREE_TEXT,
             "description_en": FREE_TEXT,
         }
 
@@ -82,7 +82,7 @@ class MoUFilterSet(MoUConditionsMixin):
             "signed_place": FREE_TEXT,
             "valid_from": THROUGH_STATUS,
             "valid_until": THROUGH_STATUS,
-            "summary_id": FREE_TEXT,
+            "summary_ind": FREE_TEXT,
             "summary_en": FREE_TEXT,
             "signed_document": FILE,
             "contact": "the partner's contact person is seen by staff only",

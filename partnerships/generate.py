@@ -53,7 +53,7 @@ def _mous(count, rng):
         start = datetime.date(2015, 1, 1) + datetime.timedelta(days=rng.randint(0, 3650))
         yield MoU(
             slug=f"{PREFIX}mou-{n:06d}",
-            title_id=f"Nota kesepahaman generasi {n}",
+            title_ind=f"Nota kesepahaman generasi {n}",
             title_en=f"Generated MoU {n}",
             state="signed",
             signed_on=start,
@@ -69,10 +69,10 @@ def _commitments(chosen, rng):
         yield Commitment(
             mou_id=mou,
             partner=partner,
-            description_id="Komitmen generasi",
+            description_ind="Komitmen generasi",
             description_en="Generated commitment",
             target_quantity=Decimal(rng.randint(1, 100)),
-            unit_id="unit",
+            unit_ind="unit",
             unit_en="units",
         )
 

@@ -16,9 +16,9 @@ def published_partners(request):
 
 class MoUPublicFilterSet(PublicFilterSet):
     search_fields = (
-        "title_id",
+        "title_ind",
         "title_en",
-        "summary_id",
+        "summary_ind",
         "summary_en",
         "city_number",
         "parties__partner_number",
@@ -64,7 +64,7 @@ class MoUPublicFilterSet(PublicFilterSet):
 
 
 class PartnerPublicFilterSet(PublicFilterSet):
-    search_fields = ("name", "short_name", "description_id", "description_en")
+    search_fields = ("name", "short_name", "description_ind", "description_en")
     kind = django_filters.ChoiceFilter(choices=PartnerKind.choices, label=_("Kind"), empty_label=_("Any kind"))
 
     class Meta:

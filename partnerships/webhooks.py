@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from standardwebhooks.webhooks import Webhook
 
 from smartcity import outbound
+from smartcity.api.serializers import with_deprecated_names
 from smartcity.notifications import notify
 from smartcity.services import Writer, model_save
 from smartcity.tasks import enqueue
@@ -233,7 +234,8 @@ def webhook_emit(*, event_type: str, data: dict, partner_ids=None, event_key: st
     chosen = [endpoint for endpoint in endpoints if event_type in endpoint.events]  # JSON lists: read, then chosen
     if not chosen:
         return 0
-    payload = {"type": event_type, "timestamp": now.isoformat(), "data": data}
+    # the Indonesian texts' old names too, until the API drops them (smartcity/api/serializers.py)
+    payload = {"type": event_type, "timestamp": now.isoformat(), "data": with_deprecated_names(data)}
     rows = [
         WebhookDelivery(
             endpoint=endpoint, event_id=event_id, event_type=event_type, payload=payload, next_attempt_at=now
@@ -261,7 +263,7 @@ def mou_event_data(mou: MoU) -> dict:
     return {
         "id": mou.pk,
         "slug": mou.slug,
-        "title_id": mou.title_id,
+        "title_ind": mou.title_ind,
         "title_en": mou.title_en,
         "state": mou.state,
         "signed_on": mou.signed_on and mou.signed_on.isoformat(),
@@ -321,7 +323,7 @@ def progress_report_announce(*, report: ProgressReport) -> None:
         "reported_on": report.reported_on.isoformat(),
         "quantity_reached": str(report.quantity_reached),
         "target_quantity": str(commitment.target_quantity),
-        "unit_id": commitment.unit_id,
+        "unit_ind": commitment.unit_ind,
     }
     webhook_emit(event_type=WebhookEvent.PROGRESS_REPORTED, data=data, partner_ids=partner_ids)
 

@@ -52,27 +52,27 @@ class ReferenceDataMixin:
 
 class SubDimensionInline(ReferenceDataMixin, ServiceInlineMixin, admin.TabularInline):
     model = SubDimension
-    fields = ["order", "slug", "name_id", "name_en"]
+    fields = ["order", "slug", "name_ind", "name_en"]
     readonly_fields = ["slug"]
     extra = 0
 
 
 @admin.register(Pillar)
 class PillarAdmin(ReferenceDataMixin, ServiceAdmin):
-    list_display = ["order", "name_id", "name_en", "slug", "colour", "updated_at"]
-    list_display_links = ["name_id"]
+    list_display = ["order", "name_ind", "name_en", "slug", "colour", "updated_at"]
+    list_display_links = ["name_ind"]
     readonly_fields = ["slug"]
-    fields = ["slug", "order", "name_id", "name_en", "description_id", "description_en", "colour"]
+    fields = ["slug", "order", "name_ind", "name_en", "description_ind", "description_en", "colour"]
     inlines = [SubDimensionInline]
 
 
 @admin.register(SubDimension)
 class SubDimensionAdmin(ReferenceDataMixin, ServiceAdmin):
-    list_display = ["name_id", "name_en", "pillar", "order"]
+    list_display = ["name_ind", "name_en", "pillar", "order"]
     list_filter = ["pillar"]
     list_select_related = ["pillar"]
     readonly_fields = ["slug", "pillar"]
-    fields = ["pillar", "slug", "order", "name_id", "name_en"]
+    fields = ["pillar", "slug", "order", "name_ind", "name_en"]
 
 
 @admin.register(Agency)
@@ -98,7 +98,7 @@ class PortfolioAdmin(RecordFieldsMixin, LimitedImportMixin, ImportExportMixin, S
 
 class MilestoneInline(ServiceInlineMixin, admin.TabularInline):
     model = Milestone
-    fields = ["title_id", "title_en", "due_on", "done_on", "evidence"]
+    fields = ["title_ind", "title_en", "due_on", "done_on", "evidence"]
     extra = 0
 
 
@@ -141,7 +141,7 @@ class ProgramIndicatorInline(ServiceInlineMixin, admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "indicator":
-            kwargs["queryset"] = Indicator.objects.visible_to(request.user).order_by("name_id")
+            kwargs["queryset"] = Indicator.objects.visible_to(request.user).order_by("name_ind")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
@@ -158,10 +158,10 @@ def _admin_link(obj, label) -> str:
 @admin.register(Program)
 class ProgramAdmin(PortfolioAdmin):
     resource_classes = [resources.ProgramResource]
-    list_display = ["title_id", "pillar", "lead_agency", "stage", "progress"]  # horizon, publication: filters
+    list_display = ["title_ind", "pillar", "lead_agency", "stage", "progress"]  # horizon, publication: filters
     list_filter = ["pillar", "lead_agency", "stage", "horizon", "first_year", "publication"]
     list_select_related = ["pillar", "lead_agency"]
-    prepopulated_fields = {"slug": ["title_id"]}
+    prepopulated_fields = {"slug": ["title_ind"]}
     autocomplete_fields = ["supporting_agencies"]
     inlines = [ProgramIndicatorInline, MilestoneInline, BudgetLineInline]
     readonly_fields = ["activity_list"]
@@ -170,7 +170,7 @@ class ProgramAdmin(PortfolioAdmin):
         "indicators": "linked with their role in the inline above (ProgramIndicatorInline)",
     }
     fieldsets = [
-        (None, {"fields": ["slug", "title_id", "title_en", "description_id", "description_en"]}),
+        (None, {"fields": ["slug", "title_ind", "title_en", "description_ind", "description_en"]}),
         (
             _("Where it belongs"),
             {"fields": ["pillar", "sub_dimensions", "lead_agency", "supporting_agencies", "masterplan"]},
@@ -241,7 +241,14 @@ class MeasurementDueFilter(admin.SimpleListFilter):
 @admin.register(Indicator)
 class IndicatorAdmin(PortfolioAdmin):
     resource_classes = [resources.IndicatorResource]
-    list_display = ["name_id", "pillar", "unit", "owner_agency", "approval", "access"]  # headline, publication: filters
+    list_display = [
+        "name_ind",
+        "pillar",
+        "unit",
+        "owner_agency",
+        "approval",
+        "access",
+    ]  # headline, publication: filters
     list_filter = [
         MeasurementDueFilter,
         "pillar",
@@ -254,7 +261,7 @@ class IndicatorAdmin(PortfolioAdmin):
         "publication",
     ]
     list_select_related = ["pillar", "owner_agency"]
-    prepopulated_fields = {"slug": ["name_id"]}
+    prepopulated_fields = {"slug": ["name_ind"]}
     filter_horizontal = ["building_blocks"]  # any agency's indicator can be a building block
     readonly_fields = ["approval", "approval_note", "approved_at", "program_list"]
     inlines = [TargetInline, MeasurementInline]
@@ -264,7 +271,7 @@ class IndicatorAdmin(PortfolioAdmin):
     }
     actions = ["submit_to_walidata", "approve_as_walidata"]
     fieldsets = [
-        (None, {"fields": ["slug", "name_id", "name_en", "pillar", "is_headline", "owner_agency"]}),
+        (None, {"fields": ["slug", "name_ind", "name_en", "pillar", "is_headline", "owner_agency"]}),
         (
             _("Measure"),
             {"fields": ["unit", "direction", "baseline_value", "baseline_year", "frequency", "data_source"]},
@@ -291,7 +298,7 @@ class IndicatorAdmin(PortfolioAdmin):
         """The programs linked to this indicator, with their role; each link is edited on its program's form."""
         if obj is None or obj.pk is None:
             return "—"
-        links = obj.program_links.select_related("program__lead_agency").order_by("role", "program__title_id")
+        links = obj.program_links.select_related("program__lead_agency").order_by("role", "program__title_ind")
         rows = [
             (_admin_link(link.program, link.program.title), link.get_role_display(), link.program.lead_agency.acronym)
             for link in links
@@ -478,10 +485,10 @@ class ActivityAdmin(PortfolioAdmin):
     rolls the program's progress up again, by weight (the activity writer)."""
 
     resource_classes = [resources.ActivityResource]
-    list_display = ["title_id", "program", "year", "owner_agency", "progress"]  # weight, target: the change form
+    list_display = ["title_ind", "program", "year", "owner_agency", "progress"]  # weight, target: the change form
     list_filter = ["year", "owner_agency", "program__pillar"]
     list_select_related = ["program", "owner_agency"]
-    search_fields = ["title_id", "title_en", "target", "program__title_id"]
+    search_fields = ["title_ind", "title_en", "target", "program__title_ind"]
     autocomplete_fields = ["program"]
     record_left_out = {**PortfolioAdmin.record_left_out, "pillar": "read from the activity's program"}
 

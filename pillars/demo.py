@@ -57,7 +57,7 @@ def _load_agencies():
 
 
 def _load_programs(agencies, pillars, masterplan):
-    for slug, pillar, subs, lead, horizon, stage, progress, (first, last), title_id, title_en, text in PROGRAMS:
+    for slug, pillar, subs, lead, horizon, stage, progress, (first, last), title_ind, title_en, text in PROGRAMS:
         program, _ = upsert(
             Program,
             slug=slug,
@@ -69,9 +69,9 @@ def _load_programs(agencies, pillars, masterplan):
                 "progress": progress,
                 "first_year": first,
                 "last_year": last,
-                "title_id": title_id,
+                "title_ind": title_ind,
                 "title_en": title_en,
-                "description_id": text,
+                "description_ind": text,
                 "masterplan": masterplan,
                 "publication": "published",
                 "completed_on": datetime.date(last, 12, 15) if stage == "completed" else None,
@@ -95,7 +95,7 @@ def _load_programs(agencies, pillars, masterplan):
         upsert(
             Milestone,
             program=program,
-            title_id="Kajian dan perencanaan",
+            title_ind="Kajian dan perencanaan",
             defaults={
                 "title_en": "Study and planning",
                 "due_on": datetime.date(first, 6, 30),
@@ -105,7 +105,7 @@ def _load_programs(agencies, pillars, masterplan):
         upsert(
             Milestone,
             program=program,
-            title_id="Operasional penuh",
+            title_ind="Operasional penuh",
             defaults={
                 "title_en": "Fully operational",
                 "due_on": datetime.date(last, 12, 31),
@@ -163,12 +163,12 @@ def _load_activities(year: int) -> None:
     for program in Program.objects.filter(first_year__lte=year, last_year__gte=year).order_by("slug"):
         first = min(100, 2 * program.progress)
         rest = 2 * program.progress - first
-        for (title_id, title_en, weight), progress in zip(ACTION_STEPS, (first, rest, rest), strict=True):
+        for (title_ind, title_en, weight), progress in zip(ACTION_STEPS, (first, rest, rest), strict=True):
             upsert(
                 Activity,
                 program=program,
                 year=year,
-                title_id=title_id,
+                title_ind=title_ind,
                 defaults={
                     "title_en": title_en,
                     "owner_agency": program.lead_agency,
@@ -179,11 +179,11 @@ def _load_activities(year: int) -> None:
             )
 
 
-def _demo_metadata(name_id: str, unit: str) -> dict:
+def _demo_metadata(name_ind: str, unit: str) -> dict:
     """MS-Ind metadata for a demo indicator (demo wording, to be replaced by the producing agency's)."""
     return {
-        "concept": f"{name_id} (demo).",
-        "definition": f"{name_id}, dihitung setiap tahun oleh perangkat daerah pemilik (demo).",
+        "concept": f"{name_ind} (demo).",
+        "definition": f"{name_ind}, dihitung setiap tahun oleh perangkat daerah pemilik (demo).",
         "interpretation": "Semakin dekat ke target, semakin baik (demo).",
         "method": "Nilai akhir tahun dari data perangkat daerah (demo).",
         "measure": unit,
@@ -206,13 +206,13 @@ def _load_areas():
 
 
 def _load_indicators(agencies, pillars):
-    for slug, pillar, name_id, name_en, unit, direction, agency, targets, actuals in INDICATORS:
+    for slug, pillar, name_ind, name_en, unit, direction, agency, targets, actuals in INDICATORS:
         indicator, _ = upsert(
             Indicator,
             slug=slug,
             defaults={
                 "pillar": pillars.get(pillar),
-                "name_id": name_id,
+                "name_ind": name_ind,
                 "name_en": name_en,
                 "unit": unit,
                 "direction": direction,
@@ -222,7 +222,7 @@ def _load_indicators(agencies, pillars):
                 "on_track_from": 98 if pillar is None else 100,
                 "frequency": "yearly",
                 "data_source": "Diskominfo (demo)",
-                **_demo_metadata(name_id, unit),
+                **_demo_metadata(name_ind, unit),
                 "approval": "approved",
                 "publication": "published",
             },

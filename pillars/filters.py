@@ -82,7 +82,7 @@ class PillarFilterSet(FilterSet):
         fields = ["id", "slug"]
         unfiltered = {
             "order": "the pillars' fixed display order: sort with ?ordering=order",
-            "description_id": "long text: the six pillars are read whole",
+            "description_ind": "long text: the six pillars are read whole",
             "description_en": "long text: the six pillars are read whole",
             "colour": "a chart colour",
         }

@@ -41,7 +41,7 @@ def _programs(count, pillars, agencies, rng):
         done = stage == Stage.COMPLETED
         yield Program(
             slug=f"{PREFIX}program-{n:06d}",
-            title_id=f"Program generasi {n}",
+            title_ind=f"Program generasi {n}",
             title_en=f"Generated program {n}",
             pillar=rng.choice(pillars),
             lead_agency=rng.choice(agencies),
@@ -59,7 +59,7 @@ def _indicators(count, pillars, agencies, rng):
     for n in range(count):
         yield Indicator(
             slug=f"{PREFIX}indicator-{n:06d}",
-            name_id=f"Indikator generasi {n}",
+            name_ind=f"Indikator generasi {n}",
             name_en=f"Generated indicator {n}",
             pillar=rng.choice(pillars),
             unit="%",

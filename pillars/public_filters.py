@@ -48,7 +48,7 @@ def agencies_of(model, *fields: str):
 
 
 class ProgramPublicFilterSet(PublicFilterSet):
-    search_fields = ("title_id", "title_en", "description_id", "description_en", "location")
+    search_fields = ("title_ind", "title_en", "description_ind", "description_en", "location")
     pillar = pillar_select()
     agency = agency_select(
         agencies_of(Program, "lead_agency", "supporting_agencies"),
@@ -94,7 +94,7 @@ def pillar_choices():
 
 
 class IndicatorPublicFilterSet(PublicFilterSet):
-    search_fields = ("name_id", "name_en", "data_source")
+    search_fields = ("name_ind", "name_en", "data_source")
     pillar = django_filters.ChoiceFilter(
         choices=pillar_choices, method="by_pillar", label=_("Pillar"), empty_label=_("All pillars")
     )
@@ -129,7 +129,7 @@ class IndicatorPublicFilterSet(PublicFilterSet):
 
 
 class DigitalServicePublicFilterSet(PublicFilterSet):
-    search_fields = ("name", "description_id", "description_en", "origin_city")
+    search_fields = ("name", "description_ind", "description_en", "origin_city")
     pillar = pillar_select()
     agency = agency_select(agencies_of(DigitalService, "owner_agency"), field_name="owner_agency")
     audience = django_filters.ChoiceFilter(choices=Audience.choices, label=_("Audience"), empty_label=_("Any audience"))

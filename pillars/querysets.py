@@ -118,7 +118,7 @@ class ProgramQuerySet(PublishableQuerySet):
         links = ProgramIndicator.objects.visible_to(user).select_related("indicator")
         if role is not None:
             links = links.filter(role=role)
-        ordered = links.order_by("role", "indicator__name_id", "pk")
+        ordered = links.order_by("role", "indicator__name_ind", "pk")
         return self.prefetch_related(Prefetch("indicator_links", queryset=ordered, to_attr=to_attr))
 
 

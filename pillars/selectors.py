@@ -72,7 +72,7 @@ def indicator_series(indicators) -> dict[int, list[YearPoint]]:
 
 
 STANDING_FIELDS = ("pk", "direction", "on_track_from", "at_risk_from")  # what judging a standing reads of the row
-HEADLINE_FIELDS = ("slug", "name_id", "name_en", "unit", "is_headline")  # and what the home page shows of the headline
+HEADLINE_FIELDS = ("slug", "name_ind", "name_en", "unit", "is_headline")  # and what the home page shows of the headline
 
 
 def _standing(indicator) -> Standing | None:

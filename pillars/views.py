@@ -86,7 +86,7 @@ def pillar_detail(request, slug: str):
         Indicator.objects.published()
         .with_related()
         .filter(pillar=pillar)
-        .order_by(F("latest_measured_on").desc(nulls_last=True), "name_id")[:PILLAR_PAGE_INDICATORS]
+        .order_by(F("latest_measured_on").desc(nulls_last=True), "name_ind")[:PILLAR_PAGE_INDICATORS]
     )
     series = selectors.indicator_series(indicators)
     counts = figures.published_counts()
@@ -230,7 +230,7 @@ def indicator_detail(request, slug: str):
         "program_links": ProgramIndicator.objects.public()
         .filter(indicator=indicator)
         .select_related("program__pillar", "program__lead_agency")
-        .order_by("role", "program__title_id", "pk"),
+        .order_by("role", "program__title_ind", "pk"),
         "last_updated": indicator.latest_measured_on,
     }
     return render(request, "pillars/indicator_detail.html", context)

@@ -28,6 +28,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from import_export.resources import Resource
 
+from .api.serializers import WITHOUT_DEPRECATED_NAMES
 from .api.throttling import DownloadRateThrottle
 from .spreadsheets import csv_lines
 
@@ -98,6 +99,8 @@ class SerializerExport(RecordExport):
     view's context), row by row, and a field dictionary from its fields (the open-data dump's fields.json)."""
 
     def __init__(self, serializer):
+        # A file has the current column names only, not the API's deprecated ones (smartcity/api/serializers.py).
+        serializer.context[WITHOUT_DEPRECATED_NAMES] = True
         self.child = serializer.child
 
     def headers(self) -> list[str]:

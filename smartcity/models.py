@@ -41,10 +41,20 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class Translated:
-    """Reads `<base>_id` or `<base>_en` for the active language, falling back to Indonesian when empty.
+# The column suffix of each language of the data. Indonesian's is `ind`, not its language code: `<base>_id` read as
+# the id of a relation `name` (in Python, the API and the filters), so issue 24 renamed those columns `_ind`.
+FIELD_SUFFIXES = {"id": "ind", "en": "en"}
 
-    Data that exists in both languages is stored in explicit columns (name_id, name_en); this
+
+def translated_name(base: str, language: str) -> str:
+    """The name of `base`'s column in `language`: `translated_name("title", "id")` is `title_ind`."""
+    return f"{base}_{FIELD_SUFFIXES.get(language, language)}"
+
+
+class Translated:
+    """Reads `<base>_ind` or `<base>_en` for the active language, falling back to Indonesian when empty.
+
+    Data that exists in both languages is stored in explicit columns (name_ind, name_en); this
     descriptor only picks one of the row's own columns, so it never costs a query.
     """
 
@@ -55,8 +65,8 @@ class Translated:
         if instance is None:
             return self
         language = (get_language() or "id").split("-")[0]
-        value = getattr(instance, f"{self.base}_{language}", "")
-        return value or getattr(instance, f"{self.base}_id")
+        value = getattr(instance, translated_name(self.base, language), "")
+        return value or getattr(instance, translated_name(self.base, "id"))
 
 
 class VisibleMixin(RestrictedQuerySet):

@@ -33,6 +33,7 @@ from rest_framework.test import APIRequestFactory
 
 from . import cache as public_cache
 from .downloads import SerializerExport, cell, csv_chunks, json_chunks
+from .models import translated_name
 
 INDEX = "index.json"
 LANGUAGES = ("id", "en")
@@ -195,7 +196,7 @@ def dataset_entry(about: OpenDataset, rows: list[dict], export: SerializerExport
 
 def _pillar_labels(rows: list[dict]) -> dict[str, dict[str, str]]:
     return {
-        pillar["slug"]: {"id": pillar.get("name_id", pillar["slug"]), "en": pillar.get("name_en", pillar["slug"])}
+        pillar["slug"]: {"id": pillar.get("name_ind", pillar["slug"]), "en": pillar.get("name_en", pillar["slug"])}
         for pillar in _briefs(rows, ("pillar", "pillars"))
     }
 
@@ -258,15 +259,17 @@ def _write_all(staging: Path, progress: Callable[[str], None]) -> dict:
 
 
 def field_dictionary(export: SerializerExport) -> dict:
-    """Each column's type, kind of value, label and help in both languages (`label` and `help`: Indonesian)."""
+    """Each column's type, kind of value, label and help in both languages (`label_ind`, `help_ind`, `label_en`,
+    `help_en`; `label` and `help`: Indonesian)."""
     fields = {}
     for language in LANGUAGES:
         with translation.override(language):
             for name, about in export.fields().items():
                 entry = fields.setdefault(name, {"type": about["type"], "kind": KINDS.get(about["type"], "text")})
-                entry[f"label_{language}"], entry[f"help_{language}"] = about["label"], about["help"]
+                label, help_text = translated_name("label", language), translated_name("help", language)
+                entry[label], entry[help_text] = about["label"], about["help"]
     for entry in fields.values():
-        entry["label"], entry["help"] = entry["label_id"], entry["help_id"]
+        entry["label"], entry["help"] = entry["label_ind"], entry["help_ind"]
     return fields
 
 

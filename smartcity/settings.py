@@ -435,7 +435,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["smartcity.api.permissions.ModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": [
         "smartcity.api.filtering.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "smartcity.api.filtering.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "smartcity.api.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,

@@ -18,12 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .cache import ALL, cache_families
 from .dcat import FORMATS, catalogue_document
+from .models import translated_name
 from .opendata import LANGUAGES, listed_datasets, open_data_index
 from .search import MAX_QUERY_CHARS, check_query, site_search
 
 FILE_NAME = re.compile(r"^[a-z-]+\.(csv|json)$")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
-KEY_COLUMNS = ("name", "title_id", "name_id", "title", "slug", "code", "number")  # a preview's pinned column
+KEY_COLUMNS = ("name", "title_ind", "name_ind", "title", "slug", "code", "number")  # a preview's pinned column
 
 
 class CatalogueFilter(forms.Form):
@@ -127,7 +128,8 @@ def _dictionary(name: str, language: str) -> list[dict]:
     fields = json.loads(path.read_text()).get(name, {}) if path.exists() else {}
     return [
         {"name": field, "kind": about.get("kind", about["type"]),
-         "labels": [(code, about.get(f"label_{code}", about["label"]), about.get(f"help_{code}", about["help"]))
+         "labels": [(code, about.get(translated_name("label", code), about["label"]),
+                     about.get(translated_name("help", code), about["help"]))
                     for code in (language, _other(language))]}
         for field, about in fields.items()
     ]  # fmt: skip

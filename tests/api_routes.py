@@ -5,6 +5,7 @@ from rest_framework.relations import ManyRelatedField
 
 from smartcity.api import urls as api_urls
 from smartcity.api.relations import BriefRelatedField, brief_serializer_for
+from smartcity.api.serializers import deprecated_name
 
 
 def routes() -> dict[str, type]:
@@ -44,7 +45,9 @@ def model_of(viewset):
 
 
 def brief_fields(model) -> set[str]:
-    return set(brief_serializer_for(model).Meta.fields)
+    """The brief form's fields, with the deprecated old name of each `_ind` field (one release, CHANGELOG)."""
+    fields = set(brief_serializer_for(model).Meta.fields)
+    return fields | {deprecated_name(name) for name in fields if deprecated_name(name)}
 
 
 def assert_relations_are_briefs(serializer, data: dict) -> None:

@@ -78,7 +78,7 @@ BATTERY = {
         program_data("a"),
         lambda w: w.program("a"),
         lambda w: {
-            "title_id": "Diubah",
+            "title_ind": "Diubah",
             "sub_dimensions": [w.program("a").pillar.sub_dimensions.first().pk],
             "indicators": [{"indicator": w.indicator("b").pk, "role": "outcome"}],
         },
@@ -91,7 +91,7 @@ BATTERY = {
         lambda w: w.program_indicator("a"),
         {"role": "output", "expected_value": "30", "expected_year": 2026, "note": "Diubah"},
     ),
-    f"{P}milestone": Entry(OPD, milestone_data("a"), lambda w: w.milestone("a"), {"title_id": "Tahap diubah"}),
+    f"{P}milestone": Entry(OPD, milestone_data("a"), lambda w: w.milestone("a"), {"title_ind": "Tahap diubah"}),
     f"{P}budgetline": Entry(OPD, budget_data("a"), lambda w: w.budget_line("a"), {"realised_amount": "500"}),
     f"{P}indicator": Entry(
         OPD,
@@ -134,7 +134,7 @@ BATTERY = {
         DISK,
         mou_data,
         lambda w: w.mou("a"),
-        lambda w: {"title_id": "Diubah", "scope_areas": [ScopeArea.objects.get(slug="public-wifi").pk]},
+        lambda w: {"title_ind": "Diubah", "scope_areas": [ScopeArea.objects.get(slug="public-wifi").pk]},
         lookup="slug",
     ),
     f"{PA}commitment": Entry(DISK, commitment_data, lambda w: w.commitment("a"), {"target_quantity": "90"}),
@@ -165,7 +165,7 @@ BATTERY = {
         lambda w: {"scheme": w.evaluation.scheme.pk, "year": 2023, "stage": "stage_1", "kind": "field_review"},
         lambda w: w.evaluation,
         lambda w: {
-            "summary_id": "Diubah",
+            "summary_ind": "Diubah",
             "pillar_scores": [{"pillar": Pillar.objects.get(slug="living").pk, "score": "3.10"}],
         },
         delete_actor=ADMINISTRATOR,
@@ -173,9 +173,9 @@ BATTERY = {
     ),
     f"{EV}finding": Entry(
         EVAL,
-        lambda w: {"evaluation": w.evaluation.pk, "kind": "weakness", "text_id": "Temuan"},
+        lambda w: {"evaluation": w.evaluation.pk, "kind": "weakness", "text_ind": "Temuan"},
         lambda w: w.finding,
-        lambda w: {"text_id": "Diubah", "pillar": Pillar.objects.get(slug="society").pk},
+        lambda w: {"text_ind": "Diubah", "pillar": Pillar.objects.get(slug="society").pk},
         delete_actor=DISK,
     ),
     f"{EV}followupaction": Entry(
@@ -191,9 +191,9 @@ BATTERY = {
     # evidence (issue 14): OPD editors plan and report their agency's activities; Diskominfo keeps the output
     # register, the survey and its entered responses; assessors ask for clarification
     f"{P}activity": Entry(OPD, activity_data("a"), lambda w: w.activity("a"), {"progress": 60}),
-    f"{EV}legalinstrument": Entry(DISK, lambda w: INSTRUMENT, lambda w: w.legal_instrument, {"title_id": "Diubah"}),
+    f"{EV}legalinstrument": Entry(DISK, lambda w: INSTRUMENT, lambda w: w.legal_instrument, {"title_ind": "Diubah"}),
     f"{EV}survey": Entry(
-        DISK, lambda w: SURVEY, lambda w: w.survey_target.survey, {"title_id": "Diubah"}, lookup="slug"
+        DISK, lambda w: SURVEY, lambda w: w.survey_target.survey, {"title_ind": "Diubah"}, lookup="slug"
     ),
     f"{EV}surveytarget": Entry(
         DISK,
@@ -229,12 +229,12 @@ BATTERY = {
         DISK,
         lambda w: {"framework": w.framework.pk, "year": 2025},
         lambda w: w.self_assessment,
-        {"summary_id": "Diubah"},
+        {"summary_ind": "Diubah"},
         delete_actor=ADMINISTRATOR,
     ),
     f"{EV}externalindex": Entry(
         DISK,
-        lambda w: {"slug": "ikc", "name_id": "Indeks Kota Cerdas", "publisher": "Kompas", "scale_max": "100"},
+        lambda w: {"slug": "ikc", "name_ind": "Indeks Kota Cerdas", "publisher": "Kompas", "scale_max": "100"},
         lambda w: w.external_index,
         {"publisher": "Kompas Gramedia"},
         lookup="slug",

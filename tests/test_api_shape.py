@@ -255,7 +255,10 @@ def test_brief_is_cached_apart_from_the_full_list(world, settings, client):
     full = client.get(url).json()["results"][0]
     brief = client.get(url, {"brief": "1"}).json()["results"][0]
     again = client.get(url).json()["results"][0]
-    assert set(brief) == {"id", "slug", "title_id", "title_en"} and again == full and set(full) > set(brief)
+    deprecated = "title_id"  # rename_ind: keep (answered for one release, CHANGELOG)
+    assert (
+        set(brief) == {"id", "slug", "title_ind", deprecated, "title_en"} and again == full and set(full) > set(brief)
+    )
 
 
 # --- (c) a round trip -------------------------------------------------------------------------------------------
@@ -305,7 +308,7 @@ def test_a_hidden_record_is_refused_exactly_like_a_missing_one(rf):
     request.user = AnonymousUser()  # sees published programs only
 
     def errors(program):
-        body = {"program": program, "title_id": "Tahap", "due_on": "2025-01-01"}
+        body = {"program": program, "title_ind": "Tahap", "due_on": "2025-01-01"}
         serializer = MilestoneSerializer(data=body, context={"request": request})
         serializer.is_valid()
         return [(e.code, str(e).replace(str(program), "N")) for e in serializer.errors.get("program", [])]
@@ -328,7 +331,7 @@ def test_a_hidden_record_is_refused_exactly_like_a_missing_one(rf):
 )
 def test_a_relation_that_is_no_id_is_a_400_naming_the_field(world, program, code):
     client = client_as(world, ADMINISTRATOR)
-    body = {"program": program, "title_id": "Tahap", "due_on": "2025-01-01"}
+    body = {"program": program, "title_ind": "Tahap", "due_on": "2025-01-01"}
     response = client.post(reverse("pillars-api:milestone-list"), body, format="json")
     assert response.status_code == 400, response.data
     assert [error.code for error in response.data["errors"]["program"]] == [code]

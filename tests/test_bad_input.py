@@ -65,7 +65,7 @@ def rows(db):
 def program(**bad):
     good = {
         "slug": "baru",
-        "title_id": "Baru",
+        "title_ind": "Baru",
         "pillar": "PILLAR",
         "lead_agency": "AGENCY",
         "first_year": 2024,
@@ -77,7 +77,7 @@ def program(**bad):
 def mou(**bad):
     good = {
         "slug": "mou-baru",
-        "title_id": "MoU baru",
+        "title_ind": "MoU baru",
         "valid_from": "2025-01-01",
         "valid_until": "2027-12-31",
         "parties": [{"partner": "PARTNER"}],
@@ -91,7 +91,7 @@ def scheme(**bad):
         "year": 2026,
         "issuing_body": "Kementerian",
         "scale_max": "4",
-        "dimensions": [{"code": "output", "name_id": "Output", "weight": "100"}],
+        "dimensions": [{"code": "output", "name_ind": "Output", "weight": "100"}],
     }
     return good | bad
 
@@ -110,9 +110,9 @@ API_CASES = [
     ("program unknown pillar", "post", f"{P}program", None, program(pillar=999999), "pillar"),
     ("program unknown agency", "post", f"{P}program", None, program(lead_agency=999999), "lead_agency"),
     ("program unknown sub-dimension", "post", f"{P}program", None, program(sub_dimensions=[999999]), "sub_dimensions"),
-    ("program overlong title", "post", f"{P}program", None, program(title_id=LONG), "title_id"),
+    ("program overlong title", "post", f"{P}program", None, program(title_ind=LONG), "title_ind"),
     ("program year as text", "post", f"{P}program", None, program(first_year="dua ribu"), "first_year"),
-    ("program list for a string", "post", f"{P}program", None, program(title_id=["a", "b"]), "title_id"),
+    ("program list for a string", "post", f"{P}program", None, program(title_ind=["a", "b"]), "title_ind"),
     ("program null pillar", "post", f"{P}program", None, program(pillar=None), "pillar"),
     ("program year 1800", "post", f"{P}program", None, program(first_year=1800), "first_year"),
     (
@@ -132,13 +132,13 @@ API_CASES = [
         "progress",
     ),
     ("program update reversed years", "patch", f"{P}program", "program", {"first_year": 2030}, "last_year"),
-    ("program update null title", "patch", f"{P}program", "program", {"title_id": None}, "title_id"),
+    ("program update null title", "patch", f"{P}program", "program", {"title_ind": None}, "title_ind"),
     (
         "milestone unknown program",
         "post",
         f"{P}milestone",
         None,
-        {"program": 999999, "title_id": "Tahap", "due_on": "2025-01-01"},
+        {"program": 999999, "title_ind": "Tahap", "due_on": "2025-01-01"},
         "program",
     ),
     (
@@ -146,7 +146,7 @@ API_CASES = [
         "post",
         f"{P}milestone",
         None,
-        {"program": "PROGRAM", "title_id": "Tahap", "due_on": "besok"},
+        {"program": "PROGRAM", "title_ind": "Tahap", "due_on": "besok"},
         "due_on",
     ),
     (
@@ -178,7 +178,7 @@ API_CASES = [
         "post",
         f"{P}indicator",
         None,
-        {"slug": "i", "name_id": "I", "unit": "%", "owner_agency": 999999},
+        {"slug": "i", "name_ind": "I", "unit": "%", "owner_agency": 999999},
         "owner_agency",
     ),
     ("indicator baseline year 3000", "patch", f"{P}indicator", "indicator", {"baseline_year": 3000}, "baseline_year"),
@@ -282,7 +282,7 @@ API_CASES = [
         "post",
         f"{PA}commitment",
         None,
-        {"mou": "MOU", "partner": "PARTNER", "description_id": "D", "target_quantity": "0", "unit_id": "u"},
+        {"mou": "MOU", "partner": "PARTNER", "description_ind": "D", "target_quantity": "0", "unit_ind": "u"},
         "target_quantity",
     ),
     (
@@ -298,7 +298,7 @@ API_CASES = [
         "post",
         f"{PA}commitment",
         None,
-        {"mou": 999999, "partner": "PARTNER", "description_id": "D", "target_quantity": "1", "unit_id": "u"},
+        {"mou": 999999, "partner": "PARTNER", "description_ind": "D", "target_quantity": "1", "unit_ind": "u"},
         "mou",
     ),
     (
@@ -331,7 +331,7 @@ API_CASES = [
         "post",
         f"{EV}evaluationscheme",
         None,
-        scheme(dimensions=[{"code": "output", "name_id": "O", "weight": "90"}]),
+        scheme(dimensions=[{"code": "output", "name_ind": "O", "weight": "90"}]),
         "non_field_errors",
     ),
     (
@@ -339,7 +339,7 @@ API_CASES = [
         "post",
         f"{EV}evaluationscheme",
         None,
-        scheme(dimensions=[{"code": "output", "name_id": "O", "weight": "150"}]),
+        scheme(dimensions=[{"code": "output", "name_ind": "O", "weight": "150"}]),
         "dimensions",
     ),
     ("scheme reversed scale", "post", f"{EV}evaluationscheme", None, scheme(scale_min="5"), "scale_max"),
@@ -349,7 +349,7 @@ API_CASES = [
         "post",
         f"{EV}evaluationscheme",
         None,
-        scheme(bands=[{"label_id": "B", "lower": "3", "upper": "7"}]),
+        scheme(bands=[{"label_ind": "B", "lower": "3", "upper": "7"}]),
         "non_field_errors",
     ),
     (
@@ -357,7 +357,7 @@ API_CASES = [
         "post",
         f"{EV}evaluationscheme",
         None,
-        scheme(bands=[{"label_id": "A", "lower": "0", "upper": "3"}, {"label_id": "B", "lower": "2", "upper": "4"}]),
+        scheme(bands=[{"label_ind": "A", "lower": "0", "upper": "3"}, {"label_ind": "B", "lower": "2", "upper": "4"}]),
         "non_field_errors",
     ),
     (
@@ -415,16 +415,16 @@ API_CASES = [
         "post",
         f"{EV}finding",
         None,
-        {"evaluation": 999999, "kind": "weakness", "text_id": "T"},
+        {"evaluation": 999999, "kind": "weakness", "text_ind": "T"},
         "evaluation",
     ),
-    ("finding null text", "patch", f"{EV}finding", "finding", {"text_id": None}, "text_id"),
+    ("finding null text", "patch", f"{EV}finding", "finding", {"text_ind": None}, "text_ind"),
     (
         "follow-up unknown agency",
         "post",
         f"{EV}followupaction",
         None,
-        {"finding": "FINDING", "owner_agency": 999999, "title_id": "T", "due_on": "2099-01-01"},
+        {"finding": "FINDING", "owner_agency": 999999, "title_ind": "T", "due_on": "2099-01-01"},
         "owner_agency",
     ),
     (
@@ -432,7 +432,7 @@ API_CASES = [
         "post",
         f"{EV}followupaction",
         None,
-        {"finding": "FINDING", "owner_agency": "AGENCY", "title_id": "T", "due_on": "2099-01-01", "status": "done"},
+        {"finding": "FINDING", "owner_agency": "AGENCY", "title_ind": "T", "due_on": "2099-01-01", "status": "done"},
         "done_on",
     ),
     (
@@ -560,7 +560,7 @@ def test_a_50_mb_evidence_in_the_admin_is_a_form_error(editor, rows):
 # --- imports ------------------------------------------------------------------------------------------------------
 HEADER = [
     "slug",
-    "title_id",
+    "title_ind",
     "pillar",
     "lead_agency",
     "horizon",
@@ -583,9 +583,9 @@ BAD_ROWS = {
     "negative progress": bad_row(progress="-3"),
     "unknown agency": bad_row(lead_agency="no-such-opd"),
     "unknown pillar": bad_row(pillar="smart-nothing"),
-    "overlong title": bad_row(title_id=LONG),
+    "overlong title": bad_row(title_ind=LONG),
     "year as text": bad_row(first_year="dua ribu"),
-    "empty required title": bad_row(title_id=""),
+    "empty required title": bad_row(title_ind=""),
 }
 
 
@@ -604,8 +604,8 @@ def as_xlsx(*rows) -> bytes:
 
 MALFORMED = {
     "binary garbage as CSV": ("csv", b"\x00\x01\x02\xff\xfe not a table"),
-    "CSV with unbalanced quotes": ("csv", b'slug,title_id\n"parkir,Parkir\n'),
-    "CSV with semicolons": ("csv", b"slug;title_id;pillar\nparkir;Parkir;living\n"),
+    "CSV with unbalanced quotes": ("csv", b'slug,title_ind\n"parkir,Parkir\n'),
+    "CSV with semicolons": ("csv", b"slug;title_ind;pillar\nparkir;Parkir;living\n"),
     "empty CSV": ("csv", b""),
     "zip that is no workbook": ("xlsx", b"PK\x03\x04 this is no workbook"),
     "CSV bytes named XLSX": ("xlsx", as_csv(HEADER, GOOD_ROW)),
@@ -657,7 +657,7 @@ def test_import_command_with_bad_input_fails_and_imports_nothing(tmp_path, edito
         ("measurements", as_csv(["indicator", "measured_on", "value"], ["capaian", TOMORROW, "5"])),
         ("measurements", as_csv(["indicator", "measured_on", "value"], ["capaian", "2024-13-45", "5"])),
         ("measurements", as_csv(["indicator", "measured_on", "value"], ["capaian", "2024-01-01", "lima"])),
-        ("indicators", as_csv(["slug", "name_id", "unit", "owner_agency"], ["i", "I", "%", "nope"])),
+        ("indicators", as_csv(["slug", "name_ind", "unit", "owner_agency"], ["i", "I", "%", "nope"])),
         ("assets", as_csv(["id", "kind", "name", "latitude", "longitude"], ["", "wifi", "X", "91", "100"])),
         (
             "services",

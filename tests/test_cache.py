@@ -45,9 +45,9 @@ def test_second_anonymous_view_is_a_hit_without_queries(client):
 
 
 def test_saving_a_record_shows_at_once(client, django_capture_on_commit_callbacks):
-    program = ProgramFactory(title_id="Judul lama")
+    program = ProgramFactory(title_ind="Judul lama")
     assert "Judul lama" in get(client, "/programs/")[0].content.decode()
-    program.title_id = "Judul baru"
+    program.title_ind = "Judul baru"
     with django_capture_on_commit_callbacks(execute=True):  # the test's transaction never commits: as if it did
         program.save()
     response, _ = get(client, "/programs/")
@@ -91,7 +91,7 @@ def test_with_redis_down_pages_are_served_from_the_database(client, settings):
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True},
         }
     }
-    ProgramFactory(title_id="Tetap tampil")
+    ProgramFactory(title_ind="Tetap tampil")
     for _ in range(2):
         response, queries = get(client, "/programs/")
         assert response["X-Cache"] == "miss" and queries > 0 and "Tetap tampil" in response.content.decode()
@@ -107,7 +107,7 @@ def test_a_change_starts_a_new_version_when_it_commits_not_before(django_capture
     before = public_cache.signature(["pillars.Program"])
     with django_capture_on_commit_callbacks(execute=True):
         program = ProgramFactory()
-        program.title_id = "Judul baru"
+        program.title_ind = "Judul baru"
         program.save()
         assert public_cache.signature(["pillars.Program"]) == before  # open: a request now reads the old rows
     assert public_cache.signature(["pillars.Program"]) != before
@@ -123,13 +123,13 @@ def test_history_rows_start_no_generation(django_capture_on_commit_callbacks):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # two connections: real commits
 def test_an_answer_read_while_a_change_is_uncommitted_is_not_kept_under_its_generation(client):
-    program = ProgramFactory(title_id="Judul lama")
+    program = ProgramFactory(title_ind="Judul lama")
     saved, commit = threading.Event(), threading.Event()
 
     def edit():  # another request's write, its transaction open while this one reads
         try:
             with transaction.atomic():
-                program.title_id = "Judul baru"
+                program.title_ind = "Judul baru"
                 program.save()
                 saved.set()
                 commit.wait(10)

@@ -31,7 +31,7 @@ def celery_worker():
 def test_worker_on_redis_delivers_an_mou_expiry_reminder(celery_worker, make_user):
     assert app.conf.broker_url.startswith("redis://") and not app.conf.task_always_eager
     make_user(email="staf@diskominfo.example").groups.add(Group.objects.get(name=DISKOMINFO_EDITOR))
-    MoUFactory(title_id="Nota Tower Bersama", valid_until=timezone.localdate() + datetime.timedelta(days=30))
+    MoUFactory(title_ind="Nota Tower Bersama", valid_until=timezone.localdate() + datetime.timedelta(days=30))
     assert send_mou_expiry_reminders.delay().get(timeout=30) == 1
     assert [m.to for m in mail.outbox] == [["staf@diskominfo.example"]]
     assert "Nota Tower Bersama" in mail.outbox[0].subject

@@ -62,21 +62,21 @@ def program_post(program, html, **overrides):
 # --- history ----------------------------------------------------------------------------------------------------
 def test_opd_editor_cannot_reach_another_agencys_history_nor_revert_it(client, make_user, agencies):
     dishub, dinkes = agencies
-    theirs = ProgramFactory(title_id="Antrean Dinkes", lead_agency=dinkes)
+    theirs = ProgramFactory(title_ind="Antrean Dinkes", lead_agency=dinkes)
     version = theirs.history.first().history_id
     client.force_login(staff(make_user, OPD_EDITOR, dishub))
     assert client.get(admin_url("history", theirs.pk)).status_code == 404  # was 200
     revert = admin_url("simple_history", theirs.pk, version)
     assert client.get(revert).status_code == 404
     before = snapshot(theirs)
-    response = client.post(revert, {"title_id": "Diambil", "lead_agency": dishub.pk, "slug": theirs.slug})
+    response = client.post(revert, {"title_ind": "Diambil", "lead_agency": dishub.pk, "slug": theirs.slug})
     assert response.status_code == 404
     assert changed_tables(before, snapshot(theirs)) == set() and snapshot(theirs)[1] == before[1]
 
 
 def test_a_revert_runs_the_agency_rule_on_the_version_it_would_restore(client, make_user, agencies):
     dishub, dinkes = agencies
-    program = ProgramFactory(title_id="Dulu milik Dinkes", lead_agency=dinkes)
+    program = ProgramFactory(title_ind="Dulu milik Dinkes", lead_agency=dinkes)
     old_version = program.history.first().history_id
     program.lead_agency = dishub  # Diskominfo handed it to Dishub since
     program.save()
@@ -91,36 +91,36 @@ def test_a_revert_runs_the_agency_rule_on_the_version_it_would_restore(client, m
 
 
 def test_a_viewer_cannot_revert_through_the_history_form(client, make_user, agencies):
-    program = ProgramFactory(title_id="Asli", lead_agency=agencies[0])
+    program = ProgramFactory(title_ind="Asli", lead_agency=agencies[0])
     version = program.history.first().history_id
     client.force_login(staff(make_user, VIEWER))
     url = admin_url("simple_history", program.pk, version)
     page = client.get(url)
     assert page.status_code == 200  # a viewer may read the history
     before = snapshot(program)
-    response = client.post(url, program_post(program, page.content.decode(), title_id="Diubah"))
+    response = client.post(url, program_post(program, page.content.decode(), title_ind="Diubah"))
     assert response.status_code == 403
     assert snapshot(program)[1] == before[1]
 
 
 def test_a_revert_by_the_owner_goes_through_the_writer_and_is_recorded(client, make_user, agencies):
     dishub, _ = agencies
-    program = ProgramFactory(title_id="Judul lama", lead_agency=dishub)
+    program = ProgramFactory(title_ind="Judul lama", lead_agency=dishub)
     old_version = program.history.first().history_id
-    program.title_id = "Judul baru"
+    program.title_ind = "Judul baru"
     program.save()
     editor = staff(make_user, OPD_EDITOR, dishub)
     client.force_login(editor)
     url = admin_url("simple_history", program.pk, old_version)
     page = client.get(url).content.decode()
-    response = client.post(url, program_post(program, page, title_id="Judul lama"))
+    response = client.post(url, program_post(program, page, title_ind="Judul lama"))
     assert response.status_code == 302
     program.refresh_from_db()
-    assert program.title_id == "Judul lama" and program.history.first().history_user == editor
+    assert program.title_ind == "Judul lama" and program.history.first().history_user == editor
 
 
 # --- import -------------------------------------------------------------------------------------------------------
-IMPORT_HEADER = "slug,title_id,pillar,lead_agency,horizon,stage,progress,first_year,last_year,publication\n"
+IMPORT_HEADER = "slug,title_ind,pillar,lead_agency,horizon,stage,progress,first_year,last_year,publication\n"
 
 
 def import_csv(client, text):
@@ -131,7 +131,7 @@ def import_csv(client, text):
 def test_an_import_cannot_move_another_agencys_program_into_ones_own(client, make_user, agencies):
     dishub, dinkes = agencies
     theirs = ProgramFactory(
-        slug="antrean", title_id="Antrean", lead_agency=dinkes, pillar=Pillar.objects.get(slug="living")
+        slug="antrean", title_ind="Antrean", lead_agency=dinkes, pillar=Pillar.objects.get(slug="living")
     )
     client.force_login(staff(make_user, OPD_EDITOR, dishub))
     before = snapshot(theirs)
@@ -146,7 +146,7 @@ def test_an_import_cannot_move_another_agencys_program_into_ones_own(client, mak
 def test_an_import_of_ones_own_program_is_written_with_history(client, make_user, agencies):
     dishub, _ = agencies
     mine = ProgramFactory(
-        slug="parkir", title_id="Parkir", lead_agency=dishub, pillar=Pillar.objects.get(slug="living")
+        slug="parkir", title_ind="Parkir", lead_agency=dishub, pillar=Pillar.objects.get(slug="living")
     )
     editor = staff(make_user, OPD_EDITOR, dishub)
     client.force_login(editor)
@@ -161,7 +161,7 @@ def test_an_import_of_ones_own_program_is_written_with_history(client, make_user
     response = client.post(admin_url("process_import"), confirm)
     assert response.status_code == 302
     mine.refresh_from_db()
-    assert mine.title_id == "Parkir elektronik" and mine.history.first().history_user == editor
+    assert mine.title_ind == "Parkir elektronik" and mine.history.first().history_user == editor
 
 
 # --- change forms, inlines, bulk delete -------------------------------------------------------------------------
@@ -194,7 +194,7 @@ def test_bulk_delete_reaches_only_ones_own_rows_and_goes_through_the_writer(clie
 # --- stale saves ------------------------------------------------------------------------------------------------
 def test_a_stale_admin_save_is_a_form_error_naming_who_changed_the_row(client, make_user, agencies):
     dishub, _ = agencies
-    program = ProgramFactory(title_id="Awal", lead_agency=dishub)
+    program = ProgramFactory(title_ind="Awal", lead_agency=dishub)
     first = staff(make_user, DISKOMINFO_EDITOR, username="rina")
     second = staff(make_user, DISKOMINFO_EDITOR, username="budi")
     client.force_login(first)
@@ -202,20 +202,20 @@ def test_a_stale_admin_save_is_a_form_error_naming_who_changed_the_row(client, m
     client.force_login(second)
     other = client.get(admin_url("change", program.pk)).content.decode()
     assert (
-        client.post(admin_url("change", program.pk), program_post(program, other, title_id="Versi Budi")).status_code
+        client.post(admin_url("change", program.pk), program_post(program, other, title_ind="Versi Budi")).status_code
         == 302
     )
     client.force_login(first)
     before = snapshot(program)
-    response = client.post(admin_url("change", program.pk), program_post(program, page, title_id="Versi Rina"))
+    response = client.post(admin_url("change", program.pk), program_post(program, page, title_ind="Versi Rina"))
     assert response.status_code == 200
     errors = " ".join(response.context["adminform"].form.non_field_errors())
     assert "budi" in errors
-    assert snapshot(program)[1] == before[1] and Program.objects.get(pk=program.pk).title_id == "Versi Budi"
+    assert snapshot(program)[1] == before[1] and Program.objects.get(pk=program.pk).title_ind == "Versi Budi"
 
 
 def test_an_api_update_with_an_old_etag_is_412_and_changes_nothing(api_client, make_user, agencies):
-    program = ProgramFactory(title_id="Awal", lead_agency=agencies[0])
+    program = ProgramFactory(title_ind="Awal", lead_agency=agencies[0])
     api_client.force_authenticate(staff(make_user, DISKOMINFO_EDITOR))
     url = reverse("pillars-api:program-detail", args=[program.slug])
     etag = api_client.get(url)["ETag"]
@@ -237,7 +237,7 @@ def test_an_api_update_with_an_old_etag_is_412_and_changes_nothing(api_client, m
     [({"colour": "red"}, "colour"), ({"id": 7}, "id"), ({"created_at": "2020-01-01T00:00:00Z"}, "created_at")],
 )
 def test_a_write_naming_an_unknown_or_read_only_field_is_a_400_naming_it(api_client, make_user, agencies, body, field):
-    program = ProgramFactory(title_id="Awal", lead_agency=agencies[0])
+    program = ProgramFactory(title_ind="Awal", lead_agency=agencies[0])
     api_client.force_authenticate(staff(make_user, DISKOMINFO_EDITOR))
     url = reverse("pillars-api:program-detail", args=[program.slug])
     before = snapshot(program)

@@ -264,7 +264,7 @@ def result(year: int, **fields) -> Evaluation:
 
 def program_with_everything(title: str, pillar_slug: str, years: tuple[int, int]) -> Program:
     program = ProgramFactory(
-        title_id=title,
+        title_ind=title,
         pillar=pillar(pillar_slug),
         masterplan=MasterplanFactory(),
         first_year=years[0],
@@ -278,7 +278,7 @@ def program_with_everything(title: str, pillar_slug: str, years: tuple[int, int]
 
 
 def mou_with_everything(title: str, pillar_slug: str, scope_slug: str, **fields) -> MoU:
-    mou = MoUFactory(title_id=title, scope_areas=[scope(scope_slug)], **fields)
+    mou = MoUFactory(title_ind=title, scope_areas=[scope(scope_slug)], **fields)
     mou.pillars.set([pillar(pillar_slug)])
     mou.programs.set([ProgramFactory()])
     return mou
@@ -298,23 +298,23 @@ def programs():
 
 
 def milestones():
-    hit = MilestoneFactory(title_id="Tahap uji coba", due_on=datetime.date(2021, 3, 1))
-    return hit, MilestoneFactory(title_id="Tahap peluncuran"), {"q": "coba", "year": 2021}
+    hit = MilestoneFactory(title_ind="Tahap uji coba", due_on=datetime.date(2021, 3, 1))
+    return hit, MilestoneFactory(title_ind="Tahap peluncuran"), {"q": "coba", "year": 2021}
 
 
 def budget_lines():
-    hit = BudgetLineFactory(program=ProgramFactory(title_id="Program irigasi", pillar=pillar("living")), year=2021)
-    miss = BudgetLineFactory(program=ProgramFactory(title_id="Program jalan"), year=2022)
+    hit = BudgetLineFactory(program=ProgramFactory(title_ind="Program irigasi", pillar=pillar("living")), year=2021)
+    miss = BudgetLineFactory(program=ProgramFactory(title_ind="Program jalan"), year=2022)
     return hit, miss, {"q": "irigasi", "year": 2021}
 
 
 def indicators():
-    hit = IndicatorFactory(name_id="Indeks kebahagiaan", pillar=pillar("living"), is_composite=True)
+    hit = IndicatorFactory(name_ind="Indeks kebahagiaan", pillar=pillar("living"), is_composite=True)
     hit.building_blocks.set(
-        [IndicatorFactory(name_id="Survei kepuasan", pillar=pillar("economy"))]
+        [IndicatorFactory(name_ind="Survei kepuasan", pillar=pillar("economy"))]
     )  # a composite and its building block
-    miss = IndicatorFactory(name_id="Angka harapan hidup", is_composite=True)
-    miss.building_blocks.set([IndicatorFactory(name_id="Usia rata-rata", pillar=pillar("economy"))])
+    miss = IndicatorFactory(name_ind="Angka harapan hidup", is_composite=True)
+    miss.building_blocks.set([IndicatorFactory(name_ind="Usia rata-rata", pillar=pillar("economy"))])
     ProgramIndicatorFactory(indicator=hit), ProgramIndicatorFactory(indicator=miss)  # the programs that move them
     return hit, miss, {"q": "kebahagiaan"}
 
@@ -335,10 +335,10 @@ def indicator_targets():
 
 def measurements():
     hit = MeasurementFactory(
-        indicator=IndicatorFactory(name_id="Indeks udara", pillar=pillar("environment")),
+        indicator=IndicatorFactory(name_ind="Indeks udara", pillar=pillar("environment")),
         measured_on=datetime.date(2021, 5, 1),
     )
-    miss = MeasurementFactory(indicator=IndicatorFactory(name_id="Indeks air"), measured_on=datetime.date(2022, 5, 1))
+    miss = MeasurementFactory(indicator=IndicatorFactory(name_ind="Indeks air"), measured_on=datetime.date(2022, 5, 1))
     return hit, miss, {"q": "udara", "year": 2021}
 
 
@@ -391,9 +391,9 @@ def mous():
 
 def commitments():
     hit = CommitmentFactory(
-        mou=MoUFactory(scope_areas=[scope("cctv-integration")]), description_id="Membangun", pillar=pillar("living")
+        mou=MoUFactory(scope_areas=[scope("cctv-integration")]), description_ind="Membangun", pillar=pillar("living")
     )
-    miss = CommitmentFactory(description_id="Memasang kamera", pillar=pillar("governance"))
+    miss = CommitmentFactory(description_ind="Memasang kamera", pillar=pillar("governance"))
     return hit, miss, {"q": "membangun"}
 
 
@@ -412,17 +412,17 @@ def evaluations():
 
 
 def findings():
-    hit = FindingFactory(evaluation=result(2019), text_id="Jaringan lemah", pillar=pillar("living"))
-    miss = FindingFactory(evaluation=result(2023), text_id="Data terpadu", pillar=pillar("governance"))
+    hit = FindingFactory(evaluation=result(2019), text_ind="Jaringan lemah", pillar=pillar("living"))
+    miss = FindingFactory(evaluation=result(2023), text_ind="Data terpadu", pillar=pillar("governance"))
     return hit, miss, {"q": "jaringan", "year": 2019}
 
 
 def follow_ups():
     hit = FollowUpActionFactory(
-        finding=FindingFactory(evaluation=result(2019), pillar=pillar("living")), title_id="Perluas jaringan"
+        finding=FindingFactory(evaluation=result(2019), pillar=pillar("living")), title_ind="Perluas jaringan"
     )
     miss = FollowUpActionFactory(
-        finding=FindingFactory(evaluation=result(2023), pillar=pillar("governance")), title_id="Satukan data"
+        finding=FindingFactory(evaluation=result(2023), pillar=pillar("governance")), title_ind="Satukan data"
     )
     return hit, miss, {"q": "perluas", "year": 2019}
 
@@ -443,7 +443,7 @@ def villages():
 
 
 def self_assessments():
-    hit = SelfAssessmentFactory(framework=FrameworkFactory(name_id="Kerangka SPBE"), year=2019)
+    hit = SelfAssessmentFactory(framework=FrameworkFactory(name_ind="Kerangka SPBE"), year=2019)
     return hit, SelfAssessmentFactory(year=2023), {"q": "spbe", "year": 2019}
 
 
@@ -479,21 +479,21 @@ def webhook_deliveries():
 
 # --- Evidence of the five dimensions (issue 14) ---
 def activities():
-    hit = ActivityFactory(program=ProgramFactory(pillar=pillar("living")), title_id="Pasang sensor banjir", year=2021)
-    miss = ActivityFactory(program=ProgramFactory(pillar=pillar("governance")), title_id="Pelatihan", year=2022)
+    hit = ActivityFactory(program=ProgramFactory(pillar=pillar("living")), title_ind="Pasang sensor banjir", year=2021)
+    miss = ActivityFactory(program=ProgramFactory(pillar=pillar("governance")), title_ind="Pelatihan", year=2022)
     return hit, miss, {"q": "sensor", "year": 2021}
 
 
 def legal_instruments():
-    hit = LegalInstrumentFactory(title_id="Dewan Kota Cerdas", year=2021)
+    hit = LegalInstrumentFactory(title_ind="Dewan Kota Cerdas", year=2021)
     hit.pillars.set([pillar("living")])
-    miss = LegalInstrumentFactory(title_id="Peraturan lain", year=2022)
+    miss = LegalInstrumentFactory(title_ind="Peraturan lain", year=2022)
     miss.pillars.set([pillar("governance")])
     return hit, miss, {"q": "dewan", "year": 2021}
 
 
 def surveys():
-    hit, miss = SurveyFactory(title_id="Survei kepuasan", year=2021), SurveyFactory(title_id="Survei lain", year=2022)
+    hit, miss = SurveyFactory(title_ind="Survei kepuasan", year=2021), SurveyFactory(title_ind="Survei lain", year=2022)
     return hit, miss, {"q": "kepuasan", "year": 2021}
 
 
@@ -567,8 +567,8 @@ def portal_snapshots():
 # each relation filter is then judged on the pair that differs in it, and every one must be judged once.
 CASES = {
     pillar_filters.PillarFilterSet: lambda: (
-        PillarFactory(name_id="Samudra"),
-        PillarFactory(name_id="Gunung"),
+        PillarFactory(name_ind="Samudra"),
+        PillarFactory(name_ind="Gunung"),
         {"q": "samudra"},
     ),
     pillar_filters.AgencyFilterSet: lambda: (
@@ -598,8 +598,8 @@ CASES = {
     pillar_filters.InfrastructureAssetFilterSet: assets,
     partnership_filters.PartnerFilterSet: partners,
     partnership_filters.ScopeAreaFilterSet: lambda: (
-        ScopeAreaFactory(name_id="Samudra"),
-        ScopeAreaFactory(name_id="Darat"),
+        ScopeAreaFactory(name_ind="Samudra"),
+        ScopeAreaFactory(name_ind="Darat"),
         {"q": "samudra"},
     ),
     partnership_filters.MoUFilterSet: mous,
@@ -615,14 +615,14 @@ CASES = {
     evaluation_filters.FollowUpActionFilterSet: follow_ups,
     evaluation_filters.FieldVisitFilterSet: field_visits,
     framework_filters.FrameworkFilterSet: lambda: (
-        FrameworkFactory(name_id="Kerangka SPBE"),
-        FrameworkFactory(name_id="Kerangka Indeks Pemdi"),
+        FrameworkFactory(name_ind="Kerangka SPBE"),
+        FrameworkFactory(name_ind="Kerangka Indeks Pemdi"),
         {"q": "spbe"},
     ),
     framework_filters.SelfAssessmentFilterSet: self_assessments,
     framework_filters.ExternalIndexFilterSet: lambda: (
-        ExternalIndexFactory(name_id="Indeks Kota Cerdas"),
-        ExternalIndexFactory(name_id="Indeks Kota Toleran"),
+        ExternalIndexFactory(name_ind="Indeks Kota Cerdas"),
+        ExternalIndexFactory(name_ind="Indeks Kota Toleran"),
         {"q": "cerdas"},
     ),
     framework_filters.ExternalIndexValueFilterSet: external_index_values,

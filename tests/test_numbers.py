@@ -65,7 +65,7 @@ class Row:
 
 
 def test_lang_attr_marks_indonesian_fallback_text_on_english_pages():
-    fallback, translated = Row(title_id="Judul", title_en=""), Row(title_id="Judul", title_en="Title")
+    fallback, translated = Row(title_ind="Judul", title_en=""), Row(title_ind="Judul", title_en="Title")
     source = '<h1{{ row|lang_attr:"title" }}>'
     assert render(source, "en", row=fallback) == '<h1 lang="id">'
     assert render(source, "en", row=translated) == "<h1>"

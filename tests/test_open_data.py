@@ -44,9 +44,9 @@ def test_field_dictionary_and_page(client):
     ProgramFactory()
     rebuild_open_data.apply()
     fields = json.loads(b"".join(client.get(reverse("open-data-file", args=["fields.json"])).streaming_content))
-    assert fields["programs"]["progress"]["label"] == fields["programs"]["progress"]["label_id"] == "Kemajuan (%)"
+    assert fields["programs"]["progress"]["label"] == fields["programs"]["progress"]["label_ind"] == "Kemajuan (%)"
     assert fields["programs"]["progress"]["label_en"] == "Progress (%)"
-    assert fields["programs"]["lead_agency"]["label_id"] == "Perangkat daerah pengampu"  # declared field: the model's
+    assert fields["programs"]["lead_agency"]["label_ind"] == "Perangkat daerah pengampu"  # declared field: the model's
     html = client.get("/en/open-data/").content.decode()
     assert "/en/open-data/programs/" in html and "/open-data/files/programs.csv" in html
 

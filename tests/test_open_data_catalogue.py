@@ -111,7 +111,7 @@ def test_search_and_filters(client):
 
 def test_a_dataset_page_shows_its_preview_and_field_dictionary(client, dump_folder):
     for number in range(PREVIEW_ROWS + 2):
-        ProgramFactory(title_id=f"Program pratinjau {number}", description_id="x" * 200)
+        ProgramFactory(title_ind=f"Program pratinjau {number}", description_ind="x" * 200)
     open_data_build()
     html = page(client, reverse("open-data-dataset", args=["programs"]))
     assert f"<h1>{title('programs', 'id')}</h1>" in html and title("programs", "en") in html  # the other in its lang
@@ -123,7 +123,7 @@ def test_a_dataset_page_shows_its_preview_and_field_dictionary(client, dump_fold
     assert "<code>lead_agency</code>" in fields
     assert 'lang="id"' in fields and 'lang="en"' in fields
     about = json.loads((dump_folder / "fields.json").read_text())["programs"]["lead_agency"]
-    assert about["label_id"] != about["label_en"] and about["label_id"] in fields and about["label_en"] in fields
+    assert about["label_ind"] != about["label_en"] and about["label_ind"] in fields and about["label_en"] in fields
     assert "/open-data/files/programs.csv" in html and "/api/v1/programs/" in html
     assert client.get(reverse("open-data-dataset", args=["no-such-dataset"])).status_code == 404
 
@@ -156,17 +156,17 @@ def test_an_empty_dataset_keeps_its_files_but_is_not_listed(client):
 
 
 def test_nothing_unpublished_reaches_any_dataset_page_file_or_feed(client, dump_folder):
-    draft = ProgramFactory(slug=f"{SECRET}-program", title_id=f"{SECRET} program", publication="draft")
-    ActivityFactory(program=draft, title_id=f"{SECRET} kegiatan")
-    MilestoneFactory(program=draft, title_id=f"{SECRET} tahap")
+    draft = ProgramFactory(slug=f"{SECRET}-program", title_ind=f"{SECRET} program", publication="draft")
+    ActivityFactory(program=draft, title_ind=f"{SECRET} kegiatan")
+    MilestoneFactory(program=draft, title_ind=f"{SECRET} tahap")
     BudgetLineFactory(program=draft, note=f"{SECRET} anggaran")
     hidden = IndicatorFactory(slug=f"{SECRET}-indikator", approval="submitted")
     MeasurementFactory(indicator=hidden, source_note=f"{SECRET} ukur")
     DigitalServiceFactory(name=f"{SECRET} aplikasi", publication="draft")
     InfrastructureAssetFactory(name=f"{SECRET} aset", publication="draft")
-    MoUFactory(slug=f"{SECRET}-mou", title_id=f"{SECRET} mou", publication="draft")
-    FindingFactory(evaluation=EvaluationFactory(), text_id=f"{SECRET} temuan", publication="draft")
-    LegalInstrumentFactory(title_id=f"{SECRET} perwako", publication="draft")
+    MoUFactory(slug=f"{SECRET}-mou", title_ind=f"{SECRET} mou", publication="draft")
+    FindingFactory(evaluation=EvaluationFactory(), text_ind=f"{SECRET} temuan", publication="draft")
+    LegalInstrumentFactory(title_ind=f"{SECRET} perwako", publication="draft")
     ProgramFactory(), IndicatorFactory(), DigitalServiceFactory()  # published neighbours, so pages are not empty
     index = open_data_build()
     files = "".join(path.read_text() for path in dump_folder.iterdir() if path.is_file())

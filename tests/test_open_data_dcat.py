@@ -77,7 +77,7 @@ def test_the_catalogue_names_every_public_dataset_with_its_distributions_in_both
 
 def test_an_indicator_the_walidata_has_not_approved_is_absent_from_the_catalogue_and_its_files(client, dump_folder):
     shown = IndicatorFactory(slug="disetujui-walidata")
-    hidden = IndicatorFactory(slug="belum-disetujui", name_id="Belum disetujui walidata", approval="submitted")
+    hidden = IndicatorFactory(slug="belum-disetujui", name_ind="Belum disetujui walidata", approval="submitted")
     MeasurementFactory(indicator=hidden, source_note="catatan-tersembunyi")
     open_data_build()
     files = "".join(path.read_text() for path in dump_folder.iterdir() if path.is_file())

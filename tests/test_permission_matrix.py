@@ -370,7 +370,7 @@ def governance() -> int:
 def program_data(side):
     return lambda w: {
         "slug": "program-baru",
-        "title_id": "Program baru",
+        "title_ind": "Program baru",
         "pillar": governance(),
         "lead_agency": w.agency(side).pk,
         "first_year": 2024,
@@ -389,7 +389,7 @@ def nested_links(side):
 
 
 def milestone_data(side):
-    return lambda w: {"program": w.program(side).pk, "title_id": "Tahap baru", "due_on": "2025-06-30"}
+    return lambda w: {"program": w.program(side).pk, "title_ind": "Tahap baru", "due_on": "2025-06-30"}
 
 
 def budget_data(side):
@@ -399,7 +399,7 @@ def budget_data(side):
 def indicator_data(side):
     return lambda w: {
         "slug": "indikator-baru",
-        "name_id": "Indikator baru",
+        "name_ind": "Indikator baru",
         "unit": "%",
         "owner_agency": w.agency(side).pk,
     }
@@ -419,14 +419,14 @@ def service_data(side):
 
 
 def follow_up_data(side):
-    return lambda w: {"finding": w.finding.pk, "owner_agency": w.agency(side).pk, "title_id": "Tindak lanjut",
+    return lambda w: {"finding": w.finding.pk, "owner_agency": w.agency(side).pk, "title_ind": "Tindak lanjut",
                       "due_on": "2099-01-01"}  # fmt: skip
 
 
 def mou_data(w):
     return {
         "slug": "mou-baru",
-        "title_id": "MoU baru",
+        "title_ind": "MoU baru",
         "valid_from": "2025-01-01",
         "valid_until": "2027-12-31",
         "parties": [{"partner": w.partner("a").pk, "signatory_name": "Direktur"}],
@@ -435,8 +435,8 @@ def mou_data(w):
 
 
 def commitment_data(w):
-    return {"mou": w.mou("a").pk, "partner": w.partner("a").pk, "description_id": "Titik Wi-Fi publik",
-            "target_quantity": "50", "unit_id": "titik"}  # fmt: skip
+    return {"mou": w.mou("a").pk, "partner": w.partner("a").pk, "description_ind": "Titik Wi-Fi publik",
+            "target_quantity": "50", "unit_ind": "titik"}  # fmt: skip
 
 
 def report_on(commitment_of):
@@ -453,7 +453,7 @@ def asset_status(side):
 
 def activity_data(side):
     return lambda w: {"program": w.program(side).pk, "year": 2024, "owner_agency": w.agency(side).pk,
-                      "title_id": "Kegiatan baru", "weight": "2"}  # fmt: skip
+                      "title_ind": "Kegiatan baru", "weight": "2"}  # fmt: skip
 
 
 def clarification_data(side):
@@ -467,8 +467,8 @@ def answer_to(side):
 
 
 INSTRUMENT = {"year": 2023, "kind": "decree", "number": "SK 9/2023", "issued_on": "2023-02-01",
-              "title_id": "Dewan Smart City", "forms_body": "council", "members": [{"name": "Wali Kota"}]}  # fmt: skip
-SURVEY = {"year": 2023, "slug": "survei-baru", "title_id": "Survei", "items": [{"code": "q1", "text_id": "Puas"}]}
+              "title_ind": "Dewan Smart City", "forms_body": "council", "members": [{"name": "Wali Kota"}]}  # fmt: skip
+SURVEY = {"year": 2023, "slug": "survei-baru", "title_ind": "Survei", "items": [{"code": "q1", "text_ind": "Puas"}]}
 
 
 HOOK_URL = "http://127.0.0.1:8179/hook"
@@ -479,11 +479,11 @@ def webhook_data(side):
 
 
 SCHEME = {"name": "Skema baru", "year": 2026, "issuing_body": "Kementerian Baru", "scale_max": "4",
-          "dimensions": [{"code": "output", "name_id": "Output", "weight": "100"}]}  # fmt: skip
-CHANGED = {"title_id": "Diubah"}
-FRAMEWORK = {"slug": "pemdi-2025", "name_id": "Indeks Pemdi", "issuing_body": "KemenPANRB",
-             "domains": [{"code": "d", "name_id": "D", "aspects": [{"code": "a", "name_id": "A", "indicators": [
-                 {"number": 1, "name_id": "I", "weight": "100"}]}]}]}  # fmt: skip
+          "dimensions": [{"code": "output", "name_ind": "Output", "weight": "100"}]}  # fmt: skip
+CHANGED = {"title_ind": "Diubah"}
+FRAMEWORK = {"slug": "pemdi-2025", "name_ind": "Indeks Pemdi", "issuing_body": "KemenPANRB",
+             "domains": [{"code": "d", "name_ind": "D", "aspects": [{"code": "a", "name_ind": "A", "indicators": [
+                 {"number": 1, "name_ind": "I", "weight": "100"}]}]}]}  # fmt: skip
 
 
 def indicator_step(name, side, approval="draft"):
@@ -641,7 +641,7 @@ API_WRITES = {
         api_staff_only(200),
     ),
     "MoU create": (create(f"{PA}mou", mou_data), api_staff_only(201)),
-    "MoU update of A": (update(f"{PA}mou", lambda w: w.mou("a"), {"title_id": "Diubah"}, "slug"), api_staff_only(200)),
+    "MoU update of A": (update(f"{PA}mou", lambda w: w.mou("a"), {"title_ind": "Diubah"}, "slug"), api_staff_only(200)),
     "MoU sign": (
         post_to(
             lambda w: api(f"{PA}mou-sign", w.draft_mou_a.slug),
@@ -727,16 +727,16 @@ API_WRITES = {
         api_staff_only(201, EVAL=201),
     ),
     "evaluation update": (
-        update(f"{EV}evaluation", lambda w: w.evaluation, {"summary_id": "Diubah"}, lookup="slug"),
+        update(f"{EV}evaluation", lambda w: w.evaluation, {"summary_ind": "Diubah"}, lookup="slug"),
         api_staff_only(200, EVAL=200),
     ),
     "evaluation delete": (delete(f"{EV}evaluation", lambda w: EvaluationFactory(), lookup="slug"), api_staff_only(403)),
     "finding create": (
-        create(f"{EV}finding", lambda w: {"evaluation": w.evaluation.pk, "kind": "weakness", "text_id": "Temuan"}),
+        create(f"{EV}finding", lambda w: {"evaluation": w.evaluation.pk, "kind": "weakness", "text_ind": "Temuan"}),
         api_staff_only(201, EVAL=201),
     ),
     "finding update": (
-        update(f"{EV}finding", lambda w: w.finding, {"text_id": "Diubah"}),
+        update(f"{EV}finding", lambda w: w.finding, {"text_ind": "Diubah"}),
         api_staff_only(200, EVAL=200),
     ),
     "finding delete": (delete(f"{EV}finding", lambda w: w.finding), api_staff_only(204)),
@@ -939,7 +939,7 @@ def admin_staff_only(ok: str = SAVED, **overrides) -> dict:
     return expected | {globals()[name]: outcome for name, outcome in overrides.items()}
 
 
-PROGRAM_NEW = {"slug": "program-baru", "title_id": "Program baru", "pillar": lambda w: _pillar_pk(),
+PROGRAM_NEW = {"slug": "program-baru", "title_ind": "Program baru", "pillar": lambda w: _pillar_pk(),
                "first_year": "2024", "last_year": "2025"}  # fmt: skip
 
 
@@ -971,11 +971,11 @@ ADMIN_WRITES = {
         admin_staff_only(OPD=INVALID),  # B is not among the OPD editor's choices
     ),
     "admin program change of A": (
-        admin_change(lambda w: w.program("a"), title_id="Diubah"),
+        admin_change(lambda w: w.program("a"), title_ind="Diubah"),
         admin_staff_only(OPD=SAVED),
     ),
     "admin program change of B": (
-        admin_change(lambda w: w.program("b"), title_id="Diubah"),
+        admin_change(lambda w: w.program("b"), title_ind="Diubah"),
         admin_staff_only(OPD=MISSING),  # B's programs are outside the OPD editor's rows
     ),
     "admin program delete of A": (admin_delete(lambda w: w.program("a")), admin_staff_only()),
@@ -1009,7 +1009,7 @@ ADMIN_WRITES = {
         admin_staff_only(),  # Diskominfo only: an OPD editor may look at it, not upload it
     ),
     "admin partner change of A": (admin_change(lambda w: w.partner("a"), short_name="Diubah"), admin_staff_only()),
-    "admin MoU change of A": (admin_change(lambda w: w.mou("a"), title_id="Diubah"), admin_staff_only()),
+    "admin MoU change of A": (admin_change(lambda w: w.mou("a"), title_ind="Diubah"), admin_staff_only()),
     "admin MoU delete of A": (admin_delete(lambda w: w.mou("a")), admin_staff_only(403)),
     "admin commitment change of A": (
         admin_change(lambda w: w.commitment("a"), target_quantity="90"),
@@ -1054,7 +1054,7 @@ ADMIN_WRITES = {
         admin_staff_only(),
     ),
     "admin evaluation change": (
-        admin_change(lambda w: w.evaluation, summary_id="Diubah"),
+        admin_change(lambda w: w.evaluation, summary_ind="Diubah"),
         admin_staff_only(EVAL=SAVED),
     ),
     "admin evaluation delete": (admin_delete(lambda w: EvaluationFactory()), admin_staff_only(403)),
@@ -1082,21 +1082,21 @@ ADMIN_WRITES = {
             kind="regulation",
             number="Perwal 3/2023",
             issued_on="2023-01-02",
-            title_id="Perwal Smart City",
+            title_ind="Perwal Smart City",
         ),
         admin_staff_only(),
     ),  # fmt: skip
     "admin district add": (admin_add(District, code="13.71.12", name="Baru"), admin_staff_only()),
     "admin framework change": (admin_change(lambda w: w.framework, notes="Diubah"), admin_staff_only()),
     "admin self-assessment change": (
-        admin_change(lambda w: w.self_assessment, summary_id="Diubah"),
+        admin_change(lambda w: w.self_assessment, summary_ind="Diubah"),
         admin_staff_only(),
     ),
     "admin external index add": (
         admin_add(
             ExternalIndex,
             slug="ikci",
-            name_id="IKCI",
+            name_ind="IKCI",
             publisher="Kompas",
             scale_min="0",
             scale_max="100",
@@ -1215,9 +1215,9 @@ DOOR_TARGETS = {
 }
 IMPORTABLE = ["program of A", "program of B", "indicator of B", "measurement of B", "budget line of B", "service of B"]
 # A text field an import or a revert changes on each kind of row.
-CHANGEABLE = {"program": "title_id", "indicator": "name_id", "measurement": "source_note", "budgetline": "note",
-              "digitalservice": "name", "followupaction": "note", "mou": "title_id",
-              "commitment": "description_id", "followedportal": "name"}  # fmt: skip
+CHANGEABLE = {"program": "title_ind", "indicator": "name_ind", "measurement": "source_note", "budgetline": "note",
+              "digitalservice": "name", "followupaction": "note", "mou": "title_ind",
+              "commitment": "description_ind", "followedportal": "name"}  # fmt: skip
 
 
 def _admin_url(target, view, *args):
@@ -1524,9 +1524,9 @@ DOORS["re-send invitation to invited staff"] = ("write", admin_action(User, "res
 def framework_upload(*weights):
     def build(w):
         target = w.framework
-        indicators = [{"number": n, "name_id": f"I{n}", "weight": str(v)} for n, v in enumerate(weights, start=1)]
-        data = {"slug": target.slug, "name_id": target.name_id, "issuing_body": "KemenPANRB", "notes": "Dari berkas",
-                "domains": [{"code": "d1", "name_id": "D", "aspects": [{"code": "a1", "name_id": "A",
+        indicators = [{"number": n, "name_ind": f"I{n}", "weight": str(v)} for n, v in enumerate(weights, start=1)]
+        data = {"slug": target.slug, "name_ind": target.name_ind, "issuing_body": "KemenPANRB", "notes": "Dari berkas",
+                "domains": [{"code": "d1", "name_ind": "D", "aspects": [{"code": "a1", "name_ind": "A",
                                                                          "indicators": indicators}]}]}  # fmt: skip
         upload = SimpleUploadedFile("pemdi.json", json.dumps(data).encode(), content_type="application/json")
         return Request("post", reverse("admin:frameworks_framework_load"), {"file": upload}, target)

@@ -47,7 +47,7 @@ def portfolio():
 def _link(programs):
     """Indicator links: to published indicators (as outcome and output, names out of key order), to a draft and to
     an unapproved indicator (only staff see those), and a link of a draft program."""
-    shown = [IndicatorFactory(name_id=name) for name in ("Warga daring", "Akses internet", "Kelurahan terhubung")]
+    shown = [IndicatorFactory(name_ind=name) for name in ("Warga daring", "Akses internet", "Kelurahan terhubung")]
     hidden = [IndicatorFactory(publication="draft"), IndicatorFactory(approval="draft")]
     for n, program in enumerate(programs[:-1]):
         for m, indicator in enumerate(shown[: n % 3 + 1]):
@@ -69,7 +69,7 @@ def _both(fetch, monkeypatch):
     return answers
 
 
-@pytest.mark.parametrize("url", [PROGRAMS, f"{PROGRAMS}&ordering=-title_id", "/api/v1/programs/?limit=2&offset=1"])
+@pytest.mark.parametrize("url", [PROGRAMS, f"{PROGRAMS}&ordering=-title_ind", "/api/v1/programs/?limit=2&offset=1"])
 def test_the_api_list_reads_the_same_bytes_in_as_many_queries(client, portfolio, monkeypatch, url):
     def fetch():
         response = client.get(url)
@@ -129,7 +129,7 @@ def test_the_links_read_as_django_reads_them(portfolio, make_user, monkeypatch):
         for user in (None, staff):
             for program in _links_of(portfolio, user):
                 links = program.indicator_links.all()
-                rows.append([(link.pk, link.role, link.indicator.name_id, link.program is program) for link in links])
+                rows.append([(link.pk, link.role, link.indicator.name_ind, link.program is program) for link in links])
         return rows
 
     plain, plain_queries, flat, flat_queries = _both(fetch, monkeypatch)

@@ -94,9 +94,9 @@ def indicator_with(target: str, actual: str, direction: str = "higher", unit: st
 
 
 def test_indicator_list_marks_each_indicator_in_colour_and_words(client):
-    indicator_with("80", "84", name_id="Naik baik")
-    indicator_with("80", "74", name_id="Hampir")  # 92.5 %
-    indicator_with("10", "12", direction="lower", unit="menit", name_id="Waktu tunggu")  # 80 %
+    indicator_with("80", "84", name_ind="Naik baik")
+    indicator_with("80", "74", name_ind="Hampir")  # 92.5 %
+    indicator_with("10", "12", direction="lower", unit="menit", name_ind="Waktu tunggu")  # 80 %
     html = html_of(client, "/indicators/")
     assert html.count("standing-on_track") == 1 and "Sesuai target" in html
     assert html.count("standing-at_risk") == 1 and "Berisiko" in html
@@ -118,13 +118,13 @@ def test_indicator_page_marks_every_year_and_its_chart_reads_the_unit_in_the_pag
 
 def test_late_milestones_and_overdue_programs_are_marked(client):
     late = ProgramFactory(first_year=2019, last_year=TODAY.year - 1, stage="in_progress", progress=40)
-    MilestoneFactory(program=late, title_id="Belum selesai", due_on=TODAY - datetime.timedelta(days=1))
-    MilestoneFactory(program=late, title_id="Selesai", due_on=TODAY - datetime.timedelta(days=9), done_on=TODAY)
+    MilestoneFactory(program=late, title_ind="Belum selesai", due_on=TODAY - datetime.timedelta(days=1))
+    MilestoneFactory(program=late, title_ind="Selesai", due_on=TODAY - datetime.timedelta(days=9), done_on=TODAY)
     on_time = ProgramFactory(first_year=2019, last_year=TODAY.year, stage="in_progress", progress=40)
     detail = html_of(client, f"/programs/{late.slug}/")
     assert detail.count('class="badge late"') == 2  # the program, and the one milestone not done
     listing = html_of(client, "/programs/")
-    assert listing.count("Melewati jadwal") == 1 and on_time.title_id in listing
+    assert listing.count("Melewati jadwal") == 1 and on_time.title_ind in listing
 
 
 def test_budget_in_rupiah_in_each_language_on_the_page_and_the_chart(client):
@@ -187,23 +187,23 @@ def test_filter_labels_follow_the_page_language(client, url):
 
 def test_program_filters_one_agency_lead_or_support_and_stage_checkboxes(client):
     agency = AgencyFactory(name="Dinas Perhubungan", slug="dishub")
-    led = ProgramFactory(title_id="Dipimpin", lead_agency=agency)
-    supported = ProgramFactory(title_id="Didukung")
+    led = ProgramFactory(title_ind="Dipimpin", lead_agency=agency)
+    supported = ProgramFactory(title_ind="Didukung")
     supported.supporting_agencies.add(agency)
-    ProgramFactory(title_id="Lainnya", stage="completed", progress=100, completed_on=TODAY)
+    ProgramFactory(title_ind="Lainnya", stage="completed", progress=100, completed_on=TODAY)
     form = form_of(html_of(client, "/programs/"))
     assert form.count('name="agency"') == 1 and 'type="checkbox" name="stage"' in form
     html = html_of(client, "/programs/?agency=dishub")
-    assert led.title_id in html and supported.title_id in html and "Lainnya" not in html
+    assert led.title_ind in html and supported.title_ind in html and "Lainnya" not in html
     assert "Lainnya" in html_of(client, "/programs/?stage=completed&stage=cancelled")
 
 
 def test_search_on_every_list(client):
-    ProgramFactory(title_id="Wi-Fi taman kota")
-    indicator_with("80", "84", name_id="Kepuasan warga")
+    ProgramFactory(title_ind="Wi-Fi taman kota")
+    indicator_with("80", "84", name_ind="Kepuasan warga")
     DigitalServiceFactory(name="Sapa Warga")
-    MoUFactory(title_id="Kerja sama CCTV", party__partner=PartnerFactory(name="PT Kamera Kota"))
-    MoUFactory(title_id="Kerja sama lain")
+    MoUFactory(title_ind="Kerja sama CCTV", party__partner=PartnerFactory(name="PT Kamera Kota"))
+    MoUFactory(title_ind="Kerja sama lain")
     PartnerFactory(name="Universitas Andalas")
     result(2023, "3.31", {})
     expectations = {
@@ -224,8 +224,8 @@ def test_search_on_every_list(client):
 def test_mou_partner_filter_offers_and_accepts_only_published_partners(client):
     public = PartnerFactory(name="Mitra Terbit", slug="terbit")
     hidden = PartnerFactory(name="Mitra Draf", slug="draf", publication="draft")
-    MoUFactory(title_id="Bersama mitra terbit", party__partner=public)
-    MoUFactory(title_id="Bersama mitra draf", party__partner=hidden)
+    MoUFactory(title_ind="Bersama mitra terbit", party__partner=public)
+    MoUFactory(title_ind="Bersama mitra draf", party__partner=hidden)
     form = form_of(html_of(client, "/partnerships/"))
     assert 'value="terbit"' in form and 'value="draf"' not in form and "Mitra Draf" not in form
     html = html_of(client, "/partnerships/?partner=terbit")
@@ -245,7 +245,7 @@ def test_map_form_offers_published_operators_programs_and_districts_and_the_map_
     operator = PartnerFactory(name="PT Menara Terbit", slug="menara-terbit")
     hidden = PartnerFactory(name="PT Draf", slug="draf", publication="draft")
     idle = PartnerFactory(name="PT Tanpa Aset", slug="tanpa-aset")  # published, but operates nothing on the map
-    program = ProgramFactory(title_id="Kota terhubung", slug="kota-terhubung")
+    program = ProgramFactory(title_ind="Kota terhubung", slug="kota-terhubung")
     kuranji = DistrictFactory(code="13.71.09", name="Kuranji")
     koto_tangah, nanggalo = DistrictFactory(code="13.71.11", name="Koto Tangah"), DistrictFactory(name="Nanggalo")
     InfrastructureAssetFactory(name="Menara Bukit", kind="tower", operator=operator, program=program, district=kuranji)
@@ -268,19 +268,19 @@ def test_map_form_offers_published_operators_programs_and_districts_and_the_map_
 @pytest.mark.parametrize("url", LIST_PAGES)
 def test_list_pages_with_filters_run_a_constant_number_of_queries(client, url):
     query = "?q=a&pillar=governance" if url in ("/programs/", "/indicators/", "/services/") else "?q=a"
-    ProgramFactory(title_id="Program a")
-    indicator_with("80", "84", name_id="Indikator a")
+    ProgramFactory(title_ind="Program a")
+    indicator_with("80", "84", name_ind="Indikator a")
     DigitalServiceFactory(name="Aplikasi a")
-    MoUFactory(title_id="MoU a")
+    MoUFactory(title_ind="MoU a")
     PartnerFactory(name="Mitra a")
     InfrastructureAssetFactory(name="Aset a", operator=PartnerFactory(), program=ProgramFactory())
     result(2022, "3.00", {"governance": "3.00"})
     one = queries(client, url + query)  # at least one row each: an empty page would skip its query
     for n in range(5):
-        ProgramFactory(title_id=f"Program a{n}")
-        indicator_with("80", "84", name_id=f"Indikator a{n}")
+        ProgramFactory(title_ind=f"Program a{n}")
+        indicator_with("80", "84", name_ind=f"Indikator a{n}")
         DigitalServiceFactory(name=f"Aplikasi a{n}")
-        MoUFactory(title_id=f"MoU a{n}")
+        MoUFactory(title_ind=f"MoU a{n}")
         PartnerFactory(name=f"Mitra a{n}")
         InfrastructureAssetFactory(name=f"Aset a{n}", operator=PartnerFactory(), program=ProgramFactory())
         result(2023 + n, "3.00", {"governance": "3.00"})
@@ -306,14 +306,14 @@ def test_evaluations_download_follows_the_filters_and_leaves_out_embargoed_resul
 # --- Partnerships display -------------------------------------------------------------------------
 def test_an_unsigned_mou_past_its_term_does_not_read_draft(client):
     MoUFactory(
-        title_id="Tak pernah ditandatangani",
+        title_ind="Tak pernah ditandatangani",
         state="draft",
         signed_on=None,
         valid_from=datetime.date(2018, 10, 1),
         valid_until=datetime.date(2021, 9, 30),
     )
     MoUFactory(
-        title_id="Masih draf",
+        title_ind="Masih draf",
         state="draft",
         signed_on=None,
         valid_from=TODAY,
@@ -328,8 +328,8 @@ def test_mou_page_names_signatories_without_a_dash_and_links_published_programs_
     mou = MoUFactory(city_signatory_name="", city_signatory_position="Wali Kota Padang", party=None)
     MoUPartyFactory(mou=mou, partner=PartnerFactory(), signatory_name="", signatory_position="Direktur Utama")
     public, draft = (
-        ProgramFactory(title_id="Program terbit"),
-        ProgramFactory(title_id="Program draf", publication="draft"),
+        ProgramFactory(title_ind="Program terbit"),
+        ProgramFactory(title_ind="Program draf", publication="draft"),
     )
     mou.programs.set([public, draft])
     html = html_of(client, f"/partnerships/mou/{mou.slug}/")
@@ -338,8 +338,8 @@ def test_mou_page_names_signatories_without_a_dash_and_links_published_programs_
 
 
 def test_english_pages_mark_indonesian_fallback_text(client):
-    program = ProgramFactory(title_id="Hanya berbahasa Indonesia", title_en="")
+    program = ProgramFactory(title_ind="Hanya berbahasa Indonesia", title_en="")
     html = html_of(client, f"/en/programs/{program.slug}/")
     assert '<h1 lang="id">Hanya berbahasa Indonesia</h1>' in html
-    translated = ProgramFactory(title_id="Judul", title_en="Title")
+    translated = ProgramFactory(title_ind="Judul", title_en="Title")
     assert "<h1>Title</h1>" in html_of(client, f"/en/programs/{translated.slug}/")

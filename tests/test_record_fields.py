@@ -77,7 +77,7 @@ def test_a_program_file_carries_its_masterplan_and_districts(tmp_path, make_user
     DistrictFactory(code="13.71.01"), DistrictFactory(code="13.71.02")
     path = tmp_path / "programs.csv"
     path.write_text(
-        "slug,title_id,pillar,lead_agency,horizon,stage,progress,first_year,last_year,publication,masterplan,districts\n"
+        "slug,title_ind,pillar,lead_agency,horizon,stage,progress,first_year,last_year,publication,masterplan,districts\n"
         f"parkir,Parkir,living,dishub,short,planned,0,2024,2025,published,{masterplan.pk},13.71.01|13.71.02\n"
     )
     call_command("import_records", "programs", str(path), "--user", "importer", verbosity=0)

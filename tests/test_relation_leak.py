@@ -88,7 +88,7 @@ def test_a_draft_program_named_by_an_asset_reads_as_null(api_client):
 def test_a_to_many_relation_leaves_a_hidden_row_out_and_a_to_one_reads_null(api_client, hidden_operator):
     mou = MoUFactory(publication="published")
     MoUPartyFactory(mou=mou, partner=hidden_operator)
-    mou.programs.add(ProgramFactory(title_id="Program Rahasia", publication="draft"), shown := ProgramFactory())
+    mou.programs.add(ProgramFactory(title_ind="Program Rahasia", publication="draft"), shown := ProgramFactory())
     body = api_client.get(reverse("partnerships-api:mou-detail", args=[mou.slug])).json()
     assert [program["id"] for program in body["programs"]] == [shown.pk]
     assert None in [party["partner"] for party in body["parties"]]

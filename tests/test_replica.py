@@ -80,7 +80,7 @@ def test_reads_from_the_replica_writes_and_the_admin_on_the_primary(replica_url,
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]  # the served portal's own
     database = settings.DATABASES["default"]["NAME"]
     staff = UserFactory(username="editor-replica", is_staff=True, is_superuser=True)
-    program = ProgramFactory(title_id="Program sebelum jeda", slug="sebelum-jeda")
+    program = ProgramFactory(title_ind="Program sebelum jeda", slug="sebelum-jeda")
     cluster.wait_until(
         "SELECT EXISTS (SELECT 1 FROM pillars_program WHERE slug = 'sebelum-jeda')",
         database=database,
@@ -88,7 +88,7 @@ def test_reads_from_the_replica_writes_and_the_admin_on_the_primary(replica_url,
     )
     cluster.psql("SELECT pg_wal_replay_pause()", port=REPLICA_PORT)
     try:
-        ProgramFactory(title_id="Program setelah jeda")  # on the primary only, while the replica is paused
+        ProgramFactory(title_ind="Program setelah jeda")  # on the primary only, while the replica is paused
         env = portal_env(
             DATABASE_URL=served_database_url(),
             DATABASE_REPLICA_URL=replica_url,
@@ -129,17 +129,17 @@ def test_reads_from_the_replica_writes_and_the_admin_on_the_primary(replica_url,
                 caller,
                 f"{base}/api/v1/programs/sebelum-jeda/",
                 method="PATCH",
-                data=json.dumps({"title_id": "Program sebelum jeda, diubah"}).encode(),
+                data=json.dumps({"title_ind": "Program sebelum jeda, diubah"}).encode(),
                 headers={**basic, "Content-Type": "application/json"},
             )
             assert status == 200, body
-            assert Program.objects.get(pk=program.pk).title_id == "Program sebelum jeda, diubah"
+            assert Program.objects.get(pk=program.pk).title_ind == "Program sebelum jeda, diubah"
             assert sees(caller, base, "Program sebelum jeda, diubah", **basic)  # its own write, at once
             assert not sees(anonymous, base, "Program sebelum jeda, diubah")  # others: the replica, still paused
 
             cluster.psql("SELECT pg_wal_replay_resume()", port=REPLICA_PORT)
             cluster.wait_until(
-                "SELECT EXISTS (SELECT 1 FROM pillars_program WHERE title_id = 'Program sebelum jeda, diubah')",
+                "SELECT EXISTS (SELECT 1 FROM pillars_program WHERE title_ind = 'Program sebelum jeda, diubah')",
                 database=database,
                 port=REPLICA_PORT,
             )
@@ -185,7 +185,7 @@ def test_a_revoked_key_is_refused_at_once_however_far_the_replica_lags(replica_u
 
 def test_an_answer_read_from_a_lagging_replica_is_not_kept_under_a_new_generation(replica_url, settings):
     database = settings.DATABASES["default"]["NAME"]
-    program = ProgramFactory(title_id="Program sebelum ubah", slug="sebelum-ubah")
+    program = ProgramFactory(title_ind="Program sebelum ubah", slug="sebelum-ubah")
     cluster.wait_until(
         "SELECT EXISTS (SELECT 1 FROM pillars_program WHERE slug = 'sebelum-ubah')",
         database=database,
@@ -195,11 +195,11 @@ def test_an_answer_read_from_a_lagging_replica_is_not_kept_under_a_new_generatio
         anonymous = opener()
         with replay_paused():
             assert sees(anonymous, base, "Program sebelum ubah")
-            program.title_id = "Program sesudah ubah"
+            program.title_ind = "Program sesudah ubah"
             program.save()  # committed: a new generation, on the primary only
             assert sees(anonymous, base, "Program sebelum ubah")  # the replica lags: the old title, not kept
         cluster.wait_until(
-            "SELECT EXISTS (SELECT 1 FROM pillars_program WHERE title_id = 'Program sesudah ubah')",
+            "SELECT EXISTS (SELECT 1 FROM pillars_program WHERE title_ind = 'Program sesudah ubah')",
             database=database,
             port=REPLICA_PORT,
         )
@@ -282,7 +282,7 @@ def replica_connections(database: str) -> int:
 @pytest.mark.xfail(reason="regressed in the merges of 2026-12-06: public requests fail during a replica outage")
 def test_a_stopped_or_hung_replica_fails_no_public_request(standby, replica_url, settings):
     database = settings.DATABASES["default"]["NAME"]
-    ProgramFactory(title_id="Program untuk gangguan", slug="gangguan")
+    ProgramFactory(title_ind="Program untuk gangguan", slug="gangguan")
     cluster.wait_until(
         "SELECT EXISTS (SELECT 1 FROM pillars_program WHERE slug = 'gangguan')", database=database, port=REPLICA_PORT
     )

@@ -38,10 +38,10 @@ def csv_rows(data: bytes) -> list[dict]:
 
 @pytest.mark.parametrize("title", FORMULAS)
 def test_public_list_downloads_escape_formula_cells(client, title):
-    ProgramFactory(slug="jebakan", title_id=title)
+    ProgramFactory(slug="jebakan", title_ind=title)
     rows = csv_rows(body(client.get("/programs/?download=csv")))
-    assert rows[0]["title_id"] == "'" + title  # was written raw: a spreadsheet ran it
-    assert json.loads(body(client.get("/programs/?download=json")))[0]["title_id"] == title  # JSON needs none
+    assert rows[0]["title_ind"] == "'" + title  # was written raw: a spreadsheet ran it
+    assert json.loads(body(client.get("/programs/?download=json")))[0]["title_ind"] == title  # JSON needs none
 
 
 def test_registry_downloads_escape_formula_cells(client):
@@ -52,24 +52,24 @@ def test_registry_downloads_escape_formula_cells(client):
 
 def test_open_data_files_escape_formula_cells(client, settings, tmp_path):
     settings.OPEN_DATA_ROOT = tmp_path / "open-data"
-    ProgramFactory(slug="jebakan", title_id="@SUM(1+1)*cmd|' /C calc'!A0")
+    ProgramFactory(slug="jebakan", title_ind="@SUM(1+1)*cmd|' /C calc'!A0")
     open_data_build()
     rows = csv_rows((tmp_path / "open-data" / "programs.csv").read_bytes())
-    assert rows[0]["title_id"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
-    assert json.loads((tmp_path / "open-data" / "programs.json").read_text())[0]["title_id"].startswith("@SUM")
+    assert rows[0]["title_ind"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert json.loads((tmp_path / "open-data" / "programs.json").read_text())[0]["title_ind"].startswith("@SUM")
 
 
 def test_admin_exports_use_the_same_rule():
     from pillars.resources import ProgramResource
 
-    ProgramFactory(slug="jebakan", title_id="=1+1", description_id="-12.5")
+    ProgramFactory(slug="jebakan", title_ind="=1+1", description_ind="-12.5")
     formats = admin.site._registry[Program].get_export_formats()
     assert formats == [SafeCSV, SafeXLSX]  # was django-import-export's CSV and XLSX: formulas written raw
     rows = csv_rows(SafeCSV().export_data(ProgramResource().export()).encode())
-    assert rows[0]["title_id"] == "'=1+1" and rows[0]["description_id"] == "-12.5"  # a number stays a number
+    assert rows[0]["title_ind"] == "'=1+1" and rows[0]["description_ind"] == "-12.5"  # a number stays a number
     sheet = openpyxl.load_workbook(io.BytesIO(SafeXLSX().export_data(ProgramResource().export()))).active
     header = [cell.value for cell in sheet[1]]
-    title = sheet.cell(row=2, column=header.index("title_id") + 1)
+    title = sheet.cell(row=2, column=header.index("title_ind") + 1)
     assert title.value == "'=1+1" and title.data_type == "s"  # text, not a formula openpyxl would store
 
 

@@ -42,13 +42,13 @@ def test_query_words_keep_letters_and_digits_only():
 @pytest.mark.parametrize(
     ("kind", "make", "query"),
     [
-        ("programs", lambda: ProgramFactory(title_id="Jaringan sensor banjir"), "sensor banjir"),
-        ("indicators", lambda: IndicatorFactory(name_id="Cakupan sensor banjir"), "sensor"),
+        ("programs", lambda: ProgramFactory(title_ind="Jaringan sensor banjir"), "sensor banjir"),
+        ("indicators", lambda: IndicatorFactory(name_ind="Cakupan sensor banjir"), "sensor"),
         ("services", lambda: DigitalServiceFactory(name="Lapor Banjir"), "banjir"),
         ("partners", lambda: PartnerFactory(name="PT Sensor Nusantara"), "sensor"),
-        ("mous", lambda: MoUFactory(title_id="Kerja sama sensor banjir"), "sensor banjir"),
-        ("evaluations", lambda: EvaluationFactory(summary_id="Sensor banjir dinilai baik"), "sensor"),
-        ("regulations", lambda: LegalInstrumentFactory(title_id="Perwako sensor banjir"), "sensor"),
+        ("mous", lambda: MoUFactory(title_ind="Kerja sama sensor banjir"), "sensor banjir"),
+        ("evaluations", lambda: EvaluationFactory(summary_ind="Sensor banjir dinilai baik"), "sensor"),
+        ("regulations", lambda: LegalInstrumentFactory(title_ind="Perwako sensor banjir"), "sensor"),
     ],
 )
 def test_each_kind_is_found_by_fulltext_and_by_contains(kind, make, query):
@@ -58,7 +58,7 @@ def test_each_kind_is_found_by_fulltext_and_by_contains(kind, make, query):
 
 
 def test_a_word_finds_longer_words_it_starts_and_english_finds_other_forms():
-    ProgramFactory(title_id="Peningkatan pelayanan pendidikan", title_en="Better schooling for cities")
+    ProgramFactory(title_ind="Peningkatan pelayanan pendidikan", title_en="Better schooling for cities")
     assert groups_of("pendidik")["programs"] == ["Peningkatan pelayanan pendidikan"]
     assert "programs" in groups_of("pelayan")
     assert "programs" in groups_of("city")  # the 'english' configuration: cities -> citi
@@ -67,20 +67,20 @@ def test_a_word_finds_longer_words_it_starts_and_english_finds_other_forms():
 
 
 def test_hits_are_ranked_title_first():
-    ProgramFactory(title_id="Program lain", description_id="Menyebut drainase sekali")
-    ProgramFactory(title_id="Drainase kota", description_id="Drainase dan drainase")
+    ProgramFactory(title_ind="Program lain", description_ind="Menyebut drainase sekali")
+    ProgramFactory(title_ind="Drainase kota", description_ind="Drainase dan drainase")
     assert groups_of("drainase")["programs"][0] == "Drainase kota"
 
 
 def test_drafts_and_embargoed_rows_are_never_found_even_by_staff(client, make_user):
-    ProgramFactory(title_id="Rahasia draf", publication="draft")
-    IndicatorFactory(name_id="Rahasia indikator", approval="draft")
+    ProgramFactory(title_ind="Rahasia draf", publication="draft")
+    IndicatorFactory(name_ind="Rahasia indikator", approval="draft")
     DigitalServiceFactory(name="Rahasia layanan", publication="draft")
     PartnerFactory(name="Rahasia mitra", publication="draft")
-    MoUFactory(title_id="Rahasia MoU", publication="draft")
-    EvaluationFactory(summary_id="Rahasia evaluasi", publication="draft")
-    LegalInstrumentFactory(title_id="Rahasia regulasi", publication="draft")
-    ProgramFactory(title_id="Rahasia terbit")
+    MoUFactory(title_ind="Rahasia MoU", publication="draft")
+    EvaluationFactory(summary_ind="Rahasia evaluasi", publication="draft")
+    LegalInstrumentFactory(title_ind="Rahasia regulasi", publication="draft")
+    ProgramFactory(title_ind="Rahasia terbit")
     assert groups_of("rahasia") == {"programs": ["Rahasia terbit"]}
     client.force_login(make_user("pillars.view_program", "partnerships.view_mou", is_staff=True))
     response = page(client, "rahasia")
@@ -89,8 +89,8 @@ def test_drafts_and_embargoed_rows_are_never_found_even_by_staff(client, make_us
 
 
 def test_the_page_reads_in_both_languages_and_marks_indonesian_text_on_the_english_page(client):
-    ProgramFactory(title_id="Jembatan pintar", title_en="")
-    ProgramFactory(title_id="Jembatan timbang", title_en="Smart weighbridge")
+    ProgramFactory(title_ind="Jembatan pintar", title_en="")
+    ProgramFactory(title_ind="Jembatan timbang", title_en="Smart weighbridge")
     indonesian = page(client, "jembatan")
     assert indonesian.status_code == 200 and 'lang="id"' in indonesian.text
     assert "2 hasil untuk" in indonesian.text and "Jembatan pintar" in indonesian.text
@@ -102,7 +102,7 @@ def test_the_page_reads_in_both_languages_and_marks_indonesian_text_on_the_engli
 
 
 def test_a_kind_shows_a_few_hits_and_links_to_its_list_searched_the_same_way(client):
-    ProgramFactory.create_batch(7, title_id="Taman kota hijau")
+    ProgramFactory.create_batch(7, title_ind="Taman kota hijau")
     response = page(client, "taman")
     assert response.text.count("Taman kota hijau") == 5
     assert 'href="/programs/?q=taman"' in response.text and "Lihat semua 7 hasil" in response.text
@@ -150,14 +150,14 @@ def test_the_header_search_box_is_a_plain_form_to_the_page_in_the_language(clien
 
 
 def world(size: int) -> None:
-    ProgramFactory.create_batch(size, title_id="Kota hijau")
-    IndicatorFactory.create_batch(size, name_id="Kota hijau indikator")
+    ProgramFactory.create_batch(size, title_ind="Kota hijau")
+    IndicatorFactory.create_batch(size, name_ind="Kota hijau indikator")
     DigitalServiceFactory.create_batch(size, name="Kota hijau app")
-    PartnerFactory.create_batch(size, description_id="Kota hijau")
+    PartnerFactory.create_batch(size, description_ind="Kota hijau")
     for _ in range(size):
-        MoUFactory(title_id="Kota hijau MoU")
-    LegalInstrumentFactory.create_batch(size, title_id="Kota hijau perwako")
-    EvaluationFactory(summary_id="Kota hijau")
+        MoUFactory(title_ind="Kota hijau MoU")
+    LegalInstrumentFactory.create_batch(size, title_ind="Kota hijau perwako")
+    EvaluationFactory(summary_ind="Kota hijau")
 
 
 def count(client, url) -> int:

@@ -15,7 +15,7 @@ def bare(request):
 class ProgramSerializer(serializers.ModelSerializer):
     class Meta:
         model = Program
-        fields = ["id", "slug", "title_id", "title_en", "progress", "updated_at"]
+        fields = ["id", "slug", "title_ind", "title_en", "progress", "updated_at"]
 
 
 class ProgramList(generics.ListAPIView):

@@ -40,7 +40,7 @@ class EvaluationSchemeBriefSerializer(serializers.ModelSerializer):
 class SchemeDimensionBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = SchemeDimension
-        fields = ["id", "code", "name_id", "name_en"]
+        fields = ["id", "code", "name_ind", "name_en"]
 
 
 class EvaluationBriefSerializer(serializers.ModelSerializer):
@@ -52,13 +52,13 @@ class EvaluationBriefSerializer(serializers.ModelSerializer):
 class FindingBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Finding
-        fields = ["id", "kind", "text_id", "text_en"]
+        fields = ["id", "kind", "text_ind", "text_en"]
 
 
 class FollowUpActionBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = FollowUpAction
-        fields = ["id", "title_id", "title_en"]
+        fields = ["id", "title_ind", "title_en"]
 
 
 class FieldVisitBriefSerializer(serializers.ModelSerializer):
@@ -73,14 +73,14 @@ class FieldVisitBriefSerializer(serializers.ModelSerializer):
 class SchemeDimensionSerializer(serializers.ModelSerializer):
     class Meta:
         model = SchemeDimension
-        fields = ["id", "code", "order", "name_id", "name_en", "weight"]
+        fields = ["id", "code", "order", "name_ind", "name_en", "weight"]
         read_only_fields = ["id", "order"]
 
 
 class SchemeBandSerializer(serializers.ModelSerializer):
     class Meta:
         model = SchemeBand
-        fields = ["label_id", "label_en", "lower", "upper"]
+        fields = ["label_ind", "label_en", "lower", "upper"]
 
 
 class EvaluationSchemeSerializer(serializers.ModelSerializer):
@@ -130,7 +130,7 @@ class PillarScoreSerializer(serializers.ModelSerializer):
 class EvaluationSerializer(serializers.ModelSerializer):
     scheme = BriefRelatedField(queryset=EvaluationScheme.objects.all())
     index = serializers.DecimalField(source="headline_index", read_only=True, allow_null=True, **SCORE)
-    band_id = serializers.CharField(source="band_label_id", read_only=True, allow_null=True)
+    band_ind = serializers.CharField(source="band_label_ind", read_only=True, allow_null=True)
     band_en = serializers.CharField(source="band_label_en", read_only=True, allow_null=True)
     previous_year = serializers.IntegerField(read_only=True, allow_null=True)
     previous_index = serializers.DecimalField(read_only=True, allow_null=True, **SCORE)
@@ -159,12 +159,12 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "computed_index",
             "official_index",
             "index",
-            "band_id",
+            "band_ind",
             "band_en",
             "previous_year",
             "previous_index",
             "improvement",
-            "summary_id",
+            "summary_ind",
             "summary_en",
             "dimension_scores",
             "pillar_scores",
@@ -186,7 +186,7 @@ class FindingSerializer(serializers.ModelSerializer):
             "evaluation",
             "pillar",
             "kind",
-            "text_id",
+            "text_ind",
             "text_en",
             *PUBLICATION,
             "updated_at",
@@ -209,7 +209,7 @@ class FollowUpActionSerializer(serializers.ModelSerializer):
             "evaluation",
             "pillar",
             "owner_agency",
-            "title_id",
+            "title_ind",
             "title_en",
             "due_on",
             "status",
@@ -225,7 +225,7 @@ class FollowUpActionSerializer(serializers.ModelSerializer):
 class FieldVisitAttachmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = FieldVisitAttachment
-        fields = ["id", "kind", "file", "caption_id", "caption_en"]
+        fields = ["id", "kind", "file", "caption_ind", "caption_en"]
 
 
 class FieldVisitSerializer(serializers.ModelSerializer):
@@ -243,7 +243,7 @@ class FieldVisitSerializer(serializers.ModelSerializer):
             "site",
             "agency",
             "pillar",
-            "notes_id",
+            "notes_ind",
             "notes_en",
             "attachments",
             *PUBLICATION,
@@ -261,7 +261,7 @@ class BodyMemberSerializer(serializers.ModelSerializer):
 class LegalInstrumentBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = LegalInstrument
-        fields = ["id", "year", "kind", "number", "title_id", "title_en"]
+        fields = ["id", "year", "kind", "number", "title_ind", "title_en"]
 
 
 class LegalInstrumentSerializer(serializers.ModelSerializer):
@@ -279,7 +279,7 @@ class LegalInstrumentSerializer(serializers.ModelSerializer):
             "kind",
             "number",
             "issued_on",
-            "title_id",
+            "title_ind",
             "title_en",
             "forms_body",
             "signed_file",
@@ -293,14 +293,14 @@ class LegalInstrumentSerializer(serializers.ModelSerializer):
 class SurveyItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = SurveyItem
-        fields = ["code", "order", "text_id", "text_en"]
+        fields = ["code", "order", "text_ind", "text_en"]
         read_only_fields = ["order"]
 
 
 class SurveyBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Survey
-        fields = ["id", "slug", "year", "title_id", "title_en"]
+        fields = ["id", "slug", "year", "title_ind", "title_en"]
 
 
 class SurveySerializer(serializers.ModelSerializer):
@@ -314,7 +314,7 @@ class SurveySerializer(serializers.ModelSerializer):
             "id",
             "slug",
             "year",
-            "title_id",
+            "title_ind",
             "title_en",
             "scale_min",
             "scale_max",

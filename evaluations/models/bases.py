@@ -17,7 +17,7 @@ class Band(TimeStampedModel):
     """A named band of a scale, e.g. "Baik" from 3.00 to 3.49, bounds inclusive: an evaluation scheme's or an
     assessment framework's (the subclass names the scale it belongs to)."""
 
-    label_id = models.CharField(verbose_name=_("label (Indonesian)"), max_length=80)
+    label_ind = models.CharField(verbose_name=_("label (Indonesian)"), max_length=80)
     label_en = models.CharField(verbose_name=_("label (English)"), max_length=80, blank=True)
     lower = score_field(_("from"), help_text=_("The lowest value in the band (inclusive)."))
     upper = score_field(_("to"), help_text=_("The highest value in the band (inclusive)."))

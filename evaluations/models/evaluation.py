@@ -66,7 +66,7 @@ class Evaluation(PublishableModel, TimeStampedModel):
         blank=True,
         help_text=_("The figure in the official letter, when it differs from the computed one."),
     )
-    summary_id = models.TextField(verbose_name=_("summary (Indonesian)"), blank=True)
+    summary_ind = models.TextField(verbose_name=_("summary (Indonesian)"), blank=True)
     summary_en = models.TextField(verbose_name=_("summary (English)"), blank=True)
 
     summary = Translated("summary")

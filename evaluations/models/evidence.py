@@ -20,7 +20,7 @@ class LegalInstrument(PublishableModel, TimeStampedModel):
         verbose_name=_("number"), max_length=120, help_text=_("For example Perwako No. 12 Tahun 2019.")
     )
     issued_on = models.DateField(verbose_name=_("date"))
-    title_id = models.CharField(verbose_name=_("title (Indonesian)"), max_length=300)
+    title_ind = models.CharField(verbose_name=_("title (Indonesian)"), max_length=300)
     title_en = models.CharField(verbose_name=_("title (English)"), max_length=300, blank=True)
     forms_body = models.CharField(
         verbose_name=_("body formed"),
@@ -41,7 +41,7 @@ class LegalInstrument(PublishableModel, TimeStampedModel):
     )
 
     title = Translated("title")
-    search_fields = ("number", "title_id", "title_en")
+    search_fields = ("number", "title_ind", "title_en")
 
     objects = LegalInstrumentQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[pillars])

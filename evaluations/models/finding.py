@@ -29,12 +29,12 @@ class Finding(PublishableModel, TimeStampedModel):
         help_text=_("Leave empty for a finding about the whole program."),
     )
     kind = models.CharField(verbose_name=_("kind"), max_length=16, choices=FindingKind)
-    text_id = models.TextField(verbose_name=_("text (Indonesian)"))
+    text_ind = models.TextField(verbose_name=_("text (Indonesian)"))
     text_en = models.TextField(verbose_name=_("text (English)"), blank=True)
 
     text = Translated("text")
 
-    search_fields = ("text_id", "text_en")  # the API's `q` and the admin's search box
+    search_fields = ("text_ind", "text_en")  # the API's `q` and the admin's search box
     objects = FindingQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -44,7 +44,7 @@ class Finding(PublishableModel, TimeStampedModel):
         verbose_name_plural = _("findings")
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.text_id[:60]}"
+        return f"{self.get_kind_display()}: {self.text_ind[:60]}"
 
 
 class FollowUpAction(PublishableModel, TimeStampedModel):
@@ -56,7 +56,7 @@ class FollowUpAction(PublishableModel, TimeStampedModel):
     owner_agency = models.ForeignKey(
         to="pillars.Agency", on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("owner agency")
     )
-    title_id = models.CharField(verbose_name=_("action (Indonesian)"), max_length=240)
+    title_ind = models.CharField(verbose_name=_("action (Indonesian)"), max_length=240)
     title_en = models.CharField(verbose_name=_("action (English)"), max_length=240, blank=True)
     due_on = models.DateField(verbose_name=_("due on"))
     status = models.CharField(
@@ -74,7 +74,7 @@ class FollowUpAction(PublishableModel, TimeStampedModel):
 
     title = Translated("title")
 
-    search_fields = ("title_id", "title_en", "note")  # the API's `q` and the admin's search box
+    search_fields = ("title_ind", "title_en", "note")  # the API's `q` and the admin's search box
     objects = FollowUpActionQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -83,7 +83,7 @@ class SchemeDimension(TimeStampedModel):
     )
     code = models.SlugField(verbose_name=_("code"), max_length=40, help_text=_("For example outcome or quick-win."))
     order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
-    name_id = models.CharField(verbose_name=_("name (Indonesian)"), max_length=80)
+    name_ind = models.CharField(verbose_name=_("name (Indonesian)"), max_length=80)
     name_en = models.CharField(verbose_name=_("name (English)"), max_length=80, blank=True)
     weight = models.DecimalField(
         verbose_name=_("weight (%)"),

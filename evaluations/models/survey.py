@@ -24,7 +24,7 @@ class Survey(PublishableModel, TimeStampedModel):
 
     year = YearField(verbose_name=_("year"))
     slug = models.SlugField(verbose_name=_("slug"), max_length=80, unique=True)
-    title_id = models.CharField(verbose_name=_("title (Indonesian)"), max_length=200)
+    title_ind = models.CharField(verbose_name=_("title (Indonesian)"), max_length=200)
     title_en = models.CharField(verbose_name=_("title (English)"), max_length=200, blank=True)
     scale_min = models.PositiveSmallIntegerField(verbose_name=_("scale minimum"), default=1)
     scale_max = models.PositiveSmallIntegerField(
@@ -40,7 +40,7 @@ class Survey(PublishableModel, TimeStampedModel):
     )
 
     title = Translated("title")
-    search_fields = ("title_id", "title_en", "slug")
+    search_fields = ("title_ind", "title_en", "slug")
 
     objects = SurveyQuerySet.as_manager()
     history = HistoricalRecords()
@@ -69,7 +69,7 @@ class SurveyItem(TimeStampedModel):
     )
     code = models.SlugField(verbose_name=_("code"), max_length=20, help_text=_("The column of the item in a file."))
     order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
-    text_id = models.CharField(verbose_name=_("statement (Indonesian)"), max_length=300)
+    text_ind = models.CharField(verbose_name=_("statement (Indonesian)"), max_length=300)
     text_en = models.CharField(verbose_name=_("statement (English)"), max_length=300, blank=True)
 
     text = Translated("text")

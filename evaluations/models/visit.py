@@ -35,12 +35,12 @@ class FieldVisit(PublishableModel, TimeStampedModel):
         blank=True,
         verbose_name=_("pillar"),
     )
-    notes_id = models.TextField(verbose_name=_("notes (Indonesian)"), blank=True)
+    notes_ind = models.TextField(verbose_name=_("notes (Indonesian)"), blank=True)
     notes_en = models.TextField(verbose_name=_("notes (English)"), blank=True)
 
     notes = Translated("notes")
 
-    search_fields = ("site", "notes_id", "notes_en")  # the API's `q` and the admin's search box
+    search_fields = ("site", "notes_ind", "notes_en")  # the API's `q` and the admin's search box
     objects = FieldVisitQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -63,7 +63,7 @@ class FieldVisitAttachment(TimeStampedModel):
     file = models.FileField(
         verbose_name=_("file"), upload_to=RandomName("field-visits"), validators=[FileContentValidator()]
     )
-    caption_id = models.CharField(verbose_name=_("caption (Indonesian)"), max_length=200, blank=True)
+    caption_ind = models.CharField(verbose_name=_("caption (Indonesian)"), max_length=200, blank=True)
     caption_en = models.CharField(verbose_name=_("caption (English)"), max_length=200, blank=True)
 
     caption = Translated("caption")

@@ -105,8 +105,8 @@ def scheme_copy(*, scheme: EvaluationScheme, year: int, actor) -> EvaluationSche
         message = _("%(year)s already has a scheme of %(body)s: open that one instead.")
         params = {"year": year, "body": scheme.issuing_body}
         raise ValidationError({"year": ValidationError(message, code="year_taken", params=params)})
-    dimensions = scheme.dimensions.order_by("order", "pk").values("code", "name_id", "name_en", "weight")
-    bands = scheme.bands.order_by("lower").values("label_id", "label_en", "lower", "upper")
+    dimensions = scheme.dimensions.order_by("order", "pk").values("code", "name_ind", "name_en", "weight")
+    bands = scheme.bands.order_by("lower").values("label_ind", "label_en", "lower", "upper")
     copied = ("issuing_body", "scale_min", "scale_max", "decimals", "min_survey_responses", "notes")
     fields = {name: getattr(scheme, name) for name in copied}
     name = scheme.name.replace(str(scheme.year), str(year))  # "Evaluasi 2024" becomes "Evaluasi 2025"

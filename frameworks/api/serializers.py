@@ -26,7 +26,7 @@ SOURCED = ["source", "source_verified"]
 class FrameworkIndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = FrameworkIndicator
-        fields = ["number", "name_id", "name_en", "weight", "level_criteria", "named_by_assessee", *SOURCED]
+        fields = ["number", "name_ind", "name_en", "weight", "level_criteria", "named_by_assessee", *SOURCED]
 
 
 class FrameworkAspectSerializer(serializers.ModelSerializer):
@@ -34,7 +34,7 @@ class FrameworkAspectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FrameworkAspect
-        fields = ["code", "name_id", "name_en", "indicators"]
+        fields = ["code", "name_ind", "name_en", "indicators"]
 
     def get_indicators(self, aspect) -> list[dict]:
         return FrameworkIndicatorSerializer(self.context["indicators"].get(aspect.pk, []), many=True).data
@@ -43,25 +43,25 @@ class FrameworkAspectSerializer(serializers.ModelSerializer):
 class FrameworkDomainSerializer(serializers.ModelSerializer):
     class Meta:
         model = FrameworkDomain
-        fields = ["code", "name_id", "name_en"]
+        fields = ["code", "name_ind", "name_en"]
 
 
 class FrameworkBandSerializer(serializers.ModelSerializer):
     class Meta:
         model = FrameworkBand
-        fields = ["label_id", "label_en", "lower", "upper", *SOURCED]
+        fields = ["label_ind", "label_en", "lower", "upper", *SOURCED]
 
 
 class FrameworkLevelSerializer(serializers.ModelSerializer):
     class Meta:
         model = FrameworkLevel
-        fields = ["level", "name_id", "name_en", *SOURCED]
+        fields = ["level", "name_ind", "name_en", *SOURCED]
 
 
 # Writing a framework's structure: plain nested input, checked as one whole by the writer.
 class IndicatorInput(serializers.Serializer):
     number = serializers.IntegerField(min_value=1)
-    name_id = serializers.CharField(max_length=300)
+    name_ind = serializers.CharField(max_length=300)
     name_en = serializers.CharField(max_length=300, required=False, allow_blank=True)
     weight = serializers.DecimalField(max_digits=7, decimal_places=4, min_value=0, max_value=100)
     level_criteria = serializers.DictField(
@@ -74,14 +74,14 @@ class IndicatorInput(serializers.Serializer):
 
 class AspectInput(serializers.Serializer):
     code = serializers.SlugField(max_length=40)
-    name_id = serializers.CharField(max_length=200)
+    name_ind = serializers.CharField(max_length=200)
     name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
     indicators = IndicatorInput(many=True)
 
 
 class DomainInput(serializers.Serializer):
     code = serializers.SlugField(max_length=40)
-    name_id = serializers.CharField(max_length=200)
+    name_ind = serializers.CharField(max_length=200)
     name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
     aspects = AspectInput(many=True)
 
@@ -96,7 +96,7 @@ class FrameworkSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "slug",
-            "name_id",
+            "name_ind",
             "name_en",
             "issuing_body",
             *SOURCED,
@@ -132,7 +132,7 @@ class FrameworkSerializer(serializers.ModelSerializer):
 class FrameworkBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Framework
-        fields = ["id", "slug", "name_id", "name_en"]
+        fields = ["id", "slug", "name_ind", "name_en"]
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -143,7 +143,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 class ScoreSerializer(serializers.ModelSerializer):
     indicator = serializers.IntegerField(source="indicator.number", help_text=_("The indicator's number."))
-    name_id = serializers.CharField(source="indicator.name_id", read_only=True)
+    name_ind = serializers.CharField(source="indicator.name_ind", read_only=True)
     name_en = serializers.CharField(source="indicator.name_en", read_only=True)
     weight = serializers.DecimalField(source="indicator.weight", max_digits=7, decimal_places=4, read_only=True)
     gap = serializers.IntegerField(read_only=True, allow_null=True)
@@ -151,7 +151,7 @@ class ScoreSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SelfAssessmentScore
-        fields = ["indicator", "name_id", "name_en", "weight", "target_level", "self_level", "justification",
+        fields = ["indicator", "name_ind", "name_en", "weight", "target_level", "self_level", "justification",
                   "subject", "assessor_level", "assessor_note", "gap", "evidence"]  # fmt: skip
         read_only_fields = ["assessor_level", "assessor_note"]
 
@@ -163,13 +163,13 @@ class SelfAssessmentSerializer(serializers.ModelSerializer):
     framework = BriefRelatedField(queryset=Framework.objects.all())
     scores = ScoreSerializer(many=True, required=False)
     index = serializers.DecimalField(read_only=True, allow_null=True, **SCORE)
-    band_id = serializers.CharField(source="band_label_id", read_only=True, allow_null=True)
+    band_ind = serializers.CharField(source="band_label_ind", read_only=True, allow_null=True)
     band_en = serializers.CharField(source="band_label_en", read_only=True, allow_null=True)
 
     class Meta:
         model = SelfAssessment
-        fields = ["id", "framework", "year", "self_index", "assessor_index", "index", "band_id", "band_en",
-                  "summary_id", "summary_en", "scores", *PUBLICATION, "updated_at"]  # fmt: skip
+        fields = ["id", "framework", "year", "self_index", "assessor_index", "index", "band_ind", "band_en",
+                  "summary_ind", "summary_en", "scores", *PUBLICATION, "updated_at"]  # fmt: skip
 
 
 class SelfAssessmentBriefSerializer(serializers.ModelSerializer):
@@ -197,15 +197,15 @@ class EvidenceInput(serializers.Serializer):
 class ExternalIndexSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExternalIndex
-        fields = ["id", "slug", "name_id", "name_en", "publisher", "scope", "kind", "scale_min", "scale_max",
-                  "decimals", "publishes_bands", "url", "description_id", "description_en", *SOURCED, *PUBLICATION,
+        fields = ["id", "slug", "name_ind", "name_en", "publisher", "scope", "kind", "scale_min", "scale_max",
+                  "decimals", "publishes_bands", "url", "description_ind", "description_en", *SOURCED, *PUBLICATION,
                   "updated_at"]  # fmt: skip
 
 
 class ExternalIndexBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExternalIndex
-        fields = ["id", "slug", "name_id", "name_en"]
+        fields = ["id", "slug", "name_ind", "name_en"]
 
 
 class ExternalIndexValueSerializer(serializers.ModelSerializer):
@@ -213,8 +213,8 @@ class ExternalIndexValueSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ExternalIndexValue
-        fields = ["id", "index", "year", "value", "level", "band_id", "band_en", "rank", "ranked_among",
-                  "peer_group_id", "peer_group_en", "source_document", "source_url", *SOURCED,
+        fields = ["id", "index", "year", "value", "level", "band_ind", "band_en", "rank", "ranked_among",
+                  "peer_group_ind", "peer_group_en", "source_document", "source_url", *SOURCED,
                   "updated_at"]  # fmt: skip
 
 

@@ -32,7 +32,7 @@ class FrameworkViewSet(RecordViewSet):
     )
     serializer_class = serializers.FrameworkSerializer
     filterset_class = filters.FrameworkFilterSet
-    ordering_fields = ["name_id", "slug"]
+    ordering_fields = ["name_ind", "slug"]
     lookup_field = "slug"
 
 
@@ -118,7 +118,7 @@ class ExternalIndexViewSet(RecordViewSet):
     )
     serializer_class = serializers.ExternalIndexSerializer
     filterset_class = filters.ExternalIndexFilterSet
-    ordering_fields = ["name_id", "slug"]
+    ordering_fields = ["name_ind", "slug"]
     lookup_field = "slug"
 
 

@@ -18,7 +18,7 @@ class ExternalIndex(SourcedModel, PublishableModel, TimeStampedModel):
     (five levels) or a national index such as the UN's EGDI, whose value is the country's, never the city's."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=80, unique=True)
-    name_id = models.CharField(verbose_name=_("name (Indonesian)"), max_length=200)
+    name_ind = models.CharField(verbose_name=_("name (Indonesian)"), max_length=200)
     name_en = models.CharField(verbose_name=_("name (English)"), max_length=200, blank=True)
     publisher = models.CharField(verbose_name=_("publisher"), max_length=160)
     scope = models.CharField(
@@ -46,19 +46,19 @@ class ExternalIndex(SourcedModel, PublishableModel, TimeStampedModel):
         help_text=_("Tick only if the publisher names a band (predicate) with each value; IKCI has none."),
     )
     url = models.URLField(verbose_name=_("web address"), blank=True)
-    description_id = models.TextField(verbose_name=_("description (Indonesian)"), blank=True)
+    description_ind = models.TextField(verbose_name=_("description (Indonesian)"), blank=True)
     description_en = models.TextField(verbose_name=_("description (English)"), blank=True)
 
     name = Translated("name")
     description = Translated("description")
-    search_fields = ("slug", "name_id", "name_en", "publisher")
+    search_fields = ("slug", "name_ind", "name_en", "publisher")
 
     objects = qs.ExternalIndexQuerySet.as_manager()
     history = HistoricalRecords(table_name="evaluations_historicalexternalindex")
 
     class Meta:
         db_table = "evaluations_externalindex"
-        ordering = ["name_id"]
+        ordering = ["name_ind"]
         verbose_name = _("external index")
         verbose_name_plural = _("external indices")
         constraints = [
@@ -89,13 +89,13 @@ class ExternalIndexValue(SourcedModel, TimeStampedModel):
     level = models.PositiveSmallIntegerField(
         verbose_name=_("level"), null=True, blank=True, help_text=_("Only for a level rating, e.g. RKCI.")
     )
-    band_id = models.CharField(verbose_name=_("band (Indonesian)"), max_length=80, blank=True)
+    band_ind = models.CharField(verbose_name=_("band (Indonesian)"), max_length=80, blank=True)
     band_en = models.CharField(verbose_name=_("band (English)"), max_length=80, blank=True)
     rank = models.PositiveIntegerField(verbose_name=_("rank"), null=True, blank=True)
     ranked_among = models.PositiveIntegerField(
         verbose_name=_("ranked among"), null=True, blank=True, help_text=_("How many were ranked in the peer group.")
     )
-    peer_group_id = models.CharField(
+    peer_group_ind = models.CharField(
         verbose_name=_("peer group (Indonesian)"),
         max_length=200,
         blank=True,

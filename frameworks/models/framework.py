@@ -21,7 +21,7 @@ class Framework(SourcedModel, PublishableModel, TimeStampedModel):
     bands for the index; the source of the structure and whether it was verified against it."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=80, unique=True)
-    name_id = models.CharField(verbose_name=_("name (Indonesian)"), max_length=200)
+    name_ind = models.CharField(verbose_name=_("name (Indonesian)"), max_length=200)
     name_en = models.CharField(verbose_name=_("name (English)"), max_length=200, blank=True)
     issuing_body = models.CharField(verbose_name=_("issuing body"), max_length=160)
     level_min = models.PositiveSmallIntegerField(verbose_name=_("lowest level"), default=1)
@@ -35,14 +35,14 @@ class Framework(SourcedModel, PublishableModel, TimeStampedModel):
     notes = models.TextField(verbose_name=_("notes"), blank=True, help_text=_("Including what is not verified."))
 
     name = Translated("name")
-    search_fields = ("slug", "name_id", "name_en", "issuing_body")
+    search_fields = ("slug", "name_ind", "name_en", "issuing_body")
 
     objects = qs.FrameworkQuerySet.as_manager()
     history = HistoricalRecords(table_name="evaluations_historicalframework")
 
     class Meta:
         db_table = "evaluations_framework"
-        ordering = ["name_id"]
+        ordering = ["name_ind"]
         verbose_name = _("assessment framework")
         verbose_name_plural = _("assessment frameworks")
         constraints = [
@@ -58,7 +58,7 @@ class FrameworkPart(TimeStampedModel):
 
     code = models.SlugField(verbose_name=_("code"), max_length=40)
     order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
-    name_id = models.CharField(verbose_name=_("name (Indonesian)"), max_length=200)
+    name_ind = models.CharField(verbose_name=_("name (Indonesian)"), max_length=200)
     name_en = models.CharField(verbose_name=_("name (English)"), max_length=200, blank=True)
 
     name = Translated("name")
@@ -123,7 +123,7 @@ class FrameworkIndicator(SourcedModel, TimeStampedModel):
         verbose_name=_("aspect"),
     )
     number = models.PositiveSmallIntegerField(verbose_name=_("number"))
-    name_id = models.CharField(verbose_name=_("name (Indonesian)"), max_length=300)
+    name_ind = models.CharField(verbose_name=_("name (Indonesian)"), max_length=300)
     name_en = models.CharField(verbose_name=_("name (English)"), max_length=300, blank=True)
     weight = models.DecimalField(
         verbose_name=_("weight (%)"),
@@ -171,7 +171,7 @@ class FrameworkLevel(SourcedModel, TimeStampedModel):
         to="frameworks.Framework", on_delete=models.CASCADE, related_name="levels", verbose_name=_("framework")
     )
     level = models.PositiveSmallIntegerField(verbose_name=_("level"))
-    name_id = models.CharField(verbose_name=_("name (Indonesian)"), max_length=120)
+    name_ind = models.CharField(verbose_name=_("name (Indonesian)"), max_length=120)
     name_en = models.CharField(verbose_name=_("name (English)"), max_length=120, blank=True)
 
     name = Translated("name")
@@ -219,12 +219,12 @@ class SelfAssessment(PublishableModel, TimeStampedModel):
     year = YearField(verbose_name=_("year"))
     self_index = score_field(_("self-assessed index"), null=True, blank=True, editable=False)
     assessor_index = score_field(_("assessors' index"), null=True, blank=True, editable=False)
-    summary_id = models.TextField(verbose_name=_("summary (Indonesian)"), blank=True)
+    summary_ind = models.TextField(verbose_name=_("summary (Indonesian)"), blank=True)
     summary_en = models.TextField(verbose_name=_("summary (English)"), blank=True)
 
     summary = Translated("summary")
-    band_label = Translated("band_label")  # band_label_id / _en: annotated by with_index()
-    search_fields = ("framework__name_id", "framework__slug", "summary_id")
+    band_label = Translated("band_label")  # band_label_ind / _en: annotated by with_index()
+    search_fields = ("framework__name_ind", "framework__slug", "summary_ind")
 
     objects = qs.SelfAssessmentQuerySet.as_manager()
     history = HistoricalRecords(table_name="evaluations_historicalselfassessment")

@@ -19,8 +19,8 @@ from .rules import framework_band_rules, framework_level_rules, framework_parts_
 
 
 class FrameworkWriter(WholeWriter):
-    """A framework is written with its structure ({domains: [{code, name_id, aspects: [{code, name_id,
-    indicators: [{number, name_id, weight}]}]}]}) and bands, when the write gives them, as one whole."""
+    """A framework is written with its structure ({domains: [{code, name_ind, aspects: [{code, name_ind,
+    indicators: [{number, name_ind, weight}]}]}]}) and bands, when the write gives them, as one whole."""
 
     parts = ("domains", "bands", "levels")
 

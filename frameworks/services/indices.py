@@ -29,9 +29,9 @@ def edition_validate(*, edition, index: ExternalIndex) -> None:
             score_validate(score=edition.value, scheme=index, label=str(index))
         except ValidationError as error:
             raise ValidationError({"value": error.error_list}) from error
-    if (edition.band_id or edition.band_en) and not index.publishes_bands:
+    if (edition.band_ind or edition.band_en) and not index.publishes_bands:
         message = _("%(index)s publishes no bands: leave the band empty.")
-        raise ValidationError({"band_id": ValidationError(message, code="no_bands", params={"index": str(index)})})
+        raise ValidationError({"band_ind": ValidationError(message, code="no_bands", params={"index": str(index)})})
 
 
 def index_value_rules(*, before, after, many, actor) -> None:

@@ -21,7 +21,7 @@ from smartcity.api.relations import BriefRelatedField
 class ScopeAreaBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = ScopeArea
-        fields = ["id", "slug", "name_id", "name_en"]
+        fields = ["id", "slug", "name_ind", "name_en"]
 
 
 class PartnerBriefSerializer(serializers.ModelSerializer):
@@ -33,13 +33,13 @@ class PartnerBriefSerializer(serializers.ModelSerializer):
 class MoUBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = MoU
-        fields = ["id", "slug", "title_id", "title_en"]
+        fields = ["id", "slug", "title_ind", "title_en"]
 
 
 class CommitmentBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Commitment
-        fields = ["id", "description_id", "description_en"]
+        fields = ["id", "description_ind", "description_en"]
 
 
 class ProgressReportBriefSerializer(serializers.ModelSerializer):
@@ -52,7 +52,7 @@ class ProgressReportBriefSerializer(serializers.ModelSerializer):
 class ScopeAreaSerializer(serializers.ModelSerializer):
     class Meta:
         model = ScopeArea
-        fields = ["id", "slug", "order", "name_id", "name_en"]
+        fields = ["id", "slug", "order", "name_ind", "name_en"]
 
 
 class PartnerContactSerializer(serializers.ModelSerializer):
@@ -73,7 +73,7 @@ class PartnerSerializer(serializers.ModelSerializer):
             "short_name",
             "kind",
             "website",
-            "description_id",
+            "description_ind",
             "description_en",
             "publication",
             "publish_from",
@@ -111,7 +111,7 @@ class MoUSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "slug",
-            "title_id",
+            "title_ind",
             "title_en",
             "city_number",
             "parties",
@@ -127,7 +127,7 @@ class MoUSerializer(serializers.ModelSerializer):
             "scope_areas",
             "pillars",
             "programs",
-            "summary_id",
+            "summary_ind",
             "summary_en",
             "signed_document",
             "terminated_on",
@@ -173,10 +173,10 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "id",
             "mou",
             "partner",
-            "description_id",
+            "description_ind",
             "description_en",
             "target_quantity",
-            "unit_id",
+            "unit_ind",
             "unit_en",
             "due_on",
             "pillar",

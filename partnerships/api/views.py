@@ -66,7 +66,7 @@ class ScopeAreaViewSet(BriefListMixin, CachedListMixin, viewsets.ReadOnlyModelVi
     serializer_class = serializers.ScopeAreaSerializer
     filterset_class = filters.ScopeAreaFilterSet
     permission_classes = [PublicReadModelPermissions]
-    ordering_fields = ["order", "name_id", "name_en"]
+    ordering_fields = ["order", "name_ind", "name_en"]
     lookup_field = "slug"
 
 
@@ -85,7 +85,7 @@ class MoUViewSet(RecordViewSet):
     )
     serializer_class = serializers.MoUSerializer
     filterset_class = filters.MoUFilterSet
-    ordering_fields = ["valid_from", "valid_until", "signed_on", "title_id", "updated_at"]
+    ordering_fields = ["valid_from", "valid_until", "signed_on", "title_ind", "updated_at"]
     lookup_field = "slug"
     http_method_names = NO_DELETE
 

@@ -27,10 +27,10 @@ class Commitment(TimeStampedModel):
     partner = models.ForeignKey(
         to="partnerships.Partner", on_delete=models.PROTECT, related_name="commitments", verbose_name=_("partner")
     )
-    description_id = models.TextField(verbose_name=_("description (Indonesian)"))
+    description_ind = models.TextField(verbose_name=_("description (Indonesian)"))
     description_en = models.TextField(verbose_name=_("description (English)"), blank=True)
     target_quantity = quantity_field(_("target quantity"), Decimal("0.01"))
-    unit_id = models.CharField(
+    unit_ind = models.CharField(
         verbose_name=_("unit (Indonesian)"), max_length=60, help_text=_("For example menara telekomunikasi.")
     )
     unit_en = models.CharField(verbose_name=_("unit (English)"), max_length=60, blank=True)
@@ -49,11 +49,11 @@ class Commitment(TimeStampedModel):
 
     # the API's `q` and the admin's search box
     search_fields = (
-        "description_id",
+        "description_ind",
         "description_en",
-        "unit_id",
+        "unit_ind",
         "unit_en",
-        "mou__title_id",
+        "mou__title_ind",
         "partner__name",
     )
     objects = CommitmentQuerySet.as_manager()
@@ -108,7 +108,7 @@ class ProgressReport(TimeStampedModel):
         verbose_name=_("reported with API key"),
     )
 
-    search_fields = ("note", "commitment__description_id")  # the API's `q` and the admin's search box
+    search_fields = ("note", "commitment__description_ind")  # the API's `q` and the admin's search box
     objects = ProgressReportQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -19,7 +19,7 @@ class MoU(PublishableModel, TimeStampedModel):
     """A memorandum of understanding (nota kesepahaman) between the city and one or more partners."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=120, unique=True)
-    title_id = models.CharField(verbose_name=_("title (Indonesian)"), max_length=250)
+    title_ind = models.CharField(verbose_name=_("title (Indonesian)"), max_length=250)
     title_en = models.CharField(verbose_name=_("title (English)"), max_length=250, blank=True)
     city_number = models.CharField(
         verbose_name=_("city's number"), max_length=120, blank=True, help_text=_("The number the city gave the MoU.")
@@ -48,7 +48,7 @@ class MoU(PublishableModel, TimeStampedModel):
     )
     pillars = models.ManyToManyField(to="pillars.Pillar", related_name="mous", blank=True, verbose_name=_("pillars"))
     programs = models.ManyToManyField(to="pillars.Program", related_name="mous", blank=True, verbose_name=_("programs"))
-    summary_id = models.TextField(verbose_name=_("summary (Indonesian)"), blank=True)
+    summary_ind = models.TextField(verbose_name=_("summary (Indonesian)"), blank=True)
     summary_en = models.TextField(verbose_name=_("summary (English)"), blank=True)
     signed_document = models.FileField(
         verbose_name=_("signed document"),
@@ -74,7 +74,7 @@ class MoU(PublishableModel, TimeStampedModel):
 
     # the API's `q` and the admin's search box
     search_fields = (
-        "title_id",
+        "title_ind",
         "title_en",
         "city_number",
         "parties__partner_number",
@@ -85,7 +85,7 @@ class MoU(PublishableModel, TimeStampedModel):
     history = HistoricalRecords(m2m_fields=[scope_areas, pillars, programs])
 
     class Meta:
-        ordering = ["-valid_from", "title_id"]
+        ordering = ["-valid_from", "title_ind"]
         verbose_name = _("MoU")
         verbose_name_plural = _("MoUs")
         permissions = [

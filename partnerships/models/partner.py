@@ -17,7 +17,7 @@ class Partner(PublishableModel, TimeStampedModel):
     slug = models.SlugField(verbose_name=_("slug"), max_length=80, unique=True)
     kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=PartnerKind)
     website = models.URLField(verbose_name=_("website"), blank=True)
-    description_id = models.TextField(verbose_name=_("description (Indonesian)"), blank=True)
+    description_ind = models.TextField(verbose_name=_("description (Indonesian)"), blank=True)
     description_en = models.TextField(verbose_name=_("description (English)"), blank=True)
 
     description = Translated("description")
@@ -63,12 +63,12 @@ class ScopeArea(TimeStampedModel):
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=60, unique=True)
     order = models.PositiveSmallIntegerField(verbose_name=_("order"), unique=True)
-    name_id = models.CharField(verbose_name=_("name (Indonesian)"), max_length=120)
+    name_ind = models.CharField(verbose_name=_("name (Indonesian)"), max_length=120)
     name_en = models.CharField(verbose_name=_("name (English)"), max_length=120)
 
     name = Translated("name")
 
-    search_fields = ("name_id", "name_en", "slug")  # the API's `q` and the admin's search box
+    search_fields = ("name_ind", "name_en", "slug")  # the API's `q` and the admin's search box
     objects = ScopeAreaQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -35,7 +35,7 @@ Partner = InfrastructureAsset._meta.get_field("operator").related_model
 class PillarBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Pillar
-        fields = ["id", "slug", "name_id", "name_en"]
+        fields = ["id", "slug", "name_ind", "name_en"]
 
 
 class DistrictBriefSerializer(serializers.ModelSerializer):
@@ -78,7 +78,7 @@ class IndicatorSendBackSerializer(serializers.Serializer):
 class SubDimensionBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = SubDimension
-        fields = ["id", "slug", "order", "name_id", "name_en"]
+        fields = ["id", "slug", "order", "name_ind", "name_en"]
 
 
 class AgencyBriefSerializer(serializers.ModelSerializer):
@@ -96,13 +96,13 @@ class MasterplanBriefSerializer(serializers.ModelSerializer):
 class ProgramBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Program
-        fields = ["id", "slug", "title_id", "title_en"]
+        fields = ["id", "slug", "title_ind", "title_en"]
 
 
 class MilestoneBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Milestone
-        fields = ["id", "title_id", "title_en"]
+        fields = ["id", "title_ind", "title_en"]
 
 
 class BudgetLineBriefSerializer(serializers.ModelSerializer):
@@ -114,7 +114,7 @@ class BudgetLineBriefSerializer(serializers.ModelSerializer):
 class IndicatorBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
-        fields = ["id", "slug", "name_id", "name_en"]
+        fields = ["id", "slug", "name_ind", "name_en"]
 
 
 class IndicatorTargetBriefSerializer(serializers.ModelSerializer):
@@ -153,9 +153,9 @@ class PillarSerializer(serializers.ModelSerializer):
             "id",
             "slug",
             "order",
-            "name_id",
+            "name_ind",
             "name_en",
-            "description_id",
+            "description_ind",
             "description_en",
             "colour",
             "sub_dimensions",
@@ -217,9 +217,9 @@ class ProgramSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "slug",
-            "title_id",
+            "title_ind",
             "title_en",
-            "description_id",
+            "description_ind",
             "description_en",
             "pillar",
             "sub_dimensions",
@@ -245,7 +245,7 @@ class ProgramSerializer(serializers.ModelSerializer):
 class ActivityBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Activity
-        fields = ["id", "year", "title_id", "title_en"]
+        fields = ["id", "year", "title_ind", "title_en"]
 
 
 class ActivitySerializer(serializers.ModelSerializer):
@@ -263,7 +263,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             "pillar",
             "year",
             "owner_agency",
-            "title_id",
+            "title_ind",
             "title_en",
             "weight",
             "target",
@@ -279,7 +279,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Milestone
-        fields = ["id", "program", "title_id", "title_en", "due_on", "done_on", "evidence", "updated_at"]
+        fields = ["id", "program", "title_ind", "title_en", "due_on", "done_on", "evidence", "updated_at"]
 
 
 class BudgetLineSerializer(serializers.ModelSerializer):
@@ -317,7 +317,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "slug",
-            "name_id",
+            "name_ind",
             "name_en",
             "pillar",
             "is_headline",
@@ -382,7 +382,7 @@ class DigitalServiceSerializer(serializers.ModelSerializer):
             "id",
             "slug",
             "name",
-            "description_id",
+            "description_ind",
             "description_en",
             "pillar",
             "owner_agency",

@@ -54,7 +54,7 @@ class PillarViewSet(BriefListMixin, CachedListMixin, viewsets.ReadOnlyModelViewS
     serializer_class = serializers.PillarSerializer
     filterset_class = filters.PillarFilterSet
     permission_classes = [PublicReadModelPermissions]
-    ordering_fields = ["order", "slug", "name_id", "name_en"]
+    ordering_fields = ["order", "slug", "name_ind", "name_en"]
     lookup_field = "slug"
 
 
@@ -105,7 +105,7 @@ class ProgramViewSet(RecordViewSet):
     )
     serializer_class = serializers.ProgramSerializer
     filterset_class = filters.ProgramFilterSet
-    ordering_fields = ["title_id", "title_en", "progress", "first_year", "last_year", "updated_at"]
+    ordering_fields = ["title_ind", "title_en", "progress", "first_year", "last_year", "updated_at"]
     lookup_field = "slug"
 
     def get_queryset(self):
@@ -188,12 +188,12 @@ class IndicatorViewSet(RecordViewSet):
     )
     serializer_class = serializers.IndicatorSerializer
     filterset_class = filters.IndicatorFilterSet
-    ordering_fields = ["name_id", "name_en", "latest_measured_on", "updated_at"]
+    ordering_fields = ["name_ind", "name_en", "latest_measured_on", "updated_at"]
     lookup_field = "slug"
 
     def get_queryset(self):
         """The building blocks a composite lists are only those the caller may see."""
-        blocks = Indicator.objects.visible_to(self.request.user).only("pk", "slug", "name_id", "name_en")
+        blocks = Indicator.objects.visible_to(self.request.user).only("pk", "slug", "name_ind", "name_en")
         return super().get_queryset().prefetch_related(Prefetch("building_blocks", queryset=blocks))
 
     def _step(self, service, **kwargs):

@@ -9,12 +9,18 @@ def create_pillars(apps, schema_editor):
     Pillar = apps.get_model("pillars", "Pillar")
     SubDimension = apps.get_model("pillars", "SubDimension")
     for data in PILLARS:
-        fields = {k: v for k, v in data.items() if k not in ("slug", "sub_dimensions")}
+        # pillars/reference.py names the columns as they are now (`name_ind`); here they are still `name_id`
+        # (renamed by 0030_indonesian_suffix_ind).
+        fields = {_then(k): v for k, v in data.items() if k not in ("slug", "sub_dimensions")}
         pillar, _ = Pillar.objects.update_or_create(slug=data["slug"], defaults=fields)
         for order, (slug, name_id, name_en) in enumerate(data["sub_dimensions"], start=1):
             SubDimension.objects.update_or_create(
                 slug=slug, defaults={"pillar": pillar, "order": order, "name_id": name_id, "name_en": name_en}
             )
+
+
+def _then(name: str) -> str:
+    return name.removesuffix("_ind") + "_id" if name.endswith("_ind") else name
 
 
 def remove_pillars(apps, schema_editor):

@@ -21,7 +21,7 @@ class Activity(TimeStampedModel):
     owner_agency = models.ForeignKey(
         to="pillars.Agency", on_delete=models.PROTECT, related_name="activities", verbose_name=_("owner agency")
     )
-    title_id = models.CharField(verbose_name=_("activity (Indonesian)"), max_length=240)
+    title_ind = models.CharField(verbose_name=_("activity (Indonesian)"), max_length=240)
     title_en = models.CharField(verbose_name=_("activity (English)"), max_length=240, blank=True)
     weight = models.DecimalField(
         verbose_name=_("weight"),
@@ -47,7 +47,7 @@ class Activity(TimeStampedModel):
     note = models.TextField(verbose_name=_("note"), blank=True)
 
     title = Translated("title")
-    search_fields = ("title_id", "title_en", "target")
+    search_fields = ("title_ind", "title_en", "target")
 
     objects = ActivityQuerySet.as_manager()
     history = HistoricalRecords()

@@ -18,7 +18,7 @@ class Indicator(PublishableModel, TimeStampedModel):
     """A measurable indicator of a pillar, or of the whole city, with yearly targets and measurements."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=120, unique=True)
-    name_id = models.CharField(verbose_name=_("name (Indonesian)"), max_length=200)
+    name_ind = models.CharField(verbose_name=_("name (Indonesian)"), max_length=200)
     name_en = models.CharField(verbose_name=_("name (English)"), max_length=200, blank=True)
     pillar = models.ForeignKey(
         to="pillars.Pillar",
@@ -177,7 +177,7 @@ class Indicator(PublishableModel, TimeStampedModel):
 
     name = Translated("name")
 
-    search_fields = ("name_id", "name_en", "slug", "data_source")  # the API's `q` and the admin's search box
+    search_fields = ("name_ind", "name_en", "slug", "data_source")  # the API's `q` and the admin's search box
     # Satu Data Indonesia's indicator metadata (MS-Ind, Peraturan BPS 5/2020), declared once: the metadata section
     # of the admin, the API, the import and the public page; a change to any of METADATA_FIELDS sends an approved
     # indicator back to the walidata (pillars.services.indicator_rules).
@@ -199,7 +199,7 @@ class Indicator(PublishableModel, TimeStampedModel):
         "reference_code",
         "data_list_code",
     )
-    METADATA_FIELDS = ("name_id", "unit", *MS_IND_FIELDS)
+    METADATA_FIELDS = ("name_ind", "unit", *MS_IND_FIELDS)
     # Filled in before the indicator is submitted, approved or published (a composite also names its building blocks).
     REQUIRED_METADATA = ("concept", "definition", "interpretation", "method", "measure", "unit", "breakdown",
                          "estimation_level")  # fmt: skip
@@ -208,7 +208,7 @@ class Indicator(PublishableModel, TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-is_headline", "pillar__order", "name_id"]
+        ordering = ["-is_headline", "pillar__order", "name_ind"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         permissions = [
@@ -284,7 +284,7 @@ class Measurement(TimeStampedModel):
         validators=[FileContentValidator()],
     )
 
-    search_fields = ("indicator__name_id", "source_note")  # the API's `q` and the admin's search box
+    search_fields = ("indicator__name_ind", "source_note")  # the API's `q` and the admin's search box
     objects = MeasurementQuerySet.as_manager()
     history = HistoricalRecords()
 

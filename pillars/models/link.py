@@ -35,7 +35,7 @@ class ProgramIndicator(TimeStampedModel):
     )
     note = models.CharField(verbose_name=_("note"), max_length=200, blank=True)
 
-    search_fields = ("note", "program__title_id", "indicator__name_id")  # the API's `q` and the admin's search box
+    search_fields = ("note", "program__title_ind", "indicator__name_ind")  # the API's `q` and the admin's search box
     objects = ProgramIndicatorQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -59,9 +59,9 @@ class Program(PublishableModel, TimeStampedModel):
     """A smart-city program of one pillar, led by one agency, e.g. the public Wi-Fi in every kelurahan."""
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=120, unique=True)
-    title_id = models.CharField(verbose_name=_("title (Indonesian)"), max_length=200)
+    title_ind = models.CharField(verbose_name=_("title (Indonesian)"), max_length=200)
     title_en = models.CharField(verbose_name=_("title (English)"), max_length=200, blank=True)
-    description_id = models.TextField(verbose_name=_("description (Indonesian)"), blank=True)
+    description_ind = models.TextField(verbose_name=_("description (Indonesian)"), blank=True)
     description_en = models.TextField(verbose_name=_("description (English)"), blank=True)
     pillar = models.ForeignKey(
         to="pillars.Pillar", on_delete=models.PROTECT, related_name="programs", verbose_name=_("pillar")
@@ -116,9 +116,9 @@ class Program(PublishableModel, TimeStampedModel):
 
     # the API's `q` and the admin's search box
     search_fields = (
-        "title_id",
+        "title_ind",
         "title_en",
-        "description_id",
+        "description_ind",
         "description_en",
         "slug",
         "location",
@@ -128,10 +128,10 @@ class Program(PublishableModel, TimeStampedModel):
 
     class Meta:
         # By title, on an index: sorting by the pillar's order would join and sort every row on each page.
-        ordering = ["title_id", "pk"]
+        ordering = ["title_ind", "pk"]
         indexes = [
-            models.Index(fields=["title_id", "id"], name="pillars_program_title"),
-            models.Index(fields=["pillar", "title_id"], name="pillars_program_pillar_title"),
+            models.Index(fields=["title_ind", "id"], name="pillars_program_title"),
+            models.Index(fields=["pillar", "title_ind"], name="pillars_program_pillar_title"),
         ]
         verbose_name = _("program")
         verbose_name_plural = _("programs")
@@ -171,7 +171,7 @@ class Milestone(TimeStampedModel):
     program = models.ForeignKey(
         to="pillars.Program", on_delete=models.CASCADE, related_name="milestones", verbose_name=_("program")
     )
-    title_id = models.CharField(verbose_name=_("title (Indonesian)"), max_length=200)
+    title_ind = models.CharField(verbose_name=_("title (Indonesian)"), max_length=200)
     title_en = models.CharField(verbose_name=_("title (English)"), max_length=200, blank=True)
     due_on = models.DateField(verbose_name=_("due on"))
     done_on = models.DateField(verbose_name=_("done on"), null=True, blank=True)
@@ -184,7 +184,7 @@ class Milestone(TimeStampedModel):
 
     title = Translated("title")
 
-    search_fields = ("title_id", "title_en")  # the API's `q` and the admin's search box
+    search_fields = ("title_ind", "title_en")  # the API's `q` and the admin's search box
     objects = MilestoneQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -219,7 +219,7 @@ class BudgetLine(TimeStampedModel):
         help_text=_("Counted in the year's smart-city budget (the evaluation's Output dimension)."),
     )
 
-    search_fields = ("program__title_id", "note")  # the API's `q` and the admin's search box
+    search_fields = ("program__title_ind", "note")  # the API's `q` and the admin's search box
     objects = BudgetLineQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -15,9 +15,9 @@ class Pillar(TimeStampedModel):
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=40, unique=True)
     order = models.PositiveSmallIntegerField(verbose_name=_("order"), unique=True)
-    name_id = models.CharField(verbose_name=_("name (Indonesian)"), max_length=80)
+    name_ind = models.CharField(verbose_name=_("name (Indonesian)"), max_length=80)
     name_en = models.CharField(verbose_name=_("name (English)"), max_length=80)
-    description_id = models.TextField(verbose_name=_("description (Indonesian)"), blank=True)
+    description_ind = models.TextField(verbose_name=_("description (Indonesian)"), blank=True)
     description_en = models.TextField(verbose_name=_("description (English)"), blank=True)
     colour = models.CharField(
         verbose_name=_("colour"), max_length=7, validators=[hex_colour], help_text=_("As #RRGGBB, used on charts.")
@@ -28,9 +28,9 @@ class Pillar(TimeStampedModel):
 
     # the API's `q` and the admin's search box
     search_fields = (
-        "name_id",
+        "name_ind",
         "name_en",
-        "sub_dimensions__name_id",
+        "sub_dimensions__name_ind",
         "sub_dimensions__name_en",
     )
     objects = PillarQuerySet.as_manager()
@@ -53,12 +53,12 @@ class SubDimension(TimeStampedModel):
     )
     slug = models.SlugField(verbose_name=_("slug"), max_length=40, unique=True)
     order = models.PositiveSmallIntegerField(verbose_name=_("order"))
-    name_id = models.CharField(verbose_name=_("name (Indonesian)"), max_length=80)
+    name_ind = models.CharField(verbose_name=_("name (Indonesian)"), max_length=80)
     name_en = models.CharField(verbose_name=_("name (English)"), max_length=80)
 
     name = Translated("name")
 
-    search_fields = ("name_id", "name_en", "slug")  # the API's `q` and the admin's search box
+    search_fields = ("name_ind", "name_en", "slug")  # the API's `q` and the admin's search box
     objects = SubDimensionQuerySet.as_manager()
     history = HistoricalRecords()
 

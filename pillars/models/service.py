@@ -14,7 +14,7 @@ class DigitalService(PublishableModel, TimeStampedModel):
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=120, unique=True)
     name = models.CharField(verbose_name=_("name"), max_length=160)
-    description_id = models.TextField(verbose_name=_("description (Indonesian)"), blank=True)
+    description_ind = models.TextField(verbose_name=_("description (Indonesian)"), blank=True)
     description_en = models.TextField(verbose_name=_("description (English)"), blank=True)
     pillar = models.ForeignKey(
         to="pillars.Pillar", on_delete=models.PROTECT, related_name="services", verbose_name=_("pillar")
@@ -45,7 +45,7 @@ class DigitalService(PublishableModel, TimeStampedModel):
     search_fields = (
         "name",
         "slug",
-        "description_id",
+        "description_ind",
         "description_en",
         "origin_city",
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from smartcity.models import translated_name
 from smartcity.numbers import format_number, page_language
 
 register = template.Library()
@@ -78,7 +79,8 @@ def shown_lang(obj, field: str) -> str:
     language = page_language()
     if language == DATA_LANGUAGE or obj is None:
         return ""
-    if getattr(obj, f"{field}_{language}", None) or not getattr(obj, f"{field}_{DATA_LANGUAGE}", ""):
+    shown, indonesian = translated_name(field, language), translated_name(field, DATA_LANGUAGE)
+    if getattr(obj, shown, None) or not getattr(obj, indonesian, ""):
         return ""
     return DATA_LANGUAGE
 

@@ -86,7 +86,7 @@ def test_template_needs_the_import_permission(client, make_user):
 
 
 # --- errors in words -----------------------------------------------------------------------------------------
-HEADER = "slug,title_id,pillar,sub_dimensions,lead_agency,horizon,stage,progress,first_year,last_year,publication\n"
+HEADER = "slug,title_ind,pillar,sub_dimensions,lead_agency,horizon,stage,progress,first_year,last_year,publication\n"
 BAD_ROWS = HEADER + (
     "parkir,Parkir elektronik,livin,mobility,dishub,short,planned,0,2024,2025,published\n"
     "sampah,Bank sampah,environment,waste|sampah,dishub,soon,planned,140,20x4,2025,published\n"
@@ -130,7 +130,7 @@ def test_a_misspelt_column_is_named_as_ignored(editor_client):
 
 
 def test_a_file_without_its_key_column_is_refused_in_words(editor_client):
-    html = upload(editor_client, "title_id,pillar\nX,living\n").content.decode()
+    html = upload(editor_client, "title_ind,pillar\nX,living\n").content.decode()
     assert "The file has no column slug; each row is matched on slug." in html and "Traceback" not in html
     assert 'name="import_file_name"' not in html and not Program.objects.exists()
 
@@ -193,7 +193,7 @@ def test_score_rows_are_labelled_by_dimension_and_pillar():
     pillar_score = PillarScore.objects.create(evaluation=evaluation, pillar=pillar, score=Decimal("2.75"))
     with translation.override("id"):
         assert str(score) == "Outcome: 3,25"
-        assert str(pillar_score) == f"{pillar.name_id}: 2,75"
+        assert str(pillar_score) == f"{pillar.name_ind}: 2,75"
     with translation.override("en"):
         assert str(score) == "Outcome: 3.25"
 

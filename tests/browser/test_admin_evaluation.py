@@ -37,7 +37,7 @@ for name, role in (("opd", OPD_EDITOR), ("penilai", EVALUATOR), ("admin", ADMINI
         agency.members.add(user)
 scheme = EvaluationScheme.objects.create(name="Skema 2024", year=2024, issuing_body="Kemenkominfo", scale_max=4,
                                          decimals=2, publication="published")
-SchemeDimension.objects.create(scheme=scheme, code="output", order=1, name_id="Output", name_en="Output", weight=100)
+SchemeDimension.objects.create(scheme=scheme, code="output", order=1, name_ind="Output", name_en="Output", weight=100)
 evaluation = Evaluation.objects.create(scheme=scheme, year=2024, stage="stage_2", kind="field_review",
                                        slug="2024-stage-2")
 ClarificationRequest.objects.create(evaluation=evaluation, pillar=Pillar.objects.get(slug="governance"),

@@ -47,17 +47,17 @@ for name, role in (("opd", OPD_EDITOR), ("walidata", DISKOMINFO_EDITOR), ("admin
     user.groups.add(Group.objects.get(name=role))
     if role == OPD_EDITOR:
         agency.members.add(user)
-IndicatorFactory(slug="cakupan-wifi", name_id="Cakupan WiFi publik", owner_agency=agency)
-IndicatorFactory(slug="indikator-lain", name_id="Indikator dinas lain", owner_agency=other)
+IndicatorFactory(slug="cakupan-wifi", name_ind="Cakupan WiFi publik", owner_agency=agency)
+IndicatorFactory(slug="indikator-lain", name_ind="Indikator dinas lain", owner_agency=other)
 for slug, name in (("layanan-daring", "Layanan daring"), ("aduan-selesai", "Aduan selesai")):
-    IndicatorFactory(slug=slug, name_id=name, owner_agency=agency, approval="submitted", publication="draft")
-program = ProgramFactory(slug="wifi-kota", title_id="WiFi kota", lead_agency=agency, first_year=2024, last_year=2030)
-ActivityFactory(program=program, year=datetime.date.today().year, title_id="Pasang titik WiFi", target="40 titik")
+    IndicatorFactory(slug=slug, name_ind=name, owner_agency=agency, approval="submitted", publication="draft")
+program = ProgramFactory(slug="wifi-kota", title_ind="WiFi kota", lead_agency=agency, first_year=2024, last_year=2030)
+ActivityFactory(program=program, year=datetime.date.today().year, title_ind="Pasang titik WiFi", target="40 titik")
 scheme = EvaluationScheme.objects.create(name="Skema 2024", year=2024, issuing_body="Kemenkominfo", scale_max=4,
                                          decimals=2, publication="published")
-SchemeDimension.objects.create(scheme=scheme, code="tata-kelola", order=1, name_id="Tata kelola",
+SchemeDimension.objects.create(scheme=scheme, code="tata-kelola", order=1, name_ind="Tata kelola",
                                name_en="Governance", weight=40)
-SchemeDimension.objects.create(scheme=scheme, code="layanan", order=2, name_id="Layanan", name_en="Services",
+SchemeDimension.objects.create(scheme=scheme, code="layanan", order=2, name_ind="Layanan", name_en="Services",
                                weight=60)
 evaluation = Evaluation.objects.create(scheme=scheme, year=2024, stage="stage_2", kind="field_review",
                                        slug="2024-stage-2")

@@ -48,13 +48,13 @@ class EvaluationSchemeFactory(factory.django.DjangoModelFactory):
         weights = extracted if extracted is not None else WEIGHTS
         for order, (code, weight) in enumerate(weights.items(), start=1):
             SchemeDimension.objects.create(
-                scheme=self, code=code, order=order, name_id=code.title(), name_en=code.title(), weight=weight
+                scheme=self, code=code, order=order, name_ind=code.title(), name_en=code.title(), weight=weight
             )
 
 
 class SchemeBandFactory(factory.django.DjangoModelFactory):
     scheme = factory.SubFactory(EvaluationSchemeFactory)
-    label_id = "Baik"
+    label_ind = "Baik"
     label_en = "Good"
     lower = Decimal("3")
     upper = Decimal("4")
@@ -80,7 +80,7 @@ class EvaluationFactory(factory.django.DjangoModelFactory):
 class FindingFactory(factory.django.DjangoModelFactory):
     evaluation = factory.SubFactory(EvaluationFactory)
     kind = "weakness"
-    text_id = factory.Sequence(lambda n: f"Temuan uji {n}")
+    text_ind = factory.Sequence(lambda n: f"Temuan uji {n}")
     publication = "published"
 
     class Meta:
@@ -90,7 +90,7 @@ class FindingFactory(factory.django.DjangoModelFactory):
 class FollowUpActionFactory(factory.django.DjangoModelFactory):
     finding = factory.SubFactory(FindingFactory)
     owner_agency = factory.SubFactory(AgencyFactory)
-    title_id = factory.Sequence(lambda n: f"Tindak lanjut {n}")
+    title_ind = factory.Sequence(lambda n: f"Tindak lanjut {n}")
     due_on = datetime.date(2099, 12, 31)
     publication = "published"
 
@@ -114,7 +114,7 @@ class LegalInstrumentFactory(factory.django.DjangoModelFactory):
     kind = "regulation"
     number = factory.Sequence(lambda n: f"Perwako No. {n} Tahun 2023")
     issued_on = datetime.date(2023, 3, 1)
-    title_id = factory.Sequence(lambda n: f"Peraturan uji {n}")
+    title_ind = factory.Sequence(lambda n: f"Peraturan uji {n}")
     publication = "published"
 
     class Meta:
@@ -135,7 +135,7 @@ class SurveyFactory(factory.django.DjangoModelFactory):
 
     year = 2023
     slug = factory.Sequence(lambda n: f"survei-{n}")
-    title_id = factory.Sequence(lambda n: f"Survei uji {n}")
+    title_ind = factory.Sequence(lambda n: f"Survei uji {n}")
     publication = "published"
 
     class Meta:
@@ -146,7 +146,7 @@ class SurveyFactory(factory.django.DjangoModelFactory):
     def items(self, create, extracted, **kwargs):
         codes = extracted if extracted is not None else ["q1", "q2", "q3"]
         for order, code in enumerate(codes, start=1):
-            SurveyItem.objects.create(survey=self, code=code, order=order, text_id=f"Pernyataan {code}")
+            SurveyItem.objects.create(survey=self, code=code, order=order, text_ind=f"Pernyataan {code}")
 
 
 class SurveyTargetFactory(factory.django.DjangoModelFactory):

@@ -34,9 +34,9 @@ def scheme_post(weights, bands=()):
     return {
         "name": "Skema 2024", "year": 2024, "issuing_body": "Komdigi", "scale_min": "0", "scale_max": "4",
         "decimals": 2, "min_survey_responses": 50, "publication": "draft",
-        **formset("dimensions", [{"order": i, "code": c, "name_id": c, "weight": w}
+        **formset("dimensions", [{"order": i, "code": c, "name_ind": c, "weight": w}
                                  for i, (c, w) in enumerate(zip(codes, weights, strict=True))]),
-        **formset("bands", [{"label_id": "B", "lower": lower, "upper": upper} for lower, upper in bands]),
+        **formset("bands", [{"label_ind": "B", "lower": lower, "upper": upper} for lower, upper in bands]),
     }  # fmt: skip
 
 
@@ -106,8 +106,8 @@ def test_evaluation_of_another_year_than_its_scheme_is_refused(staff_client):
 
 
 def test_follow_up_changelist_filters_by_overdue_and_agency(staff_client):
-    late = FollowUpActionFactory(title_id="Terlambat", due_on=timezone.localdate() - datetime.timedelta(days=1))
-    FollowUpActionFactory(title_id="Tepat waktu")
+    late = FollowUpActionFactory(title_ind="Terlambat", due_on=timezone.localdate() - datetime.timedelta(days=1))
+    FollowUpActionFactory(title_ind="Tepat waktu")
     url = reverse("admin:evaluations_followupaction_changelist")
     html = staff_client.get(url, {"overdue": "yes"}).content.decode()
     assert "Terlambat" in html and "Tepat waktu" not in html
@@ -123,13 +123,13 @@ def test_opd_editor_changes_only_own_agency_follow_ups_in_the_admin(client, make
     own = FollowUpActionFactory(owner_agency=mine)
     other = FollowUpActionFactory()
     client.force_login(editor)
-    data = {"finding": other.finding_id, "owner_agency": other.owner_agency_id, "title_id": "Diubah",
+    data = {"finding": other.finding_id, "owner_agency": other.owner_agency_id, "title_ind": "Diubah",
             "due_on": "2099-12-31", "status": "open", "publication": "published"}  # fmt: skip
     assert client.post(reverse("admin:evaluations_followupaction_change", args=[other.pk]), data).status_code == 403
-    assert FollowUpAction.objects.get(pk=other.pk).title_id != "Diubah"
+    assert FollowUpAction.objects.get(pk=other.pk).title_ind != "Diubah"
     data |= {"finding": own.finding_id, "owner_agency": mine.pk}
     assert client.post(reverse("admin:evaluations_followupaction_change", args=[own.pk]), data).status_code == 302
-    assert FollowUpAction.objects.get(pk=own.pk).title_id == "Diubah"
+    assert FollowUpAction.objects.get(pk=own.pk).title_ind == "Diubah"
 
 
 def test_evaluator_group_reads_everything_and_edits_the_assessment_not_the_schemes():

@@ -109,12 +109,12 @@ def test_roles_without_the_permission_neither_see_nor_use_the_import(client, nam
 
 # --- copying a scheme ------------------------------------------------------------------------------------------------
 def scheme_2024():
-    dimensions = [{"code": code, "name_id": name, "name_en": name, "weight": Decimal(weight)}
+    dimensions = [{"code": code, "name_ind": name, "name_en": name, "weight": Decimal(weight)}
                   for code, name, weight in (("baseline", "Baseline", "10"), ("output", "Output", "25"),
                                              ("outcome", "Outcome", "30"), ("impact", "Dampak", "25"),
                                              ("quick-win", "Quick Win", "10"))]  # fmt: skip
-    bands = [{"label_id": "Cukup", "label_en": "Fair", "lower": Decimal("0"), "upper": Decimal("2.99")},
-             {"label_id": "Baik", "label_en": "Good", "lower": Decimal("3"), "upper": Decimal("4")}]  # fmt: skip
+    bands = [{"label_ind": "Cukup", "label_en": "Fair", "lower": Decimal("0"), "upper": Decimal("2.99")},
+             {"label_ind": "Baik", "label_en": "Good", "lower": Decimal("3"), "upper": Decimal("4")}]  # fmt: skip
     return scheme_create(actor=None, name="Evaluasi Smart City 2024", year=2024, issuing_body="Kemkomdigi",
                          scale_min=Decimal("0"), scale_max=Decimal("4"), decimals=2, dimensions=dimensions,
                          bands=bands, publication="published")  # fmt: skip
@@ -132,9 +132,9 @@ def test_copying_a_scheme_creates_next_years_draft_with_every_part_and_opens_it(
     assert response["Location"] == reverse("admin:evaluations_evaluationscheme_change", args=[new.pk])
     assert (new.name, new.issuing_body, new.scale_max, new.decimals, new.publication) == (
         "Evaluasi Smart City 2025", "Kemkomdigi", Decimal("4"), 2, "draft")  # fmt: skip
-    fields = ("code", "name_id", "weight", "order")
+    fields = ("code", "name_ind", "weight", "order")
     assert list(new.dimensions.values_list(*fields)) == list(old.dimensions.values_list(*fields))
-    fields = ("label_id", "lower", "upper")
+    fields = ("label_ind", "lower", "upper")
     assert list(new.bands.values_list(*fields)) == list(old.bands.values_list(*fields))
     assert new.history.first().history_user is not None  # written through the writer, the actor recorded
 

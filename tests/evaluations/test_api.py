@@ -29,6 +29,7 @@ SCORER = ("evaluations.view_evaluation",) + tuple(
 pytestmark = pytest.mark.django_db
 
 LATER = datetime.timedelta(days=30)
+OLD_NAME = "name_id"  # rename_ind: keep (the deprecated name of `name_ind`, answered until API 1.1.0)
 
 
 def pillar(slug):
@@ -64,8 +65,8 @@ class TestEvaluationSchemeApi(EvaluationsApiTests):
         return {
             "name": "Skema 2024", "year": 2024, "issuing_body": "Komdigi", "scale_min": "0", "scale_max": "4",
             "decimals": 2, "publication": "published",
-            "dimensions": [{"code": c, "name_id": c, "weight": w} for c, w in zip(codes, weights, strict=True)],
-            "bands": [{"label_id": "B", "lower": lower, "upper": upper} for lower, upper in bands],
+            "dimensions": [{"code": c, "name_ind": c, "weight": w} for c, w in zip(codes, weights, strict=True)],
+            "bands": [{"label_ind": "B", "lower": lower, "upper": upper} for lower, upper in bands],
         }  # fmt: skip
 
     def test_create_with_weights_not_adding_up_to_100_is_400_and_saves_nothing(self, api_client, make_user):
@@ -120,14 +121,15 @@ class TestEvaluationApi(EvaluationsApiTests):
         governance = pillar("governance")
         assert response.data["pillar_scores"] == [
             {
-                "pillar": {"id": governance.pk, "slug": "governance", "name_id": "Tata Kelola Cerdas",
-                           "name_en": "Smart Governance"},
+                "pillar": {"id": governance.pk, "slug": "governance", "name_ind": "Tata Kelola Cerdas",
+                           OLD_NAME: "Tata Kelola Cerdas", "name_en": "Smart Governance"},
                 "score": "3.2500",
             }
         ]  # fmt: skip
         output = response.data["dimension_scores"][1]
         assert output["dimension"] == {
-            "id": scheme.dimensions.get(code="output").pk, "code": "output", "name_id": "Output", "name_en": "Output"
+            "id": scheme.dimensions.get(code="output").pk, "code": "output", "name_ind": "Output", OLD_NAME: "Output",
+            "name_en": "Output",
         } and output["score"] == "3.1000"  # fmt: skip
 
     def test_score_outside_the_scale_is_400_and_saves_nothing(self, api_client, make_user):
@@ -157,10 +159,10 @@ class TestEvaluationApi(EvaluationsApiTests):
         url = self.detail_url(evaluation)
         economy = pillar("economy").pk
         assert api_client.patch(url, {"pillar_scores": [{"pillar": economy, "score": "3.5"}]}).status_code == 200
-        response = api_client.patch(url, {"pillar_scores": [{"pillar": economy, "score": "4.5"}], "summary_id": "x"})
+        response = api_client.patch(url, {"pillar_scores": [{"pillar": economy, "score": "4.5"}], "summary_ind": "x"})
         assert response.status_code == 400
         evaluation.refresh_from_db()
-        assert evaluation.summary_id == "" and evaluation.pillar_scores.get().score == Decimal("3.5")
+        assert evaluation.summary_ind == "" and evaluation.pillar_scores.get().score == Decimal("3.5")
 
     def test_embargoed_evaluation_is_hidden_from_anonymous_callers_until_its_letter(self, api_client, make_user):
         embargoed = EvaluationFactory(publish_from=timezone.now() + LATER)

@@ -29,7 +29,7 @@ def test_demo_loads_the_padang_field_review_and_three_years_of_results_idempoten
     }
     visit = FieldVisit.objects.get(site="Pantai Air Manis")
     assert (
-        "Brizzi" in visit.notes_id
+        "Brizzi" in visit.notes_ind
         and visit.pillar.slug == "branding"
         and visit.evaluation.evaluating_body.endswith("(BPPT)")
     )

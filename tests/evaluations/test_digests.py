@@ -30,11 +30,11 @@ def test_each_agency_gets_its_own_overdue_actions_once_a_day(make_user):
     dishub, dinkes = AgencyFactory(acronym="Dishub"), AgencyFactory(acronym="Dinkes")
     editor_of(dishub, make_user, "editor@dishub.example")
     editor_of(dinkes, make_user, "editor@dinkes.example")
-    FollowUpActionFactory(owner_agency=dishub, title_id="Pasang CCTV", due_on=TODAY - datetime.timedelta(days=3))
-    FollowUpActionFactory(owner_agency=dishub, title_id="Belum jatuh tempo", due_on=TODAY + datetime.timedelta(days=3))
+    FollowUpActionFactory(owner_agency=dishub, title_ind="Pasang CCTV", due_on=TODAY - datetime.timedelta(days=3))
+    FollowUpActionFactory(owner_agency=dishub, title_ind="Belum jatuh tempo", due_on=TODAY + datetime.timedelta(days=3))
     FollowUpActionFactory(
         owner_agency=dinkes,
-        title_id="Sudah selesai",
+        title_ind="Sudah selesai",
         due_on=TODAY - datetime.timedelta(days=3),
         status="done",
         done_on=TODAY - datetime.timedelta(days=4),

@@ -62,10 +62,10 @@ def opd_editor_of_a(agencies):
 def b_follow_up(agencies):
     """Agency B's follow-up, with a history of two versions written by Diskominfo."""
     follow_up = services.follow_up_create(
-        actor=None, finding=FindingFactory(), owner_agency=agencies[1], title_id="Versi satu",
+        actor=None, finding=FindingFactory(), owner_agency=agencies[1], title_ind="Versi satu",
         due_on="2099-01-01",
     )  # fmt: skip
-    return services.follow_up_update(follow_up=follow_up, actor=None, title_id="Versi dua")
+    return services.follow_up_update(follow_up=follow_up, actor=None, title_ind="Versi dua")
 
 
 # --- another agency's follow-up: the change form, the history revert and the API all refuse ---------------------
@@ -77,7 +77,7 @@ def test_opd_editor_cannot_take_another_agencys_follow_up_through_the_admin_chan
     page = client.get(url)
     assert page.status_code == 200 and page.context["has_change_permission"] is False  # a view-only page
     before = snapshot(b_follow_up)
-    data = {"finding": b_follow_up.finding_id, "owner_agency": agencies[0].pk, "title_id": "Milik A",
+    data = {"finding": b_follow_up.finding_id, "owner_agency": agencies[0].pk, "title_ind": "Milik A",
             "due_on": "2099-01-01", "status": "open", "publication": "published"}  # fmt: skip
     assert client.post(url, data).status_code == 403
     assert unchanged(before, b_follow_up)
@@ -92,7 +92,7 @@ def test_opd_editor_cannot_revert_another_agencys_follow_up_from_its_history(
     page = client.get(url)
     assert page.status_code == 200 and page.context["revert_disabled"] is True
     before = snapshot(b_follow_up)
-    data = {"finding": b_follow_up.finding_id, "owner_agency": agencies[0].pk, "title_id": "Versi satu",
+    data = {"finding": b_follow_up.finding_id, "owner_agency": agencies[0].pk, "title_ind": "Versi satu",
             "due_on": "2099-01-01", "status": "open", "publication": "published"}  # fmt: skip
     assert client.post(url, data).status_code == 403
     assert unchanged(before, b_follow_up)
@@ -115,15 +115,15 @@ def test_opd_editor_cannot_hand_their_own_follow_up_to_another_agency_by_reverti
 
 def test_opd_editor_reverts_their_own_follow_up_through_the_writer(client, opd_editor_of_a, agencies):
     follow_up = services.follow_up_create(
-        actor=None, finding=FindingFactory(), owner_agency=agencies[0], title_id="Versi satu", due_on="2099-01-01"
+        actor=None, finding=FindingFactory(), owner_agency=agencies[0], title_ind="Versi satu", due_on="2099-01-01"
     )
-    services.follow_up_update(follow_up=follow_up, actor=None, title_id="Versi dua")
+    services.follow_up_update(follow_up=follow_up, actor=None, title_ind="Versi dua")
     first = follow_up.history.order_by("history_date").first()
     client.force_login(opd_editor_of_a)
     url = reverse("admin:evaluations_followupaction_simple_history", args=[follow_up.pk, first.history_id])
     assert client.post(url, page_data(client.get(url))).status_code == 302
     latest = follow_up.history.first()
-    assert (latest.title_id, latest.history_user) == ("Versi satu", opd_editor_of_a)
+    assert (latest.title_ind, latest.history_user) == ("Versi satu", opd_editor_of_a)
 
 
 def test_opd_editor_cannot_take_another_agencys_follow_up_through_the_api(opd_editor_of_a, agencies, b_follow_up):
@@ -131,7 +131,7 @@ def test_opd_editor_cannot_take_another_agencys_follow_up_through_the_api(opd_ed
     api.force_authenticate(opd_editor_of_a)
     url = reverse("evaluations-api:followupaction-detail", args=[b_follow_up.pk])
     before = snapshot(b_follow_up)
-    response = api.patch(url, {"owner_agency": agencies[0].pk, "title_id": "Milik A"}, format="json")
+    response = api.patch(url, {"owner_agency": agencies[0].pk, "title_ind": "Milik A"}, format="json")
     assert response.status_code == 403 and response.data["code"] == "permission_denied"
     assert unchanged(before, b_follow_up)
 
@@ -216,9 +216,9 @@ def test_admin_shows_the_status_read_only_and_ignores_a_posted_one(client):
     url = reverse("admin:evaluations_evaluation_change", args=[evaluation.pk])
     data = page_data(client.get(url))
     assert "status" not in data
-    assert client.post(url, data | {"status": "final", "summary_id": "Diubah"}).status_code == 302
+    assert client.post(url, data | {"status": "final", "summary_ind": "Diubah"}).status_code == 302
     evaluation.refresh_from_db()
-    assert (evaluation.status, evaluation.summary_id) == ("draft", "Diubah")
+    assert (evaluation.status, evaluation.summary_ind) == ("draft", "Diubah")
 
 
 def test_admin_actions_take_the_workflow_steps_through_the_services(client):
@@ -273,9 +273,9 @@ def test_a_stale_admin_save_is_a_form_error_naming_who_changed_the_evaluation(cl
     client.force_login(member_of(DISKOMINFO_EDITOR))
     url = reverse("admin:evaluations_evaluation_change", args=[evaluation.pk])
     data = page_data(client.get(url))
-    services.evaluation_update(evaluation=evaluation, actor=other, summary_id="Perubahan Siti")
+    services.evaluation_update(evaluation=evaluation, actor=other, summary_ind="Perubahan Siti")
     before = snapshot(evaluation)
-    response = client.post(url, data | {"summary_id": "Perubahan saya"})
+    response = client.post(url, data | {"summary_ind": "Perubahan saya"})
     assert response.status_code == 200 and "siti" in str(response.context["adminform"].form.non_field_errors())
     assert unchanged(before, evaluation)
 
@@ -285,13 +285,13 @@ def test_patch_with_an_old_etag_is_412_and_changes_nothing(api):
     api.force_authenticate(member_of(DISKOMINFO_EDITOR))
     url = reverse("evaluations-api:evaluation-detail", args=[evaluation.slug])
     etag = api.get(url)["ETag"]
-    services.evaluation_update(evaluation=evaluation, actor=None, summary_id="Diubah lebih dulu")
+    services.evaluation_update(evaluation=evaluation, actor=None, summary_ind="Diubah lebih dulu")
     before = snapshot(evaluation)
-    response = api.patch(url, {"summary_id": "Terlambat"}, format="json", HTTP_IF_MATCH=etag)
+    response = api.patch(url, {"summary_ind": "Terlambat"}, format="json", HTTP_IF_MATCH=etag)
     assert response.status_code == 412 and response.data["code"] == "stale"
     assert unchanged(before, evaluation)
-    response = api.patch(url, {"summary_id": "Terbaru"}, format="json", HTTP_IF_MATCH=api.get(url)["ETag"])
-    assert response.status_code == 200 and response.data["summary_id"] == "Terbaru"
+    response = api.patch(url, {"summary_ind": "Terbaru"}, format="json", HTTP_IF_MATCH=api.get(url)["ETag"])
+    assert response.status_code == 200 and response.data["summary_ind"] == "Terbaru"
 
 
 # --- the index follows weights changed in the admin ----------------------------------------------------------------

@@ -68,7 +68,7 @@ def test_a_negative_weight_is_refused():
     refused_unchanged(lambda: client.patch(f"{API}/activities/{activity.pk}/", {"weight": "-1"}, format="json"),
                       activity, "weight")  # fmt: skip
     data = {"program": activity.program.pk, "year": 2024, "owner_agency": activity.owner_agency.pk,
-            "title_id": "Baru", "weight": "-0.5"}  # fmt: skip
+            "title_ind": "Baru", "weight": "-0.5"}  # fmt: skip
     refused_unchanged(lambda: client.post(f"{API}/activities/", data, format="json"), field="weight")
 
 
@@ -127,7 +127,7 @@ def test_an_xlsx_survey_file_is_imported():
 def test_a_decree_member_without_a_name_refuses_the_whole_decree():
     client = client_as(DISKOMINFO_EDITOR)
     data = {"year": 2023, "kind": "decree", "number": "SK 1/2023", "issued_on": "2023-01-05", "forms_body": "team",
-            "title_id": "Tim Pelaksana",
+            "title_ind": "Tim Pelaksana",
             "members": [{"name": "Ketua Tim", "role": "Ketua"}, {"name": "", "role": "Anggota"}]}  # fmt: skip
     refused_unchanged(lambda: client.post(f"{API}/legal-instruments/", data, format="json"), field="members")
     decree = LegalInstrumentFactory(kind="decree", forms_body="team")
@@ -139,7 +139,7 @@ def test_a_decree_member_without_a_name_refuses_the_whole_decree():
 def test_members_only_on_a_decree_forming_a_body():
     client = client_as(DISKOMINFO_EDITOR)
     data = {"year": 2023, "kind": "regulation", "number": "Perwal 2/2023", "issued_on": "2023-01-05",
-            "title_id": "Perwal", "forms_body": "council"}  # fmt: skip
+            "title_ind": "Perwal", "forms_body": "council"}  # fmt: skip
     refused_unchanged(lambda: client.post(f"{API}/legal-instruments/", data, format="json"), field="forms_body")
 
 
@@ -149,7 +149,7 @@ def test_an_activity_of_one_opd_reported_by_another_is_refused():
     other = client_as(OPD_EDITOR, dinkes)
     refused_unchanged(lambda: other.patch(f"{API}/activities/{activity.pk}/", {"progress": 50}, format="json"),
                       activity, "owner_agency")  # fmt: skip
-    data = {"program": activity.program.pk, "year": 2024, "owner_agency": dishub.pk, "title_id": "Menyusup"}
+    data = {"program": activity.program.pk, "year": 2024, "owner_agency": dishub.pk, "title_ind": "Menyusup"}
     refused_unchanged(lambda: other.post(f"{API}/activities/", data, format="json"), field="owner_agency")
     # nor may it hand its own activity to another agency
     own = ActivityFactory(program=activity.program, owner_agency=dinkes)

@@ -20,6 +20,7 @@ from evaluations.choices import ExportStatus
 from evaluations.models import ClarificationRequest, EvaluationPack, ReadinessOverride, SurveyResponse
 from evaluations.tasks import build_evaluation_pack
 from pillars.models import Pillar, Program, SubDimension
+from smartcity.api.serializers import with_deprecated_names
 from smartcity.roles import ADMINISTRATOR, DISKOMINFO_EDITOR, EVALUATOR, OPD_EDITOR
 from tests.factories import UserFactory
 from tests.pillars.factories import AgencyFactory, ProgramFactory
@@ -74,22 +75,22 @@ def test_one_evaluation_year_walked_through_the_api_by_its_roles():
     # Output: the mayor's regulation and the decree forming the smart-city council, with its members.
     ok(diskominfo.post(f"{API}/legal-instruments/", {
         "year": 2023, "kind": "regulation", "number": "Perwako No. 12 Tahun 2023", "issued_on": "2023-02-01",
-        "title_id": "Masterplan Smart City", "pillars": [governance.pk, living.pk], "publication": "published",
+        "title_ind": "Masterplan Smart City", "pillars": [governance.pk, living.pk], "publication": "published",
     }, format="json"), 201)  # fmt: skip
     decree = ok(diskominfo.post(f"{API}/legal-instruments/", {
         "year": 2023, "kind": "decree", "number": "SK 100/2023", "issued_on": "2023-03-01", "forms_body": "council",
-        "title_id": "Pembentukan Dewan Smart City", "pillars": [governance.pk],
+        "title_ind": "Pembentukan Dewan Smart City", "pillars": [governance.pk],
         "members": [{"name": "Wali Kota", "role": "Ketua"}, {"name": "Kepala Diskominfo", "role": "Sekretaris"}],
     }, format="json"), 201)  # fmt: skip
     assert [m["name"] for m in decree["members"]] == ["Wali Kota", "Kepala Diskominfo"]
-    assert decree["pillars"][0] == {"id": governance.pk, "slug": "governance", "name_id": governance.name_id,
-                                    "name_en": governance.name_en}  # fmt: skip
+    brief = {"id": governance.pk, "slug": "governance", "name_ind": governance.name_ind, "name_en": governance.name_en}
+    assert decree["pillars"][0] == with_deprecated_names(brief)
 
     # Outcome: Dishub plans two activities (weights 3 and 1) and reports them; the program reads 75 %.
     first = ok(opd_dishub.post(f"{API}/activities/", {"program": program.pk, "year": 2023, "owner_agency": dishub.pk,
-               "title_id": "Pemasangan Wi-Fi", "weight": "3", "target": "30 titik"}, format="json"), 201)  # fmt: skip
+               "title_ind": "Pemasangan Wi-Fi", "weight": "3", "target": "30 titik"}, format="json"), 201)  # fmt: skip
     ok(opd_dishub.post(f"{API}/activities/", {"program": program.pk, "year": 2023, "owner_agency": dishub.pk,
-       "title_id": "Sosialisasi", "weight": "1"}, format="json"), 201)  # fmt: skip
+       "title_ind": "Sosialisasi", "weight": "1"}, format="json"), 201)  # fmt: skip
     ok(opd_dishub.patch(f"{API}/activities/{first['id']}/", {"progress": 100}, format="json"))
     assert ok(diskominfo.get(f"{API}/programs/{program.slug}/"))["progress"] == 75
     # Dinkes cannot report Dishub's activity, and nothing changes.
@@ -98,9 +99,9 @@ def test_one_evaluation_year_walked_through_the_api_by_its_roles():
     assert Program.objects.get(pk=program.pk).progress == 75
 
     # Impact: the survey, two surveyed sub-dimensions, 50 and 49 responses imported (a dry run first writes nothing).
-    survey = ok(diskominfo.post(f"{API}/surveys/", {"year": 2023, "slug": "survei-2023", "title_id": "Survei Warga",
-                "items": [{"code": "q1", "text_id": "Layanan mudah", "text_en": "Easy to use"},
-                          {"code": "q2", "text_id": "Cepat"}, {"code": "q3", "text_id": "Puas"}],
+    survey = ok(diskominfo.post(f"{API}/surveys/", {"year": 2023, "slug": "survei-2023", "title_ind": "Survei Warga",
+                "items": [{"code": "q1", "text_ind": "Layanan mudah", "text_en": "Easy to use"},
+                          {"code": "q2", "text_ind": "Cepat"}, {"code": "q3", "text_ind": "Puas"}],
                 "publication": "published"}, format="json"), 201)  # fmt: skip
     public_services, health = (SubDimension.objects.get(pillar=governance, order=1),
                                SubDimension.objects.get(pillar=living, order=2))  # fmt: skip

@@ -63,7 +63,7 @@ def test_an_embargo_lifted_while_the_periodic_job_was_away_is_still_announced(en
 def test_a_row_the_rule_does_not_show_is_never_announced(endpoint, staff):
     past = timezone.now() - datetime.timedelta(minutes=2)
     hidden = EvaluationFactory(publication="draft")
-    EVALUATION.update(instance=hidden, data={"publish_from": past, "summary_id": "Belum terbit"}, actor=staff)
+    EVALUATION.update(instance=hidden, data={"publish_from": past, "summary_ind": "Belum terbit"}, actor=staff)
     embargoed = EvaluationFactory(publication="draft")
     soon = timezone.now() + datetime.timedelta(days=1)
     EVALUATION.update(instance=embargoed, data={"publication": "published", "publish_from": soon}, actor=staff)

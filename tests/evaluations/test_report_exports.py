@@ -33,8 +33,8 @@ def staff(make_user, role):
 @pytest.fixture
 def year_with_data():
     evaluation = EvaluationFactory()
-    FindingFactory(evaluation=evaluation, text_id="Integrasi data belum tuntas")
-    ProgramFactory(title_id="Wi-Fi publik", first_year=evaluation.year - 1, last_year=evaluation.year + 1)
+    FindingFactory(evaluation=evaluation, text_ind="Integrasi data belum tuntas")
+    ProgramFactory(title_ind="Wi-Fi publik", first_year=evaluation.year - 1, last_year=evaluation.year + 1)
     return evaluation.year
 
 

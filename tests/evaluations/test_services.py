@@ -31,7 +31,7 @@ def codes(error: ValidationError) -> set[str]:
 
 
 def dims(*weights, codes=("baseline", "output", "outcome", "impact", "quick-win")):
-    return [{"code": c, "name_id": c, "name_en": c, "weight": Decimal(w)} for c, w in zip(codes, weights, strict=True)]
+    return [{"code": c, "name_ind": c, "name_en": c, "weight": Decimal(w)} for c, w in zip(codes, weights, strict=True)]
 
 
 def scores(*values, codes=("baseline", "output", "outcome", "impact", "quick-win")):
@@ -39,7 +39,7 @@ def scores(*values, codes=("baseline", "output", "outcome", "impact", "quick-win
 
 
 def band(lower, upper, label="Baik"):
-    return {"label_id": label, "label_en": label, "lower": Decimal(lower), "upper": Decimal(upper)}
+    return {"label_ind": label, "label_en": label, "lower": Decimal(lower), "upper": Decimal(upper)}
 
 
 SCHEME = {"name": "Skema 2024", "year": 2024, "issuing_body": "Komdigi", "scale_min": 0, "scale_max": 4, "decimals": 2}
@@ -282,9 +282,9 @@ def test_improvement_skips_other_stages_drafts_and_embargoed_results():
 
 def test_band_is_the_one_the_index_falls_in():
     evaluation = result(2023, "3.31")
-    SchemeBandFactory(scheme=evaluation.scheme, label_id="Cukup", label_en="Fair", lower=2, upper="3.29")
-    SchemeBandFactory(scheme=evaluation.scheme, label_id="Baik", label_en="Good", lower="3.30", upper=4)
-    assert annotated(evaluation).band_label_id == "Baik"
+    SchemeBandFactory(scheme=evaluation.scheme, label_ind="Cukup", label_en="Fair", lower=2, upper="3.29")
+    SchemeBandFactory(scheme=evaluation.scheme, label_ind="Baik", label_en="Good", lower="3.30", upper=4)
+    assert annotated(evaluation).band_label_ind == "Baik"
 
 
 # --- Follow-ups -----------------------------------------------------------------------------------
@@ -304,7 +304,7 @@ def test_opd_editor_updates_own_agency_follow_up_but_not_another(make_user):
 
 
 def test_done_follow_up_needs_its_date():
-    action = FollowUpAction(title_id="Tindak lanjut", due_on=datetime.date(2024, 1, 1), status="done")
+    action = FollowUpAction(title_ind="Tindak lanjut", due_on=datetime.date(2024, 1, 1), status="done")
     with pytest.raises(ValidationError) as error:
         action.full_clean(exclude=["finding", "owner_agency"])
     assert "done_on" in error.value.message_dict

@@ -61,7 +61,7 @@ def test_list_in_english_under_en(client):
 def test_embargoed_result_is_on_no_public_surface(client):
     public = result(2022, "3.06")
     hidden = embargoed(2023, "3.99")
-    FindingFactory(evaluation=hidden, text_id="Temuan rahasia")
+    FindingFactory(evaluation=hidden, text_ind="Temuan rahasia")
     html = client.get(reverse("evaluations:evaluation-list")).content.decode()
     assert "B-2023/SC" not in html and "3,99" not in html
     assert chart(html, "evaluation-trend")["labels"] == ["2022"]
@@ -113,11 +113,11 @@ def test_list_page_query_count_does_not_grow_with_results(client, django_assert_
 # --- One evaluation -------------------------------------------------------------------------------
 def test_detail_shows_official_and_computed_index_band_findings_and_due_follow_ups(client):
     evaluation = result(2023, "3.32", official_index=Decimal("3.31"))
-    evaluation.scheme.bands.create(label_id="Maju", label_en="Advanced", lower=3, upper="3.49")
-    finding = FindingFactory(evaluation=evaluation, text_id="Bukti dukung belum lengkap")
-    FollowUpActionFactory(finding=finding, title_id="Kumpulkan bukti dukung", due_on=timezone.localdate() - LATER)
-    FollowUpActionFactory(finding=finding, title_id="Tindak lanjut draf", publication="draft")
-    FollowUpActionFactory(finding=finding, title_id="Tindak lanjut embargo", publish_from=timezone.now() + LATER)
+    evaluation.scheme.bands.create(label_ind="Maju", label_en="Advanced", lower=3, upper="3.49")
+    finding = FindingFactory(evaluation=evaluation, text_ind="Bukti dukung belum lengkap")
+    FollowUpActionFactory(finding=finding, title_ind="Kumpulkan bukti dukung", due_on=timezone.localdate() - LATER)
+    FollowUpActionFactory(finding=finding, title_ind="Tindak lanjut draf", publication="draft")
+    FollowUpActionFactory(finding=finding, title_ind="Tindak lanjut embargo", publish_from=timezone.now() + LATER)
     FieldVisitFactory(evaluation=evaluation, site="Pantai Air Manis")
     html = client.get(reverse("evaluations:evaluation-detail", args=[evaluation.slug])).content.decode()
     assert "3,31" in html and "3,32" in html and "Maju" in html
@@ -144,7 +144,7 @@ def test_detail_query_count_does_not_grow_with_findings_and_visits(client, djang
 def test_yearly_report_lists_every_public_evaluation_of_the_year(client):
     result(2023, "3.31")
     review = EvaluationFactory(scheme=EvaluationSchemeFactory(year=2023), stage="stage_2", kind="field_review")
-    FindingFactory(evaluation=review, text_id="Kartu Brizzi di Pantai Air Manis")
+    FindingFactory(evaluation=review, text_ind="Kartu Brizzi di Pantai Air Manis")
     html = client.get(reverse("evaluations:evaluation-report", args=[2023])).content.decode()
     assert "B-2023/SC" in html and "Kartu Brizzi di Pantai Air Manis" in html
 
@@ -155,12 +155,12 @@ def test_what_changed_shows_score_change_and_what_happened_in_between(client):
     latest = result(2023, "3.31", letter_date=datetime.date(2023, 12, 1))
     governance = Pillar.objects.get(slug="governance")
     done = dict(stage="completed", progress=100, pillar=governance)
-    ProgramFactory(title_id="Command center", completed_on=datetime.date(2023, 5, 2), **done)
-    ProgramFactory(title_id="Program lama", completed_on=datetime.date(2022, 11, 30), **done)
-    ProgramFactory(title_id="Program draf", completed_on=datetime.date(2023, 5, 2), publication="draft", **done)
+    ProgramFactory(title_ind="Command center", completed_on=datetime.date(2023, 5, 2), **done)
+    ProgramFactory(title_ind="Program lama", completed_on=datetime.date(2022, 11, 30), **done)
+    ProgramFactory(title_ind="Program draf", completed_on=datetime.date(2023, 5, 2), publication="draft", **done)
     finding = FindingFactory(pillar=governance)
     FollowUpActionFactory(
-        finding=finding, title_id="Semua kelurahan terhubung", status="done", done_on=datetime.date(2023, 3, 1)
+        finding=finding, title_ind="Semua kelurahan terhubung", status="done", done_on=datetime.date(2023, 3, 1)
     )
     html = client.get(reverse("evaluations:evaluation-changes", args=[latest.slug])).content.decode()
     assert "3,06 → 3,31" in html and "+0,25" in html
@@ -180,9 +180,9 @@ def test_what_changed_lists_the_mous_signed_between_the_two_results(client):
     from tests.partnerships.factories import MoUFactory
 
     result(2022, "2.87")
-    mou = MoUFactory(title_id="MoU Tower Bersama Grup", signed_on=datetime.date(2023, 3, 1))
+    mou = MoUFactory(title_ind="MoU Tower Bersama Grup", signed_on=datetime.date(2023, 3, 1))
     mou.pillars.set(Pillar.objects.filter(slug="governance"))
-    MoUFactory(title_id="MoU lama", signed_on=datetime.date(2019, 3, 1))
+    MoUFactory(title_ind="MoU lama", signed_on=datetime.date(2019, 3, 1))
     with translation.override("en"):
         url = reverse("evaluations:evaluation-changes", args=[result(2023, "3.31").slug])
     html = client.get(url).content.decode()
@@ -200,22 +200,22 @@ def test_readiness_is_for_staff_only(client, make_user):
 def test_readiness_lists_what_lacks_evidence_or_a_recent_measurement(client, make_user):
     evaluation = EvaluationFactory(started_on=datetime.date(2024, 6, 1), year=2023)
     branding = Pillar.objects.get(slug="branding")
-    ProgramFactory(title_id="Wi-Fi Pantai Air Manis", pillar=branding, stage="in_progress")
-    with_evidence = ProgramFactory(title_id="Program berbukti", pillar=branding, stage="in_progress")
+    ProgramFactory(title_ind="Wi-Fi Pantai Air Manis", pillar=branding, stage="in_progress")
+    with_evidence = ProgramFactory(title_ind="Program berbukti", pillar=branding, stage="in_progress")
     MilestoneFactory(program=with_evidence, evidence="evidence/x.pdf")
-    ProgramFactory(title_id="Program rencana", pillar=branding, stage="planned")
+    ProgramFactory(title_ind="Program rencana", pillar=branding, stage="planned")
     MeasurementFactory(
-        indicator=IndicatorFactory(name_id="Indikator lama", pillar=branding),
+        indicator=IndicatorFactory(name_ind="Indikator lama", pillar=branding),
         measured_on=datetime.date(2022, 1, 1),
         evidence="e.pdf",
     )
     MeasurementFactory(
-        indicator=IndicatorFactory(name_id="Indikator baru", pillar=branding),
+        indicator=IndicatorFactory(name_ind="Indikator baru", pillar=branding),
         measured_on=datetime.date(2024, 3, 1),
         evidence="e.pdf",
     )
     FollowUpActionFactory(
-        title_id="Tindak lanjut terbuka", finding=FindingFactory(evaluation=evaluation, pillar=branding)
+        title_ind="Tindak lanjut terbuka", finding=FindingFactory(evaluation=evaluation, pillar=branding)
     )
     client.force_login(make_user("evaluations.view_readiness", "evaluations.view_evaluation"))
     html = client.get(reverse("evaluations:evaluation-readiness", args=[evaluation.slug])).content.decode()

@@ -22,7 +22,7 @@ from tests.live import free_port
 
 pytestmark = pytest.mark.django_db
 
-PILLARS = {"count": 1, "results": [{"slug": "governance", "order": 1, "name_id": "Tata Kelola", "name_en": "Gov"}]}
+PILLARS = {"count": 1, "results": [{"slug": "governance", "order": 1, "name_ind": "Tata Kelola", "name_en": "Gov"}]}
 EVALUATIONS = {
     "count": 2,
     "next": None,
@@ -34,9 +34,9 @@ EVALUATIONS = {
             "index": "3.10",
             "scheme": {"id": 4, "name": "Skema 2024", "year": 2024},  # a brief: the scale is read from the scheme
             "dimension_scores": [
-                {"dimension": {"id": 9, "code": "output", "name_id": "Output", "name_en": "Output"}, "score": "3.20"}
+                {"dimension": {"id": 9, "code": "output", "name_ind": "Output", "name_en": "Output"}, "score": "3.20"}
             ],
-            "pillar_scores": [{"pillar": {"id": 1, "slug": "governance", "name_id": "Tata Kelola"}, "score": 2.75}],
+            "pillar_scores": [{"pillar": {"id": 1, "slug": "governance", "name_ind": "Tata Kelola"}, "score": 2.75}],
         },
         {"year": 2024, "stage": "stage_1", "status": "final", "index": "2.00"},
     ],
@@ -45,7 +45,7 @@ SCHEME = {"id": 4, "name": "Skema 2024", "year": 2024, "scale_min": "0.00", "sca
 HEADLINE = {
     "results": [
         {
-            "name_id": "Capaian smart city",
+            "name_ind": "Capaian smart city",
             "unit": "%",
             "is_headline": True,
             "latest_value": "91.4",
@@ -130,7 +130,7 @@ def test_a_portal_answering_briefs_or_slugs_is_read(hub):
             "index": "3.10",
             "scale_max": "4.00",
             "letter_number": "",
-            "dimensions": [{"code": "output", "name_id": "Output", "name_en": "Output", "score": "3.20"}],
+            "dimensions": [{"code": "output", "name_ind": "Output", "name_en": "Output", "score": "3.20"}],
             "pillars": {"governance": "2.75"},
         }
     ]

@@ -138,7 +138,7 @@ def test_the_hub_compares_two_live_portals_and_marks_the_down_one_stale(two_citi
         # the one API shape read in full: pillar and dimension briefs, the scheme's scale from its own endpoint
         latest = padang["evaluations"][-1]
         assert latest["pillars"] and all(latest["pillars"].values())
-        assert latest["dimensions"] and all(d["name_id"] and d["score"] for d in latest["dimensions"])
+        assert latest["dimensions"] and all(d["name_ind"] and d["score"] for d in latest["dimensions"])
         assert Decimal(latest["scale_max"]) == 4, latest
         assert "Stale" in english and "Cities compared" in english
         assert b"Kota Bukittinggi" in csv and b"3.77" in csv and b"stale" in csv

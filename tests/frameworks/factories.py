@@ -7,7 +7,7 @@ class FrameworkFactory(factory.django.DjangoModelFactory):
     """A published framework on levels 1–5 with one domain, one aspect and two indicators weighted 40 and 60."""
 
     slug = factory.Sequence(lambda n: f"kerangka-{n}")
-    name_id = factory.Sequence(lambda n: f"Kerangka uji {n}")
+    name_ind = factory.Sequence(lambda n: f"Kerangka uji {n}")
     name_en = factory.Sequence(lambda n: f"Test framework {n}")
     issuing_body = "Kementerian Uji"
     publication = "published"
@@ -20,13 +20,15 @@ class FrameworkFactory(factory.django.DjangoModelFactory):
     def structure(self, create, extracted, **kwargs):
         from frameworks.models import FrameworkAspect, FrameworkBand, FrameworkDomain, FrameworkIndicator
 
-        domain = FrameworkDomain.objects.create(framework=self, code="d1", name_id="Domain 1", order=1)
-        aspect = FrameworkAspect.objects.create(framework=self, domain=domain, code="a1", name_id="Aspek 1", order=1)
+        domain = FrameworkDomain.objects.create(framework=self, code="d1", name_ind="Domain 1", order=1)
+        aspect = FrameworkAspect.objects.create(framework=self, domain=domain, code="a1", name_ind="Aspek 1", order=1)
         for number, weight in ((1, 40), (2, 60)):
             name = f"Indikator {number}"
-            FrameworkIndicator.objects.create(framework=self, aspect=aspect, number=number, name_id=name, weight=weight)
+            FrameworkIndicator.objects.create(
+                framework=self, aspect=aspect, number=number, name_ind=name, weight=weight
+            )
         FrameworkBand.objects.create(
-            framework=self, label_id="Baik", label_en="Good", lower=Decimal(3), upper=Decimal(5)
+            framework=self, label_ind="Baik", label_en="Good", lower=Decimal(3), upper=Decimal(5)
         )
 
 
@@ -41,7 +43,7 @@ class SelfAssessmentFactory(factory.django.DjangoModelFactory):
 
 class ExternalIndexFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"indeks-{n}")
-    name_id = factory.Sequence(lambda n: f"Indeks uji {n}")
+    name_ind = factory.Sequence(lambda n: f"Indeks uji {n}")
     publisher = "Kompas"
     scale_min = Decimal(0)
     scale_max = Decimal(100)

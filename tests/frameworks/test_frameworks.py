@@ -71,7 +71,7 @@ def test_a_year_recorded_through_the_api_by_its_roles_gives_the_hand_computed_in
     )
     assert response.status_code == 201, response.data
     # 3 × 13 + 2 × 25 + 2 × 16.5 + 3 × 45.5 = 258.5 → 2.585 → 2.59 (half up): "Cukup" (1.80–2.59)
-    assert (response.data["self_index"], response.data["index"], response.data["band_id"]) == (
+    assert (response.data["self_index"], response.data["index"], response.data["band_ind"]) == (
         "2.5900",
         "2.5900",
         "Cukup",
@@ -85,7 +85,7 @@ def test_a_year_recorded_through_the_api_by_its_roles_gives_the_hand_computed_in
     assert response.status_code == 200, response.data
     # 3 × 13 + 3 × 25 + 3 × 16.5 + 4 × 45.5 = 345.5 → 3.455 → 3.46 (half up): "Baik" (2.60–3.49)
     assert (response.data["assessor_index"], response.data["index"]) == ("3.4600", "3.4600")
-    assert (response.data["band_id"], response.data["band_en"]) == ("Baik", "Good")
+    assert (response.data["band_ind"], response.data["band_en"]) == ("Baik", "Good")
     score = next(s for s in response.data["scores"] if s["indicator"] == 43)
     assert (score["self_level"], score["assessor_level"], score["gap"]) == (3, 4, 0)
     api_client.force_authenticate(role(OPD_EDITOR))
@@ -121,15 +121,19 @@ def test_an_unknown_indicator_number_is_400(api_client, spbe):
 
 
 def framework_payload(*weights):
-    indicators = [{"number": n, "name_id": f"Indikator {n}", "weight": w} for n, w in enumerate(weights, start=1)]
+    indicators = [{"number": n, "name_ind": f"Indikator {n}", "weight": w} for n, w in enumerate(weights, start=1)]
     return {
         "slug": "pemdi-2025",
-        "name_id": "Indeks Pemerintah Digital",
+        "name_ind": "Indeks Pemerintah Digital",
         "issuing_body": "KemenPANRB",
         "domains": [
-            {"code": "d", "name_id": "Domain", "aspects": [{"code": "a", "name_id": "Aspek", "indicators": indicators}]}
+            {
+                "code": "d",
+                "name_ind": "Domain",
+                "aspects": [{"code": "a", "name_ind": "Aspek", "indicators": indicators}],
+            }
         ],
-        "bands": [{"label_id": "Baik", "lower": "3", "upper": "5"}],
+        "bands": [{"label_ind": "Baik", "lower": "3", "upper": "5"}],
     }
 
 
@@ -151,7 +155,7 @@ def test_a_framework_is_written_whole_and_read_back_nested(api_client):
     aspect = response.data["domains"][0]["aspects"][0]
     assert [(i["number"], i["weight"]) for i in aspect["indicators"]] == [(1, "40.0000"), (2, "60.0000")]
     overlapping = framework_payload("40", "60") | {
-        "bands": [{"label_id": "A", "lower": "1", "upper": "3"}, {"label_id": "B", "lower": "2.5", "upper": "5"}]
+        "bands": [{"label_ind": "A", "lower": "1", "upper": "3"}, {"label_ind": "B", "lower": "2.5", "upper": "5"}]
     }
     response = api_client.patch(
         reverse("evaluations-api:framework-detail", args=["pemdi-2025"]), {"bands": overlapping["bands"]}, format="json"

@@ -87,23 +87,23 @@ SPBE_BANDS = [("Kurang", "1.00", "1.79"), ("Cukup", "1.80", "2.59"), ("Baik", "2
 
 
 def test_spbe_bands_are_the_published_predicates_verified_with_their_source(spbe):
-    assert [(b["label_id"], b["lower"], b["upper"]) for b in SPBE["bands"]] == SPBE_BANDS
+    assert [(b["label_ind"], b["lower"], b["upper"]) for b in SPBE["bands"]] == SPBE_BANDS
     assert all(cites_the_regulation(b) and "Kurang < 1,8" in b["source"] for b in SPBE["bands"])
-    stored = [(b.label_id, f"{b.lower:.2f}", f"{b.upper:.2f}", b.source_verified) for b in spbe.bands.all()]
+    stored = [(b.label_ind, f"{b.lower:.2f}", f"{b.upper:.2f}", b.source_verified) for b in spbe.bands.all()]
     assert stored == [(*band, True) for band in SPBE_BANDS]
 
 
 @pytest.mark.parametrize(("index", "predicate"), [("2.34", "Cukup"), ("3.12", "Baik")])  # national 2022, 2024
 def test_the_published_national_spbe_results_fall_in_their_published_predicate(index, predicate):
     band = next(b for b in SPBE["bands"] if Decimal(b["lower"]) <= Decimal(index) <= Decimal(b["upper"]))
-    assert band["label_id"] == predicate and index.replace(".", ",") in band["source"]
+    assert band["label_ind"] == predicate and index.replace(".", ",") in band["source"]
 
 
 def test_spbe_level_names_are_data_of_the_framework_verified_with_their_source(spbe):
     names = ["Rintisan", "Terkelola", "Terdefinisi", "Terpadu dan Terukur", "Optimum"]
-    assert [(lv["level"], lv["name_id"]) for lv in SPBE["levels"]] == list(enumerate(names, start=1))
+    assert [(lv["level"], lv["name_ind"]) for lv in SPBE["levels"]] == list(enumerate(names, start=1))
     assert all(cites_the_regulation(level) for level in SPBE["levels"])
-    assert [(lv.level, lv.name_id, lv.source_verified) for lv in spbe.levels.all()] == [
+    assert [(lv.level, lv.name_ind, lv.source_verified) for lv in spbe.levels.all()] == [
         (n, name, True) for n, name in enumerate(names, start=1)
     ]
 
@@ -145,16 +145,16 @@ def test_the_ikci_has_only_its_2015_and_2018_editions_ranked_in_a_peer_group_wit
     assert ikci.source and not ikci.source_verified and "Kompas" in ikci.source
     editions = list(ikci.editions.order_by("year"))
     assert [e.year for e in editions] == [2015, 2018]
-    assert all(e.peer_group_id.startswith("kota besar") and e.rank and e.ranked_among for e in editions)
-    assert all(not e.band_id and not e.source_verified and "demo" in e.source for e in editions)
+    assert all(e.peer_group_ind.startswith("kota besar") and e.rank and e.ranked_among for e in editions)
+    assert all(not e.band_ind and not e.source_verified and "demo" in e.source for e in editions)
 
 
 def test_an_ikci_edition_with_a_band_is_refused(demo, api_client):
     api_client.force_authenticate(role(DISKOMINFO_EDITOR))
     ikci = ExternalIndex.objects.get(slug="ikci")
-    data = {"index": ikci.pk, "year": 2021, "value": "60", "band_id": "Baik"}
+    data = {"index": ikci.pk, "year": 2021, "value": "60", "band_ind": "Baik"}
     response = api_client.post(reverse("evaluations-api:externalindexvalue-list"), data, format="json")
-    assert response.status_code == 400 and "band_id" in response.data["errors"]
+    assert response.status_code == 400 and "band_ind" in response.data["errors"]
     assert sorted(ikci.editions.values_list("year", flat=True)) == [2015, 2018]
 
 
@@ -194,17 +194,24 @@ def test_the_data_migration_moves_existing_rows_to_sourced_editions_and_indicato
     FrameworkIndicator.objects.filter(framework=framework, number=1).update(source_verified=True, source="")
     banded = ExternalIndexFactory()
     kept = ExternalIndexValueFactory(index=banded, year=2019, value=Decimal("61.25"), rank=20, ranked_among=98,
-                                     source_url="https://example.org/ikci", band_id="Baik")  # fmt: skip
+                                     source_url="https://example.org/ikci", band_ind="Baik")  # fmt: skip
     plain = ExternalIndexValueFactory(year=2020)
     migration = importlib.import_module("evaluations.migrations.0018_frameworks_reference")
-    # the models as the migration knew them (in evaluations, before issue 24 moved them): the same tables
-    state = MigrationExecutor(connection).loader.project_state([("evaluations", "0018_frameworks_reference")])
+    # the models as the migration knew them (in evaluations, before issue 24 moved them): the same tables, their
+    # columns named as then (frameworks 0002 renamed the Indonesian texts `_ind`), in the test's transaction
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("frameworks", "0001_initial")])
+    state = executor.loader.project_state([("evaluations", "0018_frameworks_reference")])
     migration.forward(state.apps, None)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
     indicator = framework.indicators.get(number=1)
     assert indicator.source_verified and indicator.source == "PermenPANRB 59/2020"
     assert framework.indicators.get(number=2).source == ""  # unverified rows claim no source
     kept.refresh_from_db()
-    assert (kept.value, kept.rank, kept.ranked_among, kept.band_id) == (Decimal("61.25"), 20, 98, "Baik")
+    assert (kept.value, kept.rank, kept.ranked_among, kept.band_ind) == (Decimal("61.25"), 20, 98, "Baik")
     assert kept.source == "https://example.org/ikci" and not kept.source_verified
     assert ExternalIndex.objects.get(pk=banded.pk).publishes_bands
     assert not ExternalIndex.objects.get(pk=plain.index_id).publishes_bands
@@ -256,13 +263,13 @@ def test_a_scheme_copy_keeps_its_survey_minimum():
 
 # --- The framework file door (the Indeks Pemdi, once the office has the official text) ---------------------------
 def pemdi(*weights, **extra):
-    indicators = [{"number": n, "name_id": f"Indikator {n}", "weight": str(w)} for n, w in enumerate(weights, 1)]
-    aspects = [{"code": "a", "name_id": "Aspek", "indicators": indicators}]
+    indicators = [{"number": n, "name_ind": f"Indikator {n}", "weight": str(w)} for n, w in enumerate(weights, 1)]
+    aspects = [{"code": "a", "name_ind": "Aspek", "indicators": indicators}]
     return {
         "slug": "pemdi-2025",
-        "name_id": "Indeks Pemerintah Digital (Indeks Pemdi)",
+        "name_ind": "Indeks Pemerintah Digital (Indeks Pemdi)",
         "issuing_body": "KemenPANRB",
-        "domains": [{"code": "d", "name_id": "Domain", "aspects": aspects}],
+        "domains": [{"code": "d", "name_ind": "Domain", "aspects": aspects}],
         **extra,
     }
 
@@ -286,10 +293,10 @@ def test_an_uploaded_framework_starts_as_a_draft_even_if_the_file_says_published
         (b"{not json", "bukan JSON"),
         (b"[1, 2]", "satu objek JSON"),
         (json.dumps(pemdi(40, 50)).encode(), "90"),
-        (json.dumps(pemdi(40, 60, levels=[{"level": 9, "name_id": "Sembilan"}])).encode(), "9"),
+        (json.dumps(pemdi(40, 60, levels=[{"level": 9, "name_ind": "Sembilan"}])).encode(), "9"),
         (json.dumps(pemdi(40, 60, colour="red")).encode(), "colour"),
         (json.dumps(pemdi(40, 60, source_verified=True)).encode(), "Sebutkan sumber"),
-        (json.dumps({**pemdi(40, 60), "domains": [{"code": "d"}]}).encode(), "domains.0.name_id"),
+        (json.dumps({**pemdi(40, 60), "domains": [{"code": "d"}]}).encode(), "domains.0.name_ind"),
     ],
 )
 def test_a_bad_framework_file_is_a_form_error_and_changes_nothing(client, content, shown):
@@ -303,7 +310,7 @@ def test_a_bad_framework_file_is_a_form_error_and_changes_nothing(client, conten
 
 def test_the_loader_refuses_a_bad_file_all_or_nothing():
     with pytest.raises(ValidationError):
-        bands = [{"label_id": "A", "lower": "1", "upper": "3"}, {"label_id": "B", "lower": "2", "upper": "5"}]
+        bands = [{"label_ind": "A", "lower": "1", "upper": "3"}, {"label_ind": "B", "lower": "2", "upper": "5"}]
         framework_load(data=pemdi(40, 60, bands=bands), actor=None)
     assert not Framework.objects.exists() and not FrameworkIndicator.objects.exists()
 
@@ -368,10 +375,10 @@ def test_the_admin_shows_source_and_verified_in_lists_and_forms(client, spbe):
     listing = client.get(reverse("admin:frameworks_framework_changelist")).content.decode()
     assert "column-source_verified" in listing and reverse("admin:frameworks_framework_load") in listing
     form = client.get(reverse("admin:frameworks_framework_change", args=[spbe.pk])).content.decode()
-    assert 'name="source_verified"' in form and "levels-0-name_id" in form and "indicators-44-source" in form
+    assert 'name="source_verified"' in form and "levels-0-name_ind" in form and "indicators-44-source" in form
     ikci = ExternalIndex.objects.get(slug="ikci")
     index_list = client.get(reverse("admin:frameworks_externalindex_changelist")).content.decode()
     assert "column-source_verified" in index_list and "column-scope" in index_list
     index_form = client.get(reverse("admin:frameworks_externalindex_change", args=[ikci.pk])).content.decode()
-    assert "editions-0-peer_group_id" in index_form and "editions-0-source_verified" in index_form
+    assert "editions-0-peer_group_ind" in index_form and "editions-0-source_verified" in index_form
     assert client.get(reverse("admin:frameworks_framework_load")).status_code == 200

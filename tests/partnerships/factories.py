@@ -42,7 +42,7 @@ class ScopeAreaFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"scope-{n}")
     order = factory.Sequence(lambda n: 100 + n)
-    name_id = factory.Sequence(lambda n: f"Lingkup {n}")
+    name_ind = factory.Sequence(lambda n: f"Lingkup {n}")
     name_en = factory.Sequence(lambda n: f"Scope {n}")
 
     class Meta:
@@ -53,7 +53,7 @@ class MoUFactory(factory.django.DjangoModelFactory):
     """A published, signed MoU in force today, with one partner and one scope area."""
 
     slug = factory.Sequence(lambda n: f"mou-{n}")
-    title_id = factory.Sequence(lambda n: f"Nota kesepahaman uji {n}")
+    title_ind = factory.Sequence(lambda n: f"Nota kesepahaman uji {n}")
     state = "signed"
     signed_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
     signed_place = "Padang"
@@ -90,9 +90,9 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
 
     mou = factory.SubFactory(MoUFactory)
     partner = factory.LazyAttribute(_party_partner)
-    description_id = factory.Sequence(lambda n: f"Komitmen uji {n}")
+    description_ind = factory.Sequence(lambda n: f"Komitmen uji {n}")
     target_quantity = decimal.Decimal("80")
-    unit_id = "menara"
+    unit_ind = "menara"
     unit_en = "towers"
 
     class Meta:

@@ -35,7 +35,7 @@ def test_a_new_key_is_shown_once_and_only_its_hash_is_kept(admin_client):
 
 def test_partner_page_lists_its_mous_and_keys(admin_client):
     partner = PartnerFactory()
-    MoUFactory(title_id="MoU mitra", party__partner=partner)
+    MoUFactory(title_ind="MoU mitra", party__partner=partner)
     PartnerAPIKey.objects.create_key(partner=partner, name="Kunci produksi")
     html = admin_client.get(reverse("admin:partnerships_partner_change", args=[partner.pk])).content.decode()
     assert "MoU mitra" in html and "Kunci produksi" in html
@@ -58,8 +58,8 @@ def test_expiring_within_90_days_filter(admin_client):
     import datetime
 
     today = datetime.date.today()
-    soon = MoUFactory(title_id="Segera berakhir", valid_until=today + datetime.timedelta(days=60))
-    MoUFactory(title_id="Masih lama", valid_until=today + datetime.timedelta(days=400))
+    soon = MoUFactory(title_ind="Segera berakhir", valid_until=today + datetime.timedelta(days=60))
+    MoUFactory(title_ind="Masih lama", valid_until=today + datetime.timedelta(days=400))
     response = admin_client.get(reverse("admin:partnerships_mou_changelist") + "?expiring=90")
     assert list(response.context["cl"].result_list) == [soon]
 
@@ -68,7 +68,7 @@ def test_admin_refuses_a_commitment_of_a_partner_who_is_not_a_party(admin_client
     mou = MoUFactory()
     party, outsider = mou.parties.get(), PartnerFactory()
     data = {
-        "title_id": mou.title_id,
+        "title_ind": mou.title_ind,
         "slug": mou.slug,
         "state": "signed",
         "signed_on": mou.signed_on,
@@ -85,9 +85,9 @@ def test_admin_refuses_a_commitment_of_a_partner_who_is_not_a_party(admin_client
         "commitments-TOTAL_FORMS": 1,
         "commitments-INITIAL_FORMS": 0,
         "commitments-0-partner": outsider.pk,
-        "commitments-0-description_id": "Menara",
+        "commitments-0-description_ind": "Menara",
         "commitments-0-target_quantity": "80",
-        "commitments-0-unit_id": "menara",
+        "commitments-0-unit_ind": "menara",
     }
     response = admin_client.post(reverse("admin:partnerships_mou_change", args=[mou.pk]), data)
     assert response.status_code == 200  # the form again, with the error

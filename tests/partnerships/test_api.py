@@ -139,7 +139,7 @@ class TestMoUApi(PartnershipsApiTests):
         partner = PartnerFactory()
         data = {
             "slug": "tbg-2021",
-            "title_id": "Smart city bersama Tower Bersama Grup",
+            "title_ind": "Smart city bersama Tower Bersama Grup",
             "valid_from": "2021-07-26",
             "valid_until": "2026-07-25",
             "parties": [{"partner": partner.pk, "signatory_name": "Budianto Purwahjo", "partner_number": "TBG/1"}],
@@ -185,7 +185,7 @@ class TestMoUApi(PartnershipsApiTests):
         mou, other, payload = MoUFactory(), PartnerFactory(), self.payload()
         client = self.editor(api_client, make_user, parties=False)
         before = snapshot(mou)
-        response = client.patch(self.detail_url(mou), {"title_id": "Diubah", "parties": [{"partner": other.pk}]})
+        response = client.patch(self.detail_url(mou), {"title_ind": "Diubah", "parties": [{"partner": other.pk}]})
         assert response.status_code == 403
         assert snapshot(mou) == before
         assert client.post(self.list_url, payload, format="json").status_code == 403
@@ -315,9 +315,9 @@ class TestCommitmentApi(PartnershipsApiTests):
             {
                 "mou": mou.pk,
                 "partner": mou.partners.get().pk,
-                "description_id": "x",
+                "description_ind": "x",
                 "target_quantity": quantity,
-                "unit_id": "titik",
+                "unit_ind": "titik",
             },
         )
         assert response.status_code == 400 and field in response.data["errors"]
@@ -331,16 +331,16 @@ class TestCommitmentApi(PartnershipsApiTests):
             {
                 "mou": mou.pk,
                 "partner": PartnerFactory().pk,
-                "description_id": "x",
+                "description_ind": "x",
                 "target_quantity": "5",
-                "unit_id": "unit",
+                "unit_ind": "unit",
             },
         )
         assert response.status_code == 400 and "partner" in response.data["errors"]
         assert not self.model.objects.exists()
 
     def test_filters(self, api_client):
-        wifi = CommitmentFactory(pillar_id=1, description_id="Titik Wi-Fi publik")
+        wifi = CommitmentFactory(pillar_id=1, description_ind="Titik Wi-Fi publik")
         old = CommitmentFactory(mou=MoUFactory(valid_from=D(2015, 5, 30), valid_until=D(2020, 5, 29), scope_areas=[]))
         cases = {
             "mou": ({"mou": wifi.mou.slug}, [wifi]),

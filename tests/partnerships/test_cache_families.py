@@ -70,12 +70,12 @@ def test_a_progress_report_leaves_the_program_list_and_the_map_alone(client, wor
 
 
 def test_a_program_edit_moves_the_program_list_and_its_api(client, django_capture_on_commit_callbacks):
-    program = ProgramFactory(title_id="Judul lama")
+    program = ProgramFactory(title_ind="Judul lama")
     for url in (PROGRAM_LIST, PROGRAMS_API):
         get(client, url)
     before = {url: public_cache.signature(families_of(url)) for url in (PROGRAM_LIST, PROGRAMS_API)}
     assert all("pillars.Program" in families_of(url) for url in before)
-    program.title_id = "Judul baru"
+    program.title_ind = "Judul baru"
     with django_capture_on_commit_callbacks(execute=True):
         program.save()
     for url in before:
@@ -147,11 +147,11 @@ def test_while_another_worker_rebuilds_the_previous_answer_serves_if_just_read(
     client, settings, django_capture_on_commit_callbacks
 ):
     settings.PUBLIC_CACHE_WAIT_SECONDS = 0.2
-    program = ProgramFactory(title_id="Judul lama")
+    program = ProgramFactory(title_ind="Judul lama")
     get(client, PROGRAM_LIST)
     get(client, PROGRAM_LIST)  # kept under its learned families
     key = public_cache.response_key(client.get(PROGRAM_LIST).wsgi_request)
-    program.title_id = "Judul baru"
+    program.title_ind = "Judul baru"
     with django_capture_on_commit_callbacks(execute=True):
         program.save()
     assert public_cache.claim(key)  # as another worker does when it starts the rebuild

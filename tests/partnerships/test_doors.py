@@ -102,8 +102,8 @@ def test_the_standalone_commitment_admin_refuses_a_partner_who_is_not_a_party(cl
     response = client.post(add, data | {"partner": outsider.pk, "row_version": ""})
     assert "The partner is not a party of this MoU." in form_errors(response)
     refused_unchanged(before, commitment)
-    assert client.post(add, data | {"row_version": "", "description_id": "Kedua"}).status_code == 302
-    assert Commitment.objects.filter(description_id="Kedua", partner=commitment.partner).exists()
+    assert client.post(add, data | {"row_version": "", "description_ind": "Kedua"}).status_code == 302
+    assert Commitment.objects.filter(description_ind="Kedua", partner=commitment.partner).exists()
 
 
 def test_a_commitment_revert_that_would_break_the_party_rule_is_a_form_error(client, staff):
@@ -144,11 +144,11 @@ def test_a_stale_commitment_save_is_a_form_error_naming_who_changed_it(client, s
     )
     client.force_login(second)
     before = snapshot(commitment)
-    response = client.post(url(commitment, "change"), stale | {"description_id": "Ditimpa"})
+    response = client.post(url(commitment, "change"), stale | {"description_ind": "Ditimpa"})
     assert "rina changed this record" in form_errors(response)
     refused_unchanged(before, commitment)
     commitment.refresh_from_db()
-    assert commitment.target_quantity == 90 and commitment.description_id != "Ditimpa"
+    assert commitment.target_quantity == 90 and commitment.description_ind != "Ditimpa"
 
 
 def test_commitment_history_is_read_only_for_read_only_roles_and_closed_to_others(client, staff, make_user):
@@ -161,7 +161,7 @@ def test_commitment_history_is_read_only_for_read_only_roles_and_closed_to_other
     assert client.get(url(commitment, "history")).status_code == 200
     data = opened(client, url(commitment, "simple_history", version))
     before = snapshot(commitment)
-    assert client.post(url(commitment, "simple_history", version), data | {"description_id": "X"}).status_code == 403
+    assert client.post(url(commitment, "simple_history", version), data | {"description_ind": "X"}).status_code == 403
     refused_unchanged(before, commitment)
 
 
@@ -172,7 +172,7 @@ def test_the_mou_admin_refuses_to_drop_a_party_that_still_has_commitments(client
     client.force_login(staff())
     data = opened(client, url(mou, "change"))
     before = snapshot(mou)
-    response = client.post(url(mou, "change"), data | {"parties-0-DELETE": "on", "title_id": "Diubah"})
+    response = client.post(url(mou, "change"), data | {"parties-0-DELETE": "on", "title_ind": "Diubah"})
     assert "still has commitments under this MoU" in form_errors(response)
     refused_unchanged(before, mou)
 
@@ -188,9 +188,9 @@ def test_the_mou_admin_adds_a_party_and_its_commitment_in_one_save(client, staff
         "commitments-TOTAL_FORMS": "1",
         "commitments-0-mou": str(mou.pk),
         "commitments-0-partner": str(newcomer.pk),
-        "commitments-0-description_id": "Titik Wi-Fi",
+        "commitments-0-description_ind": "Titik Wi-Fi",
         "commitments-0-target_quantity": "10",
-        "commitments-0-unit_id": "titik",
+        "commitments-0-unit_ind": "titik",
     }
     response = client.post(url(mou, "change"), data)
     assert response.status_code == 302, form_errors(response)
@@ -201,52 +201,52 @@ def test_the_mou_admin_adds_a_party_and_its_commitment_in_one_save(client, staff
 
 
 def test_a_stale_mou_save_is_a_form_error_naming_who_changed_it(client, staff):
-    mou = MoUFactory(title_id="Asal")
+    mou = MoUFactory(title_ind="Asal")
     first, second = staff(username="rina"), staff(username="budi")
     client.force_login(second)
     stale = opened(client, url(mou, "change"))
     client.force_login(first)
     assert (
-        client.post(url(mou, "change"), opened(client, url(mou, "change")) | {"title_id": "Oleh Rina"}).status_code
+        client.post(url(mou, "change"), opened(client, url(mou, "change")) | {"title_ind": "Oleh Rina"}).status_code
         == 302
     )
     client.force_login(second)
     before = snapshot(mou)
-    response = client.post(url(mou, "change"), stale | {"summary_id": "Ditimpa"})
+    response = client.post(url(mou, "change"), stale | {"summary_ind": "Ditimpa"})
     assert "rina changed this record" in form_errors(response)
     refused_unchanged(before, mou)
 
 
 def test_an_mou_revert_goes_through_the_writer_and_a_stale_one_is_refused(client, staff):
-    mou = MoUFactory(title_id="Judul lama")
+    mou = MoUFactory(title_ind="Judul lama")
     version = mou.history.first().history_id
     editor = staff(username="rina")
     client.force_login(editor)
-    client.post(url(mou, "change"), opened(client, url(mou, "change")) | {"title_id": "Judul baru"})
+    client.post(url(mou, "change"), opened(client, url(mou, "change")) | {"title_ind": "Judul baru"})
     page = url(mou, "simple_history", version)
     stale = opened(client, page)
-    client.post(url(mou, "change"), opened(client, url(mou, "change")) | {"summary_id": "Sesudahnya"})
+    client.post(url(mou, "change"), opened(client, url(mou, "change")) | {"summary_ind": "Sesudahnya"})
     before = snapshot(mou)
     assert "rina changed this record" in form_errors(client.post(page, stale))
     refused_unchanged(before, mou)
     assert client.post(page, opened(client, page)).status_code == 302
     mou.refresh_from_db()
-    assert mou.title_id == "Judul lama" and mou.history.first().history_user == editor
+    assert mou.title_ind == "Judul lama" and mou.history.first().history_user == editor
 
 
 def test_mou_patch_with_an_old_etag_is_412_and_with_the_current_one_200(api_client, staff):
-    mou = MoUFactory(title_id="Asal")
+    mou = MoUFactory(title_ind="Asal")
     api_client.force_authenticate(staff())
     detail = reverse("partnerships-api:mou-detail", args=[mou.slug])
     old_etag = api_client.get(detail)["ETag"]
     assert api_client.patch(detail, {"city_number": "1/2025"}, HTTP_IF_MATCH=old_etag).status_code == 200
     before = snapshot(mou)
-    response = api_client.patch(detail, {"title_id": "Ditimpa"}, HTTP_IF_MATCH=old_etag)
+    response = api_client.patch(detail, {"title_ind": "Ditimpa"}, HTTP_IF_MATCH=old_etag)
     assert response.status_code == 412 and response.data["code"] == "stale"
     refused_unchanged(before, mou)
     current = api_client.get(detail)["ETag"]
-    response = api_client.patch(detail, {"title_id": "Baru"}, HTTP_IF_MATCH=current)
-    assert response.status_code == 200 and response.data["title_id"] == "Baru"
+    response = api_client.patch(detail, {"title_ind": "Baru"}, HTTP_IF_MATCH=current)
+    assert response.status_code == 200 and response.data["title_ind"] == "Baru"
     assert response.data["city_number"] == "1/2025"
 
 
@@ -255,7 +255,7 @@ def test_an_mou_create_naming_signed_on_is_a_400_naming_the_field(api_client, st
     api_client.force_authenticate(staff())
     body = {
         "slug": "tbg-2021",
-        "title_id": "Smart city bersama TBG",
+        "title_ind": "Smart city bersama TBG",
         "valid_from": "2021-07-26",
         "valid_until": "2026-07-25",
         "parties": [{"partner": partner.pk}],
@@ -389,7 +389,7 @@ def test_a_new_mou_with_its_party_and_commitment_is_saved_from_one_admin_form(cl
         add = reverse("admin:partnerships_mou_add")
     assert client.get(add).status_code == 200
     data = {
-        "title_id": "MoU baru",
+        "title_ind": "MoU baru",
         "slug": "mou-baru",
         "state": "draft",
         "valid_from": "2025-01-01",
@@ -401,9 +401,9 @@ def test_a_new_mou_with_its_party_and_commitment_is_saved_from_one_admin_form(cl
         "commitments-TOTAL_FORMS": "1",
         "commitments-INITIAL_FORMS": "0",
         "commitments-0-partner": str(partner.pk),
-        "commitments-0-description_id": "Menara",
+        "commitments-0-description_ind": "Menara",
         "commitments-0-target_quantity": "80",
-        "commitments-0-unit_id": "menara",
+        "commitments-0-unit_ind": "menara",
     }
     outsider = PartnerFactory()
     before = snapshot()

@@ -21,7 +21,7 @@ FROM, UNTIL = D(2021, 7, 26), D(2026, 7, 25)
 def test_migration_creates_the_eleven_scope_areas_in_both_languages():
     areas = list(ScopeArea.objects.all())
     assert len(areas) == 11
-    assert all(area.name_id and area.name_en for area in areas)
+    assert all(area.name_ind and area.name_en for area in areas)
     cctv = ScopeArea.objects.get(slug="cctv-integration")
     with translation.override("id"):
         assert cctv.name == "Integrasi CCTV"
@@ -121,8 +121,8 @@ def test_progress_percent_comes_from_the_newest_report_and_is_capped():
 
 def test_mou_changes_are_recorded_in_history_with_the_m2m_scope():
     mou = MoUFactory()
-    mou.title_id = "Judul baru"
+    mou.title_ind = "Judul baru"
     mou.save()
     newest, *older = mou.history.all()  # created, scope set, renamed
-    assert newest.title_id == "Judul baru" and older[-1].history_type == "+"
+    assert newest.title_ind == "Judul baru" and older[-1].history_type == "+"
     assert [area.scopearea.slug for area in newest.scope_areas.all()] == ["public-wifi"]

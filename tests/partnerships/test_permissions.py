@@ -42,7 +42,7 @@ def report_on(commitment_attr):
 def mou_create(world):
     data = {
         "slug": "mou-baru",
-        "title_id": "MoU baru",
+        "title_ind": "MoU baru",
         "valid_from": "2025-01-01",
         "valid_until": "2027-12-31",
         "parties": [{"partner": world.partner_a.pk, "signatory_name": "Direktur"}],
@@ -52,7 +52,7 @@ def mou_create(world):
 
 
 def mou_update(world):
-    return "patch", url("mou-detail", world.mou_a.slug), {"title_id": "Judul diubah"}
+    return "patch", url("mou-detail", world.mou_a.slug), {"title_ind": "Judul diubah"}
 
 
 def mou_sign(world):
@@ -68,9 +68,9 @@ def commitment_create(world):
     data = {
         "mou": world.mou_a.pk,
         "partner": world.partner_a.pk,
-        "description_id": "Titik Wi-Fi publik",
+        "description_ind": "Titik Wi-Fi publik",
         "target_quantity": "50",
-        "unit_id": "titik",
+        "unit_ind": "titik",
     }
     return "post", url("commitment-list"), data
 

@@ -28,12 +28,12 @@ def page(client, name, *args, query=""):
 def test_registry_lists_published_mous_with_partners_and_status(client):
     telkom = PartnerFactory(name="PT Telkom Indonesia", short_name="Telkom")
     MoUFactory(
-        title_id="Dukungan Smart City Padang",
+        title_ind="Dukungan Smart City Padang",
         party__partner=telkom,
         valid_from=D(2015, 5, 30),
         valid_until=D(2020, 5, 29),
     )
-    MoUFactory(title_id="Rahasia", publication="draft")
+    MoUFactory(title_ind="Rahasia", publication="draft")
     html = page(client, "mou-list")
     assert "Dukungan Smart City Padang" in html and ">Telkom</a>" in html and "mou-status-expired" in html
     assert "Rahasia" not in html
@@ -55,13 +55,13 @@ def test_registry_filters(client, query, expected):
     from partnerships.models import ScopeArea
 
     MoUFactory(
-        title_id="MoU Lama",
+        title_ind="MoU Lama",
         party__partner=PartnerFactory(kind="state_owned"),
         signed_on=D(2015, 5, 30),
         valid_from=D(2015, 5, 30),
         valid_until=D(2020, 5, 29),
     )
-    MoUFactory(title_id="MoU Baru", scope_areas=ScopeArea.objects.filter(slug="cctv-integration"))
+    MoUFactory(title_ind="MoU Baru", scope_areas=ScopeArea.objects.filter(slug="cctv-integration"))
     html = page(client, "mou-list", query=query)
     assert [title for title in ("Baru", "Lama") if f"MoU {title}" in html] == expected
 
@@ -69,10 +69,10 @@ def test_registry_filters(client, query, expected):
 def test_mou_page_shows_parties_scope_programs_and_progress(client):
     from tests.pillars.factories import ProgramFactory
 
-    commitment = CommitmentFactory(target_quantity=Decimal(80), description_id="Menara telekomunikasi di Kota Padang")
+    commitment = CommitmentFactory(target_quantity=Decimal(80), description_ind="Menara telekomunikasi di Kota Padang")
     mou = commitment.mou
     MoUPartyFactory(mou=mou, partner=PartnerFactory(name="Kementerian Uji"), signatory_name="Ibu Menteri")
-    mou.programs.set([ProgramFactory(title_id="Command center kota")])
+    mou.programs.set([ProgramFactory(title_ind="Command center kota")])
     ProgressReportFactory(commitment=commitment, quantity_reached=Decimal(60))
     html = page(client, "mou-detail", mou.slug)
     assert commitment.partner.name in html and "Kementerian Uji" in html and "Ibu Menteri" in html
@@ -83,7 +83,7 @@ def test_mou_page_shows_parties_scope_programs_and_progress(client):
 
 
 def test_mou_page_in_english(client):
-    mou = MoUFactory(title_id="Judul", title_en="English title")
+    mou = MoUFactory(title_ind="Judul", title_en="English title")
     html = client.get(f"/en/partnerships/mou/{mou.slug}/").content.decode()
     assert '<html lang="en"' in html and "English title" in html and "Public Wi-Fi" in html
 
@@ -95,8 +95,8 @@ def test_unpublished_mou_and_partner_pages_are_404(client):
 
 def test_partner_pages(client):
     tbg = PartnerFactory(name="Tower Bersama Grup", short_name="TBG")
-    MoUFactory(title_id="Smart city bersama TBG", party__partner=tbg)
-    MoUFactory(title_id="Belum terbit", party__partner=tbg, publication="draft")
+    MoUFactory(title_ind="Smart city bersama TBG", party__partner=tbg)
+    MoUFactory(title_ind="Belum terbit", party__partner=tbg, publication="draft")
     listing = page(client, "partner-list")
     assert "Tower Bersama Grup" in listing and "<td>1</td>" in listing  # only the published MoU counts
     detail = page(client, "partner-detail", tbg.slug)

@@ -277,10 +277,10 @@ def test_a_published_evaluation_goes_to_every_subscriber_once():
     endpoint_of(PartnerFactory(), ["mou.signed"])  # chose other events
     staff = UserFactory(is_superuser=True)
     draft = EvaluationFactory(publication="draft")
-    EVALUATION.update(instance=draft, data={"summary_id": "Belum terbit"}, actor=staff)
+    EVALUATION.update(instance=draft, data={"summary_ind": "Belum terbit"}, actor=staff)
     assert not WebhookDelivery.objects.exists()
     EVALUATION.update(instance=draft, data={"publication": "published"}, actor=staff)
-    EVALUATION.update(instance=draft, data={"summary_id": "Diubah setelah terbit"}, actor=staff)
+    EVALUATION.update(instance=draft, data={"summary_ind": "Diubah setelah terbit"}, actor=staff)
     assert sorted(WebhookDelivery.objects.values_list("endpoint", flat=True)) == [e.pk for e in subscribed]
     assert {d.payload["data"]["id"] for d in WebhookDelivery.objects.all()} == {draft.pk}
 

@@ -26,7 +26,7 @@ class PillarFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"test-pillar-{n}")
     order = factory.Sequence(lambda n: 100 + n)
-    name_id = factory.Sequence(lambda n: f"Pilar uji {n}")
+    name_ind = factory.Sequence(lambda n: f"Pilar uji {n}")
     name_en = factory.Sequence(lambda n: f"Test pillar {n}")
     colour = "#123456"
     sub_dimensions = factory.RelatedFactoryList(
@@ -42,7 +42,7 @@ class SubDimensionFactory(factory.django.DjangoModelFactory):
     pillar = factory.SubFactory(PillarFactory, sub_dimensions=[])
     slug = factory.Sequence(lambda n: f"test-sub-{n}")
     order = factory.Sequence(lambda n: n)
-    name_id = factory.Sequence(lambda n: f"Subdimensi {n}")
+    name_ind = factory.Sequence(lambda n: f"Subdimensi {n}")
     name_en = factory.Sequence(lambda n: f"Sub-dimension {n}")
 
     class Meta:
@@ -78,7 +78,7 @@ class MasterplanFactory(factory.django.DjangoModelFactory):
 
 class ProgramFactory(PublishedMixin):
     slug = factory.Sequence(lambda n: f"program-{n}")
-    title_id = factory.Sequence(lambda n: f"Program uji {n}")
+    title_ind = factory.Sequence(lambda n: f"Program uji {n}")
     title_en = factory.Sequence(lambda n: f"Test program {n}")
     pillar = factory.LazyFunction(lambda: Pillar.objects.get(slug="governance"))
     lead_agency = factory.SubFactory(AgencyFactory)
@@ -91,7 +91,7 @@ class ProgramFactory(PublishedMixin):
 
 class MilestoneFactory(factory.django.DjangoModelFactory):
     program = factory.SubFactory(ProgramFactory)
-    title_id = factory.Sequence(lambda n: f"Tahap {n}")
+    title_ind = factory.Sequence(lambda n: f"Tahap {n}")
     due_on = datetime.date(2024, 6, 30)
 
     class Meta:
@@ -111,7 +111,7 @@ class BudgetLineFactory(factory.django.DjangoModelFactory):
 
 class IndicatorFactory(PublishedMixin):
     slug = factory.Sequence(lambda n: f"indicator-{n}")
-    name_id = factory.Sequence(lambda n: f"Indikator uji {n}")
+    name_ind = factory.Sequence(lambda n: f"Indikator uji {n}")
     name_en = factory.Sequence(lambda n: f"Test indicator {n}")
     pillar = factory.LazyFunction(lambda: Pillar.objects.get(slug="governance"))
     unit = "%"
@@ -184,7 +184,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     program = factory.SubFactory(ProgramFactory)
     year = 2024
     owner_agency = factory.LazyAttribute(lambda activity: activity.program.lead_agency)
-    title_id = factory.Sequence(lambda n: f"Kegiatan {n}")
+    title_ind = factory.Sequence(lambda n: f"Kegiatan {n}")
     weight = 1
     target = "10 titik"
 

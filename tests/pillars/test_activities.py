@@ -38,10 +38,10 @@ def test_the_writer_rolls_the_program_up_on_every_write_and_delete():
     program = ProgramFactory(progress=10)
     untouched = ProgramFactory(progress=40)
     heavy = ACTIVITY.create(data={"program": program, "year": 2024, "owner_agency": program.lead_agency,
-                                  "title_id": "A", "weight": 3, "progress": 100}, actor=None)  # fmt: skip
+                                  "title_ind": "A", "weight": 3, "progress": 100}, actor=None)  # fmt: skip
     assert Program.objects.get(pk=program.pk).progress == 100
     light = ACTIVITY.create(data={"program": program, "year": 2024, "owner_agency": program.lead_agency,
-                                  "title_id": "B", "weight": 1, "progress": 0}, actor=None)  # fmt: skip
+                                  "title_ind": "B", "weight": 1, "progress": 0}, actor=None)  # fmt: skip
     assert Program.objects.get(pk=program.pk).progress == 75
     ACTIVITY.update(instance=heavy, data={"weight": 0}, actor=None)
     assert Program.objects.get(pk=program.pk).progress == 0
@@ -56,7 +56,7 @@ def test_moving_an_activity_rolls_both_programs_up():
     first, second = ProgramFactory(progress=0), ProgramFactory(progress=0)
     ActivityFactory(program=first, progress=20)
     moving = ACTIVITY.create(data={"program": first, "year": 2024, "owner_agency": first.lead_agency,
-                                   "title_id": "Pindah", "progress": 80}, actor=None)  # fmt: skip
+                                   "title_ind": "Pindah", "progress": 80}, actor=None)  # fmt: skip
     assert Program.objects.get(pk=first.pk).progress == 50
     ACTIVITY.update(instance=moving, data={"program": second}, actor=None)
     assert (Program.objects.get(pk=first.pk).progress, Program.objects.get(pk=second.pk).progress) == (20, 80)
@@ -74,7 +74,7 @@ def test_the_program_page_api_and_export_read_the_rolled_up_progress(client):
     api = APIClient()
     api.force_authenticate(editor)
     for weight, progress in ((3, 100), (1, 0)):
-        data = {"program": program.pk, "year": 2024, "owner_agency": agency.pk, "title_id": f"K{weight}",
+        data = {"program": program.pk, "year": 2024, "owner_agency": agency.pk, "title_ind": f"K{weight}",
                 "weight": weight, "progress": progress}  # fmt: skip
         assert api.post("/api/v1/activities/", data, format="json").status_code == 201
     assert api.get(f"/api/v1/programs/{program.slug}/").data["progress"] == 75

@@ -32,9 +32,9 @@ def test_bad_colour_is_a_form_error_and_changes_nothing(staff_client):
     pillar = Pillar.objects.with_related().get(slug="society")
     data = {
         "order": pillar.order,
-        "name_id": pillar.name_id,
+        "name_ind": pillar.name_ind,
         "name_en": pillar.name_en,
-        "description_id": pillar.description_id,
+        "description_ind": pillar.description_ind,
         "description_en": pillar.description_en,
         "colour": "purple",
         "sub_dimensions-TOTAL_FORMS": 3,
@@ -45,7 +45,7 @@ def test_bad_colour_is_a_form_error_and_changes_nothing(staff_client):
             f"sub_dimensions-{i}-id": sub.pk,
             f"sub_dimensions-{i}-pillar": pillar.pk,
             f"sub_dimensions-{i}-order": sub.order,
-            f"sub_dimensions-{i}-name_id": sub.name_id,
+            f"sub_dimensions-{i}-name_ind": sub.name_ind,
             f"sub_dimensions-{i}-name_en": sub.name_en,
         }
     response = staff_client.post(reverse("admin:pillars_pillar_change", args=[pillar.pk]), data)

@@ -32,7 +32,7 @@ def staff(make_user, role, *agencies):
 def program_form(agency, **overrides):
     return {
         "slug": "parkir-elektronik",
-        "title_id": "Parkir elektronik",
+        "title_ind": "Parkir elektronik",
         "pillar": Pillar.objects.get(slug="living").pk,
         "lead_agency": agency.pk,
         "horizon": "short",
@@ -53,8 +53,8 @@ def program_form(agency, **overrides):
 
 def test_opd_editor_sees_and_edits_only_their_agencys_programs(client, make_user, agencies):
     dishub, dinkes = agencies
-    ProgramFactory(title_id="Parkir Dishub", lead_agency=dishub)
-    theirs = ProgramFactory(title_id="Antrean Dinkes", lead_agency=dinkes)
+    ProgramFactory(title_ind="Parkir Dishub", lead_agency=dishub)
+    theirs = ProgramFactory(title_ind="Antrean Dinkes", lead_agency=dinkes)
     client.force_login(staff(make_user, OPD_EDITOR, dishub))
     changelist = client.get(reverse("admin:pillars_program_changelist")).content.decode()
     assert "Parkir Dishub" in changelist and "Antrean Dinkes" not in changelist
@@ -81,7 +81,9 @@ def test_sub_dimension_of_another_pillar_is_a_form_error(client, make_user, agen
     assert not Program.objects.exists()
 
 
-CSV_HEADER = "slug,title_id,pillar,sub_dimensions,lead_agency,horizon,stage,progress,first_year,last_year,publication\n"
+CSV_HEADER = (
+    "slug,title_ind,pillar,sub_dimensions,lead_agency,horizon,stage,progress,first_year,last_year,publication\n"
+)
 
 
 def import_csv(client, text: str):
@@ -132,9 +134,9 @@ def test_opd_editor_import_for_another_agency_is_refused(client, make_user, agen
 
 
 def test_export_as_xlsx(client, make_user):
-    ProgramFactory(title_id="Wi-Fi publik")
+    ProgramFactory(title_ind="Wi-Fi publik")
     client.force_login(staff(make_user, DISKOMINFO_EDITOR))
-    fields = {f"programresource_{name}": "on" for name in ("slug", "title_id", "pillar")}
+    fields = {f"programresource_{name}": "on" for name in ("slug", "title_ind", "pillar")}
     response = client.post(reverse("admin:pillars_program_export"), {"format": "1", **fields})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -145,8 +147,8 @@ def test_read_only_roles_see_every_agencys_programs(client, make_user, agencies)
     from smartcity.roles import VIEWER
 
     dishub, dinkes = agencies
-    ProgramFactory(title_id="Parkir Dishub", lead_agency=dishub)
-    ProgramFactory(title_id="Antrean Dinkes", lead_agency=dinkes)
+    ProgramFactory(title_ind="Parkir Dishub", lead_agency=dishub)
+    ProgramFactory(title_ind="Antrean Dinkes", lead_agency=dinkes)
     client.force_login(staff(make_user, VIEWER))
     changelist = client.get(reverse("admin:pillars_program_changelist")).content.decode()
     assert "Parkir Dishub" in changelist and "Antrean Dinkes" in changelist

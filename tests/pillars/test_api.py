@@ -15,7 +15,7 @@ class TestPillarApi(StandardApiTests):
         response = api_client.get(self.list_url)
         assert response.data["count"] == 6
         assert all(len(pillar["sub_dimensions"]) == 3 for pillar in response.data["results"])
-        assert response.data["results"][0]["name_id"] == "Tata Kelola Cerdas"
+        assert response.data["results"][0]["name_ind"] == "Tata Kelola Cerdas"
 
     def test_search_matches_sub_dimension_names(self, api_client):
         response = api_client.get(self.list_url, {"q": "pariwisata"})

@@ -29,8 +29,8 @@ def program_in(district, **fields):
 
 def test_the_list_counts_each_districts_public_programs_and_assets(client, kuranji):
     other = DistrictFactory(code="13.71.01", name="Padang Selatan")
-    program_in(kuranji, title_id="Sensor banjir")
-    program_in(kuranji, title_id="Draf", publication="draft")
+    program_in(kuranji, title_ind="Sensor banjir")
+    program_in(kuranji, title_ind="Draf", publication="draft")
     InfrastructureAssetFactory(district=kuranji)
     InfrastructureAssetFactory(district=kuranji, publication="draft")
     response = client.get("/kecamatan/")
@@ -41,9 +41,9 @@ def test_the_list_counts_each_districts_public_programs_and_assets(client, kuran
 
 
 def test_a_district_page_shows_its_public_programs_assets_and_feedback_counts(client, kuranji):
-    shown = program_in(kuranji, title_id="Sensor banjir Kuranji")
-    program_in(kuranji, title_id="Program draf rahasia", publication="draft")
-    ProgramFactory(title_id="Program kecamatan lain")
+    shown = program_in(kuranji, title_ind="Sensor banjir Kuranji")
+    program_in(kuranji, title_ind="Program draf rahasia", publication="draft")
+    ProgramFactory(title_ind="Program kecamatan lain")
     village = VillageFactory(district=kuranji, code="13.71.09.1001", name="Kalumbuk")
     InfrastructureAssetFactory(district=kuranji, village=village, kind="cctv")
     InfrastructureAssetFactory(district=kuranji, kind="cctv", publication="draft")
@@ -64,7 +64,7 @@ def test_a_district_page_shows_its_public_programs_assets_and_feedback_counts(cl
 
 
 def test_the_district_page_reads_in_english(client, kuranji):
-    program_in(kuranji, title_id="Sensor banjir", title_en="Flood sensors")
+    program_in(kuranji, title_ind="Sensor banjir", title_en="Flood sensors")
     response = client.get("/en/kecamatan/13.71.09/")
     assert response.status_code == 200
     assert "Kecamatan Kuranji" in response.text and "Flood sensors" in response.text
@@ -92,7 +92,7 @@ def test_unknown_codes_404_and_the_dashed_address_moves_to_the_code(client, kura
 def test_a_village_page_exists_where_public_assets_stand(client, kuranji):
     village = VillageFactory(district=kuranji, code="13.71.09.1001", name="Kalumbuk")
     empty = VillageFactory(district=kuranji, code="13.71.09.1002")
-    program = ProgramFactory(title_id="CCTV simpang")
+    program = ProgramFactory(title_ind="CCTV simpang")
     InfrastructureAssetFactory(district=kuranji, village=village, program=program)
     InfrastructureAssetFactory(district=kuranji, village=empty, publication="draft")
     response = client.get("/kelurahan/13.71.09.1001/")
@@ -104,7 +104,7 @@ def test_a_village_page_exists_where_public_assets_stand(client, kuranji):
 
 
 def test_program_pages_and_the_map_link_to_the_district_pages(client, kuranji):
-    program = program_in(kuranji, title_id="Sensor banjir")
+    program = program_in(kuranji, title_ind="Sensor banjir")
     city_wide = ProgramFactory()
     village = VillageFactory(district=kuranji, code="13.71.09.1001")
     InfrastructureAssetFactory(district=kuranji, village=village)

@@ -84,8 +84,8 @@ def areas():
 
 def test_programs_filter_by_district_code_and_an_unknown_code_is_400(api_client, client, areas):
     south, west, _village = areas
-    ProgramFactory(slug="selatan", title_id="Wifi selatan").districts.set([south])
-    ProgramFactory(slug="barat", title_id="Wifi barat").districts.set([west])
+    ProgramFactory(slug="selatan", title_ind="Wifi selatan").districts.set([south])
+    ProgramFactory(slug="barat", title_ind="Wifi barat").districts.set([west])
     ProgramFactory(slug="kota")
     rows = api_client.get(reverse("pillars-api:program-list") + "?district=13.71.04").data["results"]
     assert [row["slug"] for row in rows] == ["selatan"] and rows[0]["districts"][0]["code"] == "13.71.04"

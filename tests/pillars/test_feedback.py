@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from pillars.choices import FeedbackStatus
 from pillars.models import Feedback
+from smartcity.api.serializers import with_deprecated_names
 from smartcity.roles import DISKOMINFO_EDITOR, OPD_EDITOR, VIEWER
 from tests.factories import UserFactory
 from tests.partnerships.factories import PartnerFactory, make_key
@@ -27,7 +28,7 @@ def client():
 
 @pytest.fixture
 def program():
-    return ProgramFactory(slug="wifi-taman", title_id="Wi-Fi di taman kota", lead_agency=AgencyFactory(slug="dinas-a"))
+    return ProgramFactory(slug="wifi-taman", title_ind="Wi-Fi di taman kota", lead_agency=AgencyFactory(slug="dinas-a"))
 
 
 def staff(role: str, *agencies):
@@ -72,8 +73,8 @@ def test_a_citizens_feedback_goes_through_moderation_and_gets_a_published_reply(
     answer = editor.patch(url, {"status": "published", "reply": "Terima kasih, petugas PJU sudah menggantinya."})
     assert answer.status_code == 200, answer.data
     assert answer.data["moderated_at"] and Feedback.objects.get(pk=feedback.pk).moderated_by is not None
-    assert answer.data["program"] == {"id": program.pk, "slug": program.slug, "title_id": program.title_id,
-                                      "title_en": program.title_en}  # fmt: skip
+    brief = {"id": program.pk, "slug": program.slug, "title_ind": program.title_ind, "title_en": program.title_en}
+    assert answer.data["program"] == with_deprecated_names(brief)
     assert Feedback.history.filter(id=feedback.pk).first().history_user.groups.filter(name=OPD_EDITOR).exists()
 
     html = client.get(reverse("pillars:program-detail", args=[program.slug])).content.decode()

@@ -21,8 +21,8 @@ def generated():
         "assets": InfrastructureAsset.objects.filter(name__startswith="gen-").count(),
         "mous": MoU.objects.filter(slug__startswith="gen-", parties__isnull=False).count(),
         "commitments": Commitment.objects.filter(mou__slug__startswith="gen-").count(),
-        "findings": Finding.objects.filter(text_id__startswith="gen-").count(),
-        "follow-ups": FollowUpAction.objects.filter(finding__text_id__startswith="gen-").count(),
+        "findings": Finding.objects.filter(text_ind__startswith="gen-").count(),
+        "follow-ups": FollowUpAction.objects.filter(finding__text_ind__startswith="gen-").count(),
     }
 
 

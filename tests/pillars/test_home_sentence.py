@@ -31,15 +31,17 @@ def programs():
     """Two late programs (one past its last year, one with a milestone past due), one on schedule, and a completed
     and a cancelled one that are not under way (even though past their last year)."""
     today = timezone.localdate()
-    overdue = ProgramFactory(title_id="Lewat tahun", stage="in_progress", last_year=today.year - 1)
-    behind = ProgramFactory(title_id="Tahap terlambat", stage="in_progress", last_year=FUTURE)
+    overdue = ProgramFactory(title_ind="Lewat tahun", stage="in_progress", last_year=today.year - 1)
+    behind = ProgramFactory(title_ind="Tahap terlambat", stage="in_progress", last_year=FUTURE)
     MilestoneFactory(program=behind, due_on=today - datetime.timedelta(days=1))
-    fine = ProgramFactory(title_id="Sesuai jadwal", stage="planned", last_year=FUTURE)
+    fine = ProgramFactory(title_ind="Sesuai jadwal", stage="planned", last_year=FUTURE)
     MilestoneFactory(program=fine, due_on=today - datetime.timedelta(days=3), done_on=today)
     MilestoneFactory(program=fine, due_on=today + datetime.timedelta(days=3))
-    ProgramFactory(title_id="Selesai", stage="completed", progress=100, completed_on=today, last_year=today.year - 1)
-    ProgramFactory(title_id="Batal", stage="cancelled", last_year=today.year - 1)
-    ProgramFactory(title_id="Draf terlambat", stage="in_progress", first_year=2000, last_year=2001, publication="draft")
+    ProgramFactory(title_ind="Selesai", stage="completed", progress=100, completed_on=today, last_year=today.year - 1)
+    ProgramFactory(title_ind="Batal", stage="cancelled", last_year=today.year - 1)
+    ProgramFactory(
+        title_ind="Draf terlambat", stage="in_progress", first_year=2000, last_year=2001, publication="draft"
+    )
     return overdue, behind, fine
 
 

@@ -6,7 +6,7 @@ from smartcity.roles import DISKOMINFO_EDITOR
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "slug,title_id,pillar,sub_dimensions,lead_agency,horizon,stage,progress,first_year,last_year,publication\n"
+HEADER = "slug,title_ind,pillar,sub_dimensions,lead_agency,horizon,stage,progress,first_year,last_year,publication\n"
 GOOD = "parkir,Parkir elektronik,living,mobility,{agency},short,planned,0,2024,2025,published\n"
 BAD = "sampah,Bank sampah,environment,waste,{agency},short,planned,140,2024,2025,published\n"
 

@@ -24,7 +24,7 @@ def test_translated_name_follows_the_active_language_and_falls_back_to_indonesia
     with translation.override("en"):
         assert pillar.name == "Smart Governance"
         pillar.description_en = ""
-        assert pillar.description == pillar.description_id
+        assert pillar.description == pillar.description_ind
 
 
 @pytest.mark.parametrize("colour", ["blue", "#12345", "#12345G", "123456"])

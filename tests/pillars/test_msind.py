@@ -91,7 +91,7 @@ def test_a_producers_patch_of_an_approved_indicators_unit_sends_it_back_and_off_
 
     [mail] = mailoutbox
     assert set(mail.to) == {"walidata@padang.go.id", "produsen@padang.go.id"}
-    assert indicator.name_id in mail.subject and "satuan" in mail.body.lower()  # the field changed, in Indonesian
+    assert indicator.name_ind in mail.subject and "satuan" in mail.body.lower()  # the field changed, in Indonesian
 
     api_client.force_authenticate(walidata)
     response = api_client.post(reverse("pillars-api:indicator-approve", args=[indicator.slug]), format="json")
@@ -182,8 +182,8 @@ def test_a_composite_indicator_lists_its_building_blocks_and_only_a_composite_do
 
 def test_the_public_page_names_only_public_building_blocks(client):
     shown, hidden = (
-        IndicatorFactory(name_id="Blok terbuka"),
-        IndicatorFactory(name_id="Blok tertutup", access="tertutup"),
+        IndicatorFactory(name_ind="Blok terbuka"),
+        IndicatorFactory(name_ind="Blok tertutup", access="tertutup"),
     )
     composite = IndicatorFactory(is_composite=True)
     composite.building_blocks.set([shown, hidden])

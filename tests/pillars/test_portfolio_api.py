@@ -105,7 +105,7 @@ def program_payload(agency, **overrides):
     society = Pillar.objects.get(slug="society")
     return {
         "slug": "wifi-kelurahan",
-        "title_id": "Wi-Fi publik di setiap kelurahan",
+        "title_ind": "Wi-Fi publik di setiap kelurahan",
         "pillar": society.pk,
         "sub_dimensions": [society.sub_dimensions.get(slug="community").pk],
         "lead_agency": agency.pk,
@@ -243,7 +243,7 @@ def test_program_filters(api_client, params, expected):
     living = Pillar.objects.get(slug="living")
     a = ProgramFactory(
         slug="a",
-        title_id="Parkir elektronik",
+        title_ind="Parkir elektronik",
         pillar=living,
         lead_agency=dishub,
         horizon="quick_win",

@@ -57,7 +57,7 @@ def test_a_program_is_written_and_read_with_its_indicators(api_client, editor, a
     api_client.force_authenticate(editor)
     body = {
         "slug": "wifi-kelurahan",
-        "title_id": "Wi-Fi kelurahan",
+        "title_ind": "Wi-Fi kelurahan",
         "pillar": Pillar.objects.get(slug="society").pk,
         "lead_agency": agency.pk,
         "first_year": 2024,
@@ -85,7 +85,7 @@ def test_a_program_is_written_and_read_with_its_indicators(api_client, editor, a
         ("kelurahan-terhubung", "output", 104)  # the keys a write leaves out stay as they were
     ]
     # a PATCH not naming it leaves the links alone
-    assert api_client.patch(url, {"title_id": "Wi-Fi publik"}).status_code == 200
+    assert api_client.patch(url, {"title_ind": "Wi-Fi publik"}).status_code == 200
     assert program.indicator_links.count() == 1
 
 
@@ -190,7 +190,7 @@ def test_program_list_query_count_is_constant_with_many_links(api_client, make_u
 def inline_form(program, **rows) -> dict:
     data = {
         "slug": program.slug,
-        "title_id": program.title_id,
+        "title_ind": program.title_ind,
         "pillar": program.pillar_id,
         "lead_agency": program.lead_agency_id,
         "horizon": program.horizon,
@@ -211,7 +211,7 @@ def inline_form(program, **rows) -> dict:
 
 def test_the_admin_links_indicators_through_the_writer(client, editor, agency):
     program = ProgramFactory(lead_agency=agency)
-    indicator = IndicatorFactory(name_id="Kelurahan terhubung", owner_agency=agency)
+    indicator = IndicatorFactory(name_ind="Kelurahan terhubung", owner_agency=agency)
     client.force_login(editor)
     url = reverse("admin:pillars_program_change", args=[program.pk])
     page = client.get(url).content.decode()
@@ -222,7 +222,7 @@ def test_the_admin_links_indicators_through_the_writer(client, editor, agency):
     assert (link.indicator, link.role, link.history.first().history_user) == (indicator, "outcome", editor)
     # the indicator's form lists the program that moves it
     indicator_page = client.get(reverse("admin:pillars_indicator_change", args=[indicator.pk])).content.decode()
-    assert program.title_id in indicator_page
+    assert program.title_ind in indicator_page
 
 
 def test_the_admin_inline_offers_only_visible_indicators_and_refuses_a_hidden_one(client, make_user):
@@ -235,7 +235,7 @@ def test_the_admin_inline_offers_only_visible_indicators_and_refuses_a_hidden_on
         is_staff=True,
     )
     program = ProgramFactory()
-    hidden = IndicatorFactory(publication="draft", name_id="Indikator rahasia")
+    hidden = IndicatorFactory(publication="draft", name_ind="Indikator rahasia")
     client.force_login(user)
     url = reverse("admin:pillars_program_change", args=[program.pk])
     assert "Indikator rahasia" not in client.get(url).content.decode()
@@ -246,7 +246,7 @@ def test_the_admin_inline_offers_only_visible_indicators_and_refuses_a_hidden_on
 
 def test_the_programs_admin_form_shows_its_activities(client, make_user):
     user = staff(make_user, DISKOMINFO_EDITOR)
-    activity = ActivityFactory(title_id="Pemasangan titik Wi-Fi")
+    activity = ActivityFactory(title_ind="Pemasangan titik Wi-Fi")
     client.force_login(user)
     page = client.get(reverse("admin:pillars_program_change", args=[activity.program_id])).content.decode()
     assert "Pemasangan titik Wi-Fi" in page
@@ -254,7 +254,7 @@ def test_the_programs_admin_form_shows_its_activities(client, make_user):
 
 
 # --- the import: the `indicators` column -----------------------------------------------------------------------------
-HEADER = "slug,title_id,pillar,lead_agency,horizon,stage,progress,first_year,last_year,publication,indicators\n"
+HEADER = "slug,title_ind,pillar,lead_agency,horizon,stage,progress,first_year,last_year,publication,indicators\n"
 ROW = "{slug},Program {slug},society,{agency},short,planned,0,2024,2025,published,{links}\n"
 
 
@@ -299,8 +299,8 @@ def test_a_bad_indicator_slug_or_role_refuses_the_whole_file(tmp_path, importer,
 # --- the pages --------------------------------------------------------------------------------------------------------
 def test_the_indicator_page_lists_the_public_programs_that_move_it(client):
     indicator = IndicatorFactory(slug="terhubung")
-    ProgramIndicatorFactory(indicator=indicator, program__title_id="Wi-Fi kelurahan", program__progress=40)
-    ProgramIndicatorFactory(indicator=indicator, program__title_id="Program rahasia", program__publication="draft")
+    ProgramIndicatorFactory(indicator=indicator, program__title_ind="Wi-Fi kelurahan", program__progress=40)
+    ProgramIndicatorFactory(indicator=indicator, program__title_ind="Program rahasia", program__publication="draft")
     page = client.get(reverse("pillars:indicator-detail", args=["terhubung"])).content.decode()
     assert "Wi-Fi kelurahan" in page and "Program rahasia" not in page
     assert 'data-label="Kemajuan"' in page  # each cell names its column on a phone
@@ -308,11 +308,11 @@ def test_the_indicator_page_lists_the_public_programs_that_move_it(client):
 
 def test_the_program_page_shows_its_public_indicators_with_standing_and_latest_value(client):
     program = ProgramFactory(slug="wifi")
-    indicator = IndicatorFactory(name_id="Kelurahan terhubung", unit="kelurahan")
+    indicator = IndicatorFactory(name_ind="Kelurahan terhubung", unit="kelurahan")
     IndicatorTargetFactory(indicator=indicator, year=2024, value=100)
     MeasurementFactory(indicator=indicator, measured_on="2024-12-31", value=95)
     ProgramIndicatorFactory(program=program, indicator=indicator, role="outcome")
-    ProgramIndicatorFactory(program=program, indicator__name_id="Indikator draf", indicator__publication="draft")
+    ProgramIndicatorFactory(program=program, indicator__name_ind="Indikator draf", indicator__publication="draft")
     page = client.get(reverse("pillars:program-detail", args=["wifi"])).content.decode()
     assert "Kelurahan terhubung" in page and "Indikator draf" not in page
     assert "standing-at_risk" in page and "95" in page
@@ -320,7 +320,7 @@ def test_the_program_page_shows_its_public_indicators_with_standing_and_latest_v
 
 def test_the_pillar_page_names_each_programs_outcome_indicators(client):
     ProgramIndicatorFactory(
-        program__pillar=Pillar.objects.get(slug="society"), indicator__name_id="Kelurahan terhubung", role="outcome"
+        program__pillar=Pillar.objects.get(slug="society"), indicator__name_ind="Kelurahan terhubung", role="outcome"
     )
     page = client.get(reverse("pillars:pillar-detail", args=["society"])).content.decode()
     assert "Kelurahan terhubung" in page

@@ -34,7 +34,7 @@ def editor():
 
 
 def activity(program, progress, **data):
-    data = {"program": program, "year": 2024, "owner_agency": program.lead_agency, "title_id": "K", **data}
+    data = {"program": program, "year": 2024, "owner_agency": program.lead_agency, "title_ind": "K", **data}
     return ACTIVITY.create(data={**data, "progress": progress}, actor=None)
 
 
@@ -51,7 +51,7 @@ def test_the_roll_up_moves_a_planned_program_to_in_progress():
 def test_a_roll_up_below_100_reopens_a_completed_program():
     program = ProgramFactory(stage=Stage.COMPLETED, progress=100, completed_on=DONE)
     ActivityFactory(program=program, progress=100)
-    activity(program, 0, title_id="Tahap baru")
+    activity(program, 0, title_ind="Tahap baru")
     program.refresh_from_db()
     assert (program.stage, program.progress, program.completed_on) == (Stage.IN_PROGRESS, 50, None)
 
@@ -118,7 +118,7 @@ def test_the_api_refuses_completed_below_100_or_with_an_open_activity(editor):
 
 
 def test_every_surface_shows_the_rolled_up_stage(client, editor):
-    program = ProgramFactory(stage=Stage.PLANNED, progress=0, title_id="Wi-Fi publik")
+    program = ProgramFactory(stage=Stage.PLANNED, progress=0, title_ind="Wi-Fi publik")
     activity(program, 40)
     api = APIClient()
     api.force_authenticate(editor)
@@ -156,7 +156,7 @@ def _program_data():
     template = ProgramFactory.build()
     return {
         "slug": "baru",
-        "title_id": "Program baru",
+        "title_ind": "Program baru",
         "pillar": template.pillar,
         "lead_agency": ProgramFactory().lead_agency,
         "first_year": 2024,

@@ -30,9 +30,9 @@ pytestmark = pytest.mark.django_db
 def test_home_names_the_six_pillars_and_their_sub_dimensions_in_indonesian(client):
     html = client.get("/").content.decode()
     for pillar in Pillar.objects.with_related():
-        assert pillar.name_id in html
+        assert pillar.name_ind in html
         for sub in pillar.sub_dimensions.all():
-            assert sub.name_id in html
+            assert sub.name_ind in html
     assert '<html lang="id"' in html
 
 
@@ -143,9 +143,9 @@ def test_program_and_indicator_pages_query_counts_do_not_grow_with_children(clie
 
 def test_drafts_and_embargoed_records_stay_off_every_public_page(client):
     tomorrow = timezone.now() + datetime.timedelta(days=1)
-    ProgramFactory(slug="draft-program", title_id="Program rahasia", publication="draft")
-    ProgramFactory(slug="embargoed-program", title_id="Program embargo", publish_from=tomorrow)
-    IndicatorFactory(slug="draft-indicator", name_id="Indikator rahasia", publication="draft")
+    ProgramFactory(slug="draft-program", title_ind="Program rahasia", publication="draft")
+    ProgramFactory(slug="embargoed-program", title_ind="Program embargo", publish_from=tomorrow)
+    IndicatorFactory(slug="draft-indicator", name_ind="Indikator rahasia", publication="draft")
     DigitalServiceFactory(name="Aplikasi rahasia", publication="draft")
     InfrastructureAssetFactory(name="CCTV rahasia", publish_from=tomorrow)
     pages = "".join(
@@ -163,8 +163,8 @@ def test_drafts_and_embargoed_records_stay_off_every_public_page(client):
 
 
 def test_program_list_filters_and_downloads_the_filtered_rows(client):
-    ProgramFactory(slug="a", title_id="Parkir elektronik", stage="in_progress")
-    ProgramFactory(slug="b", title_id="Bank sampah", stage="planned")
+    ProgramFactory(slug="a", title_ind="Parkir elektronik", stage="in_progress")
+    ProgramFactory(slug="b", title_ind="Bank sampah", stage="planned")
     html = client.get("/programs/", {"q": "parkir"}).content.decode()
     assert "Parkir elektronik" in html and "Bank sampah" not in html
     response = client.get("/programs/", {"stage": "planned", "download": "csv"})
@@ -183,8 +183,8 @@ def test_service_catalog_counts_applications_per_year(client):
 
 
 def test_program_page_shows_timeline_and_budget_in_rupiah(client):
-    program = ProgramFactory(slug="wifi", title_id="Wi-Fi publik")
-    MilestoneFactory(program=program, title_id="Kajian", due_on=datetime.date(2021, 6, 30))
+    program = ProgramFactory(slug="wifi", title_ind="Wi-Fi publik")
+    MilestoneFactory(program=program, title_ind="Kajian", due_on=datetime.date(2021, 6, 30))
     BudgetLineFactory(program=program, year=2021, source="csr", planned_amount=1_250_000_000, realised_amount=0)
     html = client.get("/programs/wifi/").content.decode()
     assert "Kajian" in html and "Rp1.250.000.000" in html and "CSR" in html

@@ -76,7 +76,7 @@ def test_publishing_an_unapproved_indicator_is_refused_with_a_clear_error(api_cl
     assert "walidata" in str(response.data["errors"]["publication"][0])
     assert Indicator.objects.get(pk=indicator.pk).publication == "draft"
     response = api_client.post(reverse("pillars-api:indicator-list"), {
-        "slug": "baru", "name_id": "Baru", "unit": "%", "owner_agency": indicator.owner_agency.slug,
+        "slug": "baru", "name_ind": "Baru", "unit": "%", "owner_agency": indicator.owner_agency.slug,
         "publication": "published"}, format="json")  # fmt: skip
     assert response.status_code == 400 and not Indicator.objects.filter(slug="baru").exists()
 
@@ -94,7 +94,7 @@ def test_the_approval_is_read_only_outside_its_steps(api_client):
 def test_sending_back_needs_a_reason_and_takes_the_indicator_off_every_public_surface(api_client, client, settings,
                                                                                        tmp_path):  # fmt: skip
     settings.OPEN_DATA_ROOT = tmp_path / "open-data"
-    indicator = IndicatorFactory(slug="ditolak-walidata", name_id="Indikator ditolak walidata")
+    indicator = IndicatorFactory(slug="ditolak-walidata", name_ind="Indikator ditolak walidata")
     MeasurementFactory(indicator=indicator)
     api_client.force_authenticate(role(DISKOMINFO_EDITOR))
     assert step(api_client, indicator, "send-back").status_code == 400
@@ -150,8 +150,8 @@ def test_framework_codes_filter_the_api_list(api_client, query, expected):
 
 
 def test_framework_codes_filter_the_public_list(client):
-    IndicatorFactory(slug="bus", name_id="Penumpang bus", iso_theme="transportation", sdg_target="11.2")
-    IndicatorFactory(slug="air", name_id="Kualitas udara", iso_theme="environment", sdg_target="11.6")
+    IndicatorFactory(slug="bus", name_ind="Penumpang bus", iso_theme="transportation", sdg_target="11.2")
+    IndicatorFactory(slug="air", name_ind="Kualitas udara", iso_theme="environment", sdg_target="11.6")
     html = client.get("/indicators/?iso_theme=transportation").content.decode()
     assert "Penumpang bus" in html and "Kualitas udara" not in html
     html = client.get("/indicators/?sdg_target=11.6").content.decode()

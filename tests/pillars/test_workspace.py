@@ -196,8 +196,8 @@ def test_the_daily_digest_lists_the_workspace_and_follows_the_data():
     dishub = AgencyFactory(acronym="Dishub")
     staff(OPD_EDITOR, dishub, email="editor@dishub.example")
     staff(OPD_EDITOR, AgencyFactory(), email="editor@dinkes.example")  # nothing overdue: no mail
-    FollowUpActionFactory(owner_agency=dishub, title_id="Pasang CCTV", due_on=today - 3 * DAY)
-    FollowUpActionFactory(owner_agency=dishub, title_id="Belum jatuh tempo", due_on=today + 3 * DAY)
+    FollowUpActionFactory(owner_agency=dishub, title_ind="Pasang CCTV", due_on=today - 3 * DAY)
+    FollowUpActionFactory(owner_agency=dishub, title_ind="Belum jatuh tempo", due_on=today + 3 * DAY)
     assert workspace_digests_send(today=today) == 1
     assert workspace_digests_send(today=today) == 0  # once a day
     [first] = mail.outbox
@@ -217,7 +217,7 @@ def test_reminders_go_out_once_at_each_lead_day(settings):
     dishub = AgencyFactory()
     staff(OPD_EDITOR, dishub, email="editor@dishub.example")
     staff(OPD_EDITOR, AgencyFactory(), email="other@dinkes.example")
-    FollowUpActionFactory(owner_agency=dishub, title_id="Pasang CCTV", due_on=due)
+    FollowUpActionFactory(owner_agency=dishub, title_ind="Pasang CCTV", due_on=due)
     ClarificationRequestFactory(owner_agency=dishub, question="Mohon foto", due_on=due)
     sent = {}
     for day in range(20):

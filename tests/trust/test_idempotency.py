@@ -41,7 +41,7 @@ def editor():
 @pytest.fixture
 def body():
     program = ProgramFactory(lead_agency=AgencyFactory(slug="dinas-a"))
-    return {"program": program.pk, "year": 2024, "owner_agency": program.lead_agency_id, "title_id": "Kegiatan baru"}
+    return {"program": program.pk, "year": 2024, "owner_agency": program.lead_agency_id, "title_ind": "Kegiatan baru"}
 
 
 def test_two_posts_with_the_same_key_create_one_row(body):
@@ -64,7 +64,7 @@ def test_without_a_key_each_post_writes(body):
 def test_the_same_key_with_another_body_is_a_422_and_writes_nothing(body):
     client = editor()
     assert client.post(URL, body, format="json", headers={"Idempotency-Key": "k-1"}).status_code == 201
-    other = client.post(URL, body | {"title_id": "Lain"}, format="json", headers={"Idempotency-Key": "k-1"})
+    other = client.post(URL, body | {"title_ind": "Lain"}, format="json", headers={"Idempotency-Key": "k-1"})
     assert other.status_code == 422
     assert other.json()["code"] == "idempotency_key_reused" and "Idempotency-Key" in other.json()["detail"]
     assert Activity.objects.count() == 1
