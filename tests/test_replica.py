@@ -299,8 +299,11 @@ def test_a_stopped_or_hung_replica_fails_no_public_request(standby, replica_url,
         DJANGO_STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
     )
     with serve(env, workers=2, threads=4) as base, Load(base, visitors=VISITORS) as load:
-        time.sleep(2)
+        time.sleep(3)
         assert load.requests and all(status == 200 for _, _, status, _ in load.requests)
+        # The slowest request of the last two seconds without an outage: on a machine shared with other test runs the
+        # load's own latency varies, so an outage is judged by what it adds to it.
+        calm = max((r[1] for r in load.started_between(time.monotonic() - 2.5, time.monotonic())), default=0)
         assert replica_connections(database) > 0  # the portal reads from the replica
 
         stopped = outage(load, begin=standby.stop, end=standby.start, seconds=6, healthz_url=f"{base}/healthz")
@@ -312,11 +315,13 @@ def test_a_stopped_or_hung_replica_fails_no_public_request(standby, replica_url,
             pytest.fail("reads never returned to the replica")
         paused = outage(load, begin=standby.pause, end=standby.resume, seconds=8, healthz_url=f"{base}/healthz")
         time.sleep(1)
-        print(f"\nreplica stopped: {stopped}\nreplica paused (SIGSTOP): {paused}")  # noqa: T201 - the figures, with -s
+        print(f"\nslowest before: {calm:.2f} s\nreplica stopped: {stopped}\nreplica paused (SIGSTOP): {paused}")  # noqa: T201
     for figures in (stopped, paused):
         assert figures["requests"] >= 2 * VISITORS, figures  # the load kept running through the outage
         assert figures["failed after 1 s"] == 0, figures
-        assert figures["worst seconds"] < 5, figures
+        # A hung replica holds a request at most its statement deadline (REPLICA_STATEMENT_TIMEOUT + 1 = 3 s) before
+        # the request runs again on the primary; a second more for that run.
+        assert figures["worst seconds"] < calm + 4, (figures, calm)
         status, body = figures["healthz"]
         assert status == 200, body
         assert json.loads(body)["database"] == "ok" and json.loads(body)["replica"] == "down"
