@@ -299,7 +299,7 @@ class ReplicaMiddleware:
             on_trial, marks = _health.on_trial, _health.marks
             if not on_trial:
                 return self.from_replica(request, on_trial=False, marks=marks)
-            if _health.trial.acquire(blocking=False):  # one request per process tries it again; the others wait
+            if _health.trial.acquire(blocking=False):  # one per process tries it; the others read the primary
                 try:
                     return self.from_replica(request, on_trial=True, marks=marks)
                 finally:
