@@ -82,6 +82,27 @@ def test_an_empty_filter_value_filters_nothing(api_client, make_user):
     assert api_client.get(url, {"pillar_id": "0"}).status_code == 400
 
 
+@pytest.mark.parametrize(
+    "query", [{"limit": "0.5"}, {"offset": "null"}, {"limit": ""}, {"offset": "-1"}, {"id": "0.5"}, {"id": "x"}]
+)
+def test_a_page_or_id_that_is_not_a_whole_number_is_a_400(api_client, make_user, query):
+    """`--checks all` (negative_data_rejection): `?limit=0.5`, `?offset=null` and `?id=0.5` answered 200 (the
+    first page, or an empty list) though the schema says an integer."""
+    api_client.force_authenticate(make_user(is_superuser=True))
+    response = api_client.get(reverse("pillars-api:program-list"), query)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid" and set(query) <= set(response.json()["errors"])
+
+
+def test_a_whole_page_and_id_still_work(api_client, make_user):
+    api_client.force_authenticate(make_user(is_superuser=True))
+    program = ProgramFactory()
+    url = reverse("pillars-api:program-list")
+
+    assert api_client.get(url, {"limit": "1", "offset": "0", "id": str(program.pk)}).json()["count"] == 1
+
+
 def test_a_result_store_that_is_away_fails_no_save(django_capture_on_commit_callbacks, caplog):
     """With Redis down the result store, not only the broker, is away; a queued job must not wait on it."""
     away = Celery("away", broker="redis://127.0.0.1:1/0", backend="redis://127.0.0.1:1/0")
