@@ -34,11 +34,16 @@ ST = Path(sys.executable).parent / "st"
 # Every schemathesis check, the bounded run's too (issue 23): the answers' conformance (status code, content type,
 # headers, body), no server error, and the behavioural checks (negative_data_rejection, positive_data_acceptance,
 # missing_required_header, unsupported_method, allow_header_conformance, use_after_free,
-# ensure_resource_availability, ignored_auth, object_level_authorization). None is off; one is tuned
-# (CHECKS_CONFIG): positive_data_acceptance also takes a 400, since an id, slug or code that names no record the
-# caller may see (in a filter, `?program_id=0`, or in a body's reference) is refused by design (a filter never
-# answers an empty list for a typo) and the schema cannot say which records exist.
+# ensure_resource_availability, ignored_auth, object_level_authorization). One is off for one caller
+# (EXCLUDED_CHECKS), one is tuned (CHECKS_CONFIG): positive_data_acceptance also takes a 400, since an id, slug
+# or code that names no record the caller may see (in a filter, `?program_id=0`, or in a body's reference) is
+# refused by design (a filter never answers an empty list for a typo) and the schema cannot say which exist.
 CHECKS = "all"
+# Checks a caller's run leaves out, with the reason. The staff run sends its login session as a raw Cookie header,
+# which schemathesis does not take for the schema's cookieAuth credential: it adds a made-up Authorization header,
+# sees 200 (the valid session answers; DRF ignores an Authorization scheme no authenticator knows) and reports
+# "invalid authentication accepted". ignored_auth runs for the anonymous and partner callers.
+EXCLUDED_CHECKS = {"staff": {"ignored_auth": "the session cookie is a raw header, not a declared credential"}}
 CHECKS_CONFIG = """
 [checks.positive_data_acceptance]
 expected-statuses = ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]
@@ -72,6 +77,8 @@ def schemathesis(base: str, name: str, headers: dict[str, str], args, run: Path)
     ]
     if args.seed is not None:
         command += ["--seed", str(args.seed)]
+    if args.checks == "all" and EXCLUDED_CHECKS.get(name):
+        command += ["--exclude-checks", ",".join(EXCLUDED_CHECKS[name])]
     if args.max_time:
         command += ["--max-time", str(args.max_time)]
     for header, value in headers.items():
