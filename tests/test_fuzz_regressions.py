@@ -83,7 +83,9 @@ def test_an_empty_filter_value_filters_nothing(api_client, make_user):
 
 
 @pytest.mark.parametrize(
-    "query", [{"limit": "0.5"}, {"offset": "null"}, {"limit": ""}, {"offset": "-1"}, {"id": "0.5"}, {"id": "x"}]
+    "query",
+    [{"limit": "0.5"}, {"offset": "null"}, {"limit": ""}, {"offset": "-1"}, {"id": "0.5"}, {"id": "x"}]
+    + [{"brief": "null"}],
 )
 def test_a_page_or_id_that_is_not_a_whole_number_is_a_400(api_client, make_user, query):
     """`--checks all` (negative_data_rejection): `?limit=0.5`, `?offset=null` and `?id=0.5` answered 200 (the
@@ -101,6 +103,7 @@ def test_a_whole_page_and_id_still_work(api_client, make_user):
     url = reverse("pillars-api:program-list")
 
     assert api_client.get(url, {"limit": "1", "offset": "0", "id": str(program.pk)}).json()["count"] == 1
+    assert api_client.get(url, {"brief": "true"}).status_code == api_client.get(url, {"brief": "0"}).status_code == 200
 
 
 def test_a_result_store_that_is_away_fails_no_save(django_capture_on_commit_callbacks, caplog):
