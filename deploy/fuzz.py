@@ -5,7 +5,8 @@ Prepares a fresh database with the demo city, a superuser and a partner API key,
 gunicorn under the production settings (DEBUG off, PostgreSQL, Redis), then runs `st run` (schemathesis 4,
 requirements-fuzz.txt) as an anonymous caller, as staff (the superuser's login session) and as a partner
 (its API key). Each response must not be a server error and must match the document: a documented status
-code, content type, headers and body. Exit status 0 only when all three runs pass and gunicorn logged no 5xx.
+code, content type, headers and body; and every behavioural check holds (CHECKS: all of them). Exit status 0
+only when all three runs pass and gunicorn logged no 5xx.
 
     .venv/bin/python deploy/fuzz.py                     # make fuzz: every phase, 50 cases per operation, 4 min a run
     .venv/bin/python deploy/fuzz.py --bounded           # CI: about two minutes in all, a fixed seed
@@ -30,18 +31,32 @@ import stack
 
 PORT = 8610
 ST = Path(sys.executable).parent / "st"
-CHECKS = [
-    "not_a_server_error",
-    "status_code_conformance",
-    "content_type_conformance",
-    "response_headers_conformance",
-    "response_schema_conformance",
-]
+# Every schemathesis check, the bounded run's too (issue 23): the answers' conformance (status code, content type,
+# headers, body), no server error, and the behavioural checks (negative_data_rejection, positive_data_acceptance,
+# missing_required_header, unsupported_method, allow_header_conformance, use_after_free,
+# ensure_resource_availability, ignored_auth, object_level_authorization). One is off for one caller
+# (EXCLUDED_CHECKS), one is tuned (CHECKS_CONFIG): positive_data_acceptance also takes a 400, since an id, slug
+# or code that names no record the caller may see (in a filter, `?program_id=0`, or in a body's reference) is
+# refused by design (a filter never answers an empty list for a typo) and the schema cannot say which exist.
+CHECKS = "all"
+# Checks a caller's run leaves out, with the reason. The staff run sends its login session as a raw Cookie header,
+# which schemathesis does not take for the schema's cookieAuth credential: it adds a made-up Authorization header,
+# sees 200 (the valid session answers; DRF ignores an Authorization scheme no authenticator knows) and reports
+# "invalid authentication accepted". ignored_auth runs for the anonymous and partner callers.
+EXCLUDED_CHECKS = {"staff": {"ignored_auth": "the session cookie is a raw header, not a declared credential"}}
+CHECKS_CONFIG = """
+[checks.positive_data_acceptance]
+expected-statuses = ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]
+"""
 
 
 def schemathesis(base: str, name: str, headers: dict[str, str], args, run: Path) -> dict:
+    config = run / "schemathesis.toml"
+    config.write_text(CHECKS_CONFIG)
     command = [
         str(ST),
+        "--config-file",
+        str(config),
         "run",
         f"{base}/api/v1/schema/",
         "--checks",
@@ -62,6 +77,8 @@ def schemathesis(base: str, name: str, headers: dict[str, str], args, run: Path)
     ]
     if args.seed is not None:
         command += ["--seed", str(args.seed)]
+    if args.checks == "all" and EXCLUDED_CHECKS.get(name):
+        command += ["--exclude-checks", ",".join(EXCLUDED_CHECKS[name])]
     if args.max_time:
         command += ["--max-time", str(args.max_time)]
     for header, value in headers.items():
@@ -98,10 +115,7 @@ def main() -> int:
     parser.add_argument("--max-time", type=int, default=240, help="seconds per run, at most (0: no limit)")
     parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful")
     parser.add_argument("--seed", type=int)
-    # `--checks all` adds schemathesis's behavioural checks (negative_data_rejection, positive_data_acceptance,
-    # missing_required_header, unsupported_method, use_after_free, ensure_resource_availability, ignored_auth, ...):
-    # issue 23 asks the bounded run to use them too; not yet the default (their findings are still to be triaged).
-    parser.add_argument("--checks", default=",".join(CHECKS), help="schemathesis checks (comma-separated, or all)")
+    parser.add_argument("--checks", default=CHECKS, help="schemathesis checks (comma-separated, or all)")
     # One worker in CI: with two, schemathesis 4.32 on CPython 3.11.7 now and then stops itself with "SystemError:
     # AST constructor recursion depth mismatch" (hypothesis changes the recursion limit while another thread parses).
     parser.add_argument("--workers", type=int, default=2)

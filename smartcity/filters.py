@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import Q
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -25,14 +26,27 @@ class VisibleChoicesMixin:
         return queryset
 
 
+class ChoicesField(django_filters.fields.ModelMultipleChoiceField):
+    """An empty value (`?pillar=`) filters nothing, as an empty `q` or `ordering` does, instead of being refused as an
+    unknown choice (the fuzzer's positive_data_acceptance check found the difference)."""
+
+    def clean(self, value):
+        value = [item for item in value or () if item not in ("", None)]
+        return super().clean(value) if value else []  # [] is empty to django-filter: no filter, method or not
+
+
+class ChoicesFilter(VisibleChoicesMixin, django_filters.ModelMultipleChoiceFilter):
+    field_class = ChoicesField
+
+
 # Multiple-choice filters are documented by their item type: drf-spectacular makes the parameter a repeated array.
 @extend_schema_field(OpenApiTypes.INT)
-class IdsFilter(VisibleChoicesMixin, django_filters.ModelMultipleChoiceFilter):
+class IdsFilter(ChoicesFilter):
     """Rows related to any of the given ids (`?partner_id=3&partner_id=4`)."""
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class SlugsFilter(VisibleChoicesMixin, django_filters.ModelMultipleChoiceFilter):
+class SlugsFilter(ChoicesFilter):
     """Rows related to any of the given slugs (`?pillar=economy&pillar=living`)."""
 
     def __init__(self, *args, **kwargs):
@@ -148,6 +162,26 @@ def relation_filters(name: str, path: str, model, to_many: bool) -> dict[str, dj
     return filters
 
 
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A filter on an integer field takes whole numbers only: `?id=0.5` is a 400, not an empty list (the fuzzer's
+    negative_data_rejection check; django-filter's NumberFilter reads a decimal)."""
+
+    field_class = forms.IntegerField
+
+
+INTEGER_FIELDS = (
+    models.AutoField,
+    models.BigAutoField,
+    models.SmallAutoField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
+)
+
+
 class FilterSet(django_filters.FilterSet):
     """The base of every FilterSet of the portal, so the API speaks one dialect:
 
@@ -162,6 +196,11 @@ class FilterSet(django_filters.FilterSet):
       field in `search_fields` is filtered by `q`.
 
     A filter declared on the class under one of these names replaces the generated one."""
+
+    FILTER_DEFAULTS = {
+        **django_filters.filterset.FILTER_FOR_DBFIELD_DEFAULTS,
+        **{field: {"filter_class": WholeNumberFilter} for field in INTEGER_FIELDS},
+    }
 
     @classmethod
     def get_filters(cls):

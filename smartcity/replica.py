@@ -17,8 +17,11 @@ A replica outage costs no request. The replica's connections have short timeouts
 and a statement timeout, and `wait_with_deadline` on the client side, since a hung server cancels nothing);
 a request whose reads fail on the replica is run again on the primary, and the replica is marked down for
 REPLICA_DOWN_SECONDS, in this process and in the cache for the others (each process looks at the cache mark
-at most once per CHECK_SECONDS). Meanwhile every read goes to the primary; afterwards the next request tries
-the replica again.
+at most once per CHECK_SECONDS). Meanwhile every read goes to the primary. Afterwards one request at a time per
+process tries the replica again (the others keep reading the primary) until one reads from it without error.
+Each thread of a gthread worker keeps its own persistent connection: one opened before the latest mark is
+dropped unused, not health-checked (a check on a hung server waits out the whole statement deadline), so a
+request that tries the replica again waits at most the connect deadline on a server that still hangs.
 """
 
 import contextvars
@@ -26,6 +29,7 @@ import hashlib
 import logging
 import select
 import socket
+import threading
 import time
 from functools import cache as once
 
@@ -96,6 +100,10 @@ class reading_replica:  # noqa: N801 (used like a function: `with reading_replic
 class _Health:
     down_until = 0.0  # wall-clock time, shared through the cache
     looked_at = 0.0  # when this process last read the cache's mark (monotonic)
+    marks = 0  # marks seen by this process: a connection opened before the latest one is dropped unused
+    on_trial = False  # after a mark, until a request reads from the replica again without error
+    trial = threading.Lock()  # held by the one request of this process that tries the replica on trial
+    lock = threading.Lock()
 
 
 _health = _Health()
@@ -106,16 +114,43 @@ def usable() -> bool:
     now = time.monotonic()
     if now - _health.looked_at >= CHECK_SECONDS:
         _health.looked_at = now
-        _health.down_until = max(_health.down_until, cache.get(DOWN_KEY) or 0.0)
+        elsewhere = cache.get(DOWN_KEY) or 0.0
+        if elsewhere > _health.down_until:  # another process marked it down
+            _note_mark(elsewhere)
     return time.time() >= _health.down_until
+
+
+def _note_mark(until: float) -> None:
+    with _health.lock:
+        _health.down_until = max(_health.down_until, until)
+        _health.marks += 1
+        _health.on_trial = True
 
 
 def mark_down(reason: str) -> None:
     """The replica failed: reads go to the primary for REPLICA_DOWN_SECONDS, in every process."""
     seconds = settings.REPLICA_DOWN_SECONDS
-    _health.down_until = time.time() + seconds
-    cache.set(DOWN_KEY, _health.down_until, timeout=seconds)
+    until = time.time() + seconds
+    _note_mark(until)
+    cache.set(DOWN_KEY, until, timeout=seconds)
     logger.warning("replica marked down for %s s: %s", seconds, reason)
+
+
+def _cleared(marks: int) -> None:
+    """A request on trial read from the replica without error: every request may read from it again (unless
+    it was marked down meanwhile)."""
+    with _health.lock:
+        if _health.marks == marks:
+            _health.on_trial = False
+
+
+def drop_stale_connection() -> None:
+    """Drop this thread's replica connection if it was opened before the latest mark: it may lead to a server
+    that hangs, where Django's health check would wait out the statement deadline before connecting again."""
+    wrapper = connections[REPLICA]
+    if wrapper.connection is not None and getattr(wrapper, "opened_after_mark", None) != _health.marks:
+        discard_connection()
+    wrapper.opened_after_mark = _health.marks
 
 
 def discard_connection() -> None:
@@ -182,9 +217,13 @@ def install_deadlines() -> None:
 
 
 def state() -> dict:
-    """For /healthz: "absent" without a replica; else "ok" with its replay lag in seconds, or "down"."""
+    """For /healthz: "absent" without a replica; else "ok" with its replay lag in seconds, or "down". While the
+    replica is marked down, "down" without asking it (a hung replica would hold /healthz for its deadline)."""
     if not configured():
         return {"replica": "absent"}
+    if not usable():
+        return {"replica": "down", "replica_lag_seconds": None}
+    drop_stale_connection()
     lag_sql = (
         "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
         "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
@@ -247,7 +286,8 @@ class ReplicaMiddleware:
 
     A read-only request that fails on the replica (a 5xx answer after a database error on its replica
     connection) is answered again from the primary: a read-only request writes nothing, so running it twice is
-    safe. The replica is then marked down, so the next requests go to the primary at once."""
+    safe. The replica is then marked down, so the next requests go to the primary at once; once the mark
+    expires, one request at a time per process tries the replica (on trial) until one succeeds."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -256,18 +296,31 @@ class ReplicaMiddleware:
         if not configured():
             return self.get_response(request)
         if may_read_replica(request) and usable():
-            connections[REPLICA].errors_occurred = False  # a failed connect leaves it set (no connection to check)
-            request.reads_replica = True  # the public cache keeps such an answer only under old versions
-            with reading_replica():
-                response = self.get_response(request)
-            if not failed():
-                return response
-            discard_connection()
-            mark_down(f"{request.method} {request.path} answered {response.status_code}")
-            if response.status_code < 500 or response.streaming:
-                return response
-            return self.get_response(request)  # once more, on the primary
+            on_trial, marks = _health.on_trial, _health.marks
+            if not on_trial:
+                return self.from_replica(request, on_trial=False, marks=marks)
+            if _health.trial.acquire(blocking=False):  # one per process tries it; the others read the primary
+                try:
+                    return self.from_replica(request, on_trial=True, marks=marks)
+                finally:
+                    _health.trial.release()
         response = self.get_response(request)
         if request.method not in SAFE_METHODS:
             pin(request, response)
         return response
+
+    def from_replica(self, request, *, on_trial: bool, marks: int):
+        drop_stale_connection()
+        connections[REPLICA].errors_occurred = False  # a failed connect leaves it set (no connection to check)
+        request.reads_replica = True  # the public cache keeps such an answer only under old versions
+        with reading_replica():
+            response = self.get_response(request)
+        if not failed():
+            if on_trial and connections[REPLICA].connection is not None:  # it did read from the replica
+                _cleared(marks)
+            return response
+        discard_connection()
+        mark_down(f"{request.method} {request.path} answered {response.status_code}")
+        if response.status_code < 500 or response.streaming:
+            return response
+        return self.get_response(request)  # once more, on the primary

@@ -1,5 +1,6 @@
-"""CI's bounded run of the outside fuzzer (deploy/fuzz.py --bounded, about two minutes): schemathesis against
-/api/v1/schema/ on a live gunicorn with the production settings, as anonymous, staff and partner callers."""
+"""CI's bounded run of the outside fuzzer (deploy/fuzz.py --bounded, about two minutes of fuzzing): schemathesis with
+every check (`--checks all`) against /api/v1/schema/ on a live gunicorn with the production settings, as anonymous,
+staff and partner callers."""
 
 import json
 import os

@@ -9,7 +9,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from smartcity.tasks import enqueue
 from tests.partnerships.factories import PartnerFactory
-from tests.pillars.factories import InfrastructureAssetFactory
+from tests.pillars.factories import InfrastructureAssetFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,55 @@ def test_the_schema_documents_the_error_responses():
     assert "400" in listing["get"]["responses"]  # a filter value that does not validate
     error = schema["components"]["schemas"]["Error"]
     assert set(error["required"]) == {"code", "detail"} and "errors" in error["properties"]
+
+
+def test_the_schema_says_which_operations_anonymous_callers_may_call():
+    """`--checks all` (ignored_auth): the public lists answered anonymous callers while the schema said every one
+    needed credentials. A public read lists `{}` (none) among its credentials; a write and a private read do not."""
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+
+    assert {} in paths["/api/v1/programs/"]["get"]["security"]
+    assert {} in paths["/api/v1/agencies/{slug}/"]["get"]["security"]
+    assert {} not in paths["/api/v1/programs/"]["post"]["security"]
+    assert {} not in paths["/api/v1/webhook-endpoints/"]["get"]["security"]
+
+
+def test_an_empty_filter_value_filters_nothing(api_client, make_user):
+    """`--checks all` (positive_data_acceptance): `?pillar=` was a 400 (an unknown choice) while an empty `q` or
+    `ordering` is ignored; an unknown slug or id is still a 400."""
+    api_client.force_authenticate(make_user(is_superuser=True))  # the anonymous throttle is not the subject here
+    ProgramFactory()
+    url = reverse("pillars-api:program-list")
+
+    unfiltered = api_client.get(url).json()
+    assert unfiltered["count"] == 1
+    assert api_client.get(url, {"pillar": "", "pillar_id": "", "agency": ""}).json() == unfiltered
+    assert api_client.get(url, {"pillar": "no-such-pillar"}).status_code == 400
+    assert api_client.get(url, {"pillar_id": "0"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"limit": "0.5"}, {"offset": "null"}, {"limit": ""}, {"offset": "-1"}, {"id": "0.5"}, {"id": "x"}]
+    + [{"brief": "null"}],
+)
+def test_a_page_or_id_that_is_not_a_whole_number_is_a_400(api_client, make_user, query):
+    """`--checks all` (negative_data_rejection): `?limit=0.5`, `?offset=null` and `?id=0.5` answered 200 (the
+    first page, or an empty list) though the schema says an integer."""
+    api_client.force_authenticate(make_user(is_superuser=True))
+    response = api_client.get(reverse("pillars-api:program-list"), query)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid" and set(query) <= set(response.json()["errors"])
+
+
+def test_a_whole_page_and_id_still_work(api_client, make_user):
+    api_client.force_authenticate(make_user(is_superuser=True))
+    program = ProgramFactory()
+    url = reverse("pillars-api:program-list")
+
+    assert api_client.get(url, {"limit": "1", "offset": "0", "id": str(program.pk)}).json()["count"] == 1
+    assert api_client.get(url, {"brief": "true"}).status_code == api_client.get(url, {"brief": "0"}).status_code == 200
 
 
 def test_a_result_store_that_is_away_fails_no_save(django_capture_on_commit_callbacks, caplog):

@@ -276,10 +276,14 @@ def replica_connections(database: str) -> int:
     )
 
 
-# A known regression, not hidden: on the merged main of 2026-12-06 about a quarter of public requests fail during the
-# outage (141 of 564, worst 4.04 s), though the test passed on its own branch and without the cache rewrite too. The
-# cause is in a later merge of that round and is still to be found (issue 23); the figures are printed on each run.
-@pytest.mark.xfail(reason="regressed in the merges of 2026-12-06: public requests fail during a replica outage")
+# The load is the production shape (gthread workers of 4 threads, so each thread keeps its own replica connection)
+# with more visitors than threads. The anonymous API budget (API_ANONYMOUS_RATE, 300 a minute per address) is lifted:
+# every visitor here is 127.0.0.1, and at 40 requests a second a quarter of them (/api/v1/programs/) used it up
+# within the test and were answered 429, the budget's answer and no replica failure (issue 23: the xfail of
+# 2026-12-06, 141 of 564 failed, all of one path of four).
+VISITORS = 12
+
+
 def test_a_stopped_or_hung_replica_fails_no_public_request(standby, replica_url, settings):
     database = settings.DATABASES["default"]["NAME"]
     ProgramFactory(title_ind="Program untuk gangguan", slug="gangguan")
@@ -291,11 +295,15 @@ def test_a_stopped_or_hung_replica_fails_no_public_request(standby, replica_url,
         DATABASE_REPLICA_URL=replica_url,
         PUBLIC_CACHE_SECONDS="0",  # every request reads the database
         REPLICA_DOWN_SECONDS="3",
+        API_ANONYMOUS_RATE="1000000/minute",  # one address sends all the load: the budget is not the subject
         DJANGO_STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
     )
-    with serve(env, workers=2) as base, Load(base) as load:
-        time.sleep(2)
+    with serve(env, workers=2, threads=4) as base, Load(base, visitors=VISITORS) as load:
+        time.sleep(3)
         assert load.requests and all(status == 200 for _, _, status, _ in load.requests)
+        # The slowest request of the last two seconds without an outage: on a machine shared with other test runs the
+        # load's own latency varies, so an outage is judged by what it adds to it.
+        calm = max((r[1] for r in load.started_between(time.monotonic() - 2.5, time.monotonic())), default=0)
         assert replica_connections(database) > 0  # the portal reads from the replica
 
         stopped = outage(load, begin=standby.stop, end=standby.start, seconds=6, healthz_url=f"{base}/healthz")
@@ -307,10 +315,13 @@ def test_a_stopped_or_hung_replica_fails_no_public_request(standby, replica_url,
             pytest.fail("reads never returned to the replica")
         paused = outage(load, begin=standby.pause, end=standby.resume, seconds=8, healthz_url=f"{base}/healthz")
         time.sleep(1)
-        print(f"\nreplica stopped: {stopped}\nreplica paused (SIGSTOP): {paused}")  # noqa: T201 - the figures, with -s
+        print(f"\nslowest before: {calm:.2f} s\nreplica stopped: {stopped}\nreplica paused (SIGSTOP): {paused}")  # noqa: T201
     for figures in (stopped, paused):
+        assert figures["requests"] >= 2 * VISITORS, figures  # the load kept running through the outage
         assert figures["failed after 1 s"] == 0, figures
-        assert figures["worst seconds"] < 5, figures
+        # A hung replica holds a request at most its statement deadline (REPLICA_STATEMENT_TIMEOUT + 1 = 3 s) before
+        # the request runs again on the primary; a second more for that run.
+        assert figures["worst seconds"] < calm + 4, (figures, calm)
         status, body = figures["healthz"]
         assert status == 200, body
         assert json.loads(body)["database"] == "ok" and json.loads(body)["replica"] == "down"

@@ -1,9 +1,18 @@
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination, serializers
 
 from smartcity.pagination import BIGINT_MAX, page_and_total
 
 EXAMPLE_LIST = "https://smartcity.example.go.id/api/v1/commitments/"
+
+
+def whole_numbers(request, name: str) -> None:
+    """`?limit=0.5` or `?offset=null` is bad input, a 400 naming the parameter, not silently the first page (the
+    fuzzer's negative_data_rejection check). Django's own message, already translated."""
+    if any(not (value.isascii() and value.isdigit()) for value in request.query_params.getlist(name)):
+        message = forms.IntegerField.default_error_messages["invalid"]
+        raise serializers.ValidationError({name: [message]}, code="invalid")
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
@@ -13,7 +22,12 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
 
     max_limit = 500
 
+    def get_limit(self, request):
+        whole_numbers(request, self.limit_query_param)
+        return super().get_limit(request)
+
     def get_offset(self, request):
+        whole_numbers(request, self.offset_query_param)
         offset = super().get_offset(request)
         if offset > BIGINT_MAX:
             message = _("Ensure this value is less than or equal to %(max)s.") % {"max": BIGINT_MAX}

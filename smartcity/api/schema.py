@@ -8,7 +8,9 @@ from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS, AllowAny
 
+from .permissions import PublicReadModelPermissions
 from .relations import brief_serializer_for
 
 ErrorSerializer = inline_serializer(
@@ -70,6 +72,18 @@ class AutoSchema(openapi.AutoSchema):
         if "application/json" in media_types:
             return ["application/json"]
         return [media for media in media_types if media == "multipart/form-data"] or media_types
+
+    def get_auth(self):
+        """The credentials an operation takes; `{}` (none) too where anonymous callers may call it, a read of a
+        viewset whose permissions are all public reads (the schema said every public list needed credentials:
+        the fuzzer's ignored_auth check found it)."""
+        auths = super().get_auth()
+        permission_classes = [type(permission) for permission in self.view.get_permissions()]
+        public = self.method in SAFE_METHODS and permission_classes
+        if public and all(issubclass(cls, (AllowAny, PublicReadModelPermissions)) for cls in permission_classes):
+            if {} not in auths:
+                auths.append({})
+        return auths
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()

@@ -43,6 +43,8 @@ class BriefListMixin:
     def filter_queryset(self, queryset):
         """A brief list reads only the brief form's own columns: no joins, no prefetches (issue 27)."""
         queryset = super().filter_queryset(queryset)
+        if self.action == "list":
+            check_brief(self.request)
         if self.action == "list" and wants_brief(self.request):
             return lean(queryset, self.get_serializer_class())
         return queryset
@@ -166,6 +168,15 @@ class RecordViewSet(SlugRedirectMixin, BriefListMixin, CachedListMixin, viewsets
 def wants_brief(request) -> bool:
     """`?brief=1` (or true/yes) on a list: each row in its brief form, as it reads inside other records."""
     return request is not None and request.query_params.get(BRIEF_PARAMETER, "").lower() in ("1", "true", "yes")
+
+
+def check_brief(request) -> None:
+    """A `brief` that is no boolean (`?brief=null`) is a 400 naming it (the fuzzer's negative_data_rejection
+    check), raised where the list reads its rows, never while a renderer asks for the serializer."""
+    values = [value.lower() for value in request.query_params.getlist(BRIEF_PARAMETER)]
+    if any(value not in ("1", "true", "yes", "0", "false", "no") for value in values):
+        message = serializers.BooleanField.default_error_messages["invalid"]
+        raise serializers.ValidationError({BRIEF_PARAMETER: [message]}, code="invalid")
 
 
 def writable_data(serializer, data):
