@@ -14,7 +14,7 @@ from django.db import models
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from smartcity.management.commands.load_demo import DEMO_LOADERS
+from smartcity.management.commands.load_demo import demo_loaders
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def bilingual_fields(model) -> list[tuple[str, str]]:
 @pytest.fixture
 def indonesian_only_texts():
     """The demo city with no English text at all; returns the Indonesian texts the pages may show."""
-    for load in DEMO_LOADERS:
+    for load in demo_loaders():
         load()
     texts = set()
     for model in apps.get_models():
