@@ -64,7 +64,7 @@ migrations-check:
 
 ## Refresh the Indonesian catalog from the source strings, then compile it.
 messages:
-	$(PY) manage.py makemessages --locale id --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*'
+	$(PY) manage.py makemessages --locale id --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*' --ignore 'site/*'
 	$(PY) manage.py compilemessages --locale id --ignore '.venv/*' --ignore 'node_modules/*'
 
 ## Fails when a user-facing string has no Indonesian translation, or a translation is fuzzy.
