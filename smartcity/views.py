@@ -135,12 +135,16 @@ def _dictionary(name: str, language: str) -> list[dict]:
     ]  # fmt: skip
 
 
-def _preview(info: dict) -> tuple[list[str], list[list[str]]]:
-    """The preview's columns and rows, its key column (a name or title rather than the id) moved first."""
+def _preview(info: dict) -> tuple[list[str], list[list[tuple[str, str]]]]:
+    """The preview's columns and rows, its key column (a name or title rather than the id) moved first; each cell
+    as (value, language): "id" in a bilingual field's Indonesian column, so a page in English marks it."""
     columns = info["columns"]
     key = next((column for column in KEY_COLUMNS if column in columns), columns[0] if columns else None)
     order = [columns.index(key)] + [i for i, column in enumerate(columns) if column != key] if key else []
-    return [columns[i] for i in order], [[row[i] for i in order] for row in info["preview"]]
+    indonesian = translated_name("", "id")  # the suffix of the Indonesian column: "_ind"
+    languages = ["id" if columns[i].endswith(indonesian) else "" for i in order]
+    rows = [list(zip([row[i] for i in order], languages, strict=True)) for row in info["preview"]]
+    return [columns[i] for i in order], rows
 
 
 @cache_families(ALL)  # built from the nightly dump's files, like the catalogue page

@@ -116,8 +116,10 @@ def test_a_dataset_page_shows_its_preview_and_field_dictionary(client, dump_fold
     html = page(client, reverse("open-data-dataset", args=["programs"]))
     assert f"<h1>{title('programs', 'id')}</h1>" in html and title("programs", "en") in html  # the other in its lang
     preview = html.split('id="preview-heading"')[1].split('id="fields-heading"')[0]
-    assert len(re.findall(r"<tr><th scope=\"row\">", preview)) == PREVIEW_ROWS
-    assert '<th scope="row">Program pratinjau' in preview  # the key column first, not the id
+    assert len(re.findall(r"<tr><th scope=\"row\"", preview)) == PREVIEW_ROWS
+    # the key column first, not the id; an Indonesian column's cells are marked as Indonesian
+    assert '<th scope="row" lang="id">Program pratinjau' in preview
+    assert preview.count('<td lang="id">') >= PREVIEW_ROWS and "<td>" in preview  # description_ind too; others not
     assert "x" * 200 not in preview and "x" * 70 + "…" in preview  # long values are cut
     fields = html.split('id="fields-heading"')[1]
     assert "<code>lead_agency</code>" in fields

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 
 from smartcity.management.commands.load_demo import demo_loaders
+from smartcity.opendata import open_data_build
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +41,10 @@ def bilingual_fields(model) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def indonesian_only_texts():
-    """The demo city with no English text at all; returns the Indonesian texts the pages may show."""
+def indonesian_only_texts(settings, tmp_path):
+    """The demo city with no English text at all, and its open-data files (their dataset pages preview the rows);
+    returns the Indonesian texts the pages may show."""
+    settings.OPEN_DATA_ROOT = tmp_path / "open-data"
     for load in demo_loaders():
         load()
     texts = set()
@@ -55,6 +58,7 @@ def indonesian_only_texts():
                 if len(first_line) >= SHORTEST:
                     texts.add(first_line[:40])
     assert texts, "the demo city has no bilingual texts"
+    open_data_build()
     return texts
 
 
