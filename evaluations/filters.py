@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from smartcity.filters import FilterSet, YearFilter
+from smartcity.filters import BooleanFilter, FilterSet, YearFilter
 
 from .choices import (
     ClarificationStatus,
@@ -90,7 +90,7 @@ class FindingFilterSet(FilterSet):
 class FollowUpActionFilterSet(FilterSet):
     year = YearFilter(field_name="finding__evaluation__year", label=_("Year"))
     status = django_filters.MultipleChoiceFilter(choices=FollowUpStatus.choices, label=_("Status"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    overdue = BooleanFilter(method="filter_overdue", label=_("Overdue"))
 
     class Meta:
         model = FollowUpAction
@@ -144,7 +144,7 @@ class SurveyTargetFilterSet(FilterSet):
     `pillar` (through the sub-dimension) and the others' `<rel>_id`/`<rel>` from the base."""
 
     year = YearFilter(field_name="survey__year", label=_("Year"))
-    below_minimum = django_filters.BooleanFilter(method="by_minimum", label=_("Fewer responses than needed"))
+    below_minimum = BooleanFilter(method="by_minimum", label=_("Fewer responses than needed"))
 
     class Meta:
         model = SurveyTarget
@@ -171,7 +171,7 @@ class ClarificationRequestFilterSet(FilterSet):
     """`q` (question), `status`, `overdue`; `evaluation`, `owner_agency`, `pillar`... from the base."""
 
     status = django_filters.MultipleChoiceFilter(choices=ClarificationStatus.choices, label=_("Status"))
-    overdue = django_filters.BooleanFilter(method="by_overdue", label=_("Overdue"))
+    overdue = BooleanFilter(method="by_overdue", label=_("Overdue"))
 
     class Meta:
         model = ClarificationRequest

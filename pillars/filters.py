@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from smartcity.filters import FilterSet, IdsFilter, SlugsFilter, YearFilter
+from smartcity.filters import BooleanFilter, FilterSet, IdsFilter, SlugsFilter, YearFilter
 
 from .choices import (
     Access,
@@ -147,7 +147,7 @@ class ActivityFilterSet(FilterSet):
     as `<rel>_id`/`<rel>` from the base."""
 
     year = YearFilter(label=_("Year"))
-    carried_out = django_filters.BooleanFilter(method="by_carried_out", label=_("Carried out (100 %)"))
+    carried_out = BooleanFilter(method="by_carried_out", label=_("Carried out (100 %)"))
 
     class Meta:
         model = Activity
@@ -165,7 +165,7 @@ class ActivityFilterSet(FilterSet):
 
 
 class MilestoneFilterSet(FilterSet):
-    done = django_filters.BooleanFilter(field_name="done_on", lookup_expr="isnull", exclude=True, label=_("Done"))
+    done = BooleanFilter(field_name="done_on", lookup_expr="isnull", exclude=True, label=_("Done"))
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lt", label=_("Due before"))
     year = YearFilter(field_name="due_on__year", label=_("Year due"))
 
@@ -187,7 +187,7 @@ class BudgetLineFilterSet(FilterSet):
 
 
 class IndicatorFilterSet(FilterSet):
-    city_wide = django_filters.BooleanFilter(field_name="pillar", lookup_expr="isnull", label=_("City-wide"))
+    city_wide = BooleanFilter(field_name="pillar", lookup_expr="isnull", label=_("City-wide"))
     approval = django_filters.MultipleChoiceFilter(choices=Approval.choices, label=_("Walidata approval"))
     access = django_filters.MultipleChoiceFilter(choices=Access.choices, label=_("Access classification"))
     iso_theme = django_filters.MultipleChoiceFilter(choices=IsoTheme.choices, label=_("ISO 37120 theme"))

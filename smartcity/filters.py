@@ -162,6 +162,37 @@ def relation_filters(name: str, path: str, model, to_many: bool) -> dict[str, dj
     return filters
 
 
+class BooleanSelect(forms.Select):
+    """The raw value reaches the field (NullBooleanSelect reads anything it does not know as "unknown")."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=(("", "---------"), ("true", _("Yes")), ("false", _("No"))))
+
+
+class BooleanField(forms.NullBooleanField):
+    """`true` or `false` (any case); empty or absent filters nothing, like every filter. Anything else (`?active=null`,
+    `?active=2`) is a 400: django-filter's NullBooleanField reads it as "no filter", so a typo answered the whole
+    list (the fuzzer's negative_data_rejection check)."""
+
+    widget = BooleanSelect
+    VALUES = {"true": True, "false": False}
+
+    def to_python(self, value):
+        if value in (None, "") or isinstance(value, bool):
+            return value if isinstance(value, bool) else None
+        try:
+            return self.VALUES[str(value).lower()]
+        except KeyError:
+            raise forms.ValidationError(_("Enter true or false."), code="invalid") from None
+
+    def validate(self, value):
+        pass
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = BooleanField
+
+
 class WholeNumberFilter(django_filters.NumberFilter):
     """A filter on an integer field takes whole numbers only: `?id=0.5` is a 400, not an empty list (the fuzzer's
     negative_data_rejection check; django-filter's NumberFilter reads a decimal)."""
@@ -200,6 +231,7 @@ class FilterSet(django_filters.FilterSet):
     FILTER_DEFAULTS = {
         **django_filters.filterset.FILTER_FOR_DBFIELD_DEFAULTS,
         **{field: {"filter_class": WholeNumberFilter} for field in INTEGER_FIELDS},
+        models.BooleanField: {"filter_class": BooleanFilter},
     }
 
     @classmethod

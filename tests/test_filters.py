@@ -27,6 +27,7 @@ from partnerships.models import Commitment, MoU, Partner, ScopeArea
 from pillars import filters as pillar_filters
 from pillars.models import Indicator, Milestone, Pillar, Program, SubDimension
 from smartcity.filters import (
+    BooleanFilter,
     FilterSet,
     IdsFilter,
     SlugsFilter,
@@ -772,7 +773,20 @@ def bad_values(filterset) -> dict[str, str]:
     names = filterset.base_filters
     bad = {"year": "0"} if "year" in names else {}
     ids = [name for name, declared in names.items() if isinstance(declared, IdsFilter)]
-    return bad | ({ids[0]: "abc"} if ids else {"id": "abc"})
+    # a yes/no filter reads `true` or `false`: `null` was read as "no filter" and answered the whole list
+    flags = {name: "null" for name, declared in names.items() if isinstance(declared, django_filters.BooleanFilter)}
+    return bad | ({ids[0]: "abc"} if ids else {"id": "abc"}) | flags
+
+
+def test_every_yes_no_filter_is_the_strict_one():
+    loose = [
+        f"{filterset.__name__}.{name}"
+        for filterset in CASES
+        for name, declared in filterset.base_filters.items()
+        if isinstance(declared, django_filters.BooleanFilter) and not isinstance(declared, BooleanFilter)
+    ]
+    assert loose == []
+    assert any(isinstance(f, BooleanFilter) for fs in CASES for f in fs.base_filters.values())
 
 
 @pytest.mark.django_db

@@ -1,0 +1,42 @@
+"""Parallel runs (pytest-xdist, `make test` runs two workers): each worker gets its own Redis database and its own
+var/ folder before Django reads its settings, so one worker's `cache.clear()`, Celery queue or open-data files never
+touch another's. pytest-django already gives each worker its own test database (test_<name>_gw0, _gw1, …).
+
+Loaded as a plugin (`-p tests.workers` in pyproject.toml), since a conftest would come after pytest-django has read
+the settings. Outside a worker (a plain `pytest tests/...`) it changes nothing.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+REDIS_DATABASES = 16  # Redis's default `databases`
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", … inside a worker; xdist sets it before config
+RUN_REDIS_URL = os.environ.get("REDIS_URL", "")  # the run's, before a worker moves it
+
+
+def worker_redis_url(url: str, number: int) -> str:
+    """The run's Redis URL moved to a database of the worker's own: the run's database + 1 + worker number."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(base + 1 + number) % REDIS_DATABASES}"))
+
+
+if WORKER.startswith("gw"):
+    _number = int(WORKER[2:])
+    if os.environ.get("REDIS_URL"):
+        os.environ["REDIS_URL"] = worker_redis_url(os.environ["REDIS_URL"], _number)
+    _var = Path(__file__).resolve().parent.parent / "var" / f"test-{WORKER}"
+    _var.mkdir(parents=True, exist_ok=True)
+    os.environ["DJANGO_VAR_DIR"] = str(_var)
+
+
+def pytest_collection_modifyitems(items):
+    """With `--dist loadgroup`, a test file runs on one worker (its module fixtures are built once), and the browser
+    tests all run on one worker, since they share one served portal and one Chromium per session."""
+    for item in items:
+        path = Path(item.path)
+        group = "browser" if "browser" in path.parts else str(path)
+        item.add_marker(pytest.mark.xdist_group(group))
