@@ -47,7 +47,7 @@ def test_worker_on_redis_flags_stale_indicators(celery_worker):
 
 
 def test_a_broker_that_is_away_fails_no_save(django_capture_on_commit_callbacks, caplog, db):
-    away = Celery("away", broker="redis://127.0.0.1:1/0")
+    away = Celery("away", broker="redis://127.0.0.1:1/0", set_as_current=False)  # not the shared tasks' app
     away.conf.broker_connection_timeout = 0.5
 
     @away.task(name="tests.ring")

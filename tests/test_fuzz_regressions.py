@@ -108,7 +108,9 @@ def test_a_whole_page_and_id_still_work(api_client, make_user):
 
 def test_a_result_store_that_is_away_fails_no_save(django_capture_on_commit_callbacks, caplog):
     """With Redis down the result store, not only the broker, is away; a queued job must not wait on it."""
-    away = Celery("away", broker="redis://127.0.0.1:1/0", backend="redis://127.0.0.1:1/0")
+    away = Celery(
+        "away", broker="redis://127.0.0.1:1/0", backend="redis://127.0.0.1:1/0", set_as_current=False
+    )  # never the app of the portal's shared tasks (a later test would send to port 1)
     away.conf.broker_connection_timeout = 0.5
     away.conf.redis_socket_connect_timeout = 0.5
 
