@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from import_export.tmp_storages import TempFolderStorage
 
 from . import services
-from .evidence import survey_file_read, survey_responses_import
 from .models import SchemeDimension, SurveyTarget
+from .services.evidence import survey_file_read, survey_responses_import
 
 PREVIEW_ROWS = 20
 

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pillars.models import Agency, DigitalService, Pillar, Program
-from smartcity.services import upsert, writer_for
+from smartcity.services import upsert
 
 from . import services
 from .choices import (
@@ -30,9 +30,7 @@ from .choices import (
     InstrumentBody,
     InstrumentKind,
 )
-from .evidence import clarification_close
 from .models import (
-    ClarificationAnswer,
     ClarificationRequest,
     Evaluation,
     EvaluationScheme,
@@ -45,6 +43,12 @@ from .models import (
     SurveyTarget,
 )
 from .services import DEFAULT_DIMENSIONS
+from .services.evidence import (
+    clarification_answer,
+    clarification_close,
+    clarification_request_create,
+    survey_response_create,
+)
 
 MINISTRY = "Kementerian Komunikasi dan Informatika"
 BPPT = "Badan Pengkajian dan Penerapan Teknologi (BPPT)"
@@ -385,7 +389,7 @@ def _responses(target: SurveyTarget, year: int, *, short: bool) -> None:
     for n in range(count):
         answers = {code: max(1, min(5, lean + rng.choice([-2, -1, 0, 0, 0, 1]))) for code, _, _ in ITEMS}
         day = min(datetime.date(year, 8, 1) + datetime.timedelta(days=n % 28), timezone.localdate())  # never ahead
-        writer_for(SurveyResponse).create(
+        survey_response_create(
             data={"target": target, "respondent": f"DEMO-{n + 1:03}", "answered_on": day, "answers": answers},
             actor=None,
         )
@@ -396,12 +400,12 @@ def _clarification(evaluation: Evaluation, pillars: dict[str, Pillar]) -> None:
     if dishub is None or ClarificationRequest.objects.filter(evaluation=evaluation).exists():
         return
     question = "Mohon lampirkan foto titik CCTV simpang yang terintegrasi ke command center (demo)."
-    ask = writer_for(ClarificationRequest).create(data={
+    ask = clarification_request_create(data={
         "evaluation": evaluation, "pillar": pillars.get("living"), "owner_agency": dishub, "question": question,
         "due_on": datetime.date(evaluation.year, 10, 20),
     }, actor=None)  # fmt: skip
     answer = "Foto 12 titik CCTV simpang dan berita acara integrasi dikirim (demo)."
-    writer_for(ClarificationAnswer).create(data={"request": ask, "text": answer}, actor=None)
+    clarification_answer(request=ask, text=answer, actor=None)
     clarification_close(request=ask, actor=None)
 
 

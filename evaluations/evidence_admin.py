@@ -1,6 +1,6 @@
 """The admin's doors to the evaluation's workflow steps that used to need an HTTP client (issue 22): answering and
 closing a clarification request, building the evaluation pack, submitting a stage past blocking gaps. Each door
-calls the very service the API's action calls (evaluations/evidence.py, evaluations/services.py), so the rules and
+calls the very service the API's action calls (evaluations/services/), so the rules and
 the writer are one; a page offers a step only when the service's own check lets the user through."""
 
 from django import forms
@@ -16,14 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .choices import EvaluationStage, EvaluationStatus, ExportFormat, ExportStatus
-from .evidence import (
+from .models import ClarificationAnswer, EvaluationPack
+from .services.evidence import (
     allowed,
     clarification_answer,
     clarification_answer_check,
     clarification_close,
     clarification_close_check,
 )
-from .models import ClarificationAnswer, EvaluationPack
 
 
 def _messages(error: ValidationError) -> list[str]:

@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from smartcity.api.throttling import client_address, count_hit
-from smartcity.services import writer_for
 
 from .choices import ResponseSource
 from .models import SurveyResponse, SurveyTarget
+from .services.evidence import survey_response_create
 
 REPEAT_WINDOW = 24 * 3600  # one answer per device and per address a day, for each surveyed program
 ADDRESS_BUDGET, ADDRESS_WINDOW = 30, 3600  # at most 30 answers an hour from one address (an office behind NAT)
@@ -77,7 +77,7 @@ def _write(surveyed: SurveyTarget, answers: dict) -> None:
     web_today = SurveyResponse.objects.filter(target=surveyed, source=ResponseSource.WEB, answered_on=today)
     if web_today.count() >= settings.SURVEY_WEB_DAILY_CAP:
         raise DailyCapError
-    writer_for(SurveyResponse).create(
+    survey_response_create(
         data={
             "target": surveyed,
             "answered_on": today,

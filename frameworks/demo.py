@@ -7,10 +7,16 @@ verified. Idempotent; written through the writers with actor=None (the system)."
 
 from decimal import Decimal
 
-from smartcity.services import upsert, writer_for
+from smartcity.services import upsert
 
 from .models import ExternalIndex, ExternalIndexValue, SelfAssessment
-from .services import framework_file, framework_load
+from .services import (
+    external_index_value_delete,
+    framework_file,
+    framework_load,
+    self_assessment_create,
+    self_assessment_update,
+)
 
 PUBLISHED = "published"
 # year: (self-assessed level per domain code, assessors' level per domain code or None)
@@ -78,14 +84,13 @@ def _spbe_assessment(framework, year, levels, assessed):
         }
         for indicator in framework.indicators.select_related("aspect__domain")
     ]
-    writer = writer_for(SelfAssessment)
     existing = SelfAssessment.objects.filter(framework=framework, year=year).first()
     data = {"summary_ind": "Angka demo: bukan hasil resmi.", "summary_en": "Demo figures: not the official results.",
             "publication": PUBLISHED, "scores": scores}  # fmt: skip
     if existing is None:
-        assessment = writer.create(data={"framework": framework, "year": year, **data}, actor=None)
+        assessment = self_assessment_create(data={"framework": framework, "year": year, **data}, actor=None)
     else:
-        assessment = writer.update(instance=existing, data=data, actor=None)
+        assessment = self_assessment_update(assessment=existing, data=data, actor=None)
     if assessed:
         from .services import self_assessment_assess
 
@@ -97,10 +102,8 @@ def _spbe_assessment(framework, year, levels, assessed):
 
 def _external_index(slug: str, fields: dict, editions: dict) -> None:
     """The index (its definition's source not verified here) and exactly its demo editions, each marked demo."""
-    from smartcity.services import writer_for
-
     for stale in ExternalIndexValue.objects.filter(index__slug=slug).exclude(year__in=list(editions)):
-        writer_for(ExternalIndexValue).delete(instance=stale, actor=None)
+        external_index_value_delete(value=stale, actor=None)
     index, _ = upsert(ExternalIndex, slug=slug, defaults={**fields, "source_verified": False, "publication": PUBLISHED})
     peer_id, peer_en = PEER_GROUPS.get(slug, ("", ""))
     for year, edition in editions.items():

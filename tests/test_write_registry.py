@@ -67,7 +67,7 @@ SYSTEM_WRITES = {
         "delivery bookkeeping: an endpoint switched off after too many failures cancels its pending deliveries"
     ),
     # -- evaluations, frameworks: computed values and file-job bookkeeping, written by the system
-    ("evaluations/evidence.py", "SurveyResponseWriter.update", "*"): (
+    ("evaluations/services/evidence.py", "SurveyResponseWriter.update", "*"): (
         "the survey response writer's own answer rows, written with the response as one whole"
     ),
     ("evaluations/generate.py", "generated_findings_delete", "FollowUpAction"): "generated dataset: removed by prefix",
@@ -104,15 +104,6 @@ NOT_REGISTERED = {
 # Modules that may call writers by their constants or `writer_for(<Model>)`: the services modules, and the modules
 # that hold a writer class the services module registers.
 SERVICES_MODULES = {"partnerships/webhooks.py"}
-# Still calling writers by model after the evaluations split; to be spelt as `<entity>_<verb>` services (issue 24).
-SPELLING_EXEMPT_PREFIXES = (
-    "evaluations/demo.py",
-    "evaluations/evidence.py",
-    "evaluations/public_survey.py",
-    "frameworks/demo.py",
-)
-# The evidence writers (survey responses, clarifications) still sit beside their rules, outside evaluations/services/.
-REGISTRATION_EXEMPT = {"evaluations/evidence.py"}
 
 SAVE_KWARGS = {"update_fields", "force_insert", "force_update", "using"}
 MANAGER_WRITES = {"create", "get_or_create", "update_or_create", "bulk_create", "bulk_update"}
@@ -277,7 +268,7 @@ def test_the_guard_catches_a_direct_write(tmp_path):
 def test_writers_are_registered_in_services_modules_only():
     found = []
     for module, tree in sources():
-        if module.endswith("/services.py") or "/services/" in module or module in REGISTRATION_EXEMPT:
+        if module.endswith("/services.py") or "/services/" in module:
             continue
         imports_register = any(
             isinstance(node, ast.ImportFrom)
@@ -296,7 +287,7 @@ def test_writes_outside_services_are_spelt_entity_verb():
     models = {model.__name__ for model in apps.get_models()}
     found = []
     for module, tree in sources():
-        if is_services_module(module) or module.startswith(SPELLING_EXEMPT_PREFIXES):
+        if is_services_module(module):
             continue
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):

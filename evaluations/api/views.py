@@ -5,7 +5,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from evaluations import services
-from evaluations.evidence import clarification_answer, clarification_close, survey_responses_import
 from evaluations.filters import (
     ClarificationRequestFilterSet,
     EvaluationFilterSet,
@@ -33,6 +32,7 @@ from evaluations.models import (
     SurveyTarget,
 )
 from evaluations.readiness import dimension_readiness
+from evaluations.services.evidence import clarification_answer, clarification_close, survey_responses_import
 from evaluations.surveys import survey_results, survey_results_json
 from smartcity.api.permissions import HasPerm, ModelPermissions
 from smartcity.api.views import RecordViewSet

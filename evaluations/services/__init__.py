@@ -16,7 +16,7 @@ Modules: scales (the shared scale rules), scores, schemes, evaluations (workflow
 file_jobs (the yearly report and the evaluation pack). Importing this package registers every writer of the app.
 """
 
-from .. import evidence  # noqa: F401 - evidence registers its writers on import
+from . import evidence  # noqa: F401 - evidence registers its writers on import
 from .evaluations import (
     EVALUATION,
     FIELD_VISIT,

@@ -20,8 +20,10 @@ from .assessments import (
     self_assessment_add_evidence,
     self_assessment_assess,
     self_assessment_compute,
+    self_assessment_create,
     self_assessment_readiness,
     self_assessment_recompute,
+    self_assessment_update,
 )
 from .frameworks import (
     FRAMEWORK,
@@ -38,7 +40,7 @@ from .frameworks import (
     framework_set_levels,
     framework_set_parts,
 )
-from .indices import EXTERNAL_INDEX, EXTERNAL_INDEX_VALUE, edition_validate
+from .indices import EXTERNAL_INDEX, EXTERNAL_INDEX_VALUE, edition_validate, external_index_value_delete
 from .rules import framework_parts_validate, framework_weights_validate, level_validate
 
 __all__ = [
@@ -55,6 +57,7 @@ __all__ = [
     "SELF_ASSESSMENT_EVIDENCE",
     "SELF_ASSESSMENT_SCORE",
     "edition_validate",
+    "external_index_value_delete",
     "framework_data_validate",
     "framework_file",
     "framework_file_read",
@@ -67,6 +70,8 @@ __all__ = [
     "self_assessment_add_evidence",
     "self_assessment_assess",
     "self_assessment_compute",
+    "self_assessment_create",
     "self_assessment_readiness",
     "self_assessment_recompute",
+    "self_assessment_update",
 ]

@@ -117,6 +117,14 @@ class SelfAssessmentWriter(WholeWriter):
 
 
 @transaction.atomic
+def self_assessment_create(*, data: dict, actor) -> SelfAssessment:
+    return SELF_ASSESSMENT.create(data=data, actor=actor)
+
+
+def self_assessment_update(*, assessment: SelfAssessment, data: dict, actor) -> SelfAssessment:
+    return SELF_ASSESSMENT.update(instance=assessment, data=data, actor=actor)
+
+
 def self_assessment_assess(*, assessment: SelfAssessment, actor, scores: list[dict]) -> SelfAssessment:
     """The external assessors record their levels (and notes) for the given indicators; the index follows."""
     if actor is not None and not actor.has_perm("frameworks.assess_selfassessment"):

@@ -56,3 +56,7 @@ def external_index_rules(*, before, after, many, actor) -> None:
 
 EXTERNAL_INDEX = register(Writer(ExternalIndex, rules=external_index_rules))
 EXTERNAL_INDEX_VALUE = register(Writer(ExternalIndexValue, rules=index_value_rules))
+
+
+def external_index_value_delete(*, value: ExternalIndexValue, actor) -> None:
+    EXTERNAL_INDEX_VALUE.delete(instance=value, actor=actor)

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from smartcity.services import WholeWriter, Writer, model_delete, model_save, register, related
 
-from .choices import ClarificationStatus, InstrumentBody
-from .models import (
+from ..choices import ClarificationStatus, InstrumentBody
+from ..models import (
     BodyMember,
     ClarificationAnswer,
     ClarificationRequest,
@@ -271,6 +271,16 @@ def clarification_answer(*, request: ClarificationRequest, actor, text: str, fil
     return CLARIFICATION_ANSWER.create(data=data, actor=actor)
 
 
+def clarification_request_create(*, data: dict, actor) -> ClarificationRequest:
+    """An assessor's question to the agency that owns the evidence."""
+    return CLARIFICATION.create(data=data, actor=actor)
+
+
+def survey_response_create(*, data: dict, actor) -> SurveyResponse:
+    """One respondent's answers (the public survey page, an import, the demo city); each answer is on the scale."""
+    return SURVEY_RESPONSE.create(data=data, actor=actor)
+
+
 def clarification_close_check(*, request: ClarificationRequest, actor) -> None:
     """May `actor` close `request` as it stands? Raises PermissionDenied or ValidationError (asked by the admin too)."""
     if actor is not None and not actor.has_perm("evaluations.change_clarificationrequest"):
@@ -340,7 +350,7 @@ def survey_responses_import(*, target: SurveyTarget, name: str, content: bytes, 
     run), and one bad row refuses the whole file with every row's errors. Returns the number of rows."""
     from smartcity.resources import ImportFileError
 
-    from .resources import SurveyResponseResource
+    from ..resources import SurveyResponseResource
 
     if actor is not None and not actor.has_perm("evaluations.add_surveyresponse"):
         raise PermissionDenied(_("You do not have permission to take this step."))
