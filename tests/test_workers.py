@@ -19,4 +19,3 @@ def test_the_settings_read_this_workers_redis_database_and_folder():
     assert settings.REDIS_URL == worker_redis_url(RUN_REDIS_URL, int(WORKER[2:])) != RUN_REDIS_URL
     assert settings.VAR_DIR.name == f"test-{WORKER}"
     assert settings.CACHES["default"]["LOCATION"] == settings.REDIS_URL
-    assert settings.DATABASES["default"]["NAME"].endswith(f"_{WORKER}")

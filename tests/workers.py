@@ -4,13 +4,16 @@ touch another's. pytest-django already gives each worker its own test database (
 
 Loaded as a plugin (`-p tests.workers` in pyproject.toml), since a conftest would come after pytest-django has read
 the settings. Outside a worker (a plain `pytest tests/...`) it changes nothing.
+
+`make test` distributes by file (`--dist loadfile`): a file's module fixtures are built once, and its fixed ports
+(the OIDC provider's, the webhook receivers') and the replica drill's replication slot are used by one process at a
+time. Not `loadgroup`: pytest 9 reads a test's id from `Node._id`, so xdist 3.8's group suffix on `_nodeid` is
+ignored and every test is sent on its own (a first two-worker run failed on exactly those ports and that slot).
 """
 
 import os
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
-
-import pytest
 
 REDIS_DATABASES = 16  # Redis's default `databases`
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", … inside a worker; xdist sets it before config
@@ -31,12 +34,3 @@ if WORKER.startswith("gw"):
     _var = Path(__file__).resolve().parent.parent / "var" / f"test-{WORKER}"
     _var.mkdir(parents=True, exist_ok=True)
     os.environ["DJANGO_VAR_DIR"] = str(_var)
-
-
-def pytest_collection_modifyitems(items):
-    """With `--dist loadgroup`, a test file runs on one worker (its module fixtures are built once), and the browser
-    tests all run on one worker, since they share one served portal and one Chromium per session."""
-    for item in items:
-        path = Path(item.path)
-        group = "browser" if "browser" in path.parts else str(path)
-        item.add_marker(pytest.mark.xdist_group(group))
