@@ -1,14 +1,11 @@
-"""Parallel runs (pytest-xdist, `make test` runs two workers): each worker gets its own Redis database and its own
+"""Parallel runs (pytest-xdist): each worker gets its own Redis database and its own
 var/ folder before Django reads its settings, so one worker's `cache.clear()`, Celery queue or open-data files never
 touch another's. pytest-django already gives each worker its own test database (test_<name>_gw0, _gw1, …).
 
 Loaded as a plugin (`-p tests.workers` in pyproject.toml), since a conftest would come after pytest-django has read
 the settings. Outside a worker (a plain `pytest tests/...`) it changes nothing.
 
-`make test` distributes by file (`--dist loadfile`): a file's module fixtures are built once, and its fixed ports
-(the OIDC provider's, the webhook receivers') and the replica drill's replication slot are used by one process at a
-time. Not `loadgroup`: pytest 9 reads a test's id from `Node._id`, so xdist 3.8's group suffix on `_nodeid` is
-ignored and every test is sent on its own (a first two-worker run failed on exactly those ports and that slot).
+The whole suite cannot run in parallel yet, for the reasons in docs/contributing/tests.md.
 """
 
 import os
