@@ -277,7 +277,7 @@ def clarification_request_create(*, data: dict, actor) -> ClarificationRequest:
 
 
 def survey_response_create(*, data: dict, actor) -> SurveyResponse:
-    """One respondent's answers (the public survey page, an import, the demo city); each answer is on the scale."""
+    """One respondent's answers (the public survey page, the demo city); the writer checks each is on the scale."""
     return SURVEY_RESPONSE.create(data=data, actor=actor)
 
 

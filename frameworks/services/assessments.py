@@ -116,7 +116,6 @@ class SelfAssessmentWriter(WholeWriter):
         return self_assessment_recompute(assessment=after, actor=actor) if after is not None else None
 
 
-@transaction.atomic
 def self_assessment_create(*, data: dict, actor) -> SelfAssessment:
     return SELF_ASSESSMENT.create(data=data, actor=actor)
 
@@ -125,6 +124,7 @@ def self_assessment_update(*, assessment: SelfAssessment, data: dict, actor) -> 
     return SELF_ASSESSMENT.update(instance=assessment, data=data, actor=actor)
 
 
+@transaction.atomic
 def self_assessment_assess(*, assessment: SelfAssessment, actor, scores: list[dict]) -> SelfAssessment:
     """The external assessors record their levels (and notes) for the given indicators; the index follows."""
     if actor is not None and not actor.has_perm("frameworks.assess_selfassessment"):
