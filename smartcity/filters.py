@@ -178,15 +178,14 @@ class BooleanField(forms.NullBooleanField):
     VALUES = {"true": True, "false": False}
 
     def to_python(self, value):
-        if value in (None, "") or isinstance(value, bool):
-            return value if isinstance(value, bool) else None
+        if isinstance(value, bool) or value is None:
+            return value
+        if value == "":
+            return None
         try:
             return self.VALUES[str(value).lower()]
         except KeyError:
             raise forms.ValidationError(_("Enter true or false."), code="invalid") from None
-
-    def validate(self, value):
-        pass
 
 
 class BooleanFilter(django_filters.BooleanFilter):
