@@ -28,8 +28,9 @@ from tests.factories import UserFactory
 from tests.live import portal_env, serve, served_database_url
 from tests.partnerships.factories import PartnerFactory, make_key
 from tests.pillars.factories import ProgramFactory
+from tests.workers import worker_port
 
-REPLICA_PORT = int(os.environ.get("TEST_REPLICA_PORT", "5442"))
+REPLICA_PORT = worker_port(int(os.environ.get("TEST_REPLICA_PORT", "5442")))  # its slot is named after it
 PASSWORD = "correct horse battery staple"
 
 pytestmark = [
@@ -96,7 +97,7 @@ def test_reads_from_the_replica_writes_and_the_admin_on_the_primary(replica_url,
             DJANGO_SECURE_COOKIES="false",
             DJANGO_STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
         )
-        with serve(env, port=8145) as base:
+        with serve(env) as base:
             anonymous = opener()
             # Read-only requests read from the replica: pages and API lists alike.
             assert sees(anonymous, base, "Program sebelum jeda")

@@ -5,7 +5,8 @@ touch another's. pytest-django already gives each worker its own test database (
 Loaded as a plugin (`-p tests.workers` in pyproject.toml), since a conftest would come after pytest-django has read
 the settings. Outside a worker (a plain `pytest tests/...`) it changes nothing.
 
-The whole suite cannot run in parallel yet, for the reasons in docs/contributing/tests.md.
+Tests that need a fixed port (an identity provider's redirect address, a standby's port and replication slot) take
+it through `worker_port`, so two workers never bind the same one. See docs/contributing/tests.md.
 """
 
 import os
@@ -15,6 +16,13 @@ from urllib.parse import urlsplit, urlunsplit
 REDIS_DATABASES = 16  # Redis's default `databases`
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", … inside a worker; xdist sets it before config
 RUN_REDIS_URL = os.environ.get("REDIS_URL", "")  # the run's, before a worker moves it
+WORKER_NUMBER = int(WORKER[2:]) if WORKER.startswith("gw") else 0
+PORT_STRIDE = 100  # a fixed port moves this far per worker: the fixed ones in use are never 100 apart
+
+
+def worker_port(port: int) -> int:
+    """A fixed port of the tests, moved to the worker's own (unchanged outside a parallel run)."""
+    return port + PORT_STRIDE * WORKER_NUMBER
 
 
 def worker_redis_url(url: str, number: int) -> str:
@@ -25,9 +33,8 @@ def worker_redis_url(url: str, number: int) -> str:
 
 
 if WORKER.startswith("gw"):
-    _number = int(WORKER[2:])
     if os.environ.get("REDIS_URL"):
-        os.environ["REDIS_URL"] = worker_redis_url(os.environ["REDIS_URL"], _number)
+        os.environ["REDIS_URL"] = worker_redis_url(os.environ["REDIS_URL"], WORKER_NUMBER)
     _var = Path(__file__).resolve().parent.parent / "var" / f"test-{WORKER}"
     _var.mkdir(parents=True, exist_ok=True)
     os.environ["DJANGO_VAR_DIR"] = str(_var)

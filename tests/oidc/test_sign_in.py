@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from smartcity.roles import DISKOMINFO_EDITOR, OPD_EDITOR
 from tests.live import ROOT, portal_env, serve, served_database_url
 from tests.pillars.factories import AgencyFactory
+from tests.workers import worker_port
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),  # later tests find the role groups
@@ -25,7 +26,7 @@ pytestmark = [
 ]
 
 # This helper's ports (8170-8179): the portal and the provider.
-PORTAL_PORT, PROVIDER_PORT = 8171, 8172
+PORTAL_PORT, PROVIDER_PORT = worker_port(8171), worker_port(8172)
 PORTAL, ISSUER = f"http://127.0.0.1:{PORTAL_PORT}", f"http://127.0.0.1:{PROVIDER_PORT}"
 CLIENT_ID, CLIENT_SECRET = "kota-cerdas", "rahasia-klien-uji-0123456789"
 ACCOUNTS = {

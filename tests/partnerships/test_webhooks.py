@@ -33,9 +33,10 @@ from tests.partnerships.factories import (
     WebhookEndpointFactory,
     make_key,
 )
+from tests.workers import worker_port
 
 # This helper's ports (8170-8179): 8173-8176 for the receivers, used in turn (a test closes its own when it ends).
-RECEIVER_PORTS = itertools.cycle(range(8173, 8177))
+RECEIVER_PORTS = itertools.cycle(range(worker_port(8173), worker_port(8177)))
 ENDPOINTS = "partnerships-api:webhookendpoint"
 
 

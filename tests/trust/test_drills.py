@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from deploy import multinode, replica, stack
+from tests.workers import worker_port
 
 SESSION_OK = {"nodes_seen": ["a", "b"], "admin_pages_as_logged_in_user": "6/6"}
 
@@ -104,7 +105,7 @@ def test_the_replica_rehearsal_never_edits_the_primarys_pg_hba():
         pytest.skip("the primary admits replication here: tests/test_replica.py runs the whole rehearsal")
     hba = Path(replica.psql("SHOW hba_file"))
     before = hba.read_text()
-    with pytest.raises(RuntimeError, match="pg_hba"), replica.streaming_replica(port=5447):
+    with pytest.raises(RuntimeError, match="pg_hba"), replica.streaming_replica(port=worker_port(5447)):
         pass
     assert hba.read_text() == before
 
@@ -119,7 +120,7 @@ def test_a_standby_starts_from_its_own_configuration_directory(monkeypatch):
     data, conf, socket_dir = base / "data", base / "conf", base / "socket"
     for folder in (base, conf, socket_dir):
         folder.mkdir(parents=True, exist_ok=True)
-    port = 5448
+    port = worker_port(5448)
     replica._own_configuration(conf, port=port, socket_dir=socket_dir)
     if os.geteuid() == 0:
         for path in (top, base, conf, socket_dir, *conf.iterdir()):
