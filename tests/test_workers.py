@@ -1,8 +1,10 @@
-"""tests/workers.py: each pytest-xdist worker reads and writes a Redis database and a var/ folder of its own."""
+"""tests/workers.py: each pytest-xdist worker reads and writes a Redis database and a var/ folder of its own, and binds
+ports of its own."""
 
 from django.conf import settings
 
-from tests.workers import RUN_REDIS_URL, WORKER, worker_redis_url
+from tests import workers
+from tests.workers import RUN_REDIS_URL, WORKER, worker_port, worker_redis_url
 
 
 def test_a_worker_moves_to_the_next_redis_databases_and_wraps_at_sixteen():
@@ -19,3 +21,11 @@ def test_the_settings_read_this_workers_redis_database_and_folder():
     assert settings.REDIS_URL == worker_redis_url(RUN_REDIS_URL, int(WORKER[2:])) != RUN_REDIS_URL
     assert settings.VAR_DIR.name == f"test-{WORKER}"
     assert settings.CACHES["default"]["LOCATION"] == settings.REDIS_URL
+
+
+def test_a_fixed_port_moves_a_hundred_per_worker(monkeypatch):
+    assert worker_port(8171) == 8171 + 100 * (int(WORKER[2:]) if WORKER else 0)
+    monkeypatch.setattr(workers, "WORKER_NUMBER", 0)
+    assert worker_port(5442) == 5442  # one process, or the first worker: the port as written
+    monkeypatch.setattr(workers, "WORKER_NUMBER", 3)
+    assert [worker_port(p) for p in (5442, 8173, 8176)] == [5742, 8473, 8476]
