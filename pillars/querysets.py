@@ -198,9 +198,9 @@ class IndicatorQuerySet(PublishableQuerySet):
         )
 
     def with_standing_figures(self):
-        """Annotate `standing_year`, `standing_target` and `standing_actual`: the latest year with a (non-zero) target
-        and a measured value, the year's target and its last measured value, the figures pillars.achievement judges
-        the standing on (the same year as selectors.standing_point), in one query however many indicators."""
+        """Annotate `standing_target` and `standing_actual`: of the latest year with a (non-zero) target and a measured
+        value, the year's target and its last measured value, the figures pillars.achievement judges the standing on
+        (the same year as selectors.standing_point), in one query however many indicators."""
         from pillars.models import IndicatorTarget, Measurement
 
         actual = (
@@ -216,7 +216,6 @@ class IndicatorQuerySet(PublishableQuerySet):
             .order_by("-year")
         )
         return self.annotate(
-            standing_year=Subquery(judged.values("year")[:1]),
             standing_target=Subquery(judged.values("value")[:1]),
             standing_actual=Subquery(judged.values("actual")[:1]),
         )
