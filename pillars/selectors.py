@@ -3,6 +3,7 @@
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 from decimal import Decimal
 
 from django.db.models import Count, F, Max, Prefetch, Q, Sum, Window, prefetch_related_objects
@@ -71,16 +72,33 @@ def indicator_series(indicators) -> dict[int, list[YearPoint]]:
     return series
 
 
-STANDING_FIELDS = ("pk", "direction", "on_track_from", "at_risk_from")  # what judging a standing reads of the row
-HEADLINE_FIELDS = ("slug", "name_ind", "name_en", "unit", "is_headline")  # and what the home page shows of the headline
+class StandingFigures(NamedTuple):
+    """What judging an indicator's standing reads (IndicatorQuerySet.with_standing_figures()), read as plain values:
+    building thousands of model instances cost more than the query (a third of the home page's standings)."""
+
+    pk: int
+    direction: str
+    on_track_from: Decimal | None
+    at_risk_from: Decimal | None
+    standing_target: Decimal | None
+    standing_actual: Decimal | None
+
+
+# What the home page shows and judges of the headline indicator.
+HEADLINE_FIELDS = ("slug", "name_ind", "name_en", "unit", "direction", "on_track_from", "at_risk_from")
 
 
 def _standing(indicator) -> Standing | None:
-    """The standing of an indicator annotated by IndicatorQuerySet.with_standing_figures()."""
+    """The standing of an indicator annotated by IndicatorQuerySet.with_standing_figures() (or its StandingFigures)."""
     achievement = achievement_percent(
         target=indicator.standing_target, actual=indicator.standing_actual, direction=indicator.direction
     )
     return standing_of(achievement, indicator)
+
+
+def _standing_figures(indicators) -> list[StandingFigures]:
+    rows = indicators.with_standing_figures().order_by().values_list(*StandingFigures._fields)
+    return [StandingFigures(*row) for row in rows]
 
 
 def _counted(standings) -> dict[str, int]:
@@ -91,13 +109,8 @@ def _counted(standings) -> dict[str, int]:
 def indicator_standings(indicators) -> dict[int, Standing | None]:
     """{indicator id: its standing, None when not yet measured against a target} for the given indicators, in one
     query however many (the figures from IndicatorQuerySet.with_standing_figures(), the rule from achievement)."""
-    rows = (
-        Indicator.objects.filter(pk__in=indicators.values("pk"))
-        .with_standing_figures()
-        .only(*STANDING_FIELDS)
-        .order_by()
-    )
-    return {indicator.pk: _standing(indicator) for indicator in rows}
+    figures = _standing_figures(Indicator.objects.filter(pk__in=indicators.values("pk")))
+    return {indicator.pk: _standing(indicator) for indicator in figures}
 
 
 def standing_counts(indicators) -> dict[str, int]:
@@ -108,13 +121,11 @@ def standing_counts(indicators) -> dict[str, int]:
 
 def home_indicators():
     """The home page's indicators: the city's overall smart-city achievement indicator (capaian smart city), if
-    staff marked one, with its series, and how many published indicators stand where (standing_counts). The
-    headline comes with the standings' one query; its latest value is the last actual of its series."""
-    rows = list(
-        Indicator.objects.published().with_standing_figures().only(*STANDING_FIELDS, *HEADLINE_FIELDS).order_by()
-    )
-    counts = _counted(_standing(indicator) for indicator in rows)
-    headline = next((indicator for indicator in rows if indicator.is_headline), None)
+    staff marked one, with its series, and how many published indicators stand where (standing_counts): one query
+    for the standings, one for the headline; its latest value is the last actual of its series."""
+    published = Indicator.objects.published()
+    counts = _counted(_standing(indicator) for indicator in _standing_figures(published))
+    headline = published.filter(is_headline=True).only(*HEADLINE_FIELDS).order_by("pk").first()
     if headline is None:
         return None, [], counts
     prefetch_related_objects([headline], Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year")))

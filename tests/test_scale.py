@@ -64,4 +64,6 @@ def test_every_page_and_api_list_runs_as_many_queries_at_10000_programs_as_at_10
     large = counts_at(10_000, key)
     assert {url: (small[url], large[url]) for url in small if small[url] != large[url]} == {}
     assert sum(isinstance(n, int) for n in small.values()) >= len(PAGES) + 2 * 20  # nearly all answered
-    assert small["/"] <= 13  # the dashboard's budget (the home sentence's schedule counts: one query), two savepoints
+    # the dashboard's budget (the home sentence's schedule counts: one query; the headline apart from the standings,
+    # which are read as values: one), two savepoints
+    assert small["/"] <= 14
