@@ -162,15 +162,48 @@ def _years(rows: list[dict]) -> list[int] | None:
     return [min(years), max(years)] if years else None
 
 
-def _preview(rows: list[dict], headers: list[str]) -> list[list[str]]:
-    """The first rows as the CSV writes their cells, each cut to PREVIEW_CHARACTERS."""
-    preview = []
-    for row in rows[:PREVIEW_ROWS]:
-        cells = ["" if (value := cell(row.get(name))) is None else str(value) for name in headers]
-        preview.append(
-            [text if len(text) <= PREVIEW_CHARACTERS else text[: PREVIEW_CHARACTERS - 1] + "…" for text in cells]
-        )
-    return preview
+LABEL_BASES = ("name", "title", "label")  # what names a related record in a preview, the first one found
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= PREVIEW_CHARACTERS else text[: PREVIEW_CHARACTERS - 1] + "…"
+
+
+def _label(record: dict, language: str) -> tuple[str, str] | None:
+    """A related record's name for a reader of `language`: (the text, the language it is in, "" when it has one
+    name for both), or None when it has none. A link row ({"indicator": {…}, "role": …}) is named by its record."""
+    for base in LABEL_BASES:
+        for code in (language, *(other for other in LANGUAGES if other != language)):
+            if record.get(translated_name(base, code)):
+                return str(record[translated_name(base, code)]), code
+        if record.get(base):
+            return str(record[base]), ""
+    return next((found for value in record.values() if isinstance(value, dict) if (found := _label(value, language))),
+                None)  # fmt: skip
+
+
+def _one_language(labels: list[tuple[str, str]]) -> str:
+    """The language all the labels are in, or "" when they mix (or have one name for both)."""
+    return labels[0][1] if len({language for _, language in labels}) == 1 else ""
+
+
+def _preview_cell(value) -> str | dict:
+    """One preview cell: a related record, or a list of them, by name in each language ({language: [text, the
+    text's language]}), as a person reads it; anything else as the CSV writes it. Both cut to PREVIEW_CHARACTERS."""
+    records = value if isinstance(value, list) else [value]
+    if value and all(isinstance(record, dict) for record in records):
+        named = {code: [_label(record, code) for record in records] for code in LANGUAGES}
+        if all(None not in found for found in named.values()):
+            return {
+                code: [_cut(", ".join(text for text, _ in found)), _one_language(found)]
+                for code, found in named.items()
+            }
+    return _cut("" if (written := cell(value)) is None else str(written))
+
+
+def _preview(rows: list[dict], headers: list[str]) -> list[list[str | dict]]:
+    """The first rows, each cell as `_preview_cell` gives it (the files keep the whole records)."""
+    return [[_preview_cell(row.get(name)) for name in headers] for row in rows[:PREVIEW_ROWS]]
 
 
 def dataset_entry(about: OpenDataset, rows: list[dict], export: SerializerExport, generated_at: str) -> dict:

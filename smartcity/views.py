@@ -135,15 +135,23 @@ def _dictionary(name: str, language: str) -> list[dict]:
     ]  # fmt: skip
 
 
-def _preview(info: dict) -> tuple[list[str], list[list[tuple[str, str]]]]:
+def _preview(info: dict, language: str) -> tuple[list[str], list[list[tuple[str, str]]]]:
     """The preview's columns and rows, its key column (a name or title rather than the id) moved first; each cell
-    as (value, language): "id" in a bilingual field's Indonesian column, so a page in English marks it."""
+    as (value, language): "id" in a bilingual field's Indonesian column, so a page in English marks it, and a
+    related record's name in the page's language (or the language it has, marked)."""
     columns = info["columns"]
     key = next((column for column in KEY_COLUMNS if column in columns), columns[0] if columns else None)
     order = [columns.index(key)] + [i for i, column in enumerate(columns) if column != key] if key else []
     indonesian = translated_name("", "id")  # the suffix of the Indonesian column: "_ind"
     languages = ["id" if columns[i].endswith(indonesian) else "" for i in order]
-    rows = [list(zip([row[i] for i in order], languages, strict=True)) for row in info["preview"]]
+
+    def shown(value, column_language: str) -> tuple[str, str]:
+        if isinstance(value, dict):  # a related record by name: {language: [text, its language]}
+            text, text_language = value.get(language) or value.get("id") or ["", ""]
+            return text, text_language
+        return value, column_language
+
+    rows = [[shown(row[i], lang) for i, lang in zip(order, languages, strict=True)] for row in info["preview"]]
     return [columns[i] for i in order], rows
 
 
@@ -155,7 +163,7 @@ def open_data_dataset(request, name: str):
     if info is None:
         raise Http404
     language = _language()
-    columns, rows = _preview(info)
+    columns, rows = _preview(info, language)
     context = _page_context(index) | {
         "dataset": _card(name, info, index, language),
         "columns": columns,

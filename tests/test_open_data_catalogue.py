@@ -30,6 +30,8 @@ from tests.pillars.factories import (
     MeasurementFactory,
     MilestoneFactory,
     ProgramFactory,
+    ProgramIndicatorFactory,
+    SubDimensionFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -237,3 +239,29 @@ def test_a_manifest_from_before_the_catalogue_shows_an_empty_list_not_an_error(c
     assert listed(page(client, reverse("open-data"))) == set()
     assert client.get(reverse("open-data-dataset", args=["programs"])).status_code == 404
     assert client.get(reverse("open-data-catalogue-turtle")).status_code == 200
+
+
+def test_a_preview_names_related_records_in_the_pages_language(client, dump_folder):
+    """The files keep a related record whole (JSON in a CSV cell); the preview a person reads names it: a pillar in
+    the page's language, an agency by its one name, a list of records and the program's indicator links by name."""
+    program = ProgramFactory(title_ind="Program bernama")
+    program.sub_dimensions.set([SubDimensionFactory(pillar=program.pillar, name_ind="Sub satu", name_en="Sub one")])
+    link = ProgramIndicatorFactory(program=program, indicator=IndicatorFactory(name_ind="Indikator tertaut", name_en=""))
+    open_data_build()
+
+    def preview(language: str) -> str:
+        with translation.override(language):
+            html = page(client, reverse("open-data-dataset", args=["programs"]))
+        return html.split('id="preview-heading"')[1].split('id="fields-heading"')[0]
+
+    indonesian, english = preview("id"), preview("en")
+    assert f'<td lang="id">{program.pillar.name_ind}</td>' in indonesian
+    assert f'<td lang="en">{program.pillar.name_en}</td>' in english
+    assert '<td lang="id">Sub satu</td>' in indonesian and '<td lang="en">Sub one</td>' in english
+    assert f"<td>{program.lead_agency.name}</td>" in indonesian  # one name for both languages: not marked
+    # an indicator with no English name: its Indonesian one, marked as such on the English page
+    assert f'<td lang="id">{link.indicator.name_ind}</td>' in english
+    for shown in (indonesian, english):
+        assert "{" not in shown and "&quot;" not in shown  # no record as JSON
+    written = (dump_folder / "programs.csv").read_text(encoding="utf-8-sig")
+    assert f'""name_ind"": ""{program.pillar.name_ind}""' in written  # the file keeps the whole record
