@@ -3,8 +3,8 @@
 import datetime
 from collections import Counter
 from dataclasses import dataclass
-from typing import NamedTuple
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, F, Max, Prefetch, Q, Sum, Window, prefetch_related_objects
 from django.db.models.functions import ExtractYear, RowNumber

@@ -246,7 +246,8 @@ def test_a_preview_names_related_records_in_the_pages_language(client, dump_fold
     the page's language, an agency by its one name, a list of records and the program's indicator links by name."""
     program = ProgramFactory(title_ind="Program bernama")
     program.sub_dimensions.set([SubDimensionFactory(pillar=program.pillar, name_ind="Sub satu", name_en="Sub one")])
-    link = ProgramIndicatorFactory(program=program, indicator=IndicatorFactory(name_ind="Indikator tertaut", name_en=""))
+    untranslated = IndicatorFactory(name_ind="Indikator tertaut", name_en="")
+    link = ProgramIndicatorFactory(program=program, indicator=untranslated)
     open_data_build()
 
     def preview(language: str) -> str:
