@@ -74,7 +74,6 @@ messages-check: messages
 	    echo "locale/id/LC_MESSAGES/django.po has entries that are $$filter:"; \
 	    msgattrib $$filter --no-obsolete locale/id/LC_MESSAGES/django.po; exit 1; fi; done
 
-## One process: the whole suite is not yet safe to split over pytest-xdist workers (docs/contributing/tests.md).
 ## In TEST_WORKERS processes (pytest-xdist; 1 for one process), each test sent on its own in collection order, so
 ## each worker runs the transactional and browser tests after its others, as one process does (docs/contributing/tests.md).
 TEST_WORKERS ?= 2
