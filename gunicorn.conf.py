@@ -3,6 +3,7 @@ overridden by a GUNICORN_* environment variable or on the command line."""
 
 import multiprocessing
 import os
+import sys
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
@@ -27,6 +28,10 @@ access_log_format = (
     '"query": "%(q)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, "agent": "%(a)s"}'
 )
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# How long a thread may hold the GIL while another waits for it (Python's default: 5 ms). A cached answer needs
+# the GIL back after each Redis round trip; beside a thread busy with a write in the same worker, each of those
+# waits took up to the whole interval, so cached reads fell 3-4x while a partner posted 30 reports a second.
+switch_interval = float(os.environ.get("GUNICORN_SWITCH_INTERVAL", 0.0005))
 
 
 def post_worker_init(worker):
@@ -34,6 +39,7 @@ def post_worker_init(worker):
     translation catalogs before it takes a request, not during its first one: on a loaded 2-core machine a fresh
     worker's first answer (a download's first byte included) came after 3-11 s without it (issue 27). The worker
     has loaded the WSGI application, so Django is set up (the portal's, or the benchmark's bare project)."""
+    sys.setswitchinterval(switch_interval)
     from django.conf import settings
     from django.urls import get_resolver
     from django.utils import translation

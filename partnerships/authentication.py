@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from smartcity.api.authentication import FailureBudgetMixin
+from smartcity.api.authentication import FailureBudgetMixin, NotKept
 from smartcity.api.throttling import CounterThrottle
 
 from .models import PartnerAPIKey
@@ -102,11 +102,34 @@ class KeyCheck(authentication.BaseAuthentication):
 
     keyword = "Api-Key"
 
-    def authenticate(self, request):
+    @staticmethod
+    def raw_key(request) -> str:
         parts = authentication.get_authorization_header(request).split()
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(_("Invalid API key header: give the key after Api-Key."))
-        raw = parts[1].decode("latin-1")
+        return parts[1].decode("latin-1")
+
+    def kept_check(self, request, also=()):
+        """The key's check as kept, read with the cache keys `also` in one round trip: ((user, key), what was
+        read). NotKept when the check must reach the database or write: no check kept (unknown keys never are),
+        one of an older generation, an expired key, a last use to record."""
+        try:
+            raw = self.raw_key(request)
+        except exceptions.AuthenticationFailed:
+            raise NotKept from None
+        check, generation_key = _check_key(raw), _generation_key(raw.partition(".")[0])
+        found = cache.get_many([check, generation_key, *also])
+        entry = found.get(check)
+        if entry is None or entry["generation"] != found.get(generation_key, ""):
+            raise NotKept
+        api_key = _from_kept(entry)
+        last_used = api_key.last_used_at
+        if api_key.has_expired or last_used is None or timezone.now() - last_used > LAST_USED_RESOLUTION:
+            raise NotKept
+        return (PartnerKeyUser(api_key), api_key), found
+
+    def authenticate(self, request):
+        raw = self.raw_key(request)
         check, generation_key = _check_key(raw), _generation_key(raw.partition(".")[0])
         found = cache.get_many([check, generation_key])  # one round trip
         generation, entry = found.get(generation_key, ""), found.get(check)

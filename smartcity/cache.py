@@ -487,10 +487,10 @@ def audience(user) -> str | None:
     return None if user.is_authenticated else "public"
 
 
-def api_list_key(request) -> str | None:
+def api_list_key(request, language: str | None = None) -> str | None:
     """The key of an API list answer to this caller once DRF has authenticated it, or None when the answer
     must not be shared (the cache is off, or the caller is signed in). The answer is kept as sent: rendered in
-    the caller's format and compressed in its coding."""
+    the caller's format and compressed in its coding. `language`: the one LocaleMiddleware picks (before it ran)."""
     who = audience(request.user)
     if not settings.PUBLIC_CACHE_SECONDS or who is None:
         return None
@@ -499,7 +499,7 @@ def api_list_key(request) -> str | None:
         request.get_host(),
         request.path,
         canonical_query(request),
-        request.LANGUAGE_CODE,
+        language or request.LANGUAGE_CODE,
         request.META.get("HTTP_ACCEPT", ""),
         _coding(request),
     ]

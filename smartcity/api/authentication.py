@@ -14,13 +14,39 @@ from rest_framework import authentication, exceptions
 from .throttling import FailedAuthenticationThrottle
 
 
+class NotKept(Exception):  # noqa: N818 - a signal to fall back, not an error
+    """What is kept in the cache cannot decide this request alone: the whole stack must (DRF's authentication)."""
+
+
 class FailureBudgetMixin:
     """For an authentication class: an address over its budget of failures gets a 429 before any check, and
-    each failure is counted."""
+    each failure is counted.
+
+    A class that can check its credentials from the cache alone offers `kept_check(request, also)`, and with it
+    `authenticate_kept`, which the early answer of a cached API list uses (smartcity/api/caching.py)."""
+
+    def matches(self, request) -> bool:
+        scheme = authentication.get_authorization_header(request).split()[:1]
+        return bool(scheme) and scheme[0].lower() == self.keyword.lower().encode()
+
+    def authenticate_kept(self, request):
+        """`authenticate` from the cache alone, no database and no write, in one round trip with the failure
+        budget: None for another scheme's header; `NotKept` when only the whole check can answer (an unknown
+        key, a check not kept, an address over its budget: the whole check refuses it)."""
+        if not self.matches(request):
+            return None
+        kept_check = getattr(super(), "kept_check", None)  # the credential class's, after this mixin
+        if kept_check is None:
+            raise NotKept
+        budget = FailedAuthenticationThrottle()
+        key = budget.budget_key(request)
+        user_auth, found = kept_check(request, also=(key,) if key else ())
+        if key and budget.exhausted(request, found.get(key) or 0):
+            raise NotKept
+        return user_auth
 
     def authenticate(self, request):
-        scheme = authentication.get_authorization_header(request).split()[:1]
-        if not scheme or scheme[0].lower() != self.keyword.lower().encode():
+        if not self.matches(request):
             return None
         budget = FailedAuthenticationThrottle()
         if budget.exhausted(request):

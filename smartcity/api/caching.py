@@ -7,12 +7,24 @@ in the caller's coding), so a hit renders nothing. A miss marks the request, and
 the answer once every middleware has finished it. Entries are keyed by the caller's audience (a partner's
 answer may include its own unpublished MoUs, so it is never served to anyone else) and kept under the versions
 of the families the list reads (smartcity/cache.py).
+
+A hit is answered before the middleware too (`kept_answer`, called by PublicCacheMiddleware): the same checks as
+DRF's, in the same order (the key, from its kept check; the view's permissions; its throttles, counted once), each
+from the cache alone. Whatever they cannot decide alone (a key not checked within the minute, a last use to
+record, an address over its failure budget, a refusal, a miss) goes through the whole stack as before.
 """
 
+from functools import lru_cache
+
+from django.core.exceptions import DisallowedHost
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
+from rest_framework import exceptions
 
 from smartcity import cache as public_cache
 from smartcity.middleware import thawed
+
+from .authentication import NotKept
 
 
 class CachedListMixin:
@@ -40,3 +52,59 @@ class CachedListMixin:
         if kept:
             patch_vary_headers(response, [v.strip() for v in kept.split(",") if v.strip()])
         return response
+
+
+@lru_cache(maxsize=1024)
+def _cached_list(path: str):
+    """The viewset list at `path` whose answers are cached here (view function, args, kwargs), else None."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    view_class = getattr(match.func, "cls", None)
+    actions = getattr(match.func, "actions", None) or {}
+    if view_class is None or not issubclass(view_class, CachedListMixin) or actions.get("get") != "list":
+        return None
+    return match.func, match.args, match.kwargs
+
+
+def kept_answer(request):
+    """A credentialed API list's cached answer, served before any middleware ran, or None for the whole stack.
+
+    The view is set up as DRF's `as_view` does, and asked what `initial()` would ask: the caller's credentials
+    (each authentication class's `authenticate_kept`, from the cache alone), then, once an entry is found, the
+    view's permissions and throttles (counted here, once; the request is not seen again on a hit)."""
+    found = _cached_list(request.path_info)
+    if found is None:
+        return None
+    func, args, kwargs = found
+    view = func.cls(**func.initkwargs)
+    view.action_map, view.action = func.actions, "list"
+    view.args, view.kwargs, view.format_kwarg, view.headers = args, kwargs, None, {}
+    language = public_cache.path_language(request.path_info)  # as LocaleMiddleware picks it for /api/
+    try:
+        drf_request = view.request = view.initialize_request(request)
+        for authenticator in drf_request.authenticators:
+            kept = getattr(authenticator, "authenticate_kept", None)
+            if kept is None:  # a class that cannot tell from the cache (a session): the whole stack decides
+                return None
+            user_auth = kept(drf_request)
+            if user_auth is not None:
+                break
+        else:
+            return None
+        drf_request.user, drf_request.auth = user_auth
+        key = public_cache.api_list_key(drf_request, language)
+        if key is None:
+            return None
+        where = public_cache.route(request.path_info, language)
+        entry = public_cache.lookup(key, public_cache.families_for(where.view, where.declared)).value
+        if entry is None:
+            return None
+        view.check_permissions(drf_request)
+        view.check_throttles(drf_request)
+    except (NotKept, exceptions.APIException, DisallowedHost):
+        return None  # the whole stack answers it: with its error, or with what the cache could not decide
+    finally:
+        request.__dict__.pop("user", None)  # DRF set it on the request: AuthenticationMiddleware sets its own
+    return entry

@@ -131,14 +131,22 @@ class FailedAuthenticationThrottle(CounterThrottle):
     def get_cache_key(self, request, view=None):
         return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
 
-    def exhausted(self, request) -> bool:
-        """Whether this address has used its budget of failures, without counting this request."""
+    def budget_key(self, request) -> str | None:
+        """The counter of this address's failures, or None when failures are not limited."""
         self.rate = self.get_rate()
         if self.rate is None:
-            return False
+            return None
         self.num_requests, self.duration = self.parse_rate(self.rate)
         self.key = self.get_cache_key(request)
-        return hits(self.key) >= self.num_requests
+        return self.key
+
+    def exhausted(self, request, count: int | None = None) -> bool:
+        """Whether this address has used its budget of failures, without counting this request (`count`: the
+        counter as already read, e.g. in a batch with other reads)."""
+        key = self.budget_key(request)
+        if key is None:
+            return False
+        return (hits(key) if count is None else count) >= self.num_requests
 
     def record_failure(self, request) -> None:
         if self.get_rate() is not None:

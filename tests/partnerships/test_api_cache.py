@@ -2,10 +2,14 @@
 apart per partner, and renewed by every save."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from partnerships.authentication import _check_key
 from partnerships.models import PartnerAPIKey
+from smartcity.api.caching import CachedListMixin
 from smartcity.roles import DISKOMINFO_EDITOR
 from smartcity.services import writer_for
 from tests.pillars.factories import ProgramFactory
@@ -71,3 +75,104 @@ def test_signed_in_staff_are_never_answered_from_the_cache(api_client, world, ro
     api_client.force_login(role_user(DISKOMINFO_EDITOR))  # a real session, as the admin's users have
     response = api_client.get("/api/v1/mous/")
     assert "X-Cache" not in response and world.hidden_mou_b.slug in slugs(response)
+
+
+# --- Answered before the middleware (smartcity/api/caching.py `kept_answer`) --------------------------------
+
+
+@pytest.fixture
+def rates(settings):
+    def set_rates(**rates):
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], **rates},
+        }
+
+    return set_rates
+
+
+@pytest.fixture
+def view_never_runs(monkeypatch):
+    """From here on, a request that reaches the list view fails the test."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the request went through the stack to the view")
+
+    def start():
+        monkeypatch.setattr(CachedListMixin, "list", refuse)
+
+    return start
+
+
+def keyed(client, url, key, **extra):
+    return client.get(url, HTTP_AUTHORIZATION=f"Api-Key {key}", **extra)
+
+
+def test_a_kept_hit_never_reaches_the_view_and_counts_the_keys_throttle_once(client, world, view_never_runs):
+    url, key = "/api/v1/programs/?limit=50", world.keys["partner_a"]
+    ProgramFactory.create_batch(3)
+    first = keyed(client, url, key)
+    counter = f"throttle_partner_key_{world.key_rows['partner_a'].prefix}"
+    counted = cache.get(counter)
+    view_never_runs()
+    with CaptureQueriesContext(connection) as queries:
+        second = keyed(client, url, key)
+    assert (first["X-Cache"], second["X-Cache"], len(queries)) == ("miss", "hit", 0)
+    assert second.content == first.content and second["Content-Type"] == first["Content-Type"]
+    assert second["Vary"] == first["Vary"] and second["ETag"] == first["ETag"]
+    assert cache.get(counter) == counted + 1
+    assert keyed(client, url, key, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_a_kept_hit_stays_within_the_keys_budget(client, world, rates):
+    rates(partner_key="2/hour")
+    url, key = "/api/v1/programs/", world.keys["partner_a"]
+    statuses = [keyed(client, url, key).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]  # the second one was a kept hit; the third is refused by the whole stack
+
+
+def test_an_address_over_its_failure_budget_is_refused_even_with_a_kept_hit(client, world, rates):
+    rates(failed_auth="2/hour")
+    url, key = "/api/v1/programs/", world.keys["partner_a"]
+    keyed(client, url, key)
+    assert keyed(client, url, key)["X-Cache"] == "hit"
+    prefix = key.split(".")[0]
+    wrong = [keyed(client, url, f"{prefix}.{n:032d}").status_code for n in range(2)]
+    assert wrong == [401, 401]
+    assert keyed(client, url, key).status_code == 429
+    assert keyed(client, url, key, REMOTE_ADDR="10.1.1.1")["X-Cache"] == "hit"  # everyone else's address is fine
+
+
+def test_a_last_use_to_record_goes_through_the_stack(client, world, view_never_runs):
+    url, key = "/api/v1/programs/", world.keys["partner_a"]
+    keyed(client, url, key)
+    row = world.key_rows["partner_a"]
+    long_ago = timezone.now() - timezone.timedelta(minutes=5)
+    PartnerAPIKey.objects.filter(pk=row.pk).update(last_used_at=long_ago)
+    check = _check_key(key)
+    cache.set(check, {**cache.get(check), "last_used_at": long_ago}, timeout=60)
+    response = keyed(client, url, key)
+    assert response["X-Cache"] == "hit"  # the list is still the view's cached one, after the key check wrote
+    row.refresh_from_db()
+    assert row.last_used_at > long_ago
+    view_never_runs()
+    assert keyed(client, url, key)["X-Cache"] == "hit"
+
+
+def test_an_expired_key_is_refused_even_while_its_check_and_list_are_kept(client, world):
+    url, key = "/api/v1/programs/", world.keys["partner_a"]
+    keyed(client, url, key)
+    check = _check_key(key)
+    cache.set(check, {**cache.get(check), "expiry_date": timezone.now() - timezone.timedelta(seconds=1)}, timeout=60)
+    assert keyed(client, url, key).status_code == 401
+
+
+def test_a_partner_only_list_is_never_answered_early_for_another_audience(client, world, view_never_runs):
+    url = "/api/v1/mous/"
+    own = keyed(client, url, world.keys["partner_b"])
+    assert world.hidden_mou_b.slug in slugs(own)
+    other = keyed(client, url, world.keys["partner_a"])  # partner A's first call: a miss of its own audience
+    assert other["X-Cache"] == "miss" and world.hidden_mou_b.slug not in slugs(other)
+    view_never_runs()
+    assert world.hidden_mou_b.slug not in slugs(keyed(client, url, world.keys["partner_a"]))
+    assert world.hidden_mou_b.slug in slugs(keyed(client, url, world.keys["partner_b"]))
