@@ -305,15 +305,26 @@ class _PartnerView:
         return False
 
 
+def listening_partners(event_type: str) -> set[int]:
+    """The partners with an active endpoint that chose `event_type` (one query: a city has a handful)."""
+    endpoints = WebhookEndpoint.objects.filter(active=True).values_list("partner_id", "events")
+    return {partner_id for partner_id, events in endpoints if event_type in events}
+
+
 def progress_report_announce(*, report: ProgressReport) -> None:
     """Tell the parties of the commitment's MoU who may see the commitment (its own partner; the others only
-    when the MoU is published) how far it has come."""
+    when the MoU is published) how far it has come. When no partner listens, one query: a partner's system may
+    post reports many times a second, and most cities keep no endpoint for them."""
+    listening = listening_partners(WebhookEvent.PROGRESS_REPORTED)
+    if not listening:
+        return
     report = ProgressReport.objects.get(pk=report.pk)  # as stored: 12 reads as 12.00
     commitment = Commitment.objects.with_related().get(pk=report.commitment_id)
     partner_ids = [
         partner_id
         for partner_id in mou_parties(commitment.mou)
-        if Commitment.objects.visible_to(_PartnerView(partner_id)).filter(pk=commitment.pk).exists()
+        if partner_id in listening
+        and Commitment.objects.visible_to(_PartnerView(partner_id)).filter(pk=commitment.pk).exists()
     ]
     data = {
         "id": report.pk,

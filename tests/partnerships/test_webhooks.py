@@ -271,6 +271,20 @@ def test_progress_goes_to_the_parties_who_may_see_the_commitment():
 
 
 @pytest.mark.django_db
+def test_a_report_nobody_listens_for_costs_the_announcement_one_query(django_assert_num_queries):
+    partner = PartnerFactory()
+    commitment = CommitmentFactory(mou=MoUFactory(party__partner=partner), partner=partner)
+    endpoint_of(partner, ["mou.signed"])  # an endpoint, for other events
+    report = progress_report_create(actor=UserFactory(is_superuser=True), commitment=commitment,
+                                    reported_on=datetime.date(2026, 1, 5), quantity_reached=3)  # fmt: skip
+    with django_assert_num_queries(1):
+        webhooks.progress_report_announce(report=report)
+    endpoint_of(partner, ["commitment.progress_reported"])
+    webhooks.progress_report_announce(report=report)
+    assert WebhookDelivery.objects.get().payload["data"]["quantity_reached"] == "3.00"
+
+
+@pytest.mark.django_db
 def test_a_published_evaluation_goes_to_every_subscriber_once():
     from evaluations.services import EVALUATION, evaluation_embargoes_announce
 
