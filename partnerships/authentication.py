@@ -48,6 +48,10 @@ def _generation_key(prefix: str) -> str:
     return f"api-key-generation:{prefix}"
 
 
+def entry_owner(prefix: str) -> str:
+    return f"key-{prefix}"
+
+
 def forget_key(prefix: str) -> None:
     """The key was revoked, changed or deleted: from now on its kept checks are void, the next call re-verifies."""
     cache.set(_generation_key(prefix), uuid.uuid4().hex, timeout=None)
@@ -95,6 +99,12 @@ class PartnerKeyUser(AnonymousUser):
         """Whose view of the records this caller has (smartcity.cache.audience): public rows plus its partner's."""
         return f"partner-{self.partner_id}"
 
+    @property
+    def cache_entry_owner(self) -> str:
+        """Whose cached answers this caller's are (smartcity.cache.entry_owner): its key's own, so an answer can
+        be looked up with the key's check in one round trip, before the key is known to be its partner's."""
+        return entry_owner(self.api_key.prefix)
+
 
 class KeyCheck(authentication.BaseAuthentication):
     """The key check alone (PartnerAPIKeyAuthentication adds the scheme test and the failure budget):
@@ -109,24 +119,29 @@ class KeyCheck(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid API key header: give the key after Api-Key."))
         return parts[1].decode("latin-1")
 
-    def kept_check(self, request, also=()):
-        """The key's check as kept, read with the cache keys `also` in one round trip: ((user, key), what was
-        read). NotKept when the check must reach the database or write: no check kept (unknown keys never are),
-        one of an older generation, an expired key, a last use to record."""
+    def kept_keys(self, request):
+        """(whose cache entries this key's answers are, the cache keys its kept check is under), from the header
+        alone: see FailureBudgetMixin.kept_plan."""
         try:
             raw = self.raw_key(request)
         except exceptions.AuthenticationFailed:
             raise NotKept from None
-        check, generation_key = _check_key(raw), _generation_key(raw.partition(".")[0])
-        found = cache.get_many([check, generation_key, *also])
-        entry = found.get(check)
-        if entry is None or entry["generation"] != found.get(generation_key, ""):
+        prefix = raw.partition(".")[0]
+        return entry_owner(prefix), (_check_key(raw), _generation_key(prefix))
+
+    def kept_user(self, request, found: dict):
+        """The key's check as kept (`found`: what `kept_keys` named). NotKept when the check must reach the
+        database or write: no check kept (unknown keys never are), one of an older generation, an expired key,
+        a last use to record."""
+        raw = self.raw_key(request)
+        entry = found.get(_check_key(raw))
+        if entry is None or entry["generation"] != (found.get(_generation_key(raw.partition(".")[0])) or ""):
             raise NotKept
         api_key = _from_kept(entry)
         last_used = api_key.last_used_at
         if api_key.has_expired or last_used is None or timezone.now() - last_used > LAST_USED_RESOLUTION:
             raise NotKept
-        return (PartnerKeyUser(api_key), api_key), found
+        return PartnerKeyUser(api_key), api_key
 
     def authenticate(self, request):
         raw = self.raw_key(request)

@@ -256,17 +256,18 @@ class Lookup:
     versions: dict
     value: object = None  # the entry, when it is current
     previous: object = None  # an entry that is not: (families, signature, read_at, value)
+    also: dict = None  # the other keys asked for, read in the same round trip
 
 
-def lookup(key: str, families) -> Lookup:
+def lookup(key: str, families, also=()) -> Lookup:
     """The current signature of `families` and the entry under `key`, in one round trip (two when a due mark's
-    moment has come or a version is missing). An entry is current when the versions of the families it was
-    kept under have not moved: ALL's are read too, so an answer kept before its view's families were learned
-    still serves."""
+    moment has come or a version is missing), with the cache keys `also` (a credential's kept check). An entry
+    is current when the versions of the families it was kept under have not moved: ALL's are read too, so an
+    answer kept before its view's families were learned still serves."""
     families = tuple(sorted(set(families)))
     fetched = tuple(sorted({*families, ALL}))
     now = time.time()
-    keys = [VERSION_KEY, *(_version_key(f) for f in fetched), *(_due_key(f) for f in fetched), key]
+    keys = [VERSION_KEY, *(_version_key(f) for f in fetched), *(_due_key(f) for f in fetched), key, *also]
     found = cache.get_many(keys)
     flushed = [f for f in fetched if found.get(_due_key(f)) is not None and _flush_due(f, found[_due_key(f)], now)]
     if flushed:
@@ -276,7 +277,7 @@ def lookup(key: str, families) -> Lookup:
     def signed(names) -> str:
         return _signature({k: versions[k] for k in (VERSION_KEY, *(_version_key(f) for f in sorted(names)))})
 
-    result = Lookup(families, signed(families), now, versions)
+    result = Lookup(families, signed(families), now, versions, also={name: found.get(name) for name in also})
     entry = found.get(key)
     if entry is not None and set(entry[0]) <= set(fetched) and entry[1] == signed(entry[0]):
         result.value = entry[3]
@@ -487,11 +488,20 @@ def audience(user) -> str | None:
     return None if user.is_authenticated else "public"
 
 
-def api_list_key(request, language: str | None = None) -> str | None:
+def entry_owner(user) -> str | None:
+    """Whose entries a caller's answers are kept as: its credential's own when its user object names one (each
+    partner key its own, known from the request's header before the key is checked: smartcity/api/caching.py),
+    else its audience (None for signed-in users)."""
+    who = audience(user)
+    return who and (getattr(user, "cache_entry_owner", None) or who)
+
+
+def api_list_key(request, language: str | None = None, owner: str | None = None) -> str | None:
     """The key of an API list answer to this caller once DRF has authenticated it, or None when the answer
     must not be shared (the cache is off, or the caller is signed in). The answer is kept as sent: rendered in
-    the caller's format and compressed in its coding. `language`: the one LocaleMiddleware picks (before it ran)."""
-    who = audience(request.user)
+    the caller's format and compressed in its coding. Before DRF and LocaleMiddleware ran: `owner`, the
+    credential's own `entry_owner`, and `language`, the one LocaleMiddleware picks."""
+    who = owner or entry_owner(request.user)
     if not settings.PUBLIC_CACHE_SECONDS or who is None:
         return None
     parts = [

@@ -139,6 +139,21 @@ def test_concurrent_calls_with_one_key_never_exceed_its_budget():
     assert accepted == limit and statuses.count(429) == 3 * limit
 
 
+def test_a_budgets_counter_opens_its_window_once_and_expires_with_it():
+    from django.core.cache import cache
+
+    from smartcity.api.throttling import count_hit
+
+    key = "budget-window-test"
+    cache.delete(key)
+    assert [count_hit(key, 60) for _ in range(3)] == [1, 2, 3]
+    assert 0 < cache.ttl(key) <= 60  # set by the first hit: a counter without an expiry would refuse for ever
+    cache.expire(key, 1)
+    assert count_hit(key, 60) == 4 and cache.ttl(key) <= 1  # later hits leave the window's end where it was
+    cache.delete(key)
+    assert count_hit(key, 60) == 1 and cache.ttl(key) > 1
+
+
 # --- Failed credentials: refused per address before any hash ----------------------------------------------
 
 

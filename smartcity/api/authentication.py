@@ -29,21 +29,28 @@ class FailureBudgetMixin:
         scheme = authentication.get_authorization_header(request).split()[:1]
         return bool(scheme) and scheme[0].lower() == self.keyword.lower().encode()
 
-    def authenticate_kept(self, request):
-        """`authenticate` from the cache alone, no database and no write, in one round trip with the failure
-        budget: None for another scheme's header; `NotKept` when only the whole check can answer (an unknown
-        key, a check not kept, an address over its budget: the whole check refuses it)."""
+    def kept_plan(self, request):
+        """What the early answer of a cached API list (smartcity/api/caching.py) reads to check this request's
+        credentials from the cache alone: (whose entry it would be, the cache keys), from the header alone,
+        the address's failure budget included. None for another scheme's header; NotKept for a class that
+        cannot check from the cache."""
         if not self.matches(request):
             return None
-        kept_check = getattr(super(), "kept_check", None)  # the credential class's, after this mixin
-        if kept_check is None:
+        kept_keys = getattr(super(), "kept_keys", None)  # the credential class's, after this mixin
+        if kept_keys is None:
             raise NotKept
+        owner, keys = kept_keys(request)
+        budget = FailedAuthenticationThrottle().budget_key(request)
+        return owner, (*keys, budget) if budget else tuple(keys)
+
+    def authenticate_kept(self, request, found: dict):
+        """`authenticate` from what `kept_plan`'s keys held (`found`): no database, no write. NotKept when only
+        the whole check can answer (a check not kept, an address over its budget: the whole check refuses it)."""
         budget = FailedAuthenticationThrottle()
         key = budget.budget_key(request)
-        user_auth, found = kept_check(request, also=(key,) if key else ())
         if key and budget.exhausted(request, found.get(key) or 0):
             raise NotKept
-        return user_auth
+        return super().kept_user(request, found)
 
     def authenticate(self, request):
         if not self.matches(request):

@@ -4,14 +4,15 @@ The page cache (smartcity/middleware.py) answers anonymous requests before any m
 by any request that carries credentials. Here DRF has already authenticated the key, checked permissions and
 counted the throttle; only then is a list read from the cache: the answer as it was sent (rendered, compressed
 in the caller's coding), so a hit renders nothing. A miss marks the request, and PublicCacheMiddleware keeps
-the answer once every middleware has finished it. Entries are keyed by the caller's audience (a partner's
-answer may include its own unpublished MoUs, so it is never served to anyone else) and kept under the versions
-of the families the list reads (smartcity/cache.py).
+the answer once every middleware has finished it. Entries are kept per key (a partner's answer may include its
+own unpublished MoUs, so it is never served to anyone else) and under the versions of the families the list reads
+(smartcity/cache.py).
 
 A hit is answered before the middleware too (`kept_answer`, called by PublicCacheMiddleware): the same checks as
 DRF's, in the same order (the key, from its kept check; the view's permissions; its throttles, counted once), each
-from the cache alone. Whatever they cannot decide alone (a key not checked within the minute, a last use to
-record, an address over its failure budget, a refusal, a miss) goes through the whole stack as before.
+from the cache alone, in two round trips (the key's check, the failure budget and the entry; the throttle).
+Whatever they cannot decide alone (a key not checked within the minute, a last use to record, an address over its
+failure budget, a refusal, a miss) goes through the whole stack as before.
 """
 
 from functools import lru_cache
@@ -72,8 +73,10 @@ def kept_answer(request):
     """A credentialed API list's cached answer, served before any middleware ran, or None for the whole stack.
 
     The view is set up as DRF's `as_view` does, and asked what `initial()` would ask: the caller's credentials
-    (each authentication class's `authenticate_kept`, from the cache alone), then, once an entry is found, the
-    view's permissions and throttles (counted here, once; the request is not seen again on a hit)."""
+    (an authentication class's `kept_plan` names the cache keys its check is kept under, read in the entry's round
+    trip; `authenticate_kept` judges them), then, once an entry is found, the view's permissions and throttles
+    (counted here, once: a hit is not seen again). Entries are the key's own (`entry_owner`), so the key names its
+    entry before it is checked; nothing is served unless the check passes."""
     found = _cached_list(request.path_info)
     if found is None:
         return None
@@ -85,26 +88,27 @@ def kept_answer(request):
     try:
         drf_request = view.request = view.initialize_request(request)
         for authenticator in drf_request.authenticators:
-            kept = getattr(authenticator, "authenticate_kept", None)
-            if kept is None:  # a class that cannot tell from the cache (a session): the whole stack decides
+            kept_plan = getattr(authenticator, "kept_plan", None)
+            if kept_plan is None:  # a class that cannot tell from the cache (a session): the whole stack decides
                 return None
-            user_auth = kept(drf_request)
-            if user_auth is not None:
+            plan = kept_plan(drf_request)
+            if plan is not None:
                 break
         else:
             return None
-        drf_request.user, drf_request.auth = user_auth
-        key = public_cache.api_list_key(drf_request, language)
+        owner, kept_keys = plan
+        key = public_cache.api_list_key(drf_request, language, owner)
         if key is None:
             return None
         where = public_cache.route(request.path_info, language)
-        entry = public_cache.lookup(key, public_cache.families_for(where.view, where.declared)).value
-        if entry is None:
+        found = public_cache.lookup(key, public_cache.families_for(where.view, where.declared), also=kept_keys)
+        if found.value is None:
             return None
+        drf_request.user, drf_request.auth = authenticator.authenticate_kept(drf_request, found.also)
         view.check_permissions(drf_request)
         view.check_throttles(drf_request)
     except (NotKept, exceptions.APIException, DisallowedHost):
         return None  # the whole stack answers it: with its error, or with what the cache could not decide
     finally:
         request.__dict__.pop("user", None)  # DRF set it on the request: AuthenticationMiddleware sets its own
-    return entry
+    return found.value

@@ -41,15 +41,26 @@ def client_address(request) -> str:
     return str(parsed)
 
 
+# INCR, and the window's expiry set by the hit that opens it, in one atomic step (a Lua script runs alone).
+COUNT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+_count_script = None
+
+
 def count_hit(key: str, window: int) -> int | None:
     """Add one to the counter `key` of a `window`-second window; its new value (None if the cache is away).
-    On Redis, one round trip: SET NX EX and INCR in one MULTI; elsewhere `cache.add` then `cache.incr`."""
+    On Redis, one round trip and one reply (COUNT_SCRIPT, sent by its hash once Redis knows it); elsewhere
+    `cache.add` then `cache.incr`."""
+    global _count_script  # noqa: PLW0603 - the script's hash, computed once per process
     client = _redis_client()
     if client is not None:
         try:
-            raw = cache.make_key(key)
-            _, count = client.pipeline(transaction=True).set(raw, 0, ex=window, nx=True).incr(raw).execute()
-            return count
+            if _count_script is None:
+                _count_script = client.register_script(COUNT_SCRIPT)
+            return _count_script(keys=[cache.make_key(key)], args=[window], client=client)
         except Exception:  # noqa: BLE001 (Redis away: requests pass, as with IGNORE_EXCEPTIONS)
             return None
     cache.add(key, 0, timeout=window)  # starts the window; a no-op while one is open
