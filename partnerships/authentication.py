@@ -48,8 +48,9 @@ def _generation_key(prefix: str) -> str:
     return f"api-key-generation:{prefix}"
 
 
-def entry_owner(prefix: str) -> str:
-    return f"key-{prefix}"
+def entry_owner(check: str) -> str:
+    """Whose cached answers a key's are: the key's own, named by the hash of the whole key (its check's)."""
+    return f"key-{check.rpartition(':')[2]}"
 
 
 def forget_key(prefix: str) -> None:
@@ -86,10 +87,11 @@ def _from_kept(entry: dict) -> PartnerAPIKey:
 class PartnerKeyUser(AnonymousUser):
     """A partner's system calling with its API key: it acts for `partner_id` through `api_key`."""
 
-    def __init__(self, api_key):
+    def __init__(self, api_key, check: str = ""):
         super().__init__()
         self.api_key = api_key
         self.partner_id = api_key.partner_id
+        self.check = check  # the cache key of the key's check: a hash of the whole key
 
     def __str__(self):
         return f"api-key:{self.api_key.prefix}"
@@ -100,10 +102,11 @@ class PartnerKeyUser(AnonymousUser):
         return f"partner-{self.partner_id}"
 
     @property
-    def cache_entry_owner(self) -> str:
+    def cache_entry_owner(self) -> str | None:
         """Whose cached answers this caller's are (smartcity.cache.entry_owner): its key's own, so an answer can
-        be looked up with the key's check in one round trip, before the key is known to be its partner's."""
-        return entry_owner(self.api_key.prefix)
+        be looked up with the key's check in one round trip, before the key is known to be its partner's. A key
+        never moves to another partner (api_key_rules), so its entries stay its partner's view."""
+        return entry_owner(self.check) if self.check else None
 
 
 class KeyCheck(authentication.BaseAuthentication):
@@ -126,22 +129,23 @@ class KeyCheck(authentication.BaseAuthentication):
             raw = self.raw_key(request)
         except exceptions.AuthenticationFailed:
             raise NotKept from None
-        prefix = raw.partition(".")[0]
-        return entry_owner(prefix), (_check_key(raw), _generation_key(prefix))
+        check, prefix = _check_key(raw), raw.partition(".")[0]
+        return entry_owner(check), (check, _generation_key(prefix))
 
     def kept_user(self, request, found: dict):
         """The key's check as kept (`found`: what `kept_keys` named). NotKept when the check must reach the
         database or write: no check kept (unknown keys never are), one of an older generation, an expired key,
         a last use to record."""
         raw = self.raw_key(request)
-        entry = found.get(_check_key(raw))
+        check = _check_key(raw)
+        entry = found.get(check)
         if entry is None or entry["generation"] != (found.get(_generation_key(raw.partition(".")[0])) or ""):
             raise NotKept
         api_key = _from_kept(entry)
         last_used = api_key.last_used_at
         if api_key.has_expired or last_used is None or timezone.now() - last_used > LAST_USED_RESOLUTION:
             raise NotKept
-        return PartnerKeyUser(api_key), api_key
+        return PartnerKeyUser(api_key, check), api_key
 
     def authenticate(self, request):
         raw = self.raw_key(request)
@@ -164,7 +168,7 @@ class KeyCheck(authentication.BaseAuthentication):
             PartnerAPIKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
             api_key.last_used_at = entry["last_used_at"] = now
             cache.set(check, entry, timeout=KEY_CHECK_SECONDS)
-        return PartnerKeyUser(api_key), api_key
+        return PartnerKeyUser(api_key, check), api_key
 
     def authenticate_header(self, request):
         return self.keyword
