@@ -361,7 +361,10 @@ def seconds_until_next_embargo(now=None) -> float | None:
 
 def timeout() -> int:
     """How long a fresh entry may live: PUBLIC_CACHE_SECONDS, cut short by the next embargo (looked up once per
-    version of ALL, since only a save can bring an embargo forward, and a save bumps ALL)."""
+    version of ALL, since only a save can bring an embargo forward, and a save bumps ALL). Once that moment has
+    passed, every entry may show the record it let out: the first store after it starts a new epoch (the answer
+    it brings is not kept under the old one), so entries do not live a second each until the periodic job
+    (smartcity.tasks.refresh_cache_for_lifted_embargoes) would start it."""
     key = f"public-cache:next-embargo:{hashlib.sha256(signature([ALL]).encode()).hexdigest()}"
     moment = cache.get(key)
     if moment is None:
@@ -369,6 +372,8 @@ def timeout() -> int:
         moment = timezone.now().timestamp() + embargo if embargo is not None else float("inf")
         cache.set(key, moment, timeout=settings.PUBLIC_CACHE_SECONDS)
     remaining = moment - timezone.now().timestamp()
+    if remaining <= 0 and cache.add(f"{key}:lifted", 1, timeout=settings.PUBLIC_CACHE_SECONDS):
+        invalidate()
     return max(1, int(min(settings.PUBLIC_CACHE_SECONDS, remaining)))
 
 

@@ -64,6 +64,19 @@ def test_without_a_coming_embargo_entries_live_the_full_time():
     assert public_cache.timeout() == 300
 
 
+def test_once_an_embargo_lifts_the_next_store_starts_a_new_epoch(client, monkeypatch):
+    ProgramFactory(slug="sebentar-lagi", publish_from=timezone.now() + datetime.timedelta(seconds=30))
+    assert get(client, "/programs/")[0]["X-Cache"] == "miss"  # kept until the embargo lifts
+    epoch = cache.get(public_cache.VERSION_KEY)
+    later = timezone.now() + datetime.timedelta(seconds=31)
+    monkeypatch.setattr(timezone, "now", lambda: later)  # it has lifted; no periodic job has run
+    listed, _ = get(client, "/api/v1/programs/?limit=500")
+    assert "sebentar-lagi" in {row["slug"] for row in listed.json()["results"]}
+    assert cache.get(public_cache.VERSION_KEY) != epoch  # a new epoch: whatever was kept before it is gone
+    public_cache.store("probe", public_cache.lookup("probe", [public_cache.ALL]), "x")
+    assert cache.ttl("probe") > 60  # was 1 s for every entry until the periodic job ran
+
+
 def test_languages_and_formats_are_cached_apart(client):
     indonesian, _ = get(client, "/")
     english, _ = get(client, "/en/")
