@@ -104,7 +104,7 @@ class PublicCacheMiddleware:
 
     def keyed(self, request):
         """A request the page cache may not answer. A credentialed API list (a partner's key) is answered from
-        its audience's entry when the cache alone can check the credentials (smartcity/api/caching.py); one that
+        the key's own entry when the cache alone can check the credentials (smartcity/api/caching.py); one that
         CachedListMixin found missing is kept here once every middleware has finished it (compressed, as sent)."""
         if "HTTP_AUTHORIZATION" in request.META:
             from .api.caching import kept_answer  # noqa: PLC0415 (it builds on this module)

@@ -22,8 +22,9 @@ class FailureBudgetMixin:
     """For an authentication class: an address over its budget of failures gets a 429 before any check, and
     each failure is counted.
 
-    A class that can check its credentials from the cache alone offers `kept_check(request, also)`, and with it
-    `authenticate_kept`, which the early answer of a cached API list uses (smartcity/api/caching.py)."""
+    A credential class that can be checked from the cache alone offers `kept_keys(request)` and
+    `kept_user(request, found)`; with them this mixin offers `kept_plan` and `authenticate_kept`, which the early
+    answer of a cached API list uses (smartcity/api/caching.py)."""
 
     def matches(self, request) -> bool:
         scheme = authentication.get_authorization_header(request).split()[:1]

@@ -77,10 +77,10 @@ def kept_answer(request):
     trip; `authenticate_kept` judges them), then, once an entry is found, the view's permissions and throttles
     (counted here, once: a hit is not seen again). Entries are the key's own (`entry_owner`), so the key names its
     entry before it is checked; nothing is served unless the check passes."""
-    found = _cached_list(request.path_info)
-    if found is None:
+    listed = _cached_list(request.path_info)
+    if listed is None:
         return None
-    func, args, kwargs = found
+    func, args, kwargs = listed
     view = func.cls(**func.initkwargs)
     view.action_map, view.action = func.actions, "list"
     view.args, view.kwargs, view.format_kwarg, view.headers = args, kwargs, None, {}
