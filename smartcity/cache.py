@@ -259,11 +259,15 @@ class Lookup:
     also: dict = None  # the other keys asked for, read in the same round trip
 
 
-def lookup(key: str, families, also=()) -> Lookup:
+def lookup(key: str, families, also=(), view: str | None = None) -> Lookup:
     """The current signature of `families` and the entry under `key`, in one round trip (two when a due mark's
     moment has come or a version is missing), with the cache keys `also` (a credential's kept check). An entry
     is current when the versions of the families it was kept under have not moved: ALL's are read too, so an
-    answer kept before its view's families were learned still serves."""
+    answer kept before its view's families were learned still serves. An entry kept by a worker that learned
+    more families of the view (this one is fresh, or the view's reads vary) is checked against their versions
+    too, one more round trip (their due marks are left to the workers that read them), and this worker learns
+    them for `view`: a fresh worker, or two whose learned families differ, would otherwise take each other's
+    entries for misses and rebuild them in turn."""
     families = tuple(sorted(set(families)))
     fetched = tuple(sorted({*families, ALL}))
     now = time.time()
@@ -279,7 +283,13 @@ def lookup(key: str, families, also=()) -> Lookup:
 
     result = Lookup(families, signed(families), now, versions, also={name: found.get(name) for name in also})
     entry = found.get(key)
-    if entry is not None and set(entry[0]) <= set(fetched) and entry[1] == signed(entry[0]):
+    wider = tuple(family for family in entry[0] if family not in fetched) if entry is not None else ()
+    if wider:
+        more = cache.get_many([_version_key(family) for family in wider])
+        versions.update(_read_versions(wider, {VERSION_KEY: versions[VERSION_KEY], **more}))
+        if view is not None:
+            learn(view, frozenset(wider))  # added to what it had learned (a fresh worker: to nothing)
+    if entry is not None and entry[1] == signed(entry[0]):
         result.value = entry[3]
     elif entry is not None:
         result.previous = entry

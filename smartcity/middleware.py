@@ -57,7 +57,7 @@ class PublicCacheMiddleware:
         where = public_cache.route(request.path_info, language)
         key = public_cache.response_key(request, language, where.parameters)
         families = public_cache.families_for(where.view, where.declared)
-        found = public_cache.lookup(key, families)
+        found = public_cache.lookup(key, families, view=where.view)
         if found.value is not None:
             return self.hit(request, found.value, "hit")
         rebuilding = public_cache.claim(key)

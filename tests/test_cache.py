@@ -54,6 +54,31 @@ def test_saving_a_record_shows_at_once(client, django_capture_on_commit_callback
     assert response["X-Cache"] == "miss" and "Judul baru" in response.content.decode()
 
 
+def kept_under_learned_families(client) -> dict:
+    """/programs/ kept under the families its view was seen to read (the first answer of a process is kept under
+    ALL, before anything is learned); what this worker learned."""
+    get(client, "/programs/")
+    public_cache.bump(["pillars.Program"])
+    assert get(client, "/programs/")[0]["X-Cache"] == "miss"
+    return dict(public_cache._learned)
+
+
+def test_a_fresh_worker_serves_the_entry_another_worker_kept_and_learns_its_families(client, monkeypatch):
+    learned = kept_under_learned_families(client)
+    monkeypatch.setattr(public_cache, "_learned", {})  # a worker just started (or recycled): it has seen nothing
+    again, queries = get(client, "/programs/")
+    assert (again["X-Cache"], queries) == ("hit", 0)  # was a miss, rebuilt from the database by every fresh worker
+    (view, families), *_ = public_cache._learned.items()
+    assert families == learned[view] and public_cache.ALL not in families
+
+
+def test_an_entry_of_wider_families_is_a_miss_once_one_of_them_moves(client, monkeypatch):
+    kept_under_learned_families(client)
+    monkeypatch.setattr(public_cache, "_learned", {})
+    public_cache.bump(["pillars.Agency"])  # read by the list page (its filter's agencies), not by this worker yet
+    assert get(client, "/programs/")[0]["X-Cache"] == "miss"
+
+
 def test_entries_expire_before_the_next_embargo_lifts():
     ProgramFactory(publish_from=timezone.now() + datetime.timedelta(seconds=40))
     assert public_cache.timeout() <= 40

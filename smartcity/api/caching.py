@@ -34,7 +34,7 @@ class CachedListMixin:
         if key is None:
             return super().list(request, *args, **kwargs)
         where = public_cache.route(request.path_info, request.LANGUAGE_CODE)
-        found = public_cache.lookup(key, public_cache.families_for(where.view, where.declared))
+        found = public_cache.lookup(key, public_cache.families_for(where.view, where.declared), view=where.view)
         if found.value is not None:
             response = thawed(found.value, "hit")
             response.kept_vary = response.get("Vary", "")  # DRF's finalize_response sets its own Vary
@@ -101,7 +101,8 @@ def kept_answer(request):
         if key is None:
             return None
         where = public_cache.route(request.path_info, language)
-        found = public_cache.lookup(key, public_cache.families_for(where.view, where.declared), also=kept_keys)
+        families = public_cache.families_for(where.view, where.declared)
+        found = public_cache.lookup(key, families, also=kept_keys, view=where.view)
         if found.value is None:
             return None
         drf_request.user, drf_request.auth = authenticator.authenticate_kept(drf_request, found.also)
