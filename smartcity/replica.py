@@ -21,7 +21,10 @@ at most once per CHECK_SECONDS). Meanwhile every read goes to the primary. After
 process tries the replica again (the others keep reading the primary) until one reads from it without error.
 Each thread of a gthread worker keeps its own persistent connection: one opened before the latest mark is
 dropped unused, not health-checked (a check on a hung server waits out the whole statement deadline), so a
-request that tries the replica again waits at most the connect deadline on a server that still hangs.
+request that tries the replica again waits at most the connect deadline on a server that still hangs. And a
+request the replica kept past one deadline waits on it no more: Django's health check of a persistent
+connection, on a server that hung between two requests, waits out the statement deadline and then connects
+again, and that connection is refused at once (it would have added the connect deadline).
 """
 
 import contextvars
@@ -46,6 +49,8 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 DOWN_KEY = "replica:down-until"
 CHECK_SECONDS = 1  # how often a process looks at the cache for another process's mark
 _reading_replica = contextvars.ContextVar("reading_replica", default=False)
+# Set when the replica kept a request past a deadline: the rest of that request does not wait on it again.
+_hung_here = contextvars.ContextVar("replica_hung_here", default=False)
 
 
 def configured() -> bool:
@@ -181,6 +186,7 @@ def wait_with_deadline(conn, cursor=None) -> None:
         remaining = None if deadline is None else deadline - time.monotonic()
         if remaining is not None and remaining <= 0:
             _shut(conn)
+            _hung_here.set(True)
             raise psycopg2.OperationalError(f"the replica did not answer within {seconds} s")
         if state == POLL_READ:
             select.select([conn.fileno()], [], [], remaining)
@@ -199,7 +205,10 @@ def _deadline(conn) -> float | None:
     if _application_name() not in conn.dsn:
         return None
     if conn.status == psycopg2.extensions.STATUS_SETUP:  # still connecting
-        return settings.REPLICA_CONNECT_TIMEOUT
+        # Once the replica kept this request past a deadline, a new connection is not waited for: Django's health
+        # check of a persistent connection (SELECT 1, waiting out the statement deadline on a hung server) closes
+        # it and connects again, which on that server would add the connect deadline to the request.
+        return 0.0 if _hung_here.get() else settings.REPLICA_CONNECT_TIMEOUT
     return settings.REPLICA_STATEMENT_TIMEOUT + 1
 
 
@@ -313,8 +322,12 @@ class ReplicaMiddleware:
         drop_stale_connection()
         connections[REPLICA].errors_occurred = False  # a failed connect leaves it set (no connection to check)
         request.reads_replica = True  # the public cache keeps such an answer only under old versions
-        with reading_replica():
-            response = self.get_response(request)
+        hung = _hung_here.set(False)
+        try:
+            with reading_replica():
+                response = self.get_response(request)
+        finally:
+            _hung_here.reset(hung)
         if not failed():
             if on_trial and connections[REPLICA].connection is not None:  # it did read from the replica
                 _cleared(marks)

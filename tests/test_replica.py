@@ -264,6 +264,8 @@ def outage(load: Load, *, begin, end, seconds: float, healthz_url: str) -> dict:
         "failed after 1 s": sum(1 for r in later if r[2] != 200),
         "worst seconds": round(max((r[1] for r in requests), default=0), 2),
         "failures after 1 s": sorted({(r[3], r[2]) for r in later if r[2] != 200}),
+        # (seconds into the outage it started, seconds it took, path): where a slow request came from
+        "slowest": [(round(r[0] - start, 2), round(r[1], 2), r[3]) for r in sorted(requests, key=lambda r: -r[1])[:4]],
         "healthz": health,
     }
 
@@ -316,13 +318,25 @@ def test_a_stopped_or_hung_replica_fails_no_public_request(standby, replica_url,
             pytest.fail("reads never returned to the replica")
         paused = outage(load, begin=standby.pause, end=standby.resume, seconds=8, healthz_url=f"{base}/healthz")
         time.sleep(1)
-        print(f"\nslowest before: {calm:.2f} s\nreplica stopped: {stopped}\nreplica paused (SIGSTOP): {paused}")  # noqa: T201
+        before = calm
+        time.sleep(2.5)
+        # The slowest of the seconds after the outages too: the machine's load may have risen meanwhile (CI's other
+        # worker starting a browser), and what is judged is the delay an outage adds, not the machine's (the failure
+        # of 2026-12-07: 4.39 s against 0.38 + 4 measured before).
+        after = max((r[1] for r in load.started_between(time.monotonic() - 2.5, time.monotonic() - 0.5)), default=0)
+        calm = max(before, after)
+        print(  # noqa: T201
+            f"\nslowest before: {before:.2f} s, after: {after:.2f} s"
+            f"\nreplica stopped: {stopped}\nreplica paused (SIGSTOP): {paused}"
+        )
     for figures in (stopped, paused):
         assert figures["requests"] >= 2 * VISITORS, figures  # the load kept running through the outage
         assert figures["failed after 1 s"] == 0, figures
         # A hung replica holds a request at most its statement deadline (REPLICA_STATEMENT_TIMEOUT + 1 = 3 s) before
-        # the request runs again on the primary; a second more for that run.
-        assert figures["worst seconds"] < calm + 4, (figures, calm)
+        # the request runs again on the primary, as slow as the slowest calm request, and half a second of margin.
+        # Once: a request whose health check (SELECT 1) waited out the deadline used to connect again and wait the
+        # connect deadline too (4.2-4.4 s in 3 runs of 6, a CI failure of 2026-12-07); now 3.0-3.3 s.
+        assert figures["worst seconds"] < calm + 3.5, (figures, calm)
         status, body = figures["healthz"]
         assert status == 200, body
         assert json.loads(body)["database"] == "ok" and json.loads(body)["replica"] == "down"
