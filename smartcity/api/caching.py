@@ -97,7 +97,7 @@ def kept_answer(request):
         else:
             return None
         owner, kept_keys = plan
-        key = public_cache.api_list_key(drf_request, language, owner)
+        key = public_cache.api_list_key(request, language, owner)  # Django's request: no DRF proxy per attribute
         if key is None:
             return None
         where = public_cache.route(request.path_info, language)

@@ -28,8 +28,16 @@ def client_ip(request) -> str:
 
 
 def client_address(request) -> str:
-    """The caller as budgets and repeat guards count it: its address (`client_ip`), an IPv6 one as its /64."""
-    ip = client_ip(request) or ""
+    """The caller as budgets and repeat guards count it: its address (`client_ip`), an IPv6 one as its /64.
+    Worked out once per request (a cached API list's answer asks three times: smartcity/api/caching.py)."""
+    django_request = getattr(request, "_request", request)  # DRF's Request wraps Django's
+    known = vars(django_request).get("_client_address")
+    if known is None:
+        known = django_request._client_address = _address(client_ip(request) or "")
+    return known
+
+
+def _address(ip: str) -> str:
     try:
         parsed = ipaddress.ip_address(ip)
     except ValueError:
