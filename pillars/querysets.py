@@ -156,9 +156,14 @@ class IndicatorQuerySet(PublishableQuerySet):
         """Published, due, approved by the walidata and open (terbuka): an indicator the walidata has not approved,
         or whose access is restricted or closed, is on no public surface (pages, API, downloads, open data, the
         catalogue), whatever its publication says."""
+        return self.filter(self.published_q(at=at))
+
+    @classmethod
+    def published_q(cls, prefix: str = "", at=None) -> Q:
         from pillars.choices import Access, Approval
 
-        return super().published(at).filter(approval=Approval.APPROVED, access=Access.OPEN)
+        own = Q(**{f"{prefix}approval": Approval.APPROVED, f"{prefix}access": Access.OPEN})
+        return super().published_q(prefix, at) & own
 
     def with_latest_measurement(self):
         """Annotate `latest_value` and `latest_measured_on`: the newest measurement, one subquery each."""
@@ -231,10 +236,13 @@ class IndicatorQuerySet(PublishableQuerySet):
 
 
 def _program_indicator_public(queryset):
+    """The indicator's side on the joined row (the indicator is never a draft's child: `public()` is `published()`),
+    not in a subquery: a page of links joins its indicators anyway, and with the subquery PostgreSQL hashed every
+    indicator to join them (3.4-4.4 ms for a page of 50 programs at 10,000, 1.2 ms so)."""
     from pillars.models import Indicator, Program
 
     return queryset.filter(
-        program__in=Program.objects.public().values("pk"), indicator__in=Indicator.objects.public().values("pk")
+        Indicator.objects.get_queryset().published_q("indicator__"), program__in=Program.objects.public().values("pk")
     )
 
 

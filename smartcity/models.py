@@ -87,11 +87,16 @@ class PublishableQuerySet(RestrictedQuerySet):
 
     def published(self, at=None):
         """Published rows whose publish-from moment (embargo) has come."""
+        return self.filter(self.published_q(at=at))
+
+    @classmethod
+    def published_q(cls, prefix: str = "", at=None) -> models.Q:
+        """`published()` as a condition, on the rows a relation path `prefix` ("indicator__") leads to: a query
+        that joins those rows anyway tests their columns there instead of in a subquery of their own."""
         moment = at or timezone.now()
-        return self.filter(
-            models.Q(publish_from__isnull=True) | models.Q(publish_from__lte=moment),
-            publication=Publication.PUBLISHED,
-        )
+        return (
+            models.Q(**{f"{prefix}publish_from__isnull": True}) | models.Q(**{f"{prefix}publish_from__lte": moment})
+        ) & models.Q(**{f"{prefix}publication": Publication.PUBLISHED})
 
 
 class PublicParentMixin(RestrictedQuerySet):
