@@ -2,12 +2,15 @@
 program and as its own endpoint, the admin's inline, the import), who may write it, what the public sees of it,
 and the pages that read it."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from pillars.models import Pillar, Program, ProgramIndicator
 from smartcity.roles import DISKOMINFO_EDITOR, OPD_EDITOR
@@ -133,6 +136,11 @@ def test_the_public_sees_no_link_to_a_draft_indicator_or_program(api_client):
     ProgramIndicatorFactory(program=program, indicator__slug="public-one")
     ProgramIndicatorFactory(program=program, indicator__slug="draft-one", indicator__publication="draft")
     ProgramIndicatorFactory(program=program, indicator__slug="unapproved", indicator__approval="submitted")
+    # every part of the indicator's public rule, tested on the joined row (IndicatorQuerySet.published_q)
+    ProgramIndicatorFactory(program=program, indicator__slug="restricted", indicator__access="terbatas")
+    ProgramIndicatorFactory(
+        program=program, indicator__slug="embargoed", indicator__publish_from=timezone.now() + timedelta(days=1)
+    )
     ProgramIndicatorFactory(program__publication="draft", indicator__slug="of-a-draft-program")
     data = api_client.get(reverse("pillars-api:program-detail", args=["wifi"])).data
     assert [row["indicator"]["slug"] for row in data["indicators"]] == ["public-one"]
