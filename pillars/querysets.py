@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Case, DateField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Cast, Coalesce, TruncDate
 
+from smartcity.functions import YearStart
 from smartcity.models import PublicParentMixin, PublishableQuerySet, ReferenceQuerySet
 from smartcity.policy import EVERYONE, PUBLISHED, Policy, Public, RestrictedQuerySet
 
@@ -208,8 +209,12 @@ class IndicatorQuerySet(PublishableQuerySet):
         (the same year as selectors.standing_point), in one query however many indicators."""
         from pillars.models import IndicatorTarget, Measurement
 
-        actual = (
-            Measurement.objects.filter(indicator=OuterRef("indicator"), measured_on__year=OuterRef("year"))
+        actual = (  # the year as a range: the (indicator, measured_on) index serves it, `__year` could not
+            Measurement.objects.filter(
+                indicator=OuterRef("indicator"),
+                measured_on__gte=YearStart(OuterRef("year")),
+                measured_on__lt=YearStart(OuterRef("year") + 1),
+            )
             .order_by("-measured_on")
             .values("value")[:1]
         )

@@ -27,6 +27,21 @@ def test_yearly_actual_is_the_last_measurement_of_each_year(django_assert_num_qu
     assert actuals == {indicator.pk: {2023: Decimal("30"), 2024: Decimal("5")}}
 
 
+def test_the_standing_reads_the_last_measurement_within_the_target_year_to_its_last_day():
+    """The year is tested as a range of dates (smartcity.functions.YearStart): 31 December counts, 1 January of the
+    next year does not; a year with a target but no measurement gives way to the latest one that has both."""
+    indicator = IndicatorFactory()
+    IndicatorTargetFactory(indicator=indicator, year=2024, value=Decimal("40"))
+    IndicatorTargetFactory(indicator=indicator, year=2026, value=Decimal("90"))  # nothing measured in 2026
+    for day, value in [("2023-12-31", "99"), ("2024-01-01", "10"), ("2024-12-31", "30"), ("2025-01-01", "77")]:
+        MeasurementFactory(indicator=indicator, measured_on=datetime.date.fromisoformat(day), value=Decimal(value))
+    row = Indicator.objects.filter(pk=indicator.pk).with_standing_figures().get()
+    assert (row.standing_target, row.standing_actual) == (Decimal("40"), Decimal("30"))
+    MeasurementFactory(indicator=indicator, measured_on=datetime.date(2026, 1, 1), value=Decimal("45"))
+    row = Indicator.objects.filter(pk=indicator.pk).with_standing_figures().get()
+    assert (row.standing_target, row.standing_actual) == (Decimal("90"), Decimal("45"))
+
+
 def test_series_joins_targets_and_actuals_with_achievement():
     indicator = IndicatorFactory(direction="lower")
     IndicatorTargetFactory(indicator=indicator, year=2022, value=Decimal("15"))
