@@ -2,10 +2,13 @@
 detection), moderation by the owning agency through the writer (API, admin form, bulk actions), the published
 reply and counts on the program page, and who may read what (never a pending message or a contact in public)."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from pillars.choices import FeedbackStatus
@@ -244,3 +247,18 @@ def test_the_feedback_list_runs_as_many_queries_for_one_row_as_for_twenty(progra
     FeedbackFactory.create_batch(10, program=program, status=FeedbackStatus.PUBLISHED, moderated_by=UserFactory())
     FeedbackFactory.create_batch(9, program=None, service=service, status=FeedbackStatus.PUBLISHED)
     assert count_queries(client, url) == one
+
+
+def test_published_feedback_is_public_only_while_its_program_or_service_is():
+    """The rule tests the program's or the service's own row (EXISTS on its key): a message stays off the public
+    surfaces when its record is a draft or under embargo, whichever of the two it is about."""
+    published = {"status": FeedbackStatus.PUBLISHED}
+    on_public = FeedbackFactory(**published)
+    on_service = FeedbackFactory(program=None, service=DigitalServiceFactory(), **published)
+    on_draft = FeedbackFactory(program=ProgramFactory(publication="draft"), **published)
+    on_embargoed = FeedbackFactory(program=ProgramFactory(publish_from=timezone.now() + timedelta(days=1)), **published)
+    on_draft_service = FeedbackFactory(program=None, service=DigitalServiceFactory(publication="draft"), **published)
+    FeedbackFactory()  # about a public program, not moderated yet
+    assert set(Feedback.objects.public()) == {on_public, on_service}
+    assert {on_draft, on_embargoed, on_draft_service}.isdisjoint(Feedback.objects.public())
+    assert list(Feedback.objects.public().filter(program=on_public.program)) == [on_public]
