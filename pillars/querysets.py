@@ -241,9 +241,9 @@ class IndicatorQuerySet(PublishableQuerySet):
 
 
 def _program_indicator_public(queryset):
-    """The indicator's side on the joined row (the indicator is never a draft's child: `public()` is `published()`),
-    not in a subquery: a page of links joins its indicators anyway, and with the subquery PostgreSQL hashed every
-    indicator to join them (3.4-4.4 ms for a page of 50 programs at 10,000, 1.2 ms so)."""
+    """The indicator's side tested on the joined row (its policy names no parent, so its `public()` is
+    `published()`), not in a subquery: a page of links joins its indicators anyway, and with the subquery PostgreSQL
+    hashed every indicator to join them (3.4-4.4 ms for a page of 50 programs at 10,000; 1.2 ms this way)."""
     from pillars.models import Indicator, Program
 
     return queryset.filter(

@@ -90,12 +90,16 @@ class ReplicaRouter:
 
 
 class reading_replica:  # noqa: N801 (used like a function: `with reading_replica():`)
-    """Within the block, reads go to the replica (when one is configured)."""
+    """Within the block, reads go to the replica (when one is configured), and a replica that keeps one of them past
+    its deadline is not waited on again (`_hung_here`, scoped to the block: a thread serves request after request
+    in one context)."""
 
     def __enter__(self):
         self.token = _reading_replica.set(configured())
+        self.hung = _hung_here.set(False)
 
     def __exit__(self, *exc):
+        _hung_here.reset(self.hung)
         _reading_replica.reset(self.token)
 
 
@@ -233,6 +237,7 @@ def state() -> dict:
     if not usable():
         return {"replica": "down", "replica_lag_seconds": None}
     drop_stale_connection()
+    hung = _hung_here.set(False)  # this check's own: a thread's context outlives its request
     lag_sql = (
         "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
         "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
@@ -245,6 +250,8 @@ def state() -> dict:
         discard_connection()
         mark_down(f"healthz: {error}")
         return {"replica": "down", "replica_lag_seconds": None}
+    finally:
+        _hung_here.reset(hung)
     return {"replica": "ok", "replica_lag_seconds": None if lag is None else round(float(lag), 3)}
 
 
@@ -322,12 +329,8 @@ class ReplicaMiddleware:
         drop_stale_connection()
         connections[REPLICA].errors_occurred = False  # a failed connect leaves it set (no connection to check)
         request.reads_replica = True  # the public cache keeps such an answer only under old versions
-        hung = _hung_here.set(False)
-        try:
-            with reading_replica():
-                response = self.get_response(request)
-        finally:
-            _hung_here.reset(hung)
+        with reading_replica():
+            response = self.get_response(request)
         if not failed():
             if on_trial and connections[REPLICA].connection is not None:  # it did read from the replica
                 _cleared(marks)
