@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-from smartcity.choices import Publication
 from smartcity.models import PublishableQuerySet, ReferenceQuerySet
 from smartcity.policy import EVERYONE, NOBODY, PUBLISHED, Policy, RestrictedQuerySet
 from smartcity.policy import holds_view_perm as holds_view_perm
@@ -30,21 +29,15 @@ def percent(reached: Decimal | None, target: Decimal | None) -> int:
     return max(0, min(100, int(round(reached * 100 / target))))
 
 
-def published_q(prefix: str = "", at=None) -> Q:
-    """The condition PublishableQuerySet.published() applies, for a related model reached through `prefix`."""
-    moment = at or timezone.now()
-    return Q(**{f"{prefix}publication": Publication.PUBLISHED}) & (
-        Q(**{f"{prefix}publish_from__isnull": True}) | Q(**{f"{prefix}publish_from__lte": moment})
-    )
-
-
 class PartnerQuerySet(PublishableQuerySet):
     # Staff with the view permission see every partner; a partner's key also sees its own, published or not.
     policy = Policy(public=PUBLISHED, partner="pk")
 
     def with_related(self):
         """The partner serializers and pages read no relation; the public MoU count is one annotation."""
-        return self.annotate(public_mou_count=Count("mous", filter=published_q("mous__"), distinct=True))
+        return self.annotate(
+            public_mou_count=Count("mous", filter=PublishableQuerySet.published_q("mous__"), distinct=True)
+        )
 
     def with_contacts(self):
         return self.with_related().prefetch_related("contacts")

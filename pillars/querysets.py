@@ -153,14 +153,11 @@ def _approved(indicator) -> bool:
 class IndicatorQuerySet(PublishableQuerySet):
     policy = Policy(public=Public(lambda queryset: queryset.published(), _approved), owner="owner_agency")
 
-    def published(self, at=None):
-        """Published, due, approved by the walidata and open (terbuka): an indicator the walidata has not approved,
-        or whose access is restricted or closed, is on no public surface (pages, API, downloads, open data, the
-        catalogue), whatever its publication says."""
-        return self.filter(self.published_q(at=at))
-
     @classmethod
     def published_q(cls, prefix: str = "", at=None) -> Q:
+        """Published, due, approved by the walidata and open (terbuka): an indicator the walidata has not approved,
+        or whose access is restricted or closed, is on no public surface (pages, API, downloads, open data, the
+        catalogue), whatever its publication says (`published()` applies it)."""
         from pillars.choices import Access, Approval
 
         own = Q(**{f"{prefix}approval": Approval.APPROVED, f"{prefix}access": Access.OPEN})
@@ -244,10 +241,10 @@ def _program_indicator_public(queryset):
     """The indicator's side tested on the joined row (its policy names no parent, so its `public()` is
     `published()`), not in a subquery: a page of links joins its indicators anyway, and with the subquery PostgreSQL
     hashed every indicator to join them (3.4-4.4 ms for a page of 50 programs at 10,000; 1.2 ms this way)."""
-    from pillars.models import Indicator, Program
+    from pillars.models import Program
 
     return queryset.filter(
-        Indicator.objects.get_queryset().published_q("indicator__"), program__in=Program.objects.public().values("pk")
+        IndicatorQuerySet.published_q("indicator__"), program__in=Program.objects.public().values("pk")
     )
 
 

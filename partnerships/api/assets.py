@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from partnerships import services
-from partnerships.querysets import partner_id_of, published_q
+from partnerships.querysets import partner_id_of
 from pillars.api.serializers import deprecated_area_name
 from pillars.choices import AssetStatus
 from pillars.filters import InfrastructureAssetFilterSet
@@ -18,6 +18,7 @@ from smartcity.api import serializers
 from smartcity.api.caching import CachedListMixin
 from smartcity.api.relations import BriefRelatedField
 from smartcity.api.views import BriefListMixin
+from smartcity.models import PublishableQuerySet
 
 
 class IsPartnerKey(permissions.BasePermission):
@@ -52,7 +53,7 @@ class OperatedAssetViewSet(BriefListMixin, CachedListMixin, mixins.ListModelMixi
 
     def get_queryset(self):
         partner_id = partner_id_of(self.request.user)
-        visible = InfrastructureAsset.objects.filter(published_q() | Q(operator_id=partner_id))
+        visible = InfrastructureAsset.objects.filter(PublishableQuerySet.published_q() | Q(operator_id=partner_id))
         if self.action == "list":
             visible = visible.filter(operator_id=partner_id)
         return visible.with_related()
