@@ -89,16 +89,29 @@ HEADLINE_FIELDS = ("slug", "name_ind", "name_en", "unit", "direction", "on_track
 
 
 def _standing(indicator) -> Standing | None:
-    """The standing of an indicator annotated by IndicatorQuerySet.with_standing_figures() (or its StandingFigures)."""
+    """The standing of an indicator judged on its StandingFigures."""
     achievement = achievement_percent(
         target=indicator.standing_target, actual=indicator.standing_actual, direction=indicator.direction
     )
     return standing_of(achievement, indicator)
 
 
-def _standing_figures(indicators) -> list[StandingFigures]:
-    rows = indicators.with_standing_figures().order_by().values_list(*StandingFigures._fields)
-    return [StandingFigures(*row) for row in rows]
+HEADS = StandingFigures._fields[:4]  # the indicator's own columns; the two figures come as one text
+NO_FIGURES = (None, None)
+
+
+def _target_and_actual(figures: str | None) -> tuple[Decimal | None, Decimal | None]:
+    """IndicatorQuerySet.with_standing_figures()'s "target|actual", as the two decimals."""
+    if figures is None:
+        return NO_FIGURES
+    target, actual = figures.split("|")
+    return Decimal(target), Decimal(actual)
+
+
+def standing_figures(indicators) -> list[StandingFigures]:
+    """What the standing of each of the indicators is judged on, as plain values (one query)."""
+    rows = indicators.with_standing_figures().order_by().values_list(*HEADS, "standing_figures")
+    return [StandingFigures(*heads, *_target_and_actual(figures)) for *heads, figures in rows]
 
 
 def _counted(standings) -> dict[str, int]:
@@ -109,7 +122,7 @@ def _counted(standings) -> dict[str, int]:
 def indicator_standings(indicators) -> dict[int, Standing | None]:
     """{indicator id: its standing, None when not yet measured against a target} for the given indicators, in one
     query however many (the figures from IndicatorQuerySet.with_standing_figures(), the rule from achievement)."""
-    figures = _standing_figures(Indicator.objects.filter(pk__in=indicators.values("pk")))
+    figures = standing_figures(Indicator.objects.filter(pk__in=indicators.values("pk")))
     return {indicator.pk: _standing(indicator) for indicator in figures}
 
 
@@ -124,7 +137,7 @@ def home_indicators():
     staff marked one, with its series, and how many published indicators stand where (standing_counts): one query
     for the standings, one for the headline; its latest value is the last actual of its series."""
     published = Indicator.objects.published()
-    counts = _counted(_standing(indicator) for indicator in _standing_figures(published))
+    counts = _counted(_standing(indicator) for indicator in standing_figures(published))
     headline = published.filter(is_headline=True).only(*HEADLINE_FIELDS).order_by("pk").first()
     if headline is None:
         return None, [], counts

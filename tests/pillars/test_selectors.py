@@ -31,14 +31,14 @@ def test_the_standing_reads_the_last_measurement_within_the_target_year_to_its_l
     """The year is tested as a range of dates (smartcity.functions.YearStart): 31 December counts, 1 January of the
     next year does not; a year with a target but no measurement gives way to the latest one that has both."""
     indicator = IndicatorFactory()
-    IndicatorTargetFactory(indicator=indicator, year=2024, value=Decimal("40"))
+    IndicatorTargetFactory(indicator=indicator, year=2024, value=Decimal("40.25"))
     IndicatorTargetFactory(indicator=indicator, year=2026, value=Decimal("90"))  # nothing measured in 2026
-    for day, value in [("2023-12-31", "99"), ("2024-01-01", "10"), ("2024-12-31", "30"), ("2025-01-01", "77")]:
+    for day, value in [("2023-12-31", "99"), ("2024-01-01", "10"), ("2024-12-31", "30.07"), ("2025-01-01", "77")]:
         MeasurementFactory(indicator=indicator, measured_on=datetime.date.fromisoformat(day), value=Decimal(value))
-    row = Indicator.objects.filter(pk=indicator.pk).with_standing_figures().get()
-    assert (row.standing_target, row.standing_actual) == (Decimal("40"), Decimal("30"))
+    (row,) = selectors.standing_figures(Indicator.objects.filter(pk=indicator.pk))
+    assert (row.standing_target, row.standing_actual) == (Decimal("40.25"), Decimal("30.07"))  # exact decimals
     MeasurementFactory(indicator=indicator, measured_on=datetime.date(2026, 1, 1), value=Decimal("45"))
-    row = Indicator.objects.filter(pk=indicator.pk).with_standing_figures().get()
+    (row,) = selectors.standing_figures(Indicator.objects.filter(pk=indicator.pk))
     assert (row.standing_target, row.standing_actual) == (Decimal("90"), Decimal("45"))
 
 
