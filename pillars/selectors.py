@@ -43,6 +43,7 @@ def indicator_yearly_actuals(indicator_ids) -> dict[int, dict[int, Decimal]]:
             rank=Window(RowNumber(), partition_by=[F("indicator_id"), year], order_by=F("measured_on").desc()),
         )
         .filter(rank=1)
+        .order_by()  # Measurement's default order (by indicator) would join every indicator and its pillar to sort
         .values_list("indicator_id", "year", "value")
     )
     series: dict[int, dict[int, Decimal]] = {}

@@ -22,9 +22,12 @@ def test_yearly_actual_is_the_last_measurement_of_each_year(django_assert_num_qu
     indicator = IndicatorFactory()
     for day, value in [("2023-03-31", "10"), ("2023-12-31", "30"), ("2023-06-30", "20"), ("2024-01-31", "5")]:
         MeasurementFactory(indicator=indicator, measured_on=datetime.date.fromisoformat(day), value=Decimal(value))
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1) as queries:
         actuals = selectors.indicator_yearly_actuals([indicator.pk])
     assert actuals == {indicator.pk: {2023: Decimal("30"), 2024: Decimal("5")}}
+    # Measurements only: sorted by their indicator's own order, it joined every indicator and pillar (7 ms -> 1.5 ms
+    # for a page of 20 at 5,007 indicators)
+    assert '"pillars_indicator"' not in queries.captured_queries[0]["sql"]
 
 
 def test_the_standing_reads_the_last_measurement_within_the_target_year_to_its_last_day():
