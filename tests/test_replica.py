@@ -53,6 +53,16 @@ def replica_url(standby):
     return standby(settings.DATABASES["default"]["NAME"])
 
 
+def replica_portal(replica_url: str, **overrides: str) -> dict[str, str]:
+    """A served portal's environment: the test database its primary, the standby its replica."""
+    return portal_env(
+        DATABASE_URL=served_database_url(),
+        DATABASE_REPLICA_URL=replica_url,
+        DJANGO_STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
+        **overrides,
+    )
+
+
 def opener():
     return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect())
 
@@ -90,13 +100,7 @@ def test_reads_from_the_replica_writes_and_the_admin_on_the_primary(replica_url,
     cluster.psql("SELECT pg_wal_replay_pause()", port=REPLICA_PORT)
     try:
         ProgramFactory(title_ind="Program setelah jeda")  # on the primary only, while the replica is paused
-        env = portal_env(
-            DATABASE_URL=served_database_url(),
-            DATABASE_REPLICA_URL=replica_url,
-            PUBLIC_CACHE_SECONDS="0",
-            DJANGO_SECURE_COOKIES="false",
-            DJANGO_STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
-        )
+        env = replica_portal(replica_url, PUBLIC_CACHE_SECONDS="0", DJANGO_SECURE_COOKIES="false")
         with serve(env) as base:
             anonymous = opener()
             # Read-only requests read from the replica: pages and API lists alike.
@@ -160,12 +164,7 @@ def replay_paused():
 
 
 def cached_portal(replica_url: str) -> dict[str, str]:
-    return portal_env(
-        DATABASE_URL=served_database_url(),
-        DATABASE_REPLICA_URL=replica_url,
-        PUBLIC_CACHE_SECONDS="300",
-        DJANGO_STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
-    )
+    return replica_portal(replica_url, PUBLIC_CACHE_SECONDS="300")
 
 
 def test_a_revoked_key_is_refused_at_once_however_far_the_replica_lags(replica_url, settings):
@@ -294,13 +293,11 @@ def test_a_stopped_or_hung_replica_fails_no_public_request(standby, replica_url,
     cluster.wait_until(
         "SELECT EXISTS (SELECT 1 FROM pillars_program WHERE slug = 'gangguan')", database=database, port=REPLICA_PORT
     )
-    env = portal_env(
-        DATABASE_URL=served_database_url(),
-        DATABASE_REPLICA_URL=replica_url,
+    env = replica_portal(
+        replica_url,
         PUBLIC_CACHE_SECONDS="0",  # every request reads the database
         REPLICA_DOWN_SECONDS="3",
         API_ANONYMOUS_RATE="1000000/minute",  # one address sends all the load: the budget is not the subject
-        DJANGO_STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
     )
     with serve(env, workers=2, threads=4) as base, Load(base, visitors=VISITORS) as load:
         time.sleep(3)
@@ -355,13 +352,7 @@ def test_a_request_waits_on_a_hung_replica_once(standby, replica_url, settings):
     health check of the persistent connection, SELECT 1) waits out the statement deadline; the request then runs
     on the primary at once. It used to connect to the hung replica again first and wait the connect deadline too
     (4.1-4.4 s where 3.0-3.3 s was due)."""
-    env = portal_env(
-        DATABASE_URL=served_database_url(),
-        DATABASE_REPLICA_URL=replica_url,
-        PUBLIC_CACHE_SECONDS="0",
-        REPLICA_DOWN_SECONDS="3",
-        DJANGO_STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
-    )
+    env = replica_portal(replica_url, PUBLIC_CACHE_SECONDS="0", REPLICA_DOWN_SECONDS="3")
     database = settings.DATABASES["default"]["NAME"]
     with serve(env) as base:
         url = f"{base}/programs/"
