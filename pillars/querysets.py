@@ -2,6 +2,7 @@
 and who changes its rows, smartcity/policy.py): the one place its owning agency and public condition are named."""
 
 import datetime
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import (
@@ -163,6 +164,9 @@ def _approved(indicator) -> bool:
     return indicator.is_public and indicator.approval == Approval.APPROVED
 
 
+FIGURES_SEP = "|"  # between the two figures of with_standing_figures()
+
+
 class IndicatorQuerySet(PublishableQuerySet):
     policy = Policy(public=Public(lambda queryset: queryset.published(), _approved), owner="owner_agency")
 
@@ -215,9 +219,9 @@ class IndicatorQuerySet(PublishableQuerySet):
 
     def with_standing_figures(self):
         """Annotate `standing_figures`: of the latest year with a (non-zero) target and a measured value, the year's
-        target and its last measured value as one text, "target|actual" (None without such a year; selectors reads
-        them), the figures pillars.achievement judges the standing on (the same year as selectors.standing_point),
-        in one query however many indicators.
+        target and its last measured value as one text, "target|actual" (None without such a year; read it with
+        `target_and_actual`), the figures pillars.achievement judges the standing on (the same year as
+        selectors.standing_point), in one query however many indicators.
 
         One subquery, not one per figure: each searches the indicator's targets and probes its measurements, so two
         cost nearly twice one (the home page's standings at 5,007 indicators: 100-118 ms with two, 69-79 ms
@@ -239,9 +243,17 @@ class IndicatorQuerySet(PublishableQuerySet):
             .annotate(actual=Subquery(actual))
             .filter(actual__isnull=False)
             .order_by("-year")
-            .annotate(figures=Concat(Cast("value", CharField()), Value("|"), Cast("actual", CharField())))
+            .annotate(figures=Concat(Cast("value", CharField()), Value(FIGURES_SEP), Cast("actual", CharField())))
         )
         return self.annotate(standing_figures=Subquery(judged.values("figures")[:1], output_field=CharField()))
+
+    @staticmethod
+    def target_and_actual(standing_figures: str | None) -> tuple[Decimal | None, Decimal | None]:
+        """`with_standing_figures()`'s "target|actual", as the two decimals (None, None without them)."""
+        if standing_figures is None:
+            return None, None
+        target, actual = standing_figures.split(FIGURES_SEP)
+        return Decimal(target), Decimal(actual)
 
     def with_related(self):
         from pillars.models import IndicatorTarget

@@ -12,7 +12,7 @@ from django.db.models.functions import ExtractYear, RowNumber
 from .achievement import NOT_MEASURED, Standing, achievement_percent, standing_of
 from .choices import ServiceStatus
 from .models import BudgetLine, DigitalService, Indicator, IndicatorTarget, Measurement, Program
-from .querysets import ProgramQuerySet
+from .querysets import IndicatorQuerySet, ProgramQuerySet
 
 
 @dataclass(frozen=True)
@@ -98,21 +98,12 @@ def _standing(indicator) -> Standing | None:
 
 
 HEADS = StandingFigures._fields[:4]  # the indicator's own columns; the two figures come as one text
-NO_FIGURES = (None, None)
-
-
-def _target_and_actual(figures: str | None) -> tuple[Decimal | None, Decimal | None]:
-    """IndicatorQuerySet.with_standing_figures()'s "target|actual", as the two decimals."""
-    if figures is None:
-        return NO_FIGURES
-    target, actual = figures.split("|")
-    return Decimal(target), Decimal(actual)
 
 
 def standing_figures(indicators) -> list[StandingFigures]:
     """What the standing of each of the indicators is judged on, as plain values (one query)."""
     rows = indicators.with_standing_figures().order_by().values_list(*HEADS, "standing_figures")
-    return [StandingFigures(*heads, *_target_and_actual(figures)) for *heads, figures in rows]
+    return [StandingFigures(*heads, *IndicatorQuerySet.target_and_actual(figures)) for *heads, figures in rows]
 
 
 def _counted(standings) -> dict[str, int]:
