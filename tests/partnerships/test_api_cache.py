@@ -3,15 +3,18 @@ apart per partner, and renewed by every save."""
 
 import pytest
 from django.core.cache import cache
+from django.core.signals import request_started
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partnerships.authentication import _check_key
 from partnerships.models import PartnerAPIKey
+from smartcity.api import caching
 from smartcity.api.caching import CachedListMixin
 from smartcity.roles import DISKOMINFO_EDITOR
 from smartcity.services import writer_for
+from tests.front import served
 from tests.pillars.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +179,22 @@ def test_a_partner_only_list_is_never_answered_early_for_another_audience(client
     view_never_runs()
     assert world.hidden_mou_b.slug not in slugs(keyed(client, url, world.keys["partner_a"]))
     assert world.hidden_mou_b.slug in slugs(keyed(client, url, world.keys["partner_b"]))
+
+
+def test_a_kept_hit_is_sent_by_the_front_and_a_miss_checks_the_kept_answer_once(world, monkeypatch):
+    """Through the WSGI application as gunicorn calls it: the hit never starts Django's handler; a miss is not
+    asked of the cache again by the middleware (smartcity.middleware.PublicCacheFront)."""
+    url, auth = "/api/v1/programs/?limit=50", f"Api-Key {world.keys['partner_a']}"
+    ProgramFactory.create_batch(2)
+    asked, started = [], []
+    real = caching.kept_answer
+    monkeypatch.setattr(caching, "kept_answer", lambda request: asked.append(1) or real(request))
+    request_started.connect(counted := lambda **kwargs: started.append(1))
+    try:
+        first = served(url, HTTP_AUTHORIZATION=auth)
+        assert (first.status, first.headers["x-cache"], len(asked), len(started)) == (200, "miss", 1, 1)
+        second = served(url, HTTP_AUTHORIZATION=auth)
+    finally:
+        request_started.disconnect(counted)
+    assert (second.status, second.headers["x-cache"], len(asked), len(started)) == (200, "hit", 2, 1)
+    assert second.content == first.content
