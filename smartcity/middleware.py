@@ -188,11 +188,13 @@ class PublicCacheFront:
         self.handler = handler
 
     def __call__(self, environ, start_response):
-        try:
-            request = WSGIRequest(environ)
-            entry = PublicCacheMiddleware.current_entry(request)
-        except Exception:  # noqa: BLE001 - a bad Host, say: Django's handler answers it as it answers any error
-            entry = None
+        entry = None
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and settings.PUBLIC_CACHE_SECONDS:  # else no request made
+            try:
+                request = WSGIRequest(environ)
+                entry = PublicCacheMiddleware.current_entry(request)
+            except Exception:  # noqa: BLE001 - a bad Host, say: Django's handler answers it as it answers any error
+                entry = None
         if entry is None:
             return self.handler(environ, start_response)
         if "HTTP_IF_NONE_MATCH" in environ:  # a 304 when the browser has it, as the middleware answers

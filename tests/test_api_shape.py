@@ -23,6 +23,7 @@ from federation.models import PortalSnapshot
 from federation.services import FOLLOWED_PORTAL
 from partnerships.webhooks import webhook_emit
 from pillars.models import Pillar
+from pillars.querysets import ProgramQuerySet
 from smartcity.api.shape import api_shape, listing, relation_fields
 from tests.api import count_queries
 from tests.api_routes import allows, brief_fields, list_routes, model_of, routes, writable_routes
@@ -259,6 +260,20 @@ def test_brief_is_cached_apart_from_the_full_list(world, settings, client):
     assert (
         set(brief) == {"id", "slug", "title_ind", deprecated, "title_en"} and again == full and set(full) > set(brief)
     )
+
+
+def test_a_lean_brief_list_builds_none_of_the_full_rows_relations(world, client, monkeypatch):
+    """`?brief=1` of programs reads their own columns only: the related rows and the indicator links a full row
+    loads are not even built (building them was a sixth of the answer's time, issue 27); the full list builds them."""
+    built = []
+    for name in ("with_related", "with_indicator_links"):
+        real = getattr(ProgramQuerySet, name)
+        monkeypatch.setattr(
+            ProgramQuerySet, name, lambda qs, *a, _real=real, _name=name, **k: built.append(_name) or _real(qs, *a, **k)
+        )
+    url = reverse("pillars-api:program-list")
+    assert client.get(url, {"brief": "1"}).status_code == 200 and built == []
+    assert client.get(url).status_code == 200 and built == ["with_related", "with_indicator_links"]
 
 
 # --- (c) a round trip -------------------------------------------------------------------------------------------

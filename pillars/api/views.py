@@ -108,9 +108,9 @@ class ProgramViewSet(RecordViewSet):
     ordering_fields = ["title_ind", "title_en", "progress", "first_year", "last_year", "updated_at"]
     lookup_field = "slug"
 
-    def get_queryset(self):
+    def with_related(self, queryset):
         """The indicator links too: only those the caller may see (the public: published on both sides)."""
-        return super().get_queryset().with_indicator_links(self.request.user)
+        return super().with_related(queryset).with_indicator_links(self.request.user)
 
 
 class ProgramIndicatorViewSet(RecordViewSet):
