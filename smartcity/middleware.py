@@ -205,7 +205,7 @@ class PublicCacheFront:
         headers = [(name, value) for name, value in headers if name.lower() != "x-cache"]
         headers.append(("X-Cache", "hit"))
         start_response(f"{status} {HTTPStatus(status).phrase}", headers)
-        return [content]
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [content]  # HEAD: the headers (Content-Length too)
 
 
 class CompressionMiddleware(HttpCompressionMiddleware):

@@ -77,5 +77,12 @@ def test_a_session_cookie_is_never_answered_from_the_front(handler_runs):
     assert with_session.status == 200 and "x-cache" not in with_session.headers and len(handler_runs) == 2
 
 
+def test_a_head_request_gets_the_headers_of_the_kept_answer_without_its_body(handler_runs):
+    got = served("/programs/")
+    head = served("/programs/", REQUEST_METHOD="HEAD")
+    assert (head.status, head.headers["x-cache"], head.content, len(handler_runs)) == (200, "hit", b"", 1)
+    assert head.headers["content-length"] == got.headers["content-length"] == str(len(got.content))
+
+
 def test_a_bad_host_is_answered_by_djangos_handler():
     assert served("/programs/", HTTP_HOST="evil.example").status == 400
