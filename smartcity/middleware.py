@@ -181,8 +181,8 @@ class PublicCacheFront:
     from here, before Django's handler runs: no request signals (they only recycle database connections, which
     a hit does not use), no HttpResponse rebuilt. Everything else (a miss, a stale entry, a request the cache may
     not answer, anything that raises) goes to Django's handler, whose PublicCacheMiddleware answers or keeps it
-    with what was looked up here. A warm hit costs about a third less of the worker's time than answered by the
-    middleware (docs/operating/performance.md)."""
+    with what was looked up here. A warm hit took 0.52 ms in-process answered by the middleware, 0.39 ms here
+    (docs/operating/performance.md)."""
 
     def __init__(self, handler):
         self.handler = handler

@@ -31,6 +31,21 @@ def handler_signals_kept_off_the_test_connection():
         request_finished.connect(close_old_connections)
 
 
+@contextmanager
+def handler_starts():
+    """The requests Django's handler starts meanwhile (a list that grows by one each); the front's hits start none."""
+    started = []
+
+    def count(**kwargs):
+        started.append(1)
+
+    request_started.connect(count)
+    try:
+        yield started
+    finally:
+        request_started.disconnect(count)
+
+
 def served(path: str, **meta) -> Answer:
     """GET `path` through the WSGI application; `meta` as WSGI environ keys (HTTP_AUTHORIZATION=...)."""
     path, _, query = path.partition("?")

@@ -2,10 +2,9 @@
 runs, everything else handed to it with what was looked up."""
 
 import pytest
-from django.core.signals import request_started
 
 from smartcity import cache as public_cache
-from tests.front import served
+from tests.front import handler_starts, served
 from tests.pillars.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,15 +17,8 @@ def cache_on(settings):
 
 @pytest.fixture
 def handler_runs():
-    """How many requests Django's handler has started."""
-    started = []
-
-    def count(**kwargs):
-        started.append(1)
-
-    request_started.connect(count)
-    yield started
-    request_started.disconnect(count)
+    with handler_starts() as started:
+        yield started
 
 
 @pytest.fixture

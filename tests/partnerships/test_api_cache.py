@@ -3,7 +3,6 @@ apart per partner, and renewed by every save."""
 
 import pytest
 from django.core.cache import cache
-from django.core.signals import request_started
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -14,7 +13,7 @@ from smartcity.api import caching
 from smartcity.api.caching import CachedListMixin
 from smartcity.roles import DISKOMINFO_EDITOR
 from smartcity.services import writer_for
-from tests.front import served
+from tests.front import handler_starts, served
 from tests.pillars.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,15 +185,11 @@ def test_a_kept_hit_is_sent_by_the_front_and_a_miss_checks_the_kept_answer_once(
     asked of the cache again by the middleware (smartcity.middleware.PublicCacheFront)."""
     url, auth = "/api/v1/programs/?limit=50", f"Api-Key {world.keys['partner_a']}"
     ProgramFactory.create_batch(2)
-    asked, started = [], []
-    real = caching.kept_answer
+    asked, real = [], caching.kept_answer
     monkeypatch.setattr(caching, "kept_answer", lambda request: asked.append(1) or real(request))
-    request_started.connect(counted := lambda **kwargs: started.append(1))
-    try:
+    with handler_starts() as started:
         first = served(url, HTTP_AUTHORIZATION=auth)
         assert (first.status, first.headers["x-cache"], len(asked), len(started)) == (200, "miss", 1, 1)
         second = served(url, HTTP_AUTHORIZATION=auth)
-    finally:
-        request_started.disconnect(counted)
     assert (second.status, second.headers["x-cache"], len(asked), len(started)) == (200, "hit", 2, 1)
     assert second.content == first.content
